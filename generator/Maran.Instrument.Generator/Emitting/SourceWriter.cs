@@ -1,0 +1,39 @@
+using System.Text;
+
+namespace Maran.Instrument.Generator.Emitting;
+
+/// <summary>A string builder that indents.</summary>
+internal sealed class SourceWriter
+{
+    private readonly StringBuilder _text = new();
+    private int _indent;
+
+    public void Line(string line = "")
+    {
+        if (line.Length > 0)
+        {
+            _text.Append(' ', _indent * 4);
+        }
+
+        _text.Append(line).Append('\n');
+    }
+
+    public void Open(string? line = null)
+    {
+        if (line is not null)
+        {
+            Line(line);
+        }
+
+        Line("{");
+        _indent++;
+    }
+
+    public void Close(string suffix = "")
+    {
+        _indent--;
+        Line("}" + suffix);
+    }
+
+    public override string ToString() => _text.ToString();
+}

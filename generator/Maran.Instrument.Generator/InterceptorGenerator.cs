@@ -1,0 +1,78 @@
+using System;
+using System.Collections.Immutable;
+using System.IO;
+using System.Linq;
+using System.Security.Cryptography;
+using System.Text;
+using Maran.Instrument.Generator.Emitting;
+using Maran.Instrument.Generator.Model;
+using Maran.Instrument.Generator.Parsing;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+
+namespace Maran.Instrument.Generator;
+
+/// <summary>
+/// Turns every call of a <c>[MonitorOperation]</c> method (or a public method of a <c>[MonitorComponent]</c> type),
+/// declared in source or in a referenced assembly, into a call of a generated interceptor that times it, counts it
+/// and records its outcome. One generated file per source file with monitored calls.
+/// </summary>
+[Generator(LanguageNames.CSharp)]
+public sealed class InterceptorGenerator : IIncrementalGenerator
+{
+    /// <summary>Tracking names of the pipeline steps, for incrementality tests.</summary>
+    public static class Steps
+    {
+        public const string CallSites = nameof(CallSites);
+        public const string Enabled = nameof(Enabled);
+        public const string Files = nameof(Files);
+    }
+
+    public void Initialize(IncrementalGeneratorInitializationContext context)
+    {
+        IncrementalValueProvider<bool> enabled = context.AnalyzerConfigOptionsProvider
+            .Select(static (options, _) => IsEnabled(options.GlobalOptions))
+            .WithTrackingName(Steps.Enabled);
+
+        IncrementalValueProvider<ImmutableArray<CallSiteModel>> callSites = context.SyntaxProvider
+            .CreateSyntaxProvider(CallSiteParser.IsCandidate, CallSiteParser.Parse)
+            .Where(static callSite => callSite is not null)
+            .Select(static (callSite, _) => callSite!)
+            .WithTrackingName(Steps.CallSites)
+            .Collect();
+
+        IncrementalValuesProvider<InterceptorFileModel> files = callSites
+            .Combine(enabled)
+            .SelectMany(static (input, _) => input.Right ? GroupByFile(input.Left) : ImmutableArray<InterceptorFileModel>.Empty)
+            .WithTrackingName(Steps.Files);
+
+        context.RegisterSourceOutput(files, static (output, file) => output.AddSource(file.HintName, InterceptorEmitter.Emit(file)));
+    }
+
+    private static bool IsEnabled(AnalyzerConfigOptions options) =>
+        !options.TryGetValue("build_property.MaranInstrumentEnabled", out string? value)
+        || !string.Equals(value?.Trim(), "false", StringComparison.OrdinalIgnoreCase);
+
+    private static ImmutableArray<InterceptorFileModel> GroupByFile(ImmutableArray<CallSiteModel> callSites) =>
+        callSites
+            .GroupBy(c => c.FilePath, StringComparer.Ordinal)
+            .OrderBy(g => g.Key, StringComparer.Ordinal)
+            .Select(g => new InterceptorFileModel(g.Key, HintName(g.Key), g.OrderBy(c => c.Position).ToEquatableArray()))
+            .ToImmutableArray();
+
+    // Readable and unique: the source file's name plus a short hash of its full path.
+    private static string HintName(string filePath)
+    {
+        string name = Path.GetFileNameWithoutExtension(filePath);
+        var safe = new StringBuilder(name.Length);
+        foreach (char c in name)
+        {
+            safe.Append(char.IsLetterOrDigit(c) || c is '_' or '.' or '-' ? c : '_');
+        }
+
+        using var sha = SHA256.Create();
+        byte[] hash = sha.ComputeHash(Encoding.UTF8.GetBytes(filePath));
+        string suffix = string.Concat(hash.Take(4).Select(b => b.ToString("x2", System.Globalization.CultureInfo.InvariantCulture)));
+        return $"{safe}.{suffix}.Maran.g.cs";
+    }
+}

@@ -1,0 +1,89 @@
+using System;
+
+namespace Maran.Instrument.Generator.Model;
+
+/// <summary>How the interceptor hands the target's result back, and when the call ends.</summary>
+internal enum ReturnShape
+{
+    Void,
+    Value,
+    Task,
+    ValueTask,
+    Stream,
+}
+
+/// <summary>How the interceptor reaches the target.</summary>
+internal enum AccessKind
+{
+    /// <summary>A direct call: the target is accessible from generated code.</summary>
+    Direct,
+
+    /// <summary>Through an <c>[UnsafeAccessor]</c> extern: private or protected instance method.</summary>
+    InstanceAccessor,
+
+    /// <summary>Through an <c>[UnsafeAccessor]</c> extern: private or protected static method.</summary>
+    StaticAccessor,
+}
+
+/// <summary>How the intercepted call's receiver is passed.</summary>
+internal enum ReceiverKind
+{
+    /// <summary>A static method (extension methods included): no receiver.</summary>
+    None,
+
+    /// <summary>A reference type: by value.</summary>
+    Reference,
+
+    /// <summary>A mutable struct: by <c>ref</c>, so mutation lands on the caller's variable.</summary>
+    MutableStruct,
+
+    /// <summary>A readonly struct or readonly member: by <c>in</c>.</summary>
+    ReadOnlyStruct,
+}
+
+/// <summary>One parameter of the intercepted method, as source text.</summary>
+internal sealed record ParameterModel(string Name, string Type, string RefKind, bool IsParams, bool IsScoped, bool IsUnscopedRef, bool IsThis);
+
+/// <summary>One type parameter of the interceptor (containing types' first, then the method's), with its constraints as source text.</summary>
+internal sealed record TypeParameterModel(string Name, string Constraints);
+
+/// <summary>
+/// Everything the emitter needs about one monitored method: its signature as source text and its operation.
+/// Pure data, so an unchanged method compares equal across compilations.
+/// </summary>
+internal sealed record MethodModel(
+    string Key,
+    string Name,
+    string ContainingType,
+    string? AccessorTypeName,
+    ReceiverKind Receiver,
+    bool IsExtension,
+    EquatableArray<TypeParameterModel> TypeParameters,
+    EquatableArray<string> ContainingTypeParameters,
+    EquatableArray<string> MethodTypeParameters,
+    EquatableArray<ParameterModel> Parameters,
+    string ReturnType,
+    string ReturnRefKind,
+    ReturnShape Shape,
+    AccessKind Access,
+    string OperationName,
+    string Component,
+    string? Model,
+    string Display,
+    EquatableArray<string> SuppressedDiagnostics);
+
+/// <summary>One intercepted call: where it is and which method it calls.</summary>
+internal sealed record CallSiteModel(
+    string FilePath,
+    int Position,
+    int Version,
+    string Data,
+    string DisplayLocation,
+    MethodModel Method) : IComparable<CallSiteModel>
+{
+    public int CompareTo(CallSiteModel? other) =>
+        other is null ? 1 : Position.CompareTo(other.Position);
+}
+
+/// <summary>The interceptors of one source file.</summary>
+internal sealed record InterceptorFileModel(string FilePath, string HintName, EquatableArray<CallSiteModel> CallSites);

@@ -1,0 +1,69 @@
+using System.Runtime.CompilerServices;
+using Microsoft.CodeAnalysis;
+
+namespace Maran.Instrument.Generator.Parsing;
+
+/// <summary>The symbols the parser compares against, looked up once per compilation.</summary>
+internal sealed class KnownSymbols
+{
+    private static readonly ConditionalWeakTable<Compilation, KnownSymbols?> s_cache = new();
+
+    private KnownSymbols(Compilation compilation, INamedTypeSymbol monitorOperation)
+    {
+        MonitorOperation = monitorOperation;
+        MonitorComponent = compilation.GetTypeByMetadataName("Maran.Instrument.MonitorComponentAttribute");
+        DoNotMonitor = compilation.GetTypeByMetadataName("Maran.Instrument.DoNotMonitorAttribute");
+        Task = compilation.GetTypeByMetadataName("System.Threading.Tasks.Task");
+        TaskOfT = compilation.GetTypeByMetadataName("System.Threading.Tasks.Task`1");
+        ValueTask = compilation.GetTypeByMetadataName("System.Threading.Tasks.ValueTask");
+        ValueTaskOfT = compilation.GetTypeByMetadataName("System.Threading.Tasks.ValueTask`1");
+        AsyncEnumerable = compilation.GetTypeByMetadataName("System.Collections.Generic.IAsyncEnumerable`1");
+        ExpressionOfT = compilation.GetTypeByMetadataName("System.Linq.Expressions.Expression`1");
+        Obsolete = compilation.GetTypeByMetadataName("System.ObsoleteAttribute");
+        Experimental = compilation.GetTypeByMetadataName("System.Diagnostics.CodeAnalysis.ExperimentalAttribute");
+        UnscopedRef = compilation.GetTypeByMetadataName("System.Diagnostics.CodeAnalysis.UnscopedRefAttribute");
+        HasUnsafeAccessor = compilation.GetTypeByMetadataName("System.Runtime.CompilerServices.UnsafeAccessorAttribute") is not null;
+
+        // Generic [UnsafeAccessor] targets arrived in .NET 9 (marked by System.Threading.Lock), type-by-name ones in .NET 10.
+        HasGenericUnsafeAccessor = HasUnsafeAccessor && compilation.GetTypeByMetadataName("System.Threading.Lock") is not null;
+        HasUnsafeAccessorType = compilation.GetTypeByMetadataName("System.Runtime.CompilerServices.UnsafeAccessorTypeAttribute") is not null;
+    }
+
+    public INamedTypeSymbol MonitorOperation { get; }
+
+    public INamedTypeSymbol? MonitorComponent { get; }
+
+    public INamedTypeSymbol? DoNotMonitor { get; }
+
+    public INamedTypeSymbol? Task { get; }
+
+    public INamedTypeSymbol? TaskOfT { get; }
+
+    public INamedTypeSymbol? ValueTask { get; }
+
+    public INamedTypeSymbol? ValueTaskOfT { get; }
+
+    public INamedTypeSymbol? AsyncEnumerable { get; }
+
+    public INamedTypeSymbol? ExpressionOfT { get; }
+
+    public INamedTypeSymbol? Obsolete { get; }
+
+    public INamedTypeSymbol? Experimental { get; }
+
+    public INamedTypeSymbol? UnscopedRef { get; }
+
+    public bool HasUnsafeAccessor { get; }
+
+    public bool HasGenericUnsafeAccessor { get; }
+
+    public bool HasUnsafeAccessorType { get; }
+
+    /// <summary>The known symbols of <paramref name="compilation"/>, or null when it does not reference Maran.Instrument.</summary>
+    public static KnownSymbols? For(Compilation compilation) =>
+        s_cache.GetValue(compilation, static c =>
+            c.GetTypeByMetadataName("Maran.Instrument.MonitorOperationAttribute") is { } attribute
+            && c.GetTypeByMetadataName("Maran.Instrument.OperationScope") is not null
+                ? new KnownSymbols(c, attribute)
+                : null);
+}

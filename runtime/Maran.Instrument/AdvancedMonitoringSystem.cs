@@ -1,0 +1,239 @@
+using System.Diagnostics;
+
+namespace Maran.Instrument;
+
+/// <summary>
+/// The monitoring system: owns the configuration, the profiler and the background services, and gives one
+/// snapshot of everything it knows. Monitored calls are counted from the first call whether or not a system has
+/// started; <see cref="Start"/> applies the configuration and starts the background work.
+/// </summary>
+/// <example>
+/// <code>
+/// var monitoring = AdvancedMonitoringSystem.Default;
+/// monitoring.Start();
+/// // ... run the agent ...
+/// Console.WriteLine(monitoring.Profiler.GetPerformanceSummary().Operations[0].P95Ms);
+/// monitoring.Stop();
+/// </code>
+/// </example>
+public sealed class AdvancedMonitoringSystem : IDisposable
+{
+    private static readonly Lazy<AdvancedMonitoringSystem> s_default = new(() => new AdvancedMonitoringSystem());
+
+    private readonly object _gate = new();
+    private readonly IReadOnlyList<ConfigurationError> _loadErrors;
+    private readonly List<IMonitoringService> _services = [];
+    private long _startedTimestamp;
+    private bool _running;
+    private bool _processExitHooked;
+
+    /// <summary>Creates a system configured from <c>monitoring_config.yaml</c> and the <c>MARAN_*</c> variables.</summary>
+    public AdvancedMonitoringSystem()
+        : this(configure: null)
+    {
+    }
+
+    /// <summary>
+    /// Creates a system configured from <c>monitoring_config.yaml</c> and the <c>MARAN_*</c> variables, then by
+    /// <paramref name="configure"/>. Problems in the file or variables surface when <see cref="Start"/> is called.
+    /// </summary>
+    public AdvancedMonitoringSystem(Action<MonitoringOptions>? configure)
+    {
+        Options = MonitoringOptions.LoadCollectingErrors(path: null, environment: null, out _loadErrors);
+        configure?.Invoke(Options);
+        Profiler = new PerformanceProfiler();
+    }
+
+    /// <summary>Creates a system with exactly <paramref name="options"/>; no file or variable is read.</summary>
+    public AdvancedMonitoringSystem(MonitoringOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        Options = options;
+        _loadErrors = [];
+        Profiler = new PerformanceProfiler();
+    }
+
+    /// <summary>The process-wide system, configured from <c>monitoring_config.yaml</c> and the environment.</summary>
+    public static AdvancedMonitoringSystem Default => s_default.Value;
+
+    /// <summary>The configuration; change it before <see cref="Start"/>.</summary>
+    public MonitoringOptions Options { get; }
+
+    /// <summary>The performance profiler: per-operation counts, percentiles and rates.</summary>
+    public PerformanceProfiler Profiler { get; }
+
+    /// <summary>Whether <see cref="Start"/> has been called and <see cref="Stop"/> has not.</summary>
+    public bool IsRunning
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _running;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Checks the configuration, applies it to the interceptors (sampling, call trees, tracing) and starts the
+    /// background services. Calling it again while running does nothing.
+    /// </summary>
+    /// <exception cref="MonitoringConfigurationException">The configuration is invalid; the message names every bad key, its value and where it was set.</exception>
+    public void Start()
+    {
+        lock (_gate)
+        {
+            if (_running)
+            {
+                return;
+            }
+
+            IReadOnlyList<ConfigurationError> errors = _loadErrors.Count > 0
+                ? _loadErrors
+                : Options.Validate(new OptionsBinder(Options.ConfigurationRoot));
+            if (errors.Count > 0)
+            {
+                throw new MonitoringConfigurationException(errors);
+            }
+
+            ApplyRuntimeSwitches(Options.Monitoring);
+            foreach (IMonitoringService service in _services)
+            {
+                service.Start();
+            }
+
+            _startedTimestamp = Stopwatch.GetTimestamp();
+            _running = true;
+            if (!_processExitHooked)
+            {
+                AppDomain.CurrentDomain.ProcessExit += OnProcessExit;
+                _processExitHooked = true;
+            }
+        }
+    }
+
+    /// <summary>Stops the background services, flushing everything they had accepted. Calling it again does nothing.</summary>
+    public void Stop()
+    {
+        lock (_gate)
+        {
+            if (!_running)
+            {
+                return;
+            }
+
+            _running = false;
+            for (int i = _services.Count - 1; i >= 0; i--)
+            {
+                try
+                {
+                    _services[i].Stop();
+                }
+                catch (Exception ex)
+                {
+                    MonitoringDiagnostics.InternalError($"stopping {_services[i].Name}", ex);
+                }
+            }
+        }
+    }
+
+    /// <summary>Stops the system.</summary>
+    public void Dispose()
+    {
+        Stop();
+        if (_processExitHooked)
+        {
+            AppDomain.CurrentDomain.ProcessExit -= OnProcessExit;
+            _processExitHooked = false;
+        }
+    }
+
+    /// <summary>One snapshot of everything the system knows, serialisable with System.Text.Json.</summary>
+    public DashboardData GetDashboardData()
+    {
+        long started;
+        bool running;
+        lock (_gate)
+        {
+            started = _startedTimestamp;
+            running = _running;
+        }
+
+        return new DashboardData
+        {
+            Timestamp = DateTimeOffset.UtcNow,
+            IsRunning = running,
+            UptimeSeconds = started == 0 ? 0 : Stopwatch.GetElapsedTime(started).TotalSeconds,
+            Performance = Profiler.GetPerformanceSummary(),
+            Internal = new InternalStatus
+            {
+                InternalErrors = new Dictionary<string, long>(MonitoringDiagnostics.InternalErrors),
+                Dropped = new Dictionary<string, long>(MonitoringDiagnostics.Dropped),
+            },
+        };
+    }
+
+    /// <summary>Adds a background service started and stopped with the system.</summary>
+    internal void AddService(IMonitoringService service)
+    {
+        lock (_gate)
+        {
+            _services.Add(service);
+            if (_running)
+            {
+                service.Start();
+            }
+        }
+    }
+
+    private static void ApplyRuntimeSwitches(MonitoringSettings settings)
+    {
+        MonitoringRuntime.SampleInterval = settings.Sampling.Rate;
+        MonitoringRuntime.AllocationSampleInterval = settings.Sampling.AllocationRate;
+        MonitoringRuntime.CallTreeEnabled = settings.CallTree;
+        MonitoringRuntime.TracingEnabled = settings.Tracing;
+        MonitoringRuntime.Enabled = settings.Enabled;
+    }
+
+    private void OnProcessExit(object? sender, EventArgs e) => Stop();
+}
+
+/// <summary>A part of the monitoring system that runs in the background between Start and Stop.</summary>
+internal interface IMonitoringService
+{
+    string Name { get; }
+
+    void Start();
+
+    /// <summary>Stops promptly, after flushing what was accepted.</summary>
+    void Stop();
+}
+
+/// <summary>Everything the monitoring system knows at one moment.</summary>
+public sealed record DashboardData
+{
+    /// <summary>When the snapshot was taken.</summary>
+    public required DateTimeOffset Timestamp { get; init; }
+
+    /// <summary>Whether the system is running.</summary>
+    public required bool IsRunning { get; init; }
+
+    /// <summary>Seconds since the system started; 0 if it has not.</summary>
+    public required double UptimeSeconds { get; init; }
+
+    /// <summary>Every operation's performance.</summary>
+    public required PerformanceSummary Performance { get; init; }
+
+    /// <summary>The health of the monitoring itself.</summary>
+    public required InternalStatus Internal { get; init; }
+}
+
+/// <summary>Failures and drops inside the monitoring itself.</summary>
+public sealed record InternalStatus
+{
+    /// <summary>Internal errors by kind (<c>maran_internal_errors_total</c>).</summary>
+    public required IReadOnlyDictionary<string, long> InternalErrors { get; init; }
+
+    /// <summary>Items dropped from full queues, by queue (<c>maran_dropped_total</c>).</summary>
+    public required IReadOnlyDictionary<string, long> Dropped { get; init; }
+}

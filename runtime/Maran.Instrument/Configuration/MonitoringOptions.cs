@@ -1,0 +1,114 @@
+using System.Collections;
+using Microsoft.Extensions.Configuration;
+
+namespace Maran.Instrument;
+
+/// <summary>
+/// Every setting of the toolkit. Read from <c>monitoring_config.yaml</c>, overridden by the <c>MARAN_*</c>
+/// environment variables, overridden by code; checked when monitoring starts.
+/// </summary>
+/// <example>
+/// <code>
+/// monitoring:
+///   metrics_port: 9090
+///   dashboard_port: 8080
+///   health_check_interval: 30
+///   health_thresholds:
+///     cpu_percent: 80
+/// </code>
+/// </example>
+public sealed class MonitoringOptions
+{
+    /// <summary>The default configuration file name, looked for in the current directory and then beside the application.</summary>
+    public const string DefaultFileName = "monitoring_config.yaml";
+
+    /// <summary>The <c>monitoring:</c> section: ports, intervals, thresholds, sampling.</summary>
+    [ConfigurationKeyName("monitoring")]
+    public MonitoringSettings Monitoring { get; set; } = new();
+
+    /// <summary>
+    /// Loads the configuration: defaults, then the YAML file (<paramref name="path"/>, else <c>MARAN_CONFIG</c>, else
+    /// <see cref="DefaultFileName"/> if present), then the <c>MARAN_*</c> variables of <paramref name="environment"/>
+    /// (the process environment when null).
+    /// </summary>
+    /// <exception cref="MonitoringConfigurationException">The file or a variable is invalid; the message names each key, value and line.</exception>
+    public static MonitoringOptions Load(string? path = null, IDictionary? environment = null)
+    {
+        MonitoringOptions options = LoadCollectingErrors(path, environment, out IReadOnlyList<ConfigurationError> errors);
+        if (errors.Count > 0)
+        {
+            throw new MonitoringConfigurationException(errors);
+        }
+
+        return options;
+    }
+
+    /// <summary>Checks every value; an empty list means the options are usable.</summary>
+    public IReadOnlyList<ConfigurationError> Validate() => Validate(binder: null);
+
+    internal IReadOnlyList<ConfigurationError> Validate(OptionsBinder? binder)
+    {
+        binder ??= new OptionsBinder(root: null);
+        Monitoring.Validate(binder, "monitoring");
+        return binder.Errors;
+    }
+
+    /// <summary>Loads as <see cref="Load"/> does, returning the problems instead of throwing, so they can surface at start.</summary>
+    internal static MonitoringOptions LoadCollectingErrors(string? path, IDictionary? environment, out IReadOnlyList<ConfigurationError> errors)
+    {
+        environment ??= Environment.GetEnvironmentVariables();
+        var options = new MonitoringOptions();
+        string? file = ResolvePath(path, environment, out bool optional);
+        IConfigurationRoot root;
+        try
+        {
+            var builder = new ConfigurationBuilder();
+            if (file is not null)
+            {
+                builder.Add(new YamlConfigurationSource(file, optional));
+            }
+
+            builder.Add(new MaranEnvironmentConfigurationSource(environment));
+            root = builder.Build();
+        }
+        catch (MonitoringConfigurationException ex)
+        {
+            errors = ex.Errors;
+            return options;
+        }
+
+        var binder = new OptionsBinder(root);
+        binder.Bind(root, options);
+        options.ConfigurationRoot = root;
+        options.Validate(binder);
+        errors = binder.Errors;
+        return options;
+    }
+
+    /// <summary>The configuration the options were read from; kept so later checks can name where a value came from.</summary>
+    internal IConfigurationRoot? ConfigurationRoot { get; private set; }
+
+    private static string? ResolvePath(string? path, IDictionary environment, out bool optional)
+    {
+        optional = false;
+        if (!string.IsNullOrWhiteSpace(path))
+        {
+            return Path.GetFullPath(path);
+        }
+
+        if (environment["MARAN_CONFIG"]?.ToString() is { Length: > 0 } configured)
+        {
+            return Path.GetFullPath(configured);
+        }
+
+        optional = true;
+        string inCurrent = Path.GetFullPath(DefaultFileName);
+        if (File.Exists(inCurrent))
+        {
+            return inCurrent;
+        }
+
+        string besideApp = Path.Combine(AppContext.BaseDirectory, DefaultFileName);
+        return File.Exists(besideApp) ? besideApp : null;
+    }
+}

@@ -1,0 +1,150 @@
+using Microsoft.Extensions.Configuration;
+
+namespace Maran.Instrument;
+
+/// <summary>Log levels, as the configuration and <c>MARAN_LOG_LEVEL</c> name them.</summary>
+public enum MonitoringLogLevel
+{
+    /// <summary>Everything, for diagnosing the monitoring itself.</summary>
+    Debug,
+
+    /// <summary>Normal operation.</summary>
+    Info,
+
+    /// <summary>Something is off but monitoring continues.</summary>
+    Warning,
+
+    /// <summary>A failure.</summary>
+    Error,
+
+    /// <summary>A failure that stops a part of monitoring.</summary>
+    Critical,
+}
+
+/// <summary>The <c>monitoring:</c> section of <c>monitoring_config.yaml</c>.</summary>
+public sealed class MonitoringSettings
+{
+    /// <summary>Port of the Prometheus <c>/metrics</c> endpoint on 127.0.0.1 (<c>MARAN_METRICS_PORT</c>); 0 picks a free port.</summary>
+    [ConfigurationKeyName("metrics_port")]
+    public int MetricsPort { get; set; } = 9090;
+
+    /// <summary>Port of the dashboard on 127.0.0.1 (<c>MARAN_DASHBOARD_PORT</c>); 0 picks a free port.</summary>
+    [ConfigurationKeyName("dashboard_port")]
+    public int DashboardPort { get; set; } = 8080;
+
+    /// <summary>Seconds between system health checks (<c>MARAN_HEALTH_CHECK_INTERVAL</c>).</summary>
+    [ConfigurationKeyName("health_check_interval")]
+    public double HealthCheckInterval { get; set; } = 30;
+
+    /// <summary>Least severe level that is logged (<c>MARAN_LOG_LEVEL</c>): DEBUG, INFO, WARNING, ERROR or CRITICAL.</summary>
+    [ConfigurationKeyName("log_level")]
+    public MonitoringLogLevel LogLevel { get; set; } = MonitoringLogLevel.Info;
+
+    /// <summary>Directory of the SQLite database and other state (<c>MARAN_DATA_DIR</c>), created on first use.</summary>
+    [ConfigurationKeyName("data_dir")]
+    public string DataDirectory { get; set; } = "./maran-data";
+
+    /// <summary>Directory of the log files (<c>MARAN_LOGS_DIR</c>).</summary>
+    [ConfigurationKeyName("logs_dir")]
+    public string LogsDirectory { get; set; } = "./logs";
+
+    /// <summary>When false, interceptors call straight through and record nothing.</summary>
+    [ConfigurationKeyName("enabled")]
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>Whether nested operations record their parent, for call trees. Costs one small allocation per timed call when on.</summary>
+    [ConfigurationKeyName("call_tree")]
+    public bool CallTree { get; set; }
+
+    /// <summary>Whether monitored calls start OpenTelemetry spans when a listener is attached to the <c>Maran.Instrument</c> source.</summary>
+    [ConfigurationKeyName("tracing")]
+    public bool Tracing { get; set; } = true;
+
+    /// <summary>How many calls are timed: see <see cref="SamplingSettings"/>.</summary>
+    [ConfigurationKeyName("sampling")]
+    public SamplingSettings Sampling { get; set; } = new();
+
+    /// <summary>
+    /// Thresholds for system health: <c>cpu_percent</c> (80), <c>memory_percent</c> (85), <c>disk_percent</c> (90), and
+    /// any custom key a program feeds a value to. Keys ending in <c>_percent</c> must lie in (0, 100].
+    /// </summary>
+    [ConfigurationKeyName("health_thresholds")]
+    public Dictionary<string, double> HealthThresholds { get; set; } = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["cpu_percent"] = 80,
+        ["memory_percent"] = 85,
+        ["disk_percent"] = 90,
+    };
+
+    internal void Validate(OptionsBinder binder, string prefix)
+    {
+        CheckPort(binder, $"{prefix}:metrics_port", MetricsPort);
+        CheckPort(binder, $"{prefix}:dashboard_port", DashboardPort);
+        if (!(HealthCheckInterval > 0) || !double.IsFinite(HealthCheckInterval))
+        {
+            binder.Error($"{prefix}:health_check_interval", Format(HealthCheckInterval), "the interval must be a positive number of seconds");
+        }
+
+        if (string.IsNullOrWhiteSpace(DataDirectory))
+        {
+            binder.Error($"{prefix}:data_dir", DataDirectory, "the data directory must not be empty");
+        }
+
+        if (string.IsNullOrWhiteSpace(LogsDirectory))
+        {
+            binder.Error($"{prefix}:logs_dir", LogsDirectory, "the logs directory must not be empty");
+        }
+
+        Sampling.Validate(binder, $"{prefix}:sampling");
+        foreach ((string key, double value) in HealthThresholds)
+        {
+            string path = $"{prefix}:health_thresholds:{key}";
+            if (!double.IsFinite(value))
+            {
+                binder.Error(path, Format(value), "a threshold must be a finite number");
+            }
+            else if (key.EndsWith("_percent", StringComparison.OrdinalIgnoreCase) && (value <= 0 || value > 100))
+            {
+                binder.Error(path, Format(value), "a percentage threshold must be greater than 0 and at most 100");
+            }
+        }
+    }
+
+    private static void CheckPort(OptionsBinder binder, string key, int port)
+    {
+        if (port is < 0 or > 65535)
+        {
+            binder.Error(key, Format(port), "a port must be between 1 and 65535 (0 picks a free port)");
+        }
+    }
+
+    internal static string Format(double value) => value.ToString(System.Globalization.CultureInfo.InvariantCulture);
+}
+
+/// <summary>
+/// The <c>monitoring.sampling:</c> section. Every call is always counted; sampling only thins out the calls
+/// whose duration and allocations are measured.
+/// </summary>
+public sealed class SamplingSettings
+{
+    /// <summary>Time 1 call in this many (1 = every call, the default). Raise it for operations that take well under a microsecond.</summary>
+    [ConfigurationKeyName("rate")]
+    public int Rate { get; set; } = 1;
+
+    /// <summary>Measure the bytes allocated by 1 timed call in this many (default 16); 0 turns it off.</summary>
+    [ConfigurationKeyName("allocation_rate")]
+    public int AllocationRate { get; set; } = MonitoringDefaults.AllocationSampleInterval;
+
+    internal void Validate(OptionsBinder binder, string prefix)
+    {
+        if (Rate < 1)
+        {
+            binder.Error($"{prefix}:rate", MonitoringSettings.Format(Rate), "the sampling rate must be 1 (every call) or more");
+        }
+
+        if (AllocationRate < 0)
+        {
+            binder.Error($"{prefix}:allocation_rate", MonitoringSettings.Format(AllocationRate), "the allocation sampling rate must be 0 (off) or more");
+        }
+    }
+}

@@ -1,0 +1,309 @@
+using System.Collections;
+using System.Globalization;
+using System.Reflection;
+using Microsoft.Extensions.Configuration;
+
+namespace Maran.Instrument;
+
+/// <summary>
+/// Binds configuration onto the options tree strictly: an unknown key, a value of the wrong type or a section
+/// where a value belongs is an error naming the key, the value and where it was set. Keys are matched by their
+/// <see cref="ConfigurationKeyNameAttribute"/> (snake_case in YAML) or, failing that, by property name.
+/// </summary>
+internal sealed class OptionsBinder(IConfigurationRoot? root)
+{
+    private readonly List<ConfigurationError> _errors = [];
+
+    public IReadOnlyList<ConfigurationError> Errors => _errors;
+
+    /// <summary>Binds every child of <paramref name="configuration"/> onto <paramref name="target"/>.</summary>
+    public void Bind(IConfiguration configuration, object target)
+    {
+        foreach (IConfigurationSection child in configuration.GetChildren())
+        {
+            BindMember(child, target);
+        }
+    }
+
+    /// <summary>Records an error about <paramref name="key"/> (colon-separated), describing where it was set.</summary>
+    public void Error(string key, string? value, string message)
+    {
+        // A value that differs from what the configuration holds was set in code after loading.
+        string origin = value is not null && root is not null && root[key] is { } configured
+                        && !string.Equals(configured.Trim(), value, StringComparison.OrdinalIgnoreCase)
+                        && !(double.TryParse(configured, NumberStyles.Float, CultureInfo.InvariantCulture, out double a)
+                             && double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out double b) && a == b)
+            ? "code"
+            : Origin(key);
+        _errors.Add(new ConfigurationError(Display(key), value, origin, message));
+    }
+
+    /// <summary>The dotted form of a configuration key, as users write it in YAML.</summary>
+    internal static string Display(string key) => key.Replace(ConfigurationPath.KeyDelimiter, ".", StringComparison.Ordinal);
+
+    /// <summary>Where <paramref name="key"/> was last set: the last provider that knows it wins.</summary>
+    internal string Origin(string key)
+    {
+        if (root is not null)
+        {
+            foreach (IConfigurationProvider provider in root.Providers.Reverse())
+            {
+                if (provider is IConfigurationOrigin origin && origin.Describe(key) is { } where)
+                {
+                    return where;
+                }
+            }
+        }
+
+        return "code";
+    }
+
+    private void BindMember(IConfigurationSection section, object target)
+    {
+        PropertyInfo? property = FindProperty(target.GetType(), section.Key);
+        if (property is null)
+        {
+            string known = string.Join(", ", KeysOf(target.GetType()));
+            Error(section.Path, null, $"unknown key '{section.Key}' (known keys here: {known})");
+            return;
+        }
+
+        object? current = property.GetValue(target);
+        if (TryBindValue(section, property.PropertyType, current, out object? value) && property.CanWrite)
+        {
+            property.SetValue(target, value);
+        }
+    }
+
+    private bool TryBindValue(IConfigurationSection section, Type type, object? current, out object? value)
+    {
+        value = current;
+        bool hasChildren = section.GetChildren().Any();
+        Type underlying = Nullable.GetUnderlyingType(type) ?? type;
+
+        if (IsScalar(underlying))
+        {
+            if (hasChildren)
+            {
+                Error(section.Path, null, $"expected a single {Describe(underlying)}, found a section");
+                return false;
+            }
+
+            if (section.Value is null or "")
+            {
+                return false;
+            }
+
+            if (TryParse(section.Value, underlying, out value, out string? problem))
+            {
+                return true;
+            }
+
+            Error(section.Path, section.Value, problem!);
+            return false;
+        }
+
+        if (!hasChildren)
+        {
+            if (!string.IsNullOrEmpty(section.Value))
+            {
+                Error(section.Path, section.Value, "expected a section of keys, found a single value");
+            }
+
+            return false;
+        }
+
+        if (DictionaryValueType(underlying) is { } valueType)
+        {
+            var dictionary = (IDictionary)(current ?? Activator.CreateInstance(underlying)!);
+            foreach (IConfigurationSection child in section.GetChildren())
+            {
+                object? existing = dictionary.Contains(child.Key) ? dictionary[child.Key] : null;
+                if (!IsScalar(Nullable.GetUnderlyingType(valueType) ?? valueType))
+                {
+                    existing ??= Activator.CreateInstance(valueType)!;
+                }
+
+                if (TryBindValue(child, valueType, existing, out object? item))
+                {
+                    dictionary[child.Key] = item;
+                }
+            }
+
+            value = dictionary;
+            return true;
+        }
+
+        if (ListItemType(underlying) is { } itemType)
+        {
+            var list = (IList)Activator.CreateInstance(typeof(List<>).MakeGenericType(itemType))!;
+            foreach (IConfigurationSection child in section.GetChildren().OrderBy(c => int.TryParse(c.Key, out int i) ? i : int.MaxValue))
+            {
+                if (!int.TryParse(child.Key, NumberStyles.None, CultureInfo.InvariantCulture, out _))
+                {
+                    Error(child.Path, null, "expected a list item (- ...), found a key");
+                    continue;
+                }
+
+                object? seed = IsScalar(Nullable.GetUnderlyingType(itemType) ?? itemType) ? null : Activator.CreateInstance(itemType);
+                if (TryBindValue(child, itemType, seed, out object? item))
+                {
+                    list.Add(item);
+                }
+            }
+
+            value = list;
+            return true;
+        }
+
+        object instance = current ?? Activator.CreateInstance(underlying)!;
+        foreach (IConfigurationSection child in section.GetChildren())
+        {
+            BindMember(child, instance);
+        }
+
+        value = instance;
+        return true;
+    }
+
+    private static PropertyInfo? FindProperty(Type type, string key)
+    {
+        PropertyInfo[] properties = type.GetProperties(BindingFlags.Public | BindingFlags.Instance);
+        return properties.FirstOrDefault(p => string.Equals(KeyOf(p), key, StringComparison.OrdinalIgnoreCase))
+            ?? properties.FirstOrDefault(p => string.Equals(p.Name, key, StringComparison.OrdinalIgnoreCase));
+    }
+
+    private static string KeyOf(PropertyInfo property) =>
+        property.GetCustomAttribute<ConfigurationKeyNameAttribute>()?.Name ?? property.Name;
+
+    private static IEnumerable<string> KeysOf(Type type) =>
+        type.GetProperties(BindingFlags.Public | BindingFlags.Instance).Select(KeyOf);
+
+    private static bool IsScalar(Type type) =>
+        type.IsPrimitive || type.IsEnum || type == typeof(string) || type == typeof(decimal) || type == typeof(TimeSpan) || type == typeof(Uri);
+
+    private static Type? DictionaryValueType(Type type)
+    {
+        Type? dictionary = type.IsGenericType && type.GetGenericTypeDefinition() == typeof(Dictionary<,>)
+            ? type
+            : null;
+        return dictionary is not null && dictionary.GetGenericArguments()[0] == typeof(string) ? dictionary.GetGenericArguments()[1] : null;
+    }
+
+    private static Type? ListItemType(Type type) =>
+        type.IsGenericType && (type.GetGenericTypeDefinition() == typeof(List<>) || type.GetGenericTypeDefinition() == typeof(IList<>)
+                               || type.GetGenericTypeDefinition() == typeof(IReadOnlyList<>))
+            ? type.GetGenericArguments()[0]
+            : null;
+
+    private static string Describe(Type type) => type switch
+    {
+        _ when type == typeof(int) || type == typeof(long) => "whole number",
+        _ when type == typeof(double) || type == typeof(decimal) || type == typeof(float) => "number",
+        _ when type == typeof(bool) => "true or false",
+        _ when type == typeof(TimeSpan) => "duration (seconds, or 500ms, 30s, 5m, 2h, 1d)",
+        _ when type.IsEnum => "one of " + string.Join(", ", EnumNames(type)),
+        _ => "value",
+    };
+
+    private static IEnumerable<string> EnumNames(Type type) =>
+        type.GetFields(BindingFlags.Public | BindingFlags.Static)
+            .Select(f => f.GetCustomAttribute<ConfigurationKeyNameAttribute>()?.Name ?? f.Name.ToUpperInvariant());
+
+    internal static bool TryParse(string text, Type type, out object? value, out string? problem)
+    {
+        value = null;
+        problem = null;
+        string trimmed = text.Trim();
+        CultureInfo invariant = CultureInfo.InvariantCulture;
+        if (type == typeof(string))
+        {
+            value = text;
+            return true;
+        }
+
+        if (type == typeof(int) && int.TryParse(trimmed, NumberStyles.Integer, invariant, out int i))
+        {
+            value = i;
+            return true;
+        }
+
+        if (type == typeof(long) && long.TryParse(trimmed, NumberStyles.Integer, invariant, out long l))
+        {
+            value = l;
+            return true;
+        }
+
+        if (type == typeof(double) && double.TryParse(trimmed, NumberStyles.Float, invariant, out double d) && double.IsFinite(d))
+        {
+            value = d;
+            return true;
+        }
+
+        if (type == typeof(decimal) && decimal.TryParse(trimmed, NumberStyles.Float, invariant, out decimal m))
+        {
+            value = m;
+            return true;
+        }
+
+        if (type == typeof(bool) && bool.TryParse(trimmed, out bool b))
+        {
+            value = b;
+            return true;
+        }
+
+        if (type == typeof(TimeSpan) && TryParseDuration(trimmed, out TimeSpan span))
+        {
+            value = span;
+            return true;
+        }
+
+        if (type == typeof(Uri) && Uri.TryCreate(trimmed, UriKind.Absolute, out Uri? uri))
+        {
+            value = uri;
+            return true;
+        }
+
+        if (type.IsEnum)
+        {
+            foreach (FieldInfo field in type.GetFields(BindingFlags.Public | BindingFlags.Static))
+            {
+                string name = field.GetCustomAttribute<ConfigurationKeyNameAttribute>()?.Name ?? field.Name;
+                if (string.Equals(name, trimmed, StringComparison.OrdinalIgnoreCase) || string.Equals(field.Name, trimmed, StringComparison.OrdinalIgnoreCase))
+                {
+                    value = field.GetValue(null);
+                    return true;
+                }
+            }
+        }
+
+        problem = $"expected a {Describe(type)}";
+        return false;
+    }
+
+    /// <summary>Parses a duration: plain seconds (<c>30</c>, <c>0.5</c>), a number with a unit (<c>250ms</c>, <c>30s</c>, <c>5m</c>, <c>2h</c>, <c>1d</c>) or <c>hh:mm:ss</c>.</summary>
+    internal static bool TryParseDuration(string text, out TimeSpan duration)
+    {
+        duration = default;
+        string t = text.Trim();
+        (string suffix, double scale)[] units = [("ms", 0.001), ("s", 1), ("m", 60), ("h", 3600), ("d", 86400)];
+        foreach ((string suffix, double scale) in units)
+        {
+            if (t.EndsWith(suffix, StringComparison.OrdinalIgnoreCase)
+                && double.TryParse(t[..^suffix.Length], NumberStyles.Float, CultureInfo.InvariantCulture, out double n)
+                && double.IsFinite(n))
+            {
+                duration = TimeSpan.FromSeconds(n * scale);
+                return true;
+            }
+        }
+
+        if (double.TryParse(t, NumberStyles.Float, CultureInfo.InvariantCulture, out double seconds) && double.IsFinite(seconds))
+        {
+            duration = TimeSpan.FromSeconds(seconds);
+            return true;
+        }
+
+        return t.Contains(':', StringComparison.Ordinal) && TimeSpan.TryParse(t, CultureInfo.InvariantCulture, out duration);
+    }
+}

@@ -1,0 +1,60 @@
+using System.Collections.Concurrent;
+
+namespace Maran.Instrument;
+
+/// <summary>
+/// Failures inside the monitoring itself: counted (exported as <c>maran_internal_errors_total</c>) and reported
+/// once per kind, never thrown into the user's code.
+/// </summary>
+internal static class MonitoringDiagnostics
+{
+    private static readonly ConcurrentDictionary<string, long> s_internalErrors = new(StringComparer.Ordinal);
+    private static readonly ConcurrentDictionary<string, long> s_dropped = new(StringComparer.Ordinal);
+    private static Action<string> s_report = static message => Console.Error.WriteLine(message);
+
+    /// <summary>Where once-per-kind reports go; standard error until logging is configured.</summary>
+    internal static Action<string> Report
+    {
+        get => Volatile.Read(ref s_report);
+        set => Volatile.Write(ref s_report, value ?? throw new ArgumentNullException(nameof(value)));
+    }
+
+    /// <summary>Internal errors so far, by kind.</summary>
+    internal static IReadOnlyDictionary<string, long> InternalErrors => s_internalErrors;
+
+    /// <summary>Items dropped from full queues so far, by queue.</summary>
+    internal static IReadOnlyDictionary<string, long> Dropped => s_dropped;
+
+    /// <summary>Counts a failure inside monitoring; reports the first of each <paramref name="kind"/>.</summary>
+    internal static void InternalError(string kind, Exception exception)
+    {
+        long count = s_internalErrors.AddOrUpdate(kind, 1, static (_, n) => n + 1);
+        if (count == 1)
+        {
+            Warn($"[maran] internal error in {kind} (reported once, monitoring continues): {exception.GetType().Name}: {exception.Message}");
+        }
+    }
+
+    /// <summary>Counts an item a full queue had to drop; reports the first drop of each <paramref name="queue"/>.</summary>
+    internal static void Drop(string queue)
+    {
+        long count = s_dropped.AddOrUpdate(queue, 1, static (_, n) => n + 1);
+        if (count == 1)
+        {
+            Warn($"[maran] the {queue} queue is full: items are dropped and counted in maran_dropped_total (reported once)");
+        }
+    }
+
+    /// <summary>Reports a message, swallowing any failure of the report sink itself.</summary>
+    internal static void Warn(string message)
+    {
+        try
+        {
+            Report(message);
+        }
+        catch (Exception ex) when (ex is IOException or ObjectDisposedException or InvalidOperationException)
+        {
+            // Nowhere left to report to; the counters still hold the figures.
+        }
+    }
+}

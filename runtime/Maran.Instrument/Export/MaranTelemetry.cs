@@ -1,0 +1,27 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using System.Reflection;
+
+namespace Maran.Instrument;
+
+/// <summary>
+/// The <see cref="ActivitySource"/> and <see cref="Meter"/> through which monitored calls reach OpenTelemetry,
+/// both named <c>Maran.Instrument</c>. A span is started only when a listener samples this source.
+/// </summary>
+public static class MaranTelemetry
+{
+    /// <summary>The name of the activity source and the meter: <c>Maran.Instrument</c>.</summary>
+    public const string SourceName = "Maran.Instrument";
+
+    /// <summary>The version of this library, carried by the activity source and the meter.</summary>
+    public static readonly string Version =
+        typeof(MaranTelemetry).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion?.Split('+')[0]
+        ?? typeof(MaranTelemetry).Assembly.GetName().Version?.ToString()
+        ?? "0.0.0";
+
+    /// <summary>The source of the spans of monitored calls.</summary>
+    public static readonly ActivitySource ActivitySource = new(SourceName, Version);
+
+    /// <summary>The meter of the toolkit's instruments.</summary>
+    public static readonly Meter Meter = new(SourceName, Version);
+}

@@ -1,0 +1,177 @@
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
+using System.Threading.Tasks.Sources;
+
+namespace Maran.Instrument;
+
+/// <summary>
+/// Wraps the stream a monitored method returned: the call ends when the enumerator is disposed (or the stream
+/// fails), and the time to the first item and the number of items are recorded. Like a compiler-generated async
+/// iterator, the first enumeration reuses this object as its enumerator, and a pending
+/// <see cref="MoveNextAsync"/> completes through this object as its own <see cref="IValueTaskSource{TResult}"/>, so
+/// items cost no allocation. Later enumerations of the same object run unmonitored.
+/// </summary>
+internal sealed class MonitoredAsyncEnumerable<T> : IAsyncEnumerable<T>, IAsyncEnumerator<T>, IValueTaskSource<bool>
+{
+    private const int Created = 0;
+    private const int Enumerating = 1;
+    private const int Ended = 2;
+
+    private readonly IAsyncEnumerable<T> _source;
+    private readonly OperationScope _scope;
+    private readonly long _startTimestamp = Stopwatch.GetTimestamp();
+    private IAsyncEnumerator<T>? _inner;
+    private int _state;
+    private long _items;
+    private long _firstItemTicks = -1;
+    private ManualResetValueTaskSourceCore<bool> _pending;
+    private ConfiguredValueTaskAwaitable<bool>.ConfiguredValueTaskAwaiter _pendingAwaiter;
+    private Action? _onPendingCompleted;
+
+    internal MonitoredAsyncEnumerable(IAsyncEnumerable<T> source, OperationScope scope)
+    {
+        _source = source;
+        _scope = scope;
+    }
+
+    public T Current => _inner!.Current;
+
+    public IAsyncEnumerator<T> GetAsyncEnumerator(CancellationToken cancellationToken = default)
+    {
+        if (Interlocked.CompareExchange(ref _state, Enumerating, Created) != Created)
+        {
+            return _source.GetAsyncEnumerator(cancellationToken);
+        }
+
+        try
+        {
+            _inner = _source.GetAsyncEnumerator(cancellationToken);
+        }
+        catch (Exception ex) when (Fail(ex))
+        {
+            throw;
+        }
+
+        return this;
+    }
+
+    public ValueTask<bool> MoveNextAsync()
+    {
+        ValueTask<bool> next;
+        try
+        {
+            next = _inner!.MoveNextAsync();
+        }
+        catch (Exception ex) when (Fail(ex))
+        {
+            throw;
+        }
+
+        if (next.IsCompletedSuccessfully)
+        {
+            bool hasItem = next.Result;
+            OnMoved(hasItem);
+            return new ValueTask<bool>(hasItem);
+        }
+
+        _pendingAwaiter = next.ConfigureAwait(false).GetAwaiter();
+        _pending.Reset();
+        _pendingAwaiter.UnsafeOnCompleted(_onPendingCompleted ??= OnPendingCompleted);
+        return new ValueTask<bool>(this, _pending.Version);
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        IAsyncEnumerator<T>? inner = _inner;
+        if (inner is null)
+        {
+            Finish();
+            return default;
+        }
+
+        ValueTask disposing;
+        try
+        {
+            disposing = inner.DisposeAsync();
+        }
+        catch (Exception ex) when (Fail(ex))
+        {
+            throw;
+        }
+
+        if (disposing.IsCompletedSuccessfully)
+        {
+            Finish();
+            return default;
+        }
+
+        return DisposeSlow(disposing);
+    }
+
+    private async ValueTask DisposeSlow(ValueTask disposing)
+    {
+        try
+        {
+            await disposing.ConfigureAwait(false);
+        }
+        catch (Exception ex) when (Fail(ex))
+        {
+            throw;
+        }
+
+        Finish();
+    }
+
+    private void OnPendingCompleted()
+    {
+        bool hasItem;
+        try
+        {
+            hasItem = _pendingAwaiter.GetResult();
+        }
+        catch (Exception ex)
+        {
+            Fail(ex);
+            _pending.SetException(ex);
+            return;
+        }
+
+        OnMoved(hasItem);
+        _pending.SetResult(hasItem);
+    }
+
+    private void OnMoved(bool hasItem)
+    {
+        if (hasItem && ++_items == 1)
+        {
+            _firstItemTicks = Stopwatch.GetTimestamp() - _startTimestamp;
+        }
+    }
+
+    private bool Fail(Exception exception)
+    {
+        if (Interlocked.Exchange(ref _state, Ended) != Ended)
+        {
+            _scope.Recorder?.RecordStream(_items, _firstItemTicks);
+            _scope.EndOnAnyThread(OperationScope.Classify(exception), exception);
+        }
+
+        return false;
+    }
+
+    private void Finish()
+    {
+        if (Interlocked.Exchange(ref _state, Ended) != Ended)
+        {
+            _scope.Recorder?.RecordStream(_items, _firstItemTicks);
+            _scope.EndOnAnyThread(OperationStatus.Success, null);
+        }
+    }
+
+    bool IValueTaskSource<bool>.GetResult(short token) => _pending.GetResult(token);
+
+    ValueTaskSourceStatus IValueTaskSource<bool>.GetStatus(short token) => _pending.GetStatus(token);
+
+    void IValueTaskSource<bool>.OnCompleted(Action<object?> continuation, object? state, short token, ValueTaskSourceOnCompletedFlags flags) =>
+        _pending.OnCompleted(continuation, state, token, flags);
+}

@@ -1,0 +1,29 @@
+namespace Maran.Instrument;
+
+/// <summary>
+/// Process-wide switches the hot path reads: plain static fields, set by
+/// <see cref="AdvancedMonitoringSystem.Start"/> from the configuration.
+/// </summary>
+internal static class MonitoringRuntime
+{
+    /// <summary>When false, interceptors call straight through and record nothing.</summary>
+    internal static bool Enabled = true;
+
+    /// <summary>Time 1 call in this many (every call is still counted); 1 times every call.</summary>
+    internal static int SampleInterval = 1;
+
+    /// <summary>Measure the allocations of 1 timed call in this many; 0 turns allocation sampling off.</summary>
+    internal static int AllocationSampleInterval = MonitoringDefaults.AllocationSampleInterval;
+
+    /// <summary>Whether nested operations record their parent (call trees).</summary>
+    internal static bool CallTreeEnabled;
+
+    /// <summary>Whether monitored calls start an <see cref="System.Diagnostics.Activity"/> when someone listens.</summary>
+    internal static bool TracingEnabled = true;
+}
+
+/// <summary>Default values shared by the runtime and the configuration.</summary>
+internal static class MonitoringDefaults
+{
+    internal const int AllocationSampleInterval = 16;
+}

@@ -1,0 +1,182 @@
+using System.Diagnostics;
+
+namespace Maran.Instrument;
+
+/// <summary>
+/// The ambient state of one monitored call when call trees or tracing are on: its parent (across
+/// <c>await</c>, through an <see cref="AsyncLocal{T}"/>) and its span. Never created otherwise, so the default
+/// path allocates nothing.
+/// </summary>
+internal sealed class OperationFrame
+{
+    private static readonly AsyncLocal<OperationFrame?> s_current = new();
+
+    private readonly OperationRecorder _recorder;
+    private readonly OperationFrame? _parent;
+    private readonly Activity? _activity;
+    private readonly bool _pushed;
+    private int _ended;
+
+    private OperationFrame(OperationRecorder recorder, OperationFrame? parent, Activity? activity, bool pushed)
+    {
+        _recorder = recorder;
+        _parent = parent;
+        _activity = activity;
+        _pushed = pushed;
+    }
+
+    /// <summary>The innermost monitored call running in this async flow, when call trees are on.</summary>
+    internal static OperationFrame? Current => s_current.Value;
+
+    /// <summary>The operation of this call.</summary>
+    internal OperationRecorder Recorder => _recorder;
+
+    /// <summary>The span of this call, when tracing.</summary>
+    internal Activity? Activity => _activity;
+
+    /// <summary>Whether anything needs a frame: call trees on, or tracing on with a listener.</summary>
+    internal static bool Wanted =>
+        MonitoringRuntime.CallTreeEnabled || (MonitoringRuntime.TracingEnabled && MaranTelemetry.ActivitySource.HasListeners());
+
+    /// <summary>Enters a call: makes it the ambient operation and starts its span. Null when neither is wanted.</summary>
+    internal static OperationFrame? Enter(OperationRecorder recorder)
+    {
+        try
+        {
+            bool tree = MonitoringRuntime.CallTreeEnabled;
+            Activity? activity = null;
+            if (MonitoringRuntime.TracingEnabled && MaranTelemetry.ActivitySource.HasListeners())
+            {
+                activity = MaranTelemetry.ActivitySource.StartActivity(recorder.Name, ActivityKind.Internal);
+                if (activity is { IsAllDataRequested: true })
+                {
+                    activity.SetTag("maran.operation", recorder.Name);
+                    activity.SetTag("maran.component", recorder.Component);
+                }
+            }
+
+            if (!tree && activity is null)
+            {
+                return null;
+            }
+
+            var frame = new OperationFrame(recorder, tree ? s_current.Value : null, activity, tree);
+            if (tree)
+            {
+                s_current.Value = frame;
+            }
+
+            return frame;
+        }
+        catch (Exception ex)
+        {
+            MonitoringDiagnostics.InternalError("operation context", ex);
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// Records the end of the call. <paramref name="stopSpan"/> is false inside an exception filter, where the
+    /// span must stay current until the stack unwinds; <see cref="Detach"/> stops it then.
+    /// </summary>
+    internal void End(OperationStatus status, Exception? exception, long elapsedTicks, bool stopSpan)
+    {
+        if (Interlocked.Exchange(ref _ended, 1) != 0)
+        {
+            return;
+        }
+
+        try
+        {
+            if (_pushed)
+            {
+                CallTree.Record(_parent?._recorder, _recorder, elapsedTicks);
+            }
+
+            if (_activity is { } activity)
+            {
+                MarkSpan(activity, status, exception);
+                if (stopSpan)
+                {
+                    StopPreservingCurrent(activity);
+                }
+            }
+        }
+        catch (Exception ex)
+        {
+            MonitoringDiagnostics.InternalError("operation context", ex);
+        }
+    }
+
+    /// <summary>
+    /// Called when control leaves the interceptor: restores the caller's ambient operation and span, and stops
+    /// the span of a call that ended (a synchronous failure) while its stack unwound.
+    /// </summary>
+    internal void Detach()
+    {
+        try
+        {
+            if (_pushed && ReferenceEquals(s_current.Value, this))
+            {
+                s_current.Value = _parent;
+            }
+
+            if (_activity is { } activity)
+            {
+                if (Volatile.Read(ref _ended) != 0)
+                {
+                    if (!activity.IsStopped)
+                    {
+                        activity.Stop();
+                    }
+                }
+                else if (ReferenceEquals(Activity.Current, activity))
+                {
+                    Activity.Current = activity.Parent;
+                }
+            }
+        }
+        catch (Exception ex)
+        {
+            MonitoringDiagnostics.InternalError("operation context", ex);
+        }
+    }
+
+    private static void MarkSpan(Activity activity, OperationStatus status, Exception? exception)
+    {
+        switch (status)
+        {
+            case OperationStatus.Success:
+                activity.SetStatus(ActivityStatusCode.Ok);
+                break;
+            case OperationStatus.Cancelled:
+                activity.SetTag("maran.status", "cancelled");
+                break;
+            default:
+                activity.SetStatus(ActivityStatusCode.Error, exception?.Message);
+                if (exception is not null)
+                {
+                    activity.SetTag("error.type", exception.GetType().FullName);
+                    activity.AddEvent(new ActivityEvent("exception", tags: new ActivityTagsCollection
+                    {
+                        ["exception.type"] = exception.GetType().FullName,
+                        ["exception.message"] = exception.Message,
+                        ["exception.stacktrace"] = exception.ToString(),
+                    }));
+                }
+
+                break;
+        }
+    }
+
+    // Activity.Stop makes the span's parent current; on a continuation thread that would leak into unrelated work.
+    private static void StopPreservingCurrent(Activity activity)
+    {
+        Activity? current = Activity.Current;
+        activity.Stop();
+        if (!ReferenceEquals(current, activity))
+        {
+            Activity.Current = current;
+        }
+    }
+}

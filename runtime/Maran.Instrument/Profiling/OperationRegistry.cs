@@ -1,0 +1,62 @@
+using System.Collections.Concurrent;
+using System.ComponentModel;
+
+namespace Maran.Instrument;
+
+/// <summary>
+/// The process-wide table of operations. Generated code asks it once per monitored method, from a static field
+/// initializer; <see cref="PerformanceProfiler"/> reads it.
+/// </summary>
+[EditorBrowsable(EditorBrowsableState.Advanced)]
+public static class OperationRegistry
+{
+    private static readonly object s_gate = new();
+    private static readonly ConcurrentDictionary<(string Component, string Name), OperationRecorder> s_byKey = new();
+    private static OperationRecorder[] s_all = [];
+
+    /// <summary>How many operations exist.</summary>
+    public static int Count => Volatile.Read(ref s_all).Length;
+
+    /// <summary>Every operation, in the order they were first registered.</summary>
+    public static IReadOnlyList<OperationRecorder> All => Volatile.Read(ref s_all);
+
+    /// <summary>
+    /// The recorder of operation <paramref name="name"/> in <paramref name="component"/>, created on first use.
+    /// Two methods monitored under the same name and component share one recorder.
+    /// </summary>
+    /// <param name="name">The operation's name.</param>
+    /// <param name="component">The operation's component.</param>
+    /// <param name="method">The monitored method, for display; the first registration's value is kept.</param>
+    /// <param name="model">The model named on the attribute, if any; the first registration's value is kept.</param>
+    public static OperationRecorder GetOrAdd(string name, string component, string? method = null, string? model = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        ArgumentException.ThrowIfNullOrEmpty(component);
+        if (s_byKey.TryGetValue((component, name), out OperationRecorder? existing))
+        {
+            return existing;
+        }
+
+        lock (s_gate)
+        {
+            if (!s_byKey.TryGetValue((component, name), out OperationRecorder? recorder))
+            {
+                recorder = new OperationRecorder(s_all.Length, name, component, method, model);
+                Volatile.Write(ref s_all, [.. s_all, recorder]);
+                s_byKey[(component, name)] = recorder;
+            }
+
+            return recorder;
+        }
+    }
+
+    /// <summary>The recorder of an existing operation, or null.</summary>
+    public static OperationRecorder? Find(string name, string component) =>
+        s_byKey.GetValueOrDefault((component, name));
+
+    internal static OperationRecorder? ById(int id)
+    {
+        OperationRecorder[] all = Volatile.Read(ref s_all);
+        return (uint)id < (uint)all.Length ? all[id] : null;
+    }
+}

@@ -1,0 +1,351 @@
+using System.ComponentModel;
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
+
+namespace Maran.Instrument;
+
+/// <summary>
+/// One monitored call in flight: a struct the generated interceptor starts before the call and ends after it.
+/// Two clock reads and a few plain increments on the calling thread's own cell; no lock, no allocation, no I/O.
+/// </summary>
+/// <remarks>
+/// The generated code uses it in one shape:
+/// <code>
+/// var scope = OperationScope.Start(recorder);
+/// try { var result = target(...); scope.Complete(); return result; }
+/// catch (Exception e) when (scope.Fail(e)) { throw; }
+/// finally { scope.Detach(); }
+/// </code>
+/// <see cref="Fail"/> is an exception filter that records and returns false, so the exception is never caught:
+/// it leaves with its own type and stack trace. Async results go through the <c>Track</c> overloads, which time
+/// the call at completion and add nothing when the task has already completed.
+/// </remarks>
+[EditorBrowsable(EditorBrowsableState.Advanced)]
+public readonly struct OperationScope
+{
+    private const long NotMeasured = -1;
+
+    private readonly RecorderCell? _cell;
+    private readonly long _start;
+    private readonly long _allocationStart;
+    private readonly OperationFrame? _frame;
+
+    private OperationScope(RecorderCell cell, long start, long allocationStart, OperationFrame? frame)
+    {
+        _cell = cell;
+        _start = start;
+        _allocationStart = allocationStart;
+        _frame = frame;
+    }
+
+    /// <summary>Whether this call's duration is being measured (false for calls sampling leaves out).</summary>
+    public bool IsTimed => _start != 0;
+
+    /// <summary>Starts one call of <paramref name="recorder"/>'s operation on the calling thread.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static OperationScope Start(OperationRecorder recorder)
+    {
+        if (!MonitoringRuntime.Enabled)
+        {
+            return default;
+        }
+
+        RecorderCell cell = recorder.ThreadCell;
+        cell.Started++;
+        if (--cell.SampleCountdown > 0)
+        {
+            return new OperationScope(cell, 0, NotMeasured, null);
+        }
+
+        return StartTimed(cell);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static OperationScope StartTimed(RecorderCell cell)
+    {
+        cell.SampleCountdown = MonitoringRuntime.SampleInterval;
+        long allocationStart = NotMeasured;
+        if (--cell.AllocationCountdown == 0)
+        {
+            allocationStart = BeginAllocationSample(cell);
+        }
+
+        OperationFrame? frame = OperationFrame.Wanted ? OperationFrame.Enter(cell.Recorder) : null;
+        return new OperationScope(cell, Stopwatch.GetTimestamp(), allocationStart, frame);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static long BeginAllocationSample(RecorderCell cell)
+    {
+        int interval = MonitoringRuntime.AllocationSampleInterval;
+        cell.AllocationCountdown = interval > 0 ? interval : int.MaxValue;
+        return interval > 0 ? GC.GetAllocatedBytesForCurrentThread() : NotMeasured;
+    }
+
+    /// <summary>Ends a call that returned normally, on the thread that started it.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void Complete()
+    {
+        RecorderCell? cell = _cell;
+        if (cell is null)
+        {
+            return;
+        }
+
+        if (_start == 0)
+        {
+            cell.Succeeded++;
+            return;
+        }
+
+        long elapsed = Stopwatch.GetTimestamp() - _start;
+        cell.Succeeded++;
+        cell.RecordTimed(_start, elapsed, OperationStatus.Success);
+        if (_allocationStart != NotMeasured || _frame is not null)
+        {
+            CompleteRare(cell, elapsed);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void CompleteRare(RecorderCell cell, long elapsed)
+    {
+        if (_allocationStart != NotMeasured)
+        {
+            cell.AllocationSamples++;
+            cell.AllocatedBytes += GC.GetAllocatedBytesForCurrentThread() - _allocationStart;
+        }
+
+        _frame?.End(OperationStatus.Success, null, elapsed, stopSpan: true);
+    }
+
+    /// <summary>
+    /// Records that the call threw <paramref name="exception"/>: as cancelled for an
+    /// <see cref="OperationCanceledException"/>, else as an error. Meant as an exception filter: always returns
+    /// false, so the exception propagates untouched.
+    /// </summary>
+    public bool Fail(Exception exception)
+    {
+        if (_cell is { } cell)
+        {
+            End(cell, Classify(exception), exception, stopSpan: false);
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// Called as control leaves the interceptor (a <c>finally</c>): gives the caller back its ambient operation
+    /// and span. Does nothing unless call trees or tracing are on.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void Detach() => _frame?.Detach();
+
+    /// <summary>Times a <see cref="Task"/> at completion; returns the same task. Nothing is added if it has completed.</summary>
+    public Task Track(Task task)
+    {
+        if (_cell is null || task is null)
+        {
+            return task!;
+        }
+
+        if (task.IsCompleted)
+        {
+            EndFromTask(task, onOwnerThread: true);
+        }
+        else
+        {
+            TaskCompletionObserver.Attach(task, this);
+        }
+
+        return task;
+    }
+
+    /// <summary>Times a <see cref="Task{TResult}"/> at completion; returns the same task. Nothing is added if it has completed.</summary>
+    public Task<T> Track<T>(Task<T> task)
+    {
+        Track((Task)task);
+        return task;
+    }
+
+    /// <summary>Times a <see cref="ValueTask"/> at completion. Returns it unchanged, with no allocation, if it has completed successfully.</summary>
+    public ValueTask Track(ValueTask task)
+    {
+        if (_cell is null)
+        {
+            return task;
+        }
+
+        if (task.IsCompletedSuccessfully)
+        {
+            Complete();
+            return task;
+        }
+
+        return AwaitValueTask(task, this);
+    }
+
+    /// <summary>Times a <see cref="ValueTask{TResult}"/> at completion. Returns it unchanged, with no allocation, if it has completed successfully.</summary>
+    public ValueTask<T> Track<T>(ValueTask<T> task)
+    {
+        if (_cell is null)
+        {
+            return task;
+        }
+
+        if (task.IsCompletedSuccessfully)
+        {
+            Complete();
+            return task;
+        }
+
+        return AwaitValueTask(task, this);
+    }
+
+    /// <summary>
+    /// Times a stream: the call ends when its enumerator is disposed; the time to the first item and the number
+    /// of items are recorded too.
+    /// </summary>
+    public IAsyncEnumerable<T> Track<T>(IAsyncEnumerable<T> stream)
+    {
+        if (_cell is null || stream is null)
+        {
+            return stream!;
+        }
+
+        return new MonitoredAsyncEnumerable<T>(stream, this);
+    }
+
+    /// <summary>Ends the call on whatever thread runs this (an async continuation): the thread writes its own cell.</summary>
+    internal void EndOnAnyThread(OperationStatus status, Exception? exception)
+    {
+        if (_cell is { } owner)
+        {
+            End(owner.Recorder.ThreadCell, status, exception, stopSpan: true);
+        }
+    }
+
+    /// <summary>Stopwatch ticks since the call started, or -1 when it is not timed.</summary>
+    internal long ElapsedTicks() => _start == 0 ? -1 : Stopwatch.GetTimestamp() - _start;
+
+    internal OperationRecorder? Recorder => _cell?.Recorder;
+
+    internal static OperationStatus Classify(Exception? exception) =>
+        exception is OperationCanceledException ? OperationStatus.Cancelled : OperationStatus.Error;
+
+    internal void EndFromTask(Task task, bool onOwnerThread)
+    {
+        RecorderCell cell = onOwnerThread ? _cell! : _cell!.Recorder.ThreadCell;
+        switch (task.Status)
+        {
+            case TaskStatus.RanToCompletion:
+                if (onOwnerThread)
+                {
+                    Complete();
+                }
+                else
+                {
+                    End(cell, OperationStatus.Success, null, stopSpan: true);
+                }
+
+                break;
+            case TaskStatus.Canceled:
+                End(cell, OperationStatus.Cancelled, null, stopSpan: true);
+                break;
+            default:
+                Exception? exception = task.Exception?.InnerExceptions.Count == 1 ? task.Exception.InnerException : task.Exception;
+                End(cell, Classify(exception), exception, stopSpan: true);
+                break;
+        }
+    }
+
+    private void End(RecorderCell cell, OperationStatus status, Exception? exception, bool stopSpan)
+    {
+        long elapsed = -1;
+        switch (status)
+        {
+            case OperationStatus.Success:
+                cell.Succeeded++;
+                break;
+            case OperationStatus.Cancelled:
+                cell.Cancelled++;
+                break;
+            default:
+                cell.Failed++;
+                break;
+        }
+
+        if (_start != 0)
+        {
+            elapsed = Stopwatch.GetTimestamp() - _start;
+            cell.RecordTimed(_start, elapsed, status);
+        }
+
+        if (status != OperationStatus.Success)
+        {
+            RecordFailure(cell.Recorder, status, exception, elapsed);
+        }
+
+        _frame?.End(status, exception, elapsed, stopSpan);
+    }
+
+    private void RecordFailure(OperationRecorder recorder, OperationStatus status, Exception? exception, long elapsed)
+    {
+        try
+        {
+            if (elapsed >= 0)
+            {
+                recorder.RecordFailureBucket(status, elapsed);
+            }
+
+            if (status == OperationStatus.Error)
+            {
+                recorder.CountErrorType(exception?.GetType().FullName ?? "unknown");
+            }
+
+            OperationEvents.Failed(new OperationFailure(recorder, exception, status, elapsed, _frame?.Activity ?? Activity.Current));
+        }
+        catch (Exception ex)
+        {
+            MonitoringDiagnostics.InternalError("failure recording", ex);
+        }
+    }
+
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    private static async ValueTask AwaitValueTask(ValueTask task, OperationScope scope)
+    {
+        try
+        {
+            await task.ConfigureAwait(false);
+        }
+        catch (Exception ex) when (scope.FailOnAnyThread(ex))
+        {
+            throw;
+        }
+
+        scope.EndOnAnyThread(OperationStatus.Success, null);
+    }
+
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private static async ValueTask<T> AwaitValueTask<T>(ValueTask<T> task, OperationScope scope)
+    {
+        T result;
+        try
+        {
+            result = await task.ConfigureAwait(false);
+        }
+        catch (Exception ex) when (scope.FailOnAnyThread(ex))
+        {
+            throw;
+        }
+
+        scope.EndOnAnyThread(OperationStatus.Success, null);
+        return result;
+    }
+
+    internal bool FailOnAnyThread(Exception exception)
+    {
+        EndOnAnyThread(Classify(exception), exception);
+        return false;
+    }
+}

@@ -1,0 +1,172 @@
+using System.Diagnostics;
+
+namespace Maran.Instrument;
+
+/// <summary>
+/// Times operations and summarises them: every <see cref="MonitorOperationAttribute"/> method, plus whatever is
+/// timed by hand with <see cref="StartOperation"/>/<see cref="EndOperation"/> or <see cref="Operation"/>.
+/// </summary>
+public sealed class PerformanceProfiler
+{
+    private static readonly TimeSpan RateWindow = TimeSpan.FromMinutes(1);
+    private readonly object _rateGate = new();
+    private readonly Dictionary<int, Queue<(long Timestamp, long Count)>> _rateSamples = [];
+
+    internal PerformanceProfiler()
+    {
+    }
+
+    /// <summary>Starts timing a call of operation <paramref name="name"/> in <paramref name="component"/>; allocates nothing once the operation exists.</summary>
+    public OperationToken StartOperation(string name, string component) =>
+        new(OperationScope.Start(OperationRegistry.GetOrAdd(name, component)));
+
+    /// <summary>Ends a call started with <see cref="StartOperation"/>.</summary>
+    /// <param name="token">The token <see cref="StartOperation"/> returned.</param>
+    /// <param name="status">How the call ended.</param>
+    /// <param name="exception">The exception of a failed call, if there is one.</param>
+    public void EndOperation(OperationToken token, OperationStatus status = OperationStatus.Success, Exception? exception = null)
+    {
+        OperationScope scope = token.Scope;
+        if (status == OperationStatus.Success && exception is null)
+        {
+            scope.EndOnAnyThread(OperationStatus.Success, null);
+        }
+        else
+        {
+            scope.EndOnAnyThread(status == OperationStatus.Success ? OperationScope.Classify(exception) : status, exception);
+        }
+
+        scope.Detach();
+    }
+
+    /// <summary>Times a <c>using</c> block as one call of operation <paramref name="name"/> in <paramref name="component"/>.</summary>
+    public OperationHandle Operation(string name, string component) =>
+        new(OperationScope.Start(OperationRegistry.GetOrAdd(name, component)));
+
+    /// <summary>Every operation's count, errors, percentiles, mean, max, total time and rate.</summary>
+    public PerformanceSummary GetPerformanceSummary()
+    {
+        long now = Stopwatch.GetTimestamp();
+        var operations = new List<OperationSummary>();
+        foreach (OperationRecorder recorder in OperationRegistry.All)
+        {
+            OperationSnapshot snapshot = recorder.Snapshot();
+            operations.Add(Summarise(snapshot, CallsPerSecond(snapshot, now)));
+        }
+
+        operations.Sort(static (a, b) => b.TotalMs.CompareTo(a.TotalMs));
+        return new PerformanceSummary
+        {
+            Timestamp = MonitoringClock.ToDateTime(now),
+            Operations = operations,
+            CallTree = [.. CallTree.Edges().Select(ToEdge).Where(e => e is not null).Select(e => e!)],
+        };
+    }
+
+    /// <summary>The summary of one operation, or null if it does not exist.</summary>
+    public OperationSummary? GetOperationSummary(string name, string component)
+    {
+        OperationRecorder? recorder = OperationRegistry.Find(name, component);
+        if (recorder is null)
+        {
+            return null;
+        }
+
+        OperationSnapshot snapshot = recorder.Snapshot();
+        return Summarise(snapshot, CallsPerSecond(snapshot, Stopwatch.GetTimestamp()));
+    }
+
+    /// <summary>The most recent timed calls of an operation, oldest first (up to 32 per thread that ran it).</summary>
+    public IReadOnlyList<RecentCallInfo> GetRecentCalls(string name, string component)
+    {
+        OperationRecorder? recorder = OperationRegistry.Find(name, component);
+        if (recorder is null)
+        {
+            return [];
+        }
+
+        return [.. recorder.Snapshot().RecentCalls.Select(static c => new RecentCallInfo(
+            MonitoringClock.ToDateTime(c.StartTimestamp),
+            MonitoringClock.ToMilliseconds(c.ElapsedTicks),
+            c.Status))];
+    }
+
+    internal static OperationSummary Summarise(OperationSnapshot s, double callsPerSecond)
+    {
+        long count = s.Count;
+        bool sampled = s.Timed < count;
+        double totalTicks = s.Timed == 0 ? 0 : sampled ? (double)s.TotalTicks * count / s.Timed : s.TotalTicks;
+        return new OperationSummary
+        {
+            Name = s.Recorder.Name,
+            Component = s.Recorder.Component,
+            Method = s.Recorder.Method,
+            Count = count,
+            Errors = s.Failed,
+            Cancelled = s.Cancelled,
+            InFlight = s.InFlight,
+            ErrorRate = count == 0 ? 0 : (double)s.Failed / count,
+            TimedCount = s.Timed,
+            IsSampled = sampled,
+            MeanMs = s.Timed == 0 ? 0 : MonitoringClock.ToMilliseconds((double)s.TotalTicks / s.Timed),
+            P50Ms = MonitoringClock.ToMilliseconds(s.QuantileTicks(0.50)),
+            P95Ms = MonitoringClock.ToMilliseconds(s.QuantileTicks(0.95)),
+            P99Ms = MonitoringClock.ToMilliseconds(s.QuantileTicks(0.99)),
+            MaxMs = MonitoringClock.ToMilliseconds(s.MaxTicks),
+            TotalMs = MonitoringClock.ToMilliseconds(totalTicks),
+            CallsPerSecond = callsPerSecond,
+            AllocatedBytesPerCall = s.AllocationSamples == 0 ? null : (double)s.AllocatedBytes / s.AllocationSamples,
+            Streams = s.Streams,
+            StreamItems = s.StreamItems,
+            MeanTimeToFirstItemMs = s.FirstItems == 0 ? null : MonitoringClock.ToMilliseconds((double)s.FirstItemTicks / s.FirstItems),
+            ErrorTypes = s.ErrorTypes,
+        };
+    }
+
+    // Rate over the last minute, from the counts seen by earlier summaries; since the first call until a minute has passed.
+    private double CallsPerSecond(OperationSnapshot snapshot, long now)
+    {
+        long window = (long)(RateWindow.TotalSeconds * Stopwatch.Frequency);
+        lock (_rateGate)
+        {
+            if (!_rateSamples.TryGetValue(snapshot.Recorder.Id, out Queue<(long Timestamp, long Count)>? samples))
+            {
+                samples = new Queue<(long Timestamp, long Count)>();
+                _rateSamples.Add(snapshot.Recorder.Id, samples);
+            }
+
+            while (samples.Count > 1 && now - samples.Peek().Timestamp > window)
+            {
+                samples.Dequeue();
+            }
+
+            (long Timestamp, long Count) baseline = samples.Count > 0 && now - samples.Peek().Timestamp >= Stopwatch.Frequency
+                ? samples.Peek()
+                : (snapshot.FirstUseTimestamp, 0);
+
+            if (samples.Count == 0 || now - samples.Last().Timestamp >= Stopwatch.Frequency)
+            {
+                samples.Enqueue((now, snapshot.Count));
+            }
+
+            if (baseline.Timestamp == 0 || now <= baseline.Timestamp)
+            {
+                return 0;
+            }
+
+            return (snapshot.Count - baseline.Count) / MonitoringClock.ToSeconds(now - baseline.Timestamp);
+        }
+    }
+
+    private static CallTreeEdge? ToEdge((int Parent, int Child, long Count, long TotalTicks) edge)
+    {
+        OperationRecorder? child = OperationRegistry.ById(edge.Child);
+        if (child is null)
+        {
+            return null;
+        }
+
+        OperationRecorder? parent = edge.Parent == CallTree.Root ? null : OperationRegistry.ById(edge.Parent);
+        return new CallTreeEdge(parent?.Name, parent?.Component, child.Name, child.Component, edge.Count, MonitoringClock.ToMilliseconds(edge.TotalTicks));
+    }
+}

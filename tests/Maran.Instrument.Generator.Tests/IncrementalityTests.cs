@@ -1,0 +1,126 @@
+using System.Collections;
+using System.Reflection;
+using Maran.Instrument.Generator;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+
+namespace Maran.Instrument.Generator.Tests;
+
+/// <summary>The pipeline caches: unrelated edits redo nothing, and no step holds on to a Roslyn object.</summary>
+public class IncrementalityTests
+{
+    private const string Agent = """
+        using Maran.Instrument;
+        namespace App;
+        public class Agent
+        {
+            [MonitorOperation("generate", "model")]
+            public string Generate(string prompt) => prompt;
+        }
+        public static class Program
+        {
+            public static string Run() => new Agent().Generate("hi");
+        }
+        """;
+
+    private const string Other = """
+        namespace App;
+        public static class Other
+        {
+            public static int Value() => 1;
+        }
+        """;
+
+    private static readonly string[] TrackedSteps =
+        [InterceptorGenerator.Steps.CallSites, InterceptorGenerator.Steps.Files, InterceptorGenerator.Steps.Enabled];
+
+    private static (GeneratorRun First, CSharpCompilation Compilation) FirstRun()
+    {
+        CSharpCompilation compilation = GeneratorHarness.CreateCompilation([("/src/Agent.cs", Agent), ("/src/Other.cs", Other)]);
+        return (GeneratorHarness.Generate(compilation), compilation);
+    }
+
+    private static CSharpCompilation Replace(CSharpCompilation compilation, string path, string source)
+    {
+        SyntaxTree old = compilation.SyntaxTrees.Single(t => t.FilePath == path);
+        return compilation.ReplaceSyntaxTree(old, CSharpSyntaxTree.ParseText(source, GeneratorHarness.ParseOptions(), path));
+    }
+
+    private static IEnumerable<(string Step, IncrementalStepRunReason Reason)> Reasons(GeneratorRun run) =>
+        run.Driver.GetRunResult().Results.Single().TrackedSteps
+            .Where(step => TrackedSteps.Contains(step.Key))
+            .SelectMany(step => step.Value.SelectMany(s => s.Outputs.Select(o => (step.Key, o.Reason))));
+
+    [Fact]
+    public void An_edit_in_an_unrelated_file_leaves_every_step_cached_or_unchanged()
+    {
+        var (first, compilation) = FirstRun();
+        CSharpCompilation edited = Replace(compilation, "/src/Other.cs", Other.Replace("=> 1;", "=> 2; // edited", StringComparison.Ordinal));
+
+        GeneratorRun second = GeneratorHarness.Generate(edited, first.Driver);
+
+        var reasons = Reasons(second).ToList();
+        Assert.NotEmpty(reasons);
+        Assert.All(reasons, r => Assert.True(
+            r.Reason is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged,
+            $"step {r.Step} re-ran with reason {r.Reason}"));
+        Assert.Equal(first.GeneratedText, second.GeneratedText);
+    }
+
+    [Fact]
+    public void A_signature_change_of_a_monitored_method_regenerates_its_interceptor()
+    {
+        var (first, compilation) = FirstRun();
+        CSharpCompilation edited = Replace(compilation, "/src/Agent.cs", Agent.Replace("string Generate(string prompt)", "string Generate(object prompt)", StringComparison.Ordinal));
+
+        GeneratorRun second = GeneratorHarness.Generate(edited, first.Driver);
+
+        Assert.Contains(Reasons(second), r => r.Step == InterceptorGenerator.Steps.Files && r.Reason == IncrementalStepRunReason.Modified);
+        Assert.Contains("object @prompt", second.GeneratedText, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void No_pipeline_step_holds_a_symbol_syntax_node_semantic_model_or_compilation()
+    {
+        var (first, _) = FirstRun();
+
+        var steps = first.Driver.GetRunResult().Results.Single().TrackedSteps;
+        Assert.Contains(InterceptorGenerator.Steps.CallSites, steps.Keys);
+        foreach (var step in steps.Where(s => TrackedSteps.Contains(s.Key)))
+        {
+            foreach (var output in step.Value.SelectMany(s => s.Outputs))
+            {
+                AssertNoRoslynObjects(output.Value, step.Key, new HashSet<object>(ReferenceEqualityComparer.Instance));
+            }
+        }
+    }
+
+    private static void AssertNoRoslynObjects(object? value, string path, HashSet<object> seen)
+    {
+        if (value is null || value is string || value.GetType().IsPrimitive || value.GetType().IsEnum || !seen.Add(value))
+        {
+            return;
+        }
+
+        Type type = value.GetType();
+        Assert.False(
+            value is ISymbol or SyntaxNode or SyntaxTree or SemanticModel or Compilation or IOperation,
+            $"{path} holds a {type.FullName}, which would keep an old compilation alive and defeat caching");
+
+        if (value is IEnumerable items)
+        {
+            int i = 0;
+            foreach (object? item in items)
+            {
+                AssertNoRoslynObjects(item, $"{path}[{i++}]", seen);
+            }
+
+            return;
+        }
+
+        foreach (FieldInfo field in type.GetFields(BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic))
+        {
+            AssertNoRoslynObjects(field.GetValue(value), $"{path}.{field.Name}", seen);
+        }
+    }
+}
