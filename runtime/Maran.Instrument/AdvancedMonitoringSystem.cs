@@ -38,19 +38,24 @@ public sealed class AdvancedMonitoringSystem : IDisposable
     /// <paramref name="configure"/>. Problems in the file or variables surface when <see cref="Start"/> is called.
     /// </summary>
     public AdvancedMonitoringSystem(Action<MonitoringOptions>? configure)
+        : this(Load(configure))
     {
-        Options = MonitoringOptions.LoadCollectingErrors(path: null, environment: null, out _loadErrors);
-        configure?.Invoke(Options);
-        Profiler = new PerformanceProfiler();
     }
 
     /// <summary>Creates a system with exactly <paramref name="options"/>; no file or variable is read.</summary>
     public AdvancedMonitoringSystem(MonitoringOptions options)
+        : this((options ?? throw new ArgumentNullException(nameof(options)), []))
     {
-        ArgumentNullException.ThrowIfNull(options);
-        Options = options;
-        _loadErrors = [];
+    }
+
+    private AdvancedMonitoringSystem((MonitoringOptions Options, IReadOnlyList<ConfigurationError> Errors) loaded)
+    {
+        Options = loaded.Options;
+        _loadErrors = loaded.Errors;
         Profiler = new PerformanceProfiler();
+        Telemetry = new TelemetrySources();
+        Prometheus = new PrometheusExporter(() => Options.Monitoring.MetricsPrefix, Telemetry);
+        AddService(new MetricsEndpoint(Prometheus, () => Options.Monitoring.MetricsPort));
     }
 
     /// <summary>The process-wide system, configured from <c>monitoring_config.yaml</c> and the environment.</summary>
@@ -61,6 +66,15 @@ public sealed class AdvancedMonitoringSystem : IDisposable
 
     /// <summary>The performance profiler: per-operation counts, percentiles and rates.</summary>
     public PerformanceProfiler Profiler { get; }
+
+    /// <summary>
+    /// The Prometheus metrics: served on <c>127.0.0.1:9090/metrics</c> (<c>monitoring.metrics_port</c>) while the
+    /// system runs, and mountable in an ASP.NET Core app with <c>app.MapMaranMetrics()</c>.
+    /// </summary>
+    public PrometheusExporter Prometheus { get; }
+
+    /// <summary>Where the exporters read health, error and cost figures that other parts own.</summary>
+    internal TelemetrySources Telemetry { get; }
 
     /// <summary>Whether <see cref="Start"/> has been called and <see cref="Stop"/> has not.</summary>
     public bool IsRunning
@@ -184,6 +198,13 @@ public sealed class AdvancedMonitoringSystem : IDisposable
                 service.Start();
             }
         }
+    }
+
+    private static (MonitoringOptions, IReadOnlyList<ConfigurationError>) Load(Action<MonitoringOptions>? configure)
+    {
+        MonitoringOptions options = MonitoringOptions.LoadCollectingErrors(path: null, environment: null, out IReadOnlyList<ConfigurationError> errors);
+        configure?.Invoke(options);
+        return (options, errors);
     }
 
     private static void ApplyRuntimeSwitches(MonitoringSettings settings)
