@@ -42,6 +42,8 @@ public sealed class AdvancedMonitoringSystem : IDisposable
         Options = MonitoringOptions.LoadCollectingErrors(path: null, environment: null, out _loadErrors);
         configure?.Invoke(Options);
         Profiler = new PerformanceProfiler();
+        Database = new MaranDatabase(Options);
+        AddService(Database);
     }
 
     /// <summary>Creates a system with exactly <paramref name="options"/>; no file or variable is read.</summary>
@@ -51,6 +53,8 @@ public sealed class AdvancedMonitoringSystem : IDisposable
         Options = options;
         _loadErrors = [];
         Profiler = new PerformanceProfiler();
+        Database = new MaranDatabase(Options);
+        AddService(Database);
     }
 
     /// <summary>The process-wide system, configured from <c>monitoring_config.yaml</c> and the environment.</summary>
@@ -61,6 +65,9 @@ public sealed class AdvancedMonitoringSystem : IDisposable
 
     /// <summary>The performance profiler: per-operation counts, percentiles and rates.</summary>
     public PerformanceProfiler Profiler { get; }
+
+    /// <summary>The SQLite database of errors, costs, logs and alert history; written in the background.</summary>
+    internal MaranDatabase Database { get; }
 
     /// <summary>Whether <see cref="Start"/> has been called and <see cref="Stop"/> has not.</summary>
     public bool IsRunning
@@ -169,6 +176,7 @@ public sealed class AdvancedMonitoringSystem : IDisposable
             {
                 InternalErrors = new Dictionary<string, long>(MonitoringDiagnostics.InternalErrors),
                 Dropped = new Dictionary<string, long>(MonitoringDiagnostics.Dropped),
+                Storage = Database.GetStatus(),
             },
         };
     }
@@ -236,4 +244,7 @@ public sealed record InternalStatus
 
     /// <summary>Items dropped from full queues, by queue (<c>maran_dropped_total</c>).</summary>
     public required IReadOnlyDictionary<string, long> Dropped { get; init; }
+
+    /// <summary>The database: where it is, whether it is usable, what it wrote, dropped and lost.</summary>
+    public required StorageStatus Storage { get; init; }
 }
