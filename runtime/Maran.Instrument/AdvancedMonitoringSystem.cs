@@ -53,6 +53,8 @@ public sealed class AdvancedMonitoringSystem : IDisposable
         Options = loaded.Options;
         _loadErrors = loaded.Errors;
         Profiler = new PerformanceProfiler();
+        Database = new MaranDatabase(Options);
+        AddService(Database);
         Telemetry = new TelemetrySources();
         Prometheus = new PrometheusExporter(() => Options.Monitoring.MetricsPrefix, Telemetry);
         AddService(new MetricsEndpoint(Prometheus, () => Options.Monitoring.MetricsPort));
@@ -75,6 +77,9 @@ public sealed class AdvancedMonitoringSystem : IDisposable
 
     /// <summary>Where the exporters read health, error and cost figures that other parts own.</summary>
     internal TelemetrySources Telemetry { get; }
+
+    /// <summary>The SQLite database of errors, costs, logs and alert history; written in the background.</summary>
+    internal MaranDatabase Database { get; }
 
     /// <summary>Whether <see cref="Start"/> has been called and <see cref="Stop"/> has not.</summary>
     public bool IsRunning
@@ -183,6 +188,7 @@ public sealed class AdvancedMonitoringSystem : IDisposable
             {
                 InternalErrors = new Dictionary<string, long>(MonitoringDiagnostics.InternalErrors),
                 Dropped = new Dictionary<string, long>(MonitoringDiagnostics.Dropped),
+                Storage = Database.GetStatus(),
             },
         };
     }
@@ -257,4 +263,7 @@ public sealed record InternalStatus
 
     /// <summary>Items dropped from full queues, by queue (<c>maran_dropped_total</c>).</summary>
     public required IReadOnlyDictionary<string, long> Dropped { get; init; }
+
+    /// <summary>The database: where it is, whether it is usable, what it wrote, dropped and lost.</summary>
+    public required StorageStatus Storage { get; init; }
 }
