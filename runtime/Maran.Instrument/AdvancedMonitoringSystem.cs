@@ -54,6 +54,8 @@ public sealed class AdvancedMonitoringSystem : IDisposable
         _loadErrors = loaded.Errors;
         Profiler = new PerformanceProfiler();
         Database = new MaranDatabase(Options);
+        Logging = new MaranLogging(Options, new LogStore(Database, () => Options.Logging));
+        AddService(Logging);
         AddService(Database);
         Telemetry = new TelemetrySources();
         Prometheus = new PrometheusExporter(() => Options.Monitoring.MetricsPrefix, Telemetry);
@@ -74,6 +76,18 @@ public sealed class AdvancedMonitoringSystem : IDisposable
     /// system runs, and mountable in an ASP.NET Core app with <c>app.MapMaranMetrics()</c>.
     /// </summary>
     public PrometheusExporter Prometheus { get; }
+
+    /// <summary>
+    /// The structured log (Serilog): compact JSON lines to standard error and <c>logs/</c>, and the log store, while
+    /// the system runs; every event carries the trace and monitored operation it was logged in, secrets masked.
+    /// Apps route their <c>ILogger</c> logs here with <c>builder.Logging.AddMaranLogging()</c>.
+    /// </summary>
+    public Serilog.ILogger Logger => Logging.Logger;
+
+    /// <summary>Recent log events in memory and a full-text search of all of them (the dashboard's Logs section).</summary>
+    public LogStore Logs => Logging.Store;
+
+    internal MaranLogging Logging { get; }
 
     /// <summary>Where the exporters read health, error and cost figures that other parts own.</summary>
     internal TelemetrySources Telemetry { get; }
@@ -160,6 +174,7 @@ public sealed class AdvancedMonitoringSystem : IDisposable
     public void Dispose()
     {
         Stop();
+        Logging.Dispose();
         if (_processExitHooked)
         {
             AppDomain.CurrentDomain.ProcessExit -= OnProcessExit;

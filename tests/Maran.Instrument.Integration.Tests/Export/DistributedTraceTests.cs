@@ -31,7 +31,7 @@ public class DistributedTraceTests
     public async Task A_monitored_call_that_calls_another_service_is_the_parent_of_that_services_monitored_handler()
     {
         string run = Guid.NewGuid().ToString("N")[..8];
-        var profiler = new AdvancedMonitoringSystem(new MonitoringOptions()).Profiler;
+        PerformanceProfiler profiler = AdvancedMonitoringSystem.Default.Profiler;
         var spans = new List<Activity>();
         string? receivedTraceparent = null;
         using TracerProvider tracing = Sdk.CreateTracerProviderBuilder()

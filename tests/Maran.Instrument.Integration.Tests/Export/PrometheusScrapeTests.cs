@@ -4,12 +4,21 @@ public class PrometheusScrapeTests
 {
     private static readonly TimeSpan ScrapeWait = TimeSpan.FromSeconds(60);
 
-    [PrometheusFact]
-    public async Task A_real_Prometheus_ingests_the_profilers_counts_and_the_health_score()
+    // A free metrics port, and no log files or database left in the test's folder.
+    private static MonitoringOptions QuietOptions()
     {
         var options = new MonitoringOptions();
         options.Monitoring.MetricsPort = 0;
-        using var system = new AdvancedMonitoringSystem(options);
+        options.Logging.Console = false;
+        options.Logging.File = false;
+        options.Storage.Enabled = false;
+        return options;
+    }
+
+    [PrometheusFact]
+    public async Task A_real_Prometheus_ingests_the_profilers_counts_and_the_health_score()
+    {
+        using var system = new AdvancedMonitoringSystem(QuietOptions());
         system.Telemetry.Health = () => new HealthReading { HealthScore = 87.5, CpuPercent = 20 };
         string run = Guid.NewGuid().ToString("N")[..8];
         string generate = "generate_" + run, tool = "tool_" + run;
@@ -50,9 +59,7 @@ public class PrometheusScrapeTests
     [PrometheusFact]
     public async Task Promtool_finds_no_problem_in_the_endpoints_output()
     {
-        var options = new MonitoringOptions();
-        options.Monitoring.MetricsPort = 0;
-        using var system = new AdvancedMonitoringSystem(options);
+        using var system = new AdvancedMonitoringSystem(QuietOptions());
         system.Telemetry.Health = () => new HealthReading
         {
             HealthScore = 90,

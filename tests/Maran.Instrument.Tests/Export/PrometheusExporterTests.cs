@@ -11,6 +11,9 @@ public class PrometheusExporterTests
     {
         var options = new MonitoringOptions();
         options.Monitoring.MetricsPort = 0;
+        options.Logging.Console = false;
+        options.Logging.File = false;
+        options.Storage.Enabled = false;
         configure?.Invoke(options.Monitoring);
         return new AdvancedMonitoringSystem(options);
     }
