@@ -89,30 +89,30 @@ internal static class GenAITelemetry
     }
 
     /// <summary>Puts a call's token usage on its span and the token histogram.</summary>
-    internal static void RecordUsage(in TokenUsage usage)
+    internal static void RecordUsage(OperationRecorder recorder, string? responseModel, long inputTokens, long outputTokens, Activity? activity)
     {
-        if (usage.Activity is { IsAllDataRequested: true } activity)
+        if (activity is { IsAllDataRequested: true })
         {
-            if (usage.ResponseModel is not null)
+            if (responseModel is not null)
             {
-                activity.SetTag("gen_ai.response.model", usage.ResponseModel);
+                activity.SetTag("gen_ai.response.model", responseModel);
             }
 
-            activity.SetTag("gen_ai.usage.input_tokens", usage.InputTokens);
-            activity.SetTag("gen_ai.usage.output_tokens", usage.OutputTokens);
+            activity.SetTag("gen_ai.usage.input_tokens", inputTokens);
+            activity.SetTag("gen_ai.usage.output_tokens", outputTokens);
         }
 
-        if (!s_tokens.Enabled || For(usage.Recorder) is not { } info)
+        if (!s_tokens.Enabled || For(recorder) is not { } info)
         {
             return;
         }
 
-        TagList input = Tags(info, usage.ResponseModel);
+        TagList input = Tags(info, responseModel);
         input.Add("gen_ai.token.type", "input");
-        s_tokens.Record(usage.InputTokens, input);
-        TagList output = Tags(info, usage.ResponseModel);
+        s_tokens.Record(inputTokens, input);
+        TagList output = Tags(info, responseModel);
         output.Add("gen_ai.token.type", "output");
-        s_tokens.Record(usage.OutputTokens, output);
+        s_tokens.Record(outputTokens, output);
     }
 
     private static TagList Tags(GenAIOperationInfo info, string? responseModel)

@@ -4,7 +4,7 @@ namespace Maran.Instrument;
 
 /// <summary>
 /// Tokens used so far in this process, by model and type (<c>input</c>, <c>output</c>, <c>cached</c>,
-/// <c>reasoning</c>): the source of <c>tokens_total</c>. Fed by <see cref="OperationEvents.TokenUsage"/>.
+/// <c>reasoning</c>): the source of <c>tokens_total</c>. Fed by <see cref="UsageTelemetry.Record"/>.
 /// </summary>
 internal sealed class TokenTally
 {
@@ -17,11 +17,11 @@ internal sealed class TokenTally
     /// <summary>The process-wide tally.</summary>
     internal static TokenTally Process { get; } = new();
 
-    /// <summary>Adds one call's usage; a zero count adds nothing.</summary>
-    internal void Add(in TokenUsage usage)
+    /// <summary>Adds one call's usage under <paramref name="model"/> (<c>unknown</c> when null); zero counts add nothing.</summary>
+    internal void Add(string? model, long input, long output, long cached, long reasoning)
     {
-        string model = PrometheusMetricSet.Label(usage.ResponseModel ?? usage.Recorder.Model ?? "unknown");
-        if (!_models.ContainsKey(model))
+        string label = PrometheusMetricSet.Label(model ?? "unknown");
+        if (!_models.ContainsKey(label))
         {
             if (_models.Count >= MaxModels)
             {
@@ -29,13 +29,13 @@ internal sealed class TokenTally
                 return;
             }
 
-            _models.TryAdd(model, 0);
+            _models.TryAdd(label, 0);
         }
 
-        Add(model, "input", usage.InputTokens);
-        Add(model, "output", usage.OutputTokens);
-        Add(model, "cached", usage.CachedTokens);
-        Add(model, "reasoning", usage.ReasoningTokens);
+        Add(label, "input", input);
+        Add(label, "output", output);
+        Add(label, "cached", cached);
+        Add(label, "reasoning", reasoning);
     }
 
     /// <summary>Every (model, type) count so far.</summary>

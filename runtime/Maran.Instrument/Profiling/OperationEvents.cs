@@ -19,15 +19,10 @@ internal readonly record struct OperationFailure(
 internal interface IOperationListener
 {
     void OnOperationFailed(in OperationFailure failure);
-
-    /// <summary>A monitored model call reported the tokens it used; most listeners ignore it.</summary>
-    void OnTokenUsage(in TokenUsage usage)
-    {
-    }
 }
 
 /// <summary>
-/// The door from interceptors to the trackers: the hot path never sees it; only failures and token usage
+/// The door from interceptors to the trackers: the hot path never sees it; only failures (and, later, usage)
 /// are dispatched, to every listener of every started monitoring system.
 /// </summary>
 internal static class OperationEvents
@@ -58,36 +53,6 @@ internal static class OperationEvents
             try
             {
                 listener.OnOperationFailed(failure);
-            }
-            catch (Exception ex)
-            {
-                MonitoringDiagnostics.InternalError("operation listener", ex);
-            }
-        }
-    }
-
-    /// <summary>
-    /// Reports the tokens a monitored model call used (called by the generated token extraction once the response
-    /// is read): counted for <c>tokens_total</c>, put on the call's span and the <c>gen_ai.client.token.usage</c>
-    /// histogram, then handed to every listener (the cost tracker). Never throws.
-    /// </summary>
-    internal static void TokenUsage(in TokenUsage usage)
-    {
-        try
-        {
-            TokenTally.Process.Add(usage);
-            GenAITelemetry.RecordUsage(usage);
-        }
-        catch (Exception ex)
-        {
-            MonitoringDiagnostics.InternalError("token usage", ex);
-        }
-
-        foreach (IOperationListener listener in s_listeners)
-        {
-            try
-            {
-                listener.OnTokenUsage(usage);
             }
             catch (Exception ex)
             {
