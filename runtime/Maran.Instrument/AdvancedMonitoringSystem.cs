@@ -42,6 +42,7 @@ public sealed class AdvancedMonitoringSystem : IDisposable
         Options = MonitoringOptions.LoadCollectingErrors(path: null, environment: null, out _loadErrors);
         configure?.Invoke(Options);
         Profiler = new PerformanceProfiler();
+        HealthMonitor = CreateHealthMonitor();
     }
 
     /// <summary>Creates a system with exactly <paramref name="options"/>; no file or variable is read.</summary>
@@ -51,6 +52,7 @@ public sealed class AdvancedMonitoringSystem : IDisposable
         Options = options;
         _loadErrors = [];
         Profiler = new PerformanceProfiler();
+        HealthMonitor = CreateHealthMonitor();
     }
 
     /// <summary>The process-wide system, configured from <c>monitoring_config.yaml</c> and the environment.</summary>
@@ -61,6 +63,9 @@ public sealed class AdvancedMonitoringSystem : IDisposable
 
     /// <summary>The performance profiler: per-operation counts, percentiles and rates.</summary>
     public PerformanceProfiler Profiler { get; }
+
+    /// <summary>The system health monitor: CPU, memory, disk and GPU readings, the health score and its history. Samples between <see cref="Start"/> and <see cref="Stop"/>.</summary>
+    public SystemHealthMonitor HealthMonitor { get; }
 
     /// <summary>Whether <see cref="Start"/> has been called and <see cref="Stop"/> has not.</summary>
     public bool IsRunning
@@ -91,6 +96,11 @@ public sealed class AdvancedMonitoringSystem : IDisposable
             IReadOnlyList<ConfigurationError> errors = _loadErrors.Count > 0
                 ? _loadErrors
                 : Options.Validate(new OptionsBinder(Options.ConfigurationRoot));
+            if (errors.Count == 0)
+            {
+                errors = HealthMonitor.Validate(new OptionsBinder(Options.ConfigurationRoot));
+            }
+
             if (errors.Count > 0)
             {
                 throw new MonitoringConfigurationException(errors);
@@ -165,6 +175,7 @@ public sealed class AdvancedMonitoringSystem : IDisposable
             IsRunning = running,
             UptimeSeconds = started == 0 ? 0 : Stopwatch.GetElapsedTime(started).TotalSeconds,
             Performance = Profiler.GetPerformanceSummary(),
+            Health = HealthMonitor.Latest,
             Internal = new InternalStatus
             {
                 InternalErrors = new Dictionary<string, long>(MonitoringDiagnostics.InternalErrors),
@@ -184,6 +195,13 @@ public sealed class AdvancedMonitoringSystem : IDisposable
                 service.Start();
             }
         }
+    }
+
+    private SystemHealthMonitor CreateHealthMonitor()
+    {
+        var monitor = new SystemHealthMonitor(Options.Monitoring);
+        AddService(monitor);
+        return monitor;
     }
 
     private static void ApplyRuntimeSwitches(MonitoringSettings settings)
@@ -223,6 +241,9 @@ public sealed record DashboardData
 
     /// <summary>Every operation's performance.</summary>
     public required PerformanceSummary Performance { get; init; }
+
+    /// <summary>The system's health from the latest sample (CPU, memory, disk, GPU, score); null before the first sample.</summary>
+    public HealthStatus? Health { get; init; }
 
     /// <summary>The health of the monitoring itself.</summary>
     public required InternalStatus Internal { get; init; }

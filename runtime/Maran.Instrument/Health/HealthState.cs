@@ -1,0 +1,14 @@
+namespace Maran.Instrument;
+
+/// <summary>The health status word.</summary>
+public enum HealthState
+{
+    /// <summary>No threshold is violated.</summary>
+    Healthy,
+
+    /// <summary>At least one threshold is violated, and the score is at or above <see cref="HealthSettings.CriticalBelow"/>.</summary>
+    Degraded,
+
+    /// <summary>The score is below <see cref="HealthSettings.CriticalBelow"/>.</summary>
+    Critical,
+}
