@@ -1,6 +1,9 @@
+using System.Text.Json.Serialization;
+
 namespace Maran.Instrument;
 
-/// <summary>The health status word.</summary>
+/// <summary>The health status word; serialised as its name.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<HealthState>))]
 public enum HealthState
 {
     /// <summary>No threshold is violated.</summary>

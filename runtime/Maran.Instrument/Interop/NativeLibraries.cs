@@ -39,8 +39,9 @@ internal static class NativeLibraries
     }
 
     /// <summary>
-    /// Loads NVML once per process: from <paramref name="configuredPath"/> when given, else from the driver's
-    /// usual name. Returns false with the reason in words when there is no library to load; never throws.
+    /// Loads NVML from <paramref name="configuredPath"/> when given, else from the driver's usual name, and binds
+    /// the imports to the first library loaded (for the life of the process). Returns false with the reason in
+    /// words when there is no library to load; never throws.
     /// </summary>
     internal static bool TryLoadNvml(string? configuredPath, out string source, out string problem)
     {
@@ -85,7 +86,7 @@ internal static class NativeLibraries
                 }
                 catch (DllNotFoundException ex)
                 {
-                    failures.Add(ex.Message);
+                    failures.Add(LoaderReason(ex.Message));
                 }
                 catch (BadImageFormatException ex)
                 {
@@ -96,6 +97,13 @@ internal static class NativeLibraries
             problem = $"{string.Join(" or ", candidates)} could not be loaded ({string.Join("; ", failures)})";
             return false;
         }
+    }
+
+    // The runtime's message is advice on diagnosing loads followed by the loader's own reason; keep the reason.
+    private static string LoaderReason(string message)
+    {
+        string[] lines = message.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        return lines.Length > 1 ? string.Join("; ", lines.Skip(1)) : message.Trim();
     }
 
     private static string[] DefaultNvmlNames()
