@@ -201,6 +201,7 @@ public sealed class AdvancedMonitoringSystem : IDisposable
     {
         var monitor = new SystemHealthMonitor(Options.Monitoring);
         AddService(monitor);
+        Profiler.Health = monitor;
         return monitor;
     }
 
@@ -208,6 +209,7 @@ public sealed class AdvancedMonitoringSystem : IDisposable
     {
         MonitoringRuntime.SampleInterval = settings.Sampling.Rate;
         MonitoringRuntime.AllocationSampleInterval = settings.Sampling.AllocationRate;
+        MonitoringRuntime.CpuTimeSampleInterval = settings.Sampling.CpuTimeRate;
         MonitoringRuntime.CallTreeEnabled = settings.CallTree;
         MonitoringRuntime.TracingEnabled = settings.Tracing;
         MonitoringRuntime.Enabled = settings.Enabled;

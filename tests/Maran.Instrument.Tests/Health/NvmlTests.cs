@@ -160,4 +160,26 @@ public class NvmlTests
         Assert.Equal((87.0, 1), during);
         Assert.Null(after);
     }
+
+    [Fact]
+    public void The_profiler_summary_shows_gpu_utilisation_during_an_operation()
+    {
+        FakeNvml.SetScenario(FakeNvml.TwoDevices);
+        var options = new MonitoringOptions();
+        options.Monitoring.Health.NvmlLibrary = FakeNvml.LibraryPath;
+        using var system = new AdvancedMonitoringSystem(options);
+
+        using (system.Profiler.Operation("generate-on-gpu", "health-tests"))
+        {
+            system.HealthMonitor.CheckNow();
+        }
+
+        using (system.Profiler.Operation("before-any-sample-window", "health-tests-idle"))
+        {
+        }
+
+        OperationSummary summary = system.Profiler.GetPerformanceSummary()["generate-on-gpu", "health-tests"]!;
+        Assert.Equal((87.0, 1), (summary.GpuUtilizationPercent, summary.GpuUtilizationSamples));
+        Assert.Null(system.Profiler.GetOperationSummary("before-any-sample-window", "health-tests-idle")!.GpuUtilizationPercent);
+    }
 }
