@@ -42,6 +42,8 @@ public sealed class AdvancedMonitoringSystem : IDisposable
         Options = MonitoringOptions.LoadCollectingErrors(path: null, environment: null, out _loadErrors);
         configure?.Invoke(Options);
         Profiler = new PerformanceProfiler();
+        Database = new MaranDatabase(Options);
+        AddService(Database);
         HealthMonitor = CreateHealthMonitor();
     }
 
@@ -52,6 +54,8 @@ public sealed class AdvancedMonitoringSystem : IDisposable
         Options = options;
         _loadErrors = [];
         Profiler = new PerformanceProfiler();
+        Database = new MaranDatabase(Options);
+        AddService(Database);
         HealthMonitor = CreateHealthMonitor();
     }
 
@@ -66,6 +70,9 @@ public sealed class AdvancedMonitoringSystem : IDisposable
 
     /// <summary>The system health monitor: CPU, memory, disk and GPU readings, the health score and its history. Samples between <see cref="Start"/> and <see cref="Stop"/>.</summary>
     public SystemHealthMonitor HealthMonitor { get; }
+
+    /// <summary>The SQLite database of errors, costs, logs and alert history; written in the background.</summary>
+    internal MaranDatabase Database { get; }
 
     /// <summary>Whether <see cref="Start"/> has been called and <see cref="Stop"/> has not.</summary>
     public bool IsRunning
@@ -180,6 +187,7 @@ public sealed class AdvancedMonitoringSystem : IDisposable
             {
                 InternalErrors = new Dictionary<string, long>(MonitoringDiagnostics.InternalErrors),
                 Dropped = new Dictionary<string, long>(MonitoringDiagnostics.Dropped),
+                Storage = Database.GetStatus(),
             },
         };
     }
@@ -259,4 +267,7 @@ public sealed record InternalStatus
 
     /// <summary>Items dropped from full queues, by queue (<c>maran_dropped_total</c>).</summary>
     public required IReadOnlyDictionary<string, long> Dropped { get; init; }
+
+    /// <summary>The database: where it is, whether it is usable, what it wrote, dropped and lost.</summary>
+    public required StorageStatus Storage { get; init; }
 }

@@ -259,8 +259,12 @@ public readonly struct OperationScope
 
     internal OperationRecorder? Recorder => _cell?.Recorder;
 
+    /// <summary>
+    /// Cancellation is not an error, but a timeout is: HttpClient reports its timeout as a
+    /// <see cref="TaskCanceledException"/> wrapping a <see cref="TimeoutException"/>, and that counts as an error.
+    /// </summary>
     internal static OperationStatus Classify(Exception? exception) =>
-        exception is OperationCanceledException ? OperationStatus.Cancelled : OperationStatus.Error;
+        exception is OperationCanceledException { InnerException: not TimeoutException } ? OperationStatus.Cancelled : OperationStatus.Error;
 
     internal void EndFromTask(Task task, bool onOwnerThread)
     {
