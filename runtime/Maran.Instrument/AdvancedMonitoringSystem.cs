@@ -57,7 +57,9 @@ public sealed class AdvancedMonitoringSystem : IDisposable
         Logging = new MaranLogging(Options, new LogStore(Database, () => Options.Logging));
         AddService(Logging);
         AddService(Database);
+        HealthMonitor = CreateHealthMonitor();
         Telemetry = new TelemetrySources();
+        Telemetry.Health = () => ExportedHealth.From(HealthMonitor.Latest);
         Prometheus = new PrometheusExporter(() => Options.Monitoring.MetricsPrefix, Telemetry);
         AddService(new MetricsEndpoint(Prometheus, () => Options.Monitoring.MetricsPort));
     }
@@ -92,6 +94,9 @@ public sealed class AdvancedMonitoringSystem : IDisposable
     /// <summary>Where the exporters read health, error and cost figures that other parts own.</summary>
     internal TelemetrySources Telemetry { get; }
 
+    /// <summary>The system health monitor: CPU, memory, disk and GPU readings, the health score and its history. Samples between <see cref="Start"/> and <see cref="Stop"/>.</summary>
+    public SystemHealthMonitor HealthMonitor { get; }
+
     /// <summary>The SQLite database of errors, costs, logs and alert history; written in the background.</summary>
     internal MaranDatabase Database { get; }
 
@@ -124,6 +129,11 @@ public sealed class AdvancedMonitoringSystem : IDisposable
             IReadOnlyList<ConfigurationError> errors = _loadErrors.Count > 0
                 ? _loadErrors
                 : Options.Validate(new OptionsBinder(Options.ConfigurationRoot));
+            if (errors.Count == 0)
+            {
+                errors = HealthMonitor.Validate(new OptionsBinder(Options.ConfigurationRoot));
+            }
+
             if (errors.Count > 0)
             {
                 throw new MonitoringConfigurationException(errors);
@@ -199,6 +209,7 @@ public sealed class AdvancedMonitoringSystem : IDisposable
             IsRunning = running,
             UptimeSeconds = started == 0 ? 0 : Stopwatch.GetElapsedTime(started).TotalSeconds,
             Performance = Profiler.GetPerformanceSummary(),
+            Health = HealthMonitor.Latest,
             Internal = new InternalStatus
             {
                 InternalErrors = new Dictionary<string, long>(MonitoringDiagnostics.InternalErrors),
@@ -228,10 +239,19 @@ public sealed class AdvancedMonitoringSystem : IDisposable
         return (options, errors);
     }
 
+    private SystemHealthMonitor CreateHealthMonitor()
+    {
+        var monitor = new SystemHealthMonitor(Options.Monitoring);
+        AddService(monitor);
+        Profiler.Health = monitor;
+        return monitor;
+    }
+
     private static void ApplyRuntimeSwitches(MonitoringSettings settings)
     {
         MonitoringRuntime.SampleInterval = settings.Sampling.Rate;
         MonitoringRuntime.AllocationSampleInterval = settings.Sampling.AllocationRate;
+        MonitoringRuntime.CpuTimeSampleInterval = settings.Sampling.CpuTimeRate;
         MonitoringRuntime.CallTreeEnabled = settings.CallTree;
         MonitoringRuntime.TracingEnabled = settings.Tracing;
         MonitoringRuntime.Enabled = settings.Enabled;
@@ -265,6 +285,9 @@ public sealed record DashboardData
 
     /// <summary>Every operation's performance.</summary>
     public required PerformanceSummary Performance { get; init; }
+
+    /// <summary>The system's health from the latest sample (CPU, memory, disk, GPU, score); null before the first sample.</summary>
+    public HealthStatus? Health { get; init; }
 
     /// <summary>The health of the monitoring itself.</summary>
     public required InternalStatus Internal { get; init; }

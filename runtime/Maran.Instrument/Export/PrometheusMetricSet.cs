@@ -236,7 +236,7 @@ internal sealed class PrometheusMetricSet
         }
     }
 
-    private void UpdateHealth(HealthReading? health)
+    private void UpdateHealth(ExportedHealth? health)
     {
         SetOrHide(_healthScore, health?.HealthScore);
         SetOrHide(_cpu, health?.CpuPercent);
@@ -250,7 +250,7 @@ internal sealed class PrometheusMetricSet
         }
 
         var present = new HashSet<string>(StringComparer.Ordinal);
-        foreach (GpuReading gpu in health?.Gpus ?? [])
+        foreach (ExportedGpu gpu in health?.Gpus ?? [])
         {
             string label = Label(gpu.Gpu);
             present.Add(label);

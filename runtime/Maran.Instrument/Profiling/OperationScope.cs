@@ -79,7 +79,29 @@ public readonly struct OperationScope
     {
         int interval = MonitoringRuntime.AllocationSampleInterval;
         cell.AllocationCountdown = interval > 0 ? interval : int.MaxValue;
-        return interval > 0 ? GC.GetAllocatedBytesForCurrentThread() : NotMeasured;
+        if (interval <= 0)
+        {
+            return NotMeasured;
+        }
+
+        long allocated = GC.GetAllocatedBytesForCurrentThread();
+        if (MonitoringRuntime.CpuTimeSampleInterval > 0 && --cell.CpuCountdown <= 0)
+        {
+            BeginCpuSample(cell, allocated);
+        }
+
+        return allocated;
+    }
+
+    // Thread CPU time rides on the allocation sample: no instruction is added to the calls that are not sampled.
+    private static void BeginCpuSample(RecorderCell cell, long owner)
+    {
+        cell.CpuCountdown = MonitoringRuntime.CpuTimeSampleInterval;
+        if (LibC.HasThreadCpuTime)
+        {
+            cell.CpuStartOwner = owner;
+            cell.CpuStart = LibC.ThreadCpuNanoseconds();
+        }
     }
 
     /// <summary>Ends a call that returned normally, on the thread that started it.</summary>
@@ -114,6 +136,13 @@ public readonly struct OperationScope
         {
             cell.AllocationSamples++;
             cell.AllocatedBytes += GC.GetAllocatedBytesForCurrentThread() - _allocationStart;
+            if (cell.CpuStart >= 0 && cell.CpuStartOwner == _allocationStart)
+            {
+                long cpu = LibC.ThreadCpuNanoseconds() - cell.CpuStart - LibC.ThreadCpuReadCost;
+                cell.CpuStart = -1;
+                cell.CpuSamples++;
+                cell.CpuNanoseconds += Math.Max(0, cpu);
+            }
         }
 
         _frame?.End(OperationStatus.Success, null, elapsed, stopSpan: true);

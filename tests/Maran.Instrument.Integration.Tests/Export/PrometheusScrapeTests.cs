@@ -19,7 +19,7 @@ public class PrometheusScrapeTests
     public async Task A_real_Prometheus_ingests_the_profilers_counts_and_the_health_score()
     {
         using var system = new AdvancedMonitoringSystem(QuietOptions());
-        system.Telemetry.Health = () => new HealthReading { HealthScore = 87.5, CpuPercent = 20 };
+        system.Telemetry.Health = () => new ExportedHealth { HealthScore = 87.5, CpuPercent = 20 };
         string run = Guid.NewGuid().ToString("N")[..8];
         string generate = "generate_" + run, tool = "tool_" + run;
         PerformanceProfiler profiler = system.Profiler;
@@ -60,12 +60,12 @@ public class PrometheusScrapeTests
     public async Task Promtool_finds_no_problem_in_the_endpoints_output()
     {
         using var system = new AdvancedMonitoringSystem(QuietOptions());
-        system.Telemetry.Health = () => new HealthReading
+        system.Telemetry.Health = () => new ExportedHealth
         {
             HealthScore = 90,
             CpuPercent = 10,
             MemoryUsedBytes = 1 << 30,
-            Gpus = [new GpuReading("0", 50, 1 << 20, 1 << 24, 60, 120)],
+            Gpus = [new ExportedGpu("0", 50, 1 << 20, 1 << 24, 60, 120)],
         };
         system.Telemetry.Costs = () => [new CostTotal("gpt-4o", "model", "input_tokens", 0.01)];
         PerformanceProfiler profiler = system.Profiler;

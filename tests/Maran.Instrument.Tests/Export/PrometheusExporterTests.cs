@@ -111,12 +111,12 @@ public class PrometheusExporterTests
         Assert.False(before.Has("system_health_score"));
         Assert.False(before.Has("cpu_usage_percent"));
 
-        system.Telemetry.Health = () => new HealthReading
+        system.Telemetry.Health = () => new ExportedHealth
         {
             HealthScore = 91,
             CpuPercent = 12.5,
             MemoryUsedBytes = 4096,
-            Gpus = [new GpuReading("0", UtilizationPercent: 40, MemoryUsedBytes: 1024, MemoryTotalBytes: 8192, TemperatureCelsius: 61, PowerWatts: 150)],
+            Gpus = [new ExportedGpu("0", UtilizationPercent: 40, MemoryUsedBytes: 1024, MemoryTotalBytes: 8192, TemperatureCelsius: 61, PowerWatts: 150)],
         };
         Exposition after = await Exposition.ScrapeAsync(system.Prometheus.Registry);
 
@@ -132,6 +132,20 @@ public class PrometheusExporterTests
         Exposition gone = await Exposition.ScrapeAsync(system.Prometheus.Registry);
         Assert.False(gone.Has("system_health_score"));
         Assert.False(gone.Has("gpu_usage_percent"));
+    }
+
+    [Fact]
+    public async Task The_health_monitors_latest_sample_is_exported_once_taken()
+    {
+        using var system = NewSystem();
+        Assert.False((await Exposition.ScrapeAsync(system.Prometheus.Registry)).Has("system_health_score"));
+
+        system.HealthMonitor.CheckNow();
+        Exposition scrape = await Exposition.ScrapeAsync(system.Prometheus.Registry);
+
+        HealthStatus latest = system.HealthMonitor.Latest!;
+        Assert.Equal(latest.Score, scrape.Value("system_health_score"));
+        Assert.Equal(latest.Snapshot[HealthMetrics.CpuPercent], scrape.Value("cpu_usage_percent"));
     }
 
     [Fact]
