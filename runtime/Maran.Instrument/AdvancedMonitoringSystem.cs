@@ -44,17 +44,27 @@ public sealed class AdvancedMonitoringSystem : IDisposable
         Profiler = new PerformanceProfiler();
         Database = new MaranDatabase(Options);
         AddService(Database);
+        Alerts = new AlertEngine(Options, Database, TimeProvider.System);
+        AddService(Alerts);
     }
 
     /// <summary>Creates a system with exactly <paramref name="options"/>; no file or variable is read.</summary>
     public AdvancedMonitoringSystem(MonitoringOptions options)
+        : this(options, TimeProvider.System)
+    {
+    }
+
+    /// <summary>Creates a system with exactly <paramref name="options"/> whose background work keeps time by <paramref name="time"/>.</summary>
+    internal AdvancedMonitoringSystem(MonitoringOptions options, TimeProvider time)
     {
         ArgumentNullException.ThrowIfNull(options);
         Options = options;
         _loadErrors = [];
         Profiler = new PerformanceProfiler();
-        Database = new MaranDatabase(Options);
+        Database = new MaranDatabase(Options, time);
         AddService(Database);
+        Alerts = new AlertEngine(Options, Database, time);
+        AddService(Alerts);
     }
 
     /// <summary>The process-wide system, configured from <c>monitoring_config.yaml</c> and the environment.</summary>
@@ -65,6 +75,9 @@ public sealed class AdvancedMonitoringSystem : IDisposable
 
     /// <summary>The performance profiler: per-operation counts, percentiles and rates.</summary>
     public PerformanceProfiler Profiler { get; }
+
+    /// <summary>Alerting: threshold rules, their alerts, silences, notification channels and the alert history.</summary>
+    public AlertEngine Alerts { get; }
 
     /// <summary>The SQLite database of errors, costs, logs and alert history; written in the background.</summary>
     internal MaranDatabase Database { get; }
@@ -172,6 +185,7 @@ public sealed class AdvancedMonitoringSystem : IDisposable
             IsRunning = running,
             UptimeSeconds = started == 0 ? 0 : Stopwatch.GetElapsedTime(started).TotalSeconds,
             Performance = Profiler.GetPerformanceSummary(),
+            Alerts = Alerts.GetActiveAlerts(),
             Internal = new InternalStatus
             {
                 InternalErrors = new Dictionary<string, long>(MonitoringDiagnostics.InternalErrors),
@@ -231,6 +245,9 @@ public sealed record DashboardData
 
     /// <summary>Every operation's performance.</summary>
     public required PerformanceSummary Performance { get; init; }
+
+    /// <summary>Alerts now pending or firing, most severe first.</summary>
+    public IReadOnlyList<Alert> Alerts { get; init; } = [];
 
     /// <summary>The health of the monitoring itself.</summary>
     public required InternalStatus Internal { get; init; }
