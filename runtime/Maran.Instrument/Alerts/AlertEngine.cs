@@ -48,6 +48,9 @@ public sealed class AlertEngine : IMonitoringService
     /// <summary>Where the console channel writes; standard output unless a test says otherwise.</summary>
     internal TextWriter? ConsoleOutput { get; set; }
 
+    /// <summary>Channels added besides the configured ones (taken at start), for components and tests that receive notifications in process.</summary>
+    internal List<IAlertChannel> ExtraChannels { get; } = [];
+
     private AlertSettings Settings => _options.Alerts;
 
     /// <summary>Every rule in force: the default health rules, the configured ones and those added in code.</summary>
@@ -579,6 +582,7 @@ public sealed class AlertEngine : IMonitoringService
             Add("alertmanager", () => AlertmanagerAlertChannel.Create(channels.Alertmanager));
         }
 
+        created.AddRange(ExtraChannels);
         return created;
     }
 
