@@ -27,6 +27,9 @@ internal sealed class TestHttpReceiver : IDisposable
 
     public int Port { get; }
 
+    /// <summary>The reason phrase sent with every status, when set.</summary>
+    public string? Reason { get; set; }
+
     public Uri Url => new($"http://127.0.0.1:{Port}/hook");
 
     public ConcurrentQueue<(Dictionary<string, string> Headers, byte[] Body)> Requests { get; } = new();
@@ -88,6 +91,11 @@ internal sealed class TestHttpReceiver : IDisposable
             }
 
             context.Response.StatusCode = status;
+            if (Reason is not null)
+            {
+                context.Response.StatusDescription = Reason;
+            }
+
             context.Response.Close();
         }
         catch (Exception ex) when (ex is OperationCanceledException or HttpListenerException or ObjectDisposedException)
