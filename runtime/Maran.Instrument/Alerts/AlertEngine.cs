@@ -22,6 +22,7 @@ public sealed class AlertEngine : IMonitoringService
     private readonly MaranDatabase _database;
     private readonly TimeProvider _time;
     private readonly object _gate = new();
+    private readonly object _customGate = new();
     private readonly List<AlertRule> _codeRules = [];
     private readonly List<Silence> _silences = [];
     private List<RuleEvaluator> _evaluators = [];
@@ -108,7 +109,7 @@ public sealed class AlertEngine : IMonitoringService
             throw new ArgumentException($"'{name}' is a built-in metric; declare only metrics the program feeds.", nameof(name));
         }
 
-        lock (_gate)
+        lock (_customGate)
         {
             if (!Settings.CustomMetrics.Contains(name, StringComparer.Ordinal))
             {
@@ -121,16 +122,24 @@ public sealed class AlertEngine : IMonitoringService
     /// Sets the current value of custom metric <paramref name="name"/> (declaring it if needed), optionally for one
     /// labelled series of it. Rules see the last value at their next evaluation; a value that is not finite is ignored.
     /// </summary>
+    /// <remarks>Never blocks on an evaluation and never throws: a name that cannot be a metric is counted as an internal error and ignored.</remarks>
     public void SetCustomMetric(string name, double value, IReadOnlyDictionary<string, string>? labels = null)
     {
-        if (!IsCustomMetric(name))
+        try
         {
-            DeclareMetric(name);
-        }
+            if (!Metrics.Custom.Knows(name) && !IsCustomMetric(name))
+            {
+                DeclareMetric(name);
+            }
 
-        if (double.IsFinite(value))
+            if (double.IsFinite(value))
+            {
+                Metrics.Custom.Set(name, value, labels);
+            }
+        }
+        catch (ArgumentException ex)
         {
-            Metrics.Custom.Set(name, value, labels);
+            MonitoringDiagnostics.InternalError("custom metric", ex);
         }
     }
 
@@ -586,7 +595,13 @@ public sealed class AlertEngine : IMonitoringService
         return created;
     }
 
-    private bool IsCustomMetric(string metric) => Settings.IsCustomMetric(metric, _options.Monitoring);
+    private bool IsCustomMetric(string metric)
+    {
+        lock (_customGate)
+        {
+            return Settings.IsCustomMetric(metric, _options.Monitoring);
+        }
+    }
 
     private static string InhibitionKey(IReadOnlyDictionary<string, string> labels) =>
         string.Join('\u001f', labels.Where(static p => p.Key != "severity").OrderBy(static p => p.Key, StringComparer.Ordinal).Select(static p => p.Key + "=" + p.Value));

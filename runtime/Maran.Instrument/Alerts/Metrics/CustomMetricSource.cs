@@ -16,6 +16,9 @@ internal sealed class CustomMetricSource : IAlertMetricSource
         _series.GetOrAdd(metric, static _ => new ConcurrentDictionary<string, AlertSample>(StringComparer.Ordinal))[key] = new AlertSample(value, copy);
     }
 
+    /// <summary>Whether the metric has been fed since start (so it was declared).</summary>
+    public bool Knows(string metric) => _series.ContainsKey(metric);
+
     public void Clear(string metric) => _series.TryRemove(metric, out _);
 
     public void Read(AlertMetricQuery query, List<AlertSample> samples)
