@@ -41,7 +41,7 @@ internal sealed class AlertDispatcher : IDisposable
         }
 
         MonitoringDiagnostics.Drop("alerts." + Channel.Name);
-        _history.RecordDelivery(notification, Channel.Name, 0, AlertDeliveryOutcome.Dropped, "the channel's queue is full", 0);
+        _history.RecordDelivery(notification, Channel.Name, 0, AlertDeliveryOutcome.Dropped, "the channel's queue is full, or alerting is stopped", 0);
         return false;
     }
 
