@@ -44,7 +44,9 @@ public sealed class AdvancedMonitoringSystem : IDisposable
         Profiler = new PerformanceProfiler();
         Database = new MaranDatabase(Options);
         AddService(Database);
+        HealthMonitor = CreateHealthMonitor(TimeProvider.System);
         Alerts = new AlertEngine(Options, Database, TimeProvider.System);
+        HealthMetricConnection.Connect(Alerts.Metrics, HealthMonitor);
         AddService(Alerts);
     }
 
@@ -63,7 +65,9 @@ public sealed class AdvancedMonitoringSystem : IDisposable
         Profiler = new PerformanceProfiler();
         Database = new MaranDatabase(Options, time);
         AddService(Database);
+        HealthMonitor = CreateHealthMonitor(time);
         Alerts = new AlertEngine(Options, Database, time);
+        HealthMetricConnection.Connect(Alerts.Metrics, HealthMonitor);
         AddService(Alerts);
     }
 
@@ -75,6 +79,9 @@ public sealed class AdvancedMonitoringSystem : IDisposable
 
     /// <summary>The performance profiler: per-operation counts, percentiles and rates.</summary>
     public PerformanceProfiler Profiler { get; }
+
+    /// <summary>The system health monitor: CPU, memory, disk and GPU readings, the health score and its history. Samples between <see cref="Start"/> and <see cref="Stop"/>.</summary>
+    public SystemHealthMonitor HealthMonitor { get; }
 
     /// <summary>Alerting: threshold rules, their alerts, silences, notification channels and the alert history.</summary>
     public AlertEngine Alerts { get; }
@@ -111,6 +118,11 @@ public sealed class AdvancedMonitoringSystem : IDisposable
             IReadOnlyList<ConfigurationError> errors = _loadErrors.Count > 0
                 ? _loadErrors
                 : Options.Validate(new OptionsBinder(Options.ConfigurationRoot));
+            if (errors.Count == 0)
+            {
+                errors = HealthMonitor.Validate(new OptionsBinder(Options.ConfigurationRoot));
+            }
+
             if (errors.Count > 0)
             {
                 throw new MonitoringConfigurationException(errors);
@@ -185,6 +197,7 @@ public sealed class AdvancedMonitoringSystem : IDisposable
             IsRunning = running,
             UptimeSeconds = started == 0 ? 0 : Stopwatch.GetElapsedTime(started).TotalSeconds,
             Performance = Profiler.GetPerformanceSummary(),
+            Health = HealthMonitor.Latest,
             Alerts = Alerts.GetActiveAlerts(),
             Internal = new InternalStatus
             {
@@ -208,10 +221,19 @@ public sealed class AdvancedMonitoringSystem : IDisposable
         }
     }
 
+    private SystemHealthMonitor CreateHealthMonitor(TimeProvider time)
+    {
+        var monitor = new SystemHealthMonitor(Options.Monitoring, time);
+        AddService(monitor);
+        Profiler.Health = monitor;
+        return monitor;
+    }
+
     private static void ApplyRuntimeSwitches(MonitoringSettings settings)
     {
         MonitoringRuntime.SampleInterval = settings.Sampling.Rate;
         MonitoringRuntime.AllocationSampleInterval = settings.Sampling.AllocationRate;
+        MonitoringRuntime.CpuTimeSampleInterval = settings.Sampling.CpuTimeRate;
         MonitoringRuntime.CallTreeEnabled = settings.CallTree;
         MonitoringRuntime.TracingEnabled = settings.Tracing;
         MonitoringRuntime.Enabled = settings.Enabled;
@@ -246,6 +268,8 @@ public sealed record DashboardData
     /// <summary>Every operation's performance.</summary>
     public required PerformanceSummary Performance { get; init; }
 
+    /// <summary>The system's health from the latest sample (CPU, memory, disk, GPU, score); null before the first sample.</summary>
+    public HealthStatus? Health { get; init; }
     /// <summary>Alerts now pending or firing, most severe first.</summary>
     public IReadOnlyList<Alert> Alerts { get; init; } = [];
 

@@ -31,6 +31,7 @@ public class AlertingEndToEndTests(ITestOutputHelper output)
         options.Monitoring.LogsDirectory = Path.Combine(folder, "logs");
         options.Monitoring.HealthCheckInterval = 10;
         AlertSettings alerts = options.Alerts;
+        alerts.DefaultRules = false;
         alerts.CustomMetrics.Add("queue_depth");
         alerts.Rules.Add(new AlertRuleOptions
         {
@@ -111,6 +112,36 @@ public class AlertingEndToEndTests(ITestOutputHelper output)
             using SqliteCommand count = connection.CreateCommand();
             count.CommandText = "SELECT COUNT(*) FROM alert_history WHERE rule = 'QueueBacklog' AND kind = 'statechange'";
             Assert.Equal(3L, count.ExecuteScalar());
+        }
+
+        Directory.Delete(folder, recursive: true);
+    }
+
+    [Fact]
+    public void The_health_monitor_feeds_the_default_rules_from_its_thresholds_and_custom_metrics()
+    {
+        string folder = Directory.CreateTempSubdirectory("maran-e2e-").FullName;
+        var options = new MonitoringOptions();
+        options.Monitoring.DataDirectory = Path.Combine(folder, "data");
+        options.Monitoring.LogsDirectory = Path.Combine(folder, "logs");
+        options.Monitoring.HealthCheckInterval = 10;
+        options.Monitoring.HealthThresholds["queue_depth"] = 250;
+        options.Alerts.DefaultFor = TimeSpan.Zero;
+        options.Alerts.Channels.Console.Enabled = false;
+        options.Alerts.Channels.File.Enabled = false;
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 2, 9, 0, 0, TimeSpan.Zero));
+        using (var system = new AdvancedMonitoringSystem(options, time))
+        {
+            system.Start();
+            system.HealthMonitor.SetCustomMetric("queue_depth", 300);
+            time.Advance(TimeSpan.FromSeconds(10));
+            time.Advance(TimeSpan.FromSeconds(10));
+
+            Alert queue = Assert.Single(system.Alerts.GetActiveAlerts(), a => a.RuleName == "health_queue_depth");
+            Assert.Equal((AlertState.Firing, 300.0), (queue.State, queue.Value));
+            AlertRuleStatus cpu = system.Alerts.GetRuleStatus().Single(s => s.Rule.Name == "health_cpu_percent");
+            Assert.True(cpu.Connected);
+            Assert.Equal(1, cpu.Series);
         }
 
         Directory.Delete(folder, recursive: true);

@@ -21,11 +21,18 @@ internal sealed class CustomMetricSource : IAlertMetricSource
 
     public void Clear(string metric) => _series.TryRemove(metric, out _);
 
+    /// <summary>Where a metric nobody fed here is looked up instead (the health monitor's custom readings); none when null.</summary>
+    public Func<string, IEnumerable<AlertSample>>? Fallback { get; set; }
+
     public void Read(AlertMetricQuery query, List<AlertSample> samples)
     {
         if (_series.TryGetValue(query.Rule.Metric, out ConcurrentDictionary<string, AlertSample>? series))
         {
             samples.AddRange(series.Values);
+        }
+        else if (Fallback is { } fallback)
+        {
+            samples.AddRange(fallback(query.Rule.Metric).Where(static s => double.IsFinite(s.Value)));
         }
     }
 }
