@@ -44,19 +44,31 @@ public sealed class AdvancedMonitoringSystem : IDisposable
         Profiler = new PerformanceProfiler();
         Database = new MaranDatabase(Options);
         AddService(Database);
-        HealthMonitor = CreateHealthMonitor();
+        HealthMonitor = CreateHealthMonitor(TimeProvider.System);
+        Alerts = new AlertEngine(Options, Database, TimeProvider.System);
+        HealthMetricConnection.Connect(Alerts.Metrics, HealthMonitor);
+        AddService(Alerts);
     }
 
     /// <summary>Creates a system with exactly <paramref name="options"/>; no file or variable is read.</summary>
     public AdvancedMonitoringSystem(MonitoringOptions options)
+        : this(options, TimeProvider.System)
+    {
+    }
+
+    /// <summary>Creates a system with exactly <paramref name="options"/> whose background work keeps time by <paramref name="time"/>.</summary>
+    internal AdvancedMonitoringSystem(MonitoringOptions options, TimeProvider time)
     {
         ArgumentNullException.ThrowIfNull(options);
         Options = options;
         _loadErrors = [];
         Profiler = new PerformanceProfiler();
-        Database = new MaranDatabase(Options);
+        Database = new MaranDatabase(Options, time);
         AddService(Database);
-        HealthMonitor = CreateHealthMonitor();
+        HealthMonitor = CreateHealthMonitor(time);
+        Alerts = new AlertEngine(Options, Database, time);
+        HealthMetricConnection.Connect(Alerts.Metrics, HealthMonitor);
+        AddService(Alerts);
     }
 
     /// <summary>The process-wide system, configured from <c>monitoring_config.yaml</c> and the environment.</summary>
@@ -70,6 +82,9 @@ public sealed class AdvancedMonitoringSystem : IDisposable
 
     /// <summary>The system health monitor: CPU, memory, disk and GPU readings, the health score and its history. Samples between <see cref="Start"/> and <see cref="Stop"/>.</summary>
     public SystemHealthMonitor HealthMonitor { get; }
+
+    /// <summary>Alerting: threshold rules, their alerts, silences, notification channels and the alert history.</summary>
+    public AlertEngine Alerts { get; }
 
     /// <summary>The SQLite database of errors, costs, logs and alert history; written in the background.</summary>
     internal MaranDatabase Database { get; }
@@ -183,6 +198,7 @@ public sealed class AdvancedMonitoringSystem : IDisposable
             UptimeSeconds = started == 0 ? 0 : Stopwatch.GetElapsedTime(started).TotalSeconds,
             Performance = Profiler.GetPerformanceSummary(),
             Health = HealthMonitor.Latest,
+            Alerts = Alerts.GetActiveAlerts(),
             Internal = new InternalStatus
             {
                 InternalErrors = new Dictionary<string, long>(MonitoringDiagnostics.InternalErrors),
@@ -205,9 +221,9 @@ public sealed class AdvancedMonitoringSystem : IDisposable
         }
     }
 
-    private SystemHealthMonitor CreateHealthMonitor()
+    private SystemHealthMonitor CreateHealthMonitor(TimeProvider time)
     {
-        var monitor = new SystemHealthMonitor(Options.Monitoring);
+        var monitor = new SystemHealthMonitor(Options.Monitoring, time);
         AddService(monitor);
         Profiler.Health = monitor;
         return monitor;
@@ -254,6 +270,8 @@ public sealed record DashboardData
 
     /// <summary>The system's health from the latest sample (CPU, memory, disk, GPU, score); null before the first sample.</summary>
     public HealthStatus? Health { get; init; }
+    /// <summary>Alerts now pending or firing, most severe first.</summary>
+    public IReadOnlyList<Alert> Alerts { get; init; } = [];
 
     /// <summary>The health of the monitoring itself.</summary>
     public required InternalStatus Internal { get; init; }
