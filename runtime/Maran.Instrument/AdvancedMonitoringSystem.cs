@@ -38,26 +38,35 @@ public sealed class AdvancedMonitoringSystem : IDisposable
     /// <paramref name="configure"/>. Problems in the file or variables surface when <see cref="Start"/> is called.
     /// </summary>
     public AdvancedMonitoringSystem(Action<MonitoringOptions>? configure)
-        : this(Load(configure))
+        : this(Load(configure), TimeProvider.System)
     {
     }
 
     /// <summary>Creates a system with exactly <paramref name="options"/>; no file or variable is read.</summary>
     public AdvancedMonitoringSystem(MonitoringOptions options)
-        : this((options ?? throw new ArgumentNullException(nameof(options)), []))
+        : this(options, TimeProvider.System)
     {
     }
 
-    private AdvancedMonitoringSystem((MonitoringOptions Options, IReadOnlyList<ConfigurationError> Errors) loaded)
+    /// <summary>Creates a system with exactly <paramref name="options"/> whose background work keeps time by <paramref name="time"/>.</summary>
+    internal AdvancedMonitoringSystem(MonitoringOptions options, TimeProvider time)
+        : this((options ?? throw new ArgumentNullException(nameof(options)), []), time)
+    {
+    }
+
+    private AdvancedMonitoringSystem((MonitoringOptions Options, IReadOnlyList<ConfigurationError> Errors) loaded, TimeProvider time)
     {
         Options = loaded.Options;
         _loadErrors = loaded.Errors;
         Profiler = new PerformanceProfiler();
-        Database = new MaranDatabase(Options);
+        Database = new MaranDatabase(Options, time);
         Logging = new MaranLogging(Options, new LogStore(Database, () => Options.Logging));
         AddService(Logging);
         AddService(Database);
-        HealthMonitor = CreateHealthMonitor();
+        HealthMonitor = CreateHealthMonitor(time);
+        Alerts = new AlertEngine(Options, Database, time);
+        HealthMetricConnection.Connect(Alerts.Metrics, HealthMonitor);
+        AddService(Alerts);
         Telemetry = new TelemetrySources();
         Telemetry.Health = () => ExportedHealth.From(HealthMonitor.Latest);
         Prometheus = new PrometheusExporter(() => Options.Monitoring.MetricsPrefix, Telemetry);
@@ -96,6 +105,9 @@ public sealed class AdvancedMonitoringSystem : IDisposable
 
     /// <summary>The system health monitor: CPU, memory, disk and GPU readings, the health score and its history. Samples between <see cref="Start"/> and <see cref="Stop"/>.</summary>
     public SystemHealthMonitor HealthMonitor { get; }
+
+    /// <summary>Alerting: threshold rules, their alerts, silences, notification channels and the alert history.</summary>
+    public AlertEngine Alerts { get; }
 
     /// <summary>The SQLite database of errors, costs, logs and alert history; written in the background.</summary>
     internal MaranDatabase Database { get; }
@@ -210,6 +222,7 @@ public sealed class AdvancedMonitoringSystem : IDisposable
             UptimeSeconds = started == 0 ? 0 : Stopwatch.GetElapsedTime(started).TotalSeconds,
             Performance = Profiler.GetPerformanceSummary(),
             Health = HealthMonitor.Latest,
+            Alerts = Alerts.GetActiveAlerts(),
             Internal = new InternalStatus
             {
                 InternalErrors = new Dictionary<string, long>(MonitoringDiagnostics.InternalErrors),
@@ -239,9 +252,9 @@ public sealed class AdvancedMonitoringSystem : IDisposable
         return (options, errors);
     }
 
-    private SystemHealthMonitor CreateHealthMonitor()
+    private SystemHealthMonitor CreateHealthMonitor(TimeProvider time)
     {
-        var monitor = new SystemHealthMonitor(Options.Monitoring);
+        var monitor = new SystemHealthMonitor(Options.Monitoring, time);
         AddService(monitor);
         Profiler.Health = monitor;
         return monitor;
@@ -288,6 +301,8 @@ public sealed record DashboardData
 
     /// <summary>The system's health from the latest sample (CPU, memory, disk, GPU, score); null before the first sample.</summary>
     public HealthStatus? Health { get; init; }
+    /// <summary>Alerts now pending or firing, most severe first.</summary>
+    public IReadOnlyList<Alert> Alerts { get; init; } = [];
 
     /// <summary>The health of the monitoring itself.</summary>
     public required InternalStatus Internal { get; init; }

@@ -34,6 +34,10 @@ public sealed class MonitoringOptions
     [ConfigurationKeyName("storage")]
     public StorageSettings Storage { get; set; } = new();
 
+    /// <summary>The <c>alerts:</c> section: threshold rules, notification channels, silences and repeats.</summary>
+    [ConfigurationKeyName("alerts")]
+    public AlertSettings Alerts { get; set; } = new();
+
     /// <summary>
     /// Loads the configuration: defaults, then the YAML file (<paramref name="path"/>, else <c>MARAN_CONFIG</c>, else
     /// <see cref="DefaultFileName"/> if present), then the <c>MARAN_*</c> variables of <paramref name="environment"/>
@@ -60,6 +64,7 @@ public sealed class MonitoringOptions
         Monitoring.Validate(binder, "monitoring");
         Storage.Validate(binder, "storage");
         Logging.Validate(binder, "logging");
+        Alerts.Validate(binder, "alerts", Monitoring);
         return binder.Errors;
     }
 
