@@ -72,8 +72,17 @@ internal sealed class MaranLogging : IMonitoringService, IDisposable
         _pipeline = configuration.CreateLogger();
         _forward.Target = _pipeline;
 
-        _previousReport = MonitoringDiagnostics.Report;
-        _report = message => _logger.Warning("{Diagnostic:l}", message);
+        // Reports go to the log instead of bare standard error; any other sink someone installed keeps receiving them.
+        Action<string> previous = MonitoringDiagnostics.Report;
+        Action<string> toLog = message => _logger.Warning("{Diagnostic:l}", message);
+        _previousReport = previous;
+        _report = ReferenceEquals(previous, MonitoringDiagnostics.StandardError)
+            ? toLog
+            : message =>
+            {
+                toLog(message);
+                previous(message);
+            };
         MonitoringDiagnostics.Report = _report;
     }
 
