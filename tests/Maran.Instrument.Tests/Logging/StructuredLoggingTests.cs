@@ -137,6 +137,29 @@ public class StructuredLoggingTests
     }
 
     [Fact]
+    public void A_report_sink_installed_before_start_keeps_receiving_reports_that_also_reach_the_log()
+    {
+        var received = new List<string>();
+        Action<string> before = MonitoringDiagnostics.Report;
+        MonitoringDiagnostics.Report = received.Add;
+        try
+        {
+            using var test = new LoggingTestSystem();
+            test.Monitoring.Start();
+
+            MonitoringDiagnostics.Warn("[maran] the shared queue is full");
+            List<JsonElement> lines = test.StopAndReadLines();
+
+            Assert.Equal(["[maran] the shared queue is full"], received);
+            Line(lines, "[maran] the shared queue is full");
+        }
+        finally
+        {
+            MonitoringDiagnostics.Report = before;
+        }
+    }
+
+    [Fact]
     public void The_rolling_file_rolls_over_at_the_size_limit()
     {
         using var test = new LoggingTestSystem(o => o.Logging.FileSizeLimitMegabytes = 0.001);
