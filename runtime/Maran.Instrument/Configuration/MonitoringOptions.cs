@@ -26,6 +26,10 @@ public sealed class MonitoringOptions
     [ConfigurationKeyName("monitoring")]
     public MonitoringSettings Monitoring { get; set; } = new();
 
+    /// <summary>The <c>logging:</c> section: console, rolling file and searchable store of the structured log.</summary>
+    [ConfigurationKeyName("logging")]
+    public LoggingSettings Logging { get; set; } = new();
+
     /// <summary>The <c>storage:</c> section: the SQLite database of errors, costs, logs and alert history.</summary>
     [ConfigurationKeyName("storage")]
     public StorageSettings Storage { get; set; } = new();
@@ -59,6 +63,7 @@ public sealed class MonitoringOptions
         binder ??= new OptionsBinder(root: null);
         Monitoring.Validate(binder, "monitoring");
         Storage.Validate(binder, "storage");
+        Logging.Validate(binder, "logging");
         Alerts.Validate(binder, "alerts", Monitoring);
         return binder.Errors;
     }
