@@ -18,6 +18,8 @@ internal sealed class MaranEnvironmentConfigurationSource(IDictionary variables)
         ["MARAN_HEALTH_CHECK_INTERVAL"] = "monitoring:health_check_interval",
         ["MARAN_DATA_DIR"] = "monitoring:data_dir",
         ["MARAN_LOGS_DIR"] = "monitoring:logs_dir",
+        ["MARAN_DASHBOARD_HOST"] = "dashboard:host",
+        ["MARAN_DASHBOARD_TOKEN"] = "dashboard:token",
     };
 
     internal const string GeneralPrefix = "MARAN__";

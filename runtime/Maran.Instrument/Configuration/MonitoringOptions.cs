@@ -30,6 +30,10 @@ public sealed class MonitoringOptions
     [ConfigurationKeyName("storage")]
     public StorageSettings Storage { get; set; } = new();
 
+    /// <summary>The <c>dashboard:</c> section: the live dashboard's address, access token and history.</summary>
+    [ConfigurationKeyName("dashboard")]
+    public DashboardSettings Dashboard { get; set; } = new();
+
     /// <summary>
     /// Loads the configuration: defaults, then the YAML file (<paramref name="path"/>, else <c>MARAN_CONFIG</c>, else
     /// <see cref="DefaultFileName"/> if present), then the <c>MARAN_*</c> variables of <paramref name="environment"/>
@@ -55,6 +59,7 @@ public sealed class MonitoringOptions
         binder ??= new OptionsBinder(root: null);
         Monitoring.Validate(binder, "monitoring");
         Storage.Validate(binder, "storage");
+        Dashboard.Validate(binder, "dashboard");
         return binder.Errors;
     }
 
