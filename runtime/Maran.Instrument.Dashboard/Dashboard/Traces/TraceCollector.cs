@@ -4,8 +4,9 @@ namespace Maran.Instrument.Dashboard;
 
 /// <summary>
 /// Keeps the most recent traces of monitored calls while the dashboard runs: an <see cref="ActivityListener"/> that
-/// starts a trace for a <c>Maran.Instrument</c> span (at most <c>traces_per_second</c> new ones a second) and keeps
-/// that span and every span beneath it, from any source. Bounded: <c>max_traces</c> traces of at most
+/// starts a trace for a <c>Maran.Instrument</c> span and keeps that span and every span beneath it, from any source.
+/// New traces are sampled at most once a second per root operation, and <c>traces_per_second</c> in all, so a busy
+/// operation cannot crowd out a rare one and tracing costs little under load. Bounded: <c>max_traces</c> traces of at most
 /// <see cref="MaxSpansPerTrace"/> spans each; the oldest trace goes first.
 /// </summary>
 internal sealed class TraceCollector : IDisposable
@@ -13,9 +14,13 @@ internal sealed class TraceCollector : IDisposable
     /// <summary>Spans kept per trace at most; further ones are counted, not kept.</summary>
     internal const int MaxSpansPerTrace = 256;
 
+    /// <summary>Root operations whose last sampling time is remembered at most; beyond that the memory starts afresh.</summary>
+    private const int MaxRememberedOperations = 10_000;
+
     private readonly object _gate = new();
     private readonly Dictionary<ActivityTraceId, TraceBuffer> _traces = [];
     private readonly Queue<ActivityTraceId> _order = new();
+    private readonly Dictionary<string, long> _lastRootByOperation = new(StringComparer.Ordinal);
     private readonly int _maxTraces;
     private readonly double _perSecond;
     private readonly TimeProvider _time;
@@ -103,7 +108,7 @@ internal sealed class TraceCollector : IDisposable
                 return ActivitySamplingResult.AllDataAndRecorded;
             }
 
-            if (!string.Equals(options.Source.Name, MaranTelemetry.SourceName, StringComparison.Ordinal) || !TakeToken())
+            if (!string.Equals(options.Source.Name, MaranTelemetry.SourceName, StringComparison.Ordinal) || !TakeToken(options.Name))
             {
                 return ActivitySamplingResult.None;
             }
@@ -168,12 +173,17 @@ internal sealed class TraceCollector : IDisposable
         }
     }
 
-    // A token bucket: up to traces_per_second new traces a second, with a burst of one second's worth.
-    private bool TakeToken()
+    // One new trace a second per root operation, and a token bucket of traces_per_second (burst: one second's worth) in all.
+    private bool TakeToken(string operation)
     {
         lock (_gate)
         {
             long now = _time.GetTimestamp();
+            if (_lastRootByOperation.TryGetValue(operation, out long last) && _time.GetElapsedTime(last, now) < TimeSpan.FromSeconds(1))
+            {
+                return false;
+            }
+
             double elapsed = _time.GetElapsedTime(_refilled, now).TotalSeconds;
             _refilled = now;
             _tokens = Math.Min(Math.Max(1, _perSecond), _tokens + (elapsed * _perSecond));
@@ -183,6 +193,12 @@ internal sealed class TraceCollector : IDisposable
             }
 
             _tokens -= 1;
+            if (_lastRootByOperation.Count >= MaxRememberedOperations)
+            {
+                _lastRootByOperation.Clear();
+            }
+
+            _lastRootByOperation[operation] = now;
             return true;
         }
     }
