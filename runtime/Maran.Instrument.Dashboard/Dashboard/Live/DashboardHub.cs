@@ -194,8 +194,15 @@ internal sealed class DashboardHub : IAsyncDisposable
         }
 
         WebSocket socket = await context.WebSockets.AcceptWebSocketAsync().ConfigureAwait(false);
+        await ServeAsync(socket, stopping).ConfigureAwait(false);
+    }
+
+    /// <summary>Serves an accepted WebSocket as a live client until it leaves, is dropped or the dashboard stops.</summary>
+    internal async Task ServeAsync(WebSocket socket, CancellationToken stopping)
+    {
         var client = new LiveClient(socket, this);
-        byte[] hello = LiveMessages.Hello(Current, Current.Overview.Sections, IntervalMs);
+        DashboardFrame current = Current;
+        byte[] hello = LiveMessages.Hello(current, current.Overview.Sections, IntervalMs);
         Task session;
         lock (_gate)
         {
