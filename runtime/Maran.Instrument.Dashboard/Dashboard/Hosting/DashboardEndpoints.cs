@@ -21,17 +21,18 @@ internal static class DashboardEndpoints
         ILoggerFactory loggers = endpoints.ServiceProvider.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance;
         RouteGroupBuilder group = endpoints.MapGroup(prefix);
 
-        if (prefix.Length > 0)
+        group.MapGet("/", Guarded(guard, isPage: true, context =>
         {
             // The page's links are relative: it must be loaded from the prefix with its trailing slash.
-            endpoints.MapGet(prefix, Guarded(guard, isPage: true, context =>
+            PathString path = context.Request.PathBase.Add(context.Request.Path);
+            if (!path.HasValue || !path.Value!.EndsWith('/'))
             {
-                context.Response.Redirect(string.Concat(context.Request.PathBase, prefix, "/"));
+                context.Response.Redirect(path + "/");
                 return Task.CompletedTask;
-            }));
-        }
+            }
 
-        group.MapGet("/", Guarded(guard, isPage: true, context => assets.ServeAsync(context, "index.html")));
+            return assets.ServeAsync(context, "index.html");
+        }));
         group.MapGet("/assets/{**path}", Guarded(guard, isPage: false, context =>
             assets.ServeAsync(context, context.Request.RouteValues["path"] as string ?? string.Empty)));
 

@@ -2,7 +2,10 @@ using System.Diagnostics;
 
 namespace Maran.Instrument.Dashboard;
 
-/// <summary>The spans of one kept trace, in the order they ended; at most a fixed number, the rest only counted.</summary>
+/// <summary>
+/// The spans of one kept trace, in the order they ended; at most a fixed number, the rest only counted. The last
+/// place is kept for the root span, which ends after its children.
+/// </summary>
 internal sealed class TraceBuffer(string traceId, int maxSpans)
 {
     private const int MaxTags = 16;
@@ -18,9 +21,10 @@ internal sealed class TraceBuffer(string traceId, int maxSpans)
     /// <summary>Copies what the waterfall shows of an ended span; called on the thread that ended it.</summary>
     public void Add(Activity activity)
     {
+        bool isRoot = activity.ParentSpanId == default;
         lock (_gate)
         {
-            if (_spans.Count >= maxSpans)
+            if (_spans.Count >= Limit(isRoot))
             {
                 _truncated++;
                 return;
@@ -41,7 +45,7 @@ internal sealed class TraceBuffer(string traceId, int maxSpans)
             Events(activity));
         lock (_gate)
         {
-            if (_spans.Count < maxSpans)
+            if (_spans.Count < Limit(isRoot))
             {
                 _spans.Add(record);
             }
@@ -51,6 +55,8 @@ internal sealed class TraceBuffer(string traceId, int maxSpans)
             }
         }
     }
+
+    private int Limit(bool isRoot) => isRoot ? maxSpans : maxSpans - 1;
 
     /// <summary>The row of the trace list, or null before any span has ended.</summary>
     public TraceSummary? Summarise()
