@@ -167,6 +167,20 @@ public class SectionApiTests
     }
 
     [Fact]
+    public async Task An_operation_without_a_trend_gets_an_empty_untracked_series_and_an_unknown_one_is_not_found()
+    {
+        OperationRecorder idle = OperationRegistry.GetOrAdd("idle-" + Guid.NewGuid().ToString("N"), "trends");
+        await using TestDashboard server = await TestDashboard.StartAsync();
+
+        JsonElement series = await server.GetJsonAsync($"api/trends/{idle.Id}");
+        using HttpResponseMessage unknown = await server.Http.GetAsync($"api/trends/{int.MaxValue}");
+
+        Assert.False(series.GetProperty("tracked").GetBoolean());
+        Assert.Equal(0, series.GetProperty("times").GetArrayLength());
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+    }
+
+    [Fact]
     public async Task Trends_api_returns_aligned_bounded_series()
     {
         await using TestDashboard server = await TestDashboard.StartAsync(o => o.Dashboard.TrendMinutes = 1);

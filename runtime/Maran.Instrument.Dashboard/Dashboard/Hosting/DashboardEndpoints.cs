@@ -45,9 +45,13 @@ internal static class DashboardEndpoints
         group.MapGet("/api/trends/{id:int}", Guarded(guard, isPage: false, context =>
         {
             int id = int.Parse((string)context.Request.RouteValues["id"]!, System.Globalization.CultureInfo.InvariantCulture);
-            return hub.Trends.Operation(id) is { } series
-                ? DashboardResponses.JsonAsync(context, DashboardJson.Serialize(series, DashboardJson.Default.OperationTrendSeries))
-                : DashboardResponses.ErrorAsync(context, StatusCodes.Status404NotFound, "This operation keeps no trend: it has not run since the dashboard started, or the trend limit (dashboard.trend_operations) is reached.");
+            if (OperationRegistry.ById(id) is null)
+            {
+                return DashboardResponses.ErrorAsync(context, StatusCodes.Status404NotFound, "No such operation.");
+            }
+
+            OperationTrendSeries series = hub.Trends.Operation(id) ?? new OperationTrendSeries(id, hub.Trends.Capacity, 0, tracked: false);
+            return DashboardResponses.JsonAsync(context, DashboardJson.Serialize(series, DashboardJson.Default.OperationTrendSeries));
         }));
 
         group.MapGet("/api/traces/{traceId}", Guarded(guard, isPage: false, context =>

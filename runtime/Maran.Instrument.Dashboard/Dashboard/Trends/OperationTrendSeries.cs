@@ -1,9 +1,15 @@
 namespace Maran.Instrument.Dashboard;
 
-/// <summary>One operation's trend, aligned with <see cref="TrendSeries"/>; null before it kept a trend or where no call was timed.</summary>
-internal sealed class OperationTrendSeries(int id, int capacity, int count)
+/// <summary>
+/// One operation's trend, aligned with <see cref="TrendSeries"/>; null before it kept a trend or where no call was timed.
+/// Empty, with <see cref="Tracked"/> false, for an operation that keeps none.
+/// </summary>
+internal sealed class OperationTrendSeries(int id, int capacity, int count, bool tracked = true)
 {
     public int Id { get; } = id;
+
+    /// <summary>Whether the operation keeps a trend of its own (the busiest <c>dashboard.trend_operations</c> do).</summary>
+    public bool Tracked { get; } = tracked;
 
     public int Capacity { get; } = capacity;
 

@@ -21,14 +21,13 @@ const columns = [
   ['allocatedBytesPerCall', 'Alloc/call', (r) => fmt.bytes(r.allocatedBytesPerCall)],
 ];
 
-let ctx, query, els, charts, detailCharts, selectedId, lastView;
+let ctx, query, els, charts, detailCharts, selectedId;
 
 export default {
   mount(root, context) {
     ctx = context;
     query = { page: 0, size: 50, sort: 'totalMs', desc: true, q: '', selected: null };
     selectedId = null;
-    lastView = null;
     const filter = h('input', { type: 'search', placeholder: 'Filter by name, component or method', 'aria-label': 'Filter operations', 'data-control': 'filter' });
     let timer = null;
     filter.addEventListener('input', () => {
@@ -98,7 +97,6 @@ export default {
   },
 
   view(data) {
-    lastView = data;
     renderTable(data);
     renderBottlenecks(els.byTotal, data.byTotalTime, (b) => `${fmt.ms(b.totalMs)} · ${fmt.percent(b.share)}`);
     renderBottlenecks(els.byP99, data.byP99, (b) => `p99 ${fmt.ms(b.p99Ms)}`);
@@ -123,7 +121,7 @@ async function loadTrends() {
 
 async function loadOperationTrend(id) {
   const series = await getJson('api/trends/' + encodeURIComponent(id));
-  if (!series || selectedId !== id || !detailCharts) return;
+  if (!series || !series.tracked || selectedId !== id || !detailCharts) return;
   detailCharts.throughput.setData(series.times, series.callsPerSecond, series.errorsPerSecond);
   detailCharts.duration.setData(series.times, series.p95Ms, series.meanMs);
 }
