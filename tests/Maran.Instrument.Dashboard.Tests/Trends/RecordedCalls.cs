@@ -25,6 +25,13 @@ internal static class RecordedCalls
         }
     }
 
+    /// <summary>What a tick reads of an operation: its completed and running calls.</summary>
+    public static OperationSample Sample(OperationRecorder recorder)
+    {
+        OperationSnapshot snapshot = recorder.Snapshot();
+        return new OperationSample(recorder, snapshot.Count, snapshot.InFlight);
+    }
+
     public static OperationRecorder NewOperation(string prefix) =>
         OperationRegistry.GetOrAdd(prefix + "-" + Guid.NewGuid().ToString("N"), "trends");
 }

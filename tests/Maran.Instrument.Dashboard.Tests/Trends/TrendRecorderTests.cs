@@ -9,11 +9,11 @@ public class TrendRecorderTests
     {
         OperationRecorder op = RecordedCalls.NewOperation("rate");
         var trends = new TrendRecorder(capacity: 10, maxOperations: 10);
-        trends.Record(T0, [op.Snapshot()]);
+        trends.Record(T0, [RecordedCalls.Sample(op)]);
 
         RecordedCalls.Add(op, 10, TimeSpan.FromMilliseconds(1));
         RecordedCalls.Add(op, 2, TimeSpan.FromMilliseconds(1), OperationStatus.Error);
-        trends.Record(T0.AddSeconds(2), [op.Snapshot()]);
+        trends.Record(T0.AddSeconds(2), [RecordedCalls.Sample(op)]);
 
         OperationTrendPoint point = trends.LatestFor(op.Id)!;
         Assert.Equal(6, point.CallsPerSecond);
@@ -29,8 +29,8 @@ public class TrendRecorderTests
         RecordedCalls.Add(op, 1000, TimeSpan.FromMilliseconds(1));
         var trends = new TrendRecorder(capacity: 10, maxOperations: 10);
 
-        trends.Record(T0, [op.Snapshot()]);
-        trends.Record(T0.AddSeconds(1), [op.Snapshot()]);
+        trends.Record(T0, [RecordedCalls.Sample(op)]);
+        trends.Record(T0.AddSeconds(1), [RecordedCalls.Sample(op)]);
 
         Assert.Equal(0, trends.Latest()!.CallsPerSecond);
         Assert.Null(trends.LatestFor(op.Id));
@@ -41,12 +41,12 @@ public class TrendRecorderTests
     {
         OperationRecorder op = RecordedCalls.NewOperation("window");
         var trends = new TrendRecorder(capacity: 10, maxOperations: 10);
-        trends.Record(T0, [op.Snapshot()]);
+        trends.Record(T0, [RecordedCalls.Sample(op)]);
         RecordedCalls.Add(op, 100, TimeSpan.FromMilliseconds(100));
-        trends.Record(T0.AddSeconds(1), [op.Snapshot()]);
+        trends.Record(T0.AddSeconds(1), [RecordedCalls.Sample(op)]);
 
         RecordedCalls.Add(op, 100, TimeSpan.FromMilliseconds(1));
-        trends.Record(T0.AddSeconds(2), [op.Snapshot()]);
+        trends.Record(T0.AddSeconds(2), [RecordedCalls.Sample(op)]);
 
         // Since the start, the p95 is about 100 ms; in the last second every call took 1 ms (buckets are 12.5% wide).
         Assert.InRange(trends.LatestFor(op.Id)!.P95Ms!.Value, 0.875, 1.125);
@@ -59,12 +59,12 @@ public class TrendRecorderTests
     {
         OperationRecorder op = RecordedCalls.NewOperation("ring");
         var trends = new TrendRecorder(capacity: 5, maxOperations: 10);
-        trends.Record(T0, [op.Snapshot()]);
+        trends.Record(T0, [RecordedCalls.Sample(op)]);
 
         for (int i = 1; i <= 12; i++)
         {
             RecordedCalls.Add(op, i, TimeSpan.FromMilliseconds(1));
-            trends.Record(T0.AddSeconds(i), [op.Snapshot()]);
+            trends.Record(T0.AddSeconds(i), [RecordedCalls.Sample(op)]);
         }
 
         TrendSeries global = trends.Global();
@@ -81,11 +81,11 @@ public class TrendRecorderTests
         OperationRecorder first = RecordedCalls.NewOperation("limit-a");
         OperationRecorder second = RecordedCalls.NewOperation("limit-b");
         var trends = new TrendRecorder(capacity: 5, maxOperations: 1);
-        trends.Record(T0, [first.Snapshot(), second.Snapshot()]);
+        trends.Record(T0, [RecordedCalls.Sample(first), RecordedCalls.Sample(second)]);
 
         RecordedCalls.Add(first, 1, TimeSpan.FromMilliseconds(1));
         RecordedCalls.Add(second, 1, TimeSpan.FromMilliseconds(1));
-        trends.Record(T0.AddSeconds(1), [first.Snapshot(), second.Snapshot()]);
+        trends.Record(T0.AddSeconds(1), [RecordedCalls.Sample(first), RecordedCalls.Sample(second)]);
 
         Assert.NotNull(trends.Operation(first.Id));
         Assert.Null(trends.Operation(second.Id));
@@ -99,13 +99,13 @@ public class TrendRecorderTests
     {
         OperationRecorder op = RecordedCalls.NewOperation("idle");
         var trends = new TrendRecorder(capacity: 3, maxOperations: 1);
-        trends.Record(T0, [op.Snapshot()]);
+        trends.Record(T0, [RecordedCalls.Sample(op)]);
         RecordedCalls.Add(op, 1, TimeSpan.FromMilliseconds(1));
-        trends.Record(T0.AddSeconds(1), [op.Snapshot()]);
+        trends.Record(T0.AddSeconds(1), [RecordedCalls.Sample(op)]);
 
         for (int i = 2; i <= 4; i++)
         {
-            trends.Record(T0.AddSeconds(i), [op.Snapshot()]);
+            trends.Record(T0.AddSeconds(i), [RecordedCalls.Sample(op)]);
         }
 
         Assert.Null(trends.Operation(op.Id));
@@ -118,12 +118,12 @@ public class TrendRecorderTests
         OperationRecorder early = RecordedCalls.NewOperation("early");
         OperationRecorder late = RecordedCalls.NewOperation("late");
         var trends = new TrendRecorder(capacity: 10, maxOperations: 10);
-        trends.Record(T0, [early.Snapshot(), late.Snapshot()]);
+        trends.Record(T0, [RecordedCalls.Sample(early), RecordedCalls.Sample(late)]);
         RecordedCalls.Add(early, 1, TimeSpan.FromMilliseconds(1));
-        trends.Record(T0.AddSeconds(1), [early.Snapshot(), late.Snapshot()]);
+        trends.Record(T0.AddSeconds(1), [RecordedCalls.Sample(early), RecordedCalls.Sample(late)]);
 
         RecordedCalls.Add(late, 3, TimeSpan.FromMilliseconds(1));
-        trends.Record(T0.AddSeconds(2), [early.Snapshot(), late.Snapshot()]);
+        trends.Record(T0.AddSeconds(2), [RecordedCalls.Sample(early), RecordedCalls.Sample(late)]);
 
         OperationTrendSeries series = trends.Operation(late.Id)!;
         Assert.Equal([null, 3.0], series.CallsPerSecond);

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net.WebSockets;
 using Microsoft.AspNetCore.Http;
 
@@ -6,12 +7,20 @@ namespace Maran.Instrument.Dashboard;
 /// <summary>
 /// The heart of the dashboard: once a second it takes one snapshot of the monitoring system, turns it into a
 /// <see cref="DashboardFrame"/> (trends included) and offers each live client its tick. Offering never waits, so a
-/// slow client costs the others nothing; it is dropped instead.
+/// slow client costs the others nothing; it is dropped instead. When a tick costs more than a fifth of the interval
+/// (tens of thousands of operations), the interval grows, up to <see cref="MaxIntervalMs"/>: the dashboard never
+/// takes more than about a fifth of one core from the program it watches.
 /// </summary>
 internal sealed class DashboardHub : IAsyncDisposable
 {
-    /// <summary>Milliseconds between ticks: live updates come at most this often.</summary>
+    /// <summary>Milliseconds between ticks at least: live updates come at most this often.</summary>
     internal const int IntervalMs = 1000;
+
+    /// <summary>Milliseconds between ticks at most, however costly a tick is.</summary>
+    internal const int MaxIntervalMs = 10_000;
+
+    /// <summary>A tick may take this fraction of the interval at most before the interval grows.</summary>
+    private const int CostFactor = 5;
 
     private readonly AdvancedMonitoringSystem _system;
     private readonly DashboardSettings _settings;
@@ -137,22 +146,18 @@ internal sealed class DashboardHub : IAsyncDisposable
     private DashboardFrame TickLocked()
     {
         DashboardData data = _system.GetDashboardData();
-        IReadOnlyList<OperationRecorder> recorders = OperationRegistry.All;
-        var snapshots = new OperationSnapshot[recorders.Count];
-        for (int i = 0; i < snapshots.Length; i++)
-        {
-            snapshots[i] = recorders[i].Snapshot();
-        }
-
-        _trends.Record(_time.GetUtcNow(), snapshots);
         var rows = new List<OperationRow>(data.Performance.Operations.Count);
+        var samples = new List<OperationSample>(data.Performance.Operations.Count);
         foreach (OperationSummary summary in data.Performance.Operations)
         {
             if (OperationRegistry.Find(summary.Name, summary.Component) is { } recorder)
             {
                 rows.Add(OperationRow.From(recorder.Id, summary));
+                samples.Add(new OperationSample(recorder, summary.Count, summary.InFlight));
             }
         }
+
+        _trends.Record(_time.GetUtcNow(), samples);
 
         var frame = new DashboardFrame(Interlocked.Increment(ref _sequence), data, rows, _trends, _trends.Latest());
         SectionInfo[] sections = [.. Sections.Select(s => s.Describe(frame))];
@@ -260,6 +265,7 @@ internal sealed class DashboardHub : IAsyncDisposable
         {
             while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
             {
+                long started = Stopwatch.GetTimestamp();
                 try
                 {
                     Tick();
@@ -268,6 +274,9 @@ internal sealed class DashboardHub : IAsyncDisposable
                 {
                     MonitoringDiagnostics.InternalError("dashboard", ex);
                 }
+
+                double cost = Stopwatch.GetElapsedTime(started).TotalMilliseconds * CostFactor;
+                timer.Period = TimeSpan.FromMilliseconds(Math.Clamp(cost, IntervalMs, MaxIntervalMs));
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

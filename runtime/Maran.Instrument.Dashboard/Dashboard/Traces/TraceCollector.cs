@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 
 namespace Maran.Instrument.Dashboard;
@@ -7,7 +8,8 @@ namespace Maran.Instrument.Dashboard;
 /// starts a trace for a <c>Maran.Instrument</c> span and keeps that span and every span beneath it, from any source.
 /// New traces are sampled at most once a second per root operation, and <c>traces_per_second</c> in all, so a busy
 /// operation cannot crowd out a rare one and tracing costs little under load. Bounded: <c>max_traces</c> traces of at most
-/// <see cref="MaxSpansPerTrace"/> spans each; the oldest trace goes first.
+/// <see cref="MaxSpansPerTrace"/> spans each; the oldest trace goes first. The sampler runs on every monitored call
+/// while the dashboard is open, so the decision not to sample takes no lock: two lock-free reads.
 /// </summary>
 internal sealed class TraceCollector : IDisposable
 {
@@ -18,16 +20,17 @@ internal sealed class TraceCollector : IDisposable
     private const int MaxRememberedOperations = 10_000;
 
     private readonly object _gate = new();
-    private readonly Dictionary<ActivityTraceId, TraceBuffer> _traces = [];
+    private readonly ConcurrentDictionary<ActivityTraceId, TraceBuffer> _traces = new();
     private readonly Queue<ActivityTraceId> _order = new();
-    private readonly Dictionary<string, long> _lastRootByOperation = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, long> _lastRootByOperation = new(StringComparer.Ordinal);
+    private readonly long _oneSecond;
     private readonly int _maxTraces;
     private readonly double _perSecond;
     private readonly TimeProvider _time;
     private readonly ActivityListener _listener;
     private double _tokens;
     private long _refilled;
-    private long _version;
+    private long _nextToken;
     private int _disposed;
 
     public TraceCollector(int maxTraces, double perSecond, TimeProvider time)
@@ -37,6 +40,7 @@ internal sealed class TraceCollector : IDisposable
         _time = time;
         _tokens = Math.Max(1, perSecond);
         _refilled = time.GetTimestamp();
+        _oneSecond = time.TimestampFrequency;
         _listener = new ActivityListener
         {
             ShouldListenTo = static _ => true,
@@ -47,17 +51,10 @@ internal sealed class TraceCollector : IDisposable
         ActivitySource.AddActivityListener(_listener);
     }
 
-    /// <summary>Changes whenever a span is kept or a trace is dropped, so views know when to re-render.</summary>
-    public long Version => Interlocked.Read(ref _version);
-
     /// <summary>Every kept trace, newest first.</summary>
     public IReadOnlyList<TraceSummary> Recent()
     {
-        TraceBuffer[] buffers;
-        lock (_gate)
-        {
-            buffers = [.. _traces.Values];
-        }
+        TraceBuffer[] buffers = [.. _traces.Values];
 
         var summaries = new List<TraceSummary>(buffers.Length);
         foreach (TraceBuffer buffer in buffers)
@@ -81,13 +78,7 @@ internal sealed class TraceCollector : IDisposable
             return null;
         }
 
-        TraceBuffer? buffer;
-        lock (_gate)
-        {
-            _traces.TryGetValue(ActivityTraceId.CreateFromString(traceId), out buffer);
-        }
-
-        return buffer?.Detail();
+        return _traces.TryGetValue(ActivityTraceId.CreateFromString(traceId), out TraceBuffer? buffer) ? buffer.Detail() : null;
     }
 
     public void Dispose()
@@ -103,7 +94,7 @@ internal sealed class TraceCollector : IDisposable
         try
         {
             ActivityContext parent = options.Parent;
-            if (parent != default && IsKept(parent.TraceId))
+            if (parent != default && _traces.ContainsKey(parent.TraceId))
             {
                 return ActivitySamplingResult.AllDataAndRecorded;
             }
@@ -127,29 +118,14 @@ internal sealed class TraceCollector : IDisposable
     {
         try
         {
-            TraceBuffer? buffer;
-            lock (_gate)
-            {
-                _traces.TryGetValue(activity.TraceId, out buffer);
-            }
-
-            if (buffer is not null)
+            if (_traces.TryGetValue(activity.TraceId, out TraceBuffer? buffer))
             {
                 buffer.Add(activity);
-                Interlocked.Increment(ref _version);
             }
         }
         catch (Exception ex)
         {
             MonitoringDiagnostics.InternalError("dashboard traces", ex);
-        }
-    }
-
-    private bool IsKept(ActivityTraceId traceId)
-    {
-        lock (_gate)
-        {
-            return _traces.ContainsKey(traceId);
         }
     }
 
@@ -164,31 +140,38 @@ internal sealed class TraceCollector : IDisposable
 
             while (_traces.Count >= _maxTraces && _order.TryDequeue(out ActivityTraceId oldest))
             {
-                _traces.Remove(oldest);
+                _traces.TryRemove(oldest, out _);
             }
 
-            _traces.Add(traceId, new TraceBuffer(traceId.ToHexString(), MaxSpansPerTrace));
+            _traces[traceId] = new TraceBuffer(traceId.ToHexString(), MaxSpansPerTrace);
             _order.Enqueue(traceId);
-            Interlocked.Increment(ref _version);
         }
     }
 
-    // One new trace a second per root operation, and a token bucket of traces_per_second (burst: one second's worth) in all.
+    // One new trace a second per root operation, and a token bucket of traces_per_second (burst: one second's worth) in
+    // all. Both refusals are decided before the lock, from values any thread may read.
     private bool TakeToken(string operation)
     {
+        long now = _time.GetTimestamp();
+        if (now < Volatile.Read(ref _nextToken)
+            || (_lastRootByOperation.TryGetValue(operation, out long last) && now - last < _oneSecond))
+        {
+            return false;
+        }
+
         lock (_gate)
         {
-            long now = _time.GetTimestamp();
-            if (_lastRootByOperation.TryGetValue(operation, out long last) && _time.GetElapsedTime(last, now) < TimeSpan.FromSeconds(1))
+            if (_lastRootByOperation.TryGetValue(operation, out last) && now - last < _oneSecond)
             {
                 return false;
             }
 
-            double elapsed = _time.GetElapsedTime(_refilled, now).TotalSeconds;
+            double elapsed = (double)(now - _refilled) / _oneSecond;
             _refilled = now;
             _tokens = Math.Min(Math.Max(1, _perSecond), _tokens + (elapsed * _perSecond));
             if (_tokens < 1)
             {
+                Volatile.Write(ref _nextToken, now + (long)((1 - _tokens) / _perSecond * _oneSecond));
                 return false;
             }
 

@@ -4,7 +4,8 @@ namespace Maran.Instrument.Dashboard;
 /// Per-interval trends computed from successive operation snapshots: calls, errors and duration percentiles of
 /// each interval (from the difference of the cumulative histograms), for every operation together and for the
 /// busiest operations one by one. Everything lives in fixed rings: memory is bounded by the number of points and
-/// the number of operations that keep a trend, whatever the run's length or the number of operations.
+/// the number of operations that keep a trend, whatever the run's length. An operation whose count has not moved
+/// since the last interval costs no snapshot: its histogram baseline is kept sparse, a few buckets per operation.
 /// </summary>
 internal sealed class TrendRecorder
 {
@@ -19,7 +20,6 @@ internal sealed class TrendRecorder
     private readonly float[] _p50;
     private readonly float[] _p95;
     private readonly float[] _p99;
-    private readonly long[] _globalBuckets = new long[DurationHistogram.BucketCount];
     private readonly long[] _scratch = new long[DurationHistogram.BucketCount];
     private readonly long[] _scratchOperation = new long[DurationHistogram.BucketCount];
     private readonly Dictionary<int, Baseline> _baselines = [];
@@ -77,44 +77,67 @@ internal sealed class TrendRecorder
     }
 
     /// <summary>
-    /// Adds one interval, ending at <paramref name="time"/>, from the cumulative snapshots of every operation. The first
-    /// call only sets the baseline: calls made before the dashboard started are not attributed to its first second.
+    /// Adds one interval, ending at <paramref name="time"/>, from every operation's completed-call count; operations
+    /// whose count moved are snapshotted. The first call only sets the baseline: calls made before the dashboard
+    /// started are not attributed to its first interval.
     /// </summary>
-    public void Record(DateTimeOffset time, IReadOnlyList<OperationSnapshot> snapshots)
+    public void Record(DateTimeOffset time, IReadOnlyList<OperationSample> samples)
     {
         lock (_gate)
         {
-            long[] current = _scratch;
-            Array.Clear(current);
+            long[] interval = _scratch;
+            Array.Clear(interval);
             _untrackedActive = 0;
             long calls = 0, errors = 0, inFlight = 0, maxTicks = 0;
-            foreach (OperationSnapshot snapshot in snapshots)
+            int slot = _head;
+            foreach (OperationSample sample in samples)
             {
-                Add(current, snapshot.Buckets);
-                inFlight += snapshot.InFlight;
-                maxTicks = Math.Max(maxTicks, snapshot.MaxTicks);
-                if (!_baselines.TryGetValue(snapshot.Recorder.Id, out Baseline? baseline))
+                inFlight += sample.InFlight;
+                int id = sample.Recorder.Id;
+                bool known = _baselines.TryGetValue(id, out Baseline? baseline);
+                if (known && sample.Count == baseline!.Count)
                 {
-                    // Before priming every operation's past is the baseline; after, an operation is new since the last interval.
-                    baseline = _primed ? new Baseline() : new Baseline { Count = snapshot.Count, Failed = snapshot.Failed };
-                    _baselines.Add(snapshot.Recorder.Id, baseline);
+                    // Nothing completed: no snapshot, and a tracked operation's point is an idle one.
+                    if (_primed && _tracked.TryGetValue(id, out OperationTrend? idle))
+                    {
+                        idle.SetIdle(slot);
+                    }
+
+                    continue;
                 }
 
+                OperationSnapshot snapshot = sample.Recorder.Snapshot();
+                if (!known)
+                {
+                    // Before priming every operation's past is the baseline; after, an operation is new since the last interval.
+                    baseline = new Baseline();
+                    _baselines.Add(id, baseline);
+                    if (!_primed)
+                    {
+                        baseline.Reset(snapshot);
+                        continue;
+                    }
+                }
+
+                long[] delta = _scratchOperation;
+                baseline!.Delta(snapshot, delta);
+                Add(interval, delta);
                 long callDelta = Math.Max(0, snapshot.Count - baseline.Count);
                 long errorDelta = Math.Max(0, snapshot.Failed - baseline.Failed);
-                baseline.Count = snapshot.Count;
-                baseline.Failed = snapshot.Failed;
+                long timedDelta = Math.Max(0, snapshot.Timed - baseline.Timed);
+                long ticksDelta = Math.Max(0, snapshot.TotalTicks - baseline.TotalTicks);
+                baseline.Reset(snapshot);
                 calls += callDelta;
                 errors += errorDelta;
+                maxTicks = Math.Max(maxTicks, snapshot.MaxTicks);
                 if (_primed)
                 {
-                    RecordOperation(snapshot, callDelta, errorDelta);
+                    RecordOperation(id, slot, delta, callDelta, errorDelta, timedDelta, ticksDelta, snapshot.MaxTicks);
                 }
             }
 
             if (!_primed)
             {
-                Array.Copy(current, _globalBuckets, current.Length);
                 _lastTime = time;
                 _primed = true;
                 return;
@@ -123,23 +146,19 @@ internal sealed class TrendRecorder
             double seconds = Math.Max((time - _lastTime).TotalSeconds, 1e-3);
             _lastTime = time;
             long timed = 0;
-            for (int i = 0; i < current.Length; i++)
+            foreach (long count in interval)
             {
-                long delta = Math.Max(0, current[i] - _globalBuckets[i]);
-                _globalBuckets[i] = current[i];
-                current[i] = delta;
-                timed += delta;
+                timed += count;
             }
 
-            int slot = _head;
             _times[slot] = time.ToUnixTimeMilliseconds();
             _seconds[slot] = seconds;
             _calls[slot] = calls;
             _errors[slot] = errors;
             _inFlight[slot] = inFlight;
-            _p50[slot] = Quantile(current, timed, 0.50, maxTicks);
-            _p95[slot] = Quantile(current, timed, 0.95, maxTicks);
-            _p99[slot] = Quantile(current, timed, 0.99, maxTicks);
+            _p50[slot] = Quantile(interval, timed, 0.50, maxTicks);
+            _p95[slot] = Quantile(interval, timed, 0.95, maxTicks);
+            _p99[slot] = Quantile(interval, timed, 0.99, maxTicks);
             _head = (_head + 1) % _capacity;
             _count = Math.Min(_count + 1, _capacity);
             _sequence++;
@@ -265,9 +284,8 @@ internal sealed class TrendRecorder
         }
     }
 
-    private void RecordOperation(OperationSnapshot snapshot, long callDelta, long errorDelta)
+    private void RecordOperation(int id, int slot, long[] delta, long callDelta, long errorDelta, long timedDelta, long ticksDelta, long maxTicks)
     {
-        int id = snapshot.Recorder.Id;
         if (!_tracked.TryGetValue(id, out OperationTrend? trend))
         {
             if (callDelta == 0)
@@ -281,32 +299,18 @@ internal sealed class TrendRecorder
                 return;
             }
 
-            trend = new OperationTrend(_capacity, snapshot);
+            trend = new OperationTrend(_capacity);
             _tracked.Add(id, trend);
         }
 
-        int slot = _head;
         trend.Calls[slot] = callDelta;
         trend.Errors[slot] = errorDelta;
+        trend.P95[slot] = Quantile(delta, timedDelta, 0.95, maxTicks);
+        trend.Mean[slot] = timedDelta == 0 ? float.NaN : (float)MonitoringClock.ToMilliseconds((double)ticksDelta / timedDelta);
         if (callDelta > 0)
         {
             trend.LastActive = _sequence + 1;
         }
-
-        long timed = Math.Max(0, snapshot.Timed - trend.Timed);
-        long ticks = Math.Max(0, snapshot.TotalTicks - trend.TotalTicks);
-        long[] delta = _scratchOperation;
-        for (int i = 0; i < delta.Length; i++)
-        {
-            delta[i] = Math.Max(0, snapshot.Buckets[i] - trend.Buckets[i]);
-        }
-
-        Array.Copy(snapshot.Buckets, trend.Buckets, trend.Buckets.Length);
-        trend.Timed = snapshot.Timed;
-        trend.TotalTicks = snapshot.TotalTicks;
-        trend.P95[slot] = trend.Fresh ? float.NaN : Quantile(delta, timed, 0.95, snapshot.MaxTicks);
-        trend.Mean[slot] = trend.Fresh || timed == 0 ? float.NaN : (float)MonitoringClock.ToMilliseconds((double)ticks / timed);
-        trend.Fresh = false;
     }
 
     // An operation idle for a whole window has nothing left to show: its ring is freed for another.
@@ -348,24 +352,66 @@ internal sealed class TrendRecorder
 
     private static double Round(double value) => Math.Round(value, 4);
 
+    /// <summary>An operation's tallies at the last interval; its histogram kept sparse (only the buckets in use).</summary>
     private sealed class Baseline
     {
+        private int[] _buckets = [];
+        private long[] _counts = [];
+
         public long Count;
         public long Failed;
+        public long Timed;
+        public long TotalTicks;
+
+        public void Reset(OperationSnapshot snapshot)
+        {
+            Count = snapshot.Count;
+            Failed = snapshot.Failed;
+            Timed = snapshot.Timed;
+            TotalTicks = snapshot.TotalTicks;
+            int used = 0;
+            foreach (long count in snapshot.Buckets)
+            {
+                used += count != 0 ? 1 : 0;
+            }
+
+            if (_buckets.Length != used)
+            {
+                _buckets = new int[used];
+                _counts = new long[used];
+            }
+
+            int next = 0;
+            for (int i = 0; i < snapshot.Buckets.Length; i++)
+            {
+                if (snapshot.Buckets[i] != 0)
+                {
+                    _buckets[next] = i;
+                    _counts[next++] = snapshot.Buckets[i];
+                }
+            }
+        }
+
+        /// <summary>Writes the calls each bucket gained since the baseline into <paramref name="delta"/>.</summary>
+        public void Delta(OperationSnapshot snapshot, long[] delta)
+        {
+            Array.Copy(snapshot.Buckets, delta, delta.Length);
+            for (int i = 0; i < _buckets.Length; i++)
+            {
+                delta[_buckets[i]] = Math.Max(0, delta[_buckets[i]] - _counts[i]);
+            }
+        }
     }
 
     private sealed class OperationTrend
     {
-        public OperationTrend(int capacity, OperationSnapshot snapshot)
+        public OperationTrend(int capacity)
         {
             Calls = new long[capacity];
             Array.Fill(Calls, -1);
             Errors = new long[capacity];
             P95 = new float[capacity];
             Mean = new float[capacity];
-            Buckets = (long[])snapshot.Buckets.Clone();
-            Timed = snapshot.Timed;
-            TotalTicks = snapshot.TotalTicks;
         }
 
         /// <summary>Calls per slot; -1 where the operation kept no trend yet.</summary>
@@ -377,13 +423,14 @@ internal sealed class TrendRecorder
 
         public float[] Mean { get; }
 
-        public long[] Buckets { get; }
-
-        public long Timed;
-        public long TotalTicks;
         public long LastActive;
 
-        /// <summary>True until the first interval after tracking began: its histogram baseline is not an interval's start.</summary>
-        public bool Fresh = true;
+        public void SetIdle(int slot)
+        {
+            Calls[slot] = 0;
+            Errors[slot] = 0;
+            P95[slot] = float.NaN;
+            Mean[slot] = float.NaN;
+        }
     }
 }
