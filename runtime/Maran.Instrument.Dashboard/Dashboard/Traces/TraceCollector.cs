@@ -99,7 +99,11 @@ internal sealed class TraceCollector : IDisposable
                 return ActivitySamplingResult.AllDataAndRecorded;
             }
 
-            if (!string.Equals(options.Source.Name, MaranTelemetry.SourceName, StringComparison.Ordinal) || !TakeToken(options.Name))
+            // A new trace starts only at a monitored call; with call trees on, only at one that runs inside no other
+            // (a call nested in an unsampled one would otherwise show as a trace of its own).
+            if (!string.Equals(options.Source.Name, MaranTelemetry.SourceName, StringComparison.Ordinal)
+                || OperationFrame.Current is not null
+                || !TakeToken(options.Name))
             {
                 return ActivitySamplingResult.None;
             }

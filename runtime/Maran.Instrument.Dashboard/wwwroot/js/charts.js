@@ -22,7 +22,11 @@ export class TrendChart {
       cursor: { drag: { x: false, y: false } },
       legend: { show: true },
       scales: { x: { time: true } },
-      axes: [axis, { ...axis, size: 60, values: (u, ticks) => ticks.map((t) => format(t)) }],
+      axes: [
+        // Whole seconds and round minutes only: a few seconds of history must not be labelled in half-seconds.
+        { ...axis, space: 70, incrs: [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600] },
+        { ...axis, size: 60, values: (u, ticks) => ticks.map((t) => format(t)) },
+      ],
       series: [
         {},
         ...series.map((s, i) => ({

@@ -47,5 +47,9 @@ export function waiting(label, message, metric) {
   return h('div', { class: 'tile waiting', 'data-placeholder': metric },
     h('div', { class: 'tile-label' }, label),
     h('div', { class: 'tile-value muted' }, 'waiting for data'),
-    h('div', { class: 'tile-hint' }, message));
+    h('div', { class: 'tile-hint' }, capitalise(message.replace(/^Waiting for data:\s*/i, ''))));
+}
+
+function capitalise(text) {
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }

@@ -98,7 +98,7 @@ function renderMonitoring(o) {
   const storageState = !storage.enabled ? 'off' : storage.available ? 'writing' : 'unavailable';
   const rows = [
     ['State', o.running ? `running for ${fmt.duration(o.uptimeSeconds)}` : 'not started (calls are still counted)'],
-    ['Storage', `${storageState} · ${storage.path}`],
+    ['Storage', storage.enabled ? `${storageState} · ${storage.path}` : 'off (storage.enabled: false)'],
     ['Stored', `${fmt.count(storage.written)} written · ${fmt.count(storage.pending)} pending · ${fmt.count(storage.dropped)} dropped · ${fmt.count(storage.lost)} lost`],
     ['Internal errors', o.internal.errors === 0 ? 'none' : o.internal.errorKinds.map((k) => `${k.name}: ${k.count}`).join(' · ')],
     ['Dropped items', o.internal.dropped === 0 ? 'none' : o.internal.droppedQueues.map((k) => `${k.name}: ${k.count}`).join(' · ')],
