@@ -38,9 +38,6 @@ internal sealed class DashboardAssets
     /// <summary>The assets embedded in this assembly.</summary>
     public static DashboardAssets Embedded => s_embedded.Value;
 
-    /// <summary>Paths of every asset, for tests and diagnostics.</summary>
-    public IEnumerable<string> Paths => _assets.Keys;
-
     /// <summary>Writes the asset at <paramref name="path"/> (304 when the client has it, 404 when there is none).</summary>
     public async Task ServeAsync(HttpContext context, string path)
     {

@@ -24,9 +24,6 @@ internal sealed class PerformanceSection(int trendLimit) : DashboardSection("per
         ["allocatedBytesPerCall"] = static r => r.AllocatedBytesPerCall ?? -1,
     };
 
-    /// <summary>The columns a client may sort by.</summary>
-    public static IEnumerable<string> SortKeys => s_sorts.Keys;
-
     public override byte[] Render(DashboardFrame frame, SectionQuery query) =>
         DashboardJson.Serialize(Build(frame, query), DashboardJson.Default.PerformanceView);
 

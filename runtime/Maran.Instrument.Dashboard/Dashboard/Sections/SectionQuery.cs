@@ -17,8 +17,6 @@ internal sealed record SectionQuery(int Page, int Size, string Sort, bool Descen
 
     private const int MaxTextLength = 200;
 
-    public static readonly SectionQuery Default = new(0, DefaultSize, string.Empty, true, string.Empty, null);
-
     /// <summary>A key that is equal for equal queries; rendered views are cached under it for one frame.</summary>
     public string Key => string.Create(CultureInfo.InvariantCulture, $"{Page}|{Size}|{Sort}|{Descending}|{Filter}|{Selected}");
 

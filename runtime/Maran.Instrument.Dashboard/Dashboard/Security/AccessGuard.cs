@@ -24,12 +24,6 @@ internal sealed class AccessGuard
         _cookiePath = cookiePath;
     }
 
-    /// <summary>Whether requests must carry the token.</summary>
-    public bool TokenRequired => _tokenHash is not null;
-
-    /// <summary>The name of the cookie that carries the token for the page.</summary>
-    public string CookieName => _cookieName;
-
     /// <summary>
     /// Lets the request through (true), or answers it (false): 401 without a valid token, 403 from another machine
     /// when no token is set, a redirect when a page was opened with <c>?t=</c>.
