@@ -37,6 +37,9 @@ public sealed class MonitoringOptions
     /// <summary>The <c>alerts:</c> section: threshold rules, notification channels, silences and repeats.</summary>
     [ConfigurationKeyName("alerts")]
     public AlertSettings Alerts { get; set; } = new();
+    /// <summary>The <c>dashboard:</c> section: the live dashboard's address, access token and history.</summary>
+    [ConfigurationKeyName("dashboard")]
+    public DashboardSettings Dashboard { get; set; } = new();
 
     /// <summary>
     /// Loads the configuration: defaults, then the YAML file (<paramref name="path"/>, else <c>MARAN_CONFIG</c>, else
@@ -65,6 +68,7 @@ public sealed class MonitoringOptions
         Storage.Validate(binder, "storage");
         Logging.Validate(binder, "logging");
         Alerts.Validate(binder, "alerts", Monitoring);
+        Dashboard.Validate(binder, "dashboard");
         return binder.Errors;
     }
 
