@@ -98,9 +98,10 @@ public sealed class TimeStatementCodeFixProvider : CodeFixProvider
                 SyntaxFactory.Argument(SyntaxFactory.LiteralExpression(SyntaxKind.StringLiteralExpression, SyntaxFactory.Literal(component))),
             ])));
 
+        bool followed = IsFollowed(statement);
         if (!DeclaresVariables(statement))
         {
-            return new Plan(statement, name, component, operation, needsUsing, SplitType: null, Fallback: null);
+            return new Plan(statement, name, component, operation, needsUsing, SplitType: null, Fallback: null) { IsFollowed = followed };
         }
 
         if (statement is LocalDeclarationStatementSyntax { UsingKeyword.RawKind: 0, AwaitKeyword.RawKind: 0, IsConst: false } declaration
@@ -111,15 +112,25 @@ public sealed class TimeStatementCodeFixProvider : CodeFixProvider
             && IsNameable(local.Type)
             && !variable.Initializer.Value.DescendantNodesAndSelf().Any(IsDesignation))
         {
+            // 'var' locals are nullable-annotated; the initializer's own type says whether it can be null.
+            ITypeSymbol valueType = semanticModel.GetTypeInfo(variable.Initializer.Value, cancellationToken).Type ?? local.Type;
             TypeSyntax split = declaration.Declaration.Type.IsVar
-                ? SyntaxFactory.ParseTypeName(local.Type.ToMinimalDisplayString(semanticModel, statement.SpanStart))
+                ? SyntaxFactory.ParseTypeName(valueType.ToMinimalDisplayString(semanticModel, statement.SpanStart))
                 : declaration.Declaration.Type;
-            return new Plan(statement, name, component, operation, needsUsing, split, Fallback: null);
+            return new Plan(statement, name, component, operation, needsUsing, split, Fallback: null) { IsFollowed = followed };
         }
 
         return statement.Parent is BlockSyntax or SwitchSectionSyntax or GlobalStatementSyntax
             ? new Plan(statement, name, component, operation, needsUsing, SplitType: null, UniqueName(semanticModel, statement.SpanStart))
             : null;
+    }
+
+    private static bool IsFollowed(StatementSyntax statement)
+    {
+        SyntaxNode node = statement.Parent is GlobalStatementSyntax global ? global : statement;
+        SyntaxNode? next = node.Parent?.ChildNodes().SkipWhile(n => n != node).Skip(1).FirstOrDefault();
+        return next is StatementSyntax or GlobalStatementSyntax
+               && !next.GetLeadingTrivia().TakeWhile(t => t.IsKind(SyntaxKind.WhitespaceTrivia) || t.IsKind(SyntaxKind.EndOfLineTrivia)).Any(t => t.IsKind(SyntaxKind.EndOfLineTrivia));
     }
 
     // The statement around the call that ends when the call does; null when the call's result leaves it unawaited.
@@ -254,12 +265,12 @@ public sealed class TimeStatementCodeFixProvider : CodeFixProvider
                         SyntaxKind.SimpleAssignmentExpression,
                         SyntaxFactory.IdentifierName(variable.Identifier.WithoutTrivia()),
                         value.WithoutTrivia()));
-                    return Wrap(assignment, plan.Operation, current);
+                    return Wrap(assignment, plan, current);
                 });
             }
             else
             {
-                editor.ReplaceNode(plan.Statement, (current, _) => Wrap(((StatementSyntax)current).WithoutLeadingTrivia(), plan.Operation, current));
+                editor.ReplaceNode(plan.Statement, (current, _) => Wrap(((StatementSyntax)current).WithoutLeadingTrivia(), plan, current));
             }
         }
 
@@ -272,18 +283,26 @@ public sealed class TimeStatementCodeFixProvider : CodeFixProvider
         return await Formatter.FormatAsync(changed, Formatter.Annotation, cancellationToken: cancellationToken).ConfigureAwait(false);
     }
 
-    private static UsingStatementSyntax Wrap(StatementSyntax body, ExpressionSyntax operation, SyntaxNode original) =>
-        SyntaxFactory.UsingStatement(
-                declaration: null,
-                expression: operation,
-                statement: SyntaxFactory.Block(body.WithoutTrailingTrivia()))
+    private static UsingStatementSyntax Wrap(StatementSyntax body, Plan plan, SyntaxNode original)
+    {
+        SyntaxTriviaList trailing = original.GetTrailingTrivia();
+        if (plan.IsFollowed)
+        {
+            trailing = trailing.Add(SyntaxFactory.EndOfLine(NewLine(original)));
+        }
+
+        return SyntaxFactory.UsingStatement(declaration: null, expression: plan.Operation, statement: SyntaxFactory.Block(body.WithoutTrailingTrivia()))
             .WithLeadingTrivia(original.GetLeadingTrivia())
-            .WithTrailingTrivia(original.GetTrailingTrivia())
+            .WithTrailingTrivia(trailing)
             .WithAdditionalAnnotations(Formatter.Annotation);
+    }
+
+    private static string NewLine(SyntaxNode node) =>
+        node.GetTrailingTrivia().LastOrDefault(t => t.IsKind(SyntaxKind.EndOfLineTrivia)).ToString() is { Length: > 0 } newLine ? newLine : "\n";
 
     private static void InsertBefore(DocumentEditor editor, StatementSyntax statement, StatementSyntax inserted)
     {
-        inserted = inserted.WithLeadingTrivia(statement.GetLeadingTrivia());
+        inserted = inserted.WithLeadingTrivia(statement.GetLeadingTrivia()).WithTrailingTrivia(SyntaxFactory.EndOfLine(NewLine(statement)));
         if (statement.Parent is GlobalStatementSyntax global)
         {
             editor.InsertBefore(global, SyntaxFactory.GlobalStatement(inserted));
@@ -301,5 +320,9 @@ public sealed class TimeStatementCodeFixProvider : CodeFixProvider
         ExpressionSyntax Operation,
         bool NeedsUsing,
         TypeSyntax? SplitType,
-        string? Fallback);
+        string? Fallback)
+    {
+        /// <summary>Whether another statement follows in the same block: a blank line then separates it from the new block.</summary>
+        public bool IsFollowed { get; init; }
+    }
 }

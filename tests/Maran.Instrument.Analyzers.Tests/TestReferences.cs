@@ -16,9 +16,12 @@ internal static class TestReferences
     /// <summary>No reference-assembly package: the testing library resolves nothing, so it never goes to NuGet.</summary>
     public static readonly ReferenceAssemblies NoPackages = new("net10.0");
 
+    // The shared framework's folder: TRUSTED_PLATFORM_ASSEMBLIES also lists this project's own package assemblies.
+    private static readonly string s_frameworkDirectory = Path.GetDirectoryName(typeof(object).Assembly.Location)!;
+
     private static readonly Lazy<ImmutableArray<MetadataReference>> s_framework = new(() =>
     [
-        .. ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!).Split(Path.PathSeparator)
+        .. Directory.GetFiles(s_frameworkDirectory, "*.dll")
             .Where(p => Path.GetFileName(p) is var name
                         && (name.StartsWith("System.", StringComparison.Ordinal) || name is "mscorlib.dll" or "netstandard.dll" or "Microsoft.Win32.Primitives.dll"))
             .Order(StringComparer.Ordinal)
@@ -43,9 +46,7 @@ internal static class TestReferences
 
     private static readonly Lazy<string[]> s_allLibraries = new(() =>
     {
-        var framework = new HashSet<string>(
-            ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!).Split(Path.PathSeparator).Select(Path.GetFileName)!,
-            StringComparer.OrdinalIgnoreCase);
+        var framework = new HashSet<string>(Directory.GetFiles(s_frameworkDirectory, "*.dll").Select(Path.GetFileName)!, StringComparer.OrdinalIgnoreCase);
         string[] testInfrastructure = ["xunit", "testhost", "Microsoft.TestPlatform", "Microsoft.VisualStudio", "Maran.", "Microsoft.CodeAnalysis", "NuGet."];
         return
         [

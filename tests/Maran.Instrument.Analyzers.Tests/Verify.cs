@@ -41,11 +41,9 @@ internal static class Verify
         };
         Configure(test, test.TestState, options);
         test.FixedState.AdditionalReferences.AddRange(test.TestState.AdditionalReferences);
-        if (options.FixedStateDiagnostics is { } remaining)
-        {
-            test.FixedState.ExpectedDiagnostics.AddRange(remaining);
-        }
 
+        // Diagnostics marked in the fixed source are the ones the fix is expected to leave.
+        test.FixedState.MarkupHandling = MarkupMode.Allow;
         return test.RunAsync();
     }
 
@@ -81,7 +79,7 @@ internal static class Verify
             Project project = solution.GetProject(projectId)!;
             var compilationOptions = ((CSharpCompilationOptions)project.CompilationOptions!).WithNullableContextOptions(NullableContextOptions.Enable);
             return solution
-                .WithProjectParseOptions(projectId, TestReferences.ParseOptions(options.InterceptorsEnabled))
+                .WithProjectParseOptions(projectId, TestReferences.ParseOptions(options.InterceptorsEnabled).WithFeatures(options.Features ?? TestReferences.ParseOptions(options.InterceptorsEnabled).Features))
                 .WithProjectCompilationOptions(projectId, compilationOptions);
         });
     }
@@ -96,6 +94,9 @@ internal static class Verify
 
         public bool InterceptorsEnabled { get; init; } = true;
 
+        /// <summary>Compiler features to use instead of the ones <see cref="InterceptorsEnabled"/> implies.</summary>
+        public Dictionary<string, string>? Features { get; init; }
+
         public (string Path, string Source)[] MoreSources { get; init; } = [];
 
         /// <summary>Lines of an .editorconfig section for every .cs file.</summary>
@@ -105,7 +106,5 @@ internal static class Verify
         public string? GlobalConfig { get; init; }
 
         public int? FixAllIterations { get; init; }
-
-        public DiagnosticResult[]? FixedStateDiagnostics { get; init; }
     }
 }
