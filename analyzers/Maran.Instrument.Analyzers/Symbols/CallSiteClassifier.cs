@@ -39,7 +39,7 @@ internal static class CallSiteClassifier
 
         if (invocation.Syntax is not InvocationExpressionSyntax syntax)
         {
-            return CallSite.Unreachable($"'{Display(method)}' is called implicitly here (by an initializer, a deconstruction or a pattern), which interception cannot reach");
+            return CallSite.Unreachable($"'{Display(method)}' is called implicitly here (by a collection initializer or a query expression), which interception cannot reach");
         }
 
         switch (syntax.Expression)
