@@ -376,6 +376,43 @@ public class ModelCallAnalyzerTests
     }
 
     [Fact]
+    public async Task ModelApi_declared_by_a_referenced_library_extends_the_list_for_its_consumers()
+    {
+        var library = Microsoft.CodeAnalysis.CSharp.CSharpCompilation.Create(
+            "Vendor",
+            [Microsoft.CodeAnalysis.CSharp.CSharpSyntaxTree.ParseText("""
+                [assembly: Maran.Instrument.ModelApi(typeof(Vendor.Client), "Send")]
+
+                namespace Vendor
+                {
+                    public class Client
+                    {
+                        public string Send(string prompt) => prompt;
+
+                        public string Status() => "ok";
+                    }
+                }
+                """)],
+            TestReferences.Framework,
+            new Microsoft.CodeAnalysis.CSharp.CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary));
+        using var image = new MemoryStream();
+        Assert.True(library.Emit(image).Success);
+        var test = new Microsoft.CodeAnalysis.CSharp.Testing.CSharpAnalyzerTest<ModelCallAnalyzer, DefaultVerifier>
+        {
+            TestCode = """
+                public class User(Vendor.Client client)
+                {
+                    public string Run() => {|MARAN001:client.Send("a")|} + client.Status();
+                }
+                """,
+            ReferenceAssemblies = TestReferences.NoPackages,
+        };
+        test.TestState.AdditionalReferences.AddRange(TestReferences.Framework);
+        test.TestState.AdditionalReferences.Add(MetadataReference.CreateFromImage(image.ToArray()));
+        await test.RunAsync();
+    }
+
+    [Fact]
     public async Task An_editorconfig_option_adds_model_apis_for_the_files_it_covers()
     {
         const string source = Usings + """
