@@ -120,7 +120,8 @@ public sealed class TimeStatementCodeFixProvider : CodeFixProvider
             return new Plan(statement, name, component, operation, needsUsing, split, Fallback: null) { IsFollowed = followed };
         }
 
-        return statement.Parent is BlockSyntax or SwitchSectionSyntax or GlobalStatementSyntax
+        // 'using var' may not stand directly in a switch section.
+        return statement.Parent is BlockSyntax or GlobalStatementSyntax
             ? new Plan(statement, name, component, operation, needsUsing, SplitType: null, UniqueName(semanticModel, statement.SpanStart))
             : null;
     }
@@ -189,14 +190,15 @@ public sealed class TimeStatementCodeFixProvider : CodeFixProvider
     private static ExpressionSyntax Profiler(SemanticModel semanticModel, int position, ISymbol enclosing, out bool needsUsing)
     {
         needsUsing = false;
-        bool isStatic = enclosing.IsStatic;
+        bool isStatic = IsStaticContext(enclosing);
         ExpressionSyntax? system = null;
         foreach (ISymbol symbol in semanticModel.LookupSymbols(position))
         {
             ITypeSymbol? type = symbol switch
             {
                 ILocalSymbol local when local.DeclaringSyntaxReferences.All(r => r.Span.End <= position) => local.Type,
-                IParameterSymbol parameter => parameter.Type,
+                // A primary constructor's parameter is instance state: out of reach from static code.
+                IParameterSymbol parameter when !isStatic || parameter.ContainingSymbol is not IMethodSymbol { MethodKind: MethodKind.Constructor } => parameter.Type,
                 IFieldSymbol field when field.IsStatic || !isStatic => field.Type,
                 IPropertySymbol { Parameters.Length: 0 } property when property.IsStatic || !isStatic => property.Type,
                 _ => null,
@@ -220,6 +222,23 @@ public sealed class TimeStatementCodeFixProvider : CodeFixProvider
 
         needsUsing = !NamespaceImports.IsInScope(semanticModel, position, "AdvancedMonitoringSystem");
         return SyntaxFactory.ParseExpression("AdvancedMonitoringSystem.Default.Profiler");
+    }
+
+    // A lambda or local function is a static context when it, or anything around it up to the member, is static.
+    private static bool IsStaticContext(ISymbol enclosing)
+    {
+        ISymbol current = enclosing;
+        while (current is IMethodSymbol { MethodKind: MethodKind.AnonymousFunction or MethodKind.LocalFunction } function)
+        {
+            if (function.IsStatic)
+            {
+                return true;
+            }
+
+            current = function.ContainingSymbol;
+        }
+
+        return current.IsStatic;
     }
 
     private static string UniqueName(SemanticModel semanticModel, int position)

@@ -24,10 +24,14 @@ cat > "$out/BuildTime.csproj" <<'XML'
   <ItemGroup>
     <PackageReference Include="Microsoft.Extensions.AI.Abstractions" />
   </ItemGroup>
-  <!-- -p:WithoutMaranTooling=true compiles the same code without the generator and the analyzers: the baseline. -->
-  <Target Name="RemoveMaranTooling" BeforeTargets="CoreCompile" Condition="'$(WithoutMaranTooling)' == 'true'">
+  <!--
+    -p:WithoutMaranTooling=true compiles the same code without the generator and the analyzers (the baseline);
+    -p:WithoutMaranAnalyzers=true without the analyzers only.
+  -->
+  <Target Name="RemoveMaranTooling" BeforeTargets="CoreCompile">
     <ItemGroup>
-      <Analyzer Remove="@(Analyzer)" Condition="$([System.String]::Copy('%(Filename)').StartsWith('Maran.Instrument.'))" />
+      <Analyzer Remove="@(Analyzer)" Condition="'$(WithoutMaranTooling)' == 'true' and $([System.String]::Copy('%(Filename)').StartsWith('Maran.Instrument.'))" />
+      <Analyzer Remove="@(Analyzer)" Condition="'$(WithoutMaranAnalyzers)' == 'true' and ('%(Filename)' == 'Maran.Instrument.Analyzers' or '%(Filename)' == 'Maran.Instrument.CodeFixes')" />
     </ItemGroup>
   </Target>
 </Project>

@@ -256,6 +256,47 @@ public class TimeStatementCodeFixTests
     }
 
     [Fact]
+    public async Task A_statement_in_a_lambda_of_a_static_method_does_not_use_an_instance_profiler()
+    {
+        await VerifyAsync(
+            """
+            using System;
+            using System.Threading.Tasks;
+            using Maran.Instrument;
+            using Microsoft.Extensions.AI;
+
+            public class Agent(PerformanceProfiler profiler)
+            {
+                public PerformanceProfiler Profiler => profiler;
+
+                public static Func<Task> Later(IChatClient client) => async () =>
+                {
+                    await {|MARAN001:client.GetResponseAsync("later")|};
+                };
+            }
+            """,
+            """
+            using System;
+            using System.Threading.Tasks;
+            using Maran.Instrument;
+            using Microsoft.Extensions.AI;
+
+            public class Agent(PerformanceProfiler profiler)
+            {
+                public PerformanceProfiler Profiler => profiler;
+
+                public static Func<Task> Later(IChatClient client) => async () =>
+                {
+                    using (AdvancedMonitoringSystem.Default.Profiler.Operation("get_response", "agent"))
+                    {
+                        await client.GetResponseAsync("later");
+                    }
+                };
+            }
+            """);
+    }
+
+    [Fact]
     public async Task Fix_all_times_each_statement_once()
     {
         await VerifyAsync(
