@@ -19,6 +19,8 @@ internal sealed class MaranEnvironmentConfigurationSource(IDictionary variables)
         ["MARAN_DATA_DIR"] = "monitoring:data_dir",
         ["MARAN_LOGS_DIR"] = "monitoring:logs_dir",
         ["MARAN_NVML_LIBRARY"] = "monitoring:health:nvml_library",
+        ["MARAN_DASHBOARD_HOST"] = "dashboard:host",
+        ["MARAN_DASHBOARD_TOKEN"] = "dashboard:token",
     };
 
     internal const string GeneralPrefix = "MARAN__";

@@ -26,9 +26,20 @@ public sealed class MonitoringOptions
     [ConfigurationKeyName("monitoring")]
     public MonitoringSettings Monitoring { get; set; } = new();
 
+    /// <summary>The <c>logging:</c> section: console, rolling file and searchable store of the structured log.</summary>
+    [ConfigurationKeyName("logging")]
+    public LoggingSettings Logging { get; set; } = new();
+
     /// <summary>The <c>storage:</c> section: the SQLite database of errors, costs, logs and alert history.</summary>
     [ConfigurationKeyName("storage")]
     public StorageSettings Storage { get; set; } = new();
+
+    /// <summary>The <c>alerts:</c> section: threshold rules, notification channels, silences and repeats.</summary>
+    [ConfigurationKeyName("alerts")]
+    public AlertSettings Alerts { get; set; } = new();
+    /// <summary>The <c>dashboard:</c> section: the live dashboard's address, access token and history.</summary>
+    [ConfigurationKeyName("dashboard")]
+    public DashboardSettings Dashboard { get; set; } = new();
 
     /// <summary>
     /// Loads the configuration: defaults, then the YAML file (<paramref name="path"/>, else <c>MARAN_CONFIG</c>, else
@@ -55,6 +66,9 @@ public sealed class MonitoringOptions
         binder ??= new OptionsBinder(root: null);
         Monitoring.Validate(binder, "monitoring");
         Storage.Validate(binder, "storage");
+        Logging.Validate(binder, "logging");
+        Alerts.Validate(binder, "alerts", Monitoring);
+        Dashboard.Validate(binder, "dashboard");
         return binder.Errors;
     }
 

@@ -28,6 +28,13 @@ public sealed class MonitoringSettings
     [ConfigurationKeyName("metrics_port")]
     public int MetricsPort { get; set; } = 9090;
 
+    /// <summary>
+    /// Put before every Prometheus metric name (for example <c>maran_</c>); empty by default, keeping the seed's
+    /// names (<c>operation_duration_seconds</c>, ...). Letters, digits, '_' and ':', not starting with a digit.
+    /// </summary>
+    [ConfigurationKeyName("metrics_prefix")]
+    public string MetricsPrefix { get; set; } = string.Empty;
+
     /// <summary>Port of the dashboard on 127.0.0.1 (<c>MARAN_DASHBOARD_PORT</c>); 0 picks a free port.</summary>
     [ConfigurationKeyName("dashboard_port")]
     public int DashboardPort { get; set; } = 8080;
@@ -84,6 +91,10 @@ public sealed class MonitoringSettings
     {
         CheckPort(binder, $"{prefix}:metrics_port", MetricsPort);
         CheckPort(binder, $"{prefix}:dashboard_port", DashboardPort);
+        if (MetricsPrefix is null || !System.Text.RegularExpressions.Regex.IsMatch(MetricsPrefix, "^([a-zA-Z_:][a-zA-Z0-9_:]*)?$", System.Text.RegularExpressions.RegexOptions.None, TimeSpan.FromSeconds(1)))
+        {
+            binder.Error($"{prefix}:metrics_prefix", MetricsPrefix, "a metric name prefix may hold letters, digits, '_' and ':' and must not start with a digit");
+        }
         if (!(HealthCheckInterval > 0) || !double.IsFinite(HealthCheckInterval))
         {
             binder.Error($"{prefix}:health_check_interval", Format(HealthCheckInterval), "the interval must be a positive number of seconds");

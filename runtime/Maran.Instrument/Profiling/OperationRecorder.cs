@@ -31,13 +31,15 @@ public sealed class OperationRecorder
     private long _firstItems;
     private long _firstItemTicks;
 
-    internal OperationRecorder(int id, string name, string component, string? method, string? model)
+    internal OperationRecorder(int id, string name, string component, string? method, string? model, string? provider = null, string? genAIOperation = null)
     {
         Id = id;
         Name = name;
         Component = component;
         Method = method;
         Model = model;
+        Provider = provider;
+        GenAIOperation = genAIOperation;
         _retired = new RecorderCell(this, owner: null);
     }
 
@@ -55,6 +57,12 @@ public sealed class OperationRecorder
 
     /// <summary>The model named by <see cref="MonitorOperationAttribute.Model"/>, if any.</summary>
     public string? Model { get; }
+
+    /// <summary>The model provider named by <see cref="MonitorOperationAttribute.Provider"/> (<c>gen_ai.provider.name</c>), if any.</summary>
+    public string? Provider { get; }
+
+    /// <summary>The GenAI operation named by <see cref="MonitorOperationAttribute.GenAIOperation"/> (<c>gen_ai.operation.name</c>), if any.</summary>
+    public string? GenAIOperation { get; }
 
     /// <summary>Starts timing one call of this operation. Same as <see cref="OperationScope.Start(OperationRecorder)"/>.</summary>
     [EditorBrowsable(EditorBrowsableState.Advanced)]
