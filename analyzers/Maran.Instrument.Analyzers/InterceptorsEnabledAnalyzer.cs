@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Collections.Immutable;
+using System.Linq;
 using System.Threading;
 using Maran.Instrument.Analyzers.Symbols;
 using Microsoft.CodeAnalysis;
@@ -18,11 +19,6 @@ namespace Maran.Instrument.Analyzers;
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class InterceptorsEnabledAnalyzer : DiagnosticAnalyzer
 {
-    /// <summary>The namespace the generator declares its interceptors in.</summary>
-    public const string InterceptorsNamespace = "Maran.Instrument.Generated";
-
-    private static readonly string[] FeatureKeys = ["InterceptorsNamespaces", "InterceptorsPreviewNamespaces"];
-
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = [MaranDiagnostics.InterceptorsNotEnabled];
 
     public override void Initialize(AnalysisContext context)
@@ -59,41 +55,10 @@ public sealed class InterceptorsEnabledAnalyzer : DiagnosticAnalyzer
         });
     }
 
-    /// <summary>Whether the compiler accepts interceptors declared in <see cref="InterceptorsNamespace"/> (listed, or under a listed namespace).</summary>
-    public static bool IsEnabled(Compilation compilation)
-    {
-        foreach (SyntaxTree tree in compilation.SyntaxTrees)
-        {
-            IReadOnlyDictionary<string, string> features = tree.Options.Features;
-            foreach (string key in FeatureKeys)
-            {
-                if (features.TryGetValue(key, out string? value) && Lists(value))
-                {
-                    return true;
-                }
-            }
-
-            // Every tree of a compilation is parsed with the same options: the first one answers.
-            return false;
-        }
-
-        return false;
-    }
-
-    private static bool Lists(string namespaces)
-    {
-        foreach (string entry in namespaces.Split([';', ','], StringSplitOptions.RemoveEmptyEntries))
-        {
-            string name = entry.Trim();
-            if (name == InterceptorsNamespace
-                || (InterceptorsNamespace.StartsWith(name, StringComparison.Ordinal) && InterceptorsNamespace[name.Length] == '.'))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
+    /// <summary>Whether the compiler accepts interceptors in the generated namespace; the generator asks the same question.</summary>
+    /// <remarks>Every tree of a compilation is parsed with the same options: the first one answers.</remarks>
+    public static bool IsEnabled(Compilation compilation) =>
+        compilation.SyntaxTrees.FirstOrDefault() is { } tree && Generator.Parsing.InterceptorsNamespace.IsEnabledIn(tree.Options);
 
     // MaranInstrumentEnabled=false builds without interception on purpose; the generator then emits nothing either.
     private static bool IsDisabledOnPurpose(AnalyzerOptions options) =>
