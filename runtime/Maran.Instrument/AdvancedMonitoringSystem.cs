@@ -70,7 +70,7 @@ public sealed class AdvancedMonitoringSystem : IDisposable
         Telemetry = new TelemetrySources();
         Telemetry.Health = () => ExportedHealth.From(HealthMonitor.Latest);
         Prometheus = new PrometheusExporter(() => Options.Monitoring.MetricsPrefix, Telemetry);
-        AddService(new MetricsEndpoint(Prometheus, () => Options.Monitoring.MetricsPort));
+        AddService(new MetricsEndpoint(Prometheus, () => (Options.Monitoring.MetricsHost, Options.Monitoring.MetricsPort)));
     }
 
     /// <summary>The process-wide system, configured from <c>monitoring_config.yaml</c> and the environment.</summary>

@@ -14,6 +14,7 @@ internal sealed class MaranEnvironmentConfigurationSource(IDictionary variables)
     {
         ["MARAN_LOG_LEVEL"] = "monitoring:log_level",
         ["MARAN_METRICS_PORT"] = "monitoring:metrics_port",
+        ["MARAN_METRICS_HOST"] = "monitoring:metrics_host",
         ["MARAN_DASHBOARD_PORT"] = "monitoring:dashboard_port",
         ["MARAN_HEALTH_CHECK_INTERVAL"] = "monitoring:health_check_interval",
         ["MARAN_DATA_DIR"] = "monitoring:data_dir",
