@@ -35,7 +35,9 @@ internal sealed class TestDashboard : IAsyncDisposable
 
     /// <summary>
     /// Options for a test: storage off, ports picked by the system, and everything a started system writes (logs,
-    /// alert file, database when a test turns storage on) under a folder of its own in the temporary directory.
+    /// alert file, database when a test turns storage on) under a folder of its own in the temporary directory. Call
+    /// trees are on, as in the browser tests' system: starting a system sets that switch for the whole process, and a
+    /// test that started one with call trees off would change what the browser tests' workload traces.
     /// </summary>
     public static MonitoringOptions Options(Action<MonitoringOptions>? configure = null)
     {
@@ -44,6 +46,7 @@ internal sealed class TestDashboard : IAsyncDisposable
         options.Storage.Enabled = false;
         options.Monitoring.DashboardPort = 0;
         options.Monitoring.MetricsPort = 0;
+        options.Monitoring.CallTree = true;
         options.Monitoring.DataDirectory = Path.Combine(folder, "data");
         options.Monitoring.LogsDirectory = Path.Combine(folder, "logs");
         options.Logging.Console = false;

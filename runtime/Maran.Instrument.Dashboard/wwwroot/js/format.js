@@ -65,15 +65,7 @@ export function moment(value) {
   const d = new Date(value);
   const now = new Date();
   const clock = d.toLocaleTimeString('en-GB', { hour12: false });
-  return d.toDateString() === now.toDateString() ? clock : d.toISOString().slice(0, 10) + ' ' + clock;
-}
-
-// How long ago (or ahead) a moment is, in words: "3 min ago", "in 59 min".
-export function relative(value) {
-  if (value === null || value === undefined) return '–';
-  const seconds = (new Date(value).getTime() - Date.now()) / 1000;
-  const text = duration(Math.abs(seconds));
-  return seconds < 0 ? text + ' ago' : 'in ' + text;
+  return d.toDateString() === now.toDateString() ? clock : d.toLocaleDateString('en-CA') + ' ' + clock;
 }
 
 export function duration(seconds) {

@@ -94,7 +94,7 @@ function renderActive(data) {
         summary ? h('div', { 'data-field': 'summary' }, summary.value) : null,
         others.length ? h('dl', { class: 'facts small' }, others.flatMap((n) => [h('dt', null, n.name), h('dd', { 'data-annotation': n.name }, n.value)])) : null),
       h('td', null, fmt.number(a.value)),
-      h('td', { title: fmt.moment(a.activeAt) }, fmt.relative(a.firedAt || a.activeAt)),
+      h('td', { class: 'nowrap', title: 'active since ' + fmt.moment(a.activeAt) }, fmt.moment(a.firedAt || a.activeAt)),
       h('td', { class: 'wrap-cell' }, labels(a.labels)),
       h('td', null, action));
   }));
@@ -122,7 +122,7 @@ async function unsilence(id) {
 function renderSilences(silences) {
   els.silences.replaceChildren(...silences.map((s) => h('tr', { 'data-silence': s.id },
     h('td', { class: 'wrap-cell' }, labels(s.matchers)),
-    h('td', { title: fmt.moment(s.endsAt) }, fmt.relative(s.endsAt)),
+    h('td', { class: 'nowrap' }, fmt.moment(s.endsAt)),
     h('td', { class: 'wrap-cell' }, s.comment || '–'),
     h('td', null, s.createdBy || '–'),
     h('td', null, h('button', { type: 'button', 'data-control': 'end-silence', onclick: () => unsilence(s.id) }, 'End')))));
@@ -135,7 +135,7 @@ function renderRules(rules) {
     h('td', { class: 'wrap-cell' }, h('code', null, r.condition), r.connected ? null : h('div', { class: 'small muted' }, 'its metric has no source in this build')),
     h('td', null, r.firing ? h('span', { class: 'bad' }, String(r.firing)) : '0'),
     h('td', null, String(r.pending)),
-    h('td', null, r.lastEvaluatedAt ? fmt.relative(r.lastEvaluatedAt) : 'not yet'))));
+    h('td', { class: 'nowrap' }, r.lastEvaluatedAt ? fmt.moment(r.lastEvaluatedAt) : 'not yet'))));
   if (rules.length === 0) els.rules.append(h('tr', null, h('td', { colspan: 5, class: 'muted' }, 'No rule is in force.')));
 }
 
@@ -150,12 +150,12 @@ function renderAnalysis(a) {
       : 'none'));
   els.analysis.append(facts);
   if (a.rules.length) {
-    els.analysis.append(h('table', { class: 'ops list' },
+    els.analysis.append(h('div', { class: 'table-wrap' }, h('table', { class: 'ops list' },
       h('thead', null, h('tr', null, ['Rule', 'Fired', 'Resolved', 'Cleared while pending', 'Mean to resolve'].map((t) => h('th', { scope: 'col' }, t)))),
       h('tbody', { 'data-table': 'rule-statistics' }, a.rules.map((r) => h('tr', null,
         h('td', null, r.rule, ' ', severityBadge(r.severity), r.flapping ? h('span', { class: 'badge sev-warning' }, 'flapping') : ''),
         h('td', null, String(r.fired)), h('td', null, String(r.resolved)), h('td', null, String(r.pendingCleared)),
-        h('td', null, r.meanSecondsToResolve === null || r.meanSecondsToResolve === undefined ? '–' : fmt.duration(r.meanSecondsToResolve)))))));
+        h('td', null, r.meanSecondsToResolve === null || r.meanSecondsToResolve === undefined ? '–' : fmt.duration(r.meanSecondsToResolve))))))));
   }
   if (a.fromMemoryOnly) els.analysis.append(h('p', { class: 'muted small' }, 'The database could not be read: these figures cover this run only.'));
 }
