@@ -33,11 +33,25 @@ internal sealed class TestDashboard : IAsyncDisposable
 
     public Uri Url => Dashboard.Url!;
 
+    /// <summary>
+    /// Options for a test: storage off, ports picked by the system, and everything a started system writes (logs,
+    /// alert file, database when a test turns storage on) under a folder of its own in the temporary directory. Call
+    /// trees are on, as in the browser tests' system: starting a system sets that switch for the whole process, and a
+    /// test that started one with call trees off would change what the browser tests' workload traces.
+    /// </summary>
     public static MonitoringOptions Options(Action<MonitoringOptions>? configure = null)
     {
+        string folder = Path.Combine(Path.GetTempPath(), "maran-dashboard-tests", Guid.NewGuid().ToString("N"));
         var options = new MonitoringOptions();
         options.Storage.Enabled = false;
         options.Monitoring.DashboardPort = 0;
+        options.Monitoring.MetricsPort = 0;
+        options.Monitoring.CallTree = true;
+        options.Monitoring.DataDirectory = Path.Combine(folder, "data");
+        options.Monitoring.LogsDirectory = Path.Combine(folder, "logs");
+        options.Logging.Console = false;
+        options.Logging.File = false;
+        options.Alerts.Channels.Console.Enabled = false;
         configure?.Invoke(options);
         return options;
     }
@@ -93,6 +107,28 @@ internal sealed class TestDashboard : IAsyncDisposable
         Http.Dispose();
         await Dashboard.DisposeAsync();
         System.Dispose();
+        try
+        {
+            Directory.Delete(Path.GetDirectoryName(System.Options.Monitoring.DataDirectory)!, recursive: true);
+        }
+        catch (DirectoryNotFoundException)
+        {
+            // The system wrote nothing.
+        }
+        catch (IOException)
+        {
+            // A file still open: the temporary directory is cleaned up by the machine.
+        }
+    }
+
+    /// <summary>Posts <paramref name="json"/> as a page would: JSON, from the dashboard's own origin, with the CSRF token of <c>api/session</c>.</summary>
+    public async Task<HttpResponseMessage> PostAsPageAsync(string path, string json)
+    {
+        string csrf = (await GetJsonAsync("api/session")).GetProperty("csrf").GetString()!;
+        using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new StringContent(json, Encoding.UTF8, "application/json") };
+        request.Headers.Add("X-Maran-Csrf", csrf);
+        request.Headers.Add("Origin", Url.GetLeftPart(UriPartial.Authority));
+        return await Http.SendAsync(request);
     }
 }
 

@@ -26,4 +26,7 @@ public sealed record LogQuery
 
     /// <summary>Most events returned (default 100).</summary>
     public int Limit { get; init; } = 100;
+
+    /// <summary>Matching events skipped, newest first, before the first one returned: paging (default 0).</summary>
+    public int Offset { get; init; }
 }

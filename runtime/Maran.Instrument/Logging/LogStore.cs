@@ -134,8 +134,9 @@ public sealed class LogStore
         Filter("timestamp >= $from", "$from", query.From?.ToUnixTimeMilliseconds());
         Filter("timestamp <= $to", "$to", query.To?.ToUnixTimeMilliseconds());
         Filter("id IN (SELECT rowid FROM logs_fts WHERE logs_fts MATCH $text)", "$text", MatchExpression(query.Text));
-        sql.Append(" ORDER BY timestamp DESC, id DESC LIMIT $limit");
+        sql.Append(" ORDER BY timestamp DESC, id DESC LIMIT $limit OFFSET $offset");
         command.Parameters.AddWithValue("$limit", Math.Max(0, query.Limit));
+        command.Parameters.AddWithValue("$offset", Math.Max(0, query.Offset));
         command.CommandText = sql.ToString();
 
         var entries = new List<LogEntry>();
@@ -172,7 +173,7 @@ public sealed class LogStore
 
         lock (_gate)
         {
-            return [.. _recent.Reverse().Where(Matches).Take(Math.Max(0, query.Limit))];
+            return [.. _recent.Reverse().Where(Matches).Skip(Math.Max(0, query.Offset)).Take(Math.Max(0, query.Limit))];
         }
     }
 

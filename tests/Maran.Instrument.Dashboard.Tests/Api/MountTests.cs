@@ -73,6 +73,22 @@ public sealed class MountTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_silence_can_be_set_under_the_prefix_with_the_csrf_token()
+    {
+        string csrf = JsonDocument.Parse(await _http.GetStringAsync("ops/maran/api/session")).RootElement.GetProperty("csrf").GetString()!;
+        using var request = new HttpRequestMessage(HttpMethod.Post, "ops/maran/api/alerts/silences")
+        {
+            Content = new StringContent("""{"matchers":{"alertname":"Anything"},"minutes":5}""", System.Text.Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Add("X-Maran-Csrf", csrf);
+
+        using HttpResponseMessage response = await _http.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        Assert.Equal("Anything", Assert.Single(_system.Alerts.GetSilences()).Matchers["alertname"]);
+    }
+
+    [Fact]
     public async Task Security_headers_are_set_on_the_dashboard_only()
     {
         using HttpResponseMessage dashboard = await _http.GetAsync("ops/maran/api/overview");

@@ -4,10 +4,20 @@ namespace Maran.Instrument.Dashboard.Tests;
 
 /// <summary>
 /// One dashboard with call trees on, fed by a small agent-shaped workload (retrieval, reranking, generation with
-/// the odd timeout, a tool call), and one headless Chromium, shared by the browser tests.
+/// the odd timeout, a tool call, each logging as it goes), a SQLite store, health samples every second, an alert
+/// rule on a queue depth the tests move, and one headless Chromium, shared by the browser tests.
 /// </summary>
 public sealed class BrowserFixture : IAsyncLifetime
 {
+    /// <summary>The rule the tests fire by setting <see cref="QueueMetric"/> above 100.</summary>
+    internal const string QueueRule = "BrowserQueueBacklog";
+
+    /// <summary>The custom metric that rule watches; also a health reading with a threshold of 100.</summary>
+    internal const string QueueMetric = "browser_queue_depth";
+
+    /// <summary>What the rule's summary says, markup included: it must show as text.</summary>
+    internal const string QueueSummary = "<script>window.__injected='alert'</script><b>queue</b> holds {{ $value }} items";
+
     private readonly CancellationTokenSource _stop = new();
     private Task? _workload;
 
@@ -19,9 +29,21 @@ public sealed class BrowserFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        Server = await TestDashboard.StartAsync(o => o.Monitoring.CallTree = true);
-        Server.System.Start();
-        _workload = Task.Run(() => Workload(Server.System.Profiler, _stop.Token));
+        Server = await TestDashboard.StartAsync(o =>
+        {
+            o.Monitoring.CallTree = true;
+            o.Monitoring.HealthCheckInterval = 1;
+            o.Monitoring.HealthThresholds[QueueMetric] = 100;
+            o.Storage.Enabled = true;
+            o.Alerts.EvaluationInterval = TimeSpan.FromSeconds(1);
+        });
+        AdvancedMonitoringSystem system = Server.System;
+        system.Alerts.DeclareMetric(QueueMetric);
+        system.Alerts.AddRule(AlertRule.Create(QueueRule).When(QueueMetric).Above(100)
+            .WithSeverity(AlertSeverity.Critical).Label("team", "browser").Annotation("summary", QueueSummary).Build());
+        system.Start();
+        SetQueueDepth(3);
+        _workload = Task.Run(() => Workload(system.Profiler, system.Logger, _stop.Token));
         if (File.Exists(Chromium.ExecutablePath))
         {
             Playwright = await Microsoft.Playwright.Playwright.CreateAsync();
@@ -41,6 +63,13 @@ public sealed class BrowserFixture : IAsyncLifetime
         Playwright?.Dispose();
         await Server.DisposeAsync();
         _stop.Dispose();
+    }
+
+    /// <summary>Feeds the queue depth to the alert rule and to the health monitor alike.</summary>
+    internal void SetQueueDepth(double depth)
+    {
+        Server.System.Alerts.SetCustomMetric(QueueMetric, depth);
+        Server.System.HealthMonitor.SetCustomMetric(QueueMetric, depth, "items");
     }
 
     /// <summary>A fresh page on the dashboard, collecting console errors and script failures.</summary>
@@ -81,7 +110,7 @@ public sealed class BrowserFixture : IAsyncLifetime
         return (page, errors);
     }
 
-    private static void Workload(PerformanceProfiler profiler, CancellationToken stop)
+    private static void Workload(PerformanceProfiler profiler, Serilog.ILogger log, CancellationToken stop)
     {
         var random = new Random(7);
         while (!stop.IsCancellationRequested)
@@ -91,6 +120,7 @@ public sealed class BrowserFixture : IAsyncLifetime
                 using (profiler.Operation("retrieve", "rag"))
                 {
                     Thread.Sleep(random.Next(2, 6));
+                    log.Information("Retrieved {Passages} passages for the question", random.Next(1, 9));
                 }
 
                 using (profiler.Operation("rerank", "rag"))
@@ -103,7 +133,9 @@ public sealed class BrowserFixture : IAsyncLifetime
                     Thread.Sleep(random.Next(8, 25));
                     if (random.Next(25) == 0)
                     {
-                        generate.Fail(new TimeoutException("The model did not answer within 30 s."));
+                        var timeout = new TimeoutException("The model did not answer within 30 s.");
+                        log.Error(timeout, "Generation failed; the agent will retry");
+                        generate.Fail(timeout);
                     }
                 }
 

@@ -13,15 +13,26 @@ public sealed class DashboardPageTests(BrowserFixture fixture)
     public async Task Every_section_opens_from_the_navigation_without_a_script_error()
     {
         (IPage page, List<string> errors) = await fixture.OpenAsync();
-        string[] sections = ["overview", "performance", "health", "errors", "costs", "logs", "alerts", "traces"];
+        (string Section, string Shows)[] sections =
+        [
+            ("overview", "[data-metric=total-calls]"),
+            ("performance", "tbody[data-table=operations] tr[data-operation]"),
+            ("health", "[data-metric=score]"),
+            ("errors", "[data-unavailable=errors]"),
+            ("costs", "[data-unavailable=costs]"),
+            ("logs", "tbody[data-table=logs] tr.log-row"),
+            ("alerts", "tbody[data-table=rules] tr[data-rule]"),
+            ("traces", "tbody[data-table=traces] tr[data-trace]"),
+        ];
 
-        foreach (string section in sections)
+        foreach ((string section, string shows) in sections)
         {
             await page.Locator($"nav a[data-section={section}]").ClickAsync();
             await Expect(page.Locator($"[data-view={section}]")).ToBeVisibleAsync();
+            await Expect(page.Locator($"[data-view={section}] {shows}").First).ToBeVisibleAsync();
         }
 
-        foreach (string absent in new[] { "health", "errors", "costs", "logs", "alerts" })
+        foreach (string absent in new[] { "errors", "costs" })
         {
             await page.Locator($"nav a[data-section={absent}]").ClickAsync();
             await Expect(page.Locator($"[data-unavailable={absent}]")).ToContainTextAsync("Not available in this build");
@@ -32,17 +43,20 @@ public sealed class DashboardPageTests(BrowserFixture fixture)
     }
 
     [SkippableFact]
-    public async Task Overview_shows_live_totals_and_waits_for_data_it_does_not_have()
+    public async Task Overview_shows_live_totals_health_gauges_and_alerts_and_waits_for_costs()
     {
         (IPage page, List<string> errors) = await fixture.OpenAsync();
 
         await Expect(page.Locator("[data-metric=total-calls]")).Not.ToHaveTextAsync("–");
         string before = await page.Locator("[data-metric=total-calls]").TextContentAsync() ?? string.Empty;
         await Expect(page.Locator("[data-metric=total-calls]")).Not.ToHaveTextAsync(before);
-        foreach (string placeholder in new[] { "health", "gauges", "cost-today", "alerts" })
-        {
-            await Expect(page.Locator($"[data-placeholder={placeholder}]")).ToContainTextAsync("waiting for data");
-        }
+        await Expect(page.Locator("[data-metric=health-score]")).ToHaveTextAsync(new Regex(@"^\d"));
+        await Expect(page.Locator("[data-metric=memory]")).ToHaveTextAsync(new Regex(@"%$"));
+        await Expect(page.Locator("[data-metric=disk]")).ToHaveTextAsync(new Regex(@"%$"));
+        await Expect(page.Locator("[data-metric=gpu]")).Not.ToBeEmptyAsync();
+        await Expect(page.Locator("[data-metric=active-alerts]")).ToHaveTextAsync(new Regex(@"^\d+$"));
+        await Expect(page.Locator("[data-placeholder=cost-today]")).ToContainTextAsync("waiting for data");
+        Assert.Equal(0, await page.Locator("[data-placeholder=health], [data-placeholder=gauges], [data-placeholder=alerts]").CountAsync());
 
         await page.CloseAsync();
         Assert.True(errors.Count == 0, string.Join("\n", errors));
@@ -99,7 +113,7 @@ public sealed class DashboardPageTests(BrowserFixture fixture)
     }
 
     [SkippableFact]
-    public async Task Overview_and_performance_screenshots_are_saved()
+    public async Task Overview_and_section_screenshots_are_saved()
     {
         (IPage page, List<string> errors) = await fixture.OpenAsync();
         // Wait until the charts have a few seconds of history, so the picture shows trends.
@@ -122,6 +136,18 @@ public sealed class DashboardPageTests(BrowserFixture fixture)
         await Expect(page.Locator("tbody[data-table=traces] tr[data-trace]", new() { HasText = "rerank" })).ToHaveCountAsync(0);
         await Save(page, "dashboard-traces.png");
 
+        await page.Locator("nav a[data-section=health]").ClickAsync();
+        await page.WaitForFunctionAsync("() => document.querySelectorAll('[data-view=health] .chart .u-over').length >= 4");
+        await Save(page, "dashboard-health.png");
+
+        await page.Locator("nav a[data-section=logs]").ClickAsync();
+        await Expect(page.Locator("tbody[data-table=logs] tr.log-row").Nth(5)).ToBeVisibleAsync();
+        await Save(page, "dashboard-logs.png");
+
+        await page.Locator("nav a[data-section=alerts]").ClickAsync();
+        await Expect(page.Locator("tbody[data-table=rules] tr[data-rule]").First).ToBeVisibleAsync();
+        await Save(page, "dashboard-alerts.png");
+
         await page.CloseAsync();
         Assert.True(errors.Count == 0, string.Join("\n", errors));
     }
@@ -131,7 +157,7 @@ public sealed class DashboardPageTests(BrowserFixture fixture)
         string path = Path.Combine(Artifacts.Directory, file);
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = path, FullPage = true });
         Assert.True(new FileInfo(path).Length > 10_000, $"{path} looks empty");
-        if (Artifacts.UpdateDocs && file != "dashboard-traces.png")
+        if (Artifacts.UpdateDocs && file is "dashboard-overview.png" or "dashboard-performance.png" or "dashboard-health.png" or "dashboard-alerts.png")
         {
             string docs = Path.Combine(Artifacts.RepositoryRoot, "docs", "images");
             Directory.CreateDirectory(docs);

@@ -44,6 +44,24 @@ public class LogStoreTests
         }
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task A_search_pages_newest_first_by_offset_in_the_database_and_in_memory(bool storage)
+    {
+        using var test = new LoggingTestSystem(o => o.Storage.Enabled = storage);
+        test.Monitoring.Start();
+        for (int i = 1; i <= 5; i++)
+        {
+            test.Monitoring.Logger.Information("paged event {Number}", i);
+        }
+
+        await test.Monitoring.Database.FlushAsync().WaitAsync(Patience);
+
+        Assert.Equal(["paged event 3", "paged event 2"], Messages(test.Monitoring.Logs.Search(new LogQuery { Text = "paged", Offset = 2, Limit = 2 })));
+        Assert.Empty(test.Monitoring.Logs.Search(new LogQuery { Text = "paged", Offset = 5 }));
+    }
+
     [Fact]
     public void The_recent_events_are_kept_in_memory_newest_first_up_to_the_configured_number()
     {

@@ -1,3 +1,5 @@
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -11,10 +13,14 @@ namespace Maran.Instrument.Dashboard;
 
 /// <summary>
 /// The dashboard's routes under a prefix: the page, its assets, one JSON API per section, the trends, one trace,
-/// and the live WebSocket. Every route passes the <see cref="AccessGuard"/> and carries the security headers.
+/// setting and ending silences, and the live WebSocket. Every route passes the <see cref="AccessGuard"/> and carries
+/// the security headers; the changes (POST) pass its CSRF checks too.
 /// </summary>
 internal static class DashboardEndpoints
 {
+    /// <summary>Bytes of a request body at most: changes are small JSON objects.</summary>
+    internal const int MaxBody = 16 * 1024;
+
     public static RouteGroupBuilder Map(IEndpointRouteBuilder endpoints, string prefix, DashboardHub hub, AccessGuard guard)
     {
         DashboardAssets assets = DashboardAssets.Embedded;
@@ -62,6 +68,31 @@ internal static class DashboardEndpoints
                 : DashboardResponses.ErrorAsync(context, StatusCodes.Status404NotFound, "No such trace is kept: only the most recent ones are (dashboard.max_traces).");
         }));
 
+        group.MapGet("/api/session", Guarded(guard, isPage: false, context =>
+            DashboardResponses.JsonAsync(context, DashboardJson.Serialize(new SessionView(guard.CsrfToken, AccessGuard.CsrfHeader), DashboardJson.Default.SessionView))));
+
+        var alerts = (AlertsSection)hub.Section("alerts")!;
+        group.MapPost("/api/alerts/silences", GuardedChange(guard, async context =>
+        {
+            (SilenceRequest? request, int status, string? error) = await ReadJsonAsync(context, DashboardJson.Default.SilenceRequest).ConfigureAwait(false);
+            if (request is null)
+            {
+                await DashboardResponses.ErrorAsync(context, status, error!).ConfigureAwait(false);
+                return;
+            }
+
+            string by = "dashboard" + (context.Connection.RemoteIpAddress is { } address ? " at " + address : string.Empty);
+            (int code, byte[] json) = alerts.Silence(request, by);
+            await DashboardResponses.JsonAsync(context, json, code).ConfigureAwait(false);
+        }));
+
+        group.MapPost("/api/alerts/silences/{id:guid}/expire", GuardedChange(guard, context =>
+        {
+            var id = Guid.Parse((string)context.Request.RouteValues["id"]!, System.Globalization.CultureInfo.InvariantCulture);
+            (int code, byte[] json) = alerts.Unsilence(id);
+            return DashboardResponses.JsonAsync(context, json, code);
+        }));
+
         group.MapGet("/api/{section}", Guarded(guard, isPage: false, context =>
         {
             string name = (string)context.Request.RouteValues["section"]!;
@@ -86,6 +117,48 @@ internal static class DashboardEndpoints
         }));
 
         return group;
+    }
+
+    private static RequestDelegate GuardedChange(AccessGuard guard, RequestDelegate handler) => async context =>
+    {
+        DashboardResponses.ApplySecurityHeaders(context.Response);
+        if (await guard.AllowChangeAsync(context).ConfigureAwait(false))
+        {
+            await handler(context).ConfigureAwait(false);
+        }
+    };
+
+    /// <summary>Reads a JSON body of at most <see cref="MaxBody"/> bytes; null with the status and reason when it is not one.</summary>
+    private static async Task<(T? Value, int Status, string? Error)> ReadJsonAsync<T>(HttpContext context, JsonTypeInfo<T> info)
+        where T : class
+    {
+        if (context.Request.ContentLength > MaxBody)
+        {
+            return (null, StatusCodes.Status413PayloadTooLarge, $"The body is {MaxBody} bytes at most.");
+        }
+
+        using var body = new MemoryStream();
+        byte[] chunk = new byte[4096];
+        int read;
+        while ((read = await context.Request.Body.ReadAsync(chunk, context.RequestAborted).ConfigureAwait(false)) > 0)
+        {
+            if (body.Length + read > MaxBody)
+            {
+                return (null, StatusCodes.Status413PayloadTooLarge, $"The body is {MaxBody} bytes at most.");
+            }
+
+            body.Write(chunk, 0, read);
+        }
+
+        try
+        {
+            T? value = JsonSerializer.Deserialize(body.GetBuffer().AsSpan(0, (int)body.Length), info);
+            return value is null ? (null, StatusCodes.Status400BadRequest, "The body is empty: send a JSON object.") : (value, 0, null);
+        }
+        catch (JsonException ex)
+        {
+            return (null, StatusCodes.Status400BadRequest, "The body is not the JSON expected: " + ex.Message);
+        }
     }
 
     private static RequestDelegate Guarded(AccessGuard guard, bool isPage, RequestDelegate handler) => async context =>

@@ -28,6 +28,7 @@ internal sealed class DashboardHub : IAsyncDisposable
     private readonly TrendRecorder _trends;
     private readonly TraceCollector? _traces;
     private readonly Dictionary<string, DashboardSection> _sectionsByName;
+    private readonly OverviewSection _overview;
     private readonly object _gate = new();
     private readonly object _tickGate = new();
     private LiveClient[] _clients = [];
@@ -45,15 +46,17 @@ internal sealed class DashboardHub : IAsyncDisposable
         _time = time;
         _trends = new TrendRecorder(settings.TrendMinutes * 60, settings.TrendOperations);
         _traces = settings.Traces ? new TraceCollector(settings.MaxTraces, settings.TracesPerSecond, time) : null;
+        var health = new HealthSection(system.HealthMonitor, system.Options.Monitoring);
+        _overview = new OverviewSection(system, health);
         Sections =
         [
-            new OverviewSection(),
+            _overview,
             new PerformanceSection(settings.TrendOperations),
-            new UnavailableSection("health", "Health", "Not available in this build: there is no system health monitor (CPU, memory, disk, GPU) yet."),
+            health,
             new UnavailableSection("errors", "Errors", "Not available in this build: there is no error tracker yet."),
             new UnavailableSection("costs", "Costs", "Not available in this build: there is no cost tracker yet."),
-            new UnavailableSection("logs", "Logs", "Not available in this build: there is no log store yet."),
-            new UnavailableSection("alerts", "Alerts", "Not available in this build: there is no alert engine yet."),
+            new LogsSection(system.Logs, system.Options),
+            new AlertsSection(system, time),
             new TracesSection(_traces, settings.MaxTraces),
         ];
         _sectionsByName = Sections.ToDictionary(static s => s.Name, StringComparer.Ordinal);
@@ -161,7 +164,7 @@ internal sealed class DashboardHub : IAsyncDisposable
 
         var frame = new DashboardFrame(Interlocked.Increment(ref _sequence), data, rows, _trends, _trends.Latest());
         SectionInfo[] sections = [.. Sections.Select(s => s.Describe(frame))];
-        frame.Complete(OverviewSection.Build(frame, sections, new ClientsView(ClientCount, DroppedClients)));
+        frame.Complete(_overview.Build(frame, sections, new ClientsView(ClientCount, DroppedClients)));
         Volatile.Write(ref _current, frame);
         Push(frame);
         return frame;

@@ -1,8 +1,8 @@
 namespace Maran.Instrument.Dashboard;
 
 /// <summary>
-/// The overview: live totals of every operation, the state of the monitoring itself, and a placeholder (never a
-/// made-up figure) for each part whose data source is absent.
+/// The overview: live totals of every operation, the state of the monitoring itself, the health score and gauges, the
+/// active alerts, and a placeholder (never a made-up figure) for each part whose data source is absent or silent.
 /// </summary>
 internal sealed record OverviewView(
     DateTimeOffset Time,
@@ -19,9 +19,9 @@ internal sealed record OverviewView(
     StorageStatus Storage,
     InternalView Internal,
     ClientsView Clients,
-    PlaceholderView Health,
+    OverviewHealthView Health,
     PlaceholderView CostToday,
-    PlaceholderView Alerts,
+    OverviewAlertsView Alerts,
     IReadOnlyList<SectionInfo> Sections);
 
 /// <summary>Failures and drops inside the monitoring, in total and by kind (the ten largest).</summary>
@@ -35,3 +35,40 @@ internal sealed record ClientsView(int Connected, long Dropped);
 
 /// <summary>A part of the overview that waits for a data source.</summary>
 internal sealed record PlaceholderView(bool Available, string Message);
+
+/// <summary>
+/// The latest health sample in brief: score, status and the CPU, memory, disk and GPU gauges. Without a sample,
+/// only <see cref="Available"/> (false) and <see cref="Message"/> saying why.
+/// </summary>
+internal sealed record OverviewHealthView(
+    bool Available,
+    string Message,
+    DateTimeOffset? Time = null,
+    double? Score = null,
+    string? Status = null,
+    int? Violations = null,
+    GaugeView? Cpu = null,
+    GaugeView? Memory = null,
+    GaugeView? Disk = null,
+    GaugeView? Gpu = null);
+
+/// <summary>
+/// One gauge: a percentage with its threshold, what it is of (a disk path, the GPUs), bytes used of a total when
+/// known; <see cref="Percent"/> is null and <see cref="Note"/> says why when there is no reading.
+/// </summary>
+internal sealed record GaugeView(double? Percent, double? Threshold, string? Subject, double? Used, double? Total, string? Note);
+
+/// <summary>
+/// The alerts now active: how many fire, wait (pending) or are silenced, and the most severe few. Without a running
+/// alert engine, only <see cref="Available"/> (false) and <see cref="Message"/> saying why.
+/// </summary>
+internal sealed record OverviewAlertsView(
+    bool Available,
+    string Message,
+    int? Firing = null,
+    int? Pending = null,
+    int? Silenced = null,
+    IReadOnlyList<AlertBriefView>? Top = null);
+
+/// <summary>An active alert in a line: its rule, severity, state and summary.</summary>
+internal sealed record AlertBriefView(string Rule, string Severity, string State, string? Summary, bool Silenced);

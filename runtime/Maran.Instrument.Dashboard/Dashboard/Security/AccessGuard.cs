@@ -10,10 +10,16 @@ namespace Maran.Instrument.Dashboard;
 /// With an access token: the request carries it as <c>Authorization: Bearer</c>, as the cookie the page sets, or
 /// (pages only) as <c>?t=</c>, which is swapped for the cookie by a redirect. Without one: only this machine, by a
 /// loopback connection naming a loopback host (so a web page elsewhere cannot reach it by DNS rebinding).
+/// A change (POST) must also pass <see cref="AllowChangeAsync"/>: JSON from the dashboard's own origin carrying the
+/// CSRF token, which only the dashboard's own page can read.
 /// </summary>
 internal sealed class AccessGuard
 {
+    /// <summary>The header in which a change carries the CSRF token.</summary>
+    internal const string CsrfHeader = "X-Maran-Csrf";
+
     private readonly byte[]? _tokenHash;
+    private readonly byte[] _csrfHash;
     private readonly string _cookieName;
     private readonly string _cookiePath;
 
@@ -22,7 +28,15 @@ internal sealed class AccessGuard
         _tokenHash = token is null ? null : Hash(token);
         _cookieName = cookieName;
         _cookiePath = cookiePath;
+        CsrfToken = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        _csrfHash = Hash(CsrfToken);
     }
+
+    /// <summary>
+    /// The token a change must carry in <see cref="CsrfHeader"/>: random for each start, handed out by
+    /// <c>GET api/session</c>, which another site's page can neither read (no CORS) nor reach by name (host check).
+    /// </summary>
+    public string CsrfToken { get; }
 
     /// <summary>
     /// Lets the request through (true), or answers it (false): 401 without a valid token, 403 from another machine
@@ -73,6 +87,29 @@ internal sealed class AccessGuard
         return false;
     }
 
+    /// <summary>
+    /// Lets a change (POST) through (true), or answers it (false). Beyond <see cref="AllowAsync"/>, it must come from
+    /// the dashboard's own origin (<c>Origin</c>, <c>Sec-Fetch-Site</c>), be JSON (which a plain HTML form cannot
+    /// send), and carry the CSRF token, unless it carries the access token as <c>Authorization: Bearer</c>, which a
+    /// browser never adds on its own.
+    /// </summary>
+    public async Task<bool> AllowChangeAsync(HttpContext context)
+    {
+        if (!await AllowAsync(context, isPage: false).ConfigureAwait(false))
+        {
+            return false;
+        }
+
+        (int Status, string Message)? refusal = CheckChange(context);
+        if (refusal is { } r)
+        {
+            await DashboardResponses.ErrorAsync(context, r.Status, r.Message).ConfigureAwait(false);
+            return false;
+        }
+
+        return true;
+    }
+
     /// <summary>A WebSocket opened by a page must come from the dashboard's own origin (no cross-site WebSocket hijacking).</summary>
     public static bool IsSameOrigin(HttpContext context)
     {
@@ -87,8 +124,43 @@ internal sealed class AccessGuard
             && string.Equals(uri.Scheme, context.Request.Scheme, StringComparison.OrdinalIgnoreCase);
     }
 
+    private (int, string)? CheckChange(HttpContext context)
+    {
+        HttpRequest request = context.Request;
+        if (!IsSameOrigin(context))
+        {
+            return (StatusCodes.Status403Forbidden, "Changes are accepted only from the dashboard's own page (Origin does not match).");
+        }
+
+        string? site = request.Headers["Sec-Fetch-Site"];
+        if (site is { Length: > 0 } && site is not ("same-origin" or "none"))
+        {
+            return (StatusCodes.Status403Forbidden, $"Changes are accepted only from the dashboard's own page (Sec-Fetch-Site: {site}).");
+        }
+
+        if (!IsJson(request.ContentType))
+        {
+            return (StatusCodes.Status415UnsupportedMediaType, "Send changes as JSON (Content-Type: application/json).");
+        }
+
+        if (_tokenHash is not null && Matches(BearerToken(request)))
+        {
+            return null;
+        }
+
+        string? csrf = request.Headers[CsrfHeader];
+        return csrf is { Length: > 0 } && CryptographicOperations.FixedTimeEquals(Hash(csrf), _csrfHash)
+            ? null
+            : (StatusCodes.Status403Forbidden, $"The change lacks the dashboard's CSRF token: send the one GET api/session gives in the {CsrfHeader} header.");
+    }
+
+    private static bool IsJson(string? contentType) =>
+        contentType is not null
+        && Microsoft.Net.Http.Headers.MediaTypeHeaderValue.TryParse(contentType, out var media)
+        && string.Equals(media.MediaType.Value, "application/json", StringComparison.OrdinalIgnoreCase);
+
     private bool Matches(string? candidate) =>
-        candidate is { Length: > 0 } && CryptographicOperations.FixedTimeEquals(Hash(candidate), _tokenHash);
+        _tokenHash is not null && candidate is { Length: > 0 } && CryptographicOperations.FixedTimeEquals(Hash(candidate), _tokenHash);
 
     private static string? BearerToken(HttpRequest request)
     {

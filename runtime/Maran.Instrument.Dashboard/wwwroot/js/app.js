@@ -6,10 +6,13 @@ import { h, setText, clear } from './dom.js';
 import { Live } from './live.js';
 import overview from './sections/overview.js';
 import performance from './sections/performance.js';
+import health from './sections/health.js';
+import logs from './sections/logs.js';
+import alerts from './sections/alerts.js';
 import traces from './sections/traces.js';
 import unavailable from './sections/unavailable.js';
 
-const modules = { overview, performance, traces };
+const modules = { overview, performance, health, logs, alerts, traces };
 
 const nav = document.getElementById('nav');
 const main = document.getElementById('main');

@@ -25,14 +25,16 @@ export class TrendChart {
       axes: [
         // Whole seconds and round minutes only: a few seconds of history must not be labelled in half-seconds.
         { ...axis, space: 70, incrs: [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600] },
-        { ...axis, size: 60, values: (u, ticks) => ticks.map((t) => format(t)) },
+        // Wide enough for the longest label ("500 items", "1.25 GiB"), so none is cut.
+        { ...axis, size: (u, values) => Math.max(60, 16 + 8 * Math.max(0, ...(values || []).map((v) => String(v).length))), values: (u, ticks) => ticks.map((t) => format(t)) },
       ],
       series: [
         {},
         ...series.map((s, i) => ({
           label: s.label,
           stroke: s.color || palette[i % palette.length],
-          width: 1.5,
+          width: s.width || 1.5,
+          dash: s.dash,
           spanGaps: false,
           points: { show: false },
           value: (u, v) => (v === null || v === undefined ? '–' : format(v)),

@@ -31,9 +31,41 @@ export function percent(fraction) {
 
 export function bytes(n) {
   if (n === null || n === undefined) return '–';
-  if (n < 1024) return whole.format(n) + ' B';
-  if (n < 1024 * 1024) return plain.format(n / 1024) + ' KiB';
-  return plain.format(n / 1024 / 1024) + ' MiB';
+  const a = Math.abs(n);
+  if (a < 1024) return whole.format(n) + ' B';
+  if (a < 1024 ** 2) return plain.format(n / 1024) + ' KiB';
+  if (a < 1024 ** 3) return plain.format(n / 1024 ** 2) + ' MiB';
+  if (a < 1024 ** 4) return plain.format(n / 1024 ** 3) + ' GiB';
+  return plain.format(n / 1024 ** 4) + ' TiB';
+}
+
+// A value in the unit the health monitor gives it: percent, bytes, bytes_per_second, seconds, celsius, watts, cores.
+export function unit(value, name) {
+  if (value === null || value === undefined || Number.isNaN(value)) return '–';
+  switch (name) {
+    case 'percent': return plain.format(value) + '%';
+    case 'bytes': return bytes(value);
+    case 'bytes_per_second': return bytes(value) + '/s';
+    case 'seconds': return ms(value * 1000);
+    case 'celsius': return plain.format(value) + ' °C';
+    case 'watts': return plain.format(value) + ' W';
+    case 'cores': return plain.format(value) + ' cores';
+    default: return plain.format(value) + (name ? ' ' + name : '');
+  }
+}
+
+export function number(value) {
+  if (value === null || value === undefined || Number.isNaN(value)) return '–';
+  return plain.format(value);
+}
+
+// A moment as the page shows it: today's time, or the date and time for another day.
+export function moment(value) {
+  if (value === null || value === undefined) return '–';
+  const d = new Date(value);
+  const now = new Date();
+  const clock = d.toLocaleTimeString('en-GB', { hour12: false });
+  return d.toDateString() === now.toDateString() ? clock : d.toLocaleDateString('en-CA') + ' ' + clock;
 }
 
 export function duration(seconds) {

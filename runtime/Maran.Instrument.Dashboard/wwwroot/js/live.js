@@ -68,3 +68,35 @@ export async function getJson(path) {
   if (!response.ok) return null;
   return response.json();
 }
+
+// Sends a change (silencing an alert) as JSON with the dashboard's CSRF token, which GET api/session gives to this
+// page only. A dashboard restarted since the token was read answers 403 once; the token is read again and the change
+// sent again.
+let csrf = null;
+
+export async function postJson(path, body) {
+  for (let attempt = 0; attempt < 2; attempt++) {
+    if (!csrf) {
+      const session = await getJson('api/session');
+      csrf = session ? session.csrf : null;
+    }
+    const response = await fetch(path, {
+      method: 'POST',
+      credentials: 'same-origin',
+      headers: { 'Content-Type': 'application/json', Accept: 'application/json', 'X-Maran-Csrf': csrf || '' },
+      body: JSON.stringify(body || {}),
+    });
+    if (response.status === 403 && attempt === 0) {
+      csrf = null;
+      continue;
+    }
+    let data = null;
+    try {
+      data = await response.json();
+    } catch {
+      data = null;
+    }
+    return { ok: response.ok, status: response.status, data };
+  }
+  return { ok: false, status: 0, data: null };
+}

@@ -1,12 +1,13 @@
-// Overview: live totals of every monitored operation, the monitoring's own state, and a "waiting for data" card
-// for each part whose data source this build lacks (never a made-up figure).
+// Overview: live totals of every monitored operation, the health score and the CPU, memory, disk and GPU gauges,
+// the active alerts, the monitoring's own state, and a "waiting for data" card for each part whose data source is
+// absent or silent (never a made-up figure).
 
 import { h, card, tile, waiting, setText, clear } from '../dom.js';
 import { TrendChart } from '../charts.js';
 import { getJson } from '../live.js';
 import * as fmt from '../format.js';
 
-let tiles, placeholders, monitoring, charts;
+let tiles, parts, partsKey, live, monitoring, charts;
 
 export default {
   mount(root, context) {
@@ -18,13 +19,15 @@ export default {
       total: tile('total-calls', 'Calls', 'since start'),
       errors: tile('total-errors', 'Errors', 'since start'),
     };
-    placeholders = h('div', { class: 'tiles' });
+    parts = h('div', { class: 'tiles', 'data-block': 'parts' });
+    partsKey = null;
+    live = {};
     monitoring = h('dl', { class: 'facts', 'data-block': 'monitoring' });
     const chartRow = h('div', { class: 'charts' });
     root.append(
       h('h1', null, 'Overview'),
       h('div', { class: 'tiles' }, Object.values(tiles).map((t) => t.el)),
-      placeholders,
+      parts,
       chartRow,
       card('Monitoring', monitoring),
     );
@@ -62,7 +65,7 @@ export default {
     setText(tiles.operations.value, fmt.count(o.operations));
     setText(tiles.total.value, fmt.count(o.totalCalls));
     setText(tiles.errors.value, fmt.count(o.totalErrors));
-    renderPlaceholders(o);
+    renderParts(o);
     renderMonitoring(o);
     const p = message.point;
     if (p && charts) {
@@ -79,16 +82,94 @@ async function loadTrends() {
   charts.latency.setData(series.times, series.p50Ms, series.p95Ms, series.p99Ms);
 }
 
-function renderPlaceholders(o) {
-  if (placeholders.childElementCount > 0) return;
-  const parts = [
-    ['Health', 'health', o.health],
-    ['CPU · memory · disk · GPU', 'gauges', o.health],
-    ['Cost today', 'cost-today', o.costToday],
-    ['Active alerts', 'alerts', o.alerts],
-  ];
-  for (const [label, metric, part] of parts) {
-    if (!part.available) placeholders.append(waiting(label, part.message, metric));
+// The health, gauge, cost and alert tiles: built again only when a part gains or loses its data, updated each tick.
+function renderParts(o) {
+  const key = [o.health.available, o.costToday.available, o.alerts.available].join('|');
+  if (key !== partsKey) {
+    partsKey = key;
+    clear(parts);
+    live = {};
+    if (o.health.available) {
+      live.health = tile('health-score', 'Health', '');
+      live.health.el.classList.add('link-tile');
+      live.health.el.addEventListener('click', () => { location.hash = '#/health'; });
+      parts.append(live.health.el);
+      for (const [name, label] of [['cpu', 'CPU'], ['memory', 'Memory'], ['disk', 'Disk'], ['gpu', 'GPU']]) {
+        live[name] = gauge(name, label);
+        parts.append(live[name].el);
+      }
+    } else {
+      parts.append(waiting('Health', o.health.message, 'health'), waiting('CPU · memory · disk · GPU', o.health.message, 'gauges'));
+    }
+    if (!o.costToday.available) parts.append(waiting('Cost today', o.costToday.message, 'cost-today'));
+    if (o.alerts.available) {
+      live.alerts = tile('active-alerts', 'Active alerts', '');
+      live.alerts.list = h('ul', { class: 'tile-list', 'data-list': 'top-alerts' });
+      live.alerts.el.append(live.alerts.list);
+      live.alerts.el.classList.add('link-tile');
+      live.alerts.el.addEventListener('click', () => { location.hash = '#/alerts'; });
+      parts.append(live.alerts.el);
+    } else {
+      parts.append(waiting('Active alerts', o.alerts.message, 'alerts'));
+    }
+  }
+
+  if (live.health) {
+    const health = o.health;
+    setText(live.health.value, fmt.number(health.score));
+    live.health.value.dataset.status = health.status;
+    setText(live.health.note, `${health.status} · ${health.violations ? health.violations + ' threshold' + (health.violations === 1 ? '' : 's') + ' passed' : 'no threshold passed'} · ${fmt.moment(health.time)}`);
+    updateGauge(live.cpu, health.cpu, (g) => g.note || '');
+    updateGauge(live.memory, health.memory, (g) => (g.total ? `${fmt.bytes(g.used)} of ${fmt.bytes(g.total)}` : ''));
+    updateGauge(live.disk, health.disk, (g) => (g.total ? `${fmt.bytes(g.used)} of ${fmt.bytes(g.total)} · ${g.subject}` : g.subject || ''));
+    updateGauge(live.gpu, health.gpu, (g) => [g.subject, g.total ? `memory ${fmt.bytes(g.used)} of ${fmt.bytes(g.total)}` : ''].filter(Boolean).join(' · '));
+  }
+
+  if (live.alerts) {
+    const a = o.alerts;
+    setText(live.alerts.value, fmt.count(a.firing));
+    live.alerts.value.dataset.status = a.firing > 0 ? 'critical' : 'healthy';
+    setText(live.alerts.note, `firing · ${fmt.count(a.pending)} pending · ${fmt.count(a.silenced)} silenced`);
+    live.alerts.list.replaceChildren(...a.top.map((t) => h('li', { class: 'sev-' + severityClass(t.severity) },
+      h('span', { class: 'badge sev-' + severityClass(t.severity) }, t.severity), ' ', t.rule, t.silenced ? ' (silenced)' : '')));
+  }
+}
+
+function severityClass(severity) {
+  return severity === 'critical' ? 'critical' : severity === 'warning' ? 'warning' : 'info';
+}
+
+function gauge(metric, label) {
+  const t = tile(metric, label, '');
+  const bar = h('div', { class: 'gauge' });
+  const fill = h('div', { class: 'gauge-fill' });
+  const mark = h('div', { class: 'gauge-mark', hidden: true });
+  bar.append(fill, mark);
+  t.el.insertBefore(bar, t.note);
+  return { ...t, fill, mark };
+}
+
+function updateGauge(g, data, hint) {
+  if (!g || !data) return;
+  if (data.percent === null || data.percent === undefined) {
+    setText(g.value, 'no reading');
+    g.value.classList.add('muted');
+    g.fill.style.width = '0%';
+    setText(g.note, data.note || '');
+  } else {
+    setText(g.value, fmt.unit(data.percent, 'percent'));
+    g.value.classList.remove('muted');
+    g.fill.style.width = Math.max(0, Math.min(100, data.percent)) + '%';
+    g.fill.classList.toggle('over', data.threshold !== null && data.threshold !== undefined && data.percent > data.threshold);
+    const parts = [hint(data)];
+    if (data.threshold !== null && data.threshold !== undefined) parts.push(`threshold ${fmt.unit(data.threshold, 'percent')}`);
+    setText(g.note, parts.filter(Boolean).join(' · '));
+  }
+  if (data.threshold !== null && data.threshold !== undefined) {
+    g.mark.hidden = false;
+    g.mark.style.left = Math.max(0, Math.min(100, data.threshold)) + '%';
+  } else {
+    g.mark.hidden = true;
   }
 }
 

@@ -98,7 +98,8 @@ async function loadTrace(id) {
     return row;
   });
   els.waterfall.append(h('p', { class: 'muted small' }, `Trace ${trace.traceId} · ${spans.length} spans · ${fmt.ms(total)}` +
-    (trace.truncated ? ` · ${trace.truncated} more spans not kept` : '')), h('div', { class: 'waterfall' }, rows));
+    (trace.truncated ? ` · ${trace.truncated} more spans not kept` : '') + ' · ',
+  h('a', { href: '#/logs/' + encodeURIComponent(trace.traceId), 'data-link': 'trace-logs' }, 'its log events')), h('div', { class: 'waterfall' }, rows));
   const failed = spans.find((s) => s.status === 'Error');
   showSpan(failed || spans[0]);
 }
