@@ -44,6 +44,8 @@ public sealed class AdvancedMonitoringSystem : IDisposable
         Profiler = new PerformanceProfiler();
         Database = new MaranDatabase(Options);
         AddService(Database);
+        ErrorTracker = new ErrorTracker(Options, Database);
+        AddService(ErrorTracker);
     }
 
     /// <summary>Creates a system with exactly <paramref name="options"/>; no file or variable is read.</summary>
@@ -55,6 +57,8 @@ public sealed class AdvancedMonitoringSystem : IDisposable
         Profiler = new PerformanceProfiler();
         Database = new MaranDatabase(Options);
         AddService(Database);
+        ErrorTracker = new ErrorTracker(Options, Database);
+        AddService(ErrorTracker);
     }
 
     /// <summary>The process-wide system, configured from <c>monitoring_config.yaml</c> and the environment.</summary>
@@ -65,6 +69,9 @@ public sealed class AdvancedMonitoringSystem : IDisposable
 
     /// <summary>The performance profiler: per-operation counts, percentiles and rates.</summary>
     public PerformanceProfiler Profiler { get; }
+
+    /// <summary>Errors of monitored calls and of <see cref="ErrorTracker.TrackError(string, ErrorSeverity, string, string, Exception?, IReadOnlyDictionary{string, string}?)"/>: categories, groups, analytics.</summary>
+    public ErrorTracker ErrorTracker { get; }
 
     /// <summary>The SQLite database of errors, costs, logs and alert history; written in the background.</summary>
     internal MaranDatabase Database { get; }
@@ -172,6 +179,7 @@ public sealed class AdvancedMonitoringSystem : IDisposable
             IsRunning = running,
             UptimeSeconds = started == 0 ? 0 : Stopwatch.GetElapsedTime(started).TotalSeconds,
             Performance = Profiler.GetPerformanceSummary(),
+            Errors = ErrorTracker.GetErrorAnalytics(),
             Internal = new InternalStatus
             {
                 InternalErrors = new Dictionary<string, long>(MonitoringDiagnostics.InternalErrors),
@@ -231,6 +239,9 @@ public sealed record DashboardData
 
     /// <summary>Every operation's performance.</summary>
     public required PerformanceSummary Performance { get; init; }
+
+    /// <summary>Errors of the last 24 hours.</summary>
+    public required ErrorAnalytics Errors { get; init; }
 
     /// <summary>The health of the monitoring itself.</summary>
     public required InternalStatus Internal { get; init; }

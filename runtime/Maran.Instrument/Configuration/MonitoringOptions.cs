@@ -30,6 +30,10 @@ public sealed class MonitoringOptions
     [ConfigurationKeyName("storage")]
     public StorageSettings Storage { get; set; } = new();
 
+    /// <summary>The <c>errors:</c> section: how errors are grouped and which stack frames are the application's.</summary>
+    [ConfigurationKeyName("errors")]
+    public ErrorSettings Errors { get; set; } = new();
+
     /// <summary>
     /// Loads the configuration: defaults, then the YAML file (<paramref name="path"/>, else <c>MARAN_CONFIG</c>, else
     /// <see cref="DefaultFileName"/> if present), then the <c>MARAN_*</c> variables of <paramref name="environment"/>
@@ -55,6 +59,7 @@ public sealed class MonitoringOptions
         binder ??= new OptionsBinder(root: null);
         Monitoring.Validate(binder, "monitoring");
         Storage.Validate(binder, "storage");
+        Errors.Validate(binder, "errors");
         return binder.Errors;
     }
 
