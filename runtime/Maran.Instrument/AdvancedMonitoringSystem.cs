@@ -46,6 +46,8 @@ public sealed class AdvancedMonitoringSystem : IDisposable
         AddService(Database);
         ErrorTracker = new ErrorTracker(Options, Database);
         AddService(ErrorTracker);
+        CostTracker = new CostTracker(Options, Database);
+        AddService(CostTracker);
     }
 
     /// <summary>Creates a system with exactly <paramref name="options"/>; no file or variable is read.</summary>
@@ -59,6 +61,8 @@ public sealed class AdvancedMonitoringSystem : IDisposable
         AddService(Database);
         ErrorTracker = new ErrorTracker(Options, Database);
         AddService(ErrorTracker);
+        CostTracker = new CostTracker(Options, Database);
+        AddService(CostTracker);
     }
 
     /// <summary>The process-wide system, configured from <c>monitoring_config.yaml</c> and the environment.</summary>
@@ -72,6 +76,9 @@ public sealed class AdvancedMonitoringSystem : IDisposable
 
     /// <summary>Errors of monitored calls and of <see cref="ErrorTracker.TrackError(string, ErrorSeverity, string, string, Exception?, IReadOnlyDictionary{string, string}?)"/>: categories, groups, analytics.</summary>
     public ErrorTracker ErrorTracker { get; }
+
+    /// <summary>Tokens, model and compute costs, budgets: priced from <c>costs:</c> in the configuration.</summary>
+    public CostTracker CostTracker { get; }
 
     /// <summary>The SQLite database of errors, costs, logs and alert history; written in the background.</summary>
     internal MaranDatabase Database { get; }
@@ -180,6 +187,7 @@ public sealed class AdvancedMonitoringSystem : IDisposable
             UptimeSeconds = started == 0 ? 0 : Stopwatch.GetElapsedTime(started).TotalSeconds,
             Performance = Profiler.GetPerformanceSummary(),
             Errors = ErrorTracker.GetErrorAnalytics(),
+            Costs = CostTracker.GetCostSummary(),
             Internal = new InternalStatus
             {
                 InternalErrors = new Dictionary<string, long>(MonitoringDiagnostics.InternalErrors),
@@ -242,6 +250,9 @@ public sealed record DashboardData
 
     /// <summary>Errors of the last 24 hours.</summary>
     public required ErrorAnalytics Errors { get; init; }
+
+    /// <summary>Costs of the last 24 hours.</summary>
+    public required CostSummary Costs { get; init; }
 
     /// <summary>The health of the monitoring itself.</summary>
     public required InternalStatus Internal { get; init; }

@@ -34,6 +34,10 @@ public sealed class MonitoringOptions
     [ConfigurationKeyName("errors")]
     public ErrorSettings Errors { get; set; } = new();
 
+    /// <summary>The <c>costs:</c> section: model prices, compute rates, budgets and token estimation.</summary>
+    [ConfigurationKeyName("costs")]
+    public CostSettings Costs { get; set; } = new();
+
     /// <summary>
     /// Loads the configuration: defaults, then the YAML file (<paramref name="path"/>, else <c>MARAN_CONFIG</c>, else
     /// <see cref="DefaultFileName"/> if present), then the <c>MARAN_*</c> variables of <paramref name="environment"/>
@@ -60,6 +64,7 @@ public sealed class MonitoringOptions
         Monitoring.Validate(binder, "monitoring");
         Storage.Validate(binder, "storage");
         Errors.Validate(binder, "errors");
+        Costs.Validate(binder, "costs");
         return binder.Errors;
     }
 

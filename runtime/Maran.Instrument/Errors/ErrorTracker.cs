@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Threading.Channels;
 
 namespace Maran.Instrument;
 
@@ -34,16 +33,10 @@ public sealed class ErrorTracker : IOperationListener, IMonitoringService
     private readonly Dictionary<HourlyCallKey, long> _calls = [];
     private readonly Dictionary<OperationRecorder, long> _callBaseline = [];
     private readonly Queue<TrackedError> _recent = new();
-    private readonly List<(long Target, TaskCompletionSource Done)> _waiters = [];
-    private Channel<Capture> _queue;
-    private Task? _loop;
-    private ITimer? _timer;
+    private readonly TrackerQueue<Capture> _queue;
     private InAppFilter _inApp;
-    private bool _subscribed;
+    private bool _running;
     private bool _overflowReported;
-    private volatile bool _historyRead;
-    private long _accepted;
-    private long _processed;
 
     internal ErrorTracker(MonitoringOptions options, MaranDatabase database, TimeProvider? time = null)
     {
@@ -51,7 +44,7 @@ public sealed class ErrorTracker : IOperationListener, IMonitoringService
         _time = time ?? TimeProvider.System;
         _store = new ErrorStore(database);
         _store.Register();
-        _queue = CreateQueue();
+        _queue = new TrackerQueue<Capture>("errors", options.Errors.QueueCapacity, _time, TickEvery, LoadHistory, HandleBatch, Tick);
         _inApp = options.Errors.CreateInAppFilter();
     }
 
@@ -71,9 +64,14 @@ public sealed class ErrorTracker : IOperationListener, IMonitoringService
     /// <param name="context">Tags to keep with it; merged with the ambient <see cref="ErrorContext"/>.</param>
     public void TrackError(string type, ErrorSeverity severity, string component, string message, Exception? exception = null, IReadOnlyDictionary<string, string>? context = null)
     {
+        if (!Settings.Enabled || !_queue.HasRoom())
+        {
+            return;
+        }
+
         try
         {
-            Accept(new Capture
+            _queue.TryAccept(new Capture
             {
                 Timestamp = _time.GetUtcNow(),
                 Type = string.IsNullOrEmpty(type) ? null : type,
@@ -108,7 +106,7 @@ public sealed class ErrorTracker : IOperationListener, IMonitoringService
     public ErrorAnalytics GetErrorAnalytics(int hours = 24)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(hours, 1);
-        WaitForProcessing(ReadYourWrites);
+        _queue.WaitHandled(ReadYourWrites);
         DateTimeOffset now = _time.GetUtcNow();
         long nowMs = now.ToUnixTimeMilliseconds();
         long firstHour = HourOf(nowMs) - ((hours - 1) * HourMs);
@@ -186,7 +184,7 @@ public sealed class ErrorTracker : IOperationListener, IMonitoringService
     /// <summary>The group of <paramref name="fingerprint"/>, or null when there is none.</summary>
     public ErrorGroup? GetGroup(string fingerprint)
     {
-        WaitForProcessing(ReadYourWrites);
+        _queue.WaitHandled(ReadYourWrites);
         lock (_state)
         {
             long now = _time.GetUtcNow().ToUnixTimeMilliseconds();
@@ -200,7 +198,7 @@ public sealed class ErrorTracker : IOperationListener, IMonitoringService
     public IReadOnlyList<TrackedError> GetRecentErrors(int limit = 50, string? fingerprint = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
-        WaitForProcessing(ReadYourWrites);
+        _queue.WaitHandled(ReadYourWrites);
         try
         {
             _store.FlushAsync(CancellationToken.None).Wait(ReadYourWrites);
@@ -224,7 +222,7 @@ public sealed class ErrorTracker : IOperationListener, IMonitoringService
     /// <summary>Marks a group resolved; an occurrence after this makes it <see cref="ErrorGroupStatus.Regressed"/>. False when there is no such group.</summary>
     public bool ResolveGroup(string fingerprint)
     {
-        WaitForProcessing(ReadYourWrites);
+        _queue.WaitHandled(ReadYourWrites);
         lock (_state)
         {
             if (!_groups.TryGetValue(fingerprint, out ErrorGroupState? group))
@@ -241,26 +239,20 @@ public sealed class ErrorTracker : IOperationListener, IMonitoringService
     /// <summary>Completes when every error tracked before the call has been grouped and written to the database (or the database gave up).</summary>
     public async Task FlushAsync(CancellationToken cancellationToken = default)
     {
-        Task processed;
-        lock (_gate)
-        {
-            processed = _loop is null ? Task.CompletedTask : ProcessedTask(Interlocked.Read(ref _accepted));
-        }
-
-        await processed.WaitAsync(cancellationToken).ConfigureAwait(false);
+        await _queue.WhenHandled().WaitAsync(cancellationToken).ConfigureAwait(false);
         await _store.FlushAsync(cancellationToken).ConfigureAwait(false);
     }
 
     void IOperationListener.OnOperationFailed(in OperationFailure failure)
     {
-        if (!Settings.Enabled || !HasRoom())
+        if (!Settings.Enabled || !_queue.HasRoom())
         {
             return;
         }
 
         Exception? exception = failure.Exception;
         long elapsed = failure.ElapsedTicks;
-        Accept(new Capture
+        _queue.TryAccept(new Capture
         {
             Timestamp = _time.GetUtcNow(),
             Severity = ErrorSeverity.Error,
@@ -280,16 +272,12 @@ public sealed class ErrorTracker : IOperationListener, IMonitoringService
     {
         lock (_gate)
         {
-            if (_loop is not null)
+            if (_running)
             {
                 return;
             }
 
-            if (_queue.Reader.Completion.IsCompleted)
-            {
-                _queue = CreateQueue();
-            }
-
+            _running = true;
             _inApp = Settings.CreateInAppFilter();
             lock (_state)
             {
@@ -299,36 +287,25 @@ public sealed class ErrorTracker : IOperationListener, IMonitoringService
                 }
             }
 
-            Channel<Capture> queue = _queue;
-            _loop = Task.Run(() => RunAsync(queue));
-            _timer = _time.CreateTimer(static s => ((ErrorTracker)s!).Tick(), this, TickEvery, TickEvery);
-            if (Settings.Enabled)
-            {
-                OperationEvents.Subscribe(this);
-                _subscribed = true;
-            }
+            _queue.Start();
+            OperationEvents.Subscribe(this);
         }
     }
 
     void IMonitoringService.Stop()
     {
-        Task? loop;
         lock (_gate)
         {
-            if (_subscribed)
+            if (!_running)
             {
-                OperationEvents.Unsubscribe(this);
-                _subscribed = false;
+                return;
             }
 
-            _timer?.Dispose();
-            _timer = null;
-            loop = _loop;
-            _loop = null;
-            _queue.Writer.TryComplete();
+            _running = false;
+            OperationEvents.Unsubscribe(this);
         }
 
-        if (loop is not null && !loop.Wait(_options.Storage.StopTimeout))
+        if (!_queue.Stop(_options.Storage.StopTimeout))
         {
             MonitoringDiagnostics.Warn("[maran] the error tracker did not finish its queue within the stop timeout");
         }
@@ -339,88 +316,31 @@ public sealed class ErrorTracker : IOperationListener, IMonitoringService
         }
     }
 
-    private Channel<Capture> CreateQueue() =>
-        Channel.CreateBounded<Capture>(new BoundedChannelOptions(Math.Max(1, Settings.QueueCapacity))
-        {
-            SingleReader = true,
-            FullMode = BoundedChannelFullMode.Wait,
-        });
-
-    private bool HasRoom()
-    {
-        Channel<Capture> queue = Volatile.Read(ref _queue);
-        if (queue.Reader.Count < Settings.QueueCapacity)
-        {
-            return true;
-        }
-
-        MonitoringDiagnostics.Drop("errors");
-        return false;
-    }
-
-    private void Accept(in Capture capture)
-    {
-        if (!Settings.Enabled)
-        {
-            return;
-        }
-
-        if (Volatile.Read(ref _queue).Writer.TryWrite(capture))
-        {
-            Interlocked.Increment(ref _accepted);
-        }
-        else
-        {
-            MonitoringDiagnostics.Drop("errors");
-        }
-    }
-
     private void Tick()
     {
-        if (Volatile.Read(ref _queue).Writer.TryWrite(new Capture { IsTick = true }))
+        lock (_state)
         {
-            Interlocked.Increment(ref _accepted);
+            long now = _time.GetUtcNow().ToUnixTimeMilliseconds();
+            SampleCalls(now);
+            Prune(now);
         }
     }
 
-    private async Task RunAsync(Channel<Capture> queue)
+    private void HandleBatch(List<Capture> batch)
     {
-        try
+        lock (_state)
         {
-            if (!_historyRead)
+            foreach (Capture capture in batch)
             {
-                LoadHistory();
-                _historyRead = true;
-            }
-
-            MarkProcessed(0);
-            var batch = new List<Capture>(64);
-            while (await queue.Reader.WaitToReadAsync().ConfigureAwait(false))
-            {
-                while (batch.Count < 256 && queue.Reader.TryRead(out Capture capture))
+                try
                 {
-                    batch.Add(capture);
+                    Process(capture);
                 }
-
-                lock (_state)
+                catch (Exception ex)
                 {
-                    foreach (Capture capture in batch)
-                    {
-                        ProcessSafely(capture);
-                    }
+                    MonitoringDiagnostics.InternalError("error tracker", ex);
                 }
-
-                MarkProcessed(batch.Count);
-                batch.Clear();
             }
-        }
-        catch (Exception ex)
-        {
-            MonitoringDiagnostics.InternalError("error tracker", ex);
-        }
-        finally
-        {
-            ReleaseWaiters();
         }
     }
 
@@ -457,27 +377,6 @@ public sealed class ErrorTracker : IOperationListener, IMonitoringService
             {
                 _calls[key] = _calls.GetValueOrDefault(key) + calls;
             }
-        }
-    }
-
-    private void ProcessSafely(in Capture capture)
-    {
-        try
-        {
-            if (capture.IsTick)
-            {
-                long now = _time.GetUtcNow().ToUnixTimeMilliseconds();
-                SampleCalls(now);
-                Prune(now);
-            }
-            else
-            {
-                Process(capture);
-            }
-        }
-        catch (Exception ex)
-        {
-            MonitoringDiagnostics.InternalError("error tracker", ex);
         }
     }
 
@@ -650,67 +549,6 @@ public sealed class ErrorTracker : IOperationListener, IMonitoringService
     private static void Add(Dictionary<string, long> totals, string key, long count) =>
         totals[key] = totals.GetValueOrDefault(key) + count;
 
-    private void WaitForProcessing(TimeSpan timeout)
-    {
-        Task processed;
-        lock (_gate)
-        {
-            if (_loop is null)
-            {
-                return;
-            }
-
-            processed = ProcessedTask(Interlocked.Read(ref _accepted));
-        }
-
-        processed.Wait(timeout);
-    }
-
-    // Completes once the loop has read history and handled everything accepted up to target.
-    private Task ProcessedTask(long target)
-    {
-        lock (_waiters)
-        {
-            if (Interlocked.Read(ref _processed) >= target && _historyRead)
-            {
-                return Task.CompletedTask;
-            }
-
-            var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            _waiters.Add((target, done));
-            return done.Task;
-        }
-    }
-
-    private void MarkProcessed(int count)
-    {
-        lock (_waiters)
-        {
-            long processed = Interlocked.Add(ref _processed, count);
-            for (int i = _waiters.Count - 1; i >= 0; i--)
-            {
-                if (_waiters[i].Target <= processed)
-                {
-                    _waiters[i].Done.TrySetResult();
-                    _waiters.RemoveAt(i);
-                }
-            }
-        }
-    }
-
-    private void ReleaseWaiters()
-    {
-        lock (_waiters)
-        {
-            foreach ((long _, TaskCompletionSource done) in _waiters)
-            {
-                done.TrySetResult();
-            }
-
-            _waiters.Clear();
-        }
-    }
-
     /// <summary>What the failure path hands to the loop: references and a few numbers, nothing formatted.</summary>
     private readonly record struct Capture
     {
@@ -741,8 +579,6 @@ public sealed class ErrorTracker : IOperationListener, IMonitoringService
         public bool Automatic { get; init; }
 
         public bool Cancelled { get; init; }
-
-        public bool IsTick { get; init; }
 
         public string? TraceId => Activity is { } a && a.TraceId != default ? a.TraceId.ToHexString() : null;
 
