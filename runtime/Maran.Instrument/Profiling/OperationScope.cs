@@ -107,6 +107,36 @@ public readonly struct OperationScope
         }
     }
 
+    /// <summary>
+    /// Ends a call that returned <paramref name="result"/> normally, then hands the token usage
+    /// <paramref name="reader"/> finds in it to the cost tracker. The generator passes a static reader for
+    /// usage-bearing return types only; the read is skipped when no tracker listens.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void Complete<T>(T result, TokenUsageReader<T> reader)
+    {
+        Complete();
+        if (_cell is { } cell && OperationEvents.HasUsageListeners)
+        {
+            RecordUsage(cell.Recorder, result, reader);
+        }
+    }
+
+    /// <summary>Reads the usage of one result and dispatches it; a failing reader is counted, never thrown.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    internal static void RecordUsage<T>(OperationRecorder recorder, T result, TokenUsageReader<T> reader)
+    {
+        try
+        {
+            TokenUsage usage = reader(result, OperationEvents.UsageTextWanted);
+            OperationEvents.Usage(recorder, usage);
+        }
+        catch (Exception ex)
+        {
+            MonitoringDiagnostics.InternalError("token usage", ex);
+        }
+    }
+
     [MethodImpl(MethodImplOptions.NoInlining)]
     private void CompleteRare(RecorderCell cell, long elapsed)
     {
@@ -168,6 +198,30 @@ public readonly struct OperationScope
         return task;
     }
 
+    /// <summary>Times a <see cref="Task{TResult}"/> at completion and reads its result's token usage with <paramref name="reader"/>; returns the same task.</summary>
+    public Task<T> Track<T>(Task<T> task, TokenUsageReader<T> reader)
+    {
+        if (_cell is not { } cell || task is null)
+        {
+            return task!;
+        }
+
+        if (task.IsCompleted)
+        {
+            EndFromTask(task, onOwnerThread: true);
+            if (task.IsCompletedSuccessfully && OperationEvents.HasUsageListeners)
+            {
+                RecordUsage(cell.Recorder, task.Result, reader);
+            }
+        }
+        else
+        {
+            TaskCompletionObserver.Attach(task, this, reader);
+        }
+
+        return task;
+    }
+
     /// <summary>Times a <see cref="ValueTask"/> at completion. Returns it unchanged, with no allocation, if it has completed successfully.</summary>
     public ValueTask Track(ValueTask task)
     {
@@ -203,6 +257,27 @@ public readonly struct OperationScope
     }
 
     /// <summary>
+    /// Times a <see cref="ValueTask{TResult}"/> at completion and reads its result's token usage with <paramref name="reader"/>.
+    /// A result that is already there is handed back as a plain value, with no allocation (its source is read once).
+    /// </summary>
+    public ValueTask<T> Track<T>(ValueTask<T> task, TokenUsageReader<T> reader)
+    {
+        if (_cell is null)
+        {
+            return task;
+        }
+
+        if (task.IsCompletedSuccessfully)
+        {
+            T result = task.Result;
+            Complete(result, reader);
+            return new ValueTask<T>(result);
+        }
+
+        return AwaitValueTask(task, this, reader);
+    }
+
+    /// <summary>
     /// Times a stream: the call ends when its enumerator is disposed; the time to the first item and the number
     /// of items are recorded too.
     /// </summary>
@@ -214,6 +289,17 @@ public readonly struct OperationScope
         }
 
         return new MonitoredAsyncEnumerable<T>(stream, this);
+    }
+
+    /// <summary>Times a stream as <see cref="Track{T}(IAsyncEnumerable{T})"/> does, adding up the token usage <paramref name="reader"/> finds in its items.</summary>
+    public IAsyncEnumerable<T> Track<T>(IAsyncEnumerable<T> stream, TokenUsageReader<T> reader)
+    {
+        if (_cell is null || stream is null)
+        {
+            return stream!;
+        }
+
+        return new MonitoredAsyncEnumerable<T>(stream, this, reader);
     }
 
     /// <summary>Ends the call on whatever thread runs this (an async continuation): the thread writes its own cell.</summary>
@@ -340,6 +426,28 @@ public readonly struct OperationScope
         }
 
         scope.EndOnAnyThread(OperationStatus.Success, null);
+        return result;
+    }
+
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private static async ValueTask<T> AwaitValueTask<T>(ValueTask<T> task, OperationScope scope, TokenUsageReader<T> reader)
+    {
+        T result;
+        try
+        {
+            result = await task.ConfigureAwait(false);
+        }
+        catch (Exception ex) when (scope.FailOnAnyThread(ex))
+        {
+            throw;
+        }
+
+        scope.EndOnAnyThread(OperationStatus.Success, null);
+        if (OperationEvents.HasUsageListeners && scope.Recorder is { } recorder)
+        {
+            RecordUsage(recorder, result, reader);
+        }
+
         return result;
     }
 

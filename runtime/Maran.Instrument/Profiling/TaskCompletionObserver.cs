@@ -6,23 +6,32 @@ namespace Maran.Instrument;
 /// Ends a scope when a task that was still running at return completes. The task itself is handed back to the
 /// caller untouched (same object, same exceptions); this only adds a continuation to it.
 /// </summary>
-internal sealed class TaskCompletionObserver
+internal class TaskCompletionObserver
 {
     private readonly Task _task;
     private readonly OperationScope _scope;
 
-    private TaskCompletionObserver(Task task, OperationScope scope)
+    private protected TaskCompletionObserver(Task task, OperationScope scope)
     {
         _task = task;
         _scope = scope;
     }
 
-    internal static void Attach(Task task, OperationScope scope)
+    internal static void Attach(Task task, OperationScope scope) => Observe(new TaskCompletionObserver(task, scope));
+
+    /// <summary>Also reads the token usage of the task's result once it has succeeded.</summary>
+    internal static void Attach<T>(Task<T> task, OperationScope scope, TokenUsageReader<T> reader) =>
+        Observe(new UsageObserver<T>(task, scope, reader));
+
+    private protected virtual void Succeeded(OperationRecorder recorder)
+    {
+    }
+
+    private static void Observe(TaskCompletionObserver observer)
     {
         try
         {
-            var observer = new TaskCompletionObserver(task, scope);
-            ConfiguredTaskAwaitable.ConfiguredTaskAwaiter awaiter = task.ConfigureAwait(false).GetAwaiter();
+            ConfiguredTaskAwaitable.ConfiguredTaskAwaiter awaiter = observer._task.ConfigureAwait(false).GetAwaiter();
             awaiter.UnsafeOnCompleted(observer.OnCompleted);
         }
         catch (Exception ex)
@@ -36,10 +45,25 @@ internal sealed class TaskCompletionObserver
         try
         {
             _scope.EndFromTask(_task, onOwnerThread: false);
+            if (_task.IsCompletedSuccessfully && _scope.Recorder is { } recorder)
+            {
+                Succeeded(recorder);
+            }
         }
         catch (Exception ex)
         {
             MonitoringDiagnostics.InternalError("task tracking", ex);
+        }
+    }
+
+    private sealed class UsageObserver<T>(Task<T> task, OperationScope scope, TokenUsageReader<T> reader) : TaskCompletionObserver(task, scope)
+    {
+        private protected override void Succeeded(OperationRecorder recorder)
+        {
+            if (OperationEvents.HasUsageListeners)
+            {
+                OperationScope.RecordUsage(recorder, task.Result, reader);
+            }
         }
     }
 }
