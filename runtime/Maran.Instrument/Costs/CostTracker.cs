@@ -145,9 +145,11 @@ public sealed class CostTracker : IUsageListener, IMonitoringService
 
         lock (_state)
         {
+            long lastHour = Floor(nowMs, HourMs);
             foreach ((CostKey key, CostCell cell) in _hourly)
             {
-                if (key.Hour < firstHour)
+                // Hours after now exist only if the clock went back; they belong to no window yet.
+                if (key.Hour < firstHour || key.Hour > lastHour)
                 {
                     continue;
                 }

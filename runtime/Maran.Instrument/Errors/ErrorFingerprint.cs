@@ -58,8 +58,8 @@ internal static class ErrorFingerprint
                 continue;
             }
 
-            if (identity.Namespace.StartsWith("Maran.Instrument", StringComparison.Ordinal)
-                && (identity.Namespace.Length == "Maran.Instrument".Length || identity.Namespace["Maran.Instrument".Length] == '.'))
+            // The runtime (namespace Maran.Instrument) and the generated interceptors are never the application's frames.
+            if (identity.Namespace is "Maran.Instrument" or "Maran.Instrument.Generated")
             {
                 continue;
             }

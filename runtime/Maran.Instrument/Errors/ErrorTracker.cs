@@ -123,9 +123,11 @@ public sealed class ErrorTracker : IOperationListener, IMonitoringService
         lock (_state)
         {
             SampleCalls(nowMs);
+            long lastHour = HourOf(nowMs);
             foreach ((HourlyErrorKey key, long count) in _hourly)
             {
-                if (key.Hour < firstHour)
+                // Hours after now exist only if the clock went back; they belong to no window yet.
+                if (key.Hour < firstHour || key.Hour > lastHour)
                 {
                     continue;
                 }
@@ -146,7 +148,7 @@ public sealed class ErrorTracker : IOperationListener, IMonitoringService
 
             foreach ((HourlyCallKey key, long calls) in _calls)
             {
-                if (key.Hour >= firstHour)
+                if (key.Hour >= firstHour && key.Hour <= lastHour)
                 {
                     var rate = rates.GetValueOrDefault((key.Component, key.Operation));
                     rates[(key.Component, key.Operation)] = (rate.Errors, rate.Calls + calls);
