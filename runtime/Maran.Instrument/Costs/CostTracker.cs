@@ -27,6 +27,7 @@ public sealed class CostTracker : IUsageListener, IMonitoringService
     private readonly Dictionary<BudgetPeriod, Budget> _budgets = [];
     private readonly HashSet<string> _warned = new(StringComparer.Ordinal);
     private readonly List<BudgetAlert> _alerts = [];
+    private readonly List<string> _warnings = [];
     private volatile ICostListener[] _listeners = [];
     private volatile PriceTable _prices;
     private TokenEstimator _estimator;
@@ -256,6 +257,18 @@ public sealed class CostTracker : IUsageListener, IMonitoringService
         }
     }
 
+    /// <summary>The warnings about unpriced tokens issued so far (each also reported once through the diagnostics).</summary>
+    internal IReadOnlyList<string> Warnings
+    {
+        get
+        {
+            lock (_state)
+            {
+                return [.. _warnings];
+            }
+        }
+    }
+
     /// <summary>Measures and prices compute now instead of at the next interval (tests).</summary>
     internal void MeasureComputeSoon() => _queue.RequestTick();
 
@@ -402,36 +415,47 @@ public sealed class CostTracker : IUsageListener, IMonitoringService
     private void MeasureCompute()
     {
         DateTimeOffset now = _time.GetUtcNow();
+        long hour = Floor(now.ToUnixTimeMilliseconds(), HourMs);
         var records = new List<CostRecord>();
         lock (_state)
         {
-            foreach (ComputeUsage usage in _meter.Sample(now.ToUnixTimeMilliseconds()))
+            // Each resource is priced once in decimal, then split over its operations, the last taking the remainder,
+            // so the parts add up to the whole exactly.
+            foreach (var resource in _meter.Sample(now.ToUnixTimeMilliseconds()).GroupBy(u => (u.ResourceType, u.Subject)))
             {
-                decimal? rate = RateOf(usage);
-                if (rate is null)
+                List<ComputeUsage> parts = [.. resource];
+                double seconds = parts.Sum(p => p.Seconds);
+                if (RateOf(resource.Key.ResourceType, resource.Key.Subject) is not decimal rate || !(seconds > 0))
                 {
                     continue;
                 }
 
-                decimal cost = (decimal)usage.Seconds * rate.Value / 3600m;
-                var key = new CostKey(Floor(now.ToUnixTimeMilliseconds(), HourMs), usage.ResourceType, usage.Subject, usage.Component, usage.Operation);
-                Apply(now, key, new CostCell { Quantity = usage.Seconds, Cost = cost }, default, usage.Seconds, cost);
-                records.Add(new CostRecord(now, usage.ResourceType, usage.Subject, usage.Component, usage.Operation, default, usage.Seconds, cost));
+                decimal whole = (decimal)seconds * rate / 3600m;
+                decimal assigned = 0;
+                for (int i = 0; i < parts.Count; i++)
+                {
+                    ComputeUsage part = parts[i];
+                    decimal cost = i == parts.Count - 1 ? whole - assigned : decimal.Round(whole * (decimal)(part.Seconds / seconds), 12);
+                    assigned += cost;
+                    var key = new CostKey(hour, part.ResourceType, part.Subject, part.Component, part.Operation);
+                    Apply(now, key, new CostCell { Quantity = part.Seconds, Cost = cost }, default, part.Seconds, cost);
+                    records.Add(new CostRecord(now, part.ResourceType, part.Subject, part.Component, part.Operation, default, part.Seconds, cost));
+                }
             }
         }
 
         Publish(records);
     }
 
-    private decimal? RateOf(ComputeUsage usage)
+    private decimal? RateOf(string resourceType, string subject)
     {
         Dictionary<string, decimal> rates = Settings.ComputeRates;
-        if (usage.ResourceType == "gpu" && usage.Subject.Length > 0 && rates.TryGetValue(usage.Subject, out decimal device))
+        if (resourceType == "gpu" && subject.Length > 0 && rates.TryGetValue(subject, out decimal device))
         {
             return device;
         }
 
-        return rates.TryGetValue(usage.ResourceType, out decimal rate) ? rate : null;
+        return rates.TryGetValue(resourceType, out decimal rate) ? rate : null;
     }
 
     // Adds one record everywhere it counts: the hourly table, the totals since start, the budgets and the database.
@@ -561,7 +585,7 @@ public sealed class CostTracker : IUsageListener, IMonitoringService
         {
             if (_warned.Add("?" + item.Component + "/" + item.Operation))
             {
-                MonitoringDiagnostics.Warn(
+                Warn(
                     $"[maran] tokens of {item.Component}/{item.Operation} name no model, so they cannot be priced: set Model on its [MonitorOperation] " +
                     "or pass the model to CostTracker.RecordTokens (reported once)");
             }
@@ -571,10 +595,16 @@ public sealed class CostTracker : IUsageListener, IMonitoringService
 
         if (_warned.Add(model))
         {
-            MonitoringDiagnostics.Warn(
+            Warn(
                 $"[maran] no price for model '{model}': its tokens are recorded without a cost. Price it in monitoring_config.yaml under costs.prices, " +
                 $"for example '- {{ model: {model}, input: 1.00, output: 2.00 }}' in USD per million tokens (reported once)");
         }
+    }
+
+    private void Warn(string message)
+    {
+        _warnings.Add(message);
+        MonitoringDiagnostics.Warn(message);
     }
 
     private static CostCell Cell(Dictionary<CostKey, CostCell> cells, CostKey key)

@@ -1,6 +1,7 @@
 namespace Maran.Instrument.Tests.Errors;
 
 /// <summary>Analytics over a synthetic two-day history, written hour by hour on a fake clock into a real database.</summary>
+[Collection(TrackerCollection.Name)]
 public class ErrorAnalyticsTests
 {
     // Day one and day two: a timeout every hour; a rate limit every sixth hour; on day two, from hour 30 to 35, a

@@ -3,6 +3,7 @@ using System.Runtime.CompilerServices;
 
 namespace Maran.Instrument.Tests.Errors;
 
+[Collection(TrackerCollection.Name)]
 public class ErrorGroupingTests
 {
     [Fact]

@@ -1,6 +1,7 @@
 namespace Maran.Instrument.Tests.Errors;
 
 /// <summary>Errors survive a restart: new trackers over the same SQLite file answer as the old ones did.</summary>
+[Collection(TrackerCollection.Name)]
 public class ErrorPersistenceTests
 {
     [Fact]

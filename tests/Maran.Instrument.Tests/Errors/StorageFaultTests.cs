@@ -4,6 +4,7 @@ using Microsoft.Data.Sqlite;
 namespace Maran.Instrument.Tests.Errors;
 
 /// <summary>What the trackers leave behind when their process dies, and how they live with a database they cannot write.</summary>
+[Collection(TrackerCollection.Name)]
 public class StorageFaultTests
 {
     [Fact]
