@@ -108,6 +108,8 @@ public sealed class TokenUsageTests : IDisposable
         decimal openAiCost = ((1000 * 2.00m) + (2000 * 0.50m) + (200 * 8.00m)) / 1_000_000m;
         Assert.Equal(("gpt-4.1-2025-04-14", 3000L, 2000L, openAiCost), (completion.Model, completion.Tokens.Input, completion.Tokens.CachedInput, completion.CostUsd));
         Assert.Equal(completion.Tokens, wrapped.Tokens);
+        UsageTotal streamed = Usage(totals, "usage_openai", "complete_stream");
+        Assert.Equal(("gpt-4o-mini", 1L, 400L, 20L), (streamed.Model, streamed.Tokens.Calls, streamed.Tokens.Input, streamed.Tokens.Output));
 
         UsageTotal local = Usage(totals, "usage_local", "local");
         Assert.Equal(("my-local-model", 5L, 7L, (decimal?)null), (local.Model, local.Tokens.Input, local.Tokens.Output, local.CostUsd));

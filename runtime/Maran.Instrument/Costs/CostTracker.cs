@@ -412,6 +412,7 @@ public sealed class CostTracker : IUsageListener, IMonitoringService
         return new CostRecord(item.Timestamp, key.ResourceType, key.Subject, key.Component, key.Operation, default, 0, item.Cost);
     }
 
+    // Runs every costs.compute_interval on the loop: drops hours past the retention, then prices compute.
     private void MeasureCompute()
     {
         DateTimeOffset now = _time.GetUtcNow();
@@ -419,6 +420,17 @@ public sealed class CostTracker : IUsageListener, IMonitoringService
         var records = new List<CostRecord>();
         lock (_state)
         {
+            long cutoff = now.ToUnixTimeMilliseconds() - (long)TimeSpan.FromDays(_options.Storage.RetentionDays).TotalMilliseconds;
+            foreach (CostKey old in _hourly.Keys.Where(k => k.Hour + HourMs <= cutoff).ToList())
+            {
+                _hourly.Remove(old);
+            }
+
+            if (Settings.ComputeRates.Count == 0)
+            {
+                return;
+            }
+
             // Each resource is priced once in decimal, then split over its operations, the last taking the remainder,
             // so the parts add up to the whole exactly.
             foreach (var resource in _meter.Sample(now.ToUnixTimeMilliseconds()).GroupBy(u => (u.ResourceType, u.Subject)))

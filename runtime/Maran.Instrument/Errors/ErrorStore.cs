@@ -81,6 +81,9 @@ internal sealed class ErrorStore(MaranDatabase database)
 
     public Task FlushAsync(CancellationToken cancellationToken) => database.FlushAsync(cancellationToken);
 
+    /// <summary>Whether the database is on and its last write succeeded; a faulted one is not waited for.</summary>
+    public bool IsAvailable => database.GetStatus().Available;
+
     /// <summary>Reads back groups and hourly counts since <paramref name="since"/> (Unix ms); false when there is no readable database.</summary>
     public bool TryLoad(long since, out StoredErrors stored) => database.TryQuery(connection =>
     {

@@ -201,13 +201,16 @@ public sealed class ErrorTracker : IOperationListener, IMonitoringService
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
         _queue.WaitHandled(ReadYourWrites);
-        try
+        if (_store.IsAvailable)
         {
-            _store.FlushAsync(CancellationToken.None).Wait(ReadYourWrites);
-        }
-        catch (AggregateException ex)
-        {
-            MonitoringDiagnostics.InternalError("error storage", ex);
+            try
+            {
+                _store.FlushAsync(CancellationToken.None).Wait(ReadYourWrites);
+            }
+            catch (AggregateException ex)
+            {
+                MonitoringDiagnostics.InternalError("error storage", ex);
+            }
         }
 
         if (_store.TryReadRecent(limit, fingerprint, out List<TrackedError> stored) && stored.Count > 0)

@@ -40,32 +40,36 @@ namespace Maran.Instrument.Generated
         private static readonly global::Maran.Instrument.OperationRecorder Operation4 = global::Maran.Instrument.OperationRegistry.GetOrAdd(
             "stream", "usage_stream", "Model.StreamAsync(string)", null);
 
-        // Operation "embed" of component "usage_embed".
+        // Operation "complete_stream" of component "usage_openai".
         private static readonly global::Maran.Instrument.OperationRecorder Operation5 = global::Maran.Instrument.OperationRegistry.GetOrAdd(
+            "complete_stream", "usage_openai", "Model.CompleteStreamAsync(string)", null);
+
+        // Operation "embed" of component "usage_embed".
+        private static readonly global::Maran.Instrument.OperationRecorder Operation6 = global::Maran.Instrument.OperationRegistry.GetOrAdd(
             "embed", "usage_embed", "Model.EmbedAsync(string)", null);
 
         // Operation "complete" of component "usage_openai".
-        private static readonly global::Maran.Instrument.OperationRecorder Operation6 = global::Maran.Instrument.OperationRegistry.GetOrAdd(
+        private static readonly global::Maran.Instrument.OperationRecorder Operation7 = global::Maran.Instrument.OperationRegistry.GetOrAdd(
             "complete", "usage_openai", "Model.Complete(string)", null);
 
         // Operation "complete_result" of component "usage_openai".
-        private static readonly global::Maran.Instrument.OperationRecorder Operation7 = global::Maran.Instrument.OperationRegistry.GetOrAdd(
+        private static readonly global::Maran.Instrument.OperationRecorder Operation8 = global::Maran.Instrument.OperationRegistry.GetOrAdd(
             "complete_result", "usage_openai", "Model.CompleteResultAsync(string)", null);
 
         // Operation "local" of component "usage_local".
-        private static readonly global::Maran.Instrument.OperationRecorder Operation8 = global::Maran.Instrument.OperationRegistry.GetOrAdd(
+        private static readonly global::Maran.Instrument.OperationRecorder Operation9 = global::Maran.Instrument.OperationRegistry.GetOrAdd(
             "local", "usage_local", "Model.Local(string)", "my-local-model");
 
         // Operation "plain" of component "usage_plain".
-        private static readonly global::Maran.Instrument.OperationRecorder Operation9 = global::Maran.Instrument.OperationRegistry.GetOrAdd(
+        private static readonly global::Maran.Instrument.OperationRecorder Operation10 = global::Maran.Instrument.OperationRegistry.GetOrAdd(
             "plain", "usage_plain", "Model.Plain(string)", null);
 
         // Operation "cached" of component "usage_alloc".
-        private static readonly global::Maran.Instrument.OperationRecorder Operation10 = global::Maran.Instrument.OperationRegistry.GetOrAdd(
+        private static readonly global::Maran.Instrument.OperationRecorder Operation11 = global::Maran.Instrument.OperationRegistry.GetOrAdd(
             "cached", "usage_alloc", "Model.CachedChat()", null);
 
         // Intercepts calls of Model.Chat(string).
-        [global::System.Runtime.CompilerServices.InterceptsLocation(1, "nMabUh/+Y202t//6sW07B0EVAABUb2tlblVzYWdlLmNz")] // TokenUsage.cs(141,19)
+        [global::System.Runtime.CompilerServices.InterceptsLocation(1, "rU8+Q3HlEAfGyFyuKqOdlIgXAABUb2tlblVzYWdlLmNz")] // TokenUsage.cs(152,19)
         internal static global::Microsoft.Extensions.AI.ChatResponse Chat0(this global::Scenarios.TokenUsage.Model @this, string @prompt)
         {
             var __scope = global::Maran.Instrument.OperationScope.Start(Operation0);
@@ -86,7 +90,7 @@ namespace Maran.Instrument.Generated
         }
 
         // Intercepts calls of Model.ChatAsync(string).
-        [global::System.Runtime.CompilerServices.InterceptsLocation(1, "nMabUh/+Y202t//6sW07B2oVAABUb2tlblVzYWdlLmNz")] // TokenUsage.cs(142,26)
+        [global::System.Runtime.CompilerServices.InterceptsLocation(1, "rU8+Q3HlEAfGyFyuKqOdlLEXAABUb2tlblVzYWdlLmNz")] // TokenUsage.cs(153,26)
         internal static global::System.Threading.Tasks.Task<global::Microsoft.Extensions.AI.ChatResponse> ChatAsync1(this global::Scenarios.TokenUsage.Model @this, string @prompt)
         {
             var __scope = global::Maran.Instrument.OperationScope.Start(Operation1);
@@ -107,7 +111,7 @@ namespace Maran.Instrument.Generated
         }
 
         // Intercepts calls of Model.ReasonAsync(string).
-        [global::System.Runtime.CompilerServices.InterceptsLocation(1, "nMabUh/+Y202t//6sW07B50VAABUb2tlblVzYWdlLmNz")] // TokenUsage.cs(143,26)
+        [global::System.Runtime.CompilerServices.InterceptsLocation(1, "rU8+Q3HlEAfGyFyuKqOdlOQXAABUb2tlblVzYWdlLmNz")] // TokenUsage.cs(154,26)
         internal static global::System.Threading.Tasks.ValueTask<global::Microsoft.Extensions.AI.ChatResponse<global::Scenarios.TokenUsage.Answer>> ReasonAsync2(this global::Scenarios.TokenUsage.Model @this, string @prompt)
         {
             var __scope = global::Maran.Instrument.OperationScope.Start(Operation2);
@@ -128,7 +132,7 @@ namespace Maran.Instrument.Generated
         }
 
         // Intercepts calls of Model.Unreported().
-        [global::System.Runtime.CompilerServices.InterceptsLocation(1, "nMabUh/+Y202t//6sW07B9AVAABUb2tlblVzYWdlLmNz")] // TokenUsage.cs(144,19)
+        [global::System.Runtime.CompilerServices.InterceptsLocation(1, "rU8+Q3HlEAfGyFyuKqOdlBcYAABUb2tlblVzYWdlLmNz")] // TokenUsage.cs(155,19)
         internal static global::Microsoft.Extensions.AI.ChatResponse Unreported3(this global::Scenarios.TokenUsage.Model @this)
         {
             var __scope = global::Maran.Instrument.OperationScope.Start(Operation3);
@@ -149,7 +153,7 @@ namespace Maran.Instrument.Generated
         }
 
         // Intercepts calls of Model.StreamAsync(string).
-        [global::System.Runtime.CompilerServices.InterceptsLocation(1, "nMabUh/+Y202t//6sW07B0IWAABUb2tlblVzYWdlLmNz")] // TokenUsage.cs(148,59)
+        [global::System.Runtime.CompilerServices.InterceptsLocation(1, "rU8+Q3HlEAfGyFyuKqOdlIkYAABUb2tlblVzYWdlLmNz")] // TokenUsage.cs(159,59)
         internal static global::System.Collections.Generic.IAsyncEnumerable<global::Microsoft.Extensions.AI.ChatResponseUpdate> StreamAsync4(this global::Scenarios.TokenUsage.Model @this, string @prompt)
         {
             var __scope = global::Maran.Instrument.OperationScope.Start(Operation4);
@@ -169,11 +173,32 @@ namespace Maran.Instrument.Generated
             return __scope.Track(__stream, ReadChatResponseUpdate);
         }
 
-        // Intercepts calls of Model.EmbedAsync(string).
-        [global::System.Runtime.CompilerServices.InterceptsLocation(1, "nMabUh/+Y202t//6sW07B9kWAABUb2tlblVzYWdlLmNz")] // TokenUsage.cs(154,32)
-        internal static global::System.Threading.Tasks.Task<global::Microsoft.Extensions.AI.GeneratedEmbeddings<global::Microsoft.Extensions.AI.Embedding<float>>> EmbedAsync5(this global::Scenarios.TokenUsage.Model @this, string @text)
+        // Intercepts calls of Model.CompleteStreamAsync(string).
+        [global::System.Runtime.CompilerServices.InterceptsLocation(1, "rU8+Q3HlEAfGyFyuKqOdlEYZAABUb2tlblVzYWdlLmNz")] // TokenUsage.cs(165,70)
+        internal static global::System.Collections.Generic.IAsyncEnumerable<global::OpenAI.Chat.StreamingChatCompletionUpdate> CompleteStreamAsync5(this global::Scenarios.TokenUsage.Model @this, string @prompt)
         {
             var __scope = global::Maran.Instrument.OperationScope.Start(Operation5);
+            global::System.Collections.Generic.IAsyncEnumerable<global::OpenAI.Chat.StreamingChatCompletionUpdate> __stream;
+            try
+            {
+                __stream = @this.CompleteStreamAsync(@prompt);
+            }
+            catch (global::System.Exception __exception) when (__scope.Fail(__exception))
+            {
+                throw;
+            }
+            finally
+            {
+                __scope.Detach();
+            }
+            return __scope.Track(__stream, ReadStreamingChatCompletionUpdate);
+        }
+
+        // Intercepts calls of Model.EmbedAsync(string).
+        [global::System.Runtime.CompilerServices.InterceptsLocation(1, "rU8+Q3HlEAfGyFyuKqOdlKsZAABUb2tlblVzYWdlLmNz")] // TokenUsage.cs(170,32)
+        internal static global::System.Threading.Tasks.Task<global::Microsoft.Extensions.AI.GeneratedEmbeddings<global::Microsoft.Extensions.AI.Embedding<float>>> EmbedAsync6(this global::Scenarios.TokenUsage.Model @this, string @text)
+        {
+            var __scope = global::Maran.Instrument.OperationScope.Start(Operation6);
             global::System.Threading.Tasks.Task<global::Microsoft.Extensions.AI.GeneratedEmbeddings<global::Microsoft.Extensions.AI.Embedding<float>>> __task;
             try
             {
@@ -191,10 +216,10 @@ namespace Maran.Instrument.Generated
         }
 
         // Intercepts calls of Model.Complete(string).
-        [global::System.Runtime.CompilerServices.InterceptsLocation(1, "nMabUh/+Y202t//6sW07BxgXAABUb2tlblVzYWdlLmNz")] // TokenUsage.cs(155,25)
-        internal static global::OpenAI.Chat.ChatCompletion Complete6(this global::Scenarios.TokenUsage.Model @this, string @prompt)
+        [global::System.Runtime.CompilerServices.InterceptsLocation(1, "rU8+Q3HlEAfGyFyuKqOdlOoZAABUb2tlblVzYWdlLmNz")] // TokenUsage.cs(171,25)
+        internal static global::OpenAI.Chat.ChatCompletion Complete7(this global::Scenarios.TokenUsage.Model @this, string @prompt)
         {
-            var __scope = global::Maran.Instrument.OperationScope.Start(Operation6);
+            var __scope = global::Maran.Instrument.OperationScope.Start(Operation7);
             try
             {
                 var __result = @this.Complete(@prompt);
@@ -212,10 +237,10 @@ namespace Maran.Instrument.Generated
         }
 
         // Intercepts calls of Model.CompleteResultAsync(string).
-        [global::System.Runtime.CompilerServices.InterceptsLocation(1, "nMabUh/+Y202t//6sW07B00XAABUb2tlblVzYWdlLmNz")] // TokenUsage.cs(156,32)
-        internal static global::System.Threading.Tasks.Task<global::System.ClientModel.ClientResult<global::OpenAI.Chat.ChatCompletion>> CompleteResultAsync7(this global::Scenarios.TokenUsage.Model @this, string @prompt)
+        [global::System.Runtime.CompilerServices.InterceptsLocation(1, "rU8+Q3HlEAfGyFyuKqOdlB8aAABUb2tlblVzYWdlLmNz")] // TokenUsage.cs(172,32)
+        internal static global::System.Threading.Tasks.Task<global::System.ClientModel.ClientResult<global::OpenAI.Chat.ChatCompletion>> CompleteResultAsync8(this global::Scenarios.TokenUsage.Model @this, string @prompt)
         {
-            var __scope = global::Maran.Instrument.OperationScope.Start(Operation7);
+            var __scope = global::Maran.Instrument.OperationScope.Start(Operation8);
             global::System.Threading.Tasks.Task<global::System.ClientModel.ClientResult<global::OpenAI.Chat.ChatCompletion>> __task;
             try
             {
@@ -233,10 +258,10 @@ namespace Maran.Instrument.Generated
         }
 
         // Intercepts calls of Model.Local(string).
-        [global::System.Runtime.CompilerServices.InterceptsLocation(1, "nMabUh/+Y202t//6sW07B40XAABUb2tlblVzYWdlLmNz")] // TokenUsage.cs(157,25)
-        internal static global::Scenarios.TokenUsage.LocalResult Local8(this global::Scenarios.TokenUsage.Model @this, string @prompt)
+        [global::System.Runtime.CompilerServices.InterceptsLocation(1, "rU8+Q3HlEAfGyFyuKqOdlF8aAABUb2tlblVzYWdlLmNz")] // TokenUsage.cs(173,25)
+        internal static global::Scenarios.TokenUsage.LocalResult Local9(this global::Scenarios.TokenUsage.Model @this, string @prompt)
         {
-            var __scope = global::Maran.Instrument.OperationScope.Start(Operation8);
+            var __scope = global::Maran.Instrument.OperationScope.Start(Operation9);
             try
             {
                 var __result = @this.Local(@prompt);
@@ -254,10 +279,10 @@ namespace Maran.Instrument.Generated
         }
 
         // Intercepts calls of Model.Plain(string).
-        [global::System.Runtime.CompilerServices.InterceptsLocation(1, "nMabUh/+Y202t//6sW07B7sXAABUb2tlblVzYWdlLmNz")] // TokenUsage.cs(158,25)
-        internal static string Plain9(this global::Scenarios.TokenUsage.Model @this, string @prompt)
+        [global::System.Runtime.CompilerServices.InterceptsLocation(1, "rU8+Q3HlEAfGyFyuKqOdlI0aAABUb2tlblVzYWdlLmNz")] // TokenUsage.cs(174,25)
+        internal static string Plain10(this global::Scenarios.TokenUsage.Model @this, string @prompt)
         {
-            var __scope = global::Maran.Instrument.OperationScope.Start(Operation9);
+            var __scope = global::Maran.Instrument.OperationScope.Start(Operation10);
             try
             {
                 var __result = @this.Plain(@prompt);
@@ -275,11 +300,11 @@ namespace Maran.Instrument.Generated
         }
 
         // Intercepts calls of Model.CachedChat().
-        [global::System.Runtime.CompilerServices.InterceptsLocation(1, "nMabUh/+Y202t//6sW07B/QYAABUb2tlblVzYWdlLmNz")] // TokenUsage.cs(166,15)
-        [global::System.Runtime.CompilerServices.InterceptsLocation(1, "nMabUh/+Y202t//6sW07B4QZAABUb2tlblVzYWdlLmNz")] // TokenUsage.cs(170,19)
-        internal static global::Microsoft.Extensions.AI.ChatResponse CachedChat10(this global::Scenarios.TokenUsage.Model @this)
+        [global::System.Runtime.CompilerServices.InterceptsLocation(1, "rU8+Q3HlEAfGyFyuKqOdlMYbAABUb2tlblVzYWdlLmNz")] // TokenUsage.cs(182,15)
+        [global::System.Runtime.CompilerServices.InterceptsLocation(1, "rU8+Q3HlEAfGyFyuKqOdlFYcAABUb2tlblVzYWdlLmNz")] // TokenUsage.cs(186,19)
+        internal static global::Microsoft.Extensions.AI.ChatResponse CachedChat11(this global::Scenarios.TokenUsage.Model @this)
         {
-            var __scope = global::Maran.Instrument.OperationScope.Start(Operation10);
+            var __scope = global::Maran.Instrument.OperationScope.Start(Operation11);
             try
             {
                 var __result = @this.CachedChat();
@@ -340,5 +365,11 @@ namespace Maran.Instrument.Generated
         // Reads the usage of the ChatCompletion inside an OpenAI SDK ClientResult.
         private static global::Maran.Instrument.TokenUsage ReadChatCompletionResult(global::System.ClientModel.ClientResult<global::OpenAI.Chat.ChatCompletion>? result, bool includeText) =>
             ReadChatCompletion(result?.Value, includeText);
+
+        // Reads the usage the OpenAI SDK reports on the last streamed update (when usage is included in the stream).
+        private static global::Maran.Instrument.TokenUsage ReadStreamingChatCompletionUpdate(global::OpenAI.Chat.StreamingChatCompletionUpdate? update, bool includeText) =>
+            update?.Usage is { } usage
+                ? new global::Maran.Instrument.TokenUsage(usage.InputTokenCount, usage.OutputTokenCount, usage.InputTokenDetails?.CachedTokenCount ?? 0, usage.OutputTokenDetails?.ReasoningTokenCount ?? 0, update.Model)
+                : global::Maran.Instrument.TokenUsage.Unreported(update?.Model, includeText && update?.ContentUpdate is { Count: > 0 } content ? content[0].Text : null);
     }
 }

@@ -91,6 +91,14 @@ public class Model
     public Task<ClientResult<ChatCompletion>> CompleteResultAsync(string prompt) =>
         Task.FromResult(ClientResult.FromValue(Completion(), new EmptyResponse()));
 
+    [MonitorOperation("complete_stream", "usage_openai")]
+    public async IAsyncEnumerable<StreamingChatCompletionUpdate> CompleteStreamAsync(string prompt)
+    {
+        await Task.Yield();
+        yield return StreamingUpdate(usage: null);
+        yield return StreamingUpdate(OpenAIChatModelFactory.ChatTokenUsage(outputTokenCount: 20, inputTokenCount: 400, totalTokenCount: 420));
+    }
+
     [MonitorOperation("local", "usage_local", Model = "my-local-model")]
     public LocalResult Local(string prompt) => new(prompt, prompt.Length, 7);
 
@@ -107,6 +115,9 @@ public class Model
                 inputTokenCount: 3000,
                 totalTokenCount: 3200,
                 inputTokenDetails: OpenAIChatModelFactory.ChatInputTokenUsageDetails(cachedTokenCount: 2000)));
+
+    private static StreamingChatCompletionUpdate StreamingUpdate(ChatTokenUsage? usage) =>
+        OpenAIChatModelFactory.StreamingChatCompletionUpdate(model: "gpt-4o-mini", usage: usage);
 #pragma warning restore OPENAI001
 
     private sealed class EmptyResponse : PipelineResponse
@@ -151,6 +162,11 @@ public static class Program
         }
 
         parts.Add(updates.ToString());
+        await foreach (StreamingChatCompletionUpdate update in model.CompleteStreamAsync("q"))
+        {
+            updates++;
+        }
+
         parts.Add((await model.EmbedAsync("text")).Count.ToString());
         parts.Add(model.Complete("q").Model);
         parts.Add((await model.CompleteResultAsync("q")).Value.Model);

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.Versioning;
 
 namespace Maran.Instrument.Tests.Errors;
 
@@ -7,6 +8,7 @@ namespace Maran.Instrument.Tests.Errors;
 /// read-only onto itself (the kernel then refuses every write, as on read-only media); otherwise its permission bits
 /// are cleared.
 /// </summary>
+[UnsupportedOSPlatform("windows")]
 internal sealed class ReadOnlyFolder : IDisposable
 {
     private readonly string _path;

@@ -1,10 +1,12 @@
 using System.Diagnostics;
+using System.Runtime.Versioning;
 using Microsoft.Data.Sqlite;
 
 namespace Maran.Instrument.Tests.Errors;
 
-/// <summary>What the trackers leave behind when their process dies, and how they live with a database they cannot write.</summary>
+/// <summary>What the trackers leave behind when their process dies, and how they live with a database they cannot write (Unix: SIGKILL, mounts).</summary>
 [Collection(TrackerCollection.Name)]
+[UnsupportedOSPlatform("windows")]
 public class StorageFaultTests
 {
     [Fact]
