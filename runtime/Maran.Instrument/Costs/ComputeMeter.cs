@@ -17,7 +17,7 @@ internal readonly record struct ComputeUsage(string ResourceType, string Subject
 /// </summary>
 internal sealed class ComputeMeter(Func<TimeSpan>? cpuTime = null)
 {
-    private readonly Func<TimeSpan> _cpuTime = cpuTime ?? (static () => Process.GetCurrentProcess().TotalProcessorTime);
+    private readonly Func<TimeSpan> _cpuTime = cpuTime ?? ProcessCpuTime;
     private readonly Dictionary<OperationRecorder, double> _busy = [];
     private TimeSpan _lastCpu;
     private long _lastAt = -1;
@@ -111,6 +111,12 @@ internal sealed class ComputeMeter(Func<TimeSpan>? cpuTime = null)
 
         double total = deltas.Sum(d => d.Ticks);
         return total > 0 ? [.. deltas.Select(d => (d.Component, d.Operation, d.Ticks / total))] : [];
+    }
+
+    private static TimeSpan ProcessCpuTime()
+    {
+        using Process process = Process.GetCurrentProcess();
+        return process.TotalProcessorTime;
     }
 
     private static double BusyTicks(OperationSnapshot snapshot) =>
