@@ -38,31 +38,45 @@ public sealed class AdvancedMonitoringSystem : IDisposable
     /// <paramref name="configure"/>. Problems in the file or variables surface when <see cref="Start"/> is called.
     /// </summary>
     public AdvancedMonitoringSystem(Action<MonitoringOptions>? configure)
+        : this(Load(configure), TimeProvider.System)
     {
-        Options = MonitoringOptions.LoadCollectingErrors(path: null, environment: null, out _loadErrors);
-        configure?.Invoke(Options);
-        Profiler = new PerformanceProfiler();
-        Database = new MaranDatabase(Options);
-        AddService(Database);
-        ErrorTracker = new ErrorTracker(Options, Database);
-        AddService(ErrorTracker);
-        CostTracker = new CostTracker(Options, Database);
-        AddService(CostTracker);
     }
 
     /// <summary>Creates a system with exactly <paramref name="options"/>; no file or variable is read.</summary>
     public AdvancedMonitoringSystem(MonitoringOptions options)
+        : this(options, TimeProvider.System)
     {
-        ArgumentNullException.ThrowIfNull(options);
-        Options = options;
-        _loadErrors = [];
+    }
+
+    /// <summary>Creates a system with exactly <paramref name="options"/> whose background work keeps time by <paramref name="time"/>.</summary>
+    internal AdvancedMonitoringSystem(MonitoringOptions options, TimeProvider time)
+        : this((options ?? throw new ArgumentNullException(nameof(options)), []), time)
+    {
+    }
+
+    private AdvancedMonitoringSystem((MonitoringOptions Options, IReadOnlyList<ConfigurationError> Errors) loaded, TimeProvider time)
+    {
+        Options = loaded.Options;
+        _loadErrors = loaded.Errors;
         Profiler = new PerformanceProfiler();
-        Database = new MaranDatabase(Options);
+        Database = new MaranDatabase(Options, time);
+        Logging = new MaranLogging(Options, new LogStore(Database, () => Options.Logging));
+        AddService(Logging);
         AddService(Database);
-        ErrorTracker = new ErrorTracker(Options, Database);
+        ErrorTracker = new ErrorTracker(Options, Database, time);
         AddService(ErrorTracker);
-        CostTracker = new CostTracker(Options, Database);
+        CostTracker = new CostTracker(Options, Database, time);
         AddService(CostTracker);
+        HealthMonitor = CreateHealthMonitor(time);
+        Alerts = new AlertEngine(Options, Database, time);
+        HealthMetricConnection.Connect(Alerts.Metrics, HealthMonitor);
+        AddService(Alerts);
+        Telemetry = new TelemetrySources();
+        Telemetry.Health = () => ExportedHealth.From(HealthMonitor.Latest);
+        Telemetry.Costs = CostTracker.GetExportedTotals;
+        CostTracker.GpuSource = new HealthGpuUtilization(HealthMonitor);
+        Prometheus = new PrometheusExporter(() => Options.Monitoring.MetricsPrefix, Telemetry);
+        AddService(new MetricsEndpoint(Prometheus, () => Options.Monitoring.MetricsPort));
     }
 
     /// <summary>The process-wide system, configured from <c>monitoring_config.yaml</c> and the environment.</summary>
@@ -79,6 +93,33 @@ public sealed class AdvancedMonitoringSystem : IDisposable
 
     /// <summary>Tokens, model and compute costs, budgets: priced from <c>costs:</c> in the configuration.</summary>
     public CostTracker CostTracker { get; }
+
+    /// <summary>
+    /// The Prometheus metrics: served on <c>127.0.0.1:9090/metrics</c> (<c>monitoring.metrics_port</c>) while the
+    /// system runs, and mountable in an ASP.NET Core app with <c>app.MapMaranMetrics()</c>.
+    /// </summary>
+    public PrometheusExporter Prometheus { get; }
+
+    /// <summary>
+    /// The structured log (Serilog): compact JSON lines to standard error and <c>logs/</c>, and the log store, while
+    /// the system runs; every event carries the trace and monitored operation it was logged in, secrets masked.
+    /// Apps route their <c>ILogger</c> logs here with <c>builder.Logging.AddMaranLogging()</c>.
+    /// </summary>
+    public Serilog.ILogger Logger => Logging.Logger;
+
+    /// <summary>Recent log events in memory and a full-text search of all of them (the dashboard's Logs section).</summary>
+    public LogStore Logs => Logging.Store;
+
+    internal MaranLogging Logging { get; }
+
+    /// <summary>Where the exporters read health, error and cost figures that other parts own.</summary>
+    internal TelemetrySources Telemetry { get; }
+
+    /// <summary>The system health monitor: CPU, memory, disk and GPU readings, the health score and its history. Samples between <see cref="Start"/> and <see cref="Stop"/>.</summary>
+    public SystemHealthMonitor HealthMonitor { get; }
+
+    /// <summary>Alerting: threshold rules, their alerts, silences, notification channels and the alert history.</summary>
+    public AlertEngine Alerts { get; }
 
     /// <summary>The SQLite database of errors, costs, logs and alert history; written in the background.</summary>
     internal MaranDatabase Database { get; }
@@ -112,12 +153,20 @@ public sealed class AdvancedMonitoringSystem : IDisposable
             IReadOnlyList<ConfigurationError> errors = _loadErrors.Count > 0
                 ? _loadErrors
                 : Options.Validate(new OptionsBinder(Options.ConfigurationRoot));
+            if (errors.Count == 0)
+            {
+                errors = HealthMonitor.Validate(new OptionsBinder(Options.ConfigurationRoot));
+            }
+
             if (errors.Count > 0)
             {
                 throw new MonitoringConfigurationException(errors);
             }
 
             ApplyRuntimeSwitches(Options.Monitoring);
+
+            // While the error tracker runs, errors_total carries its categories and severities.
+            Telemetry.Errors = Options.Errors.Enabled ? ErrorTracker.GetErrorCounts : null;
             foreach (IMonitoringService service in _services)
             {
                 service.Start();
@@ -162,6 +211,7 @@ public sealed class AdvancedMonitoringSystem : IDisposable
     public void Dispose()
     {
         Stop();
+        Logging.Dispose();
         if (_processExitHooked)
         {
             AppDomain.CurrentDomain.ProcessExit -= OnProcessExit;
@@ -188,6 +238,8 @@ public sealed class AdvancedMonitoringSystem : IDisposable
             Performance = Profiler.GetPerformanceSummary(),
             Errors = ErrorTracker.GetErrorAnalytics(),
             Costs = CostTracker.GetCostSummary(),
+            Health = HealthMonitor.Latest,
+            Alerts = Alerts.GetActiveAlerts(),
             Internal = new InternalStatus
             {
                 InternalErrors = new Dictionary<string, long>(MonitoringDiagnostics.InternalErrors),
@@ -210,10 +262,26 @@ public sealed class AdvancedMonitoringSystem : IDisposable
         }
     }
 
+    private static (MonitoringOptions, IReadOnlyList<ConfigurationError>) Load(Action<MonitoringOptions>? configure)
+    {
+        MonitoringOptions options = MonitoringOptions.LoadCollectingErrors(path: null, environment: null, out IReadOnlyList<ConfigurationError> errors);
+        configure?.Invoke(options);
+        return (options, errors);
+    }
+
+    private SystemHealthMonitor CreateHealthMonitor(TimeProvider time)
+    {
+        var monitor = new SystemHealthMonitor(Options.Monitoring, time);
+        AddService(monitor);
+        Profiler.Health = monitor;
+        return monitor;
+    }
+
     private static void ApplyRuntimeSwitches(MonitoringSettings settings)
     {
         MonitoringRuntime.SampleInterval = settings.Sampling.Rate;
         MonitoringRuntime.AllocationSampleInterval = settings.Sampling.AllocationRate;
+        MonitoringRuntime.CpuTimeSampleInterval = settings.Sampling.CpuTimeRate;
         MonitoringRuntime.CallTreeEnabled = settings.CallTree;
         MonitoringRuntime.TracingEnabled = settings.Tracing;
         MonitoringRuntime.Enabled = settings.Enabled;
@@ -253,6 +321,11 @@ public sealed record DashboardData
 
     /// <summary>Costs of the last 24 hours.</summary>
     public required CostSummary Costs { get; init; }
+
+    /// <summary>The system's health from the latest sample (CPU, memory, disk, GPU, score); null before the first sample.</summary>
+    public HealthStatus? Health { get; init; }
+    /// <summary>Alerts now pending or firing, most severe first.</summary>
+    public IReadOnlyList<Alert> Alerts { get; init; } = [];
 
     /// <summary>The health of the monitoring itself.</summary>
     public required InternalStatus Internal { get; init; }

@@ -24,4 +24,18 @@ public sealed class MonitorOperationAttribute(string name, string component) : A
     /// The model the operation calls, used to price its tokens when the response does not name one.
     /// </summary>
     public string? Model { get; set; }
+
+    /// <summary>
+    /// The model provider, for example <c>"openai"</c> or <c>"anthropic"</c>: the <c>gen_ai.provider.name</c> of the
+    /// operation's spans and metrics.
+    /// </summary>
+    public string? Provider { get; set; }
+
+    /// <summary>
+    /// The GenAI operation, for example <c>"chat"</c>, <c>"embeddings"</c> or <c>"invoke_agent"</c>: the
+    /// <c>gen_ai.operation.name</c> of the operation's spans and metrics. Setting it (or <see cref="Model"/> or
+    /// <see cref="Provider"/>, or using the component <c>"model"</c>) makes this a model operation, traced with the
+    /// GenAI semantic conventions; the default is <c>"chat"</c>.
+    /// </summary>
+    public string? GenAIOperation { get; set; }
 }

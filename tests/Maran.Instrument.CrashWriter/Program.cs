@@ -4,6 +4,9 @@ using Maran.Instrument;
 // Writes batches of errors and token costs, flushing each to the database and printing "flushed <n>", forever.
 var options = new MonitoringOptions();
 options.Monitoring.DataDirectory = args[0];
+options.Monitoring.MetricsPort = 0;
+options.Logging.Console = false;
+options.Logging.File = false;
 using var system = new AdvancedMonitoringSystem(options);
 system.Start();
 

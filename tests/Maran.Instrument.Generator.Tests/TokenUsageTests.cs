@@ -37,6 +37,9 @@ public sealed class TokenUsageTests : IDisposable
     {
         var options = new MonitoringOptions();
         options.Monitoring.DataDirectory = _folder;
+        options.Monitoring.MetricsPort = 0;
+        options.Logging.Console = false;
+        options.Logging.File = false;
         _system = new AdvancedMonitoringSystem(options);
         _system.Start();
     }
@@ -80,6 +83,7 @@ public sealed class TokenUsageTests : IDisposable
         object? result = await InvokeAsync(assembly);
 
         Assert.Equal("answer to q|async|42|no usage here|4|1|gpt-4.1-2025-04-14|gpt-4.1-2025-04-14|hello|plain", result);
+        await _system.CostTracker.FlushAsync().WaitAsync(TimeSpan.FromSeconds(30));
         CostTotals totals = _system.CostTracker.GetTotals();
 
         UsageTotal chat = Usage(totals, "usage_chat", "chat");
@@ -147,6 +151,7 @@ public sealed class TokenUsageTests : IDisposable
         }
 
         long allocated = (long)GeneratorHarness.Invoke(assembly, "Scenarios.TokenUsage.Program", "AllocatedByCachedCalls", 1_000)!;
+        await _system.CostTracker.FlushAsync().WaitAsync(TimeSpan.FromSeconds(30));
 
         Assert.Equal(0, allocated);
         Assert.Equal(((3 * 2_001) + 1_001) * 10L, _system.CostTracker.GetTotals().Usage.Where(u => u.Component == "usage_alloc").Sum(u => u.Tokens.Input));

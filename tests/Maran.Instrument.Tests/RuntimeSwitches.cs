@@ -24,6 +24,7 @@ public sealed class RuntimeSwitches
         {
             MonitoringRuntime.SampleInterval = 1;
             MonitoringRuntime.AllocationSampleInterval = MonitoringDefaults.AllocationSampleInterval;
+            MonitoringRuntime.CpuTimeSampleInterval = MonitoringDefaults.CpuTimeSampleInterval;
             MonitoringRuntime.CallTreeEnabled = false;
             MonitoringRuntime.TracingEnabled = true;
             MonitoringRuntime.Enabled = true;

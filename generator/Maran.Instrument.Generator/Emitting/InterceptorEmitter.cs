@@ -46,7 +46,11 @@ internal static class InterceptorEmitter
         {
             writer.Line($"// Operation \"{key.OperationName}\" of component \"{key.Component}\".");
             writer.Line($"private static readonly {Runtime}.OperationRecorder {field} = {Runtime}.OperationRegistry.GetOrAdd(");
-            writer.Line($"    {Literal(key.OperationName)}, {Literal(key.Component)}, {Literal(first.Display)}, {(first.Model is null ? "null" : Literal(first.Model))});");
+            string model = first.Model is null ? "null" : Literal(first.Model);
+            string genAI = first.Provider is null && first.GenAIOperation is null
+                ? string.Empty
+                : $", {(first.Provider is null ? "null" : Literal(first.Provider))}, {(first.GenAIOperation is null ? "null" : Literal(first.GenAIOperation))}";
+            writer.Line($"    {Literal(key.OperationName)}, {Literal(key.Component)}, {Literal(first.Display)}, {model}{genAI});");
             writer.Line();
         }
 

@@ -100,6 +100,8 @@ internal sealed record MethodModel(
     string OperationName,
     string Component,
     string? Model,
+    string? Provider,
+    string? GenAIOperation,
     string Display,
     EquatableArray<string> SuppressedDiagnostics,
     UsageModel? Usage = null);

@@ -120,6 +120,8 @@ internal static class MethodModelBuilder
             OperationName: operation.Name,
             Component: operation.Component,
             Model: operation.Model,
+            Provider: operation.Provider,
+            GenAIOperation: operation.GenAIOperation,
             Display: method.ToDisplayString(DisplayFormat),
             SuppressedDiagnostics: SuppressedDiagnostics(method, known).ToEquatableArray(),
             Usage: UsageDetector.Detect(method, shape, known));

@@ -6,11 +6,13 @@ namespace Maran.Instrument.Generator.Parsing;
 /// <summary>The operation a method is monitored as: from its own attribute, an overridden method's, or its type's.</summary>
 internal readonly struct MonitoredOperation
 {
-    private MonitoredOperation(string name, string component, string? model)
+    private MonitoredOperation(string name, string component, string? model, string? provider = null, string? genAIOperation = null)
     {
         Name = name;
         Component = component;
         Model = model;
+        Provider = provider;
+        GenAIOperation = genAIOperation;
     }
 
     public string Name { get; }
@@ -18,6 +20,10 @@ internal readonly struct MonitoredOperation
     public string Component { get; }
 
     public string? Model { get; }
+
+    public string? Provider { get; }
+
+    public string? GenAIOperation { get; }
 
     /// <summary>
     /// The operation <paramref name="method"/> (a definition) is monitored as, or null. Invalid attribute
@@ -71,16 +77,29 @@ internal readonly struct MonitoredOperation
             return null;
         }
 
-        string? model = null;
+        string? model = null, provider = null, genAIOperation = null;
         foreach (KeyValuePair<string, TypedConstant> argument in attribute.NamedArguments)
         {
-            if (argument.Key == "Model" && argument.Value.Value is string { Length: > 0 } value)
+            if (argument.Value.Value is not string { Length: > 0 } value)
             {
-                model = value;
+                continue;
+            }
+
+            switch (argument.Key)
+            {
+                case "Model":
+                    model = value;
+                    break;
+                case "Provider":
+                    provider = value;
+                    break;
+                case "GenAIOperation":
+                    genAIOperation = value;
+                    break;
             }
         }
 
-        return new MonitoredOperation(name, component, model);
+        return new MonitoredOperation(name, component, model, provider, genAIOperation);
     }
 
     private static bool HasAttribute(ISymbol symbol, INamedTypeSymbol? attributeType)

@@ -26,9 +26,17 @@ public sealed class MonitoringOptions
     [ConfigurationKeyName("monitoring")]
     public MonitoringSettings Monitoring { get; set; } = new();
 
+    /// <summary>The <c>logging:</c> section: console, rolling file and searchable store of the structured log.</summary>
+    [ConfigurationKeyName("logging")]
+    public LoggingSettings Logging { get; set; } = new();
+
     /// <summary>The <c>storage:</c> section: the SQLite database of errors, costs, logs and alert history.</summary>
     [ConfigurationKeyName("storage")]
     public StorageSettings Storage { get; set; } = new();
+
+    /// <summary>The <c>alerts:</c> section: threshold rules, notification channels, silences and repeats.</summary>
+    [ConfigurationKeyName("alerts")]
+    public AlertSettings Alerts { get; set; } = new();
 
     /// <summary>The <c>errors:</c> section: how errors are grouped and which stack frames are the application's.</summary>
     [ConfigurationKeyName("errors")]
@@ -63,6 +71,8 @@ public sealed class MonitoringOptions
         binder ??= new OptionsBinder(root: null);
         Monitoring.Validate(binder, "monitoring");
         Storage.Validate(binder, "storage");
+        Logging.Validate(binder, "logging");
+        Alerts.Validate(binder, "alerts", Monitoring);
         Errors.Validate(binder, "errors");
         Costs.Validate(binder, "costs");
         return binder.Errors;

@@ -25,8 +25,11 @@ internal sealed class OptionsBinder(IConfigurationRoot? root)
         }
     }
 
-    /// <summary>Records an error about <paramref name="key"/> (colon-separated), describing where it was set.</summary>
-    public void Error(string key, string? value, string message)
+    /// <summary>
+    /// Records an error about <paramref name="key"/> (colon-separated), describing where it was set; a key that was
+    /// not set takes the place of <paramref name="originKey"/> (the section it is missing from), when given.
+    /// </summary>
+    public void Error(string key, string? value, string message, string? originKey = null)
     {
         // A value that differs from what the configuration holds was set in code after loading.
         string origin = value is not null && root is not null && root[key] is { } configured
@@ -35,8 +38,16 @@ internal sealed class OptionsBinder(IConfigurationRoot? root)
                              && double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out double b) && a == b)
             ? "code"
             : Origin(key);
+        if (originKey is not null && root?[key] is null && origin == "code")
+        {
+            origin = Origin(originKey);
+        }
+
         _errors.Add(new ConfigurationError(Display(key), value, origin, message));
     }
+
+    /// <summary>The value <paramref name="key"/> (colon-separated) holds in the configuration as written, or null when it was not set there.</summary>
+    public string? ValueAt(string key) => root?[key];
 
     /// <summary>The dotted form of a configuration key, as users write it in YAML.</summary>
     internal static string Display(string key) => key.Replace(ConfigurationPath.KeyDelimiter, ".", StringComparison.Ordinal);

@@ -13,7 +13,7 @@ public sealed class CostTracker : IUsageListener, IMonitoringService
     private const long HourMs = 3_600_000;
     private const long DayMs = 24 * HourMs;
     private const string UnknownModel = "(unknown)";
-    private static readonly TimeSpan ReadYourWrites = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan ReadYourWrites = TimeSpan.FromSeconds(5);
 
     private readonly MonitoringOptions _options;
     private readonly TimeProvider _time;
@@ -86,6 +86,11 @@ public sealed class CostTracker : IUsageListener, IMonitoringService
         DateTimeOffset now = _time.GetUtcNow();
         TokenUsage usage = estimated ? TokenUsage.Estimated(model, input, output) : new TokenUsage(input, output, cached, reasoning, model);
         decimal? cost = _prices.Find(model, now)?.CostOf(usage);
+        if (!estimated)
+        {
+            TokenTally.Process.Add(model, input, output, cached, reasoning);
+        }
+
         _queue.TryAccept(new CostItem
         {
             Timestamp = now,
@@ -229,6 +234,21 @@ public sealed class CostTracker : IUsageListener, IMonitoringService
             }
 
             return new CostTotals(total, byResource, [.. usage.OrderBy(u => u.Model, StringComparer.Ordinal).ThenBy(u => u.Component, StringComparer.Ordinal).ThenBy(u => u.Operation, StringComparer.Ordinal)]);
+        }
+    }
+
+    /// <summary>
+    /// Priced costs since this tracker was created, by model (or device), component and resource type: what the
+    /// exporters publish as <c>total_cost_usd</c>. Answers at once, without waiting for records still queued.
+    /// </summary>
+    internal IReadOnlyList<CostTotal> GetExportedTotals()
+    {
+        lock (_state)
+        {
+            return [.. _totals
+                .Where(t => t.Value.Cost != 0)
+                .GroupBy(t => (t.Key.Subject, t.Key.Component, t.Key.ResourceType))
+                .Select(g => new CostTotal(g.Key.Subject, g.Key.Component, g.Key.ResourceType, (double)g.Sum(t => t.Value.Cost)))];
         }
     }
 

@@ -10,7 +10,11 @@ internal static class MonitoringDiagnostics
 {
     private static readonly ConcurrentDictionary<string, long> s_internalErrors = new(StringComparer.Ordinal);
     private static readonly ConcurrentDictionary<string, long> s_dropped = new(StringComparer.Ordinal);
-    private static Action<string> s_report = static message => Console.Error.WriteLine(message);
+    private static readonly Action<string> s_standardError = static message => Console.Error.WriteLine(message);
+    private static Action<string> s_report = s_standardError;
+
+    /// <summary>The report sink before logging is configured: one line on standard error.</summary>
+    internal static Action<string> StandardError => s_standardError;
 
     /// <summary>Where once-per-kind reports go; standard error until logging is configured.</summary>
     internal static Action<string> Report

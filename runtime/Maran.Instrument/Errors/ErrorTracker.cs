@@ -21,7 +21,7 @@ public sealed class ErrorTracker : IOperationListener, IMonitoringService
     private const string OverflowFingerprint = "overflow";
     private const int RecentCapacity = 200;
     private static readonly TimeSpan TickEvery = TimeSpan.FromMinutes(1);
-    private static readonly TimeSpan ReadYourWrites = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan ReadYourWrites = TimeSpan.FromSeconds(5);
 
     private readonly MonitoringOptions _options;
     private readonly ErrorStore _store;
@@ -32,6 +32,7 @@ public sealed class ErrorTracker : IOperationListener, IMonitoringService
     private readonly Dictionary<HourlyErrorKey, long> _hourly = [];
     private readonly Dictionary<HourlyCallKey, long> _calls = [];
     private readonly Dictionary<OperationRecorder, long> _callBaseline = [];
+    private readonly Dictionary<(string Type, string Category, string Component, string Severity), long> _counts = [];
     private readonly Queue<TrackedError> _recent = new();
     private readonly TrackerQueue<Capture> _queue;
     private InAppFilter _inApp;
@@ -181,6 +182,18 @@ public sealed class ErrorTracker : IOperationListener, IMonitoringService
                 .ThenBy(r => r.Key.Operation, StringComparer.Ordinal)
                 .Select(r => new OperationErrorRate(r.Key.Component, r.Key.Operation, r.Value.Errors, r.Value.Calls, r.Value.Calls > 0 ? (double)r.Value.Errors / r.Value.Calls : null))],
         };
+    }
+
+    /// <summary>
+    /// Every error tracked since this tracker was created, by type, category, component and severity: what the
+    /// exporters publish as <c>errors_total</c>. Answers at once, without waiting for errors still queued.
+    /// </summary>
+    internal IReadOnlyList<ErrorCount> GetErrorCounts()
+    {
+        lock (_state)
+        {
+            return [.. _counts.Select(c => new ErrorCount(c.Key.Type, c.Key.Category, c.Key.Component, c.Key.Severity, c.Value))];
+        }
     }
 
     /// <summary>The group of <paramref name="fingerprint"/>, or null when there is none.</summary>
@@ -435,6 +448,8 @@ public sealed class ErrorTracker : IOperationListener, IMonitoringService
             group.LastMessage = message;
         }
 
+        var counted = (type, EnumNames.Of(category), component, EnumNames.Of(severity));
+        _counts[counted] = _counts.GetValueOrDefault(counted) + 1;
         var key = new HourlyErrorKey(HourOf(at), group.Fingerprint, type, category, component, capture.Operation ?? string.Empty, severity);
         long count = _hourly.GetValueOrDefault(key) + 1;
         _hourly[key] = count;

@@ -22,6 +22,13 @@ public static class MaranTelemetry
     /// <summary>The source of the spans of monitored calls.</summary>
     public static readonly ActivitySource ActivitySource = new(SourceName, Version);
 
-    /// <summary>The meter of the toolkit's instruments.</summary>
+    /// <summary>
+    /// The meter of the toolkit's instruments: observable ones for the live figures (<c>maran.operation.calls</c>,
+    /// <c>maran.operation.errors</c>, <c>maran.operation.in_flight</c>, <c>maran.tokens</c>, ...) and the GenAI
+    /// histograms (<c>gen_ai.client.operation.duration</c>, <c>gen_ai.client.token.usage</c>).
+    /// </summary>
     public static readonly Meter Meter = new(SourceName, Version);
+
+    /// <summary>The observable instruments, registered with the meter so any listener finds them.</summary>
+    internal static readonly IReadOnlyList<System.Diagnostics.Metrics.Instrument> Live = LiveInstruments.Create(Meter);
 }

@@ -176,11 +176,12 @@ internal sealed class MonitoredAsyncEnumerable<T> : IAsyncEnumerable<T>, IAsyncE
         }
     }
 
-    // The stream's usage goes out once, when it ends, whatever its outcome: tokens streamed before a failure were paid for.
+    // The stream's usage goes out once, when it ends (before its span does), whatever its outcome: tokens streamed before a failure were paid for.
     private void ReportUsage()
     {
         if (_usageReader is not null && OperationEvents.HasUsageListeners && _scope.Recorder is { } recorder)
         {
+            OperationScope.PublishUsage(recorder, _usage, _scope.Span);
             OperationEvents.Usage(recorder, _usageText is null ? _usage : _usage.WithText(_usageText.ToString()));
         }
     }
@@ -190,8 +191,8 @@ internal sealed class MonitoredAsyncEnumerable<T> : IAsyncEnumerable<T>, IAsyncE
         if (Interlocked.Exchange(ref _state, Ended) != Ended)
         {
             _scope.Recorder?.RecordStream(_items, _firstItemTicks);
-            _scope.EndOnAnyThread(OperationScope.Classify(exception), exception);
             ReportUsage();
+            _scope.EndOnAnyThread(OperationScope.Classify(exception), exception);
         }
 
         return false;
@@ -202,8 +203,8 @@ internal sealed class MonitoredAsyncEnumerable<T> : IAsyncEnumerable<T>, IAsyncE
         if (Interlocked.Exchange(ref _state, Ended) != Ended)
         {
             _scope.Recorder?.RecordStream(_items, _firstItemTicks);
-            _scope.EndOnAnyThread(OperationStatus.Success, null);
             ReportUsage();
+            _scope.EndOnAnyThread(OperationStatus.Success, null);
         }
     }
 

@@ -3,9 +3,9 @@ using System.Diagnostics;
 namespace Maran.Instrument;
 
 /// <summary>
-/// The ambient state of one monitored call when call trees or tracing are on: its parent (across
-/// <c>await</c>, through an <see cref="AsyncLocal{T}"/>) and its span. Never created otherwise, so the default
-/// path allocates nothing.
+/// The ambient state of one monitored call when call trees, tracing or GenAI metrics are on: its parent (across
+/// <c>await</c>, through an <see cref="AsyncLocal{T}"/>), its span and, for a model call, its GenAI description.
+/// Never created otherwise, so the default path allocates nothing.
 /// </summary>
 internal sealed class OperationFrame
 {
@@ -14,14 +14,16 @@ internal sealed class OperationFrame
     private readonly OperationRecorder _recorder;
     private readonly OperationFrame? _parent;
     private readonly Activity? _activity;
+    private readonly GenAIOperationInfo? _genAI;
     private readonly bool _pushed;
     private int _ended;
 
-    private OperationFrame(OperationRecorder recorder, OperationFrame? parent, Activity? activity, bool pushed)
+    private OperationFrame(OperationRecorder recorder, OperationFrame? parent, Activity? activity, GenAIOperationInfo? genAI, bool pushed)
     {
         _recorder = recorder;
         _parent = parent;
         _activity = activity;
+        _genAI = genAI;
         _pushed = pushed;
     }
 
@@ -34,9 +36,10 @@ internal sealed class OperationFrame
     /// <summary>The span of this call, when tracing.</summary>
     internal Activity? Activity => _activity;
 
-    /// <summary>Whether anything needs a frame: call trees on, or tracing on with a listener.</summary>
+    /// <summary>Whether anything may need a frame: call trees on, tracing on with a listener, or a listener on the GenAI duration histogram.</summary>
     internal static bool Wanted =>
-        MonitoringRuntime.CallTreeEnabled || (MonitoringRuntime.TracingEnabled && MaranTelemetry.ActivitySource.HasListeners());
+        MonitoringRuntime.CallTreeEnabled || (MonitoringRuntime.TracingEnabled && MaranTelemetry.ActivitySource.HasListeners())
+        || GenAITelemetry.DurationEnabled;
 
     /// <summary>Enters a call: makes it the ambient operation and starts its span. Null when neither is wanted.</summary>
     internal static OperationFrame? Enter(OperationRecorder recorder)
@@ -45,22 +48,31 @@ internal sealed class OperationFrame
         {
             bool tree = MonitoringRuntime.CallTreeEnabled;
             Activity? activity = null;
-            if (MonitoringRuntime.TracingEnabled && MaranTelemetry.ActivitySource.HasListeners())
+            bool tracing = MonitoringRuntime.TracingEnabled && MaranTelemetry.ActivitySource.HasListeners();
+            GenAIOperationInfo? genAI = tracing || GenAITelemetry.DurationEnabled ? GenAITelemetry.For(recorder) : null;
+            if (tracing)
             {
-                activity = MaranTelemetry.ActivitySource.StartActivity(recorder.Name, ActivityKind.Internal);
+                activity = genAI is null
+                    ? MaranTelemetry.ActivitySource.StartActivity(recorder.Name, ActivityKind.Internal)
+                    : MaranTelemetry.ActivitySource.StartActivity(genAI.SpanName, ActivityKind.Client);
                 if (activity is { IsAllDataRequested: true })
                 {
                     activity.SetTag("maran.operation", recorder.Name);
                     activity.SetTag("maran.component", recorder.Component);
+                    if (genAI is not null)
+                    {
+                        GenAITelemetry.Describe(activity, genAI);
+                    }
                 }
             }
 
-            if (!tree && activity is null)
+            GenAIOperationInfo? measured = genAI is not null && GenAITelemetry.DurationEnabled ? genAI : null;
+            if (!tree && activity is null && measured is null)
             {
                 return null;
             }
 
-            var frame = new OperationFrame(recorder, tree ? s_current.Value : null, activity, tree);
+            var frame = new OperationFrame(recorder, tree ? s_current.Value : null, activity, measured, tree);
             if (tree)
             {
                 s_current.Value = frame;
@@ -91,6 +103,11 @@ internal sealed class OperationFrame
             if (_pushed)
             {
                 CallTree.Record(_parent?._recorder, _recorder, elapsedTicks);
+            }
+
+            if (_genAI is not null)
+            {
+                GenAITelemetry.RecordDuration(_genAI, elapsedTicks, status, exception, _activity);
             }
 
             if (_activity is { } activity)

@@ -31,13 +31,15 @@ public sealed class OperationRecorder
     private long _firstItems;
     private long _firstItemTicks;
 
-    internal OperationRecorder(int id, string name, string component, string? method, string? model)
+    internal OperationRecorder(int id, string name, string component, string? method, string? model, string? provider = null, string? genAIOperation = null)
     {
         Id = id;
         Name = name;
         Component = component;
         Method = method;
         Model = model;
+        Provider = provider;
+        GenAIOperation = genAIOperation;
         _retired = new RecorderCell(this, owner: null);
     }
 
@@ -55,6 +57,12 @@ public sealed class OperationRecorder
 
     /// <summary>The model named by <see cref="MonitorOperationAttribute.Model"/>, if any.</summary>
     public string? Model { get; }
+
+    /// <summary>The model provider named by <see cref="MonitorOperationAttribute.Provider"/> (<c>gen_ai.provider.name</c>), if any.</summary>
+    public string? Provider { get; }
+
+    /// <summary>The GenAI operation named by <see cref="MonitorOperationAttribute.GenAIOperation"/> (<c>gen_ai.operation.name</c>), if any.</summary>
+    public string? GenAIOperation { get; }
 
     /// <summary>Starts timing one call of this operation. Same as <see cref="OperationScope.Start(OperationRecorder)"/>.</summary>
     [EditorBrowsable(EditorBrowsableState.Advanced)]
@@ -155,7 +163,7 @@ public sealed class OperationRecorder
         var buckets = new long[DurationHistogram.BucketCount];
         var recent = new List<RecentCall>();
         Dictionary<string, long> errorTypes;
-        long started, succeeded, failed, cancelled, timed, total, max, allocSamples, allocBytes;
+        long started, succeeded, failed, cancelled, timed, total, max, allocSamples, allocBytes, cpuSamples, cpuNanos;
         long firstUse;
 
         lock (_gate)
@@ -171,6 +179,8 @@ public sealed class OperationRecorder
             max = retired.MaxTicks;
             allocSamples = retired.AllocationSamples;
             allocBytes = retired.AllocatedBytes;
+            cpuSamples = retired.CpuSamples;
+            cpuNanos = retired.CpuNanoseconds;
             AddBuckets(buckets, retired.Buckets);
             ReadRing(retired, recent);
             foreach (RecorderCell cell in _cells)
@@ -184,6 +194,8 @@ public sealed class OperationRecorder
                 max = Math.Max(max, Volatile.Read(ref cell.MaxTicks));
                 allocSamples += Volatile.Read(ref cell.AllocationSamples);
                 allocBytes += Volatile.Read(ref cell.AllocatedBytes);
+                cpuSamples += Volatile.Read(ref cell.CpuSamples);
+                cpuNanos += Volatile.Read(ref cell.CpuNanoseconds);
                 AddBuckets(buckets, cell.Buckets);
                 ReadRing(cell, recent);
             }
@@ -212,6 +224,8 @@ public sealed class OperationRecorder
             max,
             allocSamples,
             allocBytes,
+            cpuSamples,
+            cpuNanos,
             buckets,
             CopyBuckets(_errorBuckets),
             CopyBuckets(_cancelledBuckets),

@@ -28,7 +28,20 @@ public static class OperationRegistry
     /// <param name="component">The operation's component.</param>
     /// <param name="method">The monitored method, for display; the first registration's value is kept.</param>
     /// <param name="model">The model named on the attribute, if any; the first registration's value is kept.</param>
-    public static OperationRecorder GetOrAdd(string name, string component, string? method = null, string? model = null)
+    public static OperationRecorder GetOrAdd(string name, string component, string? method = null, string? model = null) =>
+        GetOrAdd(name, component, method, model, provider: null, genAIOperation: null);
+
+    /// <summary>
+    /// The recorder of a model operation: as <see cref="GetOrAdd(string, string, string?, string?)"/>, also carrying the
+    /// provider and GenAI operation name its spans and <c>gen_ai.*</c> metrics report.
+    /// </summary>
+    /// <param name="name">The operation's name.</param>
+    /// <param name="component">The operation's component.</param>
+    /// <param name="method">The monitored method, for display; the first registration's value is kept.</param>
+    /// <param name="model">The model named on the attribute, if any; the first registration's value is kept.</param>
+    /// <param name="provider">The provider named on the attribute (<c>gen_ai.provider.name</c>), if any.</param>
+    /// <param name="genAIOperation">The GenAI operation named on the attribute (<c>gen_ai.operation.name</c>), if any.</param>
+    public static OperationRecorder GetOrAdd(string name, string component, string? method, string? model, string? provider, string? genAIOperation)
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
         ArgumentException.ThrowIfNullOrEmpty(component);
@@ -41,7 +54,7 @@ public static class OperationRegistry
         {
             if (!s_byKey.TryGetValue((component, name), out OperationRecorder? recorder))
             {
-                recorder = new OperationRecorder(s_all.Length, name, component, method, model);
+                recorder = new OperationRecorder(s_all.Length, name, component, method, model, provider, genAIOperation);
                 Volatile.Write(ref s_all, [.. s_all, recorder]);
                 s_byKey[(component, name)] = recorder;
             }

@@ -79,7 +79,29 @@ public readonly struct OperationScope
     {
         int interval = MonitoringRuntime.AllocationSampleInterval;
         cell.AllocationCountdown = interval > 0 ? interval : int.MaxValue;
-        return interval > 0 ? GC.GetAllocatedBytesForCurrentThread() : NotMeasured;
+        if (interval <= 0)
+        {
+            return NotMeasured;
+        }
+
+        long allocated = GC.GetAllocatedBytesForCurrentThread();
+        if (MonitoringRuntime.CpuTimeSampleInterval > 0 && --cell.CpuCountdown <= 0)
+        {
+            BeginCpuSample(cell, allocated);
+        }
+
+        return allocated;
+    }
+
+    // Thread CPU time rides on the allocation sample: no instruction is added to the calls that are not sampled.
+    private static void BeginCpuSample(RecorderCell cell, long owner)
+    {
+        cell.CpuCountdown = MonitoringRuntime.CpuTimeSampleInterval;
+        if (LibC.HasThreadCpuTime)
+        {
+            cell.CpuStartOwner = owner;
+            cell.CpuStart = LibC.ThreadCpuNanoseconds();
+        }
     }
 
     /// <summary>Ends a call that returned normally, on the thread that started it.</summary>
@@ -108,32 +130,58 @@ public readonly struct OperationScope
     }
 
     /// <summary>
-    /// Ends a call that returned <paramref name="result"/> normally, then hands the token usage
-    /// <paramref name="reader"/> finds in it to the cost tracker. The generator passes a static reader for
-    /// usage-bearing return types only; the read is skipped when no tracker listens.
+    /// Ends a call that returned <paramref name="result"/> normally and hands the token usage
+    /// <paramref name="reader"/> finds in it to the exporters (on the call's span, before it ends) and to the cost
+    /// tracker. The generator passes a static reader for usage-bearing return types only; the read is skipped when
+    /// no tracker listens.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Complete<T>(T result, TokenUsageReader<T> reader)
     {
-        Complete();
         if (_cell is { } cell && OperationEvents.HasUsageListeners)
         {
-            RecordUsage(cell.Recorder, result, reader);
+            TokenUsage usage = ReadUsage(cell.Recorder, result, reader, Span);
+            Complete();
+            OperationEvents.Usage(cell.Recorder, usage);
+            return;
         }
+
+        Complete();
     }
 
-    /// <summary>Reads the usage of one result and dispatches it; a failing reader is counted, never thrown.</summary>
+    /// <summary>Reads, publishes and dispatches the usage of one result; call it before the scope ends, so the span still takes tags.</summary>
+    internal static void RecordUsage<T>(OperationRecorder recorder, T result, TokenUsageReader<T> reader, Activity? span)
+    {
+        TokenUsage usage = ReadUsage(recorder, result, reader, span);
+        OperationEvents.Usage(recorder, usage);
+    }
+
+    /// <summary>
+    /// Reads the usage of one result and puts reported counts on the span and the exporters' tallies
+    /// (<see cref="UsageTelemetry"/>); a failing reader is counted, never thrown.
+    /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    internal static void RecordUsage<T>(OperationRecorder recorder, T result, TokenUsageReader<T> reader)
+    internal static TokenUsage ReadUsage<T>(OperationRecorder recorder, T result, TokenUsageReader<T> reader, Activity? span)
     {
         try
         {
             TokenUsage usage = reader(result, OperationEvents.UsageTextWanted);
-            OperationEvents.Usage(recorder, usage);
+            PublishUsage(recorder, usage, span);
+            return usage;
         }
         catch (Exception ex)
         {
             MonitoringDiagnostics.InternalError("token usage", ex);
+            return default;
+        }
+    }
+
+    /// <summary>Hands reported counts to the exporters: <c>tokens_total</c>, the GenAI histogram and the span's <c>gen_ai.usage.*</c>.</summary>
+    internal static void PublishUsage(OperationRecorder recorder, in TokenUsage usage, Activity? span)
+    {
+        if (usage.IsReported)
+        {
+            UsageTelemetry.Record(recorder, usage.Model, usage.InputTokens, usage.OutputTokens, usage.CachedInputTokens, usage.ReasoningTokens, span);
         }
     }
 
@@ -144,6 +192,13 @@ public readonly struct OperationScope
         {
             cell.AllocationSamples++;
             cell.AllocatedBytes += GC.GetAllocatedBytesForCurrentThread() - _allocationStart;
+            if (cell.CpuStart >= 0 && cell.CpuStartOwner == _allocationStart)
+            {
+                long cpu = LibC.ThreadCpuNanoseconds() - cell.CpuStart - LibC.ThreadCpuReadCost;
+                cell.CpuStart = -1;
+                cell.CpuSamples++;
+                cell.CpuNanoseconds += Math.Max(0, cpu);
+            }
         }
 
         _frame?.End(OperationStatus.Success, null, elapsed, stopSpan: true);
@@ -208,11 +263,12 @@ public readonly struct OperationScope
 
         if (task.IsCompleted)
         {
-            EndFromTask(task, onOwnerThread: true);
             if (task.IsCompletedSuccessfully && OperationEvents.HasUsageListeners)
             {
-                RecordUsage(cell.Recorder, task.Result, reader);
+                RecordUsage(cell.Recorder, task.Result, reader, Span);
             }
+
+            EndFromTask(task, onOwnerThread: true);
         }
         else
         {
@@ -316,8 +372,15 @@ public readonly struct OperationScope
 
     internal OperationRecorder? Recorder => _cell?.Recorder;
 
+    /// <summary>The call's span, when tracing.</summary>
+    internal Activity? Span => _frame?.Activity;
+
+    /// <summary>
+    /// Cancellation is not an error, but a timeout is: HttpClient reports its timeout as a
+    /// <see cref="TaskCanceledException"/> wrapping a <see cref="TimeoutException"/>, and that counts as an error.
+    /// </summary>
     internal static OperationStatus Classify(Exception? exception) =>
-        exception is OperationCanceledException ? OperationStatus.Cancelled : OperationStatus.Error;
+        exception is OperationCanceledException { InnerException: not TimeoutException } ? OperationStatus.Cancelled : OperationStatus.Error;
 
     internal void EndFromTask(Task task, bool onOwnerThread)
     {
@@ -442,12 +505,12 @@ public readonly struct OperationScope
             throw;
         }
 
-        scope.EndOnAnyThread(OperationStatus.Success, null);
         if (OperationEvents.HasUsageListeners && scope.Recorder is { } recorder)
         {
-            RecordUsage(recorder, result, reader);
+            RecordUsage(recorder, result, reader, scope.Span);
         }
 
+        scope.EndOnAnyThread(OperationStatus.Success, null);
         return result;
     }
 

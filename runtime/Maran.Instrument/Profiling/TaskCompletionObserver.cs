@@ -23,7 +23,7 @@ internal class TaskCompletionObserver
     internal static void Attach<T>(Task<T> task, OperationScope scope, TokenUsageReader<T> reader) =>
         Observe(new UsageObserver<T>(task, scope, reader));
 
-    private protected virtual void Succeeded(OperationRecorder recorder)
+    private protected virtual void Succeeded(OperationRecorder recorder, System.Diagnostics.Activity? span)
     {
     }
 
@@ -44,11 +44,13 @@ internal class TaskCompletionObserver
     {
         try
         {
-            _scope.EndFromTask(_task, onOwnerThread: false);
+            // Usage first, while the call's span is still open to take it.
             if (_task.IsCompletedSuccessfully && _scope.Recorder is { } recorder)
             {
-                Succeeded(recorder);
+                Succeeded(recorder, _scope.Span);
             }
+
+            _scope.EndFromTask(_task, onOwnerThread: false);
         }
         catch (Exception ex)
         {
@@ -58,11 +60,11 @@ internal class TaskCompletionObserver
 
     private sealed class UsageObserver<T>(Task<T> task, OperationScope scope, TokenUsageReader<T> reader) : TaskCompletionObserver(task, scope)
     {
-        private protected override void Succeeded(OperationRecorder recorder)
+        private protected override void Succeeded(OperationRecorder recorder, System.Diagnostics.Activity? span)
         {
             if (OperationEvents.HasUsageListeners)
             {
-                OperationScope.RecordUsage(recorder, task.Result, reader);
+                OperationScope.RecordUsage(recorder, task.Result, reader, span);
             }
         }
     }

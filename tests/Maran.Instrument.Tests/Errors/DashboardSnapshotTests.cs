@@ -12,6 +12,9 @@ public class DashboardSnapshotTests
         string folder = Path.Combine(Path.GetTempPath(), "maran-dashboard-" + Guid.NewGuid().ToString("N"));
         var options = new MonitoringOptions();
         options.Monitoring.DataDirectory = folder;
+        options.Monitoring.MetricsPort = 0;
+        options.Logging.Console = false;
+        options.Logging.File = false;
         try
         {
             using var system = new AdvancedMonitoringSystem(options);

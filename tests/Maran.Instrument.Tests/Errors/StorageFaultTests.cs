@@ -74,6 +74,9 @@ public class StorageFaultTests
         Directory.CreateDirectory(folder);
         var options = new MonitoringOptions();
         options.Monitoring.DataDirectory = folder;
+        options.Monitoring.MetricsPort = 0;
+        options.Logging.Console = false;
+        options.Logging.File = false;
         options.Storage.StopTimeout = TimeSpan.FromMilliseconds(500);
         try
         {

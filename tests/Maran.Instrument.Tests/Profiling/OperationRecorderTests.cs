@@ -67,6 +67,21 @@ public class OperationRecorderTests
     }
 
     [Fact]
+    public void A_client_timeout_reported_as_a_cancelled_task_counts_as_an_error()
+    {
+        OperationRecorder recorder = NewOperation();
+        var timeout = new TaskCanceledException(
+            "The request was canceled due to the configured HttpClient.Timeout of 100 seconds elapsing.",
+            new TimeoutException("The operation was canceled."));
+
+        OperationScope.Start(recorder).Fail(timeout);
+
+        OperationSnapshot snapshot = recorder.Snapshot();
+        Assert.Equal((1L, 0L), (snapshot.Failed, snapshot.Cancelled));
+        Assert.Equal(1, snapshot.ErrorTypes["System.Threading.Tasks.TaskCanceledException"]);
+    }
+
+    [Fact]
     public void A_failure_filter_returns_false_so_the_exception_is_never_caught()
     {
         OperationRecorder recorder = NewOperation();

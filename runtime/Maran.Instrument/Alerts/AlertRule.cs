@@ -1,0 +1,95 @@
+namespace Maran.Instrument;
+
+/// <summary>
+/// A threshold rule: while <see cref="Metric"/> compares true with <see cref="Threshold"/>, its alert is pending,
+/// and after <see cref="For"/> it fires. Built from the <c>alerts.rules</c> configuration or with
+/// <see cref="Create"/>; a rule that exists has been checked.
+/// </summary>
+/// <example>
+/// <code>
+/// monitoring.Alerts.AddRule(AlertRule.Create("SlowGeneration")
+///     .When(AlertMetrics.OperationP95Ms).ForOperation("generate", "model")
+///     .Above(2000).For(TimeSpan.FromMinutes(1)).WithSeverity(AlertSeverity.Critical)
+///     .Annotation("summary", "p95 of {{ $labels.operation }} is {{ $value }} ms")
+///     .Build());
+/// </code>
+/// </example>
+public sealed class AlertRule
+{
+    internal AlertRule(
+        string name,
+        string metric,
+        string? operation,
+        string? component,
+        AlertComparison comparison,
+        double threshold,
+        TimeSpan forDuration,
+        TimeSpan keepFiringFor,
+        TimeSpan? window,
+        AlertSeverity severity,
+        IReadOnlyDictionary<string, AlertTemplate> labels,
+        IReadOnlyDictionary<string, AlertTemplate> annotations)
+    {
+        Name = name;
+        Metric = metric;
+        Operation = operation;
+        Component = component;
+        Comparison = comparison;
+        Threshold = threshold;
+        For = forDuration;
+        KeepFiringFor = keepFiringFor;
+        Window = window;
+        Severity = severity;
+        LabelTemplates = labels;
+        AnnotationTemplates = annotations;
+        Labels = labels.ToDictionary(p => p.Key, p => p.Value.Text, StringComparer.Ordinal);
+        Annotations = annotations.ToDictionary(p => p.Key, p => p.Value.Text, StringComparer.Ordinal);
+    }
+
+    /// <summary>The rule's name, which is also its alerts' <c>alertname</c> label.</summary>
+    public string Name { get; }
+
+    /// <summary>The metric watched: an <see cref="AlertMetrics"/> name or a declared custom metric.</summary>
+    public string Metric { get; }
+
+    /// <summary>For operation metrics: only this operation name; null for every operation.</summary>
+    public string? Operation { get; }
+
+    /// <summary>For operation metrics: only this component; null for every component.</summary>
+    public string? Component { get; }
+
+    /// <summary>How the value is compared with <see cref="Threshold"/>.</summary>
+    public AlertComparison Comparison { get; }
+
+    /// <summary>The threshold.</summary>
+    public double Threshold { get; }
+
+    /// <summary>How long the condition must hold before the alert fires (0: at once).</summary>
+    public TimeSpan For { get; }
+
+    /// <summary>How long a firing alert keeps firing after its condition clears, so a wobbling value does not flap.</summary>
+    public TimeSpan KeepFiringFor { get; }
+
+    /// <summary>For windowed operation metrics: the window (default 5 minutes).</summary>
+    public TimeSpan? Window { get; }
+
+    /// <summary>The severity, also the <c>severity</c> label.</summary>
+    public AlertSeverity Severity { get; }
+
+    /// <summary>Extra labels of the rule's alerts, as written (templates allowed).</summary>
+    public IReadOnlyDictionary<string, string> Labels { get; }
+
+    /// <summary>Annotations of the rule's alerts, as written (templates allowed).</summary>
+    public IReadOnlyDictionary<string, string> Annotations { get; }
+
+    internal IReadOnlyDictionary<string, AlertTemplate> LabelTemplates { get; }
+
+    internal IReadOnlyDictionary<string, AlertTemplate> AnnotationTemplates { get; }
+
+    /// <summary>Starts a rule named <paramref name="name"/>.</summary>
+    public static AlertRuleBuilder Create(string name) => new(name);
+
+    /// <inheritdoc/>
+    public override string ToString() =>
+        $"{Name} ({AlertRuleValidator.SeverityName(Severity)}): {Metric} {Comparison.Symbol()} {AlertTemplate.FormatNumber(Threshold)} for {For}";
+}

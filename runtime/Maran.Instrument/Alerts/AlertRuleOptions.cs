@@ -1,0 +1,73 @@
+using Microsoft.Extensions.Configuration;
+
+namespace Maran.Instrument;
+
+/// <summary>One rule of <c>alerts.rules</c> in <c>monitoring_config.yaml</c>.</summary>
+/// <example>
+/// <code>
+/// alerts:
+///   rules:
+///     - name: SlowGeneration
+///       metric: operation_p95_ms
+///       operation: generate
+///       comparison: ">"
+///       threshold: 2000
+///       for: 1m
+///       severity: critical
+///       annotations:
+///         summary: "p95 of {{ $labels.operation }} is {{ $value }} ms"
+/// </code>
+/// </example>
+public sealed class AlertRuleOptions
+{
+    /// <summary>The rule's name, also its alerts' <c>alertname</c>. Two rules may share a name only with different severities.</summary>
+    [ConfigurationKeyName("name")]
+    public string? Name { get; set; }
+
+    /// <summary>The metric watched: one of <see cref="AlertMetrics"/> or a declared custom metric.</summary>
+    [ConfigurationKeyName("metric")]
+    public string? Metric { get; set; }
+
+    /// <summary>For operation metrics: only this operation name (every operation when unset).</summary>
+    [ConfigurationKeyName("operation")]
+    public string? Operation { get; set; }
+
+    /// <summary>For operation metrics: only this component (every component when unset).</summary>
+    [ConfigurationKeyName("component")]
+    public string? Component { get; set; }
+
+    /// <summary>How the value is compared with the threshold: <c>&gt;</c> (default), <c>&gt;=</c>, <c>&lt;</c>, <c>&lt;=</c>, <c>==</c> or <c>!=</c>.</summary>
+    [ConfigurationKeyName("comparison")]
+    public string Comparison { get; set; } = ">";
+
+    /// <summary>The threshold (required).</summary>
+    [ConfigurationKeyName("threshold")]
+    public double? Threshold { get; set; }
+
+    /// <summary>How long the condition must hold before the alert fires (<c>30s</c>, <c>5m</c>; 0 fires at once).</summary>
+    [ConfigurationKeyName("for")]
+    public TimeSpan For { get; set; }
+
+    /// <summary>How long a firing alert keeps firing after its condition clears.</summary>
+    [ConfigurationKeyName("keep_firing_for")]
+    public TimeSpan KeepFiringFor { get; set; }
+
+    /// <summary>For windowed operation metrics (percentiles, error rate, errors, calls per second): the window, 5m by default.</summary>
+    [ConfigurationKeyName("window")]
+    public TimeSpan? Window { get; set; }
+
+    /// <summary>info, warning (default) or critical.</summary>
+    [ConfigurationKeyName("severity")]
+    public AlertSeverity Severity { get; set; } = AlertSeverity.Warning;
+
+    /// <summary>Extra labels of the rule's alerts.</summary>
+    [ConfigurationKeyName("labels")]
+    public Dictionary<string, string> Labels { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>Annotations (<c>summary</c>, <c>description</c>, ...), with <c>{{ $value }}</c> and <c>{{ $labels.x }}</c> templates.</summary>
+    [ConfigurationKeyName("annotations")]
+    public Dictionary<string, string> Annotations { get; set; } = new(StringComparer.Ordinal);
+
+    internal AlertRuleFields ToFields() =>
+        new(Name, Metric, Operation, Component, Comparison, Threshold, For, KeepFiringFor, Window, Severity, Labels, Annotations);
+}

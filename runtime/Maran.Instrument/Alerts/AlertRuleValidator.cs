@@ -1,0 +1,236 @@
+using System.Globalization;
+
+namespace Maran.Instrument;
+
+/// <summary>The fields of a rule as written, before they are checked.</summary>
+internal sealed record AlertRuleFields(
+    string? Name,
+    string? Metric,
+    string? Operation,
+    string? Component,
+    string? Comparison,
+    double? Threshold,
+    TimeSpan For,
+    TimeSpan KeepFiringFor,
+    TimeSpan? Window,
+    AlertSeverity Severity,
+    IReadOnlyDictionary<string, string> Labels,
+    IReadOnlyDictionary<string, string> Annotations);
+
+/// <summary>
+/// Checks a rule's fields the same way for the configuration file and the builder, reporting each problem with the
+/// field it is in and a message that starts with the rule's name.
+/// </summary>
+internal static class AlertRuleValidator
+{
+    /// <summary>Receives one problem: the field (<c>metric</c>, <c>annotations.summary</c>), the value as written, and the message.</summary>
+    internal delegate void Report(string field, string? value, string message);
+
+    /// <summary>
+    /// Checks <paramref name="fields"/>; returns the rule when nothing is wrong. <paramref name="isCustomMetric"/> says
+    /// whether a name that is not built in is a declared custom metric; null leaves that check for later.
+    /// </summary>
+    internal static AlertRule? Check(AlertRuleFields fields, Func<string, bool>? isCustomMetric, Report report)
+    {
+        bool ok = true;
+        string rule = string.IsNullOrWhiteSpace(fields.Name) ? "(unnamed)" : fields.Name;
+        void Fail(string field, string? value, string message)
+        {
+            ok = false;
+            report(field, value, $"rule '{rule}': {message}");
+        }
+
+        if (string.IsNullOrWhiteSpace(fields.Name))
+        {
+            Fail("name", fields.Name, "every rule needs a name");
+        }
+        else if (fields.Name.Any(char.IsControl))
+        {
+            Fail("name", fields.Name, "a rule name cannot hold control characters");
+        }
+
+        AlertMetricInfo? metric = null;
+        if (string.IsNullOrWhiteSpace(fields.Metric))
+        {
+            Fail("metric", fields.Metric, "every rule needs a metric (" + KnownList() + ")");
+        }
+        else if (!AlertMetricInfo.BuiltIn.TryGetValue(fields.Metric, out metric) && isCustomMetric is not null && !isCustomMetric(fields.Metric))
+        {
+            Fail("metric", fields.Metric, $"unknown metric '{fields.Metric}'{Suggest(fields.Metric)}. Known metrics: {KnownList()}; " +
+                 "a custom metric must be declared in alerts.custom_metrics, as a key of monitoring.health_thresholds, or with Alerts.DeclareMetric");
+        }
+
+        bool perOperation = metric?.IsPerOperation == true;
+        if (!perOperation && (fields.Operation is not null || fields.Component is not null))
+        {
+            string field = fields.Operation is not null ? "operation" : "component";
+            Fail(field, fields.Operation ?? fields.Component, $"only operation metrics (operation_*) select an operation; '{fields.Metric}' is not one");
+        }
+
+        if (fields.Operation is { } operation && string.IsNullOrWhiteSpace(operation))
+        {
+            Fail("operation", operation, "an operation name cannot be empty");
+        }
+
+        if (fields.Component is { } component && string.IsNullOrWhiteSpace(component))
+        {
+            Fail("component", component, "a component name cannot be empty");
+        }
+
+        AlertComparison comparison = AlertComparison.GreaterThan;
+        if (!AlertComparisons.TryParse(fields.Comparison ?? ">", out comparison))
+        {
+            Fail("comparison", fields.Comparison, $"unknown comparison '{fields.Comparison}' (use {AlertComparisons.Accepted})");
+        }
+
+        if (fields.Threshold is not { } threshold)
+        {
+            Fail("threshold", null, "every rule needs a threshold");
+            threshold = 0;
+        }
+        else if (!double.IsFinite(threshold))
+        {
+            Fail("threshold", threshold.ToString(CultureInfo.InvariantCulture), "the threshold must be a finite number");
+        }
+
+        if (fields.For < TimeSpan.Zero)
+        {
+            Fail("for", FormatDuration(fields.For), "'for' cannot be negative (0 fires at once)");
+        }
+
+        if (fields.KeepFiringFor < TimeSpan.Zero)
+        {
+            Fail("keep_firing_for", FormatDuration(fields.KeepFiringFor), "'keep_firing_for' cannot be negative");
+        }
+
+        if (fields.Window is { } window)
+        {
+            if (metric is not null && !metric.IsWindowed)
+            {
+                Fail("window", FormatDuration(window), $"only windowed operation metrics take a window; '{fields.Metric}' is read as it is");
+            }
+            else if (window <= TimeSpan.Zero)
+            {
+                Fail("window", FormatDuration(window), "the window must be longer than zero");
+            }
+        }
+
+        if (!Enum.IsDefined(fields.Severity))
+        {
+            Fail("severity", fields.Severity.ToString(), "the severity must be info, warning or critical");
+        }
+
+        var labels = new Dictionary<string, AlertTemplate>(StringComparer.Ordinal);
+        foreach ((string name, string text) in fields.Labels)
+        {
+            string field = "labels." + name;
+            if (!IsLabelName(name))
+            {
+                Fail(field, text, $"'{name}' is not a label name (letters, digits and _, not starting with a digit)");
+            }
+            else if (name is "alertname" or "severity")
+            {
+                Fail(field, text, $"'{name}' is set from the rule's {(name == "alertname" ? "name" : "severity")}");
+            }
+            else if (!AlertTemplate.TryParse(text ?? string.Empty, out AlertTemplate? template, out string? problem))
+            {
+                Fail(field, text, "template error: " + problem);
+            }
+            else if (template!.UsesValue)
+            {
+                Fail(field, text, "a label cannot use $value: it would make a new alert at every evaluation (put it in an annotation)");
+            }
+            else
+            {
+                labels[name] = template;
+            }
+        }
+
+        var annotations = new Dictionary<string, AlertTemplate>(StringComparer.Ordinal);
+        foreach ((string name, string text) in fields.Annotations)
+        {
+            string field = "annotations." + name;
+            if (!IsLabelName(name))
+            {
+                Fail(field, text, $"'{name}' is not an annotation name (letters, digits and _, not starting with a digit)");
+            }
+            else if (!AlertTemplate.TryParse(text ?? string.Empty, out AlertTemplate? template, out string? problem))
+            {
+                Fail(field, text, "template error: " + problem);
+            }
+            else
+            {
+                annotations[name] = template!;
+            }
+        }
+
+        if (!ok)
+        {
+            return null;
+        }
+
+        if (!annotations.ContainsKey("summary"))
+        {
+            string selector = fields.Operation is null ? string.Empty : " of {{ $labels.component }}/{{ $labels.operation }}";
+            if (AlertTemplate.TryParse($"{fields.Metric}{selector} is {{{{ $value }}}} ({comparison.Symbol()} {{{{ $threshold }}}})", out AlertTemplate? summary, out _))
+            {
+                annotations["summary"] = summary!;
+            }
+        }
+
+        return new AlertRule(
+            fields.Name!, fields.Metric!, fields.Operation, fields.Component, comparison, threshold,
+            fields.For, fields.KeepFiringFor, fields.Window, fields.Severity, labels, annotations);
+    }
+
+    internal static bool IsLabelName(string name) =>
+        name.Length > 0 && !char.IsAsciiDigit(name[0]) && name.All(static c => char.IsAsciiLetterOrDigit(c) || c == '_');
+
+    internal static string SeverityName(AlertSeverity severity) => severity switch
+    {
+        AlertSeverity.Info => "info",
+        AlertSeverity.Warning => "warning",
+        AlertSeverity.Critical => "critical",
+        _ => "unknown",
+    };
+
+    internal static string FormatDuration(TimeSpan duration) =>
+        duration.TotalSeconds.ToString(CultureInfo.InvariantCulture) + "s";
+
+    private static string KnownList() => string.Join(", ", AlertMetricInfo.BuiltIn.Keys);
+
+    private static string Suggest(string metric)
+    {
+        string? best = AlertMetricInfo.BuiltIn.Keys
+            .Select(k => (Name: k, Distance: Distance(k, metric)))
+            .Where(c => c.Distance <= 2)
+            .OrderBy(c => c.Distance)
+            .Select(c => c.Name)
+            .FirstOrDefault();
+        return best is null ? string.Empty : $" (did you mean '{best}'?)";
+    }
+
+    private static int Distance(string a, string b)
+    {
+        var previous = new int[b.Length + 1];
+        var current = new int[b.Length + 1];
+        for (int j = 0; j <= b.Length; j++)
+        {
+            previous[j] = j;
+        }
+
+        for (int i = 1; i <= a.Length; i++)
+        {
+            current[0] = i;
+            for (int j = 1; j <= b.Length; j++)
+            {
+                int cost = a[i - 1] == b[j - 1] ? 0 : 1;
+                current[j] = Math.Min(Math.Min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + cost);
+            }
+
+            (previous, current) = (current, previous);
+        }
+
+        return previous[b.Length];
+    }
+}

@@ -1,0 +1,37 @@
+using Microsoft.Extensions.Configuration;
+
+namespace Maran.Instrument;
+
+/// <summary>The <c>alerts.channels.alertmanager:</c> section; on when <see cref="Url"/> is set.</summary>
+public sealed class AlertmanagerChannelSettings
+{
+    /// <summary>The Alertmanager's base address, for example <c>http://127.0.0.1:9093</c>.</summary>
+    [ConfigurationKeyName("url")]
+    public Uri? Url { get; set; }
+
+    /// <summary>Time allowed for one attempt (default 10s).</summary>
+    [ConfigurationKeyName("timeout")]
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Attempts after the first (default 3).</summary>
+    [ConfigurationKeyName("retries")]
+    public int Retries { get; set; } = 3;
+
+    /// <summary>Wait before the first retry, doubled for each further one (default 1s).</summary>
+    [ConfigurationKeyName("backoff")]
+    public TimeSpan Backoff { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>How often firing alerts are sent again so Alertmanager keeps them active (default 1m, as Prometheus).</summary>
+    [ConfigurationKeyName("resend_interval")]
+    public TimeSpan ResendInterval { get; set; } = TimeSpan.FromMinutes(1);
+
+    internal void Validate(OptionsBinder binder, string prefix)
+    {
+        AlertChannelSettings.CheckHttpUrl(binder, $"{prefix}:url", Url);
+        AlertChannelSettings.CheckDelivery(binder, prefix, Timeout, Retries, Backoff);
+        if (ResendInterval <= TimeSpan.Zero)
+        {
+            binder.Error($"{prefix}:resend_interval", binder.ValueAt($"{prefix}:resend_interval") ?? ResendInterval.ToString(), "the resend interval must be longer than zero");
+        }
+    }
+}

@@ -1,0 +1,99 @@
+using System.Net;
+using System.Net.Sockets;
+using Prometheus;
+
+namespace Maran.Instrument;
+
+/// <summary>
+/// The standalone <c>/metrics</c> endpoint: prometheus-net's <see cref="MetricServer"/> on 127.0.0.1 (and the
+/// <c>localhost</c> name) at <c>monitoring.metrics_port</c>, started and stopped with the monitoring system. A port
+/// that is taken is reported, naming the port and the setting, and monitoring carries on without the endpoint.
+/// </summary>
+internal sealed class MetricsEndpoint(PrometheusExporter exporter, Func<int> port) : IMonitoringService
+{
+    private const string Host = "127.0.0.1";
+    private const int FreePortAttempts = 5;
+    private readonly List<MetricServer> _servers = [];
+
+    public string Name => "metrics endpoint";
+
+    public void Start()
+    {
+        int configured = port();
+        exporter.MetricSet();
+        for (int attempt = 1; ; attempt++)
+        {
+            int chosen = configured == 0 ? FreePort() : configured;
+            try
+            {
+                Listen(Host, chosen);
+                exporter.EndpointUrl = new Uri($"http://{Host}:{chosen}/metrics");
+                exporter.EndpointProblem = null;
+                TryListen("localhost", chosen);
+                return;
+            }
+            catch (Exception ex) when (ex is HttpListenerException or SocketException or InvalidOperationException)
+            {
+                // A free port picked for port 0 can be taken before it is bound: try another.
+                if (configured == 0 && attempt < FreePortAttempts)
+                {
+                    continue;
+                }
+
+                exporter.EndpointUrl = null;
+                exporter.EndpointProblem =
+                    $"the metrics endpoint could not listen on {Host}:{chosen} ({ex.Message}); is another program using port {chosen}? " +
+                    "Choose another port with monitoring.metrics_port in monitoring_config.yaml or the MARAN_METRICS_PORT variable " +
+                    "(0 picks a free port). Monitoring carries on without /metrics.";
+                MonitoringDiagnostics.Warn("[maran] " + exporter.EndpointProblem);
+                return;
+            }
+        }
+    }
+
+    public void Stop()
+    {
+        foreach (MetricServer server in _servers)
+        {
+            try
+            {
+                server.Stop();
+            }
+            catch (Exception ex) when (ex is ObjectDisposedException or HttpListenerException or InvalidOperationException)
+            {
+                MonitoringDiagnostics.InternalError("stopping the metrics endpoint", ex);
+            }
+        }
+
+        _servers.Clear();
+        exporter.EndpointUrl = null;
+    }
+
+    private void Listen(string host, int chosen)
+    {
+        var server = new MetricServer(host, chosen, "metrics/", exporter.Registry);
+        server.Start();
+        _servers.Add(server);
+    }
+
+    // Prometheus configurations and browsers often say localhost; HttpListener matches the Host header, so the
+    // name gets a prefix of its own on the same loopback port. Best effort: 127.0.0.1 already serves.
+    private void TryListen(string host, int chosen)
+    {
+        try
+        {
+            Listen(host, chosen);
+        }
+        catch (Exception ex) when (ex is HttpListenerException or SocketException or InvalidOperationException)
+        {
+            MonitoringDiagnostics.InternalError("metrics endpoint on localhost", ex);
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var probe = new TcpListener(IPAddress.Loopback, 0);
+        probe.Start();
+        return ((IPEndPoint)probe.LocalEndpoint).Port;
+    }
+}

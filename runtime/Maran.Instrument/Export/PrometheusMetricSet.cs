@@ -1,0 +1,333 @@
+using System.Diagnostics;
+using Prometheus;
+
+namespace Maran.Instrument;
+
+/// <summary>
+/// The Prometheus metrics and how each is filled at scrape time. Counters are raised to the recorders' totals
+/// (<see cref="ICounter.IncTo"/>); the duration histogram receives, per scrape, the calls each recorder bucket
+/// gained since the last scrape (<see cref="IHistogram.Observe(double, long)"/>).
+/// </summary>
+/// <remarks>
+/// The recorders keep a fine log-linear histogram (buckets at most 12.5% wide); Prometheus gets it folded into
+/// <see cref="BucketBoundaries"/>. Each fine bucket is observed at its midpoint, so a call within 6.25% of an
+/// <c>le</c> boundary may be counted on the other side of it, and <c>_sum</c> is the sum of midpoints (within
+/// 6.25% of the true total). <c>_count</c> is exact: the number of timed calls, which is every call unless
+/// sampling is on; <c>operation_calls_total</c> always counts every call.
+/// </remarks>
+internal sealed class PrometheusMetricSet
+{
+    /// <summary>The <c>le</c> boundaries of <c>operation_duration_seconds</c>, in seconds: 100 µs to 5 minutes.</summary>
+    internal static readonly double[] BucketBoundaries =
+        [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300];
+
+    /// <summary>Longest label value published; longer user-supplied values are cut.</summary>
+    internal const int MaxLabelLength = 128;
+
+    /// <summary>Most operations published; the rest are left out and counted as drops of <c>prometheus series</c>.</summary>
+    internal const int MaxOperations = 2000;
+
+    private static readonly double[] s_midpoints = BuildMidpoints();
+    private static readonly OperationStatus[] s_statuses = [OperationStatus.Success, OperationStatus.Error, OperationStatus.Cancelled];
+
+    private readonly Histogram _duration;
+    private readonly Counter _calls;
+    private readonly Gauge _inFlight;
+    private readonly Gauge _memory;
+    private readonly Gauge _cpu;
+    private readonly Gauge _healthScore;
+    private readonly Gauge _gpuUsage;
+    private readonly Gauge _gpuMemoryUsed;
+    private readonly Gauge _gpuMemoryTotal;
+    private readonly Gauge _gpuTemperature;
+    private readonly Gauge _gpuPower;
+    private readonly Counter _errors;
+    private readonly Gauge _cost;
+    private readonly Counter _tokens;
+    private readonly Counter _dropped;
+    private readonly Counter _internalErrors;
+    private readonly Dictionary<(int Id, OperationStatus Status), long[]> _observed = [];
+    private readonly HashSet<string> _gpusShown = new(StringComparer.Ordinal);
+    private readonly HashSet<(string, string, string)> _costsShown = [];
+
+    internal PrometheusMetricSet(CollectorRegistry registry, string prefix)
+    {
+        Prefix = prefix;
+        MetricFactory factory = Prometheus.Metrics.WithCustomRegistry(registry);
+        string Name(string name) => prefix + name;
+
+        _duration = factory.CreateHistogram(Name("operation_duration_seconds"),
+            "Duration of monitored calls, in seconds (timed calls only when sampling is on).",
+            ["operation", "component", "status"],
+            new HistogramConfiguration { Buckets = BucketBoundaries });
+        _calls = factory.CreateCounter(Name("operation_calls_total"),
+            "Monitored calls that ended, by outcome (success, error, cancelled); every call is counted, sampled or not.",
+            ["operation", "component", "status"]);
+        _inFlight = factory.CreateGauge(Name("operation_in_flight"),
+            "Monitored calls started and not yet ended.",
+            ["operation", "component"]);
+        _memory = factory.CreateGauge(Name("memory_usage_bytes"),
+            "Memory in bytes: scope=\"process\" is this process's working set, scope=\"system\" the machine's memory in use, scope=\"operation\" the mean bytes one call allocates (sampled).",
+            ["scope", "operation", "component"]);
+        _cpu = factory.CreateGauge(Name("cpu_usage_percent"),
+            "Machine CPU use, in percent (from the health monitor).",
+            new GaugeConfiguration { SuppressInitialValue = true });
+        _healthScore = factory.CreateGauge(Name("system_health_score"),
+            "Overall system health from 0 (failing) to 100 (healthy) (from the health monitor).",
+            new GaugeConfiguration { SuppressInitialValue = true });
+        _gpuUsage = factory.CreateGauge(Name("gpu_usage_percent"), "GPU utilisation, in percent.", ["gpu"]);
+        _gpuMemoryUsed = factory.CreateGauge(Name("gpu_memory_used_bytes"), "GPU memory in use, in bytes.", ["gpu"]);
+        _gpuMemoryTotal = factory.CreateGauge(Name("gpu_memory_total_bytes"), "GPU memory, in bytes.", ["gpu"]);
+        _gpuTemperature = factory.CreateGauge(Name("gpu_temperature_celsius"), "GPU temperature, in degrees Celsius.", ["gpu"]);
+        _gpuPower = factory.CreateGauge(Name("gpu_power_watts"), "GPU power draw, in watts.", ["gpu"]);
+        _errors = factory.CreateCounter(Name("errors_total"),
+            "Errors, by exception type, category, component and severity.",
+            ["type", "category", "component", "severity"]);
+        _cost = factory.CreateGauge(Name("total_cost_usd"),
+            "Money spent so far, in US dollars, by model, component and resource type.",
+            ["model", "component", "resource_type"]);
+        _tokens = factory.CreateCounter(Name("tokens_total"),
+            "Tokens used, by model and type (input, output, cached, reasoning).",
+            ["model", "type"]);
+        _dropped = factory.CreateCounter(Name("maran_dropped_total"),
+            "Items the monitoring dropped because a queue was full, by queue.",
+            ["queue"]);
+        _internalErrors = factory.CreateCounter(Name("maran_internal_errors_total"),
+            "Failures inside the monitoring itself, by kind; the monitored program carried on.",
+            ["kind"]);
+    }
+
+    internal string Prefix { get; }
+
+    /// <summary>A label value as published: at most <see cref="MaxLabelLength"/> characters (prometheus-net escapes the rest).</summary>
+    internal static string Label(string? value) =>
+        value is null ? string.Empty : value.Length <= MaxLabelLength ? value : value[..MaxLabelLength];
+
+    internal static string StatusLabel(OperationStatus status) => status switch
+    {
+        OperationStatus.Error => "error",
+        OperationStatus.Cancelled => "cancelled",
+        _ => "success",
+    };
+
+    /// <summary>Copies every source into the metrics; called before each scrape, one scrape at a time.</summary>
+    internal void Update(TelemetrySources sources)
+    {
+        var errorTallies = new Dictionary<(string Type, string Component), long>();
+        IReadOnlyList<OperationRecorder> recorders = OperationRegistry.All;
+        int published = Math.Min(recorders.Count, MaxOperations);
+        if (recorders.Count > published)
+        {
+            MonitoringDiagnostics.Drop("prometheus series");
+        }
+
+        for (int r = 0; r < published; r++)
+        {
+            OperationSnapshot snapshot = recorders[r].Snapshot();
+            UpdateOperation(snapshot);
+            string component = Label(snapshot.Recorder.Component);
+            foreach ((string type, long count) in snapshot.ErrorTypes)
+            {
+                (string, string) key = (Label(type), component);
+                errorTallies[key] = errorTallies.GetValueOrDefault(key) + count;
+            }
+        }
+
+        UpdateErrors(sources, errorTallies);
+        UpdateHealth(sources.Health());
+        UpdateCosts(sources.Costs());
+        foreach (((string model, string type), long count) in TokenTally.Process.Read())
+        {
+            _tokens.WithLabels(model, type).IncTo(count);
+        }
+
+        foreach ((string queue, long count) in MonitoringDiagnostics.Dropped)
+        {
+            _dropped.WithLabels(Label(queue)).IncTo(count);
+        }
+
+        foreach ((string kind, long count) in MonitoringDiagnostics.InternalErrors)
+        {
+            _internalErrors.WithLabels(Label(kind)).IncTo(count);
+        }
+
+        _memory.WithLabels("process", string.Empty, string.Empty).Set(Environment.WorkingSet);
+    }
+
+    private void UpdateOperation(OperationSnapshot snapshot)
+    {
+        OperationRecorder recorder = snapshot.Recorder;
+        string operation = Label(recorder.Name);
+        string component = Label(recorder.Component);
+        if (snapshot.Started == 0)
+        {
+            return;
+        }
+
+        _inFlight.WithLabels(operation, component).Set(snapshot.InFlight);
+        if (snapshot.AllocationSamples > 0)
+        {
+            _memory.WithLabels("operation", operation, component).Set((double)snapshot.AllocatedBytes / snapshot.AllocationSamples);
+        }
+
+        foreach (OperationStatus status in s_statuses)
+        {
+            string statusLabel = StatusLabel(status);
+            long calls = status switch
+            {
+                OperationStatus.Error => snapshot.Failed,
+                OperationStatus.Cancelled => snapshot.Cancelled,
+                _ => snapshot.Succeeded,
+            };
+            if (calls > 0)
+            {
+                _calls.WithLabels(operation, component, statusLabel).IncTo(calls);
+            }
+
+            ObserveNewCalls(snapshot, status, operation, component, statusLabel);
+        }
+    }
+
+    // Feeds the histogram the calls each fine bucket gained since the last scrape; a count never goes back.
+    private void ObserveNewCalls(OperationSnapshot snapshot, OperationStatus status, string operation, string component, string statusLabel)
+    {
+        if (snapshot.Timed == 0 || (status == OperationStatus.Error && snapshot.ErrorBuckets is null)
+            || (status == OperationStatus.Cancelled && snapshot.CancelledBuckets is null))
+        {
+            return;
+        }
+
+        long[] current = snapshot.BucketsFor(status);
+        (int, OperationStatus) key = (snapshot.Recorder.Id, status);
+        if (!_observed.TryGetValue(key, out long[]? seen))
+        {
+            seen = new long[current.Length];
+            _observed.Add(key, seen);
+        }
+
+        Histogram.Child? child = null;
+        for (int i = 0; i < current.Length; i++)
+        {
+            long gained = current[i] - seen[i];
+            if (gained > 0)
+            {
+                child ??= _duration.WithLabels(operation, component, statusLabel);
+                child.Observe(s_midpoints[i], gained);
+                seen[i] = current[i];
+            }
+        }
+    }
+
+    private void UpdateErrors(TelemetrySources sources, Dictionary<(string Type, string Component), long> fromOperations)
+    {
+        if (sources.Errors is { } tracked)
+        {
+            foreach (ErrorCount error in tracked())
+            {
+                _errors.WithLabels(Label(error.Type), Label(error.Category), Label(error.Component), Label(error.Severity)).IncTo(error.Count);
+            }
+
+            return;
+        }
+
+        foreach (((string type, string component), long count) in fromOperations)
+        {
+            _errors.WithLabels(type, "unclassified", component, "error").IncTo(count);
+        }
+    }
+
+    private void UpdateHealth(ExportedHealth? health)
+    {
+        SetOrHide(_healthScore, health?.HealthScore);
+        SetOrHide(_cpu, health?.CpuPercent);
+        if (health?.MemoryUsedBytes is { } used)
+        {
+            _memory.WithLabels("system", string.Empty, string.Empty).Set(used);
+        }
+        else
+        {
+            _memory.RemoveLabelled("system", string.Empty, string.Empty);
+        }
+
+        var present = new HashSet<string>(StringComparer.Ordinal);
+        foreach (ExportedGpu gpu in health?.Gpus ?? [])
+        {
+            string label = Label(gpu.Gpu);
+            present.Add(label);
+            SetOrRemove(_gpuUsage, label, gpu.UtilizationPercent);
+            SetOrRemove(_gpuMemoryUsed, label, gpu.MemoryUsedBytes);
+            SetOrRemove(_gpuMemoryTotal, label, gpu.MemoryTotalBytes);
+            SetOrRemove(_gpuTemperature, label, gpu.TemperatureCelsius);
+            SetOrRemove(_gpuPower, label, gpu.PowerWatts);
+        }
+
+        foreach (string gone in _gpusShown.Where(g => !present.Contains(g)).ToList())
+        {
+            foreach (Gauge gauge in (Gauge[])[_gpuUsage, _gpuMemoryUsed, _gpuMemoryTotal, _gpuTemperature, _gpuPower])
+            {
+                gauge.RemoveLabelled(gone);
+            }
+        }
+
+        _gpusShown.Clear();
+        _gpusShown.UnionWith(present);
+    }
+
+    private void UpdateCosts(IReadOnlyList<CostTotal> costs)
+    {
+        var present = new HashSet<(string, string, string)>();
+        foreach (CostTotal cost in costs)
+        {
+            (string, string, string) key = (Label(cost.Model), Label(cost.Component), Label(cost.ResourceType));
+            present.Add(key);
+            _cost.WithLabels(key.Item1, key.Item2, key.Item3).Set(cost.Usd);
+        }
+
+        foreach ((string model, string component, string resource) in _costsShown.Where(c => !present.Contains(c)).ToList())
+        {
+            _cost.RemoveLabelled(model, component, resource);
+        }
+
+        _costsShown.Clear();
+        _costsShown.UnionWith(present);
+    }
+
+    private static void SetOrHide(Gauge gauge, double? value)
+    {
+        if (value is { } v && double.IsFinite(v))
+        {
+            gauge.Set(v);
+            gauge.Publish();
+        }
+        else
+        {
+            gauge.Unpublish();
+        }
+    }
+
+    private static void SetOrRemove(Gauge gauge, string label, double? value)
+    {
+        if (value is { } v && double.IsFinite(v))
+        {
+            gauge.WithLabels(label).Set(v);
+        }
+        else
+        {
+            gauge.RemoveLabelled(label);
+        }
+    }
+
+    private static double[] BuildMidpoints()
+    {
+        var midpoints = new double[DurationHistogram.BucketCount];
+        for (int i = 0; i < midpoints.Length; i++)
+        {
+            long lower = DurationHistogram.LowerBound(i);
+            long upper = DurationHistogram.UpperBound(i);
+            double ticks = upper == long.MaxValue ? lower : lower + ((upper - lower) / 2.0);
+            midpoints[i] = ticks / Stopwatch.Frequency;
+        }
+
+        return midpoints;
+    }
+}

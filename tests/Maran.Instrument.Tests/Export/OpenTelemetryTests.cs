@@ -1,0 +1,205 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using OpenTelemetry;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
+
+namespace Maran.Instrument.Tests.Export;
+
+[Collection(RuntimeSwitches.Name)]
+public class OpenTelemetryTests
+{
+    private static readonly double[] SpecDurationBuckets = [0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64, 1.28, 2.56, 5.12, 10.24, 20.48, 40.96, 81.92];
+
+    private static OperationRecorder ModelOperation(out string model)
+    {
+        model = "gpt-" + Guid.NewGuid().ToString("N")[..8];
+        return OperationRegistry.GetOrAdd("ask_" + model, "agent", method: null, model: model, provider: "openai", genAIOperation: "chat");
+    }
+
+    // A call the way the generated interceptor makes it: start, run, complete or fail, detach.
+    private static void Call(OperationRecorder recorder, Action body)
+    {
+        OperationScope scope = OperationScope.Start(recorder);
+        try
+        {
+            body();
+            scope.Complete();
+        }
+        catch (Exception ex) when (scope.Fail(ex))
+        {
+            throw;
+        }
+        finally
+        {
+            scope.Detach();
+        }
+    }
+
+    [Fact]
+    public void A_model_call_is_a_client_span_named_and_attributed_by_the_GenAI_conventions()
+    {
+        using IDisposable switches = RuntimeSwitches.Set();
+        var spans = new List<Activity>();
+        using (TracerProvider provider = Sdk.CreateTracerProviderBuilder().AddMaranInstrumentation().AddInMemoryExporter(spans).Build()!)
+        {
+            OperationRecorder recorder = ModelOperation(out _);
+            Call(recorder, () => UsageTelemetry.Record(recorder, "gpt-4o-2024-08-06", 120, 40, activity: Activity.Current));
+        }
+
+        Activity span = Assert.Single(spans);
+        string model = (string)span.GetTagItem("gen_ai.request.model")!;
+        Assert.Equal($"chat {model}", span.DisplayName);
+        Assert.Equal(ActivityKind.Client, span.Kind);
+        Assert.Equal("chat", span.GetTagItem("gen_ai.operation.name"));
+        Assert.Equal("openai", span.GetTagItem("gen_ai.provider.name"));
+        Assert.Equal("gpt-4o-2024-08-06", span.GetTagItem("gen_ai.response.model"));
+        Assert.Equal(120L, span.GetTagItem("gen_ai.usage.input_tokens"));
+        Assert.Equal(40L, span.GetTagItem("gen_ai.usage.output_tokens"));
+        Assert.Equal(ActivityStatusCode.Ok, span.Status);
+    }
+
+    [Fact]
+    public void A_failed_call_has_error_status_its_error_type_and_an_exception_event()
+    {
+        using IDisposable switches = RuntimeSwitches.Set();
+        var spans = new List<Activity>();
+        using (TracerProvider provider = Sdk.CreateTracerProviderBuilder().AddMaranInstrumentation().AddInMemoryExporter(spans).Build()!)
+        {
+            OperationRecorder recorder = OperationRegistry.GetOrAdd("fetch_" + Guid.NewGuid().ToString("N")[..8], "tools");
+            Assert.Throws<TimeoutException>(() => Call(recorder, () => throw new TimeoutException("upstream slow")));
+        }
+
+        Activity span = Assert.Single(spans);
+        Assert.Equal(ActivityKind.Internal, span.Kind);
+        Assert.Equal(ActivityStatusCode.Error, span.Status);
+        Assert.Equal("System.TimeoutException", span.GetTagItem("error.type"));
+        ActivityEvent exception = Assert.Single(span.Events);
+        Assert.Equal("exception", exception.Name);
+        Assert.Contains(exception.Tags, t => t.Key == "exception.message" && (string?)t.Value == "upstream slow");
+    }
+
+    [Fact]
+    public void GenAI_duration_and_token_histograms_carry_the_spec_buckets_and_attributes()
+    {
+        using IDisposable switches = RuntimeSwitches.Set();
+        var exported = new List<Metric>();
+        using MeterProvider provider = Sdk.CreateMeterProviderBuilder().AddMaranInstrumentation().AddInMemoryExporter(exported).Build()!;
+        OperationRecorder recorder = ModelOperation(out string model);
+        Call(recorder, () => UsageTelemetry.Record(recorder, null, 300, 25));
+        Call(recorder, () => { });
+        Assert.Throws<InvalidOperationException>(() => Call(recorder, () => throw new InvalidOperationException("refused")));
+
+        provider.ForceFlush();
+
+        List<Metric> metrics = [.. exported];
+
+        List<MetricPoint> durations = PointsFor(metrics, "gen_ai.client.operation.duration", model);
+        Assert.Equal("s", metrics.First(m => m.Name == "gen_ai.client.operation.duration").Unit);
+        Assert.Equal(3, durations.Sum(p => p.GetHistogramCount()));
+        Assert.Equal(SpecDurationBuckets, Boundaries(durations[0]));
+        MetricPoint failed = Assert.Single(durations, p => Tag(p, "error.type") is not null);
+        Assert.Equal("System.InvalidOperationException", Tag(failed, "error.type"));
+        Assert.Equal("chat", Tag(failed, "gen_ai.operation.name"));
+        Assert.Equal("openai", Tag(failed, "gen_ai.provider.name"));
+
+        List<MetricPoint> tokens = PointsFor(metrics, "gen_ai.client.token.usage", model);
+        Assert.Equal("{token}", metrics.First(m => m.Name == "gen_ai.client.token.usage").Unit);
+        Assert.Equal(300, Assert.Single(tokens, p => Tag(p, "gen_ai.token.type") == "input").GetHistogramSum());
+        Assert.Equal(25, Assert.Single(tokens, p => Tag(p, "gen_ai.token.type") == "output").GetHistogramSum());
+    }
+
+    [Fact]
+    public void With_no_listener_a_model_call_makes_no_frame_and_no_span()
+    {
+        using IDisposable switches = RuntimeSwitches.Set();
+        OperationRecorder recorder = ModelOperation(out _);
+        Activity? seen = null;
+
+        Call(recorder, () => seen = Activity.Current);
+
+        Assert.False(OperationFrame.Wanted);
+        Assert.Null(seen);
+    }
+
+    [Fact]
+    public void The_meter_reports_live_call_counts_to_any_listener_as_dotnet_counters_reads_them()
+    {
+        using IDisposable switches = RuntimeSwitches.Set();
+        OperationRecorder recorder = OperationRegistry.GetOrAdd("live_" + Guid.NewGuid().ToString("N")[..8], "agent");
+        Call(recorder, () => { });
+        Call(recorder, () => { });
+        var calls = new Dictionary<string, long>();
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Name == MaranTelemetry.SourceName && instrument.Name == "maran.operation.calls")
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
+        {
+            string? operation = null, status = null;
+            foreach (KeyValuePair<string, object?> tag in tags)
+            {
+                operation = tag.Key == "maran.operation" ? (string?)tag.Value : operation;
+                status = tag.Key == "maran.status" ? (string?)tag.Value : status;
+            }
+
+            if (operation == recorder.Name)
+            {
+                calls[status!] = value;
+            }
+        });
+        listener.Start();
+
+        listener.RecordObservableInstruments();
+
+        Assert.Equal(2, calls["success"]);
+    }
+
+    private static List<MetricPoint> PointsFor(List<Metric> metrics, string name, string model)
+    {
+        var points = new List<MetricPoint>();
+        foreach (Metric metric in metrics.Where(m => m.Name == name))
+        {
+            foreach (ref readonly MetricPoint point in metric.GetMetricPoints())
+            {
+                if (Tag(point, "gen_ai.request.model") == model)
+                {
+                    points.Add(point);
+                }
+            }
+        }
+
+        return points;
+    }
+
+    private static string? Tag(MetricPoint point, string key)
+    {
+        foreach (KeyValuePair<string, object?> tag in point.Tags)
+        {
+            if (tag.Key == key)
+            {
+                return tag.Value?.ToString();
+            }
+        }
+
+        return null;
+    }
+
+    private static double[] Boundaries(MetricPoint point)
+    {
+        var bounds = new List<double>();
+        foreach (HistogramBucket bucket in point.GetHistogramBuckets())
+        {
+            if (!double.IsPositiveInfinity(bucket.ExplicitBound))
+            {
+                bounds.Add(bucket.ExplicitBound);
+            }
+        }
+
+        return [.. bounds];
+    }
+}
