@@ -70,6 +70,7 @@ public sealed class AdvancedMonitoringSystem : IDisposable
         HealthMonitor = CreateHealthMonitor(time);
         Alerts = new AlertEngine(Options, Database, time);
         HealthMetricConnection.Connect(Alerts.Metrics, HealthMonitor);
+        CostMetricConnection.Connect(Alerts.Metrics, CostTracker);
         AddService(Alerts);
         Telemetry = new TelemetrySources();
         Telemetry.Health = () => ExportedHealth.From(HealthMonitor.Latest);

@@ -12,6 +12,7 @@ public sealed class CostTracker : IUsageListener, IMonitoringService
     internal const string TokensResource = "tokens";
     private const long HourMs = 3_600_000;
     private const long DayMs = 24 * HourMs;
+    private const long MinuteMs = 60_000;
     private const string UnknownModel = "(unknown)";
     private static readonly TimeSpan ReadYourWrites = TimeSpan.FromSeconds(5);
 
@@ -25,6 +26,7 @@ public sealed class CostTracker : IUsageListener, IMonitoringService
     private readonly Dictionary<CostKey, CostCell> _hourly = [];
     private readonly Dictionary<(string ResourceType, string Subject, string Component, string Operation), CostCell> _totals = [];
     private readonly Dictionary<BudgetPeriod, Budget> _budgets = [];
+    private readonly Dictionary<long, (decimal Cost, long Tokens)> _minutes = [];
     private readonly HashSet<string> _warned = new(StringComparer.Ordinal);
     private readonly List<BudgetAlert> _alerts = [];
     private readonly List<string> _warnings = [];
@@ -289,6 +291,44 @@ public sealed class CostTracker : IUsageListener, IMonitoringService
         }
     }
 
+    /// <summary>
+    /// Priced cost (USD) and tokens of the sliding <paramref name="window"/> ending now (at most a day), from per-minute
+    /// sums: the oldest minute counts for the part of it inside the window. For alert rules; answers at once.
+    /// </summary>
+    internal (decimal Cost, double Tokens) Recent(TimeSpan window)
+    {
+        long now = _time.GetUtcNow().ToUnixTimeMilliseconds();
+        long start = now - (long)window.TotalMilliseconds;
+        decimal cost = 0;
+        double tokens = 0;
+        lock (_state)
+        {
+            foreach ((long minute, (decimal minuteCost, long minuteTokens)) in _minutes)
+            {
+                long end = Math.Min(minute + MinuteMs, now);
+                if (end <= start || minute > now)
+                {
+                    continue;
+                }
+
+                double inside = minute >= start ? 1 : (double)(end - start) / (end - minute);
+                cost += minuteCost * (decimal)inside;
+                tokens += minuteTokens * inside;
+            }
+        }
+
+        return (cost, tokens);
+    }
+
+    /// <summary>The current day's and month's spending as a percentage of their budgets, for the budgets that are set.</summary>
+    internal IReadOnlyList<(BudgetPeriod Period, double Percent)> BudgetUse()
+    {
+        lock (_state)
+        {
+            return [.. BudgetStatuses(_time.GetUtcNow().ToUnixTimeMilliseconds()).Select(b => (b.Period, b.Percent))];
+        }
+    }
+
     /// <summary>Measures and prices compute now instead of at the next interval (tests).</summary>
     internal void MeasureComputeSoon() => _queue.RequestTick();
 
@@ -446,6 +486,12 @@ public sealed class CostTracker : IUsageListener, IMonitoringService
                 _hourly.Remove(old);
             }
 
+            long dayAgo = now.ToUnixTimeMilliseconds() - DayMs - MinuteMs;
+            foreach (long old in _minutes.Keys.Where(m => m < dayAgo).ToList())
+            {
+                _minutes.Remove(old);
+            }
+
             if (Settings.ComputeRates.Count == 0)
             {
                 return;
@@ -501,6 +547,9 @@ public sealed class CostTracker : IUsageListener, IMonitoringService
         }
 
         total.Add(delta);
+        long minute = Floor(at.ToUnixTimeMilliseconds(), MinuteMs);
+        var recent = _minutes.GetValueOrDefault(minute);
+        _minutes[minute] = (recent.Cost + delta.Cost, recent.Tokens + delta.Input + delta.Output);
         _store.Insert(at, key, usage, quantity, cost);
         _store.Save(key, cell);
         if (delta.Cost != 0)
