@@ -30,8 +30,11 @@ public sealed class InterceptorGenerator : IIncrementalGenerator
 
     public void Initialize(IncrementalGeneratorInitializationContext context)
     {
+        // Without the namespace enabled, generated interceptors would only add compiler errors; MARAN005 explains instead.
         IncrementalValueProvider<bool> enabled = context.AnalyzerConfigOptionsProvider
             .Select(static (options, _) => IsEnabled(options.GlobalOptions))
+            .Combine(context.ParseOptionsProvider.Select(static (options, _) => InterceptorsNamespace.IsEnabledIn(options)))
+            .Select(static (both, _) => both.Left && both.Right)
             .WithTrackingName(Steps.Enabled);
 
         IncrementalValueProvider<ImmutableArray<CallSiteModel>> callSites = context.SyntaxProvider

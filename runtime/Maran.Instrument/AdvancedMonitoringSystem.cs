@@ -77,7 +77,7 @@ public sealed class AdvancedMonitoringSystem : IDisposable
         Telemetry.Costs = CostTracker.GetExportedTotals;
         CostTracker.GpuSource = new HealthGpuUtilization(HealthMonitor);
         Prometheus = new PrometheusExporter(() => Options.Monitoring.MetricsPrefix, Telemetry);
-        AddService(new MetricsEndpoint(Prometheus, () => Options.Monitoring.MetricsPort));
+        AddService(new MetricsEndpoint(Prometheus, () => (Options.Monitoring.MetricsHost, Options.Monitoring.MetricsPort)));
     }
 
     /// <summary>The process-wide system, configured from <c>monitoring_config.yaml</c> and the environment.</summary>

@@ -41,12 +41,15 @@ internal static class GeneratorHarness
                 allowUnsafe: true,
                 optimizationLevel: OptimizationLevel.Release));
 
+    public static GeneratorDriver CreateDriver(CSharpParseOptions parseOptions) =>
+        CSharpGeneratorDriver.Create(
+            [new InterceptorGenerator().AsSourceGenerator()],
+            parseOptions: parseOptions,
+            driverOptions: new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: true));
+
     public static GeneratorRun Generate(CSharpCompilation compilation, GeneratorDriver? driver = null)
     {
-        driver ??= CSharpGeneratorDriver.Create(
-            [new InterceptorGenerator().AsSourceGenerator()],
-            parseOptions: ParseOptions(),
-            driverOptions: new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: true));
+        driver ??= CreateDriver(ParseOptions());
         driver = driver.RunGeneratorsAndUpdateCompilation(compilation, out Compilation output, out ImmutableArray<Diagnostic> generatorDiagnostics);
         return new GeneratorRun(driver, (CSharpCompilation)output, generatorDiagnostics);
     }

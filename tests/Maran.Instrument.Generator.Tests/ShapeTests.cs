@@ -224,6 +224,29 @@ public class ShapeTests
     }
 
     [Fact]
+    public void Calls_on_a_type_parameter_that_may_be_a_struct_are_left_alone_so_mutation_stays_on_the_callers_value()
+    {
+        Assembly assembly = Prepare("TypeParameterReceivers");
+
+        Assert.Equal("12 12 22 22", GeneratorHarness.Invoke(assembly, "Scenarios.TypeParameterReceivers.Program", "Run"));
+        Assert.Equal(2, Snapshot("bump", "type_parameters").Succeeded);
+    }
+
+    [Fact]
+    public void Nothing_is_generated_when_the_interceptors_namespace_is_not_enabled()
+    {
+        var compilation = GeneratorHarness.CreateCompilation([("/src/StaticAndInstance.cs", GeneratorHarness.ScenarioSource("StaticAndInstance"))])
+            .RemoveAllSyntaxTrees()
+            .AddSyntaxTrees(Microsoft.CodeAnalysis.CSharp.CSharpSyntaxTree.ParseText(
+                GeneratorHarness.ScenarioSource("StaticAndInstance"), GeneratorHarness.ParseOptions(interceptorsEnabled: false), "/src/StaticAndInstance.cs"));
+
+        GeneratorRun run = GeneratorHarness.Generate(compilation, GeneratorHarness.CreateDriver(GeneratorHarness.ParseOptions(interceptorsEnabled: false)));
+
+        Assert.Empty(run.GeneratedTrees);
+        Assert.Empty(run.Problems);
+    }
+
+    [Fact]
     public void Methods_declared_in_a_referenced_assembly_are_intercepted()
     {
         var library = GeneratorHarness.CompileLibrary("ReferencedAssembly.Library");

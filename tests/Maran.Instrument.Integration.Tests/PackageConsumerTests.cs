@@ -120,4 +120,31 @@ public class PackageConsumerTests(PackedPackage package)
         Assert.Equal([1, 1], counts["consumer/fail"]);
         Assert.Contains("counter=2", lines);
     }
+
+    [Fact]
+    public void The_packed_analyzers_report_an_unmonitored_model_call_until_its_method_is_monitored()
+    {
+        string consumer = package.CreateConsumer("ModelConsumer");
+        string program = Path.Combine(consumer, "Program.cs");
+
+        DotNet.Result unmonitored = DotNet.Run(consumer, TimeSpan.FromMinutes(5), "build", "-c", "Release").EnsureSuccess("building the consumer");
+        Assert.Contains("warning MARAN001", unmonitored.Output, StringComparison.Ordinal);
+        Assert.Contains("GetResponseAsync", unmonitored.Output, StringComparison.Ordinal);
+
+        File.WriteAllText(program, File.ReadAllText(program).Replace("/*ATTRIBUTE*/", "[MonitorOperation(\"ask\", \"agent\")]", StringComparison.Ordinal));
+        DotNet.Result monitored = DotNet.Run(consumer, TimeSpan.FromMinutes(5), "build", "-c", "Release").EnsureSuccess("building the monitored consumer");
+        Assert.DoesNotContain("MARAN001", monitored.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Without_the_package_build_targets_the_build_warns_that_nothing_is_intercepted_instead_of_failing()
+    {
+        string consumer = package.CreateConsumer("ModelConsumer");
+
+        DotNet.Result build = DotNet.Run(consumer, TimeSpan.FromMinutes(5), "build", "-c", "Release", "-p:MaranExcludeAssets=build%3BbuildTransitive")
+            .EnsureSuccess("building the consumer without the package's targets");
+
+        Assert.Contains("warning MARAN005", build.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("CS9137", build.Output, StringComparison.Ordinal);
+    }
 }

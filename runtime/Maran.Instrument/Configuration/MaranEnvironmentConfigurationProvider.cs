@@ -14,11 +14,14 @@ internal sealed class MaranEnvironmentConfigurationSource(IDictionary variables)
     {
         ["MARAN_LOG_LEVEL"] = "monitoring:log_level",
         ["MARAN_METRICS_PORT"] = "monitoring:metrics_port",
+        ["MARAN_METRICS_HOST"] = "monitoring:metrics_host",
         ["MARAN_DASHBOARD_PORT"] = "monitoring:dashboard_port",
         ["MARAN_HEALTH_CHECK_INTERVAL"] = "monitoring:health_check_interval",
         ["MARAN_DATA_DIR"] = "monitoring:data_dir",
         ["MARAN_LOGS_DIR"] = "monitoring:logs_dir",
         ["MARAN_NVML_LIBRARY"] = "monitoring:health:nvml_library",
+        ["MARAN_DASHBOARD_HOST"] = "dashboard:host",
+        ["MARAN_DASHBOARD_TOKEN"] = "dashboard:token",
     };
 
     internal const string GeneralPrefix = "MARAN__";

@@ -37,6 +37,9 @@ public sealed class MonitoringOptions
     /// <summary>The <c>alerts:</c> section: threshold rules, notification channels, silences and repeats.</summary>
     [ConfigurationKeyName("alerts")]
     public AlertSettings Alerts { get; set; } = new();
+    /// <summary>The <c>dashboard:</c> section: the live dashboard's address, access token and history.</summary>
+    [ConfigurationKeyName("dashboard")]
+    public DashboardSettings Dashboard { get; set; } = new();
 
     /// <summary>The <c>errors:</c> section: how errors are grouped and which stack frames are the application's.</summary>
     [ConfigurationKeyName("errors")]
@@ -73,6 +76,7 @@ public sealed class MonitoringOptions
         Storage.Validate(binder, "storage");
         Logging.Validate(binder, "logging");
         Alerts.Validate(binder, "alerts", Monitoring);
+        Dashboard.Validate(binder, "dashboard");
         Errors.Validate(binder, "errors");
         Costs.Validate(binder, "costs");
         return binder.Errors;

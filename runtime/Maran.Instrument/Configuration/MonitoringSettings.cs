@@ -24,9 +24,17 @@ public enum MonitoringLogLevel
 /// <summary>The <c>monitoring:</c> section of <c>monitoring_config.yaml</c>.</summary>
 public sealed class MonitoringSettings
 {
-    /// <summary>Port of the Prometheus <c>/metrics</c> endpoint on 127.0.0.1 (<c>MARAN_METRICS_PORT</c>); 0 picks a free port.</summary>
+    /// <summary>Port of the Prometheus <c>/metrics</c> endpoint (<c>MARAN_METRICS_PORT</c>); 0 picks a free port.</summary>
     [ConfigurationKeyName("metrics_port")]
     public int MetricsPort { get; set; } = 9090;
+
+    /// <summary>
+    /// Address the <c>/metrics</c> endpoint listens on (<c>MARAN_METRICS_HOST</c>): <c>127.0.0.1</c> by default, another
+    /// IP address, or <c>*</c> (also <c>0.0.0.0</c>) for every interface, as a container that Prometheus scrapes needs.
+    /// The endpoint has no access control: open it only on a network you trust.
+    /// </summary>
+    [ConfigurationKeyName("metrics_host")]
+    public string MetricsHost { get; set; } = "127.0.0.1";
 
     /// <summary>
     /// Put before every Prometheus metric name (for example <c>maran_</c>); empty by default, keeping the seed's
@@ -90,6 +98,11 @@ public sealed class MonitoringSettings
     internal void Validate(OptionsBinder binder, string prefix)
     {
         CheckPort(binder, $"{prefix}:metrics_port", MetricsPort);
+        if (!IsListenAddress(MetricsHost))
+        {
+            binder.Error($"{prefix}:metrics_host", MetricsHost, "expected an IP address, localhost, or * (every interface)");
+        }
+
         CheckPort(binder, $"{prefix}:dashboard_port", DashboardPort);
         if (MetricsPrefix is null || !System.Text.RegularExpressions.Regex.IsMatch(MetricsPrefix, "^([a-zA-Z_:][a-zA-Z0-9_:]*)?$", System.Text.RegularExpressions.RegexOptions.None, TimeSpan.FromSeconds(1)))
         {
@@ -130,6 +143,10 @@ public sealed class MonitoringSettings
             binder.Error(path, Format(value), "a percentage threshold must be greater than 0 and at most 100");
         }
     }
+
+    /// <summary>Whether <paramref name="host"/> is an address an endpoint can listen on: an IP address, localhost, or * / 0.0.0.0 / + for every interface.</summary>
+    internal static bool IsListenAddress(string? host) =>
+        host is "*" or "+" or "localhost" || System.Net.IPAddress.TryParse(host, out _);
 
     private static void CheckPort(OptionsBinder binder, string key, int port)
     {

@@ -5,13 +5,13 @@ using Prometheus;
 namespace Maran.Instrument;
 
 /// <summary>
-/// The standalone <c>/metrics</c> endpoint: prometheus-net's <see cref="MetricServer"/> on 127.0.0.1 (and the
-/// <c>localhost</c> name) at <c>monitoring.metrics_port</c>, started and stopped with the monitoring system. A port
-/// that is taken is reported, naming the port and the setting, and monitoring carries on without the endpoint.
+/// The standalone <c>/metrics</c> endpoint: prometheus-net's <see cref="MetricServer"/> on
+/// <c>monitoring.metrics_host</c> (127.0.0.1 and the <c>localhost</c> name by default; <c>*</c> for every interface)
+/// at <c>monitoring.metrics_port</c>, started and stopped with the monitoring system. A port that is taken is
+/// reported, naming the port and the setting, and monitoring carries on without the endpoint.
 /// </summary>
-internal sealed class MetricsEndpoint(PrometheusExporter exporter, Func<int> port) : IMonitoringService
+internal sealed class MetricsEndpoint(PrometheusExporter exporter, Func<(string Host, int Port)> address) : IMonitoringService
 {
-    private const string Host = "127.0.0.1";
     private const int FreePortAttempts = 5;
     private readonly List<MetricServer> _servers = [];
 
@@ -19,17 +19,24 @@ internal sealed class MetricsEndpoint(PrometheusExporter exporter, Func<int> por
 
     public void Start()
     {
-        int configured = port();
+        (string configuredHost, int configured) = address();
+        bool everyInterface = configuredHost is "*" or "+" or "0.0.0.0";
+        string host = everyInterface ? "+" : configuredHost;
+        string shown = everyInterface ? "0.0.0.0" : configuredHost;
         exporter.MetricSet();
         for (int attempt = 1; ; attempt++)
         {
             int chosen = configured == 0 ? FreePort() : configured;
             try
             {
-                Listen(Host, chosen);
-                exporter.EndpointUrl = new Uri($"http://{Host}:{chosen}/metrics");
+                Listen(host, chosen);
+                exporter.EndpointUrl = new Uri($"http://{shown}:{chosen}/metrics");
                 exporter.EndpointProblem = null;
-                TryListen("localhost", chosen);
+                if (host == "127.0.0.1")
+                {
+                    TryListen("localhost", chosen);
+                }
+
                 return;
             }
             catch (Exception ex) when (ex is HttpListenerException or SocketException or InvalidOperationException)
@@ -42,7 +49,7 @@ internal sealed class MetricsEndpoint(PrometheusExporter exporter, Func<int> por
 
                 exporter.EndpointUrl = null;
                 exporter.EndpointProblem =
-                    $"the metrics endpoint could not listen on {Host}:{chosen} ({ex.Message}); is another program using port {chosen}? " +
+                    $"the metrics endpoint could not listen on {shown}:{chosen} ({ex.Message}); is another program using port {chosen}? " +
                     "Choose another port with monitoring.metrics_port in monitoring_config.yaml or the MARAN_METRICS_PORT variable " +
                     "(0 picks a free port). Monitoring carries on without /metrics.";
                 MonitoringDiagnostics.Warn("[maran] " + exporter.EndpointProblem);

@@ -265,4 +265,34 @@ public class PrometheusExporterTests
         Assert.Contains("monitoring.metrics_port", problem);
         Assert.Contains("MARAN_METRICS_PORT", problem);
     }
+
+    [Fact]
+    public async Task With_metrics_host_star_the_endpoint_listens_on_every_interface()
+    {
+        using var system = NewSystem(m => m.MetricsHost = "*");
+        string op = Unique("everywhere");
+        Run(system.Profiler, op, "agent", successes: 1);
+
+        system.Start();
+        Uri url = Assert.IsType<Uri>(system.Prometheus.EndpointUrl);
+        using var http = new HttpClient();
+        string body = await http.GetStringAsync($"http://127.0.0.1:{url.Port}/metrics");
+        system.Stop();
+
+        Assert.Equal("0.0.0.0", url.Host);
+        Assert.Equal(1, Exposition.Parse(body).Value($"operation_calls_total{{operation=\"{op}\",component=\"agent\",status=\"success\"}}"));
+    }
+
+    [Theory]
+    [InlineData("my-host.example")]
+    [InlineData("")]
+    public void A_metrics_host_that_is_no_address_is_a_configuration_error_naming_the_key(string host)
+    {
+        var options = new MonitoringOptions();
+        options.Monitoring.MetricsHost = host;
+
+        ConfigurationError error = Assert.Single(options.Validate());
+
+        Assert.Equal("monitoring.metrics_host", error.Key);
+    }
 }

@@ -1,0 +1,80 @@
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+
+namespace Maran.Instrument.Analyzers;
+
+/// <summary>The rules of Maran.Instrument, one descriptor each; every one links to its page under docs/diagnostics.</summary>
+internal static class MaranDiagnostics
+{
+    public const string UnmonitoredModelCallId = "MARAN001";
+    public const string UnreachableCallId = "MARAN002";
+    public const string InvalidOperationArgumentId = "MARAN003";
+    public const string DuplicateOperationId = "MARAN004";
+    public const string InterceptorsNotEnabledId = "MARAN005";
+    public const string NotInterceptableId = "MARAN006";
+
+    private const string Category = "Monitoring";
+    private const string HelpRoot = "https://github.com/maran-instrument/maran-instrument/blob/main/docs/diagnostics/";
+
+    public static readonly DiagnosticDescriptor UnmonitoredModelCall = new(
+        UnmonitoredModelCallId,
+        title: "Model call outside any monitored operation",
+        messageFormat: "'{0}' calls a model outside any monitored operation, so its time and errors are not recorded",
+        Category,
+        DiagnosticSeverity.Warning,
+        isEnabledByDefault: true,
+        description: "A call of a known inference API (or one declared with [ModelApi] or [ModelCall]) is made from a method that carries no [MonitorOperation], sits in no [MonitorComponent] type, and is not inside a using of profiler.Operation(...).",
+        helpLinkUri: HelpRoot + UnmonitoredModelCallId + ".md");
+
+    public static readonly DiagnosticDescriptor UnreachableCall = new(
+        UnreachableCallId,
+        title: "Monitored method used where interception cannot reach it",
+        messageFormat: "{0}, so this call is not timed",
+        Category,
+        DiagnosticSeverity.Warning,
+        isEnabledByDefault: true,
+        description: "Interceptors replace direct calls only. A monitored method converted to a delegate, called through an interface or base method that carries no attribute, called as base.M(), on a type parameter, or inside an expression tree runs unmonitored.",
+        helpLinkUri: HelpRoot + UnreachableCallId + ".md");
+
+    public static readonly DiagnosticDescriptor InvalidOperationArgument = new(
+        InvalidOperationArgumentId,
+        title: "Invalid operation name or component",
+        messageFormat: "{0}",
+        Category,
+        DiagnosticSeverity.Error,
+        isEnabledByDefault: true,
+        description: "Operation names and components become metric labels: they must be non-empty constants made of ASCII letters, digits, '_', '.', '-' or '/'. An empty or null one leaves the method unmonitored.",
+        helpLinkUri: HelpRoot + InvalidOperationArgumentId + ".md");
+
+    public static readonly DiagnosticDescriptor DuplicateOperation = new(
+        DuplicateOperationId,
+        title: "Two methods monitored under the same name and component",
+        messageFormat: "Operation '{0}' of component '{1}' is also monitored on '{2}'; the calls of both are counted as one operation",
+        Category,
+        DiagnosticSeverity.Warning,
+        isEnabledByDefault: true,
+        description: "Two different methods (not overloads, overrides or implementations of one another) share one operation, so their counts, durations and errors are merged and only one of them is named.",
+        helpLinkUri: HelpRoot + DuplicateOperationId + ".md",
+        WellKnownDiagnosticTags.CompilationEnd);
+
+    public static readonly DiagnosticDescriptor InterceptorsNotEnabled = new(
+        InterceptorsNotEnabledId,
+        title: "Interceptors are not enabled for Maran.Instrument.Generated",
+        messageFormat: "This project makes {0} monitored call(s), but interceptors are not enabled for the namespace 'Maran.Instrument.Generated', so none of them is measured",
+        Category,
+        DiagnosticSeverity.Warning,
+        isEnabledByDefault: true,
+        description: "The Maran.Instrument package's build targets add Maran.Instrument.Generated to InterceptorsNamespaces. When they are missing or the property is replaced, the generated interceptors are not applied.",
+        helpLinkUri: HelpRoot + InterceptorsNotEnabledId + ".md",
+        WellKnownDiagnosticTags.CompilationEnd);
+
+    public static readonly DiagnosticDescriptor NotInterceptable = new(
+        NotInterceptableId,
+        title: "Monitored method cannot be intercepted",
+        messageFormat: "'{0}' is monitored but its calls cannot be intercepted: {1}",
+        Category,
+        DiagnosticSeverity.Warning,
+        isEnabledByDefault: true,
+        description: "The generator intercepts ordinary methods only, and only those the generated code can name and reach; the calls of any other monitored method run unmonitored.",
+        helpLinkUri: HelpRoot + NotInterceptableId + ".md");
+}

@@ -1,0 +1,158 @@
+using System.Collections.Generic;
+using System.Linq;
+using System.Runtime.CompilerServices;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+
+namespace Maran.Instrument.Generator.Parsing;
+
+/// <summary>
+/// The simple names a monitored method can have in a compilation, so the parser binds only calls of those names.
+/// A superset on purpose, read from declarations without binding: every method that carries an attribute, every
+/// method of a type that carries one (any part of a partial type), and the monitored methods of referenced
+/// assemblies that use Maran.Instrument. Overrides share the name of the method they override, so they are in too.
+/// </summary>
+internal sealed class CandidateNames
+{
+    private static readonly ConditionalWeakTable<Compilation, CandidateNames> s_byCompilation = new();
+    private static readonly ConditionalWeakTable<SyntaxTree, TreeDeclarations> s_byTree = new();
+    private static readonly ConditionalWeakTable<IAssemblySymbol, HashSet<string>> s_byAssembly = new();
+
+    private readonly HashSet<string> _names;
+
+    private CandidateNames(HashSet<string> names) => _names = names;
+
+    public bool Contains(string name) => _names.Contains(name);
+
+    public static CandidateNames For(Compilation compilation, KnownSymbols known) =>
+        s_byCompilation.GetValue(compilation, c => Collect(c, known));
+
+    private static CandidateNames Collect(Compilation compilation, KnownSymbols known)
+    {
+        var names = new HashSet<string>(System.StringComparer.Ordinal);
+        var attributedTypes = new HashSet<string>(System.StringComparer.Ordinal);
+        var trees = compilation.SyntaxTrees.Select(t => s_byTree.GetValue(t, static tree => TreeDeclarations.Read(tree))).ToList();
+        foreach (TreeDeclarations tree in trees)
+        {
+            names.UnionWith(tree.AttributedMethods);
+            attributedTypes.UnionWith(tree.AttributedTypes);
+        }
+
+        foreach (TreeDeclarations tree in trees)
+        {
+            foreach (KeyValuePair<string, List<string>> type in tree.MethodsByType)
+            {
+                if (attributedTypes.Contains(type.Key))
+                {
+                    names.UnionWith(type.Value);
+                }
+            }
+        }
+
+        foreach (IAssemblySymbol assembly in compilation.SourceModule.ReferencedAssemblySymbols)
+        {
+            if (UsesMaranInstrument(assembly))
+            {
+                names.UnionWith(s_byAssembly.GetValue(assembly, a => MonitoredIn(a, known)));
+            }
+        }
+
+        return new CandidateNames(names);
+    }
+
+    private static bool UsesMaranInstrument(IAssemblySymbol assembly)
+    {
+        foreach (IModuleSymbol module in assembly.Modules)
+        {
+            foreach (AssemblyIdentity reference in module.ReferencedAssemblies)
+            {
+                if (reference.Name == "Maran.Instrument")
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+
+    private static HashSet<string> MonitoredIn(IAssemblySymbol assembly, KnownSymbols known)
+    {
+        var names = new HashSet<string>(System.StringComparer.Ordinal);
+        var pending = new Stack<INamespaceOrTypeSymbol>();
+        pending.Push(assembly.GlobalNamespace);
+        while (pending.Count > 0)
+        {
+            foreach (ISymbol member in pending.Pop().GetMembers())
+            {
+                switch (member)
+                {
+                    case INamespaceOrTypeSymbol container:
+                        pending.Push(container);
+                        break;
+                    case IMethodSymbol method when MonitoredOperation.Find(method, known) is not null:
+                        names.Add(method.Name);
+                        break;
+                }
+            }
+        }
+
+        return names;
+    }
+
+    /// <summary>What one syntax tree declares, read once per tree (trees are shared by successive compilations).</summary>
+    private sealed class TreeDeclarations
+    {
+        public List<string> AttributedMethods { get; } = [];
+
+        public List<string> AttributedTypes { get; } = [];
+
+        public Dictionary<string, List<string>> MethodsByType { get; } = new(System.StringComparer.Ordinal);
+
+        public static TreeDeclarations Read(SyntaxTree tree)
+        {
+            var declarations = new TreeDeclarations();
+            declarations.Visit(tree.GetRoot());
+            return declarations;
+        }
+
+        private void Visit(SyntaxNode node)
+        {
+            foreach (SyntaxNode child in node.ChildNodes())
+            {
+                switch (child)
+                {
+                    case BaseNamespaceDeclarationSyntax:
+                        Visit(child);
+                        break;
+                    case TypeDeclarationSyntax type:
+                        string typeName = type.Identifier.ValueText;
+                        if (type.AttributeLists.Count > 0)
+                        {
+                            AttributedTypes.Add(typeName);
+                        }
+
+                        if (!MethodsByType.TryGetValue(typeName, out List<string>? methods))
+                        {
+                            MethodsByType[typeName] = methods = [];
+                        }
+
+                        foreach (MemberDeclarationSyntax member in type.Members)
+                        {
+                            if (member is MethodDeclarationSyntax method)
+                            {
+                                methods.Add(method.Identifier.ValueText);
+                                if (method.AttributeLists.Count > 0)
+                                {
+                                    AttributedMethods.Add(method.Identifier.ValueText);
+                                }
+                            }
+                        }
+
+                        Visit(child);
+                        break;
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,287 @@
+using System.Diagnostics;
+using System.Net.WebSockets;
+using Microsoft.AspNetCore.Http;
+
+namespace Maran.Instrument.Dashboard;
+
+/// <summary>
+/// The heart of the dashboard: once a second it takes one snapshot of the monitoring system, turns it into a
+/// <see cref="DashboardFrame"/> (trends included) and offers each live client its tick. Offering never waits, so a
+/// slow client costs the others nothing; it is dropped instead. When a tick costs more than a fifth of the interval
+/// (tens of thousands of operations), the interval grows, up to <see cref="MaxIntervalMs"/>: the dashboard never
+/// takes more than about a fifth of one core from the program it watches.
+/// </summary>
+internal sealed class DashboardHub : IAsyncDisposable
+{
+    /// <summary>Milliseconds between ticks at least: live updates come at most this often.</summary>
+    internal const int IntervalMs = 1000;
+
+    /// <summary>Milliseconds between ticks at most, however costly a tick is.</summary>
+    internal const int MaxIntervalMs = 10_000;
+
+    /// <summary>A tick may take this fraction of the interval at most before the interval grows.</summary>
+    private const int CostFactor = 5;
+
+    private readonly AdvancedMonitoringSystem _system;
+    private readonly DashboardSettings _settings;
+    private readonly TimeProvider _time;
+    private readonly TrendRecorder _trends;
+    private readonly TraceCollector? _traces;
+    private readonly Dictionary<string, DashboardSection> _sectionsByName;
+    private readonly object _gate = new();
+    private readonly object _tickGate = new();
+    private LiveClient[] _clients = [];
+    private readonly List<Task> _sessions = [];
+    private CancellationTokenSource? _stopping;
+    private Task? _loop;
+    private DashboardFrame? _current;
+    private long _sequence;
+    private long _droppedClients;
+
+    public DashboardHub(AdvancedMonitoringSystem system, DashboardSettings settings, TimeProvider time)
+    {
+        _system = system;
+        _settings = settings;
+        _time = time;
+        _trends = new TrendRecorder(settings.TrendMinutes * 60, settings.TrendOperations);
+        _traces = settings.Traces ? new TraceCollector(settings.MaxTraces, settings.TracesPerSecond, time) : null;
+        Sections =
+        [
+            new OverviewSection(),
+            new PerformanceSection(settings.TrendOperations),
+            new UnavailableSection("health", "Health", "Not available in this build: there is no system health monitor (CPU, memory, disk, GPU) yet."),
+            new UnavailableSection("errors", "Errors", "Not available in this build: there is no error tracker yet."),
+            new UnavailableSection("costs", "Costs", "Not available in this build: there is no cost tracker yet."),
+            new UnavailableSection("logs", "Logs", "Not available in this build: there is no log store yet."),
+            new UnavailableSection("alerts", "Alerts", "Not available in this build: there is no alert engine yet."),
+            new TracesSection(_traces, settings.MaxTraces),
+        ];
+        _sectionsByName = Sections.ToDictionary(static s => s.Name, StringComparer.Ordinal);
+    }
+
+    /// <summary>Every section, in navigation order.</summary>
+    public IReadOnlyList<DashboardSection> Sections { get; }
+
+    /// <summary>The trends kept so far.</summary>
+    public TrendRecorder Trends => _trends;
+
+    /// <summary>The newest frame; the first is built by <see cref="Start"/>.</summary>
+    public DashboardFrame Current => Volatile.Read(ref _current) ?? Tick();
+
+    /// <summary>Live clients connected now.</summary>
+    public int ClientCount => Volatile.Read(ref _clients).Length;
+
+    /// <summary>Live clients dropped so far for falling behind.</summary>
+    public long DroppedClients => Interlocked.Read(ref _droppedClients);
+
+    /// <summary>A section by its route name, or null.</summary>
+    public DashboardSection? Section(string name) => _sectionsByName.GetValueOrDefault(name);
+
+    /// <summary>Builds the first frame and starts ticking once a second.</summary>
+    public void Start()
+    {
+        lock (_gate)
+        {
+            if (_loop is not null)
+            {
+                return;
+            }
+
+            _stopping = new CancellationTokenSource();
+            Tick();
+            _loop = RunAsync(_stopping.Token);
+        }
+    }
+
+    /// <summary>Stops ticking, closes every live client and stops collecting traces.</summary>
+    public async Task StopAsync()
+    {
+        Task? loop;
+        CancellationTokenSource? stopping;
+        Task[] sessions;
+        lock (_gate)
+        {
+            loop = _loop;
+            stopping = _stopping;
+            _loop = null;
+            _stopping = null;
+            sessions = [.. _sessions];
+        }
+
+        if (stopping is not null)
+        {
+            await stopping.CancelAsync().ConfigureAwait(false);
+            await loop!.ConfigureAwait(false);
+            foreach (LiveClient client in Volatile.Read(ref _clients))
+            {
+                client.Complete();
+            }
+
+            await Task.WhenAny(Task.WhenAll(sessions), Task.Delay(TimeSpan.FromSeconds(2), CancellationToken.None)).ConfigureAwait(false);
+            foreach (LiveClient client in Volatile.Read(ref _clients))
+            {
+                client.Drop();
+            }
+
+            stopping.Dispose();
+        }
+
+        _traces?.Dispose();
+    }
+
+    public async ValueTask DisposeAsync() => await StopAsync().ConfigureAwait(false);
+
+    /// <summary>
+    /// Takes one snapshot, publishes it as the current frame and offers every live client its tick. Called once a
+    /// second by the loop; never waits on a client.
+    /// </summary>
+    internal DashboardFrame Tick()
+    {
+        lock (_tickGate)
+        {
+            return TickLocked();
+        }
+    }
+
+    private DashboardFrame TickLocked()
+    {
+        DashboardData data = _system.GetDashboardData();
+        var rows = new List<OperationRow>(data.Performance.Operations.Count);
+        var samples = new List<OperationSample>(data.Performance.Operations.Count);
+        foreach (OperationSummary summary in data.Performance.Operations)
+        {
+            if (OperationRegistry.Find(summary.Name, summary.Component) is { } recorder)
+            {
+                rows.Add(OperationRow.From(recorder.Id, summary));
+                samples.Add(new OperationSample(recorder, summary.Count, summary.InFlight));
+            }
+        }
+
+        _trends.Record(_time.GetUtcNow(), samples);
+
+        var frame = new DashboardFrame(Interlocked.Increment(ref _sequence), data, rows, _trends, _trends.Latest());
+        SectionInfo[] sections = [.. Sections.Select(s => s.Describe(frame))];
+        frame.Complete(OverviewSection.Build(frame, sections, new ClientsView(ClientCount, DroppedClients)));
+        Volatile.Write(ref _current, frame);
+        Push(frame);
+        return frame;
+    }
+
+    /// <summary>Serves one WebSocket request until the client leaves or the dashboard stops.</summary>
+    public async Task AcceptAsync(HttpContext context)
+    {
+        if (!context.WebSockets.IsWebSocketRequest)
+        {
+            await DashboardResponses.ErrorAsync(context, StatusCodes.Status400BadRequest, "This address serves live updates over WebSocket only.").ConfigureAwait(false);
+            return;
+        }
+
+        CancellationToken stopping;
+        lock (_gate)
+        {
+            if (_stopping is null)
+            {
+                stopping = default;
+            }
+            else
+            {
+                stopping = _stopping.Token;
+            }
+        }
+
+        if (stopping == default || ClientCount >= _settings.MaxClients)
+        {
+            await DashboardResponses.ErrorAsync(
+                context,
+                StatusCodes.Status503ServiceUnavailable,
+                stopping == default ? "The dashboard is stopping." : $"The dashboard serves {_settings.MaxClients} live clients at most (dashboard.max_clients).").ConfigureAwait(false);
+            return;
+        }
+
+        WebSocket socket = await context.WebSockets.AcceptWebSocketAsync().ConfigureAwait(false);
+        await ServeAsync(socket, stopping).ConfigureAwait(false);
+    }
+
+    /// <summary>Serves an accepted WebSocket as a live client until it leaves, is dropped or the dashboard stops.</summary>
+    internal async Task ServeAsync(WebSocket socket, CancellationToken stopping)
+    {
+        var client = new LiveClient(socket, this);
+        DashboardFrame current = Current;
+        byte[] hello = LiveMessages.Hello(current, current.Overview.Sections, IntervalMs);
+        Task session;
+        lock (_gate)
+        {
+            _clients = [.. _clients, client];
+            session = client.RunAsync(hello, stopping);
+            _sessions.Add(session);
+        }
+
+        try
+        {
+            await session.ConfigureAwait(false);
+        }
+        finally
+        {
+            lock (_gate)
+            {
+                _clients = [.. _clients.Where(c => !ReferenceEquals(c, client))];
+                _sessions.Remove(session);
+            }
+        }
+    }
+
+    /// <summary>Drops a client that fell behind, counting it.</summary>
+    internal void DropSlow(LiveClient client)
+    {
+        if (!client.Dropped)
+        {
+            client.Drop();
+            Interlocked.Increment(ref _droppedClients);
+            MonitoringDiagnostics.Drop("dashboard live client");
+        }
+    }
+
+    private void Push(DashboardFrame frame)
+    {
+        foreach (LiveClient client in Volatile.Read(ref _clients))
+        {
+            if (client.Dropped)
+            {
+                continue;
+            }
+
+            byte[] message = client.ComposeTick(frame);
+            if (!client.Offer(message))
+            {
+                DropSlow(client);
+            }
+        }
+    }
+
+    private async Task RunAsync(CancellationToken cancellationToken)
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(IntervalMs), _time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
+            {
+                long started = Stopwatch.GetTimestamp();
+                try
+                {
+                    Tick();
+                }
+                catch (Exception ex)
+                {
+                    MonitoringDiagnostics.InternalError("dashboard", ex);
+                }
+
+                double cost = Stopwatch.GetElapsedTime(started).TotalMilliseconds * CostFactor;
+                timer.Period = TimeSpan.FromMilliseconds(Math.Clamp(cost, IntervalMs, MaxIntervalMs));
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Stopped.
+        }
+    }
+}

@@ -1,0 +1,29 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Maran.Instrument.Dashboard;
+
+/// <summary>The JSON of every view and message, generated at compile time: camelCase, nulls left out of objects.</summary>
+[JsonSourceGenerationOptions(
+    PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
+    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    UseStringEnumConverter = true)]
+[JsonSerializable(typeof(OverviewView))]
+[JsonSerializable(typeof(PerformanceView))]
+[JsonSerializable(typeof(TracesView))]
+[JsonSerializable(typeof(TraceDetail))]
+[JsonSerializable(typeof(UnavailableView))]
+[JsonSerializable(typeof(IReadOnlyList<SectionInfo>))]
+[JsonSerializable(typeof(TrendPoint))]
+[JsonSerializable(typeof(TrendSeries))]
+[JsonSerializable(typeof(OperationTrendSeries))]
+[JsonSerializable(typeof(ViewRequest))]
+[JsonSerializable(typeof(ErrorResponse))]
+internal sealed partial class DashboardJson : JsonSerializerContext
+{
+    public static byte[] Serialize<T>(T value, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> info) =>
+        JsonSerializer.SerializeToUtf8Bytes(value, info);
+}
+
+/// <summary>The body of an API error: what went wrong, in a sentence.</summary>
+internal sealed record ErrorResponse(string Error);

@@ -1,0 +1,210 @@
+using System.Net.WebSockets;
+using System.Text.Json;
+using System.Threading.Channels;
+
+namespace Maran.Instrument.Dashboard;
+
+/// <summary>
+/// One live (WebSocket) client. The hub offers it a message per tick without waiting; its own loop sends them. A
+/// client that lets <see cref="QueueCapacity"/> messages pile up, or whose send hangs for <see cref="SendTimeout"/>,
+/// is dropped: it never holds back the hub, the other clients or the monitored program.
+/// </summary>
+internal sealed class LiveClient
+{
+    /// <summary>Messages waiting for a client at most (one per second): beyond that it is too slow and is dropped.</summary>
+    internal const int QueueCapacity = 8;
+
+    /// <summary>Bytes of one message from the client at most: view requests are small.</summary>
+    internal const int MaxIncomingMessage = 4096;
+
+    /// <summary>Longest one send may take before the client is dropped.</summary>
+    internal static readonly TimeSpan SendTimeout = TimeSpan.FromSeconds(10);
+
+    private readonly WebSocket _socket;
+    private readonly DashboardHub _hub;
+    private readonly Channel<byte[]> _queue;
+    private readonly object _gate = new();
+    private View? _view;
+    private ulong _sentHash;
+    private int _dropped;
+
+    public LiveClient(WebSocket socket, DashboardHub hub)
+    {
+        _socket = socket;
+        _hub = hub;
+        _queue = Channel.CreateBounded<byte[]>(new BoundedChannelOptions(QueueCapacity)
+        {
+            SingleReader = true,
+            SingleWriter = false,
+            FullMode = BoundedChannelFullMode.Wait,
+        });
+    }
+
+    /// <summary>Whether the client was dropped for falling behind.</summary>
+    public bool Dropped => Volatile.Read(ref _dropped) != 0;
+
+    /// <summary>Queues a message without waiting; false when the client is too far behind (the caller drops it).</summary>
+    public bool Offer(byte[] message) => _queue.Writer.TryWrite(message);
+
+    /// <summary>The tick for this client: the frame's shared tick, with the client's view when that changed.</summary>
+    public byte[] ComposeTick(DashboardFrame frame)
+    {
+        lock (_gate)
+        {
+            if (_view is not { } view)
+            {
+                return frame.TickJson;
+            }
+
+            RenderedView rendered = frame.Render(view.Section, view.Query);
+            if (rendered.Hash == _sentHash)
+            {
+                return frame.TickJson;
+            }
+
+            _sentHash = rendered.Hash;
+            return LiveMessages.Tick(frame, (view.Id, view.Section.Name, rendered));
+        }
+    }
+
+    /// <summary>Drops the client: its queue is closed and its connection aborted.</summary>
+    public void Drop()
+    {
+        if (Interlocked.Exchange(ref _dropped, 1) == 0)
+        {
+            _queue.Writer.TryComplete();
+            _socket.Abort();
+        }
+    }
+
+    /// <summary>Ends the client politely: what is queued is sent, then a close frame.</summary>
+    public void Complete() => _queue.Writer.TryComplete();
+
+    /// <summary>Serves the client until it leaves, is dropped or <paramref name="stopping"/> fires.</summary>
+    public async Task RunAsync(byte[] hello, CancellationToken stopping)
+    {
+        using CancellationTokenSource linked = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+        Offer(hello);
+        Offer(_hub.Current.TickJson);
+        Task sending = SendLoopAsync(linked.Token);
+        Task receiving = ReceiveLoopAsync(linked.Token);
+        await Task.WhenAny(sending, receiving).ConfigureAwait(false);
+        _queue.Writer.TryComplete();
+        if (receiving.IsCompleted)
+        {
+            // The client closed or broke the connection: let the send loop finish what is queued and answer the close.
+            await Task.WhenAny(sending, Task.Delay(SendTimeout, CancellationToken.None)).ConfigureAwait(false);
+        }
+
+        await linked.CancelAsync().ConfigureAwait(false);
+        if (_socket.State is not WebSocketState.Closed)
+        {
+            _socket.Abort();
+        }
+
+        await Observe(sending).ConfigureAwait(false);
+        await Observe(receiving).ConfigureAwait(false);
+        _socket.Dispose();
+    }
+
+    private async Task SendLoopAsync(CancellationToken cancellationToken)
+    {
+        while (await _queue.Reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            while (_queue.Reader.TryRead(out byte[]? message))
+            {
+                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                timeout.CancelAfter(SendTimeout);
+                await _socket.SendAsync(message, WebSocketMessageType.Text, endOfMessage: true, timeout.Token).ConfigureAwait(false);
+            }
+        }
+
+        if (_socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(SendTimeout);
+            await _socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "closing", timeout.Token).ConfigureAwait(false);
+        }
+    }
+
+    private async Task ReceiveLoopAsync(CancellationToken cancellationToken)
+    {
+        byte[] buffer = new byte[MaxIncomingMessage];
+        while (true)
+        {
+            int length = 0;
+            ValueWebSocketReceiveResult result;
+            do
+            {
+                if (length == buffer.Length)
+                {
+                    // A message this long is no view request: the client is not a dashboard page.
+                    await _socket.CloseOutputAsync(WebSocketCloseStatus.MessageTooBig, "message too long", cancellationToken).ConfigureAwait(false);
+                    return;
+                }
+
+                result = await _socket.ReceiveAsync(buffer.AsMemory(length), cancellationToken).ConfigureAwait(false);
+                length += result.Count;
+            }
+            while (!result.EndOfMessage && result.MessageType != WebSocketMessageType.Close);
+
+            if (result.MessageType == WebSocketMessageType.Close)
+            {
+                return;
+            }
+
+            if (result.MessageType == WebSocketMessageType.Text)
+            {
+                OnRequest(buffer.AsSpan(0, length));
+            }
+        }
+    }
+
+    private void OnRequest(ReadOnlySpan<byte> json)
+    {
+        ViewRequest? request;
+        try
+        {
+            request = JsonSerializer.Deserialize(json, DashboardJson.Default.ViewRequest);
+        }
+        catch (JsonException)
+        {
+            return;
+        }
+
+        if (request is not { Type: "view", Section: { } name } || _hub.Section(name) is not { } section)
+        {
+            return;
+        }
+
+        var view = new View(request.Id, section, request.ToQuery());
+        DashboardFrame frame = _hub.Current;
+        byte[] message;
+        lock (_gate)
+        {
+            _view = view;
+            RenderedView rendered = frame.Render(section, view.Query);
+            _sentHash = rendered.Hash;
+            message = LiveMessages.View(view.Id, section.Name, rendered);
+        }
+
+        if (!Offer(message))
+        {
+            _hub.DropSlow(this);
+        }
+    }
+
+    private static async Task Observe(Task task)
+    {
+        try
+        {
+            await task.ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or WebSocketException or ObjectDisposedException or IOException or ChannelClosedException)
+        {
+            // The connection ended: the reason no longer matters to anyone.
+        }
+    }
+
+    private sealed record View(int Id, DashboardSection Section, SectionQuery Query);
+}

@@ -1,0 +1,70 @@
+// The live connection: one WebSocket to the dashboard, reconnected with backoff. The server sends `hello`, then a
+// `tick` at most once a second (overview, newest trend point, the view asked for when it changed), and a `view` as
+// soon as another one is asked for.
+
+export class Live {
+  constructor(handlers) {
+    this.handlers = handlers;
+    this.viewId = 0;
+    this.view = null;
+    this.lastSeq = 0;
+    this.delay = 1000;
+    this.socket = null;
+  }
+
+  connect() {
+    const url = new URL('ws', document.baseURI);
+    url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
+    const socket = new WebSocket(url);
+    this.socket = socket;
+    this.handlers.state('connecting');
+    socket.addEventListener('open', () => {
+      this.delay = 1000;
+      this.handlers.state('live');
+      if (this.view) socket.send(JSON.stringify(this.view));
+    });
+    socket.addEventListener('message', (event) => this.receive(event.data));
+    socket.addEventListener('close', () => {
+      if (this.socket !== socket) return;
+      this.handlers.state('offline');
+      setTimeout(() => this.connect(), this.delay);
+      this.delay = Math.min(this.delay * 2, 10000);
+    });
+  }
+
+  receive(text) {
+    let message;
+    try {
+      message = JSON.parse(text);
+    } catch {
+      return;
+    }
+    if (message.type === 'hello') {
+      this.lastSeq = 0;
+      this.handlers.hello(message);
+    } else if (message.type === 'tick') {
+      if (message.seq <= this.lastSeq) return;
+      this.lastSeq = message.seq;
+      this.handlers.tick(message);
+      if (message.view) this.deliver(message.view);
+    } else if (message.type === 'view') {
+      this.deliver(message);
+    }
+  }
+
+  deliver(view) {
+    if (this.view && view.id === this.view.id) this.handlers.view(view.section, view.data);
+  }
+
+  // Asks for a section's view (page, sort, filter, selection); null for none.
+  setView(section, query) {
+    this.view = section ? { type: 'view', id: ++this.viewId, section, ...(query || {}) } : null;
+    if (this.view && this.socket && this.socket.readyState === WebSocket.OPEN) this.socket.send(JSON.stringify(this.view));
+  }
+}
+
+export async function getJson(path) {
+  const response = await fetch(path, { credentials: 'same-origin', headers: { Accept: 'application/json' } });
+  if (!response.ok) return null;
+  return response.json();
+}

@@ -1,0 +1,98 @@
+using System.Net;
+using Microsoft.Extensions.Configuration;
+
+namespace Maran.Instrument;
+
+/// <summary>
+/// The <c>dashboard:</c> section: where the live dashboard listens, who may see it, and how much history it keeps.
+/// Its port is <see cref="MonitoringSettings.DashboardPort"/> (<c>monitoring.dashboard_port</c>).
+/// </summary>
+public sealed class DashboardSettings
+{
+    /// <summary>Shortest access token accepted, in characters.</summary>
+    public const int MinimumTokenLength = 16;
+
+    /// <summary>
+    /// Address the dashboard listens on (<c>MARAN_DASHBOARD_HOST</c>): <c>127.0.0.1</c> by default. Any address other than
+    /// loopback lets other machines reach it, so it then requires an access token.
+    /// </summary>
+    [ConfigurationKeyName("host")]
+    public string Host { get; set; } = "127.0.0.1";
+
+    /// <summary>
+    /// Access token every page, API and WebSocket request must carry when the dashboard is reachable from other machines
+    /// (<c>MARAN_DASHBOARD_TOKEN</c>); at least 16 characters. When set, it is required on loopback too.
+    /// </summary>
+    [ConfigurationKeyName("token")]
+    public string? Token { get; set; }
+
+    /// <summary>
+    /// Whether a dashboard bound beyond loopback without <see cref="Token"/> generates one and prints it once at start.
+    /// When false it refuses to start instead.
+    /// </summary>
+    [ConfigurationKeyName("generate_token")]
+    public bool GenerateToken { get; set; } = true;
+
+    /// <summary>Minutes of per-second trends kept (default 10). Memory is bounded by this and <see cref="TrendOperations"/>.</summary>
+    [ConfigurationKeyName("trend_minutes")]
+    public int TrendMinutes { get; set; } = 10;
+
+    /// <summary>Operations that keep their own trend at most (the busiest ones; default 200). Totals are kept for all.</summary>
+    [ConfigurationKeyName("trend_operations")]
+    public int TrendOperations { get; set; } = 200;
+
+    /// <summary>Whether the dashboard collects recent traces from the <c>Maran.Instrument</c> spans while it runs.</summary>
+    [ConfigurationKeyName("traces")]
+    public bool Traces { get; set; } = true;
+
+    /// <summary>Recent traces kept at most (default 100); the oldest goes first.</summary>
+    [ConfigurationKeyName("max_traces")]
+    public int MaxTraces { get; set; } = 100;
+
+    /// <summary>New traces collected per second at most (default 10), so tracing costs little under load.</summary>
+    [ConfigurationKeyName("traces_per_second")]
+    public double TracesPerSecond { get; set; } = 10;
+
+    /// <summary>Live (WebSocket) clients served at once at most (default 100); further ones are refused.</summary>
+    [ConfigurationKeyName("max_clients")]
+    public int MaxClients { get; set; } = 100;
+
+    /// <summary>Whether <see cref="Host"/> is a loopback address or <c>localhost</c>.</summary>
+    public bool IsLoopback =>
+        string.Equals(Host, "localhost", StringComparison.OrdinalIgnoreCase)
+        || (IPAddress.TryParse(Host, out IPAddress? address) && IPAddress.IsLoopback(address));
+
+    internal void Validate(OptionsBinder binder, string prefix)
+    {
+        if (string.IsNullOrWhiteSpace(Host))
+        {
+            binder.Error($"{prefix}:host", Host, "the host must be an IP address or localhost (use 0.0.0.0 for every address)");
+        }
+        else if (!string.Equals(Host, "localhost", StringComparison.OrdinalIgnoreCase) && !IPAddress.TryParse(Host, out _))
+        {
+            binder.Error($"{prefix}:host", Host, "the host must be an IP address or localhost (use 0.0.0.0 for every address)");
+        }
+
+        if (Token is { } token && token.Length < MinimumTokenLength)
+        {
+            binder.Error($"{prefix}:token", "(hidden)", $"an access token must be at least {MinimumTokenLength} characters");
+        }
+
+        CheckRange(binder, $"{prefix}:trend_minutes", TrendMinutes, 1, 24 * 60, "minutes of trend");
+        CheckRange(binder, $"{prefix}:trend_operations", TrendOperations, 0, 10_000, "operations with a trend");
+        CheckRange(binder, $"{prefix}:max_traces", MaxTraces, 1, 10_000, "traces");
+        CheckRange(binder, $"{prefix}:max_clients", MaxClients, 1, 10_000, "live clients");
+        if (!(TracesPerSecond > 0) || !double.IsFinite(TracesPerSecond))
+        {
+            binder.Error($"{prefix}:traces_per_second", MonitoringSettings.Format(TracesPerSecond), "the trace rate must be a positive number");
+        }
+    }
+
+    private static void CheckRange(OptionsBinder binder, string key, int value, int min, int max, string what)
+    {
+        if (value < min || value > max)
+        {
+            binder.Error(key, MonitoringSettings.Format(value), $"the number of {what} must be between {min} and {max}");
+        }
+    }
+}

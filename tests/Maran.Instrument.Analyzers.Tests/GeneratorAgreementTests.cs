@@ -1,0 +1,102 @@
+#pragma warning disable RSEXPERIMENTAL002 // GetInterceptorMethod reads the compiler's own answer to "is this call intercepted?"
+
+using Maran.Instrument.Analyzers.Symbols;
+using Maran.Instrument.Generator;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace Maran.Instrument.Analyzers.Tests;
+
+/// <summary>
+/// The analyzers must warn exactly where the generator leaves a monitored call alone. These tests run the real generator
+/// on its own scenarios and on one of tricky cases, ask the compiler which calls ended up intercepted, and compare every
+/// call with the analyzers' verdict.
+/// </summary>
+public class GeneratorAgreementTests
+{
+    public static TheoryData<string> Scenarios() =>
+    [
+        .. Directory.GetFiles(Path.Combine(AppContext.BaseDirectory, "GeneratorScenarios"), "*.cs")
+            .Select(Path.GetFileNameWithoutExtension)
+            .OfType<string>()
+            .Where(name => !name.EndsWith(".Library", StringComparison.Ordinal))
+            .Order(StringComparer.Ordinal),
+        "Agreement",
+    ];
+
+    [Theory]
+    [MemberData(nameof(Scenarios))]
+    public void Every_call_is_intercepted_exactly_when_the_analyzers_say_so(string scenario)
+    {
+        List<Verdict> verdicts = Compare(scenario);
+
+        Assert.Contains(verdicts, v => v.Monitored);
+        Assert.Empty(verdicts.Where(v => v.Disagrees).Select(v => v.ToString()));
+    }
+
+    private static List<Verdict> Compare(string scenario)
+    {
+        string directory = scenario == "Agreement" ? "Sources" : "GeneratorScenarios";
+        var references = TestReferences.Framework.ToList();
+        if (File.Exists(Path.Combine(AppContext.BaseDirectory, directory, scenario + ".Library.cs")))
+        {
+            references.Add(CompileLibrary(directory, scenario + ".Library"));
+        }
+
+        CSharpCompilation compilation = Compile(scenario, File.ReadAllText(Path.Combine(AppContext.BaseDirectory, directory, scenario + ".cs")), references);
+        CSharpGeneratorDriver.Create([new InterceptorGenerator().AsSourceGenerator()], parseOptions: TestReferences.ParseOptions(interceptorsEnabled: true))
+            .RunGeneratorsAndUpdateCompilation(compilation, out Compilation generated, out _);
+        Assert.Empty(generated.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error).Select(d => d.ToString()));
+
+        AnalyzerSymbols symbols = AnalyzerSymbols.For(compilation)!;
+        SyntaxTree tree = compilation.SyntaxTrees.Single();
+        SemanticModel model = compilation.GetSemanticModel(tree);
+        SemanticModel generatedModel = generated.GetSemanticModel(generated.SyntaxTrees.Single(t => t.FilePath == tree.FilePath));
+        var verdicts = new List<Verdict>();
+        foreach (SyntaxNode node in tree.GetRoot().DescendantNodes())
+        {
+            switch (model.GetOperation(node))
+            {
+                case IInvocationOperation invocation when invocation.Syntax == node:
+                {
+                    bool intercepted = node is InvocationExpressionSyntax call && generatedModel.GetInterceptorMethod(call) is not null;
+                    CallSite site = CallSiteClassifier.Classify(invocation, symbols);
+                    verdicts.Add(new Verdict(node.ToString(), intercepted, site, symbols.GetMonitored((invocation.TargetMethod.ReducedFrom ?? invocation.TargetMethod).OriginalDefinition).IsMonitored));
+                    break;
+                }
+
+                case IMethodReferenceOperation reference when reference.Syntax == node:
+                    verdicts.Add(new Verdict(node.ToString(), Intercepted: false, CallSiteClassifier.ClassifyReference(reference, symbols), symbols.GetMonitored(reference.Method.OriginalDefinition).IsMonitored));
+                    break;
+            }
+        }
+
+        return verdicts;
+    }
+
+    private static CSharpCompilation Compile(string name, string source, IEnumerable<MetadataReference> references) =>
+        CSharpCompilation.Create(
+            name,
+            [CSharpSyntaxTree.ParseText(source, TestReferences.ParseOptions(interceptorsEnabled: true), $"/src/{name}.cs")],
+            references,
+            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable, allowUnsafe: true));
+
+    private static MetadataReference CompileLibrary(string directory, string name)
+    {
+        CSharpCompilation library = Compile(name, File.ReadAllText(Path.Combine(AppContext.BaseDirectory, directory, name + ".cs")), TestReferences.Framework);
+        using var stream = new MemoryStream();
+        Assert.True(library.Emit(stream).Success);
+        return MetadataReference.CreateFromImage(stream.ToArray());
+    }
+
+    /// <summary>One call or method reference: what the compiler did and what the analyzers said.</summary>
+    private sealed record Verdict(string Call, bool Intercepted, CallSite Site, bool Monitored)
+    {
+        // A monitored call that is not intercepted must be Unreachable (a warning here, or MARAN006 at its declaration).
+        public bool Disagrees => Intercepted != (Site.Kind == CallSiteKind.Intercepted) || (!Intercepted && Monitored && Site.Kind != CallSiteKind.Unreachable);
+
+        public override string ToString() => $"{Call}: intercepted={Intercepted}, analyzers={Site.Kind} ({Site.Reason})";
+    }
+}

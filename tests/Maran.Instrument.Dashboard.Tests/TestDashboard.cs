@@ -1,0 +1,128 @@
+using System.Net.Http.Headers;
+using System.Net.WebSockets;
+using System.Text;
+using System.Text.Json;
+
+namespace Maran.Instrument.Dashboard.Tests;
+
+/// <summary>A real dashboard on 127.0.0.1 with a port picked by the system, started and stopped by a test.</summary>
+internal sealed class TestDashboard : IAsyncDisposable
+{
+    private TestDashboard(AdvancedMonitoringSystem system, MonitoringDashboard dashboard, StringWriter console)
+    {
+        System = system;
+        Dashboard = dashboard;
+        Console = console;
+        Http = new HttpClient { BaseAddress = dashboard.Url, Timeout = TimeSpan.FromSeconds(30) };
+        if (dashboard.AccessToken is { } token)
+        {
+            Http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        }
+    }
+
+    public AdvancedMonitoringSystem System { get; }
+
+    public MonitoringDashboard Dashboard { get; }
+
+    public DashboardHub Hub => Dashboard.Hub!;
+
+    public HttpClient Http { get; }
+
+    /// <summary>What the dashboard printed at start.</summary>
+    public StringWriter Console { get; }
+
+    public Uri Url => Dashboard.Url!;
+
+    public static MonitoringOptions Options(Action<MonitoringOptions>? configure = null)
+    {
+        var options = new MonitoringOptions();
+        options.Storage.Enabled = false;
+        options.Monitoring.DashboardPort = 0;
+        configure?.Invoke(options);
+        return options;
+    }
+
+    public static async Task<TestDashboard> StartAsync(Action<MonitoringOptions>? configure = null, TimeProvider? time = null)
+    {
+        var system = new AdvancedMonitoringSystem(Options(configure));
+        var console = new StringWriter();
+        var dashboard = new MonitoringDashboard(system, time ?? TimeProvider.System, console);
+        await dashboard.StartAsync();
+        return new TestDashboard(system, dashboard, console);
+    }
+
+    public async Task<JsonElement> GetJsonAsync(string path)
+    {
+        using HttpResponseMessage response = await Http.GetAsync(path);
+        string body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, $"GET {path}: {(int)response.StatusCode} {body}");
+        return JsonDocument.Parse(body).RootElement.Clone();
+    }
+
+    /// <summary>Reads the API until <paramref name="condition"/> holds; a tick comes every second, so this ends well before the bound.</summary>
+    public async Task<JsonElement> WaitForJsonAsync(string path, Func<JsonElement, bool> condition)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        while (true)
+        {
+            JsonElement json = await GetJsonAsync(path);
+            if (condition(json))
+            {
+                return json;
+            }
+
+            await Task.Delay(100, timeout.Token);
+        }
+    }
+
+    public async Task<ClientWebSocket> ConnectAsync(Action<ClientWebSocketOptions>? configure = null)
+    {
+        var socket = new ClientWebSocket();
+        if (Dashboard.AccessToken is { } token)
+        {
+            socket.Options.SetRequestHeader("Authorization", "Bearer " + token);
+        }
+
+        configure?.Invoke(socket.Options);
+        await socket.ConnectAsync(new Uri(Url, "ws").ToWebSocketUri(), CancellationToken.None);
+        return socket;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Http.Dispose();
+        await Dashboard.DisposeAsync();
+        System.Dispose();
+    }
+}
+
+internal static class WebSocketTestExtensions
+{
+    public static Uri ToWebSocketUri(this Uri uri) => new UriBuilder(uri) { Scheme = uri.Scheme == "https" ? "wss" : "ws" }.Uri;
+
+    /// <summary>Receives one whole text message as JSON.</summary>
+    public static async Task<JsonElement> ReceiveJsonAsync(this WebSocket socket, CancellationToken cancellationToken = default)
+    {
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        cts.CancelAfter(TimeSpan.FromSeconds(20));
+        var buffer = new byte[64 * 1024];
+        using var message = new MemoryStream();
+        WebSocketReceiveResult result;
+        do
+        {
+            result = await socket.ReceiveAsync(buffer, cts.Token);
+            if (result.MessageType == WebSocketMessageType.Close)
+            {
+                throw new WebSocketException($"closed: {result.CloseStatus} {result.CloseStatusDescription}");
+            }
+
+            message.Write(buffer, 0, result.Count);
+        }
+        while (!result.EndOfMessage);
+
+        return JsonDocument.Parse(message.ToArray()).RootElement.Clone();
+    }
+
+    public static Task SendJsonAsync(this WebSocket socket, string json) =>
+        socket.SendAsync(Encoding.UTF8.GetBytes(json), WebSocketMessageType.Text, true, CancellationToken.None);
+}

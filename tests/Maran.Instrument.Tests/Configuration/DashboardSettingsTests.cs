@@ -1,0 +1,59 @@
+using System.Collections;
+
+namespace Maran.Instrument.Tests.Configuration;
+
+public class DashboardSettingsTests
+{
+    [Fact]
+    public void The_dashboard_section_is_read_from_the_file_and_its_named_variables()
+    {
+        string file = Path.Combine(Path.GetTempPath(), $"maran-dashboard-{Guid.NewGuid():N}.yaml");
+        File.WriteAllText(file, "dashboard:\n  host: 0.0.0.0\n  trend_minutes: 5\n  max_traces: 20\n");
+        try
+        {
+            var variables = new Hashtable { ["MARAN_DASHBOARD_TOKEN"] = "a-token-long-enough-to-pass" };
+
+            DashboardSettings settings = MonitoringOptions.Load(file, variables).Dashboard;
+
+            Assert.Equal("0.0.0.0", settings.Host);
+            Assert.False(settings.IsLoopback);
+            Assert.Equal("a-token-long-enough-to-pass", settings.Token);
+            Assert.Equal(5, settings.TrendMinutes);
+            Assert.Equal(20, settings.MaxTraces);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Theory]
+    [InlineData("127.0.0.1", true)]
+    [InlineData("localhost", true)]
+    [InlineData("::1", true)]
+    [InlineData("0.0.0.0", false)]
+    [InlineData("192.0.2.10", false)]
+    public void Only_loopback_hosts_count_as_loopback(string host, bool loopback) =>
+        Assert.Equal(loopback, new DashboardSettings { Host = host }.IsLoopback);
+
+    [Fact]
+    public void A_short_token_is_an_error_that_does_not_repeat_the_token()
+    {
+        var options = new MonitoringOptions();
+        options.Dashboard.Token = "too-short";
+
+        ConfigurationError error = Assert.Single(options.Validate());
+
+        Assert.Equal("dashboard.token", error.Key);
+        Assert.DoesNotContain("too-short", error.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_host_that_is_no_address_is_an_error()
+    {
+        var options = new MonitoringOptions();
+        options.Dashboard.Host = "my laptop";
+
+        Assert.Equal("dashboard.host", Assert.Single(options.Validate()).Key);
+    }
+}
