@@ -63,12 +63,19 @@ public sealed class AdvancedMonitoringSystem : IDisposable
         Logging = new MaranLogging(Options, new LogStore(Database, () => Options.Logging));
         AddService(Logging);
         AddService(Database);
+        ErrorTracker = new ErrorTracker(Options, Database, time);
+        AddService(ErrorTracker);
+        CostTracker = new CostTracker(Options, Database, time);
+        AddService(CostTracker);
         HealthMonitor = CreateHealthMonitor(time);
         Alerts = new AlertEngine(Options, Database, time);
         HealthMetricConnection.Connect(Alerts.Metrics, HealthMonitor);
+        CostMetricConnection.Connect(Alerts.Metrics, CostTracker);
         AddService(Alerts);
         Telemetry = new TelemetrySources();
         Telemetry.Health = () => ExportedHealth.From(HealthMonitor.Latest);
+        Telemetry.Costs = CostTracker.GetExportedTotals;
+        CostTracker.GpuSource = new HealthGpuUtilization(HealthMonitor);
         Prometheus = new PrometheusExporter(() => Options.Monitoring.MetricsPrefix, Telemetry);
         AddService(new MetricsEndpoint(Prometheus, () => (Options.Monitoring.MetricsHost, Options.Monitoring.MetricsPort)));
     }
@@ -81,6 +88,12 @@ public sealed class AdvancedMonitoringSystem : IDisposable
 
     /// <summary>The performance profiler: per-operation counts, percentiles and rates.</summary>
     public PerformanceProfiler Profiler { get; }
+
+    /// <summary>Errors of monitored calls and of <see cref="ErrorTracker.TrackError(string, ErrorSeverity, string, string, Exception?, IReadOnlyDictionary{string, string}?)"/>: categories, groups, analytics.</summary>
+    public ErrorTracker ErrorTracker { get; }
+
+    /// <summary>Tokens, model and compute costs, budgets: priced from <c>costs:</c> in the configuration.</summary>
+    public CostTracker CostTracker { get; }
 
     /// <summary>
     /// The Prometheus metrics: served on <c>127.0.0.1:9090/metrics</c> (<c>monitoring.metrics_port</c>) while the
@@ -152,6 +165,9 @@ public sealed class AdvancedMonitoringSystem : IDisposable
             }
 
             ApplyRuntimeSwitches(Options.Monitoring);
+
+            // While the error tracker runs, errors_total carries its categories and severities.
+            Telemetry.Errors = Options.Errors.Enabled ? ErrorTracker.GetErrorCounts : null;
             foreach (IMonitoringService service in _services)
             {
                 service.Start();
@@ -221,6 +237,8 @@ public sealed class AdvancedMonitoringSystem : IDisposable
             IsRunning = running,
             UptimeSeconds = started == 0 ? 0 : Stopwatch.GetElapsedTime(started).TotalSeconds,
             Performance = Profiler.GetPerformanceSummary(),
+            Errors = ErrorTracker.GetErrorAnalytics(),
+            Costs = CostTracker.GetCostSummary(),
             Health = HealthMonitor.Latest,
             Alerts = Alerts.GetActiveAlerts(),
             Internal = new InternalStatus
@@ -298,6 +316,12 @@ public sealed record DashboardData
 
     /// <summary>Every operation's performance.</summary>
     public required PerformanceSummary Performance { get; init; }
+
+    /// <summary>Errors of the last 24 hours.</summary>
+    public required ErrorAnalytics Errors { get; init; }
+
+    /// <summary>Costs of the last 24 hours.</summary>
+    public required CostSummary Costs { get; init; }
 
     /// <summary>The system's health from the latest sample (CPU, memory, disk, GPU, score); null before the first sample.</summary>
     public HealthStatus? Health { get; init; }

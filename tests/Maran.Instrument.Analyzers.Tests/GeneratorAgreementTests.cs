@@ -40,6 +40,12 @@ public class GeneratorAgreementTests
     {
         string directory = scenario == "Agreement" ? "Sources" : "GeneratorScenarios";
         var references = TestReferences.Framework.ToList();
+        if (directory == "GeneratorScenarios")
+        {
+            // The token usage scenario returns the model SDKs' response types.
+            references.AddRange(TestReferences.Libraries([.. TestReferences.ExtensionsAI, "OpenAI.dll", "System.ClientModel.dll", "System.Memory.Data.dll"]));
+        }
+
         if (File.Exists(Path.Combine(AppContext.BaseDirectory, directory, scenario + ".Library.cs")))
         {
             references.Add(CompileLibrary(directory, scenario + ".Library"));

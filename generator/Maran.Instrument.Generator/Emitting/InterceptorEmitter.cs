@@ -80,6 +80,8 @@ internal static class InterceptorEmitter
             WriteAccessor(writer, method, accessorName, method.TypeParameters.Skip(method.ContainingTypeParameters.Length).ToList());
         }
 
+        UsageReaderEmitter.WriteReaders(writer, methods.Select(m => m.Key.Usage).OfType<UsageModel>());
+
         writer.Close();
         foreach ((MethodModel method, string className, string accessorName) in accessorClasses.Where(a => a.ClassName != "Interceptors"))
         {
@@ -150,6 +152,7 @@ internal static class InterceptorEmitter
     {
         string scope = locals.Scope;
         string exception = locals.Exception;
+        string reader = method.Usage is { } usage ? ", " + UsageReaderEmitter.ReaderName(usage) : string.Empty;
         writer.Line($"var {scope} = {Runtime}.OperationScope.Start({recorderField});");
         switch (method.Shape)
         {
@@ -163,7 +166,7 @@ internal static class InterceptorEmitter
                 writer.Line($"    {pending} = {call};");
                 writer.Line("}");
                 WriteFailAndDetach(writer, scope, exception);
-                writer.Line($"return {scope}.Track({pending});");
+                writer.Line($"return {scope}.Track({pending}{reader});");
                 break;
             case ReturnShape.Void:
                 writer.Line("try");
@@ -180,7 +183,7 @@ internal static class InterceptorEmitter
                 writer.Line("try");
                 writer.Line("{");
                 writer.Line($"    {declaration}");
-                writer.Line($"    {scope}.Complete();");
+                writer.Line(reader.Length > 0 && method.ReturnRefKind.Length == 0 ? $"    {scope}.Complete({locals.Result}{reader});" : $"    {scope}.Complete();");
                 writer.Line($"    return {(method.ReturnRefKind.Length > 0 ? "ref " : string.Empty)}{locals.Result};");
                 writer.Line("}");
                 WriteFailAndDetach(writer, scope, exception);

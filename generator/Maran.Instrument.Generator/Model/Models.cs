@@ -41,6 +41,37 @@ internal enum ReceiverKind
     ReadOnlyStruct,
 }
 
+/// <summary>Which token usage a result carries, and so which reader the interceptor passes to the runtime.</summary>
+internal enum UsageKind
+{
+    /// <summary>Microsoft.Extensions.AI <c>ChatResponse</c> (and <c>ChatResponse&lt;T&gt;</c>): <c>Usage</c> and <c>ModelId</c>.</summary>
+    ChatResponse,
+
+    /// <summary>Microsoft.Extensions.AI <c>ChatResponseUpdate</c>, streamed: <c>UsageContent</c> items in <c>Contents</c>.</summary>
+    ChatResponseUpdate,
+
+    /// <summary>Microsoft.Extensions.AI <c>GeneratedEmbeddings&lt;T&gt;</c>: <c>Usage</c>, the first embedding's <c>ModelId</c>.</summary>
+    Embeddings,
+
+    /// <summary>OpenAI SDK <c>ChatCompletion</c>: <c>Usage</c> and <c>Model</c>.</summary>
+    ChatCompletion,
+
+    /// <summary>OpenAI SDK <c>ClientResult&lt;ChatCompletion&gt;</c>: its <c>Value</c>'s usage.</summary>
+    ChatCompletionResult,
+
+    /// <summary>OpenAI SDK <c>StreamingChatCompletionUpdate</c>, streamed: <c>Usage</c> on the last update.</summary>
+    StreamingChatCompletionUpdate,
+
+    /// <summary>A type implementing <c>Maran.Instrument.ITokenUsage</c>.</summary>
+    Interface,
+}
+
+/// <summary>
+/// How to read the tokens of a monitored method's result (for a stream, of each item). The flags say which
+/// counts the referenced SDK version has, so the reader compiles against older versions too.
+/// </summary>
+internal sealed record UsageModel(UsageKind Kind, bool HasCachedCount, bool HasReasoningCount);
+
 /// <summary>One parameter of the intercepted method, as source text.</summary>
 internal sealed record ParameterModel(string Name, string Type, string RefKind, bool IsParams, bool IsScoped, bool IsUnscopedRef, bool IsThis);
 
@@ -72,7 +103,8 @@ internal sealed record MethodModel(
     string? Provider,
     string? GenAIOperation,
     string Display,
-    EquatableArray<string> SuppressedDiagnostics);
+    EquatableArray<string> SuppressedDiagnostics,
+    UsageModel? Usage = null);
 
 /// <summary>One intercepted call: where it is and which method it calls.</summary>
 internal sealed record CallSiteModel(

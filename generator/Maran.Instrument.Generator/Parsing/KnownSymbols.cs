@@ -27,6 +27,18 @@ internal sealed class KnownSymbols
         // Generic [UnsafeAccessor] targets arrived in .NET 9 (marked by System.Threading.Lock), type-by-name ones in .NET 10.
         HasGenericUnsafeAccessor = HasUnsafeAccessor && compilation.GetTypeByMetadataName("System.Threading.Lock") is not null;
         HasUnsafeAccessorType = compilation.GetTypeByMetadataName("System.Runtime.CompilerServices.UnsafeAccessorTypeAttribute") is not null;
+
+        // Token usage: read only when the runtime has the reader overloads; the SDK types are looked up by name, never referenced.
+        TokenUsageReader = compilation.GetTypeByMetadataName("Maran.Instrument.TokenUsageReader`1");
+        TokenUsageInterface = compilation.GetTypeByMetadataName("Maran.Instrument.ITokenUsage");
+        ChatResponse = compilation.GetTypeByMetadataName("Microsoft.Extensions.AI.ChatResponse");
+        ChatResponseUpdate = compilation.GetTypeByMetadataName("Microsoft.Extensions.AI.ChatResponseUpdate");
+        GeneratedEmbeddings = compilation.GetTypeByMetadataName("Microsoft.Extensions.AI.GeneratedEmbeddings`1");
+        UsageDetails = compilation.GetTypeByMetadataName("Microsoft.Extensions.AI.UsageDetails");
+        ChatCompletion = compilation.GetTypeByMetadataName("OpenAI.Chat.ChatCompletion");
+        StreamingChatCompletionUpdate = compilation.GetTypeByMetadataName("OpenAI.Chat.StreamingChatCompletionUpdate");
+        ChatTokenUsage = compilation.GetTypeByMetadataName("OpenAI.Chat.ChatTokenUsage");
+        ClientResultOfT = compilation.GetTypeByMetadataName("System.ClientModel.ClientResult`1");
     }
 
     public INamedTypeSymbol MonitorOperation { get; }
@@ -52,6 +64,26 @@ internal sealed class KnownSymbols
     public INamedTypeSymbol? Experimental { get; }
 
     public INamedTypeSymbol? UnscopedRef { get; }
+
+    public INamedTypeSymbol? TokenUsageReader { get; }
+
+    public INamedTypeSymbol? TokenUsageInterface { get; }
+
+    public INamedTypeSymbol? ChatResponse { get; }
+
+    public INamedTypeSymbol? ChatResponseUpdate { get; }
+
+    public INamedTypeSymbol? GeneratedEmbeddings { get; }
+
+    public INamedTypeSymbol? UsageDetails { get; }
+
+    public INamedTypeSymbol? ChatCompletion { get; }
+
+    public INamedTypeSymbol? StreamingChatCompletionUpdate { get; }
+
+    public INamedTypeSymbol? ChatTokenUsage { get; }
+
+    public INamedTypeSymbol? ClientResultOfT { get; }
 
     public bool HasUnsafeAccessor { get; }
 

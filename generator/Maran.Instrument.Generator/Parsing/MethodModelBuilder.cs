@@ -101,6 +101,7 @@ internal static class MethodModelBuilder
             accessorTypeName = MetadataName(containingType) + ", " + compilation.AssemblyName;
         }
 
+        ReturnShape shape = ShapeOf(method, known);
         return new MethodModel(
             Key: method.GetDocumentationCommentId() ?? method.ToDisplayString(),
             Name: method.Name,
@@ -114,7 +115,7 @@ internal static class MethodModelBuilder
             Parameters: parameters,
             ReturnType: method.ReturnsVoid ? "void" : method.ReturnType.ToDisplayString(TypeFormat),
             ReturnRefKind: method.ReturnsByRefReadonly ? "ref readonly " : method.ReturnsByRef ? "ref " : string.Empty,
-            Shape: ShapeOf(method, known),
+            Shape: shape,
             Access: access,
             OperationName: operation.Name,
             Component: operation.Component,
@@ -122,7 +123,8 @@ internal static class MethodModelBuilder
             Provider: operation.Provider,
             GenAIOperation: operation.GenAIOperation,
             Display: method.ToDisplayString(DisplayFormat),
-            SuppressedDiagnostics: SuppressedDiagnostics(method, known).ToEquatableArray());
+            SuppressedDiagnostics: SuppressedDiagnostics(method, known).ToEquatableArray(),
+            Usage: UsageDetector.Detect(method, shape, known));
     }
 
     private static ReturnShape ShapeOf(IMethodSymbol method, KnownSymbols known)

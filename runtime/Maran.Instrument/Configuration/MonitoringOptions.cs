@@ -41,6 +41,14 @@ public sealed class MonitoringOptions
     [ConfigurationKeyName("dashboard")]
     public DashboardSettings Dashboard { get; set; } = new();
 
+    /// <summary>The <c>errors:</c> section: how errors are grouped and which stack frames are the application's.</summary>
+    [ConfigurationKeyName("errors")]
+    public ErrorSettings Errors { get; set; } = new();
+
+    /// <summary>The <c>costs:</c> section: model prices, compute rates, budgets and token estimation.</summary>
+    [ConfigurationKeyName("costs")]
+    public CostSettings Costs { get; set; } = new();
+
     /// <summary>
     /// Loads the configuration: defaults, then the YAML file (<paramref name="path"/>, else <c>MARAN_CONFIG</c>, else
     /// <see cref="DefaultFileName"/> if present), then the <c>MARAN_*</c> variables of <paramref name="environment"/>
@@ -69,6 +77,8 @@ public sealed class MonitoringOptions
         Logging.Validate(binder, "logging");
         Alerts.Validate(binder, "alerts", Monitoring);
         Dashboard.Validate(binder, "dashboard");
+        Errors.Validate(binder, "errors");
+        Costs.Validate(binder, "costs");
         return binder.Errors;
     }
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
+using System.Text;
 using System.Threading.Tasks.Sources;
 
 namespace Maran.Instrument;
@@ -9,7 +10,8 @@ namespace Maran.Instrument;
 /// fails), and the time to the first item and the number of items are recorded. Like a compiler-generated async
 /// iterator, the first enumeration reuses this object as its enumerator, and a pending
 /// <see cref="MoveNextAsync"/> completes through this object as its own <see cref="IValueTaskSource{TResult}"/>, so
-/// items cost no allocation. Later enumerations of the same object run unmonitored.
+/// items cost no allocation. Later enumerations of the same object run unmonitored. With a usage reader, each
+/// item's token usage is added up and handed to the cost tracker when the stream ends.
 /// </summary>
 internal sealed class MonitoredAsyncEnumerable<T> : IAsyncEnumerable<T>, IAsyncEnumerator<T>, IValueTaskSource<bool>
 {
@@ -20,7 +22,10 @@ internal sealed class MonitoredAsyncEnumerable<T> : IAsyncEnumerable<T>, IAsyncE
     private readonly IAsyncEnumerable<T> _source;
     private readonly OperationScope _scope;
     private readonly long _startTimestamp = Stopwatch.GetTimestamp();
+    private readonly TokenUsageReader<T>? _usageReader;
     private IAsyncEnumerator<T>? _inner;
+    private TokenUsage _usage;
+    private StringBuilder? _usageText;
     private int _state;
     private long _items;
     private long _firstItemTicks = -1;
@@ -28,10 +33,11 @@ internal sealed class MonitoredAsyncEnumerable<T> : IAsyncEnumerable<T>, IAsyncE
     private ConfiguredValueTaskAwaitable<bool>.ConfiguredValueTaskAwaiter _pendingAwaiter;
     private Action? _onPendingCompleted;
 
-    internal MonitoredAsyncEnumerable(IAsyncEnumerable<T> source, OperationScope scope)
+    internal MonitoredAsyncEnumerable(IAsyncEnumerable<T> source, OperationScope scope, TokenUsageReader<T>? usageReader = null)
     {
         _source = source;
         _scope = scope;
+        _usageReader = usageReader;
     }
 
     public T Current => _inner!.Current;
@@ -146,6 +152,38 @@ internal sealed class MonitoredAsyncEnumerable<T> : IAsyncEnumerable<T>, IAsyncE
         {
             _firstItemTicks = Stopwatch.GetTimestamp() - _startTimestamp;
         }
+
+        if (hasItem && _usageReader is not null && OperationEvents.HasUsageListeners)
+        {
+            ReadUsage(_usageReader);
+        }
+    }
+
+    private void ReadUsage(TokenUsageReader<T> reader)
+    {
+        try
+        {
+            TokenUsage item = reader(_inner!.Current, OperationEvents.UsageTextWanted && !_usage.IsReported);
+            _usage = _usage.Plus(item);
+            if (item.Text is { Length: > 0 } text && !_usage.IsReported)
+            {
+                (_usageText ??= new StringBuilder()).Append(text);
+            }
+        }
+        catch (Exception ex)
+        {
+            MonitoringDiagnostics.InternalError("token usage", ex);
+        }
+    }
+
+    // The stream's usage goes out once, when it ends (before its span does), whatever its outcome: tokens streamed before a failure were paid for.
+    private void ReportUsage()
+    {
+        if (_usageReader is not null && OperationEvents.HasUsageListeners && _scope.Recorder is { } recorder)
+        {
+            OperationScope.PublishUsage(recorder, _usage, _scope.Span);
+            OperationEvents.Usage(recorder, _usageText is null ? _usage : _usage.WithText(_usageText.ToString()));
+        }
     }
 
     private bool Fail(Exception exception)
@@ -153,6 +191,7 @@ internal sealed class MonitoredAsyncEnumerable<T> : IAsyncEnumerable<T>, IAsyncE
         if (Interlocked.Exchange(ref _state, Ended) != Ended)
         {
             _scope.Recorder?.RecordStream(_items, _firstItemTicks);
+            ReportUsage();
             _scope.EndOnAnyThread(OperationScope.Classify(exception), exception);
         }
 
@@ -164,6 +203,7 @@ internal sealed class MonitoredAsyncEnumerable<T> : IAsyncEnumerable<T>, IAsyncE
         if (Interlocked.Exchange(ref _state, Ended) != Ended)
         {
             _scope.Recorder?.RecordStream(_items, _firstItemTicks);
+            ReportUsage();
             _scope.EndOnAnyThread(OperationStatus.Success, null);
         }
     }

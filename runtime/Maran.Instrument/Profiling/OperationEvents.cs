@@ -21,14 +21,31 @@ internal interface IOperationListener
     void OnOperationFailed(in OperationFailure failure);
 }
 
+/// <summary>Receives the token usage read from the results of monitored calls; must be fast, must not throw, must not block.</summary>
+internal interface IUsageListener
+{
+    /// <summary>Whether results that report no usage should hand over their text, for token estimation.</summary>
+    bool WantsText { get; }
+
+    void OnUsage(OperationRecorder recorder, in TokenUsage usage);
+}
+
 /// <summary>
-/// The door from interceptors to the trackers: the hot path never sees it; only failures (and, later, usage)
-/// are dispatched, to every listener of every started monitoring system.
+/// The door from interceptors to the trackers: the hot path never sees it; only failures and the token usage of
+/// usage-bearing results are dispatched, to every listener of every started monitoring system.
 /// </summary>
 internal static class OperationEvents
 {
     private static readonly object s_gate = new();
     private static volatile IOperationListener[] s_listeners = [];
+    private static volatile IUsageListener[] s_usageListeners = [];
+    private static volatile bool s_usageTextWanted;
+
+    /// <summary>Whether anyone listens for usage; when not, generated readers are not even called.</summary>
+    internal static bool HasUsageListeners => s_usageListeners.Length > 0;
+
+    /// <summary>Whether a usage listener wants the text of results without usage (token estimation is on).</summary>
+    internal static bool UsageTextWanted => s_usageTextWanted;
 
     internal static void Subscribe(IOperationListener listener)
     {
@@ -43,6 +60,39 @@ internal static class OperationEvents
         lock (s_gate)
         {
             s_listeners = [.. s_listeners.Where(l => !ReferenceEquals(l, listener))];
+        }
+    }
+
+    internal static void SubscribeUsage(IUsageListener listener)
+    {
+        lock (s_gate)
+        {
+            s_usageListeners = [.. s_usageListeners, listener];
+            s_usageTextWanted = s_usageListeners.Any(l => l.WantsText);
+        }
+    }
+
+    internal static void UnsubscribeUsage(IUsageListener listener)
+    {
+        lock (s_gate)
+        {
+            s_usageListeners = [.. s_usageListeners.Where(l => !ReferenceEquals(l, listener))];
+            s_usageTextWanted = s_usageListeners.Any(l => l.WantsText);
+        }
+    }
+
+    internal static void Usage(OperationRecorder recorder, in TokenUsage usage)
+    {
+        foreach (IUsageListener listener in s_usageListeners)
+        {
+            try
+            {
+                listener.OnUsage(recorder, usage);
+            }
+            catch (Exception ex)
+            {
+                MonitoringDiagnostics.InternalError("usage listener", ex);
+            }
         }
     }
 

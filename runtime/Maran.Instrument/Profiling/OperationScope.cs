@@ -129,6 +129,62 @@ public readonly struct OperationScope
         }
     }
 
+    /// <summary>
+    /// Ends a call that returned <paramref name="result"/> normally and hands the token usage
+    /// <paramref name="reader"/> finds in it to the exporters (on the call's span, before it ends) and to the cost
+    /// tracker. The generator passes a static reader for usage-bearing return types only; the read is skipped when
+    /// no tracker listens.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void Complete<T>(T result, TokenUsageReader<T> reader)
+    {
+        if (_cell is { } cell && OperationEvents.HasUsageListeners)
+        {
+            TokenUsage usage = ReadUsage(cell.Recorder, result, reader, Span);
+            Complete();
+            OperationEvents.Usage(cell.Recorder, usage);
+            return;
+        }
+
+        Complete();
+    }
+
+    /// <summary>Reads, publishes and dispatches the usage of one result; call it before the scope ends, so the span still takes tags.</summary>
+    internal static void RecordUsage<T>(OperationRecorder recorder, T result, TokenUsageReader<T> reader, Activity? span)
+    {
+        TokenUsage usage = ReadUsage(recorder, result, reader, span);
+        OperationEvents.Usage(recorder, usage);
+    }
+
+    /// <summary>
+    /// Reads the usage of one result and puts reported counts on the span and the exporters' tallies
+    /// (<see cref="UsageTelemetry"/>); a failing reader is counted, never thrown.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    internal static TokenUsage ReadUsage<T>(OperationRecorder recorder, T result, TokenUsageReader<T> reader, Activity? span)
+    {
+        try
+        {
+            TokenUsage usage = reader(result, OperationEvents.UsageTextWanted);
+            PublishUsage(recorder, usage, span);
+            return usage;
+        }
+        catch (Exception ex)
+        {
+            MonitoringDiagnostics.InternalError("token usage", ex);
+            return default;
+        }
+    }
+
+    /// <summary>Hands reported counts to the exporters: <c>tokens_total</c>, the GenAI histogram and the span's <c>gen_ai.usage.*</c>.</summary>
+    internal static void PublishUsage(OperationRecorder recorder, in TokenUsage usage, Activity? span)
+    {
+        if (usage.IsReported)
+        {
+            UsageTelemetry.Record(recorder, usage.Model, usage.InputTokens, usage.OutputTokens, usage.CachedInputTokens, usage.ReasoningTokens, span);
+        }
+    }
+
     [MethodImpl(MethodImplOptions.NoInlining)]
     private void CompleteRare(RecorderCell cell, long elapsed)
     {
@@ -197,6 +253,31 @@ public readonly struct OperationScope
         return task;
     }
 
+    /// <summary>Times a <see cref="Task{TResult}"/> at completion and reads its result's token usage with <paramref name="reader"/>; returns the same task.</summary>
+    public Task<T> Track<T>(Task<T> task, TokenUsageReader<T> reader)
+    {
+        if (_cell is not { } cell || task is null)
+        {
+            return task!;
+        }
+
+        if (task.IsCompleted)
+        {
+            if (task.IsCompletedSuccessfully && OperationEvents.HasUsageListeners)
+            {
+                RecordUsage(cell.Recorder, task.Result, reader, Span);
+            }
+
+            EndFromTask(task, onOwnerThread: true);
+        }
+        else
+        {
+            TaskCompletionObserver.Attach(task, this, reader);
+        }
+
+        return task;
+    }
+
     /// <summary>Times a <see cref="ValueTask"/> at completion. Returns it unchanged, with no allocation, if it has completed successfully.</summary>
     public ValueTask Track(ValueTask task)
     {
@@ -232,6 +313,27 @@ public readonly struct OperationScope
     }
 
     /// <summary>
+    /// Times a <see cref="ValueTask{TResult}"/> at completion and reads its result's token usage with <paramref name="reader"/>.
+    /// A result that is already there is handed back as a plain value, with no allocation (its source is read once).
+    /// </summary>
+    public ValueTask<T> Track<T>(ValueTask<T> task, TokenUsageReader<T> reader)
+    {
+        if (_cell is null)
+        {
+            return task;
+        }
+
+        if (task.IsCompletedSuccessfully)
+        {
+            T result = task.Result;
+            Complete(result, reader);
+            return new ValueTask<T>(result);
+        }
+
+        return AwaitValueTask(task, this, reader);
+    }
+
+    /// <summary>
     /// Times a stream: the call ends when its enumerator is disposed; the time to the first item and the number
     /// of items are recorded too.
     /// </summary>
@@ -243,6 +345,17 @@ public readonly struct OperationScope
         }
 
         return new MonitoredAsyncEnumerable<T>(stream, this);
+    }
+
+    /// <summary>Times a stream as <see cref="Track{T}(IAsyncEnumerable{T})"/> does, adding up the token usage <paramref name="reader"/> finds in its items.</summary>
+    public IAsyncEnumerable<T> Track<T>(IAsyncEnumerable<T> stream, TokenUsageReader<T> reader)
+    {
+        if (_cell is null || stream is null)
+        {
+            return stream!;
+        }
+
+        return new MonitoredAsyncEnumerable<T>(stream, this, reader);
     }
 
     /// <summary>Ends the call on whatever thread runs this (an async continuation): the thread writes its own cell.</summary>
@@ -258,6 +371,9 @@ public readonly struct OperationScope
     internal long ElapsedTicks() => _start == 0 ? -1 : Stopwatch.GetTimestamp() - _start;
 
     internal OperationRecorder? Recorder => _cell?.Recorder;
+
+    /// <summary>The call's span, when tracing.</summary>
+    internal Activity? Span => _frame?.Activity;
 
     /// <summary>
     /// Cancellation is not an error, but a timeout is: HttpClient reports its timeout as a
@@ -370,6 +486,28 @@ public readonly struct OperationScope
         catch (Exception ex) when (scope.FailOnAnyThread(ex))
         {
             throw;
+        }
+
+        scope.EndOnAnyThread(OperationStatus.Success, null);
+        return result;
+    }
+
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private static async ValueTask<T> AwaitValueTask<T>(ValueTask<T> task, OperationScope scope, TokenUsageReader<T> reader)
+    {
+        T result;
+        try
+        {
+            result = await task.ConfigureAwait(false);
+        }
+        catch (Exception ex) when (scope.FailOnAnyThread(ex))
+        {
+            throw;
+        }
+
+        if (OperationEvents.HasUsageListeners && scope.Recorder is { } recorder)
+        {
+            RecordUsage(recorder, result, reader, scope.Span);
         }
 
         scope.EndOnAnyThread(OperationStatus.Success, null);

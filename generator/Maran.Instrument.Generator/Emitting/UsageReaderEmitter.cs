@@ -1,0 +1,142 @@
+using System.Collections.Generic;
+using System.Linq;
+using Maran.Instrument.Generator.Model;
+
+namespace Maran.Instrument.Generator.Emitting;
+
+/// <summary>
+/// Writes the static methods that read token usage from model responses, one per response type used in a file.
+/// Interceptors pass them to <c>OperationScope.Complete</c>/<c>Track</c> as method groups (cached by the compiler),
+/// so reading costs a few property reads and no allocation.
+/// </summary>
+internal static class UsageReaderEmitter
+{
+    private const string Usage = "global::Maran.Instrument.TokenUsage";
+    private const string Ai = "global::Microsoft.Extensions.AI";
+    private const string Chat = "global::OpenAI.Chat";
+
+    /// <summary>The reader an interceptor passes for <paramref name="usage"/>.</summary>
+    public static string ReaderName(UsageModel usage) => usage.Kind switch
+    {
+        UsageKind.Interface => Usage + ".Read",
+        _ => "Read" + usage.Kind,
+    };
+
+    /// <summary>Writes the readers the file's interceptors use, each once.</summary>
+    public static void WriteReaders(SourceWriter writer, IEnumerable<UsageModel> usages)
+    {
+        var kinds = usages
+            .Where(u => u.Kind != UsageKind.Interface)
+            .GroupBy(u => u.Kind)
+            .ToDictionary(g => g.Key, g => g.First());
+        if (kinds.TryGetValue(UsageKind.ChatCompletionResult, out UsageModel? result) && !kinds.ContainsKey(UsageKind.ChatCompletion))
+        {
+            kinds[UsageKind.ChatCompletion] = result with { Kind = UsageKind.ChatCompletion };
+        }
+
+        foreach (UsageModel usage in kinds.Values.OrderBy(u => u.Kind))
+        {
+            writer.Line();
+            switch (usage.Kind)
+            {
+                case UsageKind.ChatResponse:
+                    WriteChatResponse(writer, usage);
+                    break;
+                case UsageKind.ChatResponseUpdate:
+                    WriteChatResponseUpdate(writer, usage);
+                    break;
+                case UsageKind.Embeddings:
+                    WriteEmbeddings(writer);
+                    break;
+                case UsageKind.ChatCompletion:
+                    WriteChatCompletion(writer, usage);
+                    break;
+                case UsageKind.ChatCompletionResult:
+                    WriteChatCompletionResult(writer);
+                    break;
+                case UsageKind.StreamingChatCompletionUpdate:
+                    WriteStreamingChatCompletionUpdate(writer, usage);
+                    break;
+            }
+        }
+    }
+
+    private static string AiCounts(UsageModel usage, string details) =>
+        $"{details}.InputTokenCount ?? 0, {details}.OutputTokenCount ?? 0, "
+        + (usage.HasCachedCount ? $"{details}.CachedInputTokenCount ?? 0" : "0") + ", "
+        + (usage.HasReasoningCount ? $"{details}.ReasoningTokenCount ?? 0" : "0");
+
+    private static string OpenAICounts(UsageModel usage, string details) =>
+        $"{details}.InputTokenCount, {details}.OutputTokenCount, "
+        + (usage.HasCachedCount ? $"{details}.InputTokenDetails?.CachedTokenCount ?? 0" : "0") + ", "
+        + (usage.HasReasoningCount ? $"{details}.OutputTokenDetails?.ReasoningTokenCount ?? 0" : "0");
+
+    private static void WriteChatResponse(SourceWriter writer, UsageModel usage)
+    {
+        writer.Line("// Reads the usage Microsoft.Extensions.AI reports on a ChatResponse (ChatResponse<T> included).");
+        writer.Line($"private static {Usage} ReadChatResponse({Ai}.ChatResponse? response, bool includeText) =>");
+        writer.Line("    response?.Usage is { } usage");
+        writer.Line($"        ? new {Usage}({AiCounts(usage, "usage")}, response.ModelId)");
+        writer.Line($"        : {Usage}.Unreported(response?.ModelId, includeText ? response?.Text : null);");
+    }
+
+    private static void WriteChatResponseUpdate(SourceWriter writer, UsageModel usage)
+    {
+        writer.Line("// Reads the UsageContent of one streamed ChatResponseUpdate; the runtime adds the updates of a stream up.");
+        writer.Line($"private static {Usage} ReadChatResponseUpdate({Ai}.ChatResponseUpdate? update, bool includeText)");
+        writer.Open();
+        writer.Line("if (update is null)");
+        writer.Open();
+        writer.Line("return default;");
+        writer.Close();
+        writer.Line();
+        writer.Line($"global::System.Collections.Generic.IList<{Ai}.AIContent> contents = update.Contents;");
+        writer.Line("for (int i = 0; i < contents.Count; i++)");
+        writer.Open();
+        writer.Line($"if (contents[i] is {Ai}.UsageContent {{ Details: {{ }} usage }})");
+        writer.Open();
+        writer.Line($"return new {Usage}({AiCounts(usage, "usage")}, update.ModelId);");
+        writer.Close();
+        writer.Close();
+        writer.Line();
+        writer.Line($"return {Usage}.Unreported(update.ModelId, includeText ? update.Text : null);");
+        writer.Close();
+    }
+
+    private static void WriteEmbeddings(SourceWriter writer)
+    {
+        writer.Line("// Reads the usage Microsoft.Extensions.AI reports on generated embeddings; the model is the first embedding's.");
+        writer.Line($"private static {Usage} ReadEmbeddings<TEmbedding>({Ai}.GeneratedEmbeddings<TEmbedding>? embeddings, bool includeText)");
+        writer.Line($"    where TEmbedding : {Ai}.Embedding =>");
+        writer.Line("    embeddings is null");
+        writer.Line("        ? default");
+        writer.Line("        : embeddings.Usage is { } usage");
+        writer.Line($"            ? new {Usage}(usage.InputTokenCount ?? 0, usage.OutputTokenCount ?? 0, model: embeddings.Count > 0 ? embeddings[0].ModelId : null)");
+        writer.Line($"            : {Usage}.Unreported(embeddings.Count > 0 ? embeddings[0].ModelId : null);");
+    }
+
+    private static void WriteChatCompletion(SourceWriter writer, UsageModel usage)
+    {
+        writer.Line("// Reads the usage the OpenAI SDK reports on a ChatCompletion.");
+        writer.Line($"private static {Usage} ReadChatCompletion({Chat}.ChatCompletion? completion, bool includeText) =>");
+        writer.Line("    completion?.Usage is { } usage");
+        writer.Line($"        ? new {Usage}({OpenAICounts(usage, "usage")}, completion.Model)");
+        writer.Line($"        : {Usage}.Unreported(completion?.Model, includeText && completion?.Content is {{ Count: > 0 }} content ? content[0].Text : null);");
+    }
+
+    private static void WriteChatCompletionResult(SourceWriter writer)
+    {
+        writer.Line("// Reads the usage of the ChatCompletion inside an OpenAI SDK ClientResult.");
+        writer.Line($"private static {Usage} ReadChatCompletionResult(global::System.ClientModel.ClientResult<{Chat}.ChatCompletion>? result, bool includeText) =>");
+        writer.Line("    ReadChatCompletion(result?.Value, includeText);");
+    }
+
+    private static void WriteStreamingChatCompletionUpdate(SourceWriter writer, UsageModel usage)
+    {
+        writer.Line("// Reads the usage the OpenAI SDK reports on the last streamed update (when usage is included in the stream).");
+        writer.Line($"private static {Usage} ReadStreamingChatCompletionUpdate({Chat}.StreamingChatCompletionUpdate? update, bool includeText) =>");
+        writer.Line("    update?.Usage is { } usage");
+        writer.Line($"        ? new {Usage}({OpenAICounts(usage, "usage")}, update.Model)");
+        writer.Line($"        : {Usage}.Unreported(update?.Model, includeText && update?.ContentUpdate is {{ Count: > 0 }} content ? content[0].Text : null);");
+    }
+}

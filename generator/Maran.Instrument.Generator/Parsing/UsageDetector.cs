@@ -1,0 +1,138 @@
+using System.Linq;
+using Maran.Instrument.Generator.Model;
+using Microsoft.CodeAnalysis;
+
+namespace Maran.Instrument.Generator.Parsing;
+
+/// <summary>
+/// Decides at compile time whether a monitored method's result carries token usage, by the metadata names of the
+/// model SDKs' response types (the generator references none of them). Methods returning anything else get no
+/// reader, so their interceptors are exactly as before.
+/// </summary>
+internal static class UsageDetector
+{
+    public static UsageModel? Detect(IMethodSymbol method, ReturnShape shape, KnownSymbols known)
+    {
+        if (known.TokenUsageReader is null || method.ReturnsVoid || method.ReturnsByRef || method.ReturnsByRefReadonly)
+        {
+            return null;
+        }
+
+        ITypeSymbol? payload = shape switch
+        {
+            ReturnShape.Value => method.ReturnType,
+            ReturnShape.Task or ReturnShape.ValueTask or ReturnShape.Stream => method.ReturnType is INamedTypeSymbol { TypeArguments.Length: 1 } generic ? generic.TypeArguments[0] : null,
+            _ => null,
+        };
+
+        if (payload is null || payload.IsRefLikeType || payload is IPointerTypeSymbol or IFunctionPointerTypeSymbol)
+        {
+            return null;
+        }
+
+        UsageKind? kind = KindOf(payload, shape == ReturnShape.Stream, known);
+        if (kind is null)
+        {
+            return null;
+        }
+
+        bool cached, reasoning;
+        if (kind is UsageKind.ChatCompletion or UsageKind.ChatCompletionResult or UsageKind.StreamingChatCompletionUpdate)
+        {
+            cached = HasMember(known.ChatTokenUsage, "InputTokenDetails");
+            reasoning = HasMember(known.ChatTokenUsage, "OutputTokenDetails");
+        }
+        else
+        {
+            cached = HasMember(known.UsageDetails, "CachedInputTokenCount");
+            reasoning = HasMember(known.UsageDetails, "ReasoningTokenCount");
+        }
+
+        return new UsageModel(kind.Value, cached, reasoning);
+    }
+
+    private static UsageKind? KindOf(ITypeSymbol type, bool isStreamItem, KnownSymbols known)
+    {
+        // A type of the program's own that implements ITokenUsage says best what it holds.
+        if (Implements(type, known.TokenUsageInterface))
+        {
+            return UsageKind.Interface;
+        }
+
+        if (Inherits(type, known.ChatResponse))
+        {
+            return UsageKind.ChatResponse;
+        }
+
+        if (isStreamItem && Inherits(type, known.ChatResponseUpdate))
+        {
+            return UsageKind.ChatResponseUpdate;
+        }
+
+        if (Inherits(type, known.GeneratedEmbeddings))
+        {
+            return UsageKind.Embeddings;
+        }
+
+        if (Inherits(type, known.ChatCompletion))
+        {
+            return UsageKind.ChatCompletion;
+        }
+
+        if (type is INamedTypeSymbol { TypeArguments.Length: 1 } result && known.ClientResultOfT is { } clientResult && Is(result, clientResult) && Inherits(result.TypeArguments[0], known.ChatCompletion))
+        {
+            return UsageKind.ChatCompletionResult;
+        }
+
+        if (isStreamItem && Inherits(type, known.StreamingChatCompletionUpdate))
+        {
+            return UsageKind.StreamingChatCompletionUpdate;
+        }
+
+        return null;
+    }
+
+    private static bool Inherits(ITypeSymbol type, INamedTypeSymbol? target)
+    {
+        if (target is null)
+        {
+            return false;
+        }
+
+        if (type is ITypeParameterSymbol parameter)
+        {
+            return parameter.ConstraintTypes.Any(c => Inherits(c, target));
+        }
+
+        for (ITypeSymbol? current = type; current is not null; current = current.BaseType)
+        {
+            if (Is(current, target))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool Implements(ITypeSymbol type, INamedTypeSymbol? target)
+    {
+        if (target is null)
+        {
+            return false;
+        }
+
+        if (type is ITypeParameterSymbol parameter)
+        {
+            return parameter.ConstraintTypes.Any(c => Is(c, target) || Implements(c, target));
+        }
+
+        return Is(type, target) || type.AllInterfaces.Any(i => Is(i, target));
+    }
+
+    private static bool Is(ITypeSymbol type, INamedTypeSymbol target) =>
+        SymbolEqualityComparer.Default.Equals(type.OriginalDefinition, target);
+
+    private static bool HasMember(INamedTypeSymbol? type, string name) =>
+        type is not null && type.GetMembers(name).OfType<IPropertySymbol>().Any();
+}

@@ -1,0 +1,77 @@
+using Microsoft.Extensions.Configuration;
+
+namespace Maran.Instrument;
+
+/// <summary>The <c>errors:</c> section of <c>monitoring_config.yaml</c>: how errors are tracked, grouped and kept.</summary>
+/// <example>
+/// <code>
+/// errors:
+///   in_app_include: [MyCompany]
+///   new_group_hours: 24
+/// </code>
+/// </example>
+public sealed class ErrorSettings
+{
+    /// <summary>When false, neither failures of monitored calls nor <see cref="ErrorTracker.TrackError(string, ErrorSeverity, string, string, Exception?, IReadOnlyDictionary{string, string}?)"/> are recorded.</summary>
+    [ConfigurationKeyName("enabled")]
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>Errors waiting to be grouped and stored at most; beyond that new ones are dropped and counted (<c>maran_dropped_total</c>).</summary>
+    [ConfigurationKeyName("queue_capacity")]
+    public int QueueCapacity { get; set; } = 10_000;
+
+    /// <summary>Whether calls the caller cancelled are recorded (as <c>info</c>, category <c>cancelled</c>; never counted in error rates).</summary>
+    [ConfigurationKeyName("track_cancellations")]
+    public bool TrackCancellations { get; set; } = true;
+
+    /// <summary>Namespace prefixes whose frames are always the application's own, even under an excluded prefix.</summary>
+    [ConfigurationKeyName("in_app_include")]
+    public List<string> InAppInclude { get; set; } = [];
+
+    /// <summary>Namespace prefixes whose frames are not the application's, added to the built-in ones (System, Microsoft, OpenAI, Azure, ...).</summary>
+    [ConfigurationKeyName("in_app_exclude")]
+    public List<string> InAppExclude { get; set; } = [];
+
+    /// <summary>How many hours after its first occurrence a group is reported as <c>new</c> rather than <c>ongoing</c>.</summary>
+    [ConfigurationKeyName("new_group_hours")]
+    public double NewGroupHours { get; set; } = 24;
+
+    /// <summary>Distinct groups kept at most; errors of further groups are counted under one overflow group.</summary>
+    [ConfigurationKeyName("max_groups")]
+    public int MaxGroups { get; set; } = 10_000;
+
+    internal InAppFilter CreateInAppFilter() =>
+        new(InAppInclude, [.. InAppFilter.DefaultExclude, .. InAppExclude]);
+
+    internal void Validate(OptionsBinder binder, string prefix)
+    {
+        if (QueueCapacity < 1)
+        {
+            binder.Error($"{prefix}:queue_capacity", MonitoringSettings.Format(QueueCapacity), "the queue must hold at least 1 error");
+        }
+
+        if (!(NewGroupHours >= 0) || !double.IsFinite(NewGroupHours))
+        {
+            binder.Error($"{prefix}:new_group_hours", MonitoringSettings.Format(NewGroupHours), "a number of hours must be 0 or more");
+        }
+
+        if (MaxGroups < 1)
+        {
+            binder.Error($"{prefix}:max_groups", MonitoringSettings.Format(MaxGroups), "at least 1 group must be kept");
+        }
+
+        CheckPrefixes(binder, $"{prefix}:in_app_include", InAppInclude);
+        CheckPrefixes(binder, $"{prefix}:in_app_exclude", InAppExclude);
+    }
+
+    private static void CheckPrefixes(OptionsBinder binder, string key, List<string> prefixes)
+    {
+        for (int i = 0; i < prefixes.Count; i++)
+        {
+            if (string.IsNullOrWhiteSpace(prefixes[i]) || prefixes[i].Trim() != prefixes[i] || prefixes[i].EndsWith('.'))
+            {
+                binder.Error($"{key}:{i}", prefixes[i], "a namespace prefix is a dotted name such as MyCompany.Agents, without spaces or a trailing dot");
+            }
+        }
+    }
+}

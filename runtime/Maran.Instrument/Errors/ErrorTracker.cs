@@ -1,0 +1,607 @@
+using System.Diagnostics;
+
+namespace Maran.Instrument;
+
+/// <summary>
+/// Tracks errors: every exception that escapes a monitored call (from the interceptors, while the system runs) and
+/// those reported with <see cref="TrackError(string, ErrorSeverity, string, string, Exception?, IReadOnlyDictionary{string, string}?)"/>.
+/// Each is categorised for AI agents, grouped by fingerprint, counted per hour and stored in SQLite;
+/// <see cref="GetErrorAnalytics"/> answers from memory, rebuilt from the database at start.
+/// </summary>
+/// <remarks>
+/// The failure path only snapshots the exception's stack frames and enqueues; categorising, fingerprinting and
+/// formatting happen on a background loop. The frames are read at the failure itself because an exception's
+/// stack keeps growing as it propagates (the first pass of a synchronous throw, then every <c>await</c> of a
+/// faulted task appends the awaiting frames): read later, the same bug would show a different stack depending on
+/// how far it had travelled. At the failure the stack runs exactly from the throw to the monitored call.
+/// </remarks>
+public sealed class ErrorTracker : IOperationListener, IMonitoringService
+{
+    private const long HourMs = 3_600_000;
+    private const string OverflowFingerprint = "overflow";
+    private const int RecentCapacity = 200;
+    private static readonly TimeSpan TickEvery = TimeSpan.FromMinutes(1);
+    private static readonly TimeSpan ReadYourWrites = TimeSpan.FromSeconds(5);
+
+    private readonly MonitoringOptions _options;
+    private readonly ErrorStore _store;
+    private readonly TimeProvider _time;
+    private readonly object _gate = new();
+    private readonly object _state = new();
+    private readonly Dictionary<string, ErrorGroupState> _groups = new(StringComparer.Ordinal);
+    private readonly Dictionary<HourlyErrorKey, long> _hourly = [];
+    private readonly Dictionary<HourlyCallKey, long> _calls = [];
+    private readonly Dictionary<OperationRecorder, long> _callBaseline = [];
+    private readonly Dictionary<(string Type, string Category, string Component, string Severity), long> _counts = [];
+    private readonly Queue<TrackedError> _recent = new();
+    private readonly TrackerQueue<Capture> _queue;
+    private InAppFilter _inApp;
+    private bool _running;
+    private bool _overflowReported;
+
+    internal ErrorTracker(MonitoringOptions options, MaranDatabase database, TimeProvider? time = null)
+    {
+        _options = options;
+        _time = time ?? TimeProvider.System;
+        _store = new ErrorStore(database);
+        _store.Register();
+        _queue = new TrackerQueue<Capture>("errors", options.Errors.QueueCapacity, _time, TickEvery, LoadHistory, HandleBatch, Tick);
+        _inApp = options.Errors.CreateInAppFilter();
+    }
+
+    string IMonitoringService.Name => "errors";
+
+    private ErrorSettings Settings => _options.Errors;
+
+    /// <summary>
+    /// Records an error reported by the program. <paramref name="type"/> names the kind of error (an exception type
+    /// or a name of your own); the exception, when given, supplies the stack and inner exceptions.
+    /// </summary>
+    /// <param name="type">The error type, for example <c>ValidationError</c>.</param>
+    /// <param name="severity">How bad it is.</param>
+    /// <param name="component">The component that reports it.</param>
+    /// <param name="message">What happened.</param>
+    /// <param name="exception">The exception behind it, if any.</param>
+    /// <param name="context">Tags to keep with it; merged with the ambient <see cref="ErrorContext"/>.</param>
+    public void TrackError(string type, ErrorSeverity severity, string component, string message, Exception? exception = null, IReadOnlyDictionary<string, string>? context = null)
+    {
+        if (!Settings.Enabled || !_queue.HasRoom())
+        {
+            return;
+        }
+
+        try
+        {
+            _queue.TryAccept(new Capture
+            {
+                Timestamp = _time.GetUtcNow(),
+                Type = string.IsNullOrEmpty(type) ? null : type,
+                Severity = severity,
+                Component = string.IsNullOrEmpty(component) ? "app" : component,
+                Message = message,
+                Exception = exception,
+                Trace = exception is null ? null : new StackTrace(exception, fNeedFileInfo: false),
+                Ambient = ErrorContext.Current,
+                Context = context,
+                Activity = Activity.Current,
+            });
+        }
+        catch (Exception ex)
+        {
+            MonitoringDiagnostics.InternalError("error tracking", ex);
+        }
+    }
+
+    /// <summary>Records <paramref name="exception"/> under its own type and message.</summary>
+    public void TrackError(Exception exception, ErrorSeverity severity = ErrorSeverity.Error, string component = "app", IReadOnlyDictionary<string, string>? context = null)
+    {
+        ArgumentNullException.ThrowIfNull(exception);
+        TrackError(exception.GetType().FullName ?? exception.GetType().Name, severity, component, exception.Message, exception, context);
+    }
+
+    /// <summary>
+    /// Errors of the last <paramref name="hours"/> clock hours (the current one included): totals by type, category,
+    /// component and severity, the hourly trend, the top groups and the error rate of each monitored operation.
+    /// Errors tracked before the call are included.
+    /// </summary>
+    public ErrorAnalytics GetErrorAnalytics(int hours = 24)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(hours, 1);
+        _queue.WaitHandled(ReadYourWrites);
+        DateTimeOffset now = _time.GetUtcNow();
+        long nowMs = now.ToUnixTimeMilliseconds();
+        long firstHour = HourOf(nowMs) - ((hours - 1) * HourMs);
+        var byType = new Dictionary<string, long>(StringComparer.Ordinal);
+        var byCategory = new Dictionary<string, long>(StringComparer.Ordinal);
+        var byComponent = new Dictionary<string, long>(StringComparer.Ordinal);
+        var bySeverity = new Dictionary<string, long>(StringComparer.Ordinal);
+        var trend = new long[hours];
+        var byGroup = new Dictionary<string, long>(StringComparer.Ordinal);
+        var rates = new Dictionary<(string Component, string Operation), (long Errors, long Calls)>();
+        List<ErrorGroup> top;
+        long total = 0;
+
+        lock (_state)
+        {
+            SampleCalls(nowMs);
+            long lastHour = HourOf(nowMs);
+            foreach ((HourlyErrorKey key, long count) in _hourly)
+            {
+                // Hours after now exist only if the clock went back; they belong to no window yet.
+                if (key.Hour < firstHour || key.Hour > lastHour)
+                {
+                    continue;
+                }
+
+                total += count;
+                Add(byType, key.Type, count);
+                Add(byCategory, EnumNames.Of(key.Category), count);
+                Add(byComponent, key.Component, count);
+                Add(bySeverity, EnumNames.Of(key.Severity), count);
+                Add(byGroup, key.Fingerprint, count);
+                trend[(key.Hour - firstHour) / HourMs] += count;
+                if (key.Operation.Length > 0 && key.Category != ErrorCategory.Cancelled)
+                {
+                    var rate = rates.GetValueOrDefault((key.Component, key.Operation));
+                    rates[(key.Component, key.Operation)] = (rate.Errors + count, rate.Calls);
+                }
+            }
+
+            foreach ((HourlyCallKey key, long calls) in _calls)
+            {
+                if (key.Hour >= firstHour && key.Hour <= lastHour)
+                {
+                    var rate = rates.GetValueOrDefault((key.Component, key.Operation));
+                    rates[(key.Component, key.Operation)] = (rate.Errors, rate.Calls + calls);
+                }
+            }
+
+            TimeSpan newWindow = TimeSpan.FromHours(Settings.NewGroupHours);
+            top = [.. byGroup
+                .OrderByDescending(g => g.Value)
+                .ThenBy(g => g.Key, StringComparer.Ordinal)
+                .Take(10)
+                .Where(g => _groups.ContainsKey(g.Key))
+                .Select(g => _groups[g.Key].ToGroup(g.Value, nowMs, newWindow))];
+        }
+
+        return new ErrorAnalytics
+        {
+            Hours = hours,
+            From = DateTimeOffset.FromUnixTimeMilliseconds(firstHour),
+            To = now,
+            TotalErrors = total,
+            ByType = byType,
+            ByCategory = byCategory,
+            ByComponent = byComponent,
+            BySeverity = bySeverity,
+            HourlyTrend = [.. trend.Select((count, i) => new ErrorTrendPoint(DateTimeOffset.FromUnixTimeMilliseconds(firstHour + (i * HourMs)), count))],
+            TopGroups = top,
+            ErrorRates = [.. rates
+                .OrderBy(r => r.Key.Component, StringComparer.Ordinal)
+                .ThenBy(r => r.Key.Operation, StringComparer.Ordinal)
+                .Select(r => new OperationErrorRate(r.Key.Component, r.Key.Operation, r.Value.Errors, r.Value.Calls, r.Value.Calls > 0 ? (double)r.Value.Errors / r.Value.Calls : null))],
+        };
+    }
+
+    /// <summary>
+    /// Every error tracked since this tracker was created, by type, category, component and severity: what the
+    /// exporters publish as <c>errors_total</c>. Answers at once, without waiting for errors still queued.
+    /// </summary>
+    internal IReadOnlyList<ErrorCount> GetErrorCounts()
+    {
+        lock (_state)
+        {
+            return [.. _counts.Select(c => new ErrorCount(c.Key.Type, c.Key.Category, c.Key.Component, c.Key.Severity, c.Value))];
+        }
+    }
+
+    /// <summary>The group of <paramref name="fingerprint"/>, or null when there is none.</summary>
+    public ErrorGroup? GetGroup(string fingerprint)
+    {
+        _queue.WaitHandled(ReadYourWrites);
+        lock (_state)
+        {
+            long now = _time.GetUtcNow().ToUnixTimeMilliseconds();
+            return _groups.TryGetValue(fingerprint, out ErrorGroupState? group)
+                ? group.ToGroup(CountSince(fingerprint, long.MinValue), now, TimeSpan.FromHours(Settings.NewGroupHours))
+                : null;
+        }
+    }
+
+    /// <summary>The latest errors, newest first, optionally of one group: from the database, or from memory when it cannot be read.</summary>
+    public IReadOnlyList<TrackedError> GetRecentErrors(int limit = 50, string? fingerprint = null)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+        _queue.WaitHandled(ReadYourWrites);
+        if (_store.IsAvailable)
+        {
+            try
+            {
+                _store.FlushAsync(CancellationToken.None).Wait(ReadYourWrites);
+            }
+            catch (AggregateException ex)
+            {
+                MonitoringDiagnostics.InternalError("error storage", ex);
+            }
+        }
+
+        if (_store.TryReadRecent(limit, fingerprint, out List<TrackedError> stored) && stored.Count > 0)
+        {
+            return stored;
+        }
+
+        lock (_state)
+        {
+            return [.. _recent.Reverse().Where(e => fingerprint is null || e.Fingerprint == fingerprint).Take(limit)];
+        }
+    }
+
+    /// <summary>Marks a group resolved; an occurrence after this makes it <see cref="ErrorGroupStatus.Regressed"/>. False when there is no such group.</summary>
+    public bool ResolveGroup(string fingerprint)
+    {
+        _queue.WaitHandled(ReadYourWrites);
+        lock (_state)
+        {
+            if (!_groups.TryGetValue(fingerprint, out ErrorGroupState? group))
+            {
+                return false;
+            }
+
+            group.ResolvedAt = Math.Max(_time.GetUtcNow().ToUnixTimeMilliseconds(), group.LastSeen);
+            _store.Save(group);
+            return true;
+        }
+    }
+
+    /// <summary>Completes when every error tracked before the call has been grouped and written to the database (or the database gave up).</summary>
+    public async Task FlushAsync(CancellationToken cancellationToken = default)
+    {
+        await _queue.WhenHandled().WaitAsync(cancellationToken).ConfigureAwait(false);
+        await _store.FlushAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    void IOperationListener.OnOperationFailed(in OperationFailure failure)
+    {
+        if (!Settings.Enabled || !_queue.HasRoom())
+        {
+            return;
+        }
+
+        Exception? exception = failure.Exception;
+        long elapsed = failure.ElapsedTicks;
+        _queue.TryAccept(new Capture
+        {
+            Timestamp = _time.GetUtcNow(),
+            Severity = ErrorSeverity.Error,
+            Component = failure.Recorder.Component,
+            Operation = failure.Recorder.Name,
+            Exception = exception,
+            Trace = exception is null ? null : new StackTrace(exception, fNeedFileInfo: false),
+            DurationMs = elapsed >= 0 ? MonitoringClock.ToMilliseconds(elapsed) : null,
+            Ambient = ErrorContext.Current,
+            Activity = failure.Activity,
+            Automatic = true,
+            Cancelled = failure.Status == OperationStatus.Cancelled,
+        });
+    }
+
+    void IMonitoringService.Start()
+    {
+        lock (_gate)
+        {
+            if (_running)
+            {
+                return;
+            }
+
+            _running = true;
+            _inApp = Settings.CreateInAppFilter();
+            lock (_state)
+            {
+                foreach (OperationRecorder recorder in OperationRegistry.All)
+                {
+                    _callBaseline[recorder] = recorder.Snapshot().Started;
+                }
+            }
+
+            _queue.Start();
+            OperationEvents.Subscribe(this);
+        }
+    }
+
+    void IMonitoringService.Stop()
+    {
+        lock (_gate)
+        {
+            if (!_running)
+            {
+                return;
+            }
+
+            _running = false;
+            OperationEvents.Unsubscribe(this);
+        }
+
+        if (!_queue.Stop(_options.Storage.StopTimeout))
+        {
+            MonitoringDiagnostics.Warn("[maran] the error tracker did not finish its queue within the stop timeout");
+        }
+
+        lock (_state)
+        {
+            SampleCalls(_time.GetUtcNow().ToUnixTimeMilliseconds());
+        }
+    }
+
+    private void Tick()
+    {
+        lock (_state)
+        {
+            long now = _time.GetUtcNow().ToUnixTimeMilliseconds();
+            SampleCalls(now);
+            Prune(now);
+        }
+    }
+
+    private void HandleBatch(List<Capture> batch)
+    {
+        lock (_state)
+        {
+            foreach (Capture capture in batch)
+            {
+                try
+                {
+                    Process(capture);
+                }
+                catch (Exception ex)
+                {
+                    MonitoringDiagnostics.InternalError("error tracker", ex);
+                }
+            }
+        }
+    }
+
+    private void LoadHistory()
+    {
+        long since = HourOf(_time.GetUtcNow().ToUnixTimeMilliseconds() - RetentionMs());
+        if (!_store.TryLoad(since, out ErrorStore.StoredErrors stored))
+        {
+            return;
+        }
+
+        lock (_state)
+        {
+            foreach (ErrorGroupState group in stored.Groups)
+            {
+                if (!_groups.TryGetValue(group.Fingerprint, out ErrorGroupState? live))
+                {
+                    _groups[group.Fingerprint] = group;
+                    continue;
+                }
+
+                // Errors tracked before the history was read are added to what the database holds.
+                live.FirstSeen = Math.Min(live.FirstSeen, group.FirstSeen);
+                live.Count += group.Count;
+                live.ResolvedAt ??= group.ResolvedAt;
+            }
+
+            foreach ((HourlyErrorKey key, long count) in stored.Hourly)
+            {
+                _hourly[key] = _hourly.GetValueOrDefault(key) + count;
+            }
+
+            foreach ((HourlyCallKey key, long calls) in stored.Calls)
+            {
+                _calls[key] = _calls.GetValueOrDefault(key) + calls;
+            }
+        }
+    }
+
+    private void Process(in Capture capture)
+    {
+        Exception? exception = capture.Exception;
+        bool cancelledWithoutException = capture.Cancelled && exception is null;
+        string type = capture.Type ?? exception?.GetType().FullName ?? (cancelledWithoutException ? typeof(TaskCanceledException).FullName! : "Error");
+        string message = capture.Message ?? exception?.Message ?? (cancelledWithoutException ? "The task was cancelled." : string.Empty);
+        ErrorCategory category = cancelledWithoutException ? ErrorCategory.Cancelled : ErrorCategorizer.Categorize(exception, type, message);
+        ErrorSeverity severity = capture.Severity;
+        if (capture.Automatic && category == ErrorCategory.Cancelled)
+        {
+            if (!Settings.TrackCancellations)
+            {
+                return;
+            }
+
+            severity = ErrorSeverity.Info;
+        }
+
+        string component = capture.Component ?? "app";
+        string normalized = MessageNormalizer.Normalize(message);
+        string fingerprint = ErrorFingerprint.Compute(type, ErrorFingerprint.Frames(capture.Trace, _inApp), normalized, component);
+        long at = capture.Timestamp.ToUnixTimeMilliseconds();
+
+        var error = new TrackedError
+        {
+            Timestamp = capture.Timestamp,
+            Fingerprint = fingerprint,
+            Type = type,
+            Message = message,
+            Severity = severity,
+            Category = category,
+            Component = component,
+            Operation = capture.Operation,
+            TraceId = capture.TraceId,
+            SpanId = capture.SpanId,
+            StackTrace = StackFormatter.Format(exception, capture.Trace),
+            InnerExceptions = StackFormatter.InnerErrors(exception),
+            Context = ErrorContext.Flatten(capture.Ambient, capture.Context),
+            DurationMs = capture.DurationMs,
+        };
+
+        ErrorGroupState group = GroupFor(error, normalized, at);
+        group.Count++;
+        group.FirstSeen = Math.Min(group.FirstSeen, at);
+        if (at >= group.LastSeen)
+        {
+            group.LastSeen = at;
+            group.LastMessage = message;
+        }
+
+        var counted = (type, EnumNames.Of(category), component, EnumNames.Of(severity));
+        _counts[counted] = _counts.GetValueOrDefault(counted) + 1;
+        var key = new HourlyErrorKey(HourOf(at), group.Fingerprint, type, category, component, capture.Operation ?? string.Empty, severity);
+        long count = _hourly.GetValueOrDefault(key) + 1;
+        _hourly[key] = count;
+
+        _recent.Enqueue(error);
+        if (_recent.Count > RecentCapacity)
+        {
+            _recent.Dequeue();
+        }
+
+        _store.Insert(error);
+        _store.Save(group);
+        _store.Save(key, count);
+    }
+
+    private ErrorGroupState GroupFor(TrackedError error, string normalized, long at)
+    {
+        if (_groups.TryGetValue(error.Fingerprint, out ErrorGroupState? group))
+        {
+            return group;
+        }
+
+        string fingerprint = error.Fingerprint;
+        string type = error.Type;
+        string title = normalized.Length > 0 ? $"{type}: {normalized}" : type;
+        if (_groups.Count >= Settings.MaxGroups)
+        {
+            if (!_overflowReported)
+            {
+                _overflowReported = true;
+                MonitoringDiagnostics.Warn($"[maran] more than {Settings.MaxGroups} error groups: further ones are counted together as '{OverflowFingerprint}' (errors.max_groups)");
+            }
+
+            fingerprint = OverflowFingerprint;
+            type = "overflow";
+            title = "Errors of groups beyond errors.max_groups";
+            if (_groups.TryGetValue(fingerprint, out group))
+            {
+                return group;
+            }
+        }
+
+        group = new ErrorGroupState
+        {
+            Fingerprint = fingerprint,
+            Type = type,
+            Title = title,
+            Category = error.Category,
+            Component = error.Component,
+            Operation = error.Operation,
+            FirstSeen = at,
+            LastSeen = at,
+            LastMessage = error.Message,
+        };
+        _groups[fingerprint] = group;
+        return group;
+    }
+
+    // Calls per operation and hour come from the profiler's counts: what was started since the last sample lands in this hour.
+    private void SampleCalls(long now)
+    {
+        long hour = HourOf(now);
+        foreach (OperationRecorder recorder in OperationRegistry.All)
+        {
+            long started = recorder.Snapshot().Started;
+            long previous = _callBaseline.GetValueOrDefault(recorder);
+            if (started <= previous)
+            {
+                continue;
+            }
+
+            _callBaseline[recorder] = started;
+            var key = new HourlyCallKey(hour, recorder.Component, recorder.Name);
+            long calls = _calls.GetValueOrDefault(key) + (started - previous);
+            _calls[key] = calls;
+            _store.Save(key, calls);
+        }
+    }
+
+    private void Prune(long now)
+    {
+        long cutoff = now - RetentionMs();
+        foreach (HourlyErrorKey key in _hourly.Keys.Where(k => k.Hour + HourMs <= cutoff).ToList())
+        {
+            _hourly.Remove(key);
+        }
+
+        foreach (HourlyCallKey key in _calls.Keys.Where(k => k.Hour + HourMs <= cutoff).ToList())
+        {
+            _calls.Remove(key);
+        }
+
+        foreach (ErrorGroupState group in _groups.Values.Where(g => g.LastSeen < cutoff).ToList())
+        {
+            _groups.Remove(group.Fingerprint);
+        }
+    }
+
+    private long CountSince(string fingerprint, long since)
+    {
+        long count = 0;
+        foreach ((HourlyErrorKey key, long n) in _hourly)
+        {
+            if (key.Hour >= since && key.Fingerprint == fingerprint)
+            {
+                count += n;
+            }
+        }
+
+        return count;
+    }
+
+    private long RetentionMs() => (long)TimeSpan.FromDays(_options.Storage.RetentionDays).TotalMilliseconds;
+
+    private static long HourOf(long unixMs) => unixMs - (((unixMs % HourMs) + HourMs) % HourMs);
+
+    private static void Add(Dictionary<string, long> totals, string key, long count) =>
+        totals[key] = totals.GetValueOrDefault(key) + count;
+
+    /// <summary>What the failure path hands to the loop: references and a few numbers, nothing formatted.</summary>
+    private readonly record struct Capture
+    {
+        public DateTimeOffset Timestamp { get; init; }
+
+        public string? Type { get; init; }
+
+        public ErrorSeverity Severity { get; init; }
+
+        public string? Component { get; init; }
+
+        public string? Operation { get; init; }
+
+        public string? Message { get; init; }
+
+        public Exception? Exception { get; init; }
+
+        public StackTrace? Trace { get; init; }
+
+        public double? DurationMs { get; init; }
+
+        public ErrorContext.Node? Ambient { get; init; }
+
+        public IReadOnlyDictionary<string, string>? Context { get; init; }
+
+        public Activity? Activity { get; init; }
+
+        public bool Automatic { get; init; }
+
+        public bool Cancelled { get; init; }
+
+        public string? TraceId => Activity is { } a && a.TraceId != default ? a.TraceId.ToHexString() : null;
+
+        public string? SpanId => Activity is { } a && a.SpanId != default ? a.SpanId.ToHexString() : null;
+    }
+}

@@ -1,0 +1,259 @@
+using System.Threading.Channels;
+
+namespace Maran.Instrument;
+
+/// <summary>
+/// The plumbing the error and cost trackers share: a bounded queue that drops and counts when full, one background
+/// loop that first reads the tracker's history and then handles items in batches, a periodic tick through the same
+/// loop, and read-your-writes waits ("everything accepted before this call has been handled").
+/// </summary>
+internal sealed class TrackerQueue<T>
+    where T : struct
+{
+    private const int BatchSize = 256;
+
+    private readonly string _name;
+    private readonly int _capacity;
+    private readonly TimeProvider _time;
+    private readonly TimeSpan _tickEvery;
+    private readonly Action _loadHistory;
+    private readonly Action<List<T>> _handle;
+    private readonly Action _tick;
+    private readonly object _gate = new();
+    private readonly List<(long Target, TaskCompletionSource Done)> _waiters = [];
+    private Channel<Entry> _channel;
+    private Task? _loop;
+    private ITimer? _timer;
+    private volatile bool _historyRead;
+    private long _accepted;
+    private long _handled;
+
+    /// <param name="name">The queue's name in <c>maran_dropped_total</c> and diagnostics.</param>
+    /// <param name="capacity">Items waiting at most.</param>
+    /// <param name="time">The clock of the ticks.</param>
+    /// <param name="tickEvery">How often <paramref name="tick"/> runs on the loop.</param>
+    /// <param name="loadHistory">Runs once, on the loop, before the first item.</param>
+    /// <param name="handle">Handles a batch of items, on the loop; must not throw.</param>
+    /// <param name="tick">Runs on the loop every <paramref name="tickEvery"/>; must not throw.</param>
+    public TrackerQueue(string name, int capacity, TimeProvider time, TimeSpan tickEvery, Action loadHistory, Action<List<T>> handle, Action tick)
+    {
+        _name = name;
+        _capacity = Math.Max(1, capacity);
+        _time = time;
+        _tickEvery = tickEvery;
+        _loadHistory = loadHistory;
+        _handle = handle;
+        _tick = tick;
+        _channel = CreateChannel();
+    }
+
+    /// <summary>Whether an item would be accepted now; counts a drop when not. Lets callers skip costly capture work.</summary>
+    public bool HasRoom()
+    {
+        if (Volatile.Read(ref _channel).Reader.Count < _capacity)
+        {
+            return true;
+        }
+
+        MonitoringDiagnostics.Drop(_name);
+        return false;
+    }
+
+    /// <summary>Queues an item for the loop; never blocks. False (and counted) when the queue is full or stopped.</summary>
+    public bool TryAccept(in T item)
+    {
+        if (Volatile.Read(ref _channel).Writer.TryWrite(new Entry(item, IsTick: false)))
+        {
+            Interlocked.Increment(ref _accepted);
+            return true;
+        }
+
+        MonitoringDiagnostics.Drop(_name);
+        return false;
+    }
+
+    public void Start()
+    {
+        lock (_gate)
+        {
+            if (_loop is not null)
+            {
+                return;
+            }
+
+            if (_channel.Reader.Completion.IsCompleted)
+            {
+                Volatile.Write(ref _channel, CreateChannel());
+            }
+
+            Channel<Entry> channel = _channel;
+            _loop = Task.Run(() => RunAsync(channel));
+            _timer = _time.CreateTimer(static s => ((TrackerQueue<T>)s!).RequestTick(), this, _tickEvery, _tickEvery);
+        }
+    }
+
+    /// <summary>Stops accepting, handles everything accepted, and returns; false when that took longer than <paramref name="timeout"/>.</summary>
+    public bool Stop(TimeSpan timeout)
+    {
+        Task? loop;
+        lock (_gate)
+        {
+            _timer?.Dispose();
+            _timer = null;
+            loop = _loop;
+            _loop = null;
+            _channel.Writer.TryComplete();
+        }
+
+        return loop is null || loop.Wait(timeout);
+    }
+
+    /// <summary>Runs a tick on the loop now (tests use it instead of waiting for the timer).</summary>
+    public void RequestTick()
+    {
+        if (Volatile.Read(ref _channel).Writer.TryWrite(new Entry(default, IsTick: true)))
+        {
+            Interlocked.Increment(ref _accepted);
+        }
+    }
+
+    /// <summary>Completes when the loop has read the history and handled everything accepted before the call; at once when not running.</summary>
+    public Task WhenHandled()
+    {
+        long target = Interlocked.Read(ref _accepted);
+        lock (_gate)
+        {
+            if (_loop is null)
+            {
+                return Task.CompletedTask;
+            }
+        }
+
+        lock (_waiters)
+        {
+            if (_historyRead && Interlocked.Read(ref _handled) >= target)
+            {
+                return Task.CompletedTask;
+            }
+
+            var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            _waiters.Add((target, done));
+            return done.Task;
+        }
+    }
+
+    /// <summary>Waits, at most <paramref name="timeout"/>, for <see cref="WhenHandled"/>.</summary>
+    public void WaitHandled(TimeSpan timeout) => WhenHandled().Wait(timeout);
+
+    private Channel<Entry> CreateChannel() =>
+        Channel.CreateBounded<Entry>(new BoundedChannelOptions(_capacity)
+        {
+            SingleReader = true,
+            FullMode = BoundedChannelFullMode.Wait,
+        });
+
+    private async Task RunAsync(Channel<Entry> channel)
+    {
+        try
+        {
+            if (!_historyRead)
+            {
+                Safely(_loadHistory, "history");
+                _historyRead = true;
+            }
+
+            MarkHandled(0);
+            var batch = new List<T>(BatchSize);
+            while (await channel.Reader.WaitToReadAsync().ConfigureAwait(false))
+            {
+                int taken = 0;
+                while (taken < BatchSize && channel.Reader.TryRead(out Entry entry))
+                {
+                    taken++;
+                    if (!entry.IsTick)
+                    {
+                        batch.Add(entry.Item);
+                        continue;
+                    }
+
+                    // A tick sees the items before it, as the clock saw them.
+                    Handle(batch);
+                    Safely(_tick, "tick");
+                }
+
+                Handle(batch);
+                MarkHandled(taken);
+            }
+        }
+        catch (Exception ex)
+        {
+            MonitoringDiagnostics.InternalError(_name + " loop", ex);
+        }
+        finally
+        {
+            ReleaseWaiters();
+        }
+    }
+
+    private void Handle(List<T> batch)
+    {
+        if (batch.Count == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            _handle(batch);
+        }
+        catch (Exception ex)
+        {
+            MonitoringDiagnostics.InternalError(_name, ex);
+        }
+
+        batch.Clear();
+    }
+
+    private void Safely(Action action, string what)
+    {
+        try
+        {
+            action();
+        }
+        catch (Exception ex)
+        {
+            MonitoringDiagnostics.InternalError($"{_name} {what}", ex);
+        }
+    }
+
+    private void MarkHandled(int count)
+    {
+        lock (_waiters)
+        {
+            long handled = Interlocked.Add(ref _handled, count);
+            for (int i = _waiters.Count - 1; i >= 0; i--)
+            {
+                if (_waiters[i].Target <= handled)
+                {
+                    _waiters[i].Done.TrySetResult();
+                    _waiters.RemoveAt(i);
+                }
+            }
+        }
+    }
+
+    private void ReleaseWaiters()
+    {
+        lock (_waiters)
+        {
+            foreach ((long _, TaskCompletionSource done) in _waiters)
+            {
+                done.TrySetResult();
+            }
+
+            _waiters.Clear();
+        }
+    }
+
+    private readonly record struct Entry(T Item, bool IsTick);
+}

@@ -1,0 +1,70 @@
+using System.Diagnostics;
+using System.Runtime.Versioning;
+
+namespace Maran.Instrument.Tests.Errors;
+
+/// <summary>
+/// Makes a folder read-only until disposed. Root ignores file permissions, so as root the folder is bind-mounted
+/// read-only onto itself (the kernel then refuses every write, as on read-only media); otherwise its permission bits
+/// are cleared.
+/// </summary>
+[UnsupportedOSPlatform("windows")]
+internal sealed class ReadOnlyFolder : IDisposable
+{
+    private readonly string _path;
+    private readonly bool _mounted;
+
+    public ReadOnlyFolder(string path)
+    {
+        _path = path;
+        if (Environment.UserName == "root" || Run("id", "-u").Trim() == "0")
+        {
+            Run("mount", "--bind", path, path);
+            _mounted = true;
+            Run("mount", "-o", "remount,ro,bind", path);
+        }
+        else
+        {
+            foreach (string file in Directory.GetFiles(path))
+            {
+                File.SetUnixFileMode(file, UnixFileMode.UserRead | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+            }
+
+            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.GroupExecute);
+        }
+
+        string probe = Path.Combine(path, "probe");
+        Assert.ThrowsAny<Exception>(() => File.WriteAllText(probe, "must not be writable"));
+    }
+
+    public void Dispose()
+    {
+        if (_mounted)
+        {
+            Run("umount", _path);
+            return;
+        }
+
+        File.SetUnixFileMode(_path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        foreach (string file in Directory.GetFiles(_path))
+        {
+            File.SetUnixFileMode(file, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        }
+    }
+
+    private static string Run(string program, params string[] arguments)
+    {
+        var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (string argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using Process process = Process.Start(start)!;
+        string output = process.StandardOutput.ReadToEnd();
+        string error = process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        Assert.True(process.ExitCode == 0, $"{program} {string.Join(' ', arguments)} failed ({process.ExitCode}): {error}");
+        return output;
+    }
+}
