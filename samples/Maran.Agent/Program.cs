@@ -1,9 +1,13 @@
 using System.Globalization;
 using Maran.Agent;
 using Maran.Instrument;
+using Maran.Instrument.Dashboard;
+using OpenTelemetry;
+using OpenTelemetry.Trace;
 
 // The monitored Maran agent: answers questions from its documents with a model it carries, while
-// Maran.Instrument measures every stage. Ctrl+C (or --duration / --queries) stops it cleanly.
+// Maran.Instrument measures every stage, serves the dashboard and /metrics, and alerts. Ctrl+C (or --duration /
+// --queries) stops it cleanly, with everything recorded written to the database first.
 WorkloadArguments arguments;
 try
 {
@@ -27,6 +31,16 @@ if (arguments.Duration is { } duration)
     stopping.CancelAfter(duration);
 }
 
+// Every query is a trace, so every log line carries its trace id. With OTEL_EXPORTER_OTLP_ENDPOINT set, the spans
+// also go to that collector (Jaeger, Tempo, the OpenTelemetry Collector) with no other change.
+TracerProviderBuilder tracing = Sdk.CreateTracerProviderBuilder().AddMaranInstrumentation().SetSampler(new AlwaysOnSampler());
+if (!string.IsNullOrEmpty(Environment.GetEnvironmentVariable("OTEL_EXPORTER_OTLP_ENDPOINT")))
+{
+    tracing.AddOtlpExporter();
+}
+
+using TracerProvider tracerProvider = tracing.Build();
+
 var monitoring = AdvancedMonitoringSystem.Default;
 try
 {
@@ -38,50 +52,29 @@ catch (MonitoringConfigurationException ex)
     return 1;
 }
 
+await using var dashboard = new MonitoringDashboard(monitoring);
+try
+{
+    await dashboard.StartAsync(stopping.Token);
+}
+catch (DashboardStartException ex)
+{
+    Console.Error.WriteLine($"The dashboard did not start: {ex.Message} The agent runs on without it.");
+}
+
 using MonitoredMaranSystem agent = await MonitoredMaranSystem.CreateAsync(
     monitoring,
     new AgentOptions { ErrorRate = arguments.ErrorRate, TokenLatency = arguments.TokenLatency });
+
 Console.WriteLine($"Maran agent ready (model {agent.Model.ModelName}); {arguments.Describe()}. Ctrl+C stops.");
+Console.WriteLine($"  dashboard  {dashboard.Url?.ToString() ?? "not running"}{(dashboard.AccessToken is { } token ? $"?t={token}" : string.Empty)}");
+Console.WriteLine($"  metrics    {monitoring.Prometheus.EndpointUrl?.ToString() ?? monitoring.Prometheus.EndpointProblem ?? "not running"}");
+Console.WriteLine($"  database   {monitoring.GetDashboardData().Internal.Storage.Path}");
+Console.WriteLine();
 
-int answered = 0;
-int failed = 0;
-var questions = new QuestionSource();
-var interval = TimeSpan.FromSeconds(1 / arguments.Rate);
-for (int i = 0; arguments.Queries is not { } limit || i < limit; i++)
-{
-    if (stopping.IsCancellationRequested)
-    {
-        break;
-    }
+Workload.Result result = await Workload.RunAsync(agent, arguments.Queries, arguments.Rate, Console.Out, stopping.Token);
 
-    string question = questions.Next();
-    try
-    {
-        string answer = await agent.ProcessQuery(question, stopping.Token);
-        answered++;
-        Console.WriteLine($"Q: {question}\nA: {answer}\n");
-    }
-    catch (OperationCanceledException) when (stopping.IsCancellationRequested)
-    {
-        break;
-    }
-    catch (Exception ex)
-    {
-        failed++;
-        Console.WriteLine($"Q: {question}\n!  {ex.GetType().Name}: {ex.Message}\n");
-    }
-
-    try
-    {
-        await Task.Delay(interval, stopping.Token);
-    }
-    catch (OperationCanceledException)
-    {
-        break;
-    }
-}
-
-Console.WriteLine($"{answered} answered, {failed} failed.");
+Console.WriteLine($"{result.Answered} answered, {result.Failed} failed.");
 Console.WriteLine();
 Console.WriteLine($"{"operation",-16} {"component",-10} {"calls",6} {"errors",6} {"p50 ms",8} {"p95 ms",8} {"max ms",8}");
 foreach (OperationSummary op in monitoring.Profiler.GetPerformanceSummary().Operations)
@@ -89,5 +82,11 @@ foreach (OperationSummary op in monitoring.Profiler.GetPerformanceSummary().Oper
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{op.Name,-16} {op.Component,-10} {op.Count,6} {op.Errors,6} {op.P50Ms,8:F2} {op.P95Ms,8:F2} {op.MaxMs,8:F2}"));
 }
 
+await dashboard.StopAsync();
 monitoring.Stop();
+
+// After Stop: the compute used since the last interval is priced, and everything is in the database.
+CostSummary costs = monitoring.CostTracker.GetCostSummary(24);
+Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+    $"\ncost: ${costs.TotalUsd:F6} ({string.Join(", ", costs.ByResourceType.Select(r => $"{r.Key} ${r.Value:F6}"))}) for {costs.Tokens.Input + costs.Tokens.Output} tokens"));
 return 0;

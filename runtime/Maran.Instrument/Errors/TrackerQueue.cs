@@ -92,7 +92,7 @@ internal sealed class TrackerQueue<T>
         }
     }
 
-    /// <summary>Stops accepting, handles everything accepted, and returns; false when that took longer than <paramref name="timeout"/>.</summary>
+    /// <summary>Stops accepting, runs a last tick, handles everything accepted, and returns; false when that took longer than <paramref name="timeout"/>.</summary>
     public bool Stop(TimeSpan timeout)
     {
         Task? loop;
@@ -102,6 +102,13 @@ internal sealed class TrackerQueue<T>
             _timer = null;
             loop = _loop;
             _loop = null;
+
+            // One last tick, so what accrued since the previous one (compute time, for costs) is recorded too.
+            if (loop is not null)
+            {
+                RequestTick();
+            }
+
             _channel.Writer.TryComplete();
         }
 

@@ -56,6 +56,7 @@ public sealed class MonitoredMaranSystem : IDisposable
         IReadOnlyList<Passage> ranked = await _documents.Rerank(query, candidates, cancellationToken).ConfigureAwait(false);
         string context = string.Join("\n\n", ranked.Take(2).Select(p => p.Text));
 
+        string answer;
         if (Interlocked.Increment(ref _queries) % 3 == 0)
         {
             var streamed = new StringBuilder();
@@ -64,11 +65,16 @@ public sealed class MonitoredMaranSystem : IDisposable
                 streamed.Append(update.Text);
             }
 
-            return Finish(toolResult, streamed.ToString());
+            answer = Finish(toolResult, streamed.ToString());
+        }
+        else
+        {
+            ChatResponse response = await _model.Generate(query, context, cancellationToken).ConfigureAwait(false);
+            answer = Finish(toolResult, response.Text);
         }
 
-        ChatResponse response = await _model.Generate(query, context, cancellationToken).ConfigureAwait(false);
-        return Finish(toolResult, response.Text);
+        Monitoring.Logger.Information("Answered {Question} from {Sources} with {Characters} characters", query, string.Join(",", ranked.Take(2).Select(p => p.Source)), answer.Length);
+        return answer;
     }
 
     /// <summary>Splits a text into the model's tokens.</summary>
