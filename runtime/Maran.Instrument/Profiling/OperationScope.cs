@@ -399,12 +399,29 @@ public readonly struct OperationScope
 
                 break;
             case TaskStatus.Canceled:
-                End(cell, OperationStatus.Cancelled, null, stopSpan: true);
+                OperationCanceledException? cancellation = CancellationOf(task);
+                End(cell, Classify(cancellation), cancellation, stopSpan: true);
                 break;
             default:
                 Exception? exception = task.Exception?.InnerExceptions.Count == 1 ? task.Exception.InnerException : task.Exception;
                 End(cell, Classify(exception), exception, stopSpan: true);
                 break;
+        }
+    }
+
+    // An async method that throws OperationCanceledException ends Canceled, and the exception is only reachable by
+    // awaiting it; it tells a real cancellation from a client timeout (which wraps a TimeoutException and is an error).
+    // Only cancelled tasks pay for this throw.
+    private static OperationCanceledException? CancellationOf(Task task)
+    {
+        try
+        {
+            task.GetAwaiter().GetResult();
+            return null;
+        }
+        catch (OperationCanceledException ex)
+        {
+            return ex;
         }
     }
 

@@ -82,6 +82,32 @@ public class OperationRecorderTests
     }
 
     [Fact]
+    public async Task An_async_method_that_times_out_like_HttpClient_counts_as_an_error_and_a_cancelled_one_as_cancelled()
+    {
+        OperationRecorder recorder = NewOperation();
+        static async Task TimesOut()
+        {
+            await Task.Yield();
+            throw new TaskCanceledException("The request was canceled due to the configured HttpClient.Timeout of 1 seconds elapsing.", new TimeoutException());
+        }
+
+        static async Task IsCancelled()
+        {
+            await Task.Yield();
+            throw new OperationCanceledException("the user gave up");
+        }
+
+        Task timedOut = OperationScope.Start(recorder).Track(TimesOut());
+        Task cancelled = OperationScope.Start(recorder).Track(IsCancelled());
+        await Assert.ThrowsAsync<TaskCanceledException>(() => timedOut);
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => cancelled);
+
+        OperationSnapshot snapshot = recorder.Snapshot();
+        Assert.Equal((TaskStatus.Canceled, TaskStatus.Canceled), (timedOut.Status, cancelled.Status));
+        Assert.Equal((1L, 1L), (snapshot.Failed, snapshot.Cancelled));
+    }
+
+    [Fact]
     public void A_failure_filter_returns_false_so_the_exception_is_never_caught()
     {
         OperationRecorder recorder = NewOperation();
