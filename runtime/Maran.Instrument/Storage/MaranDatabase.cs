@@ -140,6 +140,30 @@ internal sealed class MaranDatabase : IMonitoringService, IDisposable
             result = query(connection);
             return true;
         }
+        catch (SqliteException ex) when (ex.SqliteErrorCode is 8 or 14 && TryQueryImmutable(path, query, out result))
+        {
+            return true;
+        }
+        catch (SqliteException ex)
+        {
+            MonitoringDiagnostics.InternalError("storage read", ex);
+            return false;
+        }
+    }
+
+    // On read-only media SQLite cannot create the shared-memory file a WAL database is read through; opened as
+    // immutable, it reads the file as it is, which is what read-only media guarantee.
+    private static bool TryQueryImmutable<T>(string path, Func<SqliteConnection, T> query, out T result)
+    {
+        result = default!;
+        try
+        {
+            string uri = "file:" + Uri.EscapeDataString(path).Replace("%2F", "/", StringComparison.Ordinal) + "?immutable=1";
+            using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = uri, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
+            connection.Open();
+            result = query(connection);
+            return true;
+        }
         catch (SqliteException ex)
         {
             MonitoringDiagnostics.InternalError("storage read", ex);

@@ -67,7 +67,7 @@ public class StorageFaultTests
         Assert.Equal("ok", IntegrityCheck(harness.DatabasePath));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task A_read_only_data_directory_leaves_the_program_running_on_memory_with_the_fault_reported()
     {
         string folder = Path.Combine(Path.GetTempPath(), "maran-readonly-" + Guid.NewGuid().ToString("N"));
@@ -99,10 +99,9 @@ public class StorageFaultTests
                 Task flushed = system.ErrorTracker.FlushAsync();
                 await WaitUntil(() => system.Database.GetStatus().Fault is not null);
 
-                // SQLite cannot open a WAL database on read-only media without its shared-memory file, so the history
-                // of the first run stays on disk and this run counts from memory what happened since it started.
+                // The first run's history is read from the read-only file; what happens now is counted in memory.
                 ErrorAnalytics analytics = system.ErrorTracker.GetErrorAnalytics();
-                Assert.Equal(1, analytics.ByComponent["readonly"]);
+                Assert.Equal(2, analytics.ByComponent["readonly"]);
                 Assert.Contains(analytics.ErrorRates, r => r.Operation == "lookup");
                 Assert.Equal(0.00375m, system.CostTracker.GetCostSummary().ByComponent["readonly"]);
                 StorageStatus status = system.Database.GetStatus();
