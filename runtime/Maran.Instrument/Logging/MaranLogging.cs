@@ -57,7 +57,13 @@ internal sealed class MaranLogging : IMonitoringService, IDisposable
             configuration = configuration.WriteTo.Console(formatter, standardErrorFromLevel: LogEventLevel.Verbose);
         }
 
-        if (settings.File)
+        if (settings.File && CannotWrite(Directory) is { } problem)
+        {
+            MonitoringDiagnostics.Warn(
+                $"[maran] the log folder {Directory} cannot be written ({problem}); log files are off, and events still reach " +
+                (settings.Console ? "the console and " : string.Empty) + "the dashboard's log store. Set monitoring.logs_dir or MARAN_LOGS_DIR to a writable folder.");
+        }
+        else if (settings.File)
         {
             configuration = configuration.WriteTo.File(
                 formatter,
@@ -72,11 +78,13 @@ internal sealed class MaranLogging : IMonitoringService, IDisposable
         _pipeline = configuration.CreateLogger();
         _forward.Target = _pipeline;
 
-        // Reports go to the log instead of bare standard error; any other sink someone installed keeps receiving them.
+        // Reports go to the log. They replace bare standard error only when the log itself is on the console: a
+        // report (the database or the log folder cannot be written, a port is taken) must reach a person even
+        // when the file it would be logged to is the thing that failed. Any other sink someone installed keeps them.
         Action<string> previous = MonitoringDiagnostics.Report;
         Action<string> toLog = message => _logger.Warning("{Diagnostic:l}", message);
         _previousReport = previous;
-        _report = ReferenceEquals(previous, MonitoringDiagnostics.StandardError)
+        _report = ReferenceEquals(previous, MonitoringDiagnostics.StandardError) && settings.Console
             ? toLog
             : message =>
             {
@@ -84,6 +92,23 @@ internal sealed class MaranLogging : IMonitoringService, IDisposable
                 previous(message);
             };
         MonitoringDiagnostics.Report = _report;
+    }
+
+    // The file sink fails silently when its folder cannot be written, so the folder is tried first.
+    private static string? CannotWrite(string directory)
+    {
+        try
+        {
+            System.IO.Directory.CreateDirectory(directory);
+            string probe = Path.Combine(directory, ".maran-write-test-" + Environment.ProcessId);
+            File.WriteAllText(probe, string.Empty);
+            File.Delete(probe);
+            return null;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return ex.Message.TrimEnd('.');
+        }
     }
 
     public void Stop()

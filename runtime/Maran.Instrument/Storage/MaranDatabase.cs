@@ -483,7 +483,7 @@ internal sealed class MaranDatabase : IMonitoringService, IDisposable
 
     private void Faulted(Exception ex)
     {
-        string reason = ex is SqliteException sqlite ? $"{Describe(sqlite)} ({sqlite.Message.Trim()})" : ex.Message;
+        string reason = ex is SqliteException sqlite ? $"{Describe(sqlite)} ({sqlite.Message.Trim()})" : ex.Message.Trim().TrimEnd('.');
         string fault = $"{Path}: {reason}";
         bool first;
         lock (_gate)
@@ -494,7 +494,8 @@ internal sealed class MaranDatabase : IMonitoringService, IDisposable
 
         if (first)
         {
-            MonitoringDiagnostics.Warn($"[maran] storage unavailable: {fault}. Monitoring continues in memory; writes are kept and retried with back-off.");
+            MonitoringDiagnostics.Warn($"[maran] storage unavailable: {fault}. Monitoring continues in memory; writes are kept and retried with back-off. " +
+                                       "The database's place is monitoring.data_dir (MARAN_DATA_DIR) or storage.path.");
         }
     }
 

@@ -160,6 +160,45 @@ public class StructuredLoggingTests
     }
 
     [Fact]
+    public void A_log_folder_that_cannot_be_written_is_reported_with_its_path_and_setting_and_logging_carries_on()
+    {
+        var received = new List<string>();
+        Action<string> before = MonitoringDiagnostics.Report;
+        MonitoringDiagnostics.Report = message =>
+        {
+            lock (received)
+            {
+                received.Add(message);
+            }
+        };
+        try
+        {
+            string blocker = Path.Combine(Path.GetTempPath(), "maran-not-a-folder-" + Guid.NewGuid().ToString("N"));
+            File.WriteAllText(blocker, "a file where the log folder should be");
+            using var test = new LoggingTestSystem(o => o.Monitoring.LogsDirectory = Path.Combine(blocker, "logs"));
+            test.Monitoring.Start();
+
+            test.Monitoring.Logger.Information("still logged");
+
+            Assert.True(test.Monitoring.IsRunning);
+            Assert.Contains(test.Monitoring.Logs.Recent(10), e => e.Message == "still logged");
+            lock (received)
+            {
+                string report = Assert.Single(received, r => r.Contains("log folder", StringComparison.Ordinal));
+                Assert.Contains(Path.Combine(blocker, "logs"), report, StringComparison.Ordinal);
+                Assert.Contains("MARAN_LOGS_DIR", report, StringComparison.Ordinal);
+            }
+
+            test.Monitoring.Stop();
+            File.Delete(blocker);
+        }
+        finally
+        {
+            MonitoringDiagnostics.Report = before;
+        }
+    }
+
+    [Fact]
     public void The_rolling_file_rolls_over_at_the_size_limit()
     {
         using var test = new LoggingTestSystem(o => o.Logging.FileSizeLimitMegabytes = 0.001);
