@@ -93,6 +93,13 @@ internal static class DashboardEndpoints
             return DashboardResponses.JsonAsync(context, json, code);
         }));
 
+        var errors = (ErrorsSection)hub.Section("errors")!;
+        group.MapPost("/api/errors/groups/{fingerprint}/resolve", GuardedChange(guard, context =>
+        {
+            (int code, byte[] json) = errors.Resolve((string)context.Request.RouteValues["fingerprint"]!);
+            return DashboardResponses.JsonAsync(context, json, code);
+        }));
+
         group.MapGet("/api/{section}", Guarded(guard, isPage: false, context =>
         {
             string name = (string)context.Request.RouteValues["section"]!;
