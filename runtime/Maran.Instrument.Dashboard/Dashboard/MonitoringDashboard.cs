@@ -14,7 +14,8 @@ namespace Maran.Instrument;
 /// <summary>
 /// The live web dashboard of a monitoring system, on its own Kestrel server: <c>http://127.0.0.1:8080</c> by
 /// default (<c>monitoring.dashboard_port</c>, <c>MARAN_DASHBOARD_PORT</c>; <c>dashboard.host</c>). Operations,
-/// trends, bottlenecks, the call tree and recent traces, pushed to the page once a second over WebSocket.
+/// trends, health, errors, costs, logs, alerts and traces, pushed to the page once a second over WebSocket, and the
+/// Prometheus metrics at <c>/metrics</c> on the same port and access rules.
 /// To serve it from an existing ASP.NET Core app instead, use <c>app.MapMaranDashboard()</c>.
 /// </summary>
 /// <example>
@@ -91,6 +92,7 @@ public sealed class MonitoringDashboard : IAsyncDisposable
             var hub = new DashboardHub(_system, settings, _time);
             var guard = new AccessGuard(token, string.Create(System.Globalization.CultureInfo.InvariantCulture, $"maran_dashboard_{port}"), "/");
             DashboardEndpoints.Map(app, string.Empty, hub, guard);
+            DashboardEndpoints.MapMetrics(app, _system.Prometheus.Registry, guard);
 
             try
             {

@@ -320,6 +320,32 @@ public sealed class CostTracker : IUsageListener, IMonitoringService
         return (cost, tokens);
     }
 
+    /// <summary>
+    /// Model calls whose tokens had no price in the last <paramref name="hours"/> clock hours, by component and
+    /// operation: where the dashboard writes "unpriced" rather than a cost of zero. Answers at once, without waiting
+    /// for records still queued.
+    /// </summary>
+    internal IReadOnlyDictionary<(string Component, string Operation), long> GetUnpricedCalls(int hours)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(hours, 1);
+        long nowMs = _time.GetUtcNow().ToUnixTimeMilliseconds();
+        long lastHour = Floor(nowMs, HourMs);
+        long firstHour = lastHour - ((hours - 1) * HourMs);
+        var unpriced = new Dictionary<(string Component, string Operation), long>();
+        lock (_state)
+        {
+            foreach ((CostKey key, CostCell cell) in _hourly)
+            {
+                if (cell.UnpricedCalls > 0 && key.Hour >= firstHour && key.Hour <= lastHour)
+                {
+                    unpriced[(key.Component, key.Operation)] = unpriced.GetValueOrDefault((key.Component, key.Operation)) + cell.UnpricedCalls;
+                }
+            }
+        }
+
+        return unpriced;
+    }
+
     /// <summary>The current day's and month's spending as a percentage of their budgets, for the budgets that are set.</summary>
     internal IReadOnlyList<(BudgetPeriod Period, double Percent)> BudgetUse()
     {

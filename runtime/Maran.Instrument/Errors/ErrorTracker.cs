@@ -209,6 +209,39 @@ public sealed class ErrorTracker : IOperationListener, IMonitoringService
         }
     }
 
+    /// <summary>
+    /// Every group kept (at most <c>errors.max_groups</c>, plus the overflow group), each with its occurrences in the
+    /// last <paramref name="hours"/> clock hours, in no particular order: what the dashboard pages through. Answers at
+    /// once, without waiting for errors still queued.
+    /// </summary>
+    internal IReadOnlyList<ErrorGroup> GetGroups(int hours)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(hours, 1);
+        long now = _time.GetUtcNow().ToUnixTimeMilliseconds();
+        long firstHour = HourOf(now) - ((hours - 1) * HourMs);
+        long lastHour = HourOf(now);
+        TimeSpan newWindow = TimeSpan.FromHours(Settings.NewGroupHours);
+        lock (_state)
+        {
+            var inWindow = new Dictionary<string, long>(_groups.Count, StringComparer.Ordinal);
+            foreach ((HourlyErrorKey key, long count) in _hourly)
+            {
+                if (key.Hour >= firstHour && key.Hour <= lastHour)
+                {
+                    inWindow[key.Fingerprint] = inWindow.GetValueOrDefault(key.Fingerprint) + count;
+                }
+            }
+
+            var groups = new List<ErrorGroup>(_groups.Count);
+            foreach (ErrorGroupState group in _groups.Values)
+            {
+                groups.Add(group.ToGroup(inWindow.GetValueOrDefault(group.Fingerprint), now, newWindow));
+            }
+
+            return groups;
+        }
+    }
+
     /// <summary>The latest errors, newest first, optionally of one group: from the database, or from memory when it cannot be read.</summary>
     public IReadOnlyList<TrackedError> GetRecentErrors(int limit = 50, string? fingerprint = null)
     {

@@ -37,22 +37,9 @@ public class SectionApiTests
     }
 
     [Theory]
+    [InlineData("health")]
     [InlineData("errors")]
     [InlineData("costs")]
-    public async Task A_section_without_a_data_source_says_it_is_not_available_in_this_build(string section)
-    {
-        await using TestDashboard server = await TestDashboard.StartAsync();
-
-        JsonElement view = await server.GetJsonAsync("api/" + section);
-
-        Assert.False(view.GetProperty("available").GetBoolean());
-        Assert.StartsWith("Not available in this build", view.GetProperty("message").GetString(), StringComparison.Ordinal);
-        JsonElement listed = (await server.GetJsonAsync("api/sections")).EnumerateArray().Single(s => s.GetProperty("name").GetString() == section);
-        Assert.False(listed.GetProperty("available").GetBoolean());
-    }
-
-    [Theory]
-    [InlineData("health")]
     [InlineData("logs")]
     [InlineData("alerts")]
     public async Task A_section_with_its_data_source_is_listed_as_available(string section)

@@ -3,9 +3,10 @@ using Microsoft.Playwright;
 namespace Maran.Instrument.Dashboard.Tests;
 
 /// <summary>
-/// One dashboard with call trees on, fed by a small agent-shaped workload (retrieval, reranking, generation with
-/// the odd timeout, a tool call, each logging as it goes), a SQLite store, health samples every second, an alert
-/// rule on a queue depth the tests move, and one headless Chromium, shared by the browser tests.
+/// One dashboard with call trees on, fed by a small agent-shaped workload (retrieval, reranking with a local model
+/// that has no price, generation with a priced model and the odd timeout, a tool call, each logging as it goes), a
+/// SQLite store, health samples every second, a daily budget, an alert rule on a queue depth the tests move, and one
+/// headless Chromium, shared by the browser tests.
 /// </summary>
 public sealed class BrowserFixture : IAsyncLifetime
 {
@@ -17,6 +18,12 @@ public sealed class BrowserFixture : IAsyncLifetime
 
     /// <summary>What the rule's summary says, markup included: it must show as text.</summary>
     internal const string QueueSummary = "<script>window.__injected='alert'</script><b>queue</b> holds {{ $value }} items";
+
+    /// <summary>The model the workload generates with: priced by the default table.</summary>
+    internal const string PricedModel = "gpt-4o-mini";
+
+    /// <summary>The model the workload reranks with: no price, so its tokens have no cost.</summary>
+    internal const string UnpricedModel = "house-reranker-local";
 
     private readonly CancellationTokenSource _stop = new();
     private Task? _workload;
@@ -36,6 +43,8 @@ public sealed class BrowserFixture : IAsyncLifetime
             o.Monitoring.HealthThresholds[QueueMetric] = 100;
             o.Storage.Enabled = true;
             o.Alerts.EvaluationInterval = TimeSpan.FromSeconds(1);
+            o.Costs.Budgets.DailyUsd = 5m;
+            o.Costs.Budgets.MonthlyUsd = 100m;
         });
         AdvancedMonitoringSystem system = Server.System;
         system.Alerts.DeclareMetric(QueueMetric);
@@ -43,7 +52,7 @@ public sealed class BrowserFixture : IAsyncLifetime
             .WithSeverity(AlertSeverity.Critical).Label("team", "browser").Annotation("summary", QueueSummary).Build());
         system.Start();
         SetQueueDepth(3);
-        _workload = Task.Run(() => Workload(system.Profiler, system.Logger, _stop.Token));
+        _workload = Task.Run(() => Workload(system.Profiler, system.CostTracker, system.Logger, _stop.Token));
         if (File.Exists(Chromium.ExecutablePath))
         {
             Playwright = await Microsoft.Playwright.Playwright.CreateAsync();
@@ -110,11 +119,12 @@ public sealed class BrowserFixture : IAsyncLifetime
         return (page, errors);
     }
 
-    private static void Workload(PerformanceProfiler profiler, Serilog.ILogger log, CancellationToken stop)
+    private static void Workload(PerformanceProfiler profiler, CostTracker costs, Serilog.ILogger log, CancellationToken stop)
     {
         var random = new Random(7);
-        while (!stop.IsCancellationRequested)
+        for (int run = 0; !stop.IsCancellationRequested; run++)
         {
+            using (ErrorContext.Push("conversation", "c-" + (run % 50)))
             using (profiler.Operation("agent.run", "agent"))
             {
                 using (profiler.Operation("retrieve", "rag"))
@@ -126,14 +136,26 @@ public sealed class BrowserFixture : IAsyncLifetime
                 using (profiler.Operation("rerank", "rag"))
                 {
                     Thread.Sleep(1);
+                    costs.RecordTokens(UnpricedModel, input: random.Next(400, 900), output: 8, component: "rag", operation: "rerank");
                 }
 
                 using (OperationHandle generate = profiler.Operation("generate", "model"))
                 {
                     Thread.Sleep(random.Next(8, 25));
-                    if (random.Next(25) == 0)
+                    try
                     {
-                        var timeout = new TimeoutException("The model did not answer within 30 s.");
+                        CallModel(random);
+                        costs.RecordTokens(
+                            PricedModel,
+                            input: random.Next(900, 2500),
+                            output: random.Next(80, 400),
+                            cached: random.Next(0, 2) * 512,
+                            component: "model",
+                            operation: "generate",
+                            estimated: run % 10 == 0);
+                    }
+                    catch (TimeoutException timeout)
+                    {
                         log.Error(timeout, "Generation failed; the agent will retry");
                         generate.Fail(timeout);
                     }
@@ -147,6 +169,15 @@ public sealed class BrowserFixture : IAsyncLifetime
                     }
                 }
             }
+        }
+    }
+
+    // Thrown, not just built, so the error tracker has a stack to show and to group by.
+    private static void CallModel(Random random)
+    {
+        if (random.Next(25) == 0)
+        {
+            throw new TimeoutException("The model did not answer within 30 s.");
         }
     }
 }

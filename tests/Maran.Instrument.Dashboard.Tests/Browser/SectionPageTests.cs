@@ -4,7 +4,7 @@ using static Microsoft.Playwright.Assertions;
 
 namespace Maran.Instrument.Dashboard.Tests;
 
-/// <summary>The health, logs and alerts sections in a real browser: filters, silencing, links and markup shown as text.</summary>
+/// <summary>The health, errors, logs and alerts sections in a real browser: filters, silencing, resolving, links and markup shown as text.</summary>
 [Collection(BrowserCollection.Name)]
 public sealed class SectionPageTests(BrowserFixture fixture)
 {
@@ -61,6 +61,42 @@ public sealed class SectionPageTests(BrowserFixture fixture)
         await Expect(rows.Locator("[data-field=message]")).ToHaveTextAsync(line);
         Assert.Equal("undefined", await page.EvaluateAsync<string>("() => typeof window.__injected"));
         Assert.Equal(0, await page.Locator("main img, main script, main b").CountAsync());
+        await page.CloseAsync();
+        Assert.True(errors.Count == 0, string.Join("\n", errors));
+    }
+
+    [SkippableFact]
+    public async Task An_error_group_shows_its_stack_context_and_trace_resolves_from_the_page_and_its_markup_shows_as_text()
+    {
+        // Letters only: digits and hex would be normalised out of the group's title.
+        string marker = string.Concat(Guid.NewGuid().ToString("N").Take(12).Select(static c => (char)('g' + (c % 16))));
+        string message = $"<script>window.__injected='{marker}'</script><img src=x onerror=\"window.__injected='{marker}'\"> {marker} broke";
+        string operation = "errors-" + marker;
+        ErrorsSectionTests.FailMonitoredCall(fixture.Server.System.Profiler, operation, "browser-errors", new InvalidOperationException(message), ("conversation", $"<b>{marker}</b>"));
+
+        (IPage page, List<string> errors) = await fixture.OpenAsync("#/errors");
+        await page.Locator("[data-view=errors] [data-control=filter]").FillAsync(marker);
+        ILocator row = page.Locator("tbody[data-table=error-groups] tr[data-group]");
+        await Expect(row).ToHaveCountAsync(1);
+        await Expect(row.Locator("[data-status]")).ToHaveTextAsync("new");
+        await row.ClickAsync();
+
+        ILocator occurrence = page.Locator("[data-list=occurrences] [data-occurrence]").First;
+        await Expect(occurrence.Locator("[data-field=message]")).ToHaveTextAsync(message);
+        await Expect(occurrence.Locator("[data-field=stack]")).ToContainTextAsync("AnswerTheQuestion");
+        await Expect(occurrence.Locator("[data-field=context]")).ToContainTextAsync($"conversation=<b>{marker}</b>");
+        await page.Locator("[data-control=resolve]").ClickAsync();
+        await Expect(page.Locator("[data-block=group] [data-field=status]")).ToContainTextAsync("resolved");
+        await Expect(row.Locator("[data-status]")).ToHaveTextAsync("resolved");
+        Assert.Equal(ErrorGroupStatus.Resolved, fixture.Server.System.ErrorTracker.GetGroup(await row.GetAttributeAsync("data-group") ?? string.Empty)?.Status);
+        Assert.Equal(0, await page.Locator("main img, main script, main b").CountAsync());
+
+        await occurrence.Locator("a[data-link=trace]").ClickAsync();
+        await Expect(page).ToHaveURLAsync(new Regex("#/traces/[0-9a-f]{32}$"));
+        await Expect(page.Locator("[data-block=waterfall] .wf-row").First).ToContainTextAsync(operation);
+
+        Assert.Equal("undefined", await page.EvaluateAsync<string>("() => typeof window.__injected"));
+        Assert.Equal(0, await page.Locator("main img, main script").CountAsync());
         await page.CloseAsync();
         Assert.True(errors.Count == 0, string.Join("\n", errors));
     }

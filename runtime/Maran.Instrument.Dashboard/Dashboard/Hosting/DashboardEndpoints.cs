@@ -8,13 +8,15 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using Prometheus;
 
 namespace Maran.Instrument.Dashboard;
 
 /// <summary>
 /// The dashboard's routes under a prefix: the page, its assets, one JSON API per section, the trends, one trace,
-/// setting and ending silences, and the live WebSocket. Every route passes the <see cref="AccessGuard"/> and carries
-/// the security headers; the changes (POST) pass its CSRF checks too.
+/// setting and ending silences, resolving error groups, and the live WebSocket; standalone, the Prometheus metrics
+/// too. Every route passes the <see cref="AccessGuard"/> and carries the security headers; the changes (POST) pass its
+/// CSRF checks too.
 /// </summary>
 internal static class DashboardEndpoints
 {
@@ -93,6 +95,13 @@ internal static class DashboardEndpoints
             return DashboardResponses.JsonAsync(context, json, code);
         }));
 
+        var errors = (ErrorsSection)hub.Section("errors")!;
+        group.MapPost("/api/errors/groups/{fingerprint}/resolve", GuardedChange(guard, context =>
+        {
+            (int code, byte[] json) = errors.Resolve((string)context.Request.RouteValues["fingerprint"]!);
+            return DashboardResponses.JsonAsync(context, json, code);
+        }));
+
         group.MapGet("/api/{section}", Guarded(guard, isPage: false, context =>
         {
             string name = (string)context.Request.RouteValues["section"]!;
@@ -117,6 +126,18 @@ internal static class DashboardEndpoints
         }));
 
         return group;
+    }
+
+    /// <summary>
+    /// Serves <paramref name="registry"/> at <c>/metrics</c> behind <paramref name="guard"/>: from this machine only, or
+    /// with the access token (Prometheus sends it as <c>authorization: credentials</c>, a bearer token).
+    /// </summary>
+    public static IEndpointConventionBuilder MapMetrics(IEndpointRouteBuilder endpoints, CollectorRegistry registry, AccessGuard guard)
+    {
+        RequestDelegate exposition = endpoints.CreateApplicationBuilder()
+            .UseMetricServer(url: null, registry)
+            .Build();
+        return endpoints.MapGet("/metrics", Guarded(guard, isPage: false, exposition));
     }
 
     private static RequestDelegate GuardedChange(AccessGuard guard, RequestDelegate handler) => async context =>

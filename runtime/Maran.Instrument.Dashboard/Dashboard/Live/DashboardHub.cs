@@ -47,14 +47,15 @@ internal sealed class DashboardHub : IAsyncDisposable
         _trends = new TrendRecorder(settings.TrendMinutes * 60, settings.TrendOperations);
         _traces = settings.Traces ? new TraceCollector(settings.MaxTraces, settings.TracesPerSecond, time) : null;
         var health = new HealthSection(system.HealthMonitor, system.Options.Monitoring);
-        _overview = new OverviewSection(system, health);
+        var costs = new CostsSection(system);
+        _overview = new OverviewSection(system, health, costs);
         Sections =
         [
             _overview,
             new PerformanceSection(settings.TrendOperations),
             health,
-            new UnavailableSection("errors", "Errors", "Not available in this build: there is no error tracker yet."),
-            new UnavailableSection("costs", "Costs", "Not available in this build: there is no cost tracker yet."),
+            new ErrorsSection(system),
+            costs,
             new LogsSection(system.Logs, system.Options),
             new AlertsSection(system, time),
             new TracesSection(_traces, settings.MaxTraces),

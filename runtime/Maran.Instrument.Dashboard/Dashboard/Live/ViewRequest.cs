@@ -4,8 +4,8 @@ namespace Maran.Instrument.Dashboard;
 
 /// <summary>
 /// A live client's request for a view: <c>{"type":"view","id":3,"section":"performance","page":0,"size":50,
-/// "sort":"totalMs","desc":true,"q":"gen","selected":"12"}</c>, and for the logs and alert history
-/// <c>level</c>, <c>component</c>, <c>operation</c>, <c>trace</c> and <c>before</c>. The id comes back with the view,
+/// "sort":"totalMs","desc":true,"q":"gen","selected":"12"}</c>; for the logs and alert history
+/// <c>level</c>, <c>component</c>, <c>operation</c>, <c>trace</c> and <c>before</c>; for errors and costs <c>hours</c>. The id comes back with the view,
 /// so the page can ignore views it no longer wants.
 /// </summary>
 internal sealed record ViewRequest(
@@ -22,7 +22,8 @@ internal sealed record ViewRequest(
     string? Component = null,
     string? Operation = null,
     string? Trace = null,
-    long? Before = null)
+    long? Before = null,
+    int? Hours = null)
 {
     public SectionQuery ToQuery() => SectionQuery.Create(
             Page?.ToString(CultureInfo.InvariantCulture),
@@ -31,5 +32,6 @@ internal sealed record ViewRequest(
             Desc == false ? "false" : "true",
             Q,
             Selected)
-        .Narrow(Level, Component, Operation, Trace, Before?.ToString(CultureInfo.InvariantCulture));
+        .Narrow(Level, Component, Operation, Trace, Before?.ToString(CultureInfo.InvariantCulture))
+        .Over(Hours?.ToString(CultureInfo.InvariantCulture));
 }

@@ -3,7 +3,7 @@ using System.Globalization;
 namespace Maran.Instrument.Dashboard;
 
 /// <summary>The overview section: its view is built once per frame and also carried by every live tick.</summary>
-internal sealed class OverviewSection(AdvancedMonitoringSystem system, HealthSection health) : DashboardSection("overview", "Overview")
+internal sealed class OverviewSection(AdvancedMonitoringSystem system, HealthSection health, CostsSection costs) : DashboardSection("overview", "Overview")
 {
     /// <summary>Seconds the live calls-per-second figure averages over.</summary>
     internal const int RateSeconds = 10;
@@ -50,7 +50,7 @@ internal sealed class OverviewSection(AdvancedMonitoringSystem system, HealthSec
                 Largest(data.Internal.Dropped)),
             clients,
             Health(data.Health),
-            Waiting(sections, "costs", "Waiting for data: this build has no cost tracker."),
+            costs.Today(data),
             Alerts(data),
             sections);
     }
@@ -134,12 +134,6 @@ internal sealed class OverviewSection(AdvancedMonitoringSystem system, HealthSec
                 AlertsSection.Word(a.State),
                 a.Annotations.GetValueOrDefault("summary"),
                 IsSilenced(a)))]);
-    }
-
-    private static PlaceholderView Waiting(IReadOnlyList<SectionInfo> sections, string name, string message)
-    {
-        bool available = sections.Any(s => s.Name == name && s.Available);
-        return new PlaceholderView(available, available ? string.Empty : message);
     }
 
     private static CountView[] Largest(IReadOnlyDictionary<string, long> counts) =>

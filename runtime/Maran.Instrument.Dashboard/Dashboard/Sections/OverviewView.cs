@@ -20,7 +20,7 @@ internal sealed record OverviewView(
     InternalView Internal,
     ClientsView Clients,
     OverviewHealthView Health,
-    PlaceholderView CostToday,
+    OverviewCostView CostToday,
     OverviewAlertsView Alerts,
     IReadOnlyList<SectionInfo> Sections);
 
@@ -33,8 +33,18 @@ internal sealed record CountView(string Name, long Count);
 /// <summary>Live dashboard clients now, and how many were dropped for falling behind.</summary>
 internal sealed record ClientsView(int Connected, long Dropped);
 
-/// <summary>A part of the overview that waits for a data source.</summary>
-internal sealed record PlaceholderView(bool Available, string Message);
+/// <summary>
+/// Today's (UTC) costs in brief: the priced cost and the tokens, how many models had tokens but no price, and the
+/// daily budget's use. Without a running cost tracker, only <see cref="Available"/> (false) and <see cref="Message"/> saying why.
+/// </summary>
+internal sealed record OverviewCostView(
+    bool Available,
+    string Message,
+    decimal? TodayUsd = null,
+    long? TodayTokens = null,
+    int? UnpricedModels = null,
+    double? DailyBudgetPercent = null,
+    decimal? DailyBudgetUsd = null);
 
 /// <summary>
 /// The latest health sample in brief: score, status and the CPU, memory, disk and GPU gauges. Without a sample,

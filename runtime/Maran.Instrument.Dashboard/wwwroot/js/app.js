@@ -1,18 +1,20 @@
 // The dashboard page: navigation, routing (#/section/argument) and the live connection. Each section is a module
-// with mount/unmount and optional hello/tick/view/route handlers; a section whose data source this build lacks
-// uses the `unavailable` module until its own exists.
+// with mount/unmount and optional hello/tick/view/route handlers; a section that says it has nothing to show (traces
+// with collection off) uses the `unavailable` module instead.
 
 import { h, setText, clear } from './dom.js';
 import { Live } from './live.js';
 import overview from './sections/overview.js';
 import performance from './sections/performance.js';
 import health from './sections/health.js';
+import errors from './sections/errors.js';
+import costs from './sections/costs.js';
 import logs from './sections/logs.js';
 import alerts from './sections/alerts.js';
 import traces from './sections/traces.js';
 import unavailable from './sections/unavailable.js';
 
-const modules = { overview, performance, health, logs, alerts, traces };
+const modules = { overview, performance, health, errors, costs, logs, alerts, traces };
 
 const nav = document.getElementById('nav');
 const main = document.getElementById('main');

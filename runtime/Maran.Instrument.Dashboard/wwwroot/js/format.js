@@ -80,3 +80,23 @@ export function time(value) {
   const d = new Date(value);
   return d.toLocaleTimeString('en-GB', { hour12: false }) + '.' + String(d.getMilliseconds()).padStart(3, '0');
 }
+
+// US dollars: cents for amounts of a dollar or more, enough digits to read small amounts (a call costs fractions of a
+// cent). Null is no figure at all (a model without a price), never zero.
+const dollars = new Intl.NumberFormat('en', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+const small = new Intl.NumberFormat('en', { minimumFractionDigits: 2, maximumFractionDigits: 4 });
+const tiny = new Intl.NumberFormat('en', { maximumSignificantDigits: 3 });
+
+export function usd(value) {
+  if (value === null || value === undefined || Number.isNaN(value)) return '–';
+  if (value === 0) return '$0.00';
+  const sign = value < 0 ? '-' : '';
+  const a = Math.abs(value);
+  return sign + '$' + (a >= 1 ? dollars.format(a) : a >= 0.01 ? small.format(a) : tiny.format(a));
+}
+
+// A window of hours as the page names it: "24 hours", "7 days".
+export function hours(n) {
+  if (n % 24 === 0 && n >= 48) return `${n / 24} days`;
+  return n === 1 ? '1 hour' : `${n} hours`;
+}

@@ -1,6 +1,6 @@
 // Overview: live totals of every monitored operation, the health score and the CPU, memory, disk and GPU gauges,
-// the active alerts, the monitoring's own state, and a "waiting for data" card for each part whose data source is
-// absent or silent (never a made-up figure).
+// today's cost, the active alerts, the monitoring's own state, and a "waiting for data" card for each part whose data
+// source is absent or silent (never a made-up figure).
 
 import { h, card, tile, waiting, setText, clear } from '../dom.js';
 import { TrendChart } from '../charts.js';
@@ -101,7 +101,14 @@ function renderParts(o) {
     } else {
       parts.append(waiting('Health', o.health.message, 'health'), waiting('CPU · memory · disk · GPU', o.health.message, 'gauges'));
     }
-    if (!o.costToday.available) parts.append(waiting('Cost today', o.costToday.message, 'cost-today'));
+    if (o.costToday.available) {
+      live.cost = tile('cost-today', 'Cost today', '');
+      live.cost.el.classList.add('link-tile');
+      live.cost.el.addEventListener('click', () => { location.hash = '#/costs'; });
+      parts.append(live.cost.el);
+    } else {
+      parts.append(waiting('Cost today', o.costToday.message, 'cost-today'));
+    }
     if (o.alerts.available) {
       live.alerts = tile('active-alerts', 'Active alerts', '');
       live.alerts.list = h('ul', { class: 'tile-list', 'data-list': 'top-alerts' });
@@ -123,6 +130,16 @@ function renderParts(o) {
     updateGauge(live.memory, health.memory, (g) => (g.total ? `${fmt.bytes(g.used)} of ${fmt.bytes(g.total)}` : ''));
     updateGauge(live.disk, health.disk, (g) => (g.total ? `${fmt.bytes(g.used)} of ${fmt.bytes(g.total)} · ${g.subject}` : g.subject || ''));
     updateGauge(live.gpu, health.gpu, (g) => [g.subject, g.total ? `memory ${fmt.bytes(g.used)} of ${fmt.bytes(g.total)}` : ''].filter(Boolean).join(' · '));
+  }
+
+  if (live.cost) {
+    const c = o.costToday;
+    setText(live.cost.value, fmt.usd(c.todayUsd));
+    const notes = [`${fmt.count(c.todayTokens)} tokens (UTC day)`];
+    if (c.unpricedModels) notes.push(`${c.unpricedModels} unpriced model${c.unpricedModels === 1 ? '' : 's'}`);
+    if (c.dailyBudgetPercent !== null && c.dailyBudgetPercent !== undefined) notes.push(`${fmt.number(c.dailyBudgetPercent)}% of the ${fmt.usd(c.dailyBudgetUsd)} daily budget`);
+    setText(live.cost.note, notes.join(' · '));
+    live.cost.value.dataset.status = c.dailyBudgetPercent >= 100 ? 'critical' : c.dailyBudgetPercent >= 80 ? 'degraded' : 'none';
   }
 
   if (live.alerts) {
