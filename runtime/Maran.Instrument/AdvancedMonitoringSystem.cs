@@ -76,7 +76,7 @@ public sealed class AdvancedMonitoringSystem : IDisposable
         Telemetry.Health = () => ExportedHealth.From(HealthMonitor.Latest);
         Telemetry.Costs = CostTracker.GetExportedTotals;
         CostTracker.GpuSource = new HealthGpuUtilization(HealthMonitor);
-        Prometheus = new PrometheusExporter(() => Options.Monitoring.MetricsPrefix, Telemetry);
+        Prometheus = new PrometheusExporter(() => Options.Monitoring.MetricsPrefix, Telemetry, () => Options.Monitoring.MetricsMaxOperations);
         AddService(new MetricsEndpoint(Prometheus, () => (Options.Monitoring.MetricsHost, Options.Monitoring.MetricsPort)));
     }
 

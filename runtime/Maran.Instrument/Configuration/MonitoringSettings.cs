@@ -43,6 +43,13 @@ public sealed class MonitoringSettings
     [ConfigurationKeyName("metrics_prefix")]
     public string MetricsPrefix { get; set; } = string.Empty;
 
+    /// <summary>
+    /// Most operations published on <c>/metrics</c> (2,000), to bound the series a Prometheus server must hold.
+    /// Operations take a slot when first seen to have run and keep it; the rest are counted in <c>maran_dropped_total</c>.
+    /// </summary>
+    [ConfigurationKeyName("metrics_max_operations")]
+    public int MetricsMaxOperations { get; set; } = PrometheusMetricSet.DefaultMaxOperations;
+
     /// <summary>Port of the dashboard on 127.0.0.1 (<c>MARAN_DASHBOARD_PORT</c>); 0 picks a free port.</summary>
     [ConfigurationKeyName("dashboard_port")]
     public int DashboardPort { get; set; } = 8080;
@@ -98,6 +105,11 @@ public sealed class MonitoringSettings
     internal void Validate(OptionsBinder binder, string prefix)
     {
         CheckPort(binder, $"{prefix}:metrics_port", MetricsPort);
+        if (MetricsMaxOperations < 1)
+        {
+            binder.Error($"{prefix}:metrics_max_operations", Format(MetricsMaxOperations), "at least one operation must be published");
+        }
+
         if (!IsListenAddress(MetricsHost))
         {
             binder.Error($"{prefix}:metrics_host", MetricsHost, "expected an IP address, localhost, or * (every interface)");

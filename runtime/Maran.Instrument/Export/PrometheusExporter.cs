@@ -12,11 +12,13 @@ public sealed class PrometheusExporter
 {
     private readonly object _gate = new();
     private readonly Func<string> _prefix;
+    private readonly Func<int> _maxOperations;
     private PrometheusMetricSet? _metrics;
 
-    internal PrometheusExporter(Func<string> prefix, TelemetrySources sources)
+    internal PrometheusExporter(Func<string> prefix, TelemetrySources sources, Func<int>? maxOperations = null)
     {
         _prefix = prefix;
+        _maxOperations = maxOperations ?? (static () => PrometheusMetricSet.DefaultMaxOperations);
         Sources = sources;
         Registry = Prometheus.Metrics.NewCustomRegistry();
         Registry.AddBeforeCollectCallback(Collect);
@@ -45,7 +47,7 @@ public sealed class PrometheusExporter
     {
         lock (_gate)
         {
-            return _metrics ??= new PrometheusMetricSet(Registry, _prefix());
+            return _metrics ??= new PrometheusMetricSet(Registry, _prefix(), _maxOperations());
         }
     }
 

@@ -24,8 +24,12 @@ internal sealed class PrometheusMetricSet
     /// <summary>Longest label value published; longer user-supplied values are cut.</summary>
     internal const int MaxLabelLength = 128;
 
-    /// <summary>Most operations published; the rest are left out and counted as drops of <c>prometheus series</c>.</summary>
-    internal const int MaxOperations = 2000;
+    /// <summary>Most operations published by default (<c>monitoring.metrics_max_operations</c>).</summary>
+    internal const int DefaultMaxOperations = 2000;
+
+    private readonly int _maxOperations;
+    private readonly HashSet<int> _published = [];
+    private readonly HashSet<int> _leftOut = [];
 
     private static readonly double[] s_midpoints = BuildMidpoints();
     private static readonly OperationStatus[] s_statuses = [OperationStatus.Success, OperationStatus.Error, OperationStatus.Cancelled];
@@ -50,9 +54,10 @@ internal sealed class PrometheusMetricSet
     private readonly HashSet<string> _gpusShown = new(StringComparer.Ordinal);
     private readonly HashSet<(string, string, string)> _costsShown = [];
 
-    internal PrometheusMetricSet(CollectorRegistry registry, string prefix)
+    internal PrometheusMetricSet(CollectorRegistry registry, string prefix, int maxOperations = DefaultMaxOperations)
     {
         Prefix = prefix;
+        _maxOperations = Math.Max(1, maxOperations);
         MetricFactory factory = Prometheus.Metrics.WithCustomRegistry(registry);
         string Name(string name) => prefix + name;
 
@@ -114,15 +119,32 @@ internal sealed class PrometheusMetricSet
     internal void Update(TelemetrySources sources)
     {
         var errorTallies = new Dictionary<(string Type, string Component), long>();
+        // Operations take a slot the first time they are seen to have run, and keep it, so published series stay put;
+        // operations that never ran take none. Past the limit, each operation left out is counted once as a dropped series.
         IReadOnlyList<OperationRecorder> recorders = OperationRegistry.All;
-        int published = Math.Min(recorders.Count, MaxOperations);
-        if (recorders.Count > published)
+        for (int r = 0; r < recorders.Count; r++)
         {
-            MonitoringDiagnostics.Drop("prometheus series");
-        }
+            int id = recorders[r].Id;
+            if (!_published.Contains(id))
+            {
+                if (!recorders[r].IsUsed)
+                {
+                    continue;
+                }
 
-        for (int r = 0; r < published; r++)
-        {
+                if (_published.Count >= _maxOperations)
+                {
+                    if (_leftOut.Add(id))
+                    {
+                        MonitoringDiagnostics.Drop("prometheus series");
+                    }
+
+                    continue;
+                }
+
+                _published.Add(id);
+            }
+
             OperationSnapshot snapshot = recorders[r].Snapshot();
             UpdateOperation(snapshot);
             string component = Label(snapshot.Recorder.Component);

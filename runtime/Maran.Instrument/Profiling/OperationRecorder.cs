@@ -69,6 +69,9 @@ public sealed class OperationRecorder
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public OperationScope Start() => OperationScope.Start(this);
 
+    /// <summary>Whether the operation has been called at least once, on any thread.</summary>
+    internal bool IsUsed => Volatile.Read(ref _firstUseTimestamp) != 0;
+
     /// <summary>The calling thread's cell, created on the thread's first call of this operation.</summary>
     internal RecorderCell ThreadCell
     {

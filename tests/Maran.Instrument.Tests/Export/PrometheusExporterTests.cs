@@ -295,4 +295,39 @@ public class PrometheusExporterTests
 
         Assert.Equal("monitoring.metrics_host", error.Key);
     }
+
+    [Fact]
+    public async Task Past_the_operation_limit_operations_that_ran_keep_their_slots_and_the_rest_are_counted_once_as_dropped()
+    {
+        using var system = NewSystem(m => m.MetricsMaxOperations = OperationRegistry.All.Count(o => o.IsUsed) + 2);
+        string first = Unique("slot_first"), second = Unique("slot_second"), late = Unique("slot_late"), idle = Unique("slot_idle");
+        OperationRegistry.GetOrAdd(idle, "limits");
+        Run(system.Profiler, first, "limits", successes: 1);
+        Run(system.Profiler, second, "limits", successes: 1);
+        system.Start();
+        Uri url = Assert.IsType<Uri>(system.Prometheus.EndpointUrl);
+        using var http = new HttpClient();
+        await http.GetStringAsync(url);
+        long droppedBefore = MonitoringDiagnostics.Dropped.GetValueOrDefault("prometheus series");
+
+        Run(system.Profiler, late, "limits", successes: 1);
+        Run(system.Profiler, first, "limits", successes: 1);
+        Exposition body = Exposition.Parse(await http.GetStringAsync(url));
+        await http.GetStringAsync(url);
+        system.Stop();
+
+        Assert.Equal(2, body.Value($"operation_calls_total{{operation=\"{first}\",component=\"limits\",status=\"success\"}}"));
+        Assert.Equal(1, body.Value($"operation_calls_total{{operation=\"{second}\",component=\"limits\",status=\"success\"}}"));
+        Assert.Null(body.Value($"operation_calls_total{{operation=\"{late}\",component=\"limits\",status=\"success\"}}"));
+        Assert.Equal(droppedBefore + 1, MonitoringDiagnostics.Dropped["prometheus series"]);
+    }
+
+    [Fact]
+    public void The_operation_limit_must_publish_at_least_one_operation()
+    {
+        var options = new MonitoringOptions();
+        options.Monitoring.MetricsMaxOperations = 0;
+
+        Assert.Equal("monitoring.metrics_max_operations", Assert.Single(options.Validate()).Key);
+    }
 }
