@@ -42,6 +42,9 @@ public sealed class AdvancedMonitoringSystem : IDisposable
         Options = MonitoringOptions.LoadCollectingErrors(path: null, environment: null, out _loadErrors);
         configure?.Invoke(Options);
         Profiler = new PerformanceProfiler();
+        Database = new MaranDatabase(Options);
+        AddService(Database);
+        HealthMonitor = CreateHealthMonitor();
     }
 
     /// <summary>Creates a system with exactly <paramref name="options"/>; no file or variable is read.</summary>
@@ -51,6 +54,9 @@ public sealed class AdvancedMonitoringSystem : IDisposable
         Options = options;
         _loadErrors = [];
         Profiler = new PerformanceProfiler();
+        Database = new MaranDatabase(Options);
+        AddService(Database);
+        HealthMonitor = CreateHealthMonitor();
     }
 
     /// <summary>The process-wide system, configured from <c>monitoring_config.yaml</c> and the environment.</summary>
@@ -61,6 +67,12 @@ public sealed class AdvancedMonitoringSystem : IDisposable
 
     /// <summary>The performance profiler: per-operation counts, percentiles and rates.</summary>
     public PerformanceProfiler Profiler { get; }
+
+    /// <summary>The system health monitor: CPU, memory, disk and GPU readings, the health score and its history. Samples between <see cref="Start"/> and <see cref="Stop"/>.</summary>
+    public SystemHealthMonitor HealthMonitor { get; }
+
+    /// <summary>The SQLite database of errors, costs, logs and alert history; written in the background.</summary>
+    internal MaranDatabase Database { get; }
 
     /// <summary>Whether <see cref="Start"/> has been called and <see cref="Stop"/> has not.</summary>
     public bool IsRunning
@@ -91,6 +103,11 @@ public sealed class AdvancedMonitoringSystem : IDisposable
             IReadOnlyList<ConfigurationError> errors = _loadErrors.Count > 0
                 ? _loadErrors
                 : Options.Validate(new OptionsBinder(Options.ConfigurationRoot));
+            if (errors.Count == 0)
+            {
+                errors = HealthMonitor.Validate(new OptionsBinder(Options.ConfigurationRoot));
+            }
+
             if (errors.Count > 0)
             {
                 throw new MonitoringConfigurationException(errors);
@@ -165,10 +182,12 @@ public sealed class AdvancedMonitoringSystem : IDisposable
             IsRunning = running,
             UptimeSeconds = started == 0 ? 0 : Stopwatch.GetElapsedTime(started).TotalSeconds,
             Performance = Profiler.GetPerformanceSummary(),
+            Health = HealthMonitor.Latest,
             Internal = new InternalStatus
             {
                 InternalErrors = new Dictionary<string, long>(MonitoringDiagnostics.InternalErrors),
                 Dropped = new Dictionary<string, long>(MonitoringDiagnostics.Dropped),
+                Storage = Database.GetStatus(),
             },
         };
     }
@@ -186,10 +205,19 @@ public sealed class AdvancedMonitoringSystem : IDisposable
         }
     }
 
+    private SystemHealthMonitor CreateHealthMonitor()
+    {
+        var monitor = new SystemHealthMonitor(Options.Monitoring);
+        AddService(monitor);
+        Profiler.Health = monitor;
+        return monitor;
+    }
+
     private static void ApplyRuntimeSwitches(MonitoringSettings settings)
     {
         MonitoringRuntime.SampleInterval = settings.Sampling.Rate;
         MonitoringRuntime.AllocationSampleInterval = settings.Sampling.AllocationRate;
+        MonitoringRuntime.CpuTimeSampleInterval = settings.Sampling.CpuTimeRate;
         MonitoringRuntime.CallTreeEnabled = settings.CallTree;
         MonitoringRuntime.TracingEnabled = settings.Tracing;
         MonitoringRuntime.Enabled = settings.Enabled;
@@ -224,6 +252,9 @@ public sealed record DashboardData
     /// <summary>Every operation's performance.</summary>
     public required PerformanceSummary Performance { get; init; }
 
+    /// <summary>The system's health from the latest sample (CPU, memory, disk, GPU, score); null before the first sample.</summary>
+    public HealthStatus? Health { get; init; }
+
     /// <summary>The health of the monitoring itself.</summary>
     public required InternalStatus Internal { get; init; }
 }
@@ -236,4 +267,7 @@ public sealed record InternalStatus
 
     /// <summary>Items dropped from full queues, by queue (<c>maran_dropped_total</c>).</summary>
     public required IReadOnlyDictionary<string, long> Dropped { get; init; }
+
+    /// <summary>The database: where it is, whether it is usable, what it wrote, dropped and lost.</summary>
+    public required StorageStatus Storage { get; init; }
 }

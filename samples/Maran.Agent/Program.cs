@@ -1,67 +1,93 @@
+using System.Globalization;
+using Maran.Agent;
 using Maran.Instrument;
 
-// A first monitored program: three stages of a toy question-answering agent, each one a monitored operation.
-var monitoring = AdvancedMonitoringSystem.Default;
-monitoring.Start();
-
-var agent = new Agent();
-int queries = args.Length > 0 && int.TryParse(args[0], out int n) ? n : 20;
-for (int i = 0; i < queries; i++)
+// The monitored Maran agent: answers questions from its documents with a model it carries, while
+// Maran.Instrument measures every stage. Ctrl+C (or --duration / --queries) stops it cleanly.
+WorkloadArguments arguments;
+try
 {
+    arguments = WorkloadArguments.Parse(args);
+}
+catch (ArgumentException ex)
+{
+    Console.Error.WriteLine(ex.Message);
+    Console.Error.WriteLine(WorkloadArguments.Usage);
+    return 2;
+}
+
+using var stopping = new CancellationTokenSource();
+Console.CancelKeyPress += (_, e) =>
+{
+    e.Cancel = true;
+    stopping.Cancel();
+};
+if (arguments.Duration is { } duration)
+{
+    stopping.CancelAfter(duration);
+}
+
+var monitoring = AdvancedMonitoringSystem.Default;
+try
+{
+    monitoring.Start();
+}
+catch (MonitoringConfigurationException ex)
+{
+    Console.Error.WriteLine(ex.Message);
+    return 1;
+}
+
+using MonitoredMaranSystem agent = await MonitoredMaranSystem.CreateAsync(
+    monitoring,
+    new AgentOptions { ErrorRate = arguments.ErrorRate, TokenLatency = arguments.TokenLatency });
+Console.WriteLine($"Maran agent ready (model {agent.Model.ModelName}); {arguments.Describe()}. Ctrl+C stops.");
+
+int answered = 0;
+int failed = 0;
+var questions = new QuestionSource();
+var interval = TimeSpan.FromSeconds(1 / arguments.Rate);
+for (int i = 0; arguments.Queries is not { } limit || i < limit; i++)
+{
+    if (stopping.IsCancellationRequested)
+    {
+        break;
+    }
+
+    string question = questions.Next();
     try
     {
-        string answer = await agent.AnswerAsync($"question {i}");
-        Console.WriteLine(answer);
+        string answer = await agent.ProcessQuery(question, stopping.Token);
+        answered++;
+        Console.WriteLine($"Q: {question}\nA: {answer}\n");
     }
-    catch (InvalidOperationException ex)
+    catch (OperationCanceledException) when (stopping.IsCancellationRequested)
     {
-        Console.WriteLine($"query {i} failed: {ex.Message}");
+        break;
+    }
+    catch (Exception ex)
+    {
+        failed++;
+        Console.WriteLine($"Q: {question}\n!  {ex.GetType().Name}: {ex.Message}\n");
+    }
+
+    try
+    {
+        await Task.Delay(interval, stopping.Token);
+    }
+    catch (OperationCanceledException)
+    {
+        break;
     }
 }
 
+Console.WriteLine($"{answered} answered, {failed} failed.");
 Console.WriteLine();
-Console.WriteLine($"{"operation",-22} {"component",-10} {"calls",6} {"errors",6} {"p50 ms",8} {"p95 ms",8} {"max ms",8}");
+Console.WriteLine($"{"operation",-16} {"component",-10} {"calls",6} {"errors",6} {"p50 ms",8} {"p95 ms",8} {"max ms",8}");
 foreach (OperationSummary op in monitoring.Profiler.GetPerformanceSummary().Operations)
 {
-    Console.WriteLine($"{op.Name,-22} {op.Component,-10} {op.Count,6} {op.Errors,6} {op.P50Ms,8:F3} {op.P95Ms,8:F3} {op.MaxMs,8:F3}");
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{op.Name,-16} {op.Component,-10} {op.Count,6} {op.Errors,6} {op.P50Ms,8:F2} {op.P95Ms,8:F2} {op.MaxMs,8:F2}"));
 }
 
 monitoring.Stop();
-
-/// <summary>A toy agent: tokenize, retrieve, generate.</summary>
-internal sealed class Agent
-{
-    private static readonly string[] Documents =
-    [
-        "Interceptors replace a call at compile time.",
-        "A histogram gives percentiles of durations.",
-        "Cancellation is not an error.",
-    ];
-
-    [MonitorOperation("answer", "agent")]
-    public async Task<string> AnswerAsync(string question)
-    {
-        string[] tokens = Tokenize(question);
-        string context = Retrieve(tokens);
-        return await GenerateAsync(question, context);
-    }
-
-    [MonitorOperation("tokenize", "agent")]
-    private static string[] Tokenize(string text) => text.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-
-    [MonitorOperation("retrieve", "rag")]
-    private static string Retrieve(string[] tokens) =>
-        Documents[Math.Abs(string.Join(' ', tokens).GetHashCode(StringComparison.Ordinal)) % Documents.Length];
-
-    [MonitorOperation("generate", "model")]
-    private static async Task<string> GenerateAsync(string question, string context)
-    {
-        await Task.Delay(Random.Shared.Next(2, 12));
-        if (Random.Shared.Next(10) == 0)
-        {
-            throw new InvalidOperationException("the model is overloaded");
-        }
-
-        return $"{question}: {context}";
-    }
-}
+return 0;

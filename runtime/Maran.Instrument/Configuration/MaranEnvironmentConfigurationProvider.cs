@@ -18,6 +18,7 @@ internal sealed class MaranEnvironmentConfigurationSource(IDictionary variables)
         ["MARAN_HEALTH_CHECK_INTERVAL"] = "monitoring:health_check_interval",
         ["MARAN_DATA_DIR"] = "monitoring:data_dir",
         ["MARAN_LOGS_DIR"] = "monitoring:logs_dir",
+        ["MARAN_NVML_LIBRARY"] = "monitoring:health:nvml_library",
     };
 
     internal const string GeneralPrefix = "MARAN__";

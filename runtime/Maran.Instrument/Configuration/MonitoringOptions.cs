@@ -26,6 +26,10 @@ public sealed class MonitoringOptions
     [ConfigurationKeyName("monitoring")]
     public MonitoringSettings Monitoring { get; set; } = new();
 
+    /// <summary>The <c>storage:</c> section: the SQLite database of errors, costs, logs and alert history.</summary>
+    [ConfigurationKeyName("storage")]
+    public StorageSettings Storage { get; set; } = new();
+
     /// <summary>
     /// Loads the configuration: defaults, then the YAML file (<paramref name="path"/>, else <c>MARAN_CONFIG</c>, else
     /// <see cref="DefaultFileName"/> if present), then the <c>MARAN_*</c> variables of <paramref name="environment"/>
@@ -50,6 +54,7 @@ public sealed class MonitoringOptions
     {
         binder ??= new OptionsBinder(root: null);
         Monitoring.Validate(binder, "monitoring");
+        Storage.Validate(binder, "storage");
         return binder.Errors;
     }
 

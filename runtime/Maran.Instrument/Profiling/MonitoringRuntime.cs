@@ -15,6 +15,12 @@ internal static class MonitoringRuntime
     /// <summary>Measure the allocations of 1 timed call in this many; 0 turns allocation sampling off.</summary>
     internal static int AllocationSampleInterval = MonitoringDefaults.AllocationSampleInterval;
 
+    /// <summary>
+    /// Of the calls whose allocations are measured, read the thread CPU time of 1 in this many; 0 turns it off.
+    /// Linux only: a thread CPU clock read is a system call there (about 1 µs), so it is sampled sparsely.
+    /// </summary>
+    internal static int CpuTimeSampleInterval = MonitoringDefaults.CpuTimeSampleInterval;
+
     /// <summary>Whether nested operations record their parent (call trees).</summary>
     internal static bool CallTreeEnabled;
 
@@ -26,4 +32,6 @@ internal static class MonitoringRuntime
 internal static class MonitoringDefaults
 {
     internal const int AllocationSampleInterval = 16;
+
+    internal const int CpuTimeSampleInterval = 64;
 }

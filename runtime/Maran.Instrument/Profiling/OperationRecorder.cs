@@ -155,7 +155,7 @@ public sealed class OperationRecorder
         var buckets = new long[DurationHistogram.BucketCount];
         var recent = new List<RecentCall>();
         Dictionary<string, long> errorTypes;
-        long started, succeeded, failed, cancelled, timed, total, max, allocSamples, allocBytes;
+        long started, succeeded, failed, cancelled, timed, total, max, allocSamples, allocBytes, cpuSamples, cpuNanos;
         long firstUse;
 
         lock (_gate)
@@ -171,6 +171,8 @@ public sealed class OperationRecorder
             max = retired.MaxTicks;
             allocSamples = retired.AllocationSamples;
             allocBytes = retired.AllocatedBytes;
+            cpuSamples = retired.CpuSamples;
+            cpuNanos = retired.CpuNanoseconds;
             AddBuckets(buckets, retired.Buckets);
             ReadRing(retired, recent);
             foreach (RecorderCell cell in _cells)
@@ -184,6 +186,8 @@ public sealed class OperationRecorder
                 max = Math.Max(max, Volatile.Read(ref cell.MaxTicks));
                 allocSamples += Volatile.Read(ref cell.AllocationSamples);
                 allocBytes += Volatile.Read(ref cell.AllocatedBytes);
+                cpuSamples += Volatile.Read(ref cell.CpuSamples);
+                cpuNanos += Volatile.Read(ref cell.CpuNanoseconds);
                 AddBuckets(buckets, cell.Buckets);
                 ReadRing(cell, recent);
             }
@@ -212,6 +216,8 @@ public sealed class OperationRecorder
             max,
             allocSamples,
             allocBytes,
+            cpuSamples,
+            cpuNanos,
             buckets,
             CopyBuckets(_errorBuckets),
             CopyBuckets(_cancelledBuckets),

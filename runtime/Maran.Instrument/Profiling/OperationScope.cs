@@ -79,7 +79,29 @@ public readonly struct OperationScope
     {
         int interval = MonitoringRuntime.AllocationSampleInterval;
         cell.AllocationCountdown = interval > 0 ? interval : int.MaxValue;
-        return interval > 0 ? GC.GetAllocatedBytesForCurrentThread() : NotMeasured;
+        if (interval <= 0)
+        {
+            return NotMeasured;
+        }
+
+        long allocated = GC.GetAllocatedBytesForCurrentThread();
+        if (MonitoringRuntime.CpuTimeSampleInterval > 0 && --cell.CpuCountdown <= 0)
+        {
+            BeginCpuSample(cell, allocated);
+        }
+
+        return allocated;
+    }
+
+    // Thread CPU time rides on the allocation sample: no instruction is added to the calls that are not sampled.
+    private static void BeginCpuSample(RecorderCell cell, long owner)
+    {
+        cell.CpuCountdown = MonitoringRuntime.CpuTimeSampleInterval;
+        if (LibC.HasThreadCpuTime)
+        {
+            cell.CpuStartOwner = owner;
+            cell.CpuStart = LibC.ThreadCpuNanoseconds();
+        }
     }
 
     /// <summary>Ends a call that returned normally, on the thread that started it.</summary>
@@ -114,6 +136,13 @@ public readonly struct OperationScope
         {
             cell.AllocationSamples++;
             cell.AllocatedBytes += GC.GetAllocatedBytesForCurrentThread() - _allocationStart;
+            if (cell.CpuStart >= 0 && cell.CpuStartOwner == _allocationStart)
+            {
+                long cpu = LibC.ThreadCpuNanoseconds() - cell.CpuStart - LibC.ThreadCpuReadCost;
+                cell.CpuStart = -1;
+                cell.CpuSamples++;
+                cell.CpuNanoseconds += Math.Max(0, cpu);
+            }
         }
 
         _frame?.End(OperationStatus.Success, null, elapsed, stopSpan: true);
@@ -230,8 +259,12 @@ public readonly struct OperationScope
 
     internal OperationRecorder? Recorder => _cell?.Recorder;
 
+    /// <summary>
+    /// Cancellation is not an error, but a timeout is: HttpClient reports its timeout as a
+    /// <see cref="TaskCanceledException"/> wrapping a <see cref="TimeoutException"/>, and that counts as an error.
+    /// </summary>
     internal static OperationStatus Classify(Exception? exception) =>
-        exception is OperationCanceledException ? OperationStatus.Cancelled : OperationStatus.Error;
+        exception is OperationCanceledException { InnerException: not TimeoutException } ? OperationStatus.Cancelled : OperationStatus.Error;
 
     internal void EndFromTask(Task task, bool onOwnerThread)
     {

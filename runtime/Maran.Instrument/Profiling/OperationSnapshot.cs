@@ -12,6 +12,8 @@ internal sealed class OperationSnapshot(
     long maxTicks,
     long allocationSamples,
     long allocatedBytes,
+    long cpuSamples,
+    long cpuNanoseconds,
     long[] buckets,
     long[]? errorBuckets,
     long[]? cancelledBuckets,
@@ -49,6 +51,12 @@ internal sealed class OperationSnapshot(
     public long AllocationSamples { get; } = allocationSamples;
 
     public long AllocatedBytes { get; } = allocatedBytes;
+
+    /// <summary>Calls whose thread CPU time was measured (sampled; Linux only).</summary>
+    public long CpuSamples { get; } = cpuSamples;
+
+    /// <summary>Thread CPU time of those calls, in nanoseconds.</summary>
+    public long CpuNanoseconds { get; } = cpuNanoseconds;
 
     /// <summary>Duration histogram of every timed call, whatever its outcome.</summary>
     public long[] Buckets { get; } = buckets;

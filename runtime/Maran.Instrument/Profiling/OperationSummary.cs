@@ -57,6 +57,22 @@ public sealed record OperationSummary
     /// <summary>Mean bytes allocated by the calling thread during a call, from sampled calls; null before the first sample.</summary>
     public double? AllocatedBytesPerCall { get; init; }
 
+    /// <summary>
+    /// Mean CPU time of the calling thread during a call, from sampled calls that ended on the thread that started
+    /// them (1 in <c>allocation_rate</c> x <c>cpu_time_rate</c> timed calls); null before the first sample, and off
+    /// the platforms where a thread's CPU time is cheap to read (Linux only).
+    /// </summary>
+    public double? CpuTimePerCallMs { get; init; }
+
+    /// <summary>
+    /// Mean GPU utilisation (over every GPU) in the health samples taken while one of the operation's recent calls
+    /// ran; null when no sample fell in a call's window (samples come every <c>health_check_interval</c> seconds).
+    /// </summary>
+    public double? GpuUtilizationPercent { get; init; }
+
+    /// <summary>How many health samples <see cref="GpuUtilizationPercent"/> is the mean of.</summary>
+    public int GpuUtilizationSamples { get; init; }
+
     /// <summary>Streams (<see cref="IAsyncEnumerable{T}"/> results) that ended.</summary>
     public long Streams { get; init; }
 

@@ -16,6 +16,9 @@ public sealed class PerformanceProfiler
     {
     }
 
+    /// <summary>The health monitor whose GPU samples are lined up with each operation's recent calls, if any.</summary>
+    internal SystemHealthMonitor? Health { get; set; }
+
     /// <summary>Starts timing a call of operation <paramref name="name"/> in <paramref name="component"/>; allocates nothing once the operation exists.</summary>
     public OperationToken StartOperation(string name, string component) =>
         new(OperationScope.Start(OperationRegistry.GetOrAdd(name, component)));
@@ -51,7 +54,7 @@ public sealed class PerformanceProfiler
         foreach (OperationRecorder recorder in OperationRegistry.All)
         {
             OperationSnapshot snapshot = recorder.Snapshot();
-            operations.Add(Summarise(snapshot, CallsPerSecond(snapshot, now)));
+            operations.Add(WithGpu(Summarise(snapshot, CallsPerSecond(snapshot, now)), snapshot));
         }
 
         operations.Sort(static (a, b) => b.TotalMs.CompareTo(a.TotalMs));
@@ -73,7 +76,7 @@ public sealed class PerformanceProfiler
         }
 
         OperationSnapshot snapshot = recorder.Snapshot();
-        return Summarise(snapshot, CallsPerSecond(snapshot, Stopwatch.GetTimestamp()));
+        return WithGpu(Summarise(snapshot, CallsPerSecond(snapshot, Stopwatch.GetTimestamp())), snapshot);
     }
 
     /// <summary>The most recent timed calls of an operation, oldest first (up to 32 per thread that ran it).</summary>
@@ -116,12 +119,18 @@ public sealed class PerformanceProfiler
             TotalMs = MonitoringClock.ToMilliseconds(totalTicks),
             CallsPerSecond = callsPerSecond,
             AllocatedBytesPerCall = s.AllocationSamples == 0 ? null : (double)s.AllocatedBytes / s.AllocationSamples,
+            CpuTimePerCallMs = s.CpuSamples == 0 ? null : s.CpuNanoseconds / 1e6 / s.CpuSamples,
             Streams = s.Streams,
             StreamItems = s.StreamItems,
             MeanTimeToFirstItemMs = s.FirstItems == 0 ? null : MonitoringClock.ToMilliseconds((double)s.FirstItemTicks / s.FirstItems),
             ErrorTypes = s.ErrorTypes,
         };
     }
+
+    private OperationSummary WithGpu(OperationSummary summary, OperationSnapshot snapshot) =>
+        Health?.GpuUtilizationDuring(snapshot.RecentCalls) is { } gpu
+            ? summary with { GpuUtilizationPercent = gpu.Percent, GpuUtilizationSamples = gpu.Samples }
+            : summary;
 
     // Rate over the last minute, from the counts seen by earlier summaries; since the first call until a minute has passed.
     private double CallsPerSecond(OperationSnapshot snapshot, long now)

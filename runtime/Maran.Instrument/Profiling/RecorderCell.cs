@@ -29,8 +29,15 @@ internal sealed class RecorderCell
     internal long MaxTicks;
     internal long AllocationSamples;
     internal long AllocatedBytes;
+    internal long CpuSamples;
+    internal long CpuNanoseconds;
+
+    // A CPU-time sample in flight on this thread: its start, and the allocation reading of the call that took it.
+    internal long CpuStart = -1;
+    internal long CpuStartOwner;
     internal int SampleCountdown;
     internal int AllocationCountdown;
+    internal int CpuCountdown = 1;
     internal int RingHead;
 
     internal readonly int[] Buckets = new int[DurationHistogram.BucketCount];
@@ -83,6 +90,8 @@ internal sealed class RecorderCell
         MaxTicks = Math.Max(MaxTicks, other.MaxTicks);
         AllocationSamples += other.AllocationSamples;
         AllocatedBytes += other.AllocatedBytes;
+        CpuSamples += other.CpuSamples;
+        CpuNanoseconds += other.CpuNanoseconds;
         for (int i = 0; i < Buckets.Length; i++)
         {
             long sum = (long)Buckets[i] + other.Buckets[i];

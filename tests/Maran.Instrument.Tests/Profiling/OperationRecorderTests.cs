@@ -1,0 +1,169 @@
+using System.Runtime.CompilerServices;
+
+namespace Maran.Instrument.Tests.Profiling;
+
+[Collection(RuntimeSwitches.Name)]
+public class OperationRecorderTests
+{
+    private static OperationRecorder NewOperation([CallerMemberName] string name = "") =>
+        OperationRegistry.GetOrAdd(name, "recorder_tests");
+
+    [Fact]
+    public void Calls_from_many_threads_are_counted_exactly()
+    {
+        OperationRecorder recorder = NewOperation();
+        Parallel.For(0, 8, new ParallelOptions { MaxDegreeOfParallelism = 8 }, _ =>
+        {
+            for (int i = 0; i < 10_000; i++)
+            {
+                OperationScope scope = OperationScope.Start(recorder);
+                scope.Complete();
+            }
+        });
+
+        OperationSnapshot snapshot = recorder.Snapshot();
+        Assert.Equal(80_000, snapshot.Succeeded);
+        Assert.Equal(80_000, snapshot.Started);
+        Assert.Equal(0, snapshot.InFlight);
+    }
+
+    [Fact]
+    public void Counts_of_threads_that_have_ended_are_kept()
+    {
+        OperationRecorder recorder = NewOperation();
+        var threads = Enumerable.Range(0, 5).Select(_ => new Thread(() =>
+        {
+            for (int i = 0; i < 1000; i++)
+            {
+                OperationScope.Start(recorder).Complete();
+            }
+        })).ToList();
+        threads.ForEach(t => t.Start());
+        threads.ForEach(t => t.Join());
+
+        OperationSnapshot first = recorder.Snapshot();
+        OperationSnapshot second = recorder.Snapshot();
+
+        Assert.Equal(5000, first.Succeeded);
+        Assert.Equal(5000, second.Succeeded);
+        Assert.Equal(5000, second.Buckets.Sum());
+        Assert.NotEmpty(second.RecentCalls);
+    }
+
+    [Fact]
+    public void Errors_and_cancellations_are_counted_apart_with_their_durations_split_by_status()
+    {
+        OperationRecorder recorder = NewOperation();
+        OperationScope.Start(recorder).Complete();
+        OperationScope.Start(recorder).Fail(new InvalidOperationException("boom"));
+        OperationScope.Start(recorder).Fail(new TaskCanceledException());
+
+        OperationSnapshot snapshot = recorder.Snapshot();
+        Assert.Equal((1L, 1L, 1L), (snapshot.Succeeded, snapshot.Failed, snapshot.Cancelled));
+        Assert.Equal(1, snapshot.ErrorTypes["System.InvalidOperationException"]);
+        Assert.Equal(1, snapshot.BucketsFor(OperationStatus.Error).Sum());
+        Assert.Equal(1, snapshot.BucketsFor(OperationStatus.Cancelled).Sum());
+        Assert.Equal(1, snapshot.BucketsFor(OperationStatus.Success).Sum());
+    }
+
+    [Fact]
+    public void A_client_timeout_reported_as_a_cancelled_task_counts_as_an_error()
+    {
+        OperationRecorder recorder = NewOperation();
+        var timeout = new TaskCanceledException(
+            "The request was canceled due to the configured HttpClient.Timeout of 100 seconds elapsing.",
+            new TimeoutException("The operation was canceled."));
+
+        OperationScope.Start(recorder).Fail(timeout);
+
+        OperationSnapshot snapshot = recorder.Snapshot();
+        Assert.Equal((1L, 0L), (snapshot.Failed, snapshot.Cancelled));
+        Assert.Equal(1, snapshot.ErrorTypes["System.Threading.Tasks.TaskCanceledException"]);
+    }
+
+    [Fact]
+    public void A_failure_filter_returns_false_so_the_exception_is_never_caught()
+    {
+        OperationRecorder recorder = NewOperation();
+        OperationScope scope = OperationScope.Start(recorder);
+
+        Assert.False(scope.Fail(new InvalidOperationException()));
+    }
+
+    [Fact]
+    public void The_recent_call_ring_keeps_the_latest_calls_in_order_with_their_status()
+    {
+        OperationRecorder recorder = NewOperation();
+        for (int i = 0; i < RecorderCell.RingSize + 5; i++)
+        {
+            OperationScope.Start(recorder).Complete();
+        }
+
+        OperationScope.Start(recorder).Fail(new InvalidOperationException());
+
+        IReadOnlyList<RecentCall> recent = recorder.Snapshot().RecentCalls;
+        Assert.Equal(RecorderCell.RingSize, recent.Count);
+        Assert.Equal(OperationStatus.Error, recent[^1].Status);
+        Assert.True(recent.Zip(recent.Skip(1)).All(p => p.First.StartTimestamp <= p.Second.StartTimestamp));
+    }
+
+    [Fact]
+    public void With_sampling_every_call_is_counted_and_one_in_n_is_timed()
+    {
+        using IDisposable _ = RuntimeSwitches.Set(sampleInterval: 10);
+        OperationRecorder recorder = NewOperation();
+        for (int i = 0; i < 1000; i++)
+        {
+            OperationScope.Start(recorder).Complete();
+        }
+
+        OperationSnapshot snapshot = recorder.Snapshot();
+        Assert.Equal(1000, snapshot.Succeeded);
+        Assert.Equal(100, snapshot.Timed);
+    }
+
+    [Fact]
+    public void Allocation_sampling_measures_the_bytes_a_call_allocates()
+    {
+        using IDisposable _ = RuntimeSwitches.Set(allocationInterval: 1);
+        OperationRecorder recorder = NewOperation();
+        for (int i = 0; i < 10; i++)
+        {
+            OperationScope scope = OperationScope.Start(recorder);
+            GC.KeepAlive(new byte[1000]);
+            scope.Complete();
+        }
+
+        OperationSnapshot snapshot = recorder.Snapshot();
+        Assert.Equal(10, snapshot.AllocationSamples);
+        Assert.InRange(snapshot.AllocatedBytes / (double)snapshot.AllocationSamples, 1000, 1100);
+    }
+
+    [Fact]
+    public void Turning_monitoring_off_makes_scopes_record_nothing()
+    {
+        using IDisposable _ = RuntimeSwitches.Set();
+        OperationRecorder recorder = NewOperation();
+        MonitoringRuntime.Enabled = false;
+        OperationScope.Start(recorder).Complete();
+        MonitoringRuntime.Enabled = true;
+
+        Assert.Equal(0, recorder.Snapshot().Started);
+    }
+
+    [Fact]
+    public void A_bucket_that_reaches_the_spill_threshold_hands_its_count_to_the_recorder()
+    {
+        OperationRecorder recorder = NewOperation();
+        var dead = new RecorderCell(recorder, owner: null);
+        var live = new RecorderCell(recorder, owner: null);
+        int bucket = DurationHistogram.BucketOf(1000);
+        dead.Buckets[bucket] = RecorderCell.SpillThreshold - 1;
+        live.Buckets[bucket] = 5;
+
+        live.Absorb(dead);
+
+        Assert.Equal(4, live.Buckets[bucket]);
+        Assert.Equal(RecorderCell.SpillThreshold, recorder.Snapshot().Buckets[bucket]);
+    }
+}
