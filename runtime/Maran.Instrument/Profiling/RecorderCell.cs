@@ -36,6 +36,9 @@ internal sealed class RecorderCell
     // A CPU-time sample in flight on this thread: its start, and the allocation reading of the call that took it.
     internal long CpuStart = -1;
     internal long CpuStartOwner;
+
+    // When this thread last took a CPU-time sample of this operation (stopwatch ticks).
+    internal long CpuSampledAt;
     internal int SampleCountdown;
     internal int AllocationCountdown;
     internal int CpuCountdown = 1;
