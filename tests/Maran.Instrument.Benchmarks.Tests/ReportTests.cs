@@ -137,15 +137,18 @@ public sealed class ReportTests
         string folder = Directory.CreateTempSubdirectory("maran-report-").FullName;
         try
         {
+            DateTime runStarted = DateTime.UtcNow;
             foreach (string file in Directory.GetFiles(Budgets))
             {
-                File.Copy(file, Path.Combine(folder, Path.GetFileName(file)));
+                string copy = Path.Combine(folder, Path.GetFileName(file));
+                File.Copy(file, copy);
+                File.SetLastWriteTimeUtc(copy, runStarted.AddSeconds(1));
             }
 
             string stale = Path.Combine(folder, "Maran.Instrument.Benchmarks.Suites.EmptyBenchmarks-report-full.json");
-            File.SetLastWriteTimeUtc(stale, DateTime.UtcNow.AddDays(-1));
+            File.SetLastWriteTimeUtc(stale, runStarted.AddDays(-1));
 
-            BenchmarkResults results = BenchmarkResults.Load(folder, since: DateTime.UtcNow.AddHours(-1));
+            BenchmarkResults results = BenchmarkResults.Load(folder, since: runStarted);
 
             Assert.Null(results.Find("EmptyBenchmarks", "Maran"));
             Assert.NotNull(results.Find("Cpu2usBenchmarks", "Maran"));
