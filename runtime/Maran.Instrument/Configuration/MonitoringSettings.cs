@@ -187,7 +187,8 @@ public sealed class SamplingSettings
 
     /// <summary>
     /// Of the calls whose allocations are measured, measure the thread CPU time of 1 in this many (default 64: 1 timed
-    /// call in 1,024 with the default allocation rate); 0 turns it off. Linux only, where the read costs about a microsecond.
+    /// call in 1,024 with the default allocation rate, and at most once every 2 ms per thread and operation); 0 turns
+    /// it off. Linux only, where the read costs about a microsecond.
     /// </summary>
     [ConfigurationKeyName("cpu_time_rate")]
     public int CpuTimeRate { get; set; } = MonitoringDefaults.CpuTimeSampleInterval;

@@ -17,7 +17,8 @@ internal static class MonitoringRuntime
 
     /// <summary>
     /// Of the calls whose allocations are measured, read the thread CPU time of 1 in this many; 0 turns it off.
-    /// Linux only: a thread CPU clock read is a system call there (about 1 µs), so it is sampled sparsely.
+    /// Linux only: a thread CPU clock read is a system call there (about 1 µs), so it is sampled sparsely, and a
+    /// thread samples one operation at most once every 2 ms.
     /// </summary>
     internal static int CpuTimeSampleInterval = MonitoringDefaults.CpuTimeSampleInterval;
 

@@ -179,12 +179,11 @@ public sealed class OperationRecorder
             cancelled = retired.Cancelled;
             timed = retired.Timed;
             total = retired.TotalTicks;
-            max = retired.MaxTicks;
+            max = retired.ReadHistogram(buckets);
             allocSamples = retired.AllocationSamples;
             allocBytes = retired.AllocatedBytes;
             cpuSamples = retired.CpuSamples;
             cpuNanos = retired.CpuNanoseconds;
-            AddBuckets(buckets, retired.Buckets);
             ReadRing(retired, recent);
             foreach (RecorderCell cell in _cells)
             {
@@ -194,12 +193,11 @@ public sealed class OperationRecorder
                 cancelled += Volatile.Read(ref cell.Cancelled);
                 timed += Volatile.Read(ref cell.Timed);
                 total += Volatile.Read(ref cell.TotalTicks);
-                max = Math.Max(max, Volatile.Read(ref cell.MaxTicks));
+                max = Math.Max(max, cell.ReadHistogram(buckets));
                 allocSamples += Volatile.Read(ref cell.AllocationSamples);
                 allocBytes += Volatile.Read(ref cell.AllocatedBytes);
                 cpuSamples += Volatile.Read(ref cell.CpuSamples);
                 cpuNanos += Volatile.Read(ref cell.CpuNanoseconds);
-                AddBuckets(buckets, cell.Buckets);
                 ReadRing(cell, recent);
             }
 
@@ -275,12 +273,7 @@ public sealed class OperationRecorder
         calls.Sort(static (a, b) => a.StartTimestamp.CompareTo(b.StartTimestamp));
         foreach (RecentCall call in calls)
         {
-            int slot = _retired.RingHead++ & (RecorderCell.RingSize - 1);
-            _retired.Ring[slot] = new RecentCallSlot
-            {
-                Timestamp = call.StartTimestamp,
-                Packed = RecentCallSlot.Pack(call.ElapsedTicks, call.Status),
-            };
+            _retired.AddRecent(call.StartTimestamp, call.ElapsedTicks, call.Status);
         }
     }
 
@@ -296,14 +289,6 @@ public sealed class OperationRecorder
             {
                 into.Add(new RecentCall(timestamp, RecentCallSlot.Elapsed(packed), RecentCallSlot.Status(packed)));
             }
-        }
-    }
-
-    private static void AddBuckets(long[] into, int[] from)
-    {
-        for (int i = 0; i < into.Length; i++)
-        {
-            into[i] += Volatile.Read(ref from[i]);
         }
     }
 

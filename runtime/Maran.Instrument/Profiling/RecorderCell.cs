@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace Maran.Instrument;
 
@@ -35,10 +36,19 @@ internal sealed class RecorderCell
     // A CPU-time sample in flight on this thread: its start, and the allocation reading of the call that took it.
     internal long CpuStart = -1;
     internal long CpuStartOwner;
+
+    // When this thread last took a CPU-time sample of this operation (stopwatch ticks).
+    internal long CpuSampledAt;
     internal int SampleCountdown;
     internal int AllocationCountdown;
     internal int CpuCountdown = 1;
     internal int RingHead;
+
+    // Ring entries up to here are in Buckets and MaxTicks; those after it are pending (at most RingSize).
+    internal int FoldedHead;
+
+    // Timed when the buckets were last checked for a spill.
+    internal long TimedAtSpillCheck;
 
     internal readonly int[] Buckets = new int[DurationHistogram.BucketCount];
     internal readonly RecentCallSlot[] Ring = new RecentCallSlot[RingSize];
@@ -53,34 +63,130 @@ internal sealed class RecorderCell
         AllocationCountdown = 1;
     }
 
-    /// <summary>Records one timed call that ended with <paramref name="status"/>.</summary>
+    /// <summary>
+    /// Records one timed call that ended with <paramref name="status"/>: counts, total and the ring entry now;
+    /// the histogram bucket and the maximum once <see cref="RingSize"/> entries are pending (see <see cref="Fold"/>).
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal void RecordTimed(long startTimestamp, long elapsed, OperationStatus status)
     {
         Timed++;
         TotalTicks += elapsed;
-        if (elapsed > MaxTicks)
-        {
-            MaxTicks = elapsed;
-        }
-
-        ref int bucket = ref Buckets[DurationHistogram.BucketOf(elapsed)];
-        if (++bucket == SpillThreshold)
-        {
-            Recorder.Spill(DurationHistogram.BucketOf(elapsed));
-            bucket = 0;
-        }
-
-        int slot = RingHead++ & (RingSize - 1);
-        ref RecentCallSlot entry = ref Ring[slot];
+        int head = RingHead;
+        ref RecentCallSlot entry = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(Ring), head & (RingSize - 1));
         Volatile.Write(ref entry.Packed, 0);
         entry.Timestamp = startTimestamp;
         Volatile.Write(ref entry.Packed, RecentCallSlot.Pack(elapsed, status));
+        Volatile.Write(ref RingHead, ++head);
+        if (head - FoldedHead == RingSize)
+        {
+            Fold();
+        }
+    }
+
+    /// <summary>
+    /// Moves the pending ring entries into the histogram and the maximum. Batching keeps the bucket arithmetic
+    /// off the per-call path, where every instruction between two clock reads costs its full latency; 32
+    /// independent entries at a time run in parallel instead.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void Fold()
+    {
+        int head = RingHead;
+        long max = MaxTicks;
+        ref RecentCallSlot ring = ref MemoryMarshal.GetArrayDataReference(Ring);
+        ref int buckets = ref MemoryMarshal.GetArrayDataReference(Buckets);
+        for (int i = FoldedHead; i != head; i++)
+        {
+            long elapsed = RecentCallSlot.Elapsed(Unsafe.Add(ref ring, i & (RingSize - 1)).Packed);
+            max = Math.Max(max, elapsed);
+
+            // BucketOf is always below BucketCount, the length of Buckets; overflow is handled by SpillFullBuckets.
+            Unsafe.Add(ref buckets, DurationHistogram.BucketOf(elapsed))++;
+        }
+
+        Volatile.Write(ref MaxTicks, max);
+        Volatile.Write(ref FoldedHead, head);
+        if (Timed - TimedAtSpillCheck >= SpillThreshold / 2)
+        {
+            SpillFullBuckets();
+        }
+    }
+
+    // Each bucket is below SpillThreshold after this runs, and gains at most SpillThreshold / 2 + RingSize before
+    // it runs again: an int never overflows, and the loop above needs no check (nor a call that spills registers).
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void SpillFullBuckets()
+    {
+        TimedAtSpillCheck = Timed;
+        for (int i = 0; i < Buckets.Length; i++)
+        {
+            if (Buckets[i] >= SpillThreshold)
+            {
+                Recorder.Spill(i);
+                Buckets[i] -= SpillThreshold;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Adds this cell's histogram to <paramref name="buckets"/> and returns its maximum, pending ring entries
+    /// included. Exact once the owning thread has stopped; while it runs, the picture is retaken if a fold
+    /// happened during the read, so no batch is counted twice or missed.
+    /// </summary>
+    internal long ReadHistogram(long[] buckets)
+    {
+        var copy = new long[buckets.Length];
+        long max = 0;
+        for (int attempt = 0; attempt < 3; attempt++)
+        {
+            int folded = Volatile.Read(ref FoldedHead);
+            int head = Volatile.Read(ref RingHead);
+            for (int i = 0; i < copy.Length; i++)
+            {
+                copy[i] = Volatile.Read(ref Buckets[i]);
+            }
+
+            max = Volatile.Read(ref MaxTicks);
+            int pending = Math.Clamp(head - folded, 0, RingSize);
+            for (int i = head - pending; i != head; i++)
+            {
+                long packed = Volatile.Read(ref Ring[i & (RingSize - 1)].Packed);
+                if (packed != 0)
+                {
+                    long elapsed = RecentCallSlot.Elapsed(packed);
+                    max = Math.Max(max, elapsed);
+                    copy[DurationHistogram.BucketOf(elapsed)]++;
+                }
+            }
+
+            if (Volatile.Read(ref FoldedHead) == folded)
+            {
+                break;
+            }
+        }
+
+        for (int i = 0; i < buckets.Length; i++)
+        {
+            buckets[i] += copy[i];
+        }
+
+        return max;
+    }
+
+    /// <summary>Puts a call of an ended thread into this (retired) cell's ring, for display only: it is already counted.</summary>
+    internal void AddRecent(long startTimestamp, long elapsed, OperationStatus status)
+    {
+        int slot = RingHead & (RingSize - 1);
+        Ring[slot] = new RecentCallSlot { Timestamp = startTimestamp, Packed = RecentCallSlot.Pack(elapsed, status) };
+        RingHead++;
+        FoldedHead = RingHead;
     }
 
     /// <summary>Adds every tally of <paramref name="other"/> (a cell whose thread has ended) to this one.</summary>
     internal void Absorb(RecorderCell other)
     {
+        other.Fold();
         Started += other.Started;
         Succeeded += other.Succeeded;
         Failed += other.Failed;

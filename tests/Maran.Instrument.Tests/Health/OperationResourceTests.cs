@@ -1,3 +1,4 @@
+using System.Diagnostics;
 namespace Maran.Instrument.Tests.Health;
 
 [Collection(RuntimeSwitches.Name)]
@@ -64,5 +65,23 @@ public class OperationResourceTests
 
         Assert.Null(summary.CpuTimePerCallMs);
         Assert.NotNull(summary.AllocatedBytesPerCall);
+    }
+
+    [Fact]
+    public void A_thread_samples_the_cpu_time_of_one_operation_at_most_once_every_two_milliseconds()
+    {
+        using IDisposable switches = RuntimeSwitches.Set(allocationInterval: 1);
+        MonitoringRuntime.CpuTimeSampleInterval = 1;
+        OperationRecorder recorder = OperationRegistry.GetOrAdd("cheap-with-cpu-time", "health-tests");
+        long started = Stopwatch.GetTimestamp();
+        for (int i = 0; i < 1000; i++)
+        {
+            OperationScope.Start(recorder).Complete();
+        }
+
+        double elapsedMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+        long samples = recorder.Snapshot().CpuSamples;
+
+        Assert.InRange(samples, 1, (long)(elapsedMs / 2) + 1);
     }
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Runtime.CompilerServices;
 
 namespace Maran.Instrument.Tests.Profiling;
@@ -191,5 +192,49 @@ public class OperationRecorderTests
 
         Assert.Equal(4, live.Buckets[bucket]);
         Assert.Equal(RecorderCell.SpillThreshold, recorder.Snapshot().Buckets[bucket]);
+    }
+
+    [Fact]
+    public void Timed_calls_still_waiting_in_the_ring_are_in_the_histogram_and_the_maximum()
+    {
+        OperationRecorder recorder = NewOperation();
+        for (int i = 0; i < RecorderCell.RingSize + 7; i++)
+        {
+            OperationScope.Start(recorder).Complete();
+        }
+
+        OperationScope slow = OperationScope.Start(recorder);
+        long waitUntil = Stopwatch.GetTimestamp() + (Stopwatch.Frequency / 500);
+        while (Stopwatch.GetTimestamp() < waitUntil)
+        {
+            Thread.SpinWait(10);
+        }
+
+        slow.Complete();
+
+        OperationSnapshot snapshot = recorder.Snapshot();
+        Assert.Equal(RecorderCell.RingSize + 8, snapshot.Timed);
+        Assert.Equal(RecorderCell.RingSize + 8, snapshot.Buckets.Sum());
+        Assert.True(snapshot.MaxTicks >= Stopwatch.Frequency / 500, $"max {snapshot.MaxTicks} ticks misses the slow call");
+        Assert.Equal(1, snapshot.Buckets[DurationHistogram.BucketOf(snapshot.MaxTicks)..].Sum());
+    }
+
+    [Fact]
+    public void A_bucket_over_the_spill_threshold_spills_when_its_thread_folds_its_calls()
+    {
+        OperationRecorder recorder = NewOperation();
+        OperationScope.Start(recorder).Complete();
+        RecorderCell cell = recorder.ThreadCell;
+        int bucket = DurationHistogram.BucketCount - 1;
+        cell.Buckets[bucket] = RecorderCell.SpillThreshold + 7;
+        cell.TimedAtSpillCheck = -RecorderCell.SpillThreshold;
+
+        for (int i = 0; i < RecorderCell.RingSize; i++)
+        {
+            OperationScope.Start(recorder).Complete();
+        }
+
+        Assert.Equal(7, cell.Buckets[bucket]);
+        Assert.Equal(RecorderCell.SpillThreshold + 7L, recorder.Snapshot().Buckets[bucket]);
     }
 }

@@ -1,0 +1,22 @@
+using BenchmarkDotNet.Running;
+using Maran.Instrument.Benchmarks;
+using Maran.Instrument.Benchmarks.Report;
+
+// `report [folder]` prints the overhead table from BenchmarkDotNet's JSON exports; anything else runs benchmarks
+// (BenchmarkDotNet's own arguments: --filter, --job, --list ...) and then prints the table of what just ran.
+if (args is ["report", ..])
+{
+    string folder = args.Length > 1 ? args[1] : OverheadReport.DefaultResultsFolder;
+    return OverheadReport.Print(folder, since: null, Console.Out) ? 0 : 1;
+}
+
+DateTime started = DateTime.UtcNow;
+var summaries = BenchmarkSwitcher.FromAssembly(typeof(SuiteConfig).Assembly).Run(args, SuiteConfig.Create()).ToList();
+string? results = summaries.Select(s => s.ResultsDirectoryPath).FirstOrDefault(Directory.Exists);
+if (results is not null)
+{
+    Console.WriteLine();
+    OverheadReport.Print(results, since: started, Console.Out);
+}
+
+return summaries.Any(s => s.HasCriticalValidationErrors || s.Reports.Any(r => !r.Success)) ? 1 : 0;
