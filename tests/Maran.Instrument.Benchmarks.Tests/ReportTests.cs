@@ -28,7 +28,7 @@ public sealed class ReportTests
 
         Assert.Equal(ReportLayout.Lines.Select(l => l.Workload), OverheadReport.Rows(results).Select(r => r.Workload));
         Assert.All(OverheadReport.Rows(results), row => Assert.All(row.Peers, peer => Assert.NotNull(peer)));
-        Assert.All(OverheadReport.Budgets(results), verdict => Assert.NotEqual(BudgetStatus.NotMeasured, verdict.Status));
+        Assert.All(OverheadReport.Budgets(results), verdict => Assert.NotEqual(VerdictStatus.NotMeasured, verdict.Status));
     }
 
     [Fact]
@@ -68,7 +68,7 @@ public sealed class ReportTests
     {
         BudgetVerdict verdict = Verdict("empty method");
 
-        Assert.Equal(BudgetStatus.Missed, verdict.Status);
+        Assert.Equal(VerdictStatus.Missed, verdict.Status);
         Assert.Equal("60.0 ns = 1.33 × 45.0 ns, 0 B", verdict.Detail);
     }
 
@@ -77,7 +77,7 @@ public sealed class ReportTests
     {
         BudgetVerdict verdict = Verdict("2 µs method");
 
-        Assert.Equal(BudgetStatus.Met, verdict.Status);
+        Assert.Equal(VerdictStatus.Met, verdict.Status);
         Assert.Equal("+50.0 ns on 2,000 ns = +2.5%", verdict.Detail);
     }
 
@@ -86,7 +86,7 @@ public sealed class ReportTests
     {
         BudgetVerdict verdict = Verdict("250 ns method");
 
-        Assert.Equal(BudgetStatus.Missed, verdict.Status);
+        Assert.Equal(VerdictStatus.Missed, verdict.Status);
         Assert.Equal("+20.0 ns on 250.0 ns = +8.0%", verdict.Detail);
     }
 
@@ -95,7 +95,7 @@ public sealed class ReportTests
     {
         BudgetVerdict verdict = Verdict("0 B added");
 
-        Assert.Equal(BudgetStatus.Missed, verdict.Status);
+        Assert.Equal(VerdictStatus.Missed, verdict.Status);
         Assert.Equal("synchronous +0 B, completed Task +0 B, ValueTask not measured, stream +128 B", verdict.Detail);
     }
 
@@ -104,7 +104,7 @@ public sealed class ReportTests
     {
         BudgetVerdict verdict = Verdict("cheaper than every peer");
 
-        Assert.Equal(BudgetStatus.Missed, verdict.Status);
+        Assert.Equal(VerdictStatus.Missed, verdict.Status);
         Assert.StartsWith("15 of 20 comparisons; slower in empty method vs Fody-style (60.0 > 55.0 ns)", verdict.Detail, StringComparison.Ordinal);
         Assert.Contains("IAsyncEnumerable<T>, 100 items vs prometheus-net (1,300 > 1,000 ns)", verdict.Detail, StringComparison.Ordinal);
     }
@@ -122,7 +122,7 @@ public sealed class ReportTests
             IReadOnlyList<BudgetVerdict> verdicts = OverheadReport.Budgets(BenchmarkResults.Load(folder));
 
             Assert.Equal(
-                [BudgetStatus.NotMeasured, BudgetStatus.Met, BudgetStatus.NotMeasured, BudgetStatus.NotMeasured, BudgetStatus.Met],
+                [VerdictStatus.NotMeasured, VerdictStatus.Met, VerdictStatus.NotMeasured, VerdictStatus.NotMeasured, VerdictStatus.Met],
                 verdicts.Select(v => v.Status));
         }
         finally

@@ -4,15 +4,15 @@ namespace Maran.Instrument.Benchmarks.Report;
 /// <param name="Budget">The budget, in words.</param>
 /// <param name="Status">Met, missed or not measured.</param>
 /// <param name="Detail">The numbers behind the verdict.</param>
-public sealed record BudgetVerdict(string Budget, BudgetStatus Status, string Detail)
+public sealed record BudgetVerdict(string Budget, VerdictStatus Status, string Detail)
 {
     /// <inheritdoc/>
     public override string ToString()
     {
         string status = Status switch
         {
-            BudgetStatus.Met => "met",
-            BudgetStatus.Missed => "MISSED",
+            VerdictStatus.Met => "met",
+            VerdictStatus.Missed => "MISSED",
             _ => "not measured",
         };
         return $"[{status}] {Budget}: {Detail}";

@@ -127,13 +127,13 @@ public static class OverheadReport
         BenchmarkResult? floor = results.Find(nameof(EmptyBenchmarks), "Floor");
         if (maran is null || floor is null)
         {
-            return new BudgetVerdict(budget, BudgetStatus.NotMeasured, "EmptyBenchmarks.Maran and EmptyBenchmarks.Floor are needed");
+            return new BudgetVerdict(budget, VerdictStatus.NotMeasured, "EmptyBenchmarks.Maran and EmptyBenchmarks.Floor are needed");
         }
 
         double ratio = maran.MeanNs / floor.MeanNs;
         bool met = ratio <= EmptyToFloorLimit && maran.AllocatedBytes is 0;
         string detail = string.Create(Invariant, $"{Ns(maran.MeanNs)} ns = {ratio:0.00} × {Ns(floor.MeanNs)} ns, {Bytes(maran.AllocatedBytes)} B");
-        return new BudgetVerdict(budget, met ? BudgetStatus.Met : BudgetStatus.Missed, detail);
+        return new BudgetVerdict(budget, met ? VerdictStatus.Met : VerdictStatus.Missed, detail);
     }
 
     private static BudgetVerdict OverheadBudget(IReadOnlyList<OverheadRow> rows, string suite, string method, string what)
@@ -142,11 +142,11 @@ public static class OverheadReport
         OverheadRow? row = rows.FirstOrDefault(r => r.Suite == suite && r.MaranMethod == method);
         if (row is null)
         {
-            return new BudgetVerdict(budget, BudgetStatus.NotMeasured, $"{suite}.Baseline and {suite}.{method} are needed");
+            return new BudgetVerdict(budget, VerdictStatus.NotMeasured, $"{suite}.Baseline and {suite}.{method} are needed");
         }
 
         string detail = string.Create(Invariant, $"{SignedNs(row.OverheadNs)} ns on {Ns(row.Bare.MeanNs)} ns = {row.OverheadPercent:+0.0;-0.0}%");
-        return new BudgetVerdict(budget, row.OverheadPercent < OverheadPercentLimit ? BudgetStatus.Met : BudgetStatus.Missed, detail);
+        return new BudgetVerdict(budget, row.OverheadPercent < OverheadPercentLimit ? VerdictStatus.Met : VerdictStatus.Missed, detail);
     }
 
     private static BudgetVerdict ZeroAddedBudget(IReadOnlyList<OverheadRow> rows)
@@ -173,7 +173,7 @@ public static class OverheadReport
             parts.Add(string.Create(Invariant, $"{path.Key} {(worst < 0 ? "-" : "+")}{Bytes(Math.Abs(worst))} B"));
         }
 
-        BudgetStatus status = added ? BudgetStatus.Missed : unmeasured ? BudgetStatus.NotMeasured : BudgetStatus.Met;
+        VerdictStatus status = added ? VerdictStatus.Missed : unmeasured ? VerdictStatus.NotMeasured : VerdictStatus.Met;
         return new BudgetVerdict(budget, status, string.Join(", ", parts));
     }
 
@@ -203,12 +203,12 @@ public static class OverheadReport
 
         if (compared == 0)
         {
-            return new BudgetVerdict(budget, BudgetStatus.NotMeasured, "no peer was run");
+            return new BudgetVerdict(budget, VerdictStatus.NotMeasured, "no peer was run");
         }
 
         return misses.Count == 0
-            ? new BudgetVerdict(budget, BudgetStatus.Met, $"cheaper in all {compared} comparisons")
-            : new BudgetVerdict(budget, BudgetStatus.Missed, $"{compared - misses.Count} of {compared} comparisons; slower in {string.Join("; ", misses)}");
+            ? new BudgetVerdict(budget, VerdictStatus.Met, $"cheaper in all {compared} comparisons")
+            : new BudgetVerdict(budget, VerdictStatus.Missed, $"{compared - misses.Count} of {compared} comparisons; slower in {string.Join("; ", misses)}");
 
         static double Square(double value) => double.IsNaN(value) ? 0 : value * value;
     }

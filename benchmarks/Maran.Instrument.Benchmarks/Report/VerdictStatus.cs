@@ -1,7 +1,7 @@
 namespace Maran.Instrument.Benchmarks.Report;
 
 /// <summary>Where a budget stands after a run.</summary>
-public enum BudgetStatus
+public enum VerdictStatus
 {
     /// <summary>The results show the budget is kept.</summary>
     Met,
