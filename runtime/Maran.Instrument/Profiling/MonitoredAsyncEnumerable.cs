@@ -19,6 +19,9 @@ internal sealed class MonitoredAsyncEnumerable<T> : IAsyncEnumerable<T>, IAsyncE
     private const int Enumerating = 1;
     private const int Ended = 2;
 
+    // The enumerator type last found to be a C# async iterator: most streams of one element type come from one.
+    private static Type? s_asyncIterator;
+
     private readonly IAsyncEnumerable<T> _source;
     private readonly OperationScope _scope;
     private readonly long _startTimestamp = Stopwatch.GetTimestamp();
@@ -26,6 +29,7 @@ internal sealed class MonitoredAsyncEnumerable<T> : IAsyncEnumerable<T>, IAsyncE
     private IAsyncEnumerator<T>? _inner;
     private TokenUsage _usage;
     private StringBuilder? _usageText;
+    private bool _innerFailsOnlyThroughTask;
     private int _state;
     private long _items;
     private long _firstItemTicks = -1;
@@ -52,6 +56,7 @@ internal sealed class MonitoredAsyncEnumerable<T> : IAsyncEnumerable<T>, IAsyncE
         try
         {
             _inner = _source.GetAsyncEnumerator(cancellationToken);
+            _innerFailsOnlyThroughTask = IsAsyncIterator(_inner);
         }
         catch (Exception ex) when (Fail(ex))
         {
@@ -63,27 +68,45 @@ internal sealed class MonitoredAsyncEnumerable<T> : IAsyncEnumerable<T>, IAsyncE
 
     public ValueTask<bool> MoveNextAsync()
     {
-        ValueTask<bool> next;
-        try
+        ValueTask<bool> next = _innerFailsOnlyThroughTask ? _inner!.MoveNextAsync() : GuardedMoveNext();
+        if (!next.IsCompletedSuccessfully)
         {
-            next = _inner!.MoveNextAsync();
-        }
-        catch (Exception ex) when (Fail(ex))
-        {
-            throw;
+            return AwaitPending(next);
         }
 
-        if (next.IsCompletedSuccessfully)
+        bool hasItem = next.Result;
+        if (hasItem && (++_items == 1 || _usageReader is not null))
         {
-            bool hasItem = next.Result;
-            OnMoved(hasItem);
-            return new ValueTask<bool>(hasItem);
+            OnItem();
         }
 
-        _pendingAwaiter = next.ConfigureAwait(false).GetAwaiter();
-        _pending.Reset();
-        _pendingAwaiter.UnsafeOnCompleted(_onPendingCompleted ??= OnPendingCompleted);
-        return new ValueTask<bool>(this, _pending.Version);
+        return new ValueTask<bool>(hasItem);
+    }
+
+    /// <summary>
+    /// Whether <paramref name="enumerator"/> is a compiler-generated async iterator. Its <c>MoveNextAsync</c> never
+    /// throws: whatever the iterator body throws faults the returned task, and is recorded when that is read.
+    /// </summary>
+    private static bool IsAsyncIterator(IAsyncEnumerator<T> enumerator)
+    {
+        if (enumerator is not IAsyncStateMachine)
+        {
+            return false;
+        }
+
+        Type type = enumerator.GetType();
+        if (type == Volatile.Read(ref s_asyncIterator))
+        {
+            return true;
+        }
+
+        if (!type.IsDefined(typeof(CompilerGeneratedAttribute), inherit: false))
+        {
+            return false;
+        }
+
+        Volatile.Write(ref s_asyncIterator, type);
+        return true;
     }
 
     public ValueTask DisposeAsync()
@@ -128,6 +151,31 @@ internal sealed class MonitoredAsyncEnumerable<T> : IAsyncEnumerable<T>, IAsyncE
         Finish();
     }
 
+    // An enumerator that may throw from MoveNextAsync itself: the exception is recorded as it passes. Out of
+    // MoveNextAsync, whose exception handling would otherwise keep it from being inlined into the caller's loop.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private ValueTask<bool> GuardedMoveNext()
+    {
+        try
+        {
+            return _inner!.MoveNextAsync();
+        }
+        catch (Exception ex) when (Fail(ex))
+        {
+            throw;
+        }
+    }
+
+    // Kept out of MoveNextAsync so that the path of an item that is already there stays small enough to inline.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private ValueTask<bool> AwaitPending(ValueTask<bool> next)
+    {
+        _pendingAwaiter = next.ConfigureAwait(false).GetAwaiter();
+        _pending.Reset();
+        _pendingAwaiter.UnsafeOnCompleted(_onPendingCompleted ??= OnPendingCompleted);
+        return new ValueTask<bool>(this, _pending.Version);
+    }
+
     private void OnPendingCompleted()
     {
         bool hasItem;
@@ -142,18 +190,24 @@ internal sealed class MonitoredAsyncEnumerable<T> : IAsyncEnumerable<T>, IAsyncE
             return;
         }
 
-        OnMoved(hasItem);
+        if (hasItem && (++_items == 1 || _usageReader is not null))
+        {
+            OnItem();
+        }
+
         _pending.SetResult(hasItem);
     }
 
-    private void OnMoved(bool hasItem)
+    // The first item's time, and each item's token usage when a reader is there: off the path of other items.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void OnItem()
     {
-        if (hasItem && ++_items == 1)
+        if (_items == 1)
         {
             _firstItemTicks = Stopwatch.GetTimestamp() - _startTimestamp;
         }
 
-        if (hasItem && _usageReader is not null && OperationEvents.HasUsageListeners)
+        if (_usageReader is not null && OperationEvents.HasUsageListeners)
         {
             ReadUsage(_usageReader);
         }
