@@ -67,7 +67,7 @@ public static class OverheadReport
         text.AppendLine(string.Concat(Enumerable.Repeat("---:|", ReportLayout.Peers.Count)));
         foreach (OverheadRow row in Rows(results))
         {
-            text.Append(Invariant, $"| {row.Workload} | {Ns(row.Bare.MeanNs)} | {Ns(row.Maran.MeanNs)} | {SignedNs(row.OverheadNs)} | {Percent(row)} | {Bytes(row.Bare.AllocatedBytes)} → {Bytes(row.Maran.AllocatedBytes)} |");
+            text.Append(Invariant, $"| {Markdown(row.Workload)} | {Ns(row.Bare.MeanNs)} | {Ns(row.Maran.MeanNs)} | {SignedNs(row.OverheadNs)} | {Percent(row)} | {Bytes(row.Bare.AllocatedBytes)} → {Bytes(row.Maran.AllocatedBytes)} |");
             for (int i = 0; i < ReportLayout.Peers.Count; i++)
             {
                 text.Append(Invariant, $" {Ratio(row, i)} |");
@@ -82,11 +82,14 @@ public static class OverheadReport
         text.AppendLine("Budgets:");
         foreach (BudgetVerdict verdict in Budgets(results))
         {
-            text.AppendLine(Invariant, $"- {verdict}");
+            text.AppendLine(Invariant, $"- {Markdown(verdict.ToString())}");
         }
 
         return text.ToString();
     }
+
+    // A workload name such as Task<T> would be read as an HTML tag where the Markdown is rendered.
+    private static string Markdown(string text) => text.Replace("<", "&lt;", StringComparison.Ordinal);
 
     /// <summary>The table's lines that have both a bare and a monitored result, in layout order.</summary>
     public static IReadOnlyList<OverheadRow> Rows(BenchmarkResults results)
