@@ -1,84 +1,25 @@
-using System.Diagnostics;
 using BenchmarkDotNet.Attributes;
-using Maran.Instrument.Benchmarks.Peers;
 using Maran.Instrument.Benchmarks.Workloads;
-using Prometheus;
 
 namespace Maran.Instrument.Benchmarks.Suites;
 
 /// <summary>About 100 µs of arithmetic: what any wrapper costs should vanish in the noise.</summary>
-public class Cpu100usBenchmarks : WorkloadBenchmarks
+public class Cpu100usBenchmarks : CpuBenchmarks<Cpu100usBenchmarks.Work>
 {
-    private readonly ulong _seed = 0x9E3779B97F4A7C15;
-
-    /// <summary>Creates the suite.</summary>
-    public Cpu100usBenchmarks()
-        : base(Workloads.Workload.Cpu100us, nameof(Bare.Cpu100us))
-    {
-    }
-
-    /// <summary>The bare call.</summary>
-    [Benchmark(Baseline = true)]
-    public ulong Baseline() => Bare.Cpu100us(_seed);
-
     /// <summary>The intercepted call.</summary>
     [Benchmark]
-    public ulong Maran() => Monitored.Cpu100us(_seed);
+    public ulong Maran() => Monitored.Cpu100us(Seed);
 
-    /// <summary>Two clock reads around the call and nothing else.</summary>
-    [Benchmark]
-    public ulong Floor()
+    /// <summary>The workload.</summary>
+    public readonly struct Work : ICpuWork
     {
-        long start = Stopwatch.GetTimestamp();
-        ulong result = Bare.Cpu100us(_seed);
-        Sink = Stopwatch.GetTimestamp() - start;
-        return result;
-    }
+        /// <inheritdoc/>
+        public static string Workload => Workloads.Workload.Cpu100us;
 
-    /// <summary>A prometheus-net histogram timer.</summary>
-    [Benchmark]
-    public ulong PrometheusNet()
-    {
-        using (Timer.NewTimer())
-        {
-            return Bare.Cpu100us(_seed);
-        }
-    }
+        /// <inheritdoc/>
+        public static string BareMethodName => nameof(Workloads.Bare.Cpu100us);
 
-    /// <summary>An OpenTelemetry span and a duration histogram.</summary>
-    [Benchmark]
-    public ulong OTelTracing()
-    {
-        using Activity? activity = OpenTelemetryPeer.Source.StartActivity(Workload);
-        long start = Stopwatch.GetTimestamp();
-        ulong result = Bare.Cpu100us(_seed);
-        OpenTelemetryPeer.Duration.Record(SecondsSince(start), Tag);
-        return result;
-    }
-
-    /// <summary>An OpenTelemetry duration histogram alone.</summary>
-    [Benchmark]
-    public ulong OTelMetrics()
-    {
-        long start = Stopwatch.GetTimestamp();
-        ulong result = Bare.Cpu100us(_seed);
-        OpenTelemetryPeer.Duration.Record(SecondsSince(start), Tag);
-        return result;
-    }
-
-    /// <summary>What MethodTimer.Fody weaves: a Stopwatch in try/finally and a static logger callback.</summary>
-    [Benchmark]
-    public ulong FodyStyle()
-    {
-        var stopwatch = Stopwatch.StartNew();
-        try
-        {
-            return Bare.Cpu100us(_seed);
-        }
-        finally
-        {
-            stopwatch.Stop();
-            MethodTimeLogger.Log(BareMethod, stopwatch.Elapsed, null);
-        }
+        /// <inheritdoc/>
+        public static ulong Bare(ulong seed) => Workloads.Bare.Cpu100us(seed);
     }
 }

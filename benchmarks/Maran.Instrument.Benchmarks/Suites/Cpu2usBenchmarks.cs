@@ -1,88 +1,29 @@
-using System.Diagnostics;
 using BenchmarkDotNet.Attributes;
-using Maran.Instrument.Benchmarks.Peers;
 using Maran.Instrument.Benchmarks.Workloads;
-using Prometheus;
 
 namespace Maran.Instrument.Benchmarks.Suites;
 
 /// <summary>About 2 µs of arithmetic: the budget is 5% of it with every call timed.</summary>
-public class Cpu2usBenchmarks : WorkloadBenchmarks
+public class Cpu2usBenchmarks : CpuBenchmarks<Cpu2usBenchmarks.Work>
 {
-    private readonly ulong _seed = 0x9E3779B97F4A7C15;
-
-    /// <summary>Creates the suite.</summary>
-    public Cpu2usBenchmarks()
-        : base(Workloads.Workload.Cpu2us, nameof(Bare.Cpu2us))
-    {
-    }
-
-    /// <summary>The bare call.</summary>
-    [Benchmark(Baseline = true)]
-    public ulong Baseline() => Bare.Cpu2us(_seed);
-
     /// <summary>The intercepted call.</summary>
     [Benchmark]
-    public ulong Maran() => Monitored.Cpu2us(_seed);
+    public ulong Maran() => Monitored.Cpu2us(Seed);
 
     /// <summary>The intercepted call, 1 in <see cref="WorkloadBenchmarks.SampledRate"/> timed.</summary>
     [Benchmark]
-    public ulong MaranSampled() => Monitored.Cpu2us(_seed);
+    public ulong MaranSampled() => Monitored.Cpu2us(Seed);
 
-    /// <summary>Two clock reads around the call and nothing else.</summary>
-    [Benchmark]
-    public ulong Floor()
+    /// <summary>The workload.</summary>
+    public readonly struct Work : ICpuWork
     {
-        long start = Stopwatch.GetTimestamp();
-        ulong result = Bare.Cpu2us(_seed);
-        Sink = Stopwatch.GetTimestamp() - start;
-        return result;
-    }
+        /// <inheritdoc/>
+        public static string Workload => Workloads.Workload.Cpu2us;
 
-    /// <summary>A prometheus-net histogram timer.</summary>
-    [Benchmark]
-    public ulong PrometheusNet()
-    {
-        using (Timer.NewTimer())
-        {
-            return Bare.Cpu2us(_seed);
-        }
-    }
+        /// <inheritdoc/>
+        public static string BareMethodName => nameof(Workloads.Bare.Cpu2us);
 
-    /// <summary>An OpenTelemetry span and a duration histogram.</summary>
-    [Benchmark]
-    public ulong OTelTracing()
-    {
-        using Activity? activity = OpenTelemetryPeer.Source.StartActivity(Workload);
-        long start = Stopwatch.GetTimestamp();
-        ulong result = Bare.Cpu2us(_seed);
-        OpenTelemetryPeer.Duration.Record(SecondsSince(start), Tag);
-        return result;
-    }
-
-    /// <summary>An OpenTelemetry duration histogram alone.</summary>
-    [Benchmark]
-    public ulong OTelMetrics()
-    {
-        long start = Stopwatch.GetTimestamp();
-        ulong result = Bare.Cpu2us(_seed);
-        OpenTelemetryPeer.Duration.Record(SecondsSince(start), Tag);
-        return result;
-    }
-
-    /// <summary>What MethodTimer.Fody weaves: a Stopwatch in try/finally and a static logger callback.</summary>
-    [Benchmark]
-    public ulong FodyStyle()
-    {
-        var stopwatch = Stopwatch.StartNew();
-        try
-        {
-            return Bare.Cpu2us(_seed);
-        }
-        finally
-        {
-            stopwatch.Stop();
-            MethodTimeLogger.Log(BareMethod, stopwatch.Elapsed, null);
-        }
+        /// <inheritdoc/>
+        public static ulong Bare(ulong seed) => Workloads.Bare.Cpu2us(seed);
     }
 }
