@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Runtime.Versioning;
 
 namespace Maran.Instrument.Tests.Errors;
@@ -17,13 +16,13 @@ internal sealed class ReadOnlyFolder : IDisposable
     public ReadOnlyFolder(string path)
     {
         _path = path;
-        if (Environment.UserName == "root" || Run("id", "-u").Trim() == "0")
+        if (Commands.IsRoot)
         {
             // Root cannot be kept out by permissions; where it may not mount either, nothing can make a folder read-only.
-            (int code, string error) = TryRun("mount", "--bind", path, path);
+            (int code, string error) = Commands.TryRun("mount", "--bind", path, path);
             Skip.If(code != 0, $"running as root without permission to mount, so no folder can be made read-only here: {error}");
             _mounted = true;
-            Run("mount", "-o", "remount,ro,bind", path);
+            Commands.Run("mount", "-o", "remount,ro,bind", path);
         }
         else
         {
@@ -43,7 +42,7 @@ internal sealed class ReadOnlyFolder : IDisposable
     {
         if (_mounted)
         {
-            Run("umount", _path);
+            Commands.Run("umount", _path);
             return;
         }
 
@@ -52,36 +51,5 @@ internal sealed class ReadOnlyFolder : IDisposable
         {
             File.SetUnixFileMode(file, UnixFileMode.UserRead | UnixFileMode.UserWrite);
         }
-    }
-
-    private static (int Code, string Error) TryRun(string program, params string[] arguments)
-    {
-        var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (string argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using Process process = Process.Start(start)!;
-        process.StandardOutput.ReadToEnd();
-        string error = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        return (process.ExitCode, error.Trim());
-    }
-
-    private static string Run(string program, params string[] arguments)
-    {
-        var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (string argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using Process process = Process.Start(start)!;
-        string output = process.StandardOutput.ReadToEnd();
-        string error = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        Assert.True(process.ExitCode == 0, $"{program} {string.Join(' ', arguments)} failed ({process.ExitCode}): {error}");
-        return output;
     }
 }

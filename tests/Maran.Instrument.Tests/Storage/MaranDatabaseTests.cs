@@ -160,6 +160,66 @@ public class MaranDatabaseTests
         }
     }
 
+    [SkippableFact]
+    public async Task A_full_disk_is_reported_once_and_every_accepted_write_lands_once_space_is_freed()
+    {
+        using var db = new TestDatabase();
+        using var disk = new SmallDisk(Path.Combine(db.Folder, "disk"), megabytes: 8);
+        db.Options.Storage.Path = Path.Combine(db.Folder, "disk", "maran.db");
+        var reports = new List<string>();
+        Action<string> previous = MonitoringDiagnostics.Report;
+        MonitoringDiagnostics.Report = message =>
+        {
+            lock (reports)
+            {
+                reports.Add(message);
+            }
+        };
+
+        try
+        {
+            db.Database.Start();
+            Assert.True(db.Write("before the disk filled up"));
+            await db.Database.FlushAsync().WaitAsync(Patience);
+
+            string filler = Path.Combine(db.Folder, "disk", "filler");
+            disk.Fill(filler);
+            string page = new('x', 64 * 1024);
+            for (int i = 0; i < 16; i++)
+            {
+                Assert.True(db.Write($"{i} {page}"));
+            }
+
+            Task flushed = db.Database.FlushAsync();
+            await WaitUntil(() => db.Database.GetStatus().Fault is not null);
+
+            StorageStatus full = db.Database.GetStatus();
+            Assert.False(full.Available);
+            Assert.Contains(db.Options.Storage.Path, full.Fault, StringComparison.Ordinal);
+            Assert.Contains("disk", full.Fault, StringComparison.Ordinal);
+            Assert.False(flushed.IsCompleted);
+
+            File.Delete(filler);
+            await flushed.WaitAsync(Patience);
+
+            List<string> notes = db.Notes();
+            Assert.Equal(17, notes.Count);
+            Assert.Equal("before the disk filled up", notes[0]);
+            Assert.Equal(Enumerable.Range(0, 16).Select(i => $"{i} {page}"), notes.Skip(1));
+            Assert.True(db.Database.GetStatus().Available);
+            lock (reports)
+            {
+                Assert.Single(reports, r => r.Contains("storage unavailable", StringComparison.Ordinal));
+                Assert.Single(reports, r => r.Contains("storage available again", StringComparison.Ordinal));
+            }
+        }
+        finally
+        {
+            MonitoringDiagnostics.Report = previous;
+            db.Database.Stop();
+        }
+    }
+
     [Fact]
     public async Task Stop_gives_up_after_its_timeout_when_the_database_stays_unusable_and_counts_what_was_lost()
     {
