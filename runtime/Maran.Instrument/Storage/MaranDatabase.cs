@@ -27,6 +27,9 @@ internal sealed class MaranDatabase : IMonitoringService, IDisposable
     private static readonly TimeSpan LastBackoff = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan RetentionEvery = TimeSpan.FromHours(1);
 
+    // How long one statement waits for a database another connection holds locked before that is a fault.
+    private const int LockWaitSeconds = 5;
+
     private readonly MonitoringOptions _options;
     private readonly TimeProvider _time;
     private readonly object _gate = new();
@@ -136,7 +139,7 @@ internal sealed class MaranDatabase : IMonitoringService, IDisposable
         {
             using var connection = new SqliteConnection(ConnectionString(path, SqliteOpenMode.ReadOnly));
             connection.Open();
-            Execute(connection, "PRAGMA busy_timeout=5000");
+            Execute(connection, "PRAGMA busy_timeout=" + (LockWaitSeconds * 1000));
             result = query(connection);
             return true;
         }
@@ -386,7 +389,7 @@ internal sealed class MaranDatabase : IMonitoringService, IDisposable
             try
             {
                 connection.Open();
-                Execute(connection, "PRAGMA busy_timeout=5000");
+                Execute(connection, "PRAGMA busy_timeout=" + (LockWaitSeconds * 1000));
                 Execute(connection, "PRAGMA journal_mode=WAL");
                 Execute(connection, "PRAGMA synchronous=NORMAL");
                 Execute(connection, "PRAGMA foreign_keys=ON");
@@ -565,8 +568,10 @@ internal sealed class MaranDatabase : IMonitoringService, IDisposable
         _ => "failing (SQLite error " + ex.SqliteErrorCode + ")",
     };
 
+    // DefaultTimeout bounds Microsoft.Data.Sqlite's own retries on a busy database (30 s by default), on top of
+    // busy_timeout: a database another process holds locked is reported as a fault after seconds, not a minute.
     private static string ConnectionString(string path, SqliteOpenMode mode) =>
-        new SqliteConnectionStringBuilder { DataSource = path, Mode = mode, Pooling = false }.ToString();
+        new SqliteConnectionStringBuilder { DataSource = path, Mode = mode, Pooling = false, DefaultTimeout = LockWaitSeconds }.ToString();
 
     internal static int Execute(SqliteConnection connection, string sql, params (string Name, object Value)[] parameters)
     {

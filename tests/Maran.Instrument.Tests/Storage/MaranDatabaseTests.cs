@@ -160,6 +160,35 @@ public class MaranDatabaseTests
         }
     }
 
+    [Fact]
+    public async Task A_database_locked_by_another_process_is_reported_and_written_once_the_lock_is_released()
+    {
+        using var db = new TestDatabase();
+        db.Database.Start();
+        Assert.True(db.Write("before the lock"));
+        await db.Database.FlushAsync().WaitAsync(Patience);
+
+        using var other = new SqliteConnection($"Data Source={db.FilePath};Pooling=False");
+        other.Open();
+        using (SqliteTransaction holding = other.BeginTransaction(deferred: false))
+        {
+            Assert.True(db.Write("while locked"));
+            Task flushed = db.Database.FlushAsync();
+            await WaitUntil(() => db.Database.GetStatus().Fault is not null);
+
+            StorageStatus locked = db.Database.GetStatus();
+            Assert.Contains(db.FilePath, locked.Fault, StringComparison.Ordinal);
+            Assert.Contains("locked", locked.Fault, StringComparison.Ordinal);
+            Assert.False(flushed.IsCompleted);
+
+            holding.Rollback();
+            await flushed.WaitAsync(Patience);
+        }
+
+        Assert.Equal(["before the lock", "while locked"], db.Notes());
+        Assert.True(db.Database.GetStatus().Available);
+    }
+
     [SkippableFact]
     public async Task A_full_disk_is_reported_once_and_every_accepted_write_lands_once_space_is_freed()
     {
