@@ -129,19 +129,19 @@ public sealed class BrowserFixture : IAsyncLifetime
             {
                 using (profiler.Operation("retrieve", "rag"))
                 {
-                    Thread.Sleep(random.Next(2, 6));
+                    Work(random.Next(2, 6), stop);
                     log.Information("Retrieved {Passages} passages for the question", random.Next(1, 9));
                 }
 
                 using (profiler.Operation("rerank", "rag"))
                 {
-                    Thread.Sleep(1);
+                    Work(1, stop);
                     costs.RecordTokens(UnpricedModel, input: random.Next(400, 900), output: 8, component: "rag", operation: "rerank");
                 }
 
                 using (OperationHandle generate = profiler.Operation("generate", "model"))
                 {
-                    Thread.Sleep(random.Next(8, 25));
+                    Work(random.Next(8, 25), stop);
                     try
                     {
                         CallModel(random);
@@ -165,12 +165,15 @@ public sealed class BrowserFixture : IAsyncLifetime
                 {
                     using (profiler.Operation("tool.search", "tools"))
                     {
-                        Thread.Sleep(random.Next(3, 9));
+                        Work(random.Next(3, 9), stop);
                     }
                 }
             }
         }
     }
+
+    // A stage's simulated work: it waits on the stop signal, so the workload ends the moment the fixture stops.
+    private static void Work(int milliseconds, CancellationToken stop) => stop.WaitHandle.WaitOne(milliseconds);
 
     // Thrown, not just built, so the error tracker has a stack to show and to group by.
     private static void CallModel(Random random)
