@@ -75,11 +75,7 @@ internal sealed class MonitoredAsyncEnumerable<T> : IAsyncEnumerable<T>, IAsyncE
         }
 
         bool hasItem = next.Result;
-        if (hasItem && (++_items == 1 || _usageReader is not null))
-        {
-            OnItem();
-        }
-
+        OnMoved(hasItem);
         return new ValueTask<bool>(hasItem);
     }
 
@@ -190,12 +186,19 @@ internal sealed class MonitoredAsyncEnumerable<T> : IAsyncEnumerable<T>, IAsyncE
             return;
         }
 
+        OnMoved(hasItem);
+
+        _pending.SetResult(hasItem);
+    }
+
+    // Counts an item; the first one, and any with token usage to read, take the slower path.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void OnMoved(bool hasItem)
+    {
         if (hasItem && (++_items == 1 || _usageReader is not null))
         {
             OnItem();
         }
-
-        _pending.SetResult(hasItem);
     }
 
     // The first item's time, and each item's token usage when a reader is there: off the path of other items.
