@@ -21,8 +21,9 @@ public readonly struct TokenUsage
     {
     }
 
-    private TokenUsage(long input, long output, long cached, long reasoning, long cacheWrite, string? model, bool reported, bool estimated, string? text)
+    private TokenUsage(long input, long output, long cached, long reasoning, long cacheWrite, string? model, bool reported, bool estimated, string? text, bool cacheHit = false)
     {
+        IsCacheHit = cacheHit;
         InputTokens = Math.Max(0, input);
         OutputTokens = Math.Max(0, output);
         CachedInputTokens = Math.Max(0, cached);
@@ -61,6 +62,12 @@ public readonly struct TokenUsage
     /// <summary>Whether the counts were estimated with a tokenizer rather than reported.</summary>
     public bool IsEstimated { get; }
 
+    /// <summary>
+    /// Whether the response was served from a response cache in the application (for example Microsoft.Extensions.AI's
+    /// caching middleware) rather than by the provider: its tokens are counted, never billed.
+    /// </summary>
+    public bool IsCacheHit { get; }
+
     /// <summary>The response text, kept only for estimation when the response carried no usage.</summary>
     internal string? Text { get; }
 
@@ -84,7 +91,7 @@ public readonly struct TokenUsage
     internal TokenUsage OrModel(string? model) =>
         Model is not null || model is null
             ? this
-            : new(InputTokens, OutputTokens, CachedInputTokens, ReasoningTokens, CacheWriteTokens, model, IsReported, IsEstimated, Text);
+            : new(InputTokens, OutputTokens, CachedInputTokens, ReasoningTokens, CacheWriteTokens, model, IsReported, IsEstimated, Text, IsCacheHit);
 
     /// <summary>
     /// The usage of a stream so far plus one more item's: counts add up (as Microsoft.Extensions.AI adds streamed
@@ -100,11 +107,17 @@ public readonly struct TokenUsage
             item.Model ?? Model,
             IsReported || item.IsReported,
             estimated: false,
-            text: null);
+            text: null,
+            cacheHit: IsCacheHit || item.IsCacheHit);
 
     /// <summary>This usage with the text collected for estimation.</summary>
     internal TokenUsage WithText(string? text) =>
-        new(InputTokens, OutputTokens, CachedInputTokens, ReasoningTokens, CacheWriteTokens, Model, IsReported, IsEstimated, text);
+        new(InputTokens, OutputTokens, CachedInputTokens, ReasoningTokens, CacheWriteTokens, Model, IsReported, IsEstimated, text, IsCacheHit);
+
+    /// <summary>This usage, marked as served from the application's response cache: counted, not billed.</summary>
+    [EditorBrowsable(EditorBrowsableState.Advanced)]
+    public TokenUsage AsCacheHit() =>
+        new(InputTokens, OutputTokens, CachedInputTokens, ReasoningTokens, CacheWriteTokens, Model, IsReported, IsEstimated, Text, cacheHit: true);
 }
 
 /// <summary>Reads the token usage of a monitored method's result; the generator emits one for each usage-bearing return type.</summary>
