@@ -12,11 +12,11 @@ public sealed class AlertSettings
     [ConfigurationKeyName("enabled")]
     public bool Enabled { get; set; } = true;
 
-    /// <summary>Time between evaluations; by default the health check interval.</summary>
+    /// <summary>Time between evaluations (100ms to 1d); by default the health check interval.</summary>
     [ConfigurationKeyName("evaluation_interval")]
     public TimeSpan? EvaluationInterval { get; set; }
 
-    /// <summary>How often a still-firing alert is notified again (default 4h, as Alertmanager).</summary>
+    /// <summary>How often a still-firing alert is notified again (default 4h, as Alertmanager; at most 365d).</summary>
     [ConfigurationKeyName("repeat_interval")]
     public TimeSpan RepeatInterval { get; set; } = TimeSpan.FromHours(4);
 
@@ -24,7 +24,7 @@ public sealed class AlertSettings
     [ConfigurationKeyName("default_rules")]
     public bool DefaultRules { get; set; } = true;
 
-    /// <summary>The <c>for</c> of the default health rules (default 1m).</summary>
+    /// <summary>The <c>for</c> of the default health rules (default 1m, at most 7d).</summary>
     [ConfigurationKeyName("default_for")]
     public TimeSpan DefaultFor { get; set; } = TimeSpan.FromMinutes(1);
 
@@ -40,15 +40,15 @@ public sealed class AlertSettings
     [ConfigurationKeyName("channels")]
     public AlertChannelSettings Channels { get; set; } = new();
 
-    /// <summary>How long a silence lasts when the caller gives no end (default 1h).</summary>
+    /// <summary>How long a silence lasts when the caller gives no end (default 1h, at most 365d).</summary>
     [ConfigurationKeyName("silence_duration")]
     public TimeSpan SilenceDuration { get; set; } = TimeSpan.FromHours(1);
 
-    /// <summary>Notifications waiting per channel at most; beyond that they are dropped and counted (<c>maran_dropped_total</c>).</summary>
+    /// <summary>Notifications waiting per channel at most (default 256; 1 to 1,000,000); beyond that they are dropped and counted (<c>maran_dropped_total</c>).</summary>
     [ConfigurationKeyName("queue_capacity")]
     public int QueueCapacity { get; set; } = 256;
 
-    /// <summary>History entries kept in memory, for queries while the database is unavailable.</summary>
+    /// <summary>History entries kept in memory (default 10,000; 0 to 1,000,000), for queries while the database is unavailable.</summary>
     [ConfigurationKeyName("history_in_memory")]
     public int HistoryInMemory { get; set; } = 10_000;
 
@@ -56,7 +56,7 @@ public sealed class AlertSettings
     [ConfigurationKeyName("external_url")]
     public Uri? ExternalUrl { get; set; }
 
-    /// <summary>How long stopping may spend delivering what is queued (default 10s).</summary>
+    /// <summary>How long stopping may spend delivering what is queued (default 10s, at most 10m).</summary>
     [ConfigurationKeyName("stop_timeout")]
     public TimeSpan StopTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
@@ -66,32 +66,17 @@ public sealed class AlertSettings
 
     internal void Validate(OptionsBinder binder, string prefix, MonitoringSettings monitoring)
     {
-        if (EvaluationInterval is { } interval && interval <= TimeSpan.Zero)
+        if (EvaluationInterval is { } interval)
         {
-            binder.Error($"{prefix}:evaluation_interval", binder.ValueAt($"{prefix}:evaluation_interval") ?? interval.ToString(), "the evaluation interval must be longer than zero");
+            binder.CheckDuration($"{prefix}:evaluation_interval", interval, TimeSpan.FromMilliseconds(100), TimeSpan.FromDays(1), "the evaluation interval", minIncluded: true);
         }
 
-        CheckPositive(binder, $"{prefix}:repeat_interval", RepeatInterval, "the repeat interval");
-        CheckPositive(binder, $"{prefix}:silence_duration", SilenceDuration, "the silence duration");
-        if (DefaultFor < TimeSpan.Zero)
-        {
-            binder.Error($"{prefix}:default_for", binder.ValueAt($"{prefix}:default_for") ?? DefaultFor.ToString(), "'for' cannot be negative");
-        }
-
-        if (StopTimeout < TimeSpan.Zero)
-        {
-            binder.Error($"{prefix}:stop_timeout", binder.ValueAt($"{prefix}:stop_timeout") ?? StopTimeout.ToString(), "the stop timeout cannot be negative");
-        }
-
-        if (QueueCapacity < 1)
-        {
-            binder.Error($"{prefix}:queue_capacity", MonitoringSettings.Format(QueueCapacity), "a channel queue must hold at least 1 notification");
-        }
-
-        if (HistoryInMemory < 0)
-        {
-            binder.Error($"{prefix}:history_in_memory", MonitoringSettings.Format(HistoryInMemory), "cannot be negative");
-        }
+        binder.CheckDuration($"{prefix}:repeat_interval", RepeatInterval, TimeSpan.Zero, TimeSpan.FromDays(365), "the repeat interval");
+        binder.CheckDuration($"{prefix}:silence_duration", SilenceDuration, TimeSpan.Zero, TimeSpan.FromDays(365), "the silence duration");
+        binder.CheckDuration($"{prefix}:default_for", DefaultFor, TimeSpan.Zero, TimeSpan.FromDays(7), "'for'", minIncluded: true);
+        binder.CheckDuration($"{prefix}:stop_timeout", StopTimeout, TimeSpan.Zero, TimeSpan.FromMinutes(10), "the stop timeout", minIncluded: true);
+        binder.CheckRange($"{prefix}:queue_capacity", QueueCapacity, 1, 1_000_000, "the notifications a channel queue holds");
+        binder.CheckRange($"{prefix}:history_in_memory", HistoryInMemory, 0, 1_000_000, "the history entries kept in memory");
 
         for (int i = 0; i < CustomMetrics.Count; i++)
         {
@@ -124,13 +109,5 @@ public sealed class AlertSettings
         }
 
         Channels.Validate(binder, $"{prefix}:channels");
-    }
-
-    private static void CheckPositive(OptionsBinder binder, string key, TimeSpan value, string what)
-    {
-        if (value <= TimeSpan.Zero)
-        {
-            binder.Error(key, binder.ValueAt(key) ?? value.ToString(), what + " must be longer than zero");
-        }
     }
 }

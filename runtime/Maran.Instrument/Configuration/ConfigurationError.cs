@@ -8,13 +8,20 @@ namespace Maran.Instrument;
 public sealed record ConfigurationError(string Key, string? Value, string Origin, string Message)
 {
     /// <inheritdoc/>
-    public override string ToString() =>
-        Value is null ? $"{Origin}: {Key}: {Message}" : $"{Origin}: {Key} = '{Value}': {Message}";
+    /// <remarks>Each part is cut to a bounded length (<see cref="ConfigurationLimits.MaxShownCharacters"/>), so a huge value or key cannot make a huge message.</remarks>
+    public override string ToString()
+    {
+        string origin = ConfigurationLimits.Clip(Origin);
+        string key = ConfigurationLimits.Clip(Key);
+        string message = ConfigurationLimits.Clip(Message, ConfigurationLimits.MaxShownMessageCharacters);
+        return Value is null ? $"{origin}: {key}: {message}" : $"{origin}: {key} = '{ConfigurationLimits.Clip(Value)}': {message}";
+    }
 }
 
 /// <summary>
-/// The monitoring configuration is invalid. The message lists every problem, each naming its key, its value and
-/// where it came from (file and line for YAML).
+/// The monitoring configuration is invalid. The message lists the problems (at most
+/// <see cref="ConfigurationLimits.MaxListedProblems"/>, then how many more), each naming its key, its value and where
+/// it came from (file and line for YAML); <see cref="Errors"/> holds every one.
 /// </summary>
 public sealed class MonitoringConfigurationException : Exception
 {
@@ -48,11 +55,17 @@ public sealed class MonitoringConfigurationException : Exception
     /// <summary>Every problem found.</summary>
     public IReadOnlyList<ConfigurationError> Errors { get; }
 
-    private static string Format(IReadOnlyList<ConfigurationError> errors) => errors.Count switch
+    private static string Format(IReadOnlyList<ConfigurationError> errors)
     {
-        0 => "Invalid monitoring configuration.",
-        1 => $"Invalid monitoring configuration: {errors[0]}",
-        _ => $"Invalid monitoring configuration ({errors.Count} problems):{Environment.NewLine}  " +
-             string.Join(Environment.NewLine + "  ", errors),
-    };
+        if (errors.Count <= 1)
+        {
+            return errors.Count == 0 ? "Invalid monitoring configuration." : $"Invalid monitoring configuration: {errors[0]}";
+        }
+
+        string separator = Environment.NewLine + "  ";
+        string listed = string.Join(separator, errors.Take(ConfigurationLimits.MaxListedProblems));
+        int more = errors.Count - ConfigurationLimits.MaxListedProblems;
+        return $"Invalid monitoring configuration ({errors.Count} problems):{separator}{listed}"
+               + (more > 0 ? $"{separator}... and {more} more problems" : string.Empty);
+    }
 }

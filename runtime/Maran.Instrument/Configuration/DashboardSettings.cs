@@ -49,7 +49,7 @@ public sealed class DashboardSettings
     [ConfigurationKeyName("max_traces")]
     public int MaxTraces { get; set; } = 100;
 
-    /// <summary>New traces collected per second at most (default 10), so tracing costs little under load.</summary>
+    /// <summary>New traces collected per second at most (default 10, up to 10,000), so tracing costs little under load.</summary>
     [ConfigurationKeyName("traces_per_second")]
     public double TracesPerSecond { get; set; } = 10;
 
@@ -75,17 +75,14 @@ public sealed class DashboardSettings
 
         if (Token is { } token && token.Length < MinimumTokenLength)
         {
-            binder.Error($"{prefix}:token", "(hidden)", $"an access token must be at least {MinimumTokenLength} characters");
+            binder.Error($"{prefix}:token", token, $"an access token must be at least {MinimumTokenLength} characters", secret: true);
         }
 
         CheckRange(binder, $"{prefix}:trend_minutes", TrendMinutes, 1, 24 * 60, "minutes of trend");
         CheckRange(binder, $"{prefix}:trend_operations", TrendOperations, 0, 10_000, "operations with a trend");
         CheckRange(binder, $"{prefix}:max_traces", MaxTraces, 1, 10_000, "traces");
         CheckRange(binder, $"{prefix}:max_clients", MaxClients, 1, 10_000, "live clients");
-        if (!(TracesPerSecond > 0) || !double.IsFinite(TracesPerSecond))
-        {
-            binder.Error($"{prefix}:traces_per_second", MonitoringSettings.Format(TracesPerSecond), "the trace rate must be a positive number");
-        }
+        binder.CheckRange($"{prefix}:traces_per_second", TracesPerSecond, 0, 10_000, "the trace rate per second");
     }
 
     private static void CheckRange(OptionsBinder binder, string key, int value, int min, int max, string what)

@@ -87,14 +87,14 @@ public sealed class MonitoringOptions
     {
         environment ??= Environment.GetEnvironmentVariables();
         var options = new MonitoringOptions();
-        string? file = ResolvePath(path, environment, out bool optional);
+        string? file = ResolvePath(path, environment, out bool optional, out string pathOrigin);
         IConfigurationRoot root;
         try
         {
             var builder = new ConfigurationBuilder();
             if (file is not null)
             {
-                builder.Add(new YamlConfigurationSource(file, optional));
+                builder.Add(new YamlConfigurationSource(file, optional, pathOrigin));
             }
 
             builder.Add(new MaranEnvironmentConfigurationSource(environment));
@@ -117,9 +117,10 @@ public sealed class MonitoringOptions
     /// <summary>The configuration the options were read from; kept so later checks can name where a value came from.</summary>
     internal IConfigurationRoot? ConfigurationRoot { get; private set; }
 
-    private static string? ResolvePath(string? path, IDictionary environment, out bool optional)
+    private static string? ResolvePath(string? path, IDictionary environment, out bool optional, out string origin)
     {
         optional = false;
+        origin = "code";
         if (!string.IsNullOrWhiteSpace(path))
         {
             return Path.GetFullPath(path);
@@ -127,10 +128,12 @@ public sealed class MonitoringOptions
 
         if (environment["MARAN_CONFIG"]?.ToString() is { Length: > 0 } configured)
         {
+            origin = "environment variable MARAN_CONFIG";
             return Path.GetFullPath(configured);
         }
 
         optional = true;
+        origin = "default location";
         string inCurrent = Path.GetFullPath(DefaultFileName);
         if (File.Exists(inCurrent))
         {

@@ -44,17 +44,30 @@ public sealed class MonitoringSettings
     public string MetricsPrefix { get; set; } = string.Empty;
 
     /// <summary>
-    /// Most operations published on <c>/metrics</c> (2,000), to bound the series a Prometheus server must hold.
+    /// Most operations published on <c>/metrics</c> (2,000; 1 to 1,000,000), to bound the series a Prometheus server must hold.
     /// Operations take a slot when first seen to have run and keep it; the rest are counted in <c>maran_dropped_total</c>.
     /// </summary>
     [ConfigurationKeyName("metrics_max_operations")]
     public int MetricsMaxOperations { get; set; } = PrometheusMetricSet.DefaultMaxOperations;
 
+    /// <summary>The default of <see cref="MaxOperations"/>.</summary>
+    public const int DefaultMaxOperations = 4096;
+
+    /// <summary>The least and the most <see cref="MaxOperations"/> accepted; the most bounds <see cref="MetricsMaxOperations"/> too.</summary>
+    internal const int MaxOperationsFloor = 16, MaxOperationsCeiling = 1_000_000;
+
+    /// <summary>
+    /// Most distinct operations the profiler keeps (<c>monitoring.max_operations</c>, default 4096, allowed 16 to
+    /// 1,000,000), so that operation names made from unbounded input cannot grow memory without end.
+    /// </summary>
+    [ConfigurationKeyName("max_operations")]
+    public int MaxOperations { get; set; } = DefaultMaxOperations;
+
     /// <summary>Port of the dashboard on 127.0.0.1 (<c>MARAN_DASHBOARD_PORT</c>); 0 picks a free port.</summary>
     [ConfigurationKeyName("dashboard_port")]
     public int DashboardPort { get; set; } = 8080;
 
-    /// <summary>Seconds between system health checks (<c>MARAN_HEALTH_CHECK_INTERVAL</c>).</summary>
+    /// <summary>Seconds between system health checks (<c>MARAN_HEALTH_CHECK_INTERVAL</c>): 0.1 to 86,400 (one day).</summary>
     [ConfigurationKeyName("health_check_interval")]
     public double HealthCheckInterval { get; set; } = 30;
 
@@ -102,13 +115,13 @@ public sealed class MonitoringSettings
     [ConfigurationKeyName("health")]
     public HealthSettings Health { get; set; } = new();
 
+    private const int MaxMetricsPrefixLength = 100;
+
     internal void Validate(OptionsBinder binder, string prefix)
     {
         CheckPort(binder, $"{prefix}:metrics_port", MetricsPort);
-        if (MetricsMaxOperations < 1)
-        {
-            binder.Error($"{prefix}:metrics_max_operations", Format(MetricsMaxOperations), "at least one operation must be published");
-        }
+        binder.CheckRange($"{prefix}:metrics_max_operations", MetricsMaxOperations, 1, MaxOperationsCeiling, "the number of operations published");
+        binder.CheckRange($"{prefix}:max_operations", MaxOperations, MaxOperationsFloor, MaxOperationsCeiling, "the number of operations kept");
 
         if (!IsListenAddress(MetricsHost))
         {
@@ -120,10 +133,12 @@ public sealed class MonitoringSettings
         {
             binder.Error($"{prefix}:metrics_prefix", MetricsPrefix, "a metric name prefix may hold letters, digits, '_' and ':' and must not start with a digit");
         }
-        if (!(HealthCheckInterval > 0) || !double.IsFinite(HealthCheckInterval))
+        else if (MetricsPrefix.Length > MaxMetricsPrefixLength)
         {
-            binder.Error($"{prefix}:health_check_interval", Format(HealthCheckInterval), "the interval must be a positive number of seconds");
+            binder.Error($"{prefix}:metrics_prefix", MetricsPrefix, $"a metric name prefix must be at most {MaxMetricsPrefixLength} characters");
         }
+
+        binder.CheckRange($"{prefix}:health_check_interval", HealthCheckInterval, 0.1, 86_400, "the interval in seconds", minIncluded: true);
 
         if (string.IsNullOrWhiteSpace(DataDirectory))
         {
@@ -177,37 +192,29 @@ public sealed class MonitoringSettings
 /// </summary>
 public sealed class SamplingSettings
 {
-    /// <summary>Time 1 call in this many (1 = every call, the default). Raise it for operations that take well under a microsecond.</summary>
+    /// <summary>Most a sampling rate may be: 1 call in a million.</summary>
+    internal const int MaxRate = 1_000_000;
+
+    /// <summary>Time 1 call in this many (1 = every call, the default; at most 1,000,000). Raise it for operations that take well under a microsecond.</summary>
     [ConfigurationKeyName("rate")]
     public int Rate { get; set; } = 1;
 
-    /// <summary>Measure the bytes allocated by 1 timed call in this many (default 16); 0 turns it off.</summary>
+    /// <summary>Measure the bytes allocated by 1 timed call in this many (default 16, at most 1,000,000); 0 turns it off.</summary>
     [ConfigurationKeyName("allocation_rate")]
     public int AllocationRate { get; set; } = MonitoringDefaults.AllocationSampleInterval;
 
     /// <summary>
     /// Of the calls whose allocations are measured, measure the thread CPU time of 1 in this many (default 64: 1 timed
     /// call in 1,024 with the default allocation rate, and at most once every 2 ms per thread and operation); 0 turns
-    /// it off. Linux only, where the read costs about a microsecond.
+    /// it off; at most 1,000,000. Linux only, where the read costs about a microsecond.
     /// </summary>
     [ConfigurationKeyName("cpu_time_rate")]
     public int CpuTimeRate { get; set; } = MonitoringDefaults.CpuTimeSampleInterval;
 
     internal void Validate(OptionsBinder binder, string prefix)
     {
-        if (CpuTimeRate < 0)
-        {
-            binder.Error($"{prefix}:cpu_time_rate", MonitoringSettings.Format(CpuTimeRate), "the CPU time sampling rate must be 0 (off) or more");
-        }
-
-        if (Rate < 1)
-        {
-            binder.Error($"{prefix}:rate", MonitoringSettings.Format(Rate), "the sampling rate must be 1 (every call) or more");
-        }
-
-        if (AllocationRate < 0)
-        {
-            binder.Error($"{prefix}:allocation_rate", MonitoringSettings.Format(AllocationRate), "the allocation sampling rate must be 0 (off) or more");
-        }
+        binder.CheckRange($"{prefix}:cpu_time_rate", CpuTimeRate, 0, MaxRate, "the CPU time sampling rate (0 = off)");
+        binder.CheckRange($"{prefix}:rate", Rate, 1, MaxRate, "the sampling rate (1 = every call)");
+        binder.CheckRange($"{prefix}:allocation_rate", AllocationRate, 0, MaxRate, "the allocation sampling rate (0 = off)");
     }
 }

@@ -27,15 +27,13 @@ internal sealed class OptionsBinder(IConfigurationRoot? root)
 
     /// <summary>
     /// Records an error about <paramref name="key"/> (colon-separated), describing where it was set; a key that was
-    /// not set takes the place of <paramref name="originKey"/> (the section it is missing from), when given.
+    /// not set takes the place of <paramref name="originKey"/> (the section it is missing from), when given. A
+    /// <paramref name="secret"/> value decides the origin like any other but is shown as <c>(hidden)</c>.
     /// </summary>
-    public void Error(string key, string? value, string message, string? originKey = null)
+    public void Error(string key, string? value, string message, string? originKey = null, bool secret = false)
     {
         // A value that differs from what the configuration holds was set in code after loading.
-        string origin = value is not null && root is not null && root[key] is { } configured
-                        && !string.Equals(configured.Trim(), value, StringComparison.OrdinalIgnoreCase)
-                        && !(double.TryParse(configured, NumberStyles.Float, CultureInfo.InvariantCulture, out double a)
-                             && double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out double b) && a == b)
+        string origin = value is not null && root?[key] is { } configured && !SameValue(configured, value)
             ? "code"
             : Origin(key);
         if (originKey is not null && root?[key] is null && origin == "code")
@@ -43,7 +41,63 @@ internal sealed class OptionsBinder(IConfigurationRoot? root)
             origin = Origin(originKey);
         }
 
-        _errors.Add(new ConfigurationError(Display(key), value, origin, message));
+        // A value from the configuration is shown as it was written there (30s rather than 00:00:30).
+        string? shown = value is not null && origin != "code" && root?[key] is { } written ? written.Trim() : value;
+        _errors.Add(new ConfigurationError(Display(key), secret && value is not null ? "(hidden)" : shown, origin, message));
+    }
+
+    /// <summary>Records an error unless <paramref name="value"/> lies between <paramref name="min"/> and <paramref name="max"/>, both included.</summary>
+    public void CheckRange(string key, long value, long min, long max, string what)
+    {
+        if (value < min || value > max)
+        {
+            Error(key, value.ToString(CultureInfo.InvariantCulture), $"{what} must be between {min} and {max}");
+        }
+    }
+
+    /// <summary>
+    /// Records an error unless <paramref name="value"/> is a finite number above <paramref name="min"/> (or equal to it,
+    /// when <paramref name="minIncluded"/>) and at most <paramref name="max"/>.
+    /// </summary>
+    public void CheckRange(string key, double value, double min, double max, string what, bool minIncluded = false)
+    {
+        if (!double.IsFinite(value) || value < min || (value == min && !minIncluded) || value > max)
+        {
+            string low = minIncluded ? $"at least {Format(min)}" : $"more than {Format(min)}";
+            Error(key, Format(value), $"{what} must be {low} and at most {Format(max)}");
+        }
+    }
+
+    /// <summary>
+    /// Records an error unless <paramref name="value"/> is longer than <paramref name="min"/> (or as long, when
+    /// <paramref name="minIncluded"/>) and at most <paramref name="max"/>.
+    /// </summary>
+    public void CheckDuration(string key, TimeSpan value, TimeSpan min, TimeSpan max, string what, bool minIncluded = false)
+    {
+        if (value < min || (value == min && !minIncluded) || value > max)
+        {
+            string low = minIncluded ? $"at least {Format(min)}" : $"longer than {Format(min)}";
+            Error(key, Format(value), $"{what} must be {low} and at most {Format(max)}");
+        }
+    }
+
+    /// <summary>A number as the configuration writes it.</summary>
+    internal static string Format(double value) => value.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>A duration as the configuration writes it, in its largest whole unit: 10m, 1d, 250ms, 1.5s.</summary>
+    internal static string Format(TimeSpan value)
+    {
+        (double size, string unit)[] units = [(86_400_000, "d"), (3_600_000, "h"), (60_000, "m"), (1_000, "s")];
+        double ms = value.TotalMilliseconds;
+        foreach ((double size, string unit) in units)
+        {
+            if (ms != 0 && ms % size == 0)
+            {
+                return Format(ms / size) + unit;
+            }
+        }
+
+        return Math.Abs(ms) >= 1_000 || ms == 0 ? Format(value.TotalSeconds) + "s" : Format(ms) + "ms";
     }
 
     /// <summary>The value <paramref name="key"/> (colon-separated) holds in the configuration as written, or null when it was not set there.</summary>
@@ -69,13 +123,23 @@ internal sealed class OptionsBinder(IConfigurationRoot? root)
         return "code";
     }
 
+    /// <summary>Whether <paramref name="configured"/> (as written) and <paramref name="value"/> (as checked) are the same value: the same text, number or duration.</summary>
+    private static bool SameValue(string configured, string value)
+    {
+        string written = configured.Trim();
+        CultureInfo invariant = CultureInfo.InvariantCulture;
+        return string.Equals(written, value, StringComparison.OrdinalIgnoreCase)
+               || (double.TryParse(written, NumberStyles.Float, invariant, out double a) && double.TryParse(value, NumberStyles.Float, invariant, out double b) && a == b)
+               || (TryParseDuration(written, out TimeSpan c) && TryParseDuration(value, out TimeSpan d) && c == d);
+    }
+
     private void BindMember(IConfigurationSection section, object target)
     {
         PropertyInfo? property = FindProperty(target.GetType(), section.Key);
         if (property is null)
         {
             string known = string.Join(", ", KeysOf(target.GetType()));
-            Error(section.Path, null, $"unknown key '{section.Key}' (known keys here: {known})");
+            Error(section.Path, null, $"unknown key '{ConfigurationLimits.Clip(section.Key)}' (known keys here: {known})");
             return;
         }
 
@@ -96,7 +160,7 @@ internal sealed class OptionsBinder(IConfigurationRoot? root)
         {
             if (hasChildren)
             {
-                Error(section.Path, null, $"expected a single {Describe(underlying)}, found a section");
+                Error(section.Path, null, $"expected {Describe(underlying)}, found a section");
                 return false;
             }
 
@@ -167,6 +231,12 @@ internal sealed class OptionsBinder(IConfigurationRoot? root)
             return true;
         }
 
+        if (section.GetChildren().All(c => int.TryParse(c.Key, NumberStyles.None, CultureInfo.InvariantCulture, out _)))
+        {
+            Error(section.Path, null, "expected a section of keys (key: value), found a list");
+            return false;
+        }
+
         object instance = current ?? Activator.CreateInstance(underlying)!;
         foreach (IConfigurationSection child in section.GetChildren())
         {
@@ -207,14 +277,16 @@ internal sealed class OptionsBinder(IConfigurationRoot? root)
             ? type.GetGenericArguments()[0]
             : null;
 
+    /// <summary>What a value of <paramref name="type"/> is, with its article: "a whole number", "one of A, B".</summary>
     private static string Describe(Type type) => type switch
     {
-        _ when type == typeof(int) || type == typeof(long) => "whole number",
-        _ when type == typeof(double) || type == typeof(decimal) || type == typeof(float) => "number",
+        _ when type == typeof(int) || type == typeof(long) => "a whole number",
+        _ when type == typeof(double) || type == typeof(decimal) || type == typeof(float) => "a number",
         _ when type == typeof(bool) => "true or false",
-        _ when type == typeof(TimeSpan) => "duration (seconds, or 500ms, 30s, 5m, 2h, 1d)",
+        _ when type == typeof(TimeSpan) => $"a duration (seconds, or 500ms, 30s, 5m, 2h, 1d) of at most {ConfigurationLimits.MaxDuration.TotalDays:0}d",
+        _ when type == typeof(Uri) => "an absolute address such as http://127.0.0.1:9093",
         _ when type.IsEnum => "one of " + string.Join(", ", EnumNames(type)),
-        _ => "value",
+        _ => "a value",
     };
 
     private static IEnumerable<string> EnumNames(Type type) =>
@@ -288,33 +360,43 @@ internal sealed class OptionsBinder(IConfigurationRoot? root)
             }
         }
 
-        problem = $"expected a {Describe(type)}";
+        problem = $"expected {Describe(type)}";
         return false;
     }
 
-    /// <summary>Parses a duration: plain seconds (<c>30</c>, <c>0.5</c>), a number with a unit (<c>250ms</c>, <c>30s</c>, <c>5m</c>, <c>2h</c>, <c>1d</c>) or <c>hh:mm:ss</c>.</summary>
+    /// <summary>
+    /// Parses a duration: plain seconds (<c>30</c>, <c>0.5</c>), a number with a unit (<c>250ms</c>, <c>30s</c>, <c>5m</c>,
+    /// <c>2h</c>, <c>1d</c>) or <c>hh:mm:ss</c>; one longer than <see cref="ConfigurationLimits.MaxDuration"/> either way
+    /// is refused, so no date arithmetic on it can overflow.
+    /// </summary>
     internal static bool TryParseDuration(string text, out TimeSpan duration)
     {
         duration = default;
         string t = text.Trim();
+        double limit = ConfigurationLimits.MaxDuration.TotalSeconds;
         (string suffix, double scale)[] units = [("ms", 0.001), ("s", 1), ("m", 60), ("h", 3600), ("d", 86400)];
         foreach ((string suffix, double scale) in units)
         {
             if (t.EndsWith(suffix, StringComparison.OrdinalIgnoreCase)
-                && double.TryParse(t[..^suffix.Length], NumberStyles.Float, CultureInfo.InvariantCulture, out double n)
-                && double.IsFinite(n))
+                && double.TryParse(t[..^suffix.Length], NumberStyles.Float, CultureInfo.InvariantCulture, out double n))
             {
-                duration = TimeSpan.FromSeconds(n * scale);
-                return true;
+                return TryFromSeconds(n * scale, limit, out duration);
             }
         }
 
-        if (double.TryParse(t, NumberStyles.Float, CultureInfo.InvariantCulture, out double seconds) && double.IsFinite(seconds))
+        if (double.TryParse(t, NumberStyles.Float, CultureInfo.InvariantCulture, out double seconds))
         {
-            duration = TimeSpan.FromSeconds(seconds);
-            return true;
+            return TryFromSeconds(seconds, limit, out duration);
         }
 
-        return t.Contains(':', StringComparison.Ordinal) && TimeSpan.TryParse(t, CultureInfo.InvariantCulture, out duration);
+        return t.Contains(':', StringComparison.Ordinal) && TimeSpan.TryParse(t, CultureInfo.InvariantCulture, out duration)
+               && duration >= -ConfigurationLimits.MaxDuration && duration <= ConfigurationLimits.MaxDuration;
+    }
+
+    private static bool TryFromSeconds(double seconds, double limit, out TimeSpan duration)
+    {
+        bool inRange = double.IsFinite(seconds) && Math.Abs(seconds) <= limit;
+        duration = inRange ? TimeSpan.FromSeconds(seconds) : default;
+        return inRange;
     }
 }

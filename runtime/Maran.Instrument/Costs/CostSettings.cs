@@ -40,7 +40,7 @@ public sealed class CostSettings
     [ConfigurationKeyName("compute_rates")]
     public Dictionary<string, decimal> ComputeRates { get; set; } = new(StringComparer.OrdinalIgnoreCase);
 
-    /// <summary>How often compute time is measured and priced.</summary>
+    /// <summary>How often compute time is measured and priced (default 1m; 1s to 1d).</summary>
     [ConfigurationKeyName("compute_interval")]
     public TimeSpan ComputeInterval { get; set; } = TimeSpan.FromMinutes(1);
 
@@ -60,9 +60,12 @@ public sealed class CostSettings
     [ConfigurationKeyName("estimation_encoding")]
     public string EstimationEncoding { get; set; } = "o200k_base";
 
-    /// <summary>Records waiting to be priced and stored at most; beyond that new ones are dropped and counted.</summary>
+    /// <summary>Records waiting to be priced and stored at most (default 10,000; 1 to 1,000,000); beyond that new ones are dropped and counted.</summary>
     [ConfigurationKeyName("queue_capacity")]
     public int QueueCapacity { get; set; } = 10_000;
+
+    /// <summary>The most USD a price, rate or budget may be, so decimal arithmetic on it cannot overflow.</summary>
+    internal const decimal MaxUsd = 1_000_000_000m;
 
     internal void Validate(OptionsBinder binder, string prefix)
     {
@@ -73,26 +76,20 @@ public sealed class CostSettings
 
         foreach ((string resource, decimal rate) in ComputeRates)
         {
-            if (rate < 0)
+            if (rate is < 0 or > MaxUsd)
             {
-                binder.Error($"{prefix}:compute_rates:{resource}", rate.ToString(CultureInfo.InvariantCulture), "a rate cannot be negative");
+                binder.Error($"{prefix}:compute_rates:{resource}", rate.ToString(CultureInfo.InvariantCulture), $"a rate must be between 0 and {MaxUsd} USD per hour");
             }
         }
 
-        if (ComputeInterval < TimeSpan.FromSeconds(1))
-        {
-            binder.Error($"{prefix}:compute_interval", ComputeInterval.ToString(), "the interval must be at least 1 second");
-        }
+        binder.CheckDuration($"{prefix}:compute_interval", ComputeInterval, TimeSpan.FromSeconds(1), TimeSpan.FromDays(1), "the interval", minIncluded: true);
 
         if (EstimationEncoding is not ("o200k_base" or "cl100k_base"))
         {
             binder.Error($"{prefix}:estimation_encoding", EstimationEncoding, "expected o200k_base or cl100k_base");
         }
 
-        if (QueueCapacity < 1)
-        {
-            binder.Error($"{prefix}:queue_capacity", MonitoringSettings.Format(QueueCapacity), "the queue must hold at least 1 record");
-        }
+        binder.CheckRange($"{prefix}:queue_capacity", QueueCapacity, 1, 1_000_000, "the records the queue holds");
 
         Budgets.Validate(binder, $"{prefix}:budgets");
     }
@@ -115,22 +112,19 @@ public sealed class BudgetSettings
 
     internal void Validate(OptionsBinder binder, string prefix)
     {
-        if (DailyUsd <= 0)
+        if (DailyUsd is <= 0 or > CostSettings.MaxUsd)
         {
-            binder.Error($"{prefix}:daily_usd", DailyUsd.Value.ToString(CultureInfo.InvariantCulture), "a budget must be more than 0 USD");
+            binder.Error($"{prefix}:daily_usd", DailyUsd.Value.ToString(CultureInfo.InvariantCulture), $"a budget must be more than 0 and at most {CostSettings.MaxUsd} USD");
         }
 
-        if (MonthlyUsd <= 0)
+        if (MonthlyUsd is <= 0 or > CostSettings.MaxUsd)
         {
-            binder.Error($"{prefix}:monthly_usd", MonthlyUsd.Value.ToString(CultureInfo.InvariantCulture), "a budget must be more than 0 USD");
+            binder.Error($"{prefix}:monthly_usd", MonthlyUsd.Value.ToString(CultureInfo.InvariantCulture), $"a budget must be more than 0 and at most {CostSettings.MaxUsd} USD");
         }
 
         for (int i = 0; i < Thresholds.Count; i++)
         {
-            if (!(Thresholds[i] > 0) || !double.IsFinite(Thresholds[i]))
-            {
-                binder.Error($"{prefix}:thresholds:{i}", MonitoringSettings.Format(Thresholds[i]), "a threshold is a percentage of the budget greater than 0");
-            }
+            binder.CheckRange($"{prefix}:thresholds:{i}", Thresholds[i], 0, 10_000, "a threshold (a percentage of the budget)");
         }
     }
 }

@@ -73,6 +73,37 @@ public sealed class ModelPrice
     /// <summary>Where the entry came from: <c>monitoring_config.yaml</c>, code, or the default table.</summary>
     internal bool IsDefault { get; init; }
 
+    /// <summary>How long matching a model name against a regex entry may take before it counts as no match.</summary>
+    internal static readonly TimeSpan PatternTimeout = TimeSpan.FromMilliseconds(100);
+
+    private volatile CompiledPattern? _pattern;
+
+    /// <summary>
+    /// The compiled regular expression of a <see cref="PriceMatch.Regex"/> entry, or null with the parser's reason in
+    /// <paramref name="problem"/> when <see cref="Model"/> is not one. Compiled once per <see cref="Model"/> text, by
+    /// validation first, so building the price table never throws.
+    /// </summary>
+    internal Regex? Pattern(out string? problem)
+    {
+        CompiledPattern? compiled = _pattern;
+        if (compiled is null || !string.Equals(compiled.Source, Model, StringComparison.Ordinal))
+        {
+            try
+            {
+                compiled = new CompiledPattern(Model, new Regex(Model, RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, PatternTimeout), null);
+            }
+            catch (ArgumentException ex)
+            {
+                compiled = new CompiledPattern(Model, null, ex.Message);
+            }
+
+            _pattern = compiled;
+        }
+
+        problem = compiled.Problem;
+        return compiled.Regex;
+    }
+
     internal DateTimeOffset? EffectiveFromDate =>
         DateTimeOffset.TryParseExact(EffectiveFrom, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out DateTimeOffset date) ? date : null;
 
@@ -97,6 +128,9 @@ public sealed class ModelPrice
         return cost + (PerCall ?? 0m);
     }
 
+    /// <summary>A pattern as compiled from <see cref="Source"/>: the regex, or why there is none.</summary>
+    private sealed record CompiledPattern(string Source, Regex? Regex, string? Problem);
+
     internal void Validate(OptionsBinder binder, string prefix)
     {
         if (string.IsNullOrWhiteSpace(Model))
@@ -105,21 +139,17 @@ public sealed class ModelPrice
         }
         else if (Match == PriceMatch.Regex)
         {
-            try
+            if (Pattern(out string? problem) is null)
             {
-                _ = new Regex(Model, RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
-            }
-            catch (ArgumentException ex)
-            {
-                binder.Error($"{prefix}:model", Model, "not a valid regular expression: " + ex.Message);
+                binder.Error($"{prefix}:model", Model, "not a valid regular expression: " + problem);
             }
         }
 
         foreach ((string key, decimal? value) in new[] { ("input", (decimal?)Input), ("output", Output), ("cached_input", CachedInput), ("cache_write", CacheWrite), ("reasoning", Reasoning), ("per_call", PerCall) })
         {
-            if (value < 0)
+            if (value is < 0 or > CostSettings.MaxUsd)
             {
-                binder.Error($"{prefix}:{key}", value.Value.ToString(CultureInfo.InvariantCulture), "a price cannot be negative");
+                binder.Error($"{prefix}:{key}", value.Value.ToString(CultureInfo.InvariantCulture), $"a price must be between 0 and {CostSettings.MaxUsd} USD");
             }
         }
 

@@ -29,7 +29,12 @@ internal sealed class PriceTable
                     _exact.Add(price);
                     break;
                 case PriceMatch.Regex:
-                    _regex.Add((price, new Regex(price.Model, RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, TimeSpan.FromMilliseconds(100))));
+                    // An entry that is no valid pattern is left out: validation names it before Start.
+                    if (price.Pattern(out _) is { } pattern)
+                    {
+                        _regex.Add((price, pattern));
+                    }
+
                     break;
                 default:
                     _prefix.Add(price);

@@ -16,7 +16,7 @@ public sealed class ErrorSettings
     [ConfigurationKeyName("enabled")]
     public bool Enabled { get; set; } = true;
 
-    /// <summary>Errors waiting to be grouped and stored at most; beyond that new ones are dropped and counted (<c>maran_dropped_total</c>).</summary>
+    /// <summary>Errors waiting to be grouped and stored at most (default 10,000; 1 to 1,000,000); beyond that new ones are dropped and counted (<c>maran_dropped_total</c>).</summary>
     [ConfigurationKeyName("queue_capacity")]
     public int QueueCapacity { get; set; } = 10_000;
 
@@ -32,11 +32,11 @@ public sealed class ErrorSettings
     [ConfigurationKeyName("in_app_exclude")]
     public List<string> InAppExclude { get; set; } = [];
 
-    /// <summary>How many hours after its first occurrence a group is reported as <c>new</c> rather than <c>ongoing</c>.</summary>
+    /// <summary>How many hours after its first occurrence a group is reported as <c>new</c> rather than <c>ongoing</c> (default 24; 0 to 876,000).</summary>
     [ConfigurationKeyName("new_group_hours")]
     public double NewGroupHours { get; set; } = 24;
 
-    /// <summary>Distinct groups kept at most; errors of further groups are counted under one overflow group.</summary>
+    /// <summary>Distinct groups kept at most (default 10,000; 1 to 1,000,000); errors of further groups are counted under one overflow group.</summary>
     [ConfigurationKeyName("max_groups")]
     public int MaxGroups { get; set; } = 10_000;
 
@@ -45,20 +45,9 @@ public sealed class ErrorSettings
 
     internal void Validate(OptionsBinder binder, string prefix)
     {
-        if (QueueCapacity < 1)
-        {
-            binder.Error($"{prefix}:queue_capacity", MonitoringSettings.Format(QueueCapacity), "the queue must hold at least 1 error");
-        }
-
-        if (!(NewGroupHours >= 0) || !double.IsFinite(NewGroupHours))
-        {
-            binder.Error($"{prefix}:new_group_hours", MonitoringSettings.Format(NewGroupHours), "a number of hours must be 0 or more");
-        }
-
-        if (MaxGroups < 1)
-        {
-            binder.Error($"{prefix}:max_groups", MonitoringSettings.Format(MaxGroups), "at least 1 group must be kept");
-        }
+        binder.CheckRange($"{prefix}:queue_capacity", QueueCapacity, 1, 1_000_000, "the errors the queue holds");
+        binder.CheckRange($"{prefix}:new_group_hours", NewGroupHours, 0, 876_000, "the hours a group is new", minIncluded: true);
+        binder.CheckRange($"{prefix}:max_groups", MaxGroups, 1, 1_000_000, "the groups kept");
 
         CheckPrefixes(binder, $"{prefix}:in_app_include", InAppInclude);
         CheckPrefixes(binder, $"{prefix}:in_app_exclude", InAppExclude);

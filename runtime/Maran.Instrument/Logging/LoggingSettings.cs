@@ -16,19 +16,19 @@ public sealed class LoggingSettings
     [ConfigurationKeyName("file")]
     public bool File { get; set; } = true;
 
-    /// <summary>Size in megabytes at which the file rolls over to a new one the same day (default 10).</summary>
+    /// <summary>Size in megabytes at which the file rolls over to a new one the same day (default 10, at most 1,048,576: 1 TiB).</summary>
     [ConfigurationKeyName("file_size_limit_mb")]
     public double FileSizeLimitMegabytes { get; set; } = 10;
 
-    /// <summary>Days log files are kept (default 7).</summary>
+    /// <summary>Days log files are kept (default 7, at most 36,500).</summary>
     [ConfigurationKeyName("retained_days")]
     public double RetainedDays { get; set; } = 7;
 
-    /// <summary>Log files kept at most, whatever their age (default 31).</summary>
+    /// <summary>Log files kept at most, whatever their age (default 31; 1 to 10,000).</summary>
     [ConfigurationKeyName("retained_files")]
     public int RetainedFiles { get; set; } = 31;
 
-    /// <summary>Most recent events kept in memory for the dashboard (default 1000).</summary>
+    /// <summary>Most recent events kept in memory for the dashboard (default 1000; 0 to 1,000,000).</summary>
     [ConfigurationKeyName("recent_events")]
     public int RecentEvents { get; set; } = 1000;
 
@@ -38,24 +38,9 @@ public sealed class LoggingSettings
 
     internal void Validate(OptionsBinder binder, string prefix)
     {
-        if (!(FileSizeLimitMegabytes > 0) || !double.IsFinite(FileSizeLimitMegabytes))
-        {
-            binder.Error($"{prefix}:file_size_limit_mb", MonitoringSettings.Format(FileSizeLimitMegabytes), "the file size limit must be a positive number of megabytes");
-        }
-
-        if (!(RetainedDays > 0) || !double.IsFinite(RetainedDays))
-        {
-            binder.Error($"{prefix}:retained_days", MonitoringSettings.Format(RetainedDays), "log files must be kept a positive number of days");
-        }
-
-        if (RetainedFiles < 1)
-        {
-            binder.Error($"{prefix}:retained_files", MonitoringSettings.Format(RetainedFiles), "at least 1 log file must be kept");
-        }
-
-        if (RecentEvents < 0)
-        {
-            binder.Error($"{prefix}:recent_events", MonitoringSettings.Format(RecentEvents), "the number of recent events kept must be 0 or more");
-        }
+        binder.CheckRange($"{prefix}:file_size_limit_mb", FileSizeLimitMegabytes, 0, 1_048_576, "the file size limit in megabytes");
+        binder.CheckRange($"{prefix}:retained_days", RetainedDays, 0, 36_500, "the days log files are kept");
+        binder.CheckRange($"{prefix}:retained_files", RetainedFiles, 1, 10_000, "the log files kept");
+        binder.CheckRange($"{prefix}:recent_events", RecentEvents, 0, 1_000_000, "the recent events kept");
     }
 }

@@ -13,19 +13,19 @@ public sealed class StorageSettings
     [ConfigurationKeyName("path")]
     public string? Path { get; set; }
 
-    /// <summary>Days rows are kept; older ones are deleted in the background (default 30).</summary>
+    /// <summary>Days rows are kept; older ones are deleted in the background (default 30, at most 36,500).</summary>
     [ConfigurationKeyName("retention_days")]
     public double RetentionDays { get; set; } = 30;
 
-    /// <summary>Writes waiting for the database at most; beyond that new writes are dropped and counted (<c>maran_dropped_total</c>).</summary>
+    /// <summary>Writes waiting for the database at most (default 10,000; 1 to 1,000,000); beyond that new writes are dropped and counted (<c>maran_dropped_total</c>).</summary>
     [ConfigurationKeyName("queue_capacity")]
     public int QueueCapacity { get; set; } = 10_000;
 
-    /// <summary>Writes committed together in one transaction at most.</summary>
+    /// <summary>Writes committed together in one transaction at most (default 256; 1 to 10,000).</summary>
     [ConfigurationKeyName("batch_size")]
     public int BatchSize { get; set; } = 256;
 
-    /// <summary>How long <see cref="AdvancedMonitoringSystem.Stop"/> may spend writing what was accepted (default 10 s).</summary>
+    /// <summary>How long <see cref="AdvancedMonitoringSystem.Stop"/> may spend writing what was accepted (default 10 s, at most 10 minutes).</summary>
     [ConfigurationKeyName("stop_timeout")]
     public TimeSpan StopTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
@@ -34,25 +34,10 @@ public sealed class StorageSettings
 
     internal void Validate(OptionsBinder binder, string prefix)
     {
-        if (!(RetentionDays > 0) || !double.IsFinite(RetentionDays))
-        {
-            binder.Error($"{prefix}:retention_days", MonitoringSettings.Format(RetentionDays), "retention must be a positive number of days");
-        }
-
-        if (QueueCapacity < 1)
-        {
-            binder.Error($"{prefix}:queue_capacity", MonitoringSettings.Format(QueueCapacity), "the queue must hold at least 1 write");
-        }
-
-        if (BatchSize < 1)
-        {
-            binder.Error($"{prefix}:batch_size", MonitoringSettings.Format(BatchSize), "a batch must hold at least 1 write");
-        }
-
-        if (StopTimeout < TimeSpan.Zero)
-        {
-            binder.Error($"{prefix}:stop_timeout", StopTimeout.ToString(), "the stop timeout must not be negative");
-        }
+        binder.CheckRange($"{prefix}:retention_days", RetentionDays, 0, 36_500, "retention in days");
+        binder.CheckRange($"{prefix}:queue_capacity", QueueCapacity, 1, 1_000_000, "the writes the queue holds");
+        binder.CheckRange($"{prefix}:batch_size", BatchSize, 1, 10_000, "the writes of one batch");
+        binder.CheckDuration($"{prefix}:stop_timeout", StopTimeout, TimeSpan.Zero, TimeSpan.FromMinutes(10), "the stop timeout", minIncluded: true);
 
         if (Path is { Length: > 0 } path && path.IndexOfAny(System.IO.Path.GetInvalidPathChars()) >= 0)
         {

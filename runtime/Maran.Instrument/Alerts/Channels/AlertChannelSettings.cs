@@ -38,20 +38,9 @@ public sealed class AlertChannelSettings
 
     internal static void CheckDelivery(OptionsBinder binder, string prefix, TimeSpan timeout, int retries, TimeSpan backoff)
     {
-        if (timeout <= TimeSpan.Zero)
-        {
-            binder.Error($"{prefix}:timeout", binder.ValueAt($"{prefix}:timeout") ?? timeout.ToString(), "the timeout must be longer than zero");
-        }
-
-        if (retries is < 0 or > 20)
-        {
-            binder.Error($"{prefix}:retries", MonitoringSettings.Format(retries), "retries must be between 0 and 20");
-        }
-
-        if (backoff < TimeSpan.Zero)
-        {
-            binder.Error($"{prefix}:backoff", binder.ValueAt($"{prefix}:backoff") ?? backoff.ToString(), "the back-off cannot be negative");
-        }
+        binder.CheckDuration($"{prefix}:timeout", timeout, TimeSpan.Zero, TimeSpan.FromMinutes(10), "the timeout");
+        binder.CheckRange($"{prefix}:retries", retries, 0, 20, "retries");
+        binder.CheckDuration($"{prefix}:backoff", backoff, TimeSpan.Zero, TimeSpan.FromMinutes(10), "the back-off", minIncluded: true);
     }
 
     internal static void CheckHttpUrl(OptionsBinder binder, string key, Uri? url)

@@ -9,19 +9,19 @@ public sealed class AlertmanagerChannelSettings
     [ConfigurationKeyName("url")]
     public Uri? Url { get; set; }
 
-    /// <summary>Time allowed for one attempt (default 10s).</summary>
+    /// <summary>Time allowed for one attempt (default 10s, at most 10m).</summary>
     [ConfigurationKeyName("timeout")]
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>Attempts after the first (default 3).</summary>
+    /// <summary>Attempts after the first (default 3; 0 to 20).</summary>
     [ConfigurationKeyName("retries")]
     public int Retries { get; set; } = 3;
 
-    /// <summary>Wait before the first retry, doubled for each further one (default 1s).</summary>
+    /// <summary>Wait before the first retry, doubled for each further one (default 1s, at most 10m).</summary>
     [ConfigurationKeyName("backoff")]
     public TimeSpan Backoff { get; set; } = TimeSpan.FromSeconds(1);
 
-    /// <summary>How often firing alerts are sent again so Alertmanager keeps them active (default 1m, as Prometheus).</summary>
+    /// <summary>How often firing alerts are sent again so Alertmanager keeps them active (default 1m, as Prometheus; at most 1d).</summary>
     [ConfigurationKeyName("resend_interval")]
     public TimeSpan ResendInterval { get; set; } = TimeSpan.FromMinutes(1);
 
@@ -29,9 +29,6 @@ public sealed class AlertmanagerChannelSettings
     {
         AlertChannelSettings.CheckHttpUrl(binder, $"{prefix}:url", Url);
         AlertChannelSettings.CheckDelivery(binder, prefix, Timeout, Retries, Backoff);
-        if (ResendInterval <= TimeSpan.Zero)
-        {
-            binder.Error($"{prefix}:resend_interval", binder.ValueAt($"{prefix}:resend_interval") ?? ResendInterval.ToString(), "the resend interval must be longer than zero");
-        }
+        binder.CheckDuration($"{prefix}:resend_interval", ResendInterval, TimeSpan.Zero, TimeSpan.FromDays(1), "the resend interval");
     }
 }

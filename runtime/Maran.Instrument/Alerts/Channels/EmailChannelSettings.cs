@@ -61,15 +61,15 @@ public sealed class EmailChannelSettings
     [ConfigurationKeyName("password_file")]
     public string? PasswordFile { get; set; }
 
-    /// <summary>Time allowed for one attempt (default 30s).</summary>
+    /// <summary>Time allowed for one attempt (default 30s, at most 10m).</summary>
     [ConfigurationKeyName("timeout")]
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>Attempts after the first (default 2).</summary>
+    /// <summary>Attempts after the first (default 2; 0 to 20).</summary>
     [ConfigurationKeyName("retries")]
     public int Retries { get; set; } = 2;
 
-    /// <summary>Wait before the first retry, doubled for each further one (default 5s).</summary>
+    /// <summary>Wait before the first retry, doubled for each further one (default 5s, at most 10m).</summary>
     [ConfigurationKeyName("backoff")]
     public TimeSpan Backoff { get; set; } = TimeSpan.FromSeconds(5);
 

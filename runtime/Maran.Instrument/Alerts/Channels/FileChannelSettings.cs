@@ -13,11 +13,11 @@ public sealed class FileChannelSettings
     [ConfigurationKeyName("path")]
     public string? Path { get; set; }
 
-    /// <summary>Size at which the file is rotated (<c>alerts.1.jsonl</c>, ...); default 10 MiB.</summary>
+    /// <summary>Size at which the file is rotated (<c>alerts.1.jsonl</c>, ...); default 10 MiB, 1 KiB to 1 TiB.</summary>
     [ConfigurationKeyName("max_bytes")]
     public long MaxBytes { get; set; } = 10 * 1024 * 1024;
 
-    /// <summary>Rotated files kept besides the current one (default 5).</summary>
+    /// <summary>Rotated files kept besides the current one (default 5; 0 to 1,000).</summary>
     [ConfigurationKeyName("max_files")]
     public int MaxFiles { get; set; } = 5;
 
@@ -26,15 +26,8 @@ public sealed class FileChannelSettings
 
     internal void Validate(OptionsBinder binder, string prefix)
     {
-        if (MaxBytes < 1024)
-        {
-            binder.Error($"{prefix}:max_bytes", MonitoringSettings.Format(MaxBytes), "a file must be allowed at least 1024 bytes");
-        }
-
-        if (MaxFiles < 0)
-        {
-            binder.Error($"{prefix}:max_files", MonitoringSettings.Format(MaxFiles), "cannot be negative (0 keeps no rotated file)");
-        }
+        binder.CheckRange($"{prefix}:max_bytes", MaxBytes, 1024, 1L << 40, "the bytes of one file");
+        binder.CheckRange($"{prefix}:max_files", MaxFiles, 0, 1_000, "the rotated files kept (0 keeps none)");
 
         if (Path is { Length: > 0 } path && path.IndexOfAny(System.IO.Path.GetInvalidPathChars()) >= 0)
         {

@@ -9,7 +9,7 @@ public sealed class WebhookChannelSettings
     [ConfigurationKeyName("url")]
     public Uri? Url { get; set; }
 
-    /// <summary>Time allowed for one attempt (default 10s).</summary>
+    /// <summary>Time allowed for one attempt (default 10s, at most 10m).</summary>
     [ConfigurationKeyName("timeout")]
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(10);
 
@@ -17,7 +17,7 @@ public sealed class WebhookChannelSettings
     [ConfigurationKeyName("retries")]
     public int Retries { get; set; } = 3;
 
-    /// <summary>Wait before the first retry, doubled for each further one (default 1s).</summary>
+    /// <summary>Wait before the first retry, doubled for each further one (default 1s, at most 10m).</summary>
     [ConfigurationKeyName("backoff")]
     public TimeSpan Backoff { get; set; } = TimeSpan.FromSeconds(1);
 
