@@ -388,6 +388,21 @@ public sealed class HostileConfigurationTests : IDisposable
         Assert.Equal(16, MonitoringOptions.Load(file, new Hashtable()).Monitoring.MaxOperations);
     }
 
+    [Fact]
+    public void The_sample_configuration_sets_max_operations_within_every_limit()
+    {
+        DirectoryInfo? root = new(AppContext.BaseDirectory);
+        while (root is not null && !File.Exists(Path.Combine(root.FullName, "Maran.Instrument.sln")))
+        {
+            root = root.Parent;
+        }
+
+        Assert.NotNull(root);
+        string sample = Path.Combine(root.FullName, "samples", "Maran.Agent", MonitoringOptions.DefaultFileName);
+
+        Assert.Equal(MonitoringSettings.DefaultMaxOperations, MonitoringOptions.Load(sample, new Hashtable()).Monitoring.MaxOperations);
+    }
+
     private string Write(string name, string yaml)
     {
         string path = Path.Combine(_directory, name);
