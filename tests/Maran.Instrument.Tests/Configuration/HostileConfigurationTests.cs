@@ -284,6 +284,32 @@ public sealed class HostileConfigurationTests : IDisposable
     }
 
     [Fact]
+    public void A_system_built_from_invalid_options_throws_nothing_until_Start_names_every_problem()
+    {
+        var options = new MonitoringOptions();
+        options.Storage.Enabled = false;
+        options.Storage.RetentionDays = 740_000;
+        options.Storage.QueueCapacity = 2_000_000_000;
+        options.Logging.RecentEvents = 2_000_000_000;
+        options.Errors.QueueCapacity = 2_000_000_000;
+        options.Costs.QueueCapacity = 2_000_000_000;
+        options.Costs.EstimationEncoding = "no-such-encoding";
+        options.Costs.ComputeInterval = TimeSpan.MaxValue;
+        options.Costs.Prices.Add(new ModelPrice { Model = "(a+)+$[", Match = PriceMatch.Regex });
+        options.Alerts.QueueCapacity = 2_000_000_000;
+        options.Alerts.HistoryInMemory = 2_000_000_000;
+        options.Alerts.RepeatInterval = TimeSpan.MaxValue;
+        options.Monitoring.HealthCheckInterval = 1e300;
+        options.Monitoring.Health.HistorySize = 2_000_000_000;
+        using var system = new AdvancedMonitoringSystem(options);
+
+        MonitoringConfigurationException error = Assert.Throws<MonitoringConfigurationException>(system.Start);
+
+        Assert.Equal(13, error.Errors.Count);
+        Assert.All(error.Errors, e => Assert.Equal("code", e.Origin));
+    }
+
+    [Fact]
     public async Task A_retention_of_740000_days_is_refused_with_its_line_and_bound()
     {
         string file = Write("retention.yaml", "storage:\n  retention_days: 740000\n");
