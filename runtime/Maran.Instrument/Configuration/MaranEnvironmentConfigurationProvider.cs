@@ -30,7 +30,7 @@ internal sealed class MaranEnvironmentConfigurationSource(IDictionary variables)
 }
 
 /// <inheritdoc cref="MaranEnvironmentConfigurationSource"/>
-internal sealed class MaranEnvironmentConfigurationProvider(IDictionary variables) : ConfigurationProvider, IConfigurationOrigin
+internal sealed class MaranEnvironmentConfigurationProvider(IDictionary variables) : ConfigurationProvider, IConfigurationOrigin, IConfigurationEntries
 {
     private readonly Dictionary<string, string> _origins = new(StringComparer.OrdinalIgnoreCase);
 
@@ -57,6 +57,8 @@ internal sealed class MaranEnvironmentConfigurationProvider(IDictionary variable
             }
         }
     }
+
+    public IEnumerable<KeyValuePair<string, string?>> Entries => Data;
 
     public string? Describe(string key) =>
         _origins.TryGetValue(key, out string? variable) ? $"environment variable {variable}" : null;

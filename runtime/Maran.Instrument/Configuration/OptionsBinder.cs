@@ -16,10 +16,10 @@ internal sealed class OptionsBinder(IConfigurationRoot? root)
 
     public IReadOnlyList<ConfigurationError> Errors => _errors;
 
-    /// <summary>Binds every child of <paramref name="configuration"/> onto <paramref name="target"/>.</summary>
-    public void Bind(IConfiguration configuration, object target)
+    /// <summary>Binds every key of <paramref name="configuration"/> onto <paramref name="target"/>.</summary>
+    public void Bind(IConfigurationRoot configuration, object target)
     {
-        foreach (IConfigurationSection child in configuration.GetChildren())
+        foreach (ConfigurationNode child in ConfigurationNode.Build(configuration).Children)
         {
             BindMember(child, target);
         }
@@ -133,7 +133,7 @@ internal sealed class OptionsBinder(IConfigurationRoot? root)
                || (TryParseDuration(written, out TimeSpan c) && TryParseDuration(value, out TimeSpan d) && c == d);
     }
 
-    private void BindMember(IConfigurationSection section, object target)
+    private void BindMember(ConfigurationNode section, object target)
     {
         PropertyInfo? property = FindProperty(target.GetType(), section.Key);
         if (property is null)
@@ -150,10 +150,10 @@ internal sealed class OptionsBinder(IConfigurationRoot? root)
         }
     }
 
-    private bool TryBindValue(IConfigurationSection section, Type type, object? current, out object? value)
+    private bool TryBindValue(ConfigurationNode section, Type type, object? current, out object? value)
     {
         value = current;
-        bool hasChildren = section.GetChildren().Any();
+        bool hasChildren = section.HasChildren;
         Type underlying = Nullable.GetUnderlyingType(type) ?? type;
 
         if (IsScalar(underlying))
@@ -191,7 +191,7 @@ internal sealed class OptionsBinder(IConfigurationRoot? root)
         if (DictionaryValueType(underlying) is { } valueType)
         {
             var dictionary = (IDictionary)(current ?? Activator.CreateInstance(underlying)!);
-            foreach (IConfigurationSection child in section.GetChildren())
+            foreach (ConfigurationNode child in section.Children)
             {
                 object? existing = dictionary.Contains(child.Key) ? dictionary[child.Key] : null;
                 if (!IsScalar(Nullable.GetUnderlyingType(valueType) ?? valueType))
@@ -212,7 +212,7 @@ internal sealed class OptionsBinder(IConfigurationRoot? root)
         if (ListItemType(underlying) is { } itemType)
         {
             var list = (IList)Activator.CreateInstance(typeof(List<>).MakeGenericType(itemType))!;
-            foreach (IConfigurationSection child in section.GetChildren().OrderBy(c => int.TryParse(c.Key, out int i) ? i : int.MaxValue))
+            foreach (ConfigurationNode child in section.Children)
             {
                 if (!int.TryParse(child.Key, NumberStyles.None, CultureInfo.InvariantCulture, out _))
                 {
@@ -231,14 +231,14 @@ internal sealed class OptionsBinder(IConfigurationRoot? root)
             return true;
         }
 
-        if (section.GetChildren().All(c => int.TryParse(c.Key, NumberStyles.None, CultureInfo.InvariantCulture, out _)))
+        if (section.Children.All(c => int.TryParse(c.Key, NumberStyles.None, CultureInfo.InvariantCulture, out _)))
         {
             Error(section.Path, null, "expected a section of keys (key: value), found a list");
             return false;
         }
 
         object instance = current ?? Activator.CreateInstance(underlying)!;
-        foreach (IConfigurationSection child in section.GetChildren())
+        foreach (ConfigurationNode child in section.Children)
         {
             BindMember(child, instance);
         }

@@ -34,7 +34,7 @@ internal sealed class YamlConfigurationSource(string path, bool optional, string
 /// (<c>*name</c>) are refused rather than expanded: a configuration is a small tree that needs no reuse, and refusing
 /// them closes every alias bomb at once, with no expansion budget to tune. One document only.
 /// </remarks>
-internal sealed class YamlConfigurationProvider(YamlConfigurationSource source) : ConfigurationProvider, IConfigurationOrigin
+internal sealed class YamlConfigurationProvider(YamlConfigurationSource source) : ConfigurationProvider, IConfigurationOrigin, IConfigurationEntries
 {
     private readonly Dictionary<string, int> _lines = new(StringComparer.OrdinalIgnoreCase);
 
@@ -79,6 +79,8 @@ internal sealed class YamlConfigurationProvider(YamlConfigurationSource source) 
                 [new ConfigurationError("(file)", null, $"{FileName} line {ex.Start.Line}, column {ex.Start.Column}", $"malformed YAML: {problem}")]);
         }
     }
+
+    public IEnumerable<KeyValuePair<string, string?>> Entries => Data;
 
     public string? Describe(string key) =>
         _lines.TryGetValue(key, out int line) ? $"{FileName} line {line}" : null;

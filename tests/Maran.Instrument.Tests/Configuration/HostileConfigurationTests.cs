@@ -135,6 +135,17 @@ public sealed class HostileConfigurationTests : IDisposable
     }
 
     [Fact]
+    public async Task A_list_of_nearly_10000_items_binds_in_order()
+    {
+        string yaml = "errors:\n  in_app_include:\n" + string.Concat(Enumerable.Range(0, 9_990).Select(i => $"    - Company{i}\n"));
+        string file = Write("long-list.yaml", yaml);
+
+        MonitoringOptions options = await Task.Run(() => MonitoringOptions.Load(file, new Hashtable())).WaitAsync(Guard);
+
+        Assert.Equal(Enumerable.Range(0, 9_990).Select(i => $"Company{i}"), options.Errors.InAppInclude);
+    }
+
+    [Fact]
     public async Task Thirty_problems_list_twenty_and_say_how_many_more()
     {
         string yaml = "monitoring:\n" + string.Concat(Enumerable.Range(0, 30).Select(i => $"  unknown_{i}: 1\n"));

@@ -1,4 +1,5 @@
 using System.Collections;
+using Microsoft.Extensions.Configuration;
 
 namespace Maran.Instrument.Tests.Configuration;
 
@@ -165,6 +166,22 @@ public class MonitoringOptionsTests
         Assert.Contains("code: monitoring.health_check_interval = '0'", error.Message, StringComparison.Ordinal);
         Assert.Contains("code: monitoring.dashboard_port = '-1'", error.Message, StringComparison.Ordinal);
         Assert.False(system.IsRunning);
+    }
+
+    [Fact]
+    public void Keys_of_a_provider_that_cannot_list_them_bind_too()
+    {
+        IConfigurationRoot root = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["monitoring:metrics_port"] = "9300", ["errors:in_app_include:1"] = "B", ["errors:in_app_include:0"] = "A" })
+            .Build();
+        var options = new MonitoringOptions();
+        var binder = new OptionsBinder(root);
+
+        binder.Bind(root, options);
+
+        Assert.Empty(binder.Errors);
+        Assert.Equal(9300, options.Monitoring.MetricsPort);
+        Assert.Equal(["A", "B"], options.Errors.InAppInclude);
     }
 
     [Fact]
