@@ -56,9 +56,9 @@ internal sealed class YamlConfigurationProvider(YamlConfigurationSource source) 
                 [new ConfigurationError("(file)", source.Path, source.PathOrigin, "the configuration file does not exist")]);
         }
 
+        var parser = new Parser(new StringReader(text));
         try
         {
-            var parser = new Parser(new StringReader(text));
             parser.Consume<StreamStart>();
             if (parser.TryConsume<DocumentStart>(out _))
             {
@@ -77,6 +77,14 @@ internal sealed class YamlConfigurationProvider(YamlConfigurationSource source) 
             string problem = (ex.InnerException?.Message ?? ex.Message).Trim();
             throw new MonitoringConfigurationException(
                 [new ConfigurationError("(file)", null, $"{FileName} line {ex.Start.Line}, column {ex.Start.Column}", $"malformed YAML: {problem}")]);
+        }
+        catch (Exception ex) when (ex is not MonitoringConfigurationException)
+        {
+            // The parser can fail on some malformed input with an exception of its own state (InvalidOperationException
+            // on "[1|\n0]" in YamlDotNet 16.3): that is malformed YAML too, reported after the last event it read.
+            long line = parser.Current?.End.Line ?? 1;
+            throw new MonitoringConfigurationException(
+                [new ConfigurationError("(file)", null, $"{FileName} line {line}", $"malformed YAML near this line (the parser stopped: {ex.Message})")]);
         }
     }
 

@@ -208,6 +208,17 @@ public sealed class HostileConfigurationTests : IDisposable
     }
 
     [Fact]
+    public async Task Yaml_that_breaks_the_parser_itself_is_malformed_yaml_naming_its_line()
+    {
+        string file = Write("parser-state.yaml", "costs:\n  budgets:\n    thresholds: [50, 80, 1|\n00]\n");
+
+        ConfigurationError problem = Assert.Single((await LoadFailsAsync(file)).Errors);
+
+        Assert.Equal("parser-state.yaml line 3", problem.Origin);
+        Assert.StartsWith("malformed YAML", problem.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_key_written_twice_in_a_section_is_refused_naming_the_second()
     {
         string file = Write("twice.yaml", "monitoring:\n  metrics_port: 9191\n  metrics_port: 9292\n");
