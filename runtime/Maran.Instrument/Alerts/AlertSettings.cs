@@ -52,7 +52,7 @@ public sealed class AlertSettings
     [ConfigurationKeyName("history_in_memory")]
     public int HistoryInMemory { get; set; } = 10_000;
 
-    /// <summary>Address the notifications link to (the dashboard), as <c>externalURL</c> and <c>generatorURL</c>.</summary>
+    /// <summary>Address the notifications link to (the dashboard), as <c>externalURL</c> and <c>generatorURL</c>: an http:// or https:// address.</summary>
     [ConfigurationKeyName("external_url")]
     public Uri? ExternalUrl { get; set; }
 
@@ -77,6 +77,7 @@ public sealed class AlertSettings
         binder.CheckDuration($"{prefix}:stop_timeout", StopTimeout, TimeSpan.Zero, TimeSpan.FromMinutes(10), "the stop timeout", minIncluded: true);
         binder.CheckRange($"{prefix}:queue_capacity", QueueCapacity, 1, 1_000_000, "the notifications a channel queue holds");
         binder.CheckRange($"{prefix}:history_in_memory", HistoryInMemory, 0, 1_000_000, "the history entries kept in memory");
+        AlertChannelSettings.CheckHttpUrl(binder, $"{prefix}:external_url", ExternalUrl);
 
         for (int i = 0; i < CustomMetrics.Count; i++)
         {

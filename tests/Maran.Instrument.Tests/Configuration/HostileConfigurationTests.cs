@@ -380,6 +380,17 @@ public sealed class HostileConfigurationTests : IDisposable
     }
 
     [Fact]
+    public async Task An_external_url_that_is_not_http_is_refused_so_notifications_never_link_to_script()
+    {
+        string file = Write("link.yaml", "alerts:\n  external_url: javascript:alert(1)\n");
+
+        ConfigurationError problem = Assert.Single((await LoadFailsAsync(file)).Errors);
+
+        Assert.Equal(("alerts.external_url", "link.yaml line 2"), (problem.Key, problem.Origin));
+        Assert.Contains("http:// or https://", problem.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_short_token_from_MARAN_DASHBOARD_TOKEN_names_the_variable_and_hides_the_token()
     {
         string file = Write("plain.yaml", "monitoring:\n  metrics_port: 9191\n");
