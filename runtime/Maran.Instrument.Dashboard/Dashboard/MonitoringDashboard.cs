@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 
 namespace Maran.Instrument;
 
@@ -88,6 +89,7 @@ public sealed class MonitoringDashboard : IAsyncDisposable
                 kestrel.Listen(address, port);
             });
             builder.Services.AddRouting();
+            builder.Services.AddSingleton<IHostLifetime, DetachedLifetime>();
             WebApplication app = builder.Build();
             var hub = new DashboardHub(_system, settings, _time);
             var guard = new AccessGuard(token, string.Create(System.Globalization.CultureInfo.InvariantCulture, $"maran_dashboard_{port}"), "/");
