@@ -20,6 +20,12 @@ internal sealed record SectionQuery(int Page, int Size, string Sort, bool Descen
     /// <summary>The longest window of hours errors and costs are summed over (30 days, the default retention).</summary>
     public const int MaxHours = 30 * 24;
 
+    /// <summary>The highest page number a client may ask for.</summary>
+    public const int MaxPage = 1_000_000;
+
+    /// <summary>The latest moment <see cref="Before"/> can name: the last millisecond a date can hold (9999-12-31T23:59:59.999Z).</summary>
+    public const long MaxBefore = 253_402_300_799_999;
+
     private const int MaxTextLength = 200;
 
     /// <summary>Logs: the least severe level shown; alerts: the severity shown. Null for all.</summary>
@@ -52,12 +58,6 @@ internal sealed record SectionQuery(int Page, int Size, string Sort, bool Descen
     public string Key => string.Create(
         CultureInfo.InvariantCulture,
         $"{Page}|{Size}|{Sort}|{Descending}|{Filter}|{Selected}|{Level}|{Component}|{Operation}|{Trace}|{Before}|{Hours}");
-
-    /// <summary>The highest page number asked for.</summary>
-    public const int MaxPage = 1_000_000;
-
-    /// <summary>The latest moment <see cref="Before"/> can name: the last millisecond a date can hold (9999-12-31).</summary>
-    public const long MaxBefore = 253_402_300_799_999;
 
     /// <summary>
     /// Reads <c>page</c>, <c>size</c>, <c>sort</c>, <c>desc</c>, <c>q</c>, <c>selected</c>, <c>level</c>,
