@@ -25,7 +25,7 @@ public sealed class AdvancedMonitoringSystem : IDisposable
     private readonly List<IMonitoringService> _services = [];
     private long _startedTimestamp;
     private bool _running;
-    private bool _processExitHooked;
+    private StopOnExit? _stopOnExit;
 
     /// <summary>Creates a system configured from <c>monitoring_config.yaml</c> and the <c>MARAN_*</c> variables.</summary>
     public AdvancedMonitoringSystem()
@@ -139,7 +139,10 @@ public sealed class AdvancedMonitoringSystem : IDisposable
 
     /// <summary>
     /// Checks the configuration, applies it to the interceptors (sampling, call trees, tracing) and starts the
-    /// background services. Calling it again while running does nothing.
+    /// background services. Calling it again while running does nothing. From then on the system stops itself, writing
+    /// what it accepted, when the process exits or SIGTERM, SIGINT or SIGHUP ends it; a program that cancels those
+    /// signals to shut down on its own (a handler registered after this call, or the Generic Host's) calls
+    /// <see cref="Stop"/> when it is done.
     /// </summary>
     /// <exception cref="MonitoringConfigurationException">The configuration is invalid; the message names every bad key, its value and where it was set.</exception>
     public void Start()
@@ -175,11 +178,7 @@ public sealed class AdvancedMonitoringSystem : IDisposable
 
             _startedTimestamp = Stopwatch.GetTimestamp();
             _running = true;
-            if (!_processExitHooked)
-            {
-                AppDomain.CurrentDomain.ProcessExit += OnProcessExit;
-                _processExitHooked = true;
-            }
+            _stopOnExit ??= new StopOnExit(Stop);
         }
     }
 
@@ -213,10 +212,10 @@ public sealed class AdvancedMonitoringSystem : IDisposable
     {
         Stop();
         Logging.Dispose();
-        if (_processExitHooked)
+        lock (_gate)
         {
-            AppDomain.CurrentDomain.ProcessExit -= OnProcessExit;
-            _processExitHooked = false;
+            _stopOnExit?.Dispose();
+            _stopOnExit = null;
         }
     }
 
@@ -287,8 +286,6 @@ public sealed class AdvancedMonitoringSystem : IDisposable
         MonitoringRuntime.TracingEnabled = settings.Tracing;
         MonitoringRuntime.Enabled = settings.Enabled;
     }
-
-    private void OnProcessExit(object? sender, EventArgs e) => Stop();
 }
 
 /// <summary>A part of the monitoring system that runs in the background between Start and Stop.</summary>

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.InteropServices;
 using Maran.Agent;
 using Maran.Instrument;
 using Maran.Instrument.Dashboard;
@@ -6,7 +7,7 @@ using OpenTelemetry;
 using OpenTelemetry.Trace;
 
 // The monitored Maran agent: answers questions from its documents with a model it carries, while
-// Maran.Instrument measures every stage, serves the dashboard and /metrics, and alerts. Ctrl+C (or --duration /
+// Maran.Instrument measures every stage, serves the dashboard and /metrics, and alerts. Ctrl+C, SIGTERM (or --duration /
 // --queries) stops it cleanly, with everything recorded written to the database first.
 WorkloadArguments arguments;
 try
@@ -21,11 +22,6 @@ catch (ArgumentException ex)
 }
 
 using var stopping = new CancellationTokenSource();
-Console.CancelKeyPress += (_, e) =>
-{
-    e.Cancel = true;
-    stopping.Cancel();
-};
 if (arguments.Duration is { } duration)
 {
     stopping.CancelAfter(duration);
@@ -52,6 +48,18 @@ catch (MonitoringConfigurationException ex)
     return 1;
 }
 
+// Ctrl+C, SIGTERM (docker stop, Kubernetes) and SIGHUP end the workload and stop everything in order below. These
+// handlers are registered after Start, so they run before the system's own, which would stop it at once.
+void OnStopSignal(PosixSignalContext context)
+{
+    context.Cancel = true;
+    stopping.Cancel();
+}
+
+using PosixSignalRegistration onInterrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnStopSignal);
+using PosixSignalRegistration onTerminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnStopSignal);
+using PosixSignalRegistration onHangUp = PosixSignalRegistration.Create(PosixSignal.SIGHUP, OnStopSignal);
+
 await using var dashboard = new MonitoringDashboard(monitoring);
 try
 {
@@ -67,7 +75,8 @@ using MonitoredMaranSystem agent = await MonitoredMaranSystem.CreateAsync(
     new AgentOptions { ErrorRate = arguments.ErrorRate, TokenLatency = arguments.TokenLatency });
 
 Console.WriteLine($"Maran agent ready (model {agent.Model.ModelName}); {arguments.Describe()}. Ctrl+C stops.");
-Console.WriteLine($"  dashboard  {dashboard.Url?.ToString() ?? "not running"}{(dashboard.AccessToken is { } token ? $"?t={token}" : string.Empty)}");
+// The dashboard printed the address to open (with a generated access token) when it started; the token is not repeated.
+Console.WriteLine($"  dashboard  {dashboard.Url?.ToString() ?? "not running"}{(dashboard.AccessToken is null ? string.Empty : " (needs its access token)")}");
 Console.WriteLine($"  metrics    {monitoring.Prometheus.EndpointUrl?.ToString() ?? monitoring.Prometheus.EndpointProblem ?? "not running"}");
 Console.WriteLine($"  database   {monitoring.GetDashboardData().Internal.Storage.Path}");
 Console.WriteLine();

@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 
 namespace Maran.Instrument;
 
@@ -61,8 +62,8 @@ public sealed class MonitoringDashboard : IAsyncDisposable
     internal DashboardHub? Hub => _hub;
 
     /// <summary>
-    /// Starts listening and returns once the port is bound. Prints the address (with the access token, once, when one
-    /// is needed) to standard output.
+    /// Starts listening and returns once the port is bound. Prints an address a browser on this machine can open to
+    /// standard output: with a generated access token, once; a configured token is never printed.
     /// </summary>
     /// <exception cref="DashboardStartException">The port is taken, the address cannot be used, or a token is needed and none may be generated; the message says which setting to change.</exception>
     public async Task StartAsync(CancellationToken cancellationToken = default)
@@ -85,10 +86,13 @@ public sealed class MonitoringDashboard : IAsyncDisposable
             builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
             {
                 kestrel.AddServerHeader = false;
+                DashboardPipeline.Configure(kestrel.Limits);
                 kestrel.Listen(address, port);
             });
             builder.Services.AddRouting();
+            builder.Services.AddSingleton<IHostLifetime, DetachedLifetime>();
             WebApplication app = builder.Build();
+            DashboardPipeline.Use(app);
             var hub = new DashboardHub(_system, settings, _time);
             var guard = new AccessGuard(token, string.Create(System.Globalization.CultureInfo.InvariantCulture, $"maran_dashboard_{port}"), "/");
             DashboardEndpoints.Map(app, string.Empty, hub, guard);
@@ -278,8 +282,16 @@ public sealed class MonitoringDashboard : IAsyncDisposable
             Uri open = IPAddress.TryParse(Url!.Host, out IPAddress? address) && (address.Equals(IPAddress.Any) || address.Equals(IPAddress.IPv6Any))
                 ? new UriBuilder(Url) { Host = "localhost" }.Uri
                 : Url;
+            if (!ReferenceEquals(token, _generatedToken))
+            {
+                // A configured token is a secret someone else keeps: it is never printed.
+                _console.WriteLine($"Maran dashboard: {open}");
+                _console.WriteLine($"  listening on {Url}; requests need the access token set in dashboard.token (MARAN_DASHBOARD_TOKEN).");
+                return;
+            }
+
             _console.WriteLine($"Maran dashboard: {open}?t={token}");
-            _console.WriteLine($"  listening on {Url}; requests need this access token (shown only this once).");
+            _console.WriteLine($"  listening on {Url}; requests need this generated access token (shown only this once).");
         }
         catch (IOException)
         {

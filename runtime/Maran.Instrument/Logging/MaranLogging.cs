@@ -1,4 +1,5 @@
 using Serilog;
+using Serilog.Configuration;
 using Serilog.Core;
 using Serilog.Events;
 using Serilog.Formatting.Compact;
@@ -65,14 +66,17 @@ internal sealed class MaranLogging : IMonitoringService, IDisposable
         }
         else if (settings.File)
         {
-            configuration = configuration.WriteTo.File(
-                formatter,
-                Path.Combine(Directory, FileName),
-                fileSizeLimitBytes: (long)(settings.FileSizeLimitMegabytes * 1024 * 1024),
-                rollOnFileSizeLimit: true,
-                rollingInterval: RollingInterval.Day,
-                retainedFileCountLimit: settings.RetainedFiles,
-                retainedFileTimeLimit: TimeSpan.FromDays(settings.RetainedDays));
+            // A write that fails later (a full disk) is reported once while the program runs, not lost in silence.
+            configuration = configuration.WriteTo.Sink(LoggerSinkConfiguration.Wrap(
+                file => new FailureReportingSink(LogFileKind(Directory), file),
+                to => to.File(
+                    formatter,
+                    Path.Combine(Directory, FileName),
+                    fileSizeLimitBytes: (long)(settings.FileSizeLimitMegabytes * 1024 * 1024),
+                    rollOnFileSizeLimit: true,
+                    rollingInterval: RollingInterval.Day,
+                    retainedFileCountLimit: settings.RetainedFiles,
+                    retainedFileTimeLimit: TimeSpan.FromDays(settings.RetainedDays))));
         }
 
         _pipeline = configuration.CreateLogger();
@@ -93,6 +97,9 @@ internal sealed class MaranLogging : IMonitoringService, IDisposable
             };
         MonitoringDiagnostics.Report = _report;
     }
+
+    /// <summary>The internal-error kind a failing log file in <paramref name="directory"/> is counted and reported under.</summary>
+    internal static string LogFileKind(string directory) => $"the log file in {directory}";
 
     // The file sink fails silently when its folder cannot be written, so the folder is tried first.
     private static string? CannotWrite(string directory)

@@ -97,7 +97,7 @@ public class SectionApiTests
     }
 
     [Fact]
-    public async Task A_page_is_never_larger_than_the_largest_page_size()
+    public async Task A_page_is_never_larger_than_the_largest_page_size_and_a_larger_one_is_refused()
     {
         await using TestDashboard server = await TestDashboard.StartAsync();
         for (int i = 0; i < SectionQuery.MaxSize + 10; i++)
@@ -106,10 +106,12 @@ public class SectionApiTests
         }
 
         server.Hub.Tick();
-        JsonElement page = await server.GetJsonAsync("api/performance?size=100000");
+        JsonElement page = await server.GetJsonAsync($"api/performance?size={SectionQuery.MaxSize}");
+        using HttpResponseMessage larger = await server.Http.GetAsync("api/performance?size=100000");
 
         Assert.Equal(SectionQuery.MaxSize, page.GetProperty("size").GetInt32());
         Assert.Equal(SectionQuery.MaxSize, page.GetProperty("rows").GetArrayLength());
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, larger.StatusCode);
     }
 
     [Fact]

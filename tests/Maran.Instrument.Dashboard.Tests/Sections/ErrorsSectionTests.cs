@@ -175,13 +175,15 @@ public class ErrorsSectionTests
         FailMonitoredCall(server.System.Profiler, "window", "errors", new TimeoutException("slow"));
 
         JsonElement hour = await ViewAfterFlushAsync(server, "api/errors?hours=1");
-        JsonElement month = await server.GetJsonAsync("api/errors?hours=100000");
+        JsonElement month = await server.GetJsonAsync($"api/errors?hours={SectionQuery.MaxHours}");
+        using HttpResponseMessage longer = await server.Http.GetAsync("api/errors?hours=100000");
 
         Assert.Equal(1, hour.GetProperty("hours").GetInt32());
         Assert.Equal(1, hour.GetProperty("trend").GetProperty("counts").GetArrayLength());
         Assert.Equal(1, hour.GetProperty("total").GetInt64());
         Assert.Equal(SectionQuery.MaxHours, month.GetProperty("hours").GetInt32());
         Assert.Equal(SectionQuery.MaxHours, month.GetProperty("trend").GetProperty("times").GetArrayLength());
+        Assert.Equal(HttpStatusCode.BadRequest, longer.StatusCode);
     }
 
     [Fact]

@@ -117,6 +117,35 @@ public class AccessTests
     }
 
     [Fact]
+    public async Task A_generated_token_is_printed_with_an_address_a_browser_on_this_machine_can_open()
+    {
+        await using TestDashboard server = await TestDashboard.StartAsync(o => o.Dashboard.Host = "0.0.0.0");
+
+        string printed = server.Console.ToString();
+
+        Assert.Contains($"http://localhost:{server.Url.Port}/?t={server.Dashboard.AccessToken}", printed, StringComparison.Ordinal);
+        Assert.DoesNotContain("0.0.0.0:" + server.Url.Port.ToString(System.Globalization.CultureInfo.InvariantCulture) + "/?t=", printed, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("127.0.0.1")]
+    [InlineData("0.0.0.0")]
+    public async Task A_configured_token_is_never_printed(string host)
+    {
+        await using TestDashboard server = await TestDashboard.StartAsync(o =>
+        {
+            o.Dashboard.Host = host;
+            o.Dashboard.Token = Token;
+        });
+
+        string printed = server.Console.ToString();
+
+        Assert.Equal(Token, server.Dashboard.AccessToken);
+        Assert.DoesNotContain(Token, printed, StringComparison.Ordinal);
+        Assert.Contains("dashboard.token", printed, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Listening_beyond_loopback_without_a_token_is_refused_when_none_may_be_generated()
     {
         var system = new AdvancedMonitoringSystem(TestDashboard.Options(o =>

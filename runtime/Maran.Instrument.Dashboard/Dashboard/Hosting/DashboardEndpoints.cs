@@ -16,7 +16,7 @@ namespace Maran.Instrument.Dashboard;
 /// The dashboard's routes under a prefix: the page, its assets, one JSON API per section, the trends, one trace,
 /// setting and ending silences, resolving error groups, and the live WebSocket; standalone, the Prometheus metrics
 /// too. Every route passes the <see cref="AccessGuard"/> and carries the security headers; the changes (POST) pass its
-/// CSRF checks too.
+/// CSRF checks too. A number out of its range is a 400 problem; a failure inside a route, a 500 problem, counted.
 /// </summary>
 internal static class DashboardEndpoints
 {
@@ -110,7 +110,9 @@ internal static class DashboardEndpoints
                 return DashboardResponses.ErrorAsync(context, StatusCodes.Status404NotFound, "No such section.");
             }
 
-            return DashboardResponses.JsonAsync(context, hub.Current.Render(section, SectionQuery.From(context.Request.Query)).Json);
+            return SectionQuery.Read(context.Request.Query, out QueryProblem? problem) is { } query
+                ? DashboardResponses.JsonAsync(context, hub.Current.Render(section, query).Json)
+                : DashboardResponses.BadParameterAsync(context, problem!);
         }));
 
         var webSockets = new WebSocketMiddleware(hub.AcceptAsync, Options.Create(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(30) }), loggers);
@@ -143,9 +145,16 @@ internal static class DashboardEndpoints
     private static RequestDelegate GuardedChange(AccessGuard guard, RequestDelegate handler) => async context =>
     {
         DashboardResponses.ApplySecurityHeaders(context.Response);
-        if (await guard.AllowChangeAsync(context).ConfigureAwait(false))
+        try
         {
-            await handler(context).ConfigureAwait(false);
+            if (await guard.AllowChangeAsync(context).ConfigureAwait(false))
+            {
+                await handler(context).ConfigureAwait(false);
+            }
+        }
+        catch (Exception ex) when (!context.RequestAborted.IsCancellationRequested)
+        {
+            await DashboardResponses.FailedAsync(context, ex).ConfigureAwait(false);
         }
     };
 
@@ -182,12 +191,20 @@ internal static class DashboardEndpoints
         }
     }
 
+    // A failure inside a route is answered here too: mounted in an app, the dashboard has no middleware of its own.
     private static RequestDelegate Guarded(AccessGuard guard, bool isPage, RequestDelegate handler) => async context =>
     {
         DashboardResponses.ApplySecurityHeaders(context.Response);
-        if (await guard.AllowAsync(context, isPage).ConfigureAwait(false))
+        try
         {
-            await handler(context).ConfigureAwait(false);
+            if (await guard.AllowAsync(context, isPage).ConfigureAwait(false))
+            {
+                await handler(context).ConfigureAwait(false);
+            }
+        }
+        catch (Exception ex) when (!context.RequestAborted.IsCancellationRequested)
+        {
+            await DashboardResponses.FailedAsync(context, ex).ConfigureAwait(false);
         }
     };
 }

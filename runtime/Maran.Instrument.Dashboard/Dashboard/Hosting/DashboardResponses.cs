@@ -2,7 +2,7 @@ using Microsoft.AspNetCore.Http;
 
 namespace Maran.Instrument.Dashboard;
 
-/// <summary>The headers every dashboard response carries, and how it answers JSON and errors.</summary>
+/// <summary>The headers every dashboard response carries, and how it answers JSON, problems and failures.</summary>
 internal static class DashboardResponses
 {
     /// <summary>
@@ -13,6 +13,7 @@ internal static class DashboardResponses
         "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; font-src 'self'; connect-src 'self'; " +
         "base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
+    /// <summary>Sets the security headers on <paramref name="response"/>; setting them twice is harmless.</summary>
     public static void ApplySecurityHeaders(HttpResponse response)
     {
         IHeaderDictionary headers = response.Headers;
@@ -36,6 +37,47 @@ internal static class DashboardResponses
 
     public static Task ErrorAsync(HttpContext context, int status, string message) =>
         JsonAsync(context, DashboardJson.Serialize(new ErrorResponse(message), DashboardJson.Default.ErrorResponse), status);
+
+    /// <summary>
+    /// Answers with an RFC 9457 problem body (<c>application/problem+json</c>): <c>type</c>, <c>title</c>,
+    /// <c>status</c>, <c>detail</c>, and for a refused parameter its name and allowed range.
+    /// </summary>
+    public static Task ProblemAsync(HttpContext context, int status, string title, string detail, QueryProblem? problem = null)
+    {
+        var body = new ProblemResponse("about:blank", title, status, detail, problem?.Parameter, problem?.Allowed);
+        byte[] json = DashboardJson.Serialize(body, DashboardJson.Default.ProblemResponse);
+        context.Response.StatusCode = status;
+        context.Response.ContentType = "application/problem+json; charset=utf-8";
+        context.Response.Headers.CacheControl = "no-store";
+        context.Response.ContentLength = json.Length;
+        return context.Response.Body.WriteAsync(json, context.RequestAborted).AsTask();
+    }
+
+    /// <summary>Answers a number out of its range: 400 with a problem body naming the parameter and its range.</summary>
+    public static Task BadParameterAsync(HttpContext context, QueryProblem problem) =>
+        ProblemAsync(context, StatusCodes.Status400BadRequest, "A parameter is out of its range", problem.Detail, problem);
+
+    /// <summary>
+    /// Answers a request that failed inside the dashboard: counted and reported once per kind
+    /// (<c>maran_internal_errors_total</c>), then 500 with a problem body, unless the response had already started.
+    /// </summary>
+    public static async Task FailedAsync(HttpContext context, Exception exception)
+    {
+        MonitoringDiagnostics.InternalError($"dashboard request ({exception.GetType().Name})", exception);
+        if (context.Response.HasStarted)
+        {
+            context.Abort();
+            return;
+        }
+
+        context.Response.Clear();
+        ApplySecurityHeaders(context.Response);
+        await ProblemAsync(
+            context,
+            StatusCodes.Status500InternalServerError,
+            "The dashboard failed",
+            "The request failed inside the dashboard; the failure is counted in maran_internal_errors_total and reported once.").ConfigureAwait(false);
+    }
 
     public static async Task TextAsync(HttpContext context, int status, string message)
     {

@@ -28,6 +28,7 @@ namespace Maran.Instrument.Dashboard;
 [JsonSerializable(typeof(OperationTrendSeries))]
 [JsonSerializable(typeof(ViewRequest))]
 [JsonSerializable(typeof(ErrorResponse))]
+[JsonSerializable(typeof(ProblemResponse))]
 internal sealed partial class DashboardJson : JsonSerializerContext
 {
     public static byte[] Serialize<T>(T value, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> info) =>
@@ -36,3 +37,9 @@ internal sealed partial class DashboardJson : JsonSerializerContext
 
 /// <summary>The body of an API error: what went wrong, in a sentence.</summary>
 internal sealed record ErrorResponse(string Error);
+
+/// <summary>
+/// An RFC 9457 problem body: <c>type</c> (<c>about:blank</c>), <c>title</c>, <c>status</c> and <c>detail</c>; for a
+/// refused parameter also its name and the range allowed.
+/// </summary>
+internal sealed record ProblemResponse(string Type, string Title, int Status, string Detail, string? Parameter, string? Allowed);

@@ -167,8 +167,9 @@ internal sealed class LiveClient
         {
             request = JsonSerializer.Deserialize(json, DashboardJson.Default.ViewRequest);
         }
-        catch (JsonException)
+        catch (JsonException ex)
         {
+            Answer(LiveMessages.Error(id: null, "The message is not a view request: " + ex.Message, problem: null));
             return;
         }
 
@@ -177,17 +178,39 @@ internal sealed class LiveClient
             return;
         }
 
-        var view = new View(request.Id, section, request.ToQuery());
-        DashboardFrame frame = _hub.Current;
-        byte[] message;
-        lock (_gate)
+        if (request.ToQuery(out QueryProblem? problem) is not { } query)
         {
-            _view = view;
-            RenderedView rendered = frame.Render(section, view.Query);
-            _sentHash = rendered.Hash;
-            message = LiveMessages.View(view.Id, section.Name, rendered);
+            // The client keeps its connection and its current view; only this request is refused.
+            Answer(LiveMessages.Error(request.Id, problem!.Detail, problem));
+            return;
         }
 
+        Answer(Show(new View(request.Id, section, query)));
+    }
+
+    /// <summary>Makes <paramref name="view"/> the client's view and returns its message; an error message when it cannot be rendered.</summary>
+    private byte[] Show(View view)
+    {
+        DashboardFrame frame = _hub.Current;
+        try
+        {
+            lock (_gate)
+            {
+                RenderedView rendered = frame.Render(view.Section, view.Query);
+                _view = view;
+                _sentHash = rendered.Hash;
+                return LiveMessages.View(view.Id, view.Section.Name, rendered);
+            }
+        }
+        catch (Exception ex)
+        {
+            MonitoringDiagnostics.InternalError("dashboard view " + view.Section.Name, ex);
+            return LiveMessages.Error(view.Id, "The view could not be rendered: the server failed (counted in maran_internal_errors_total).", problem: null);
+        }
+    }
+
+    private void Answer(byte[] message)
+    {
         if (!Offer(message))
         {
             _hub.DropSlow(this);

@@ -6,7 +6,7 @@ namespace Maran.Instrument.Dashboard;
 /// <summary>
 /// The messages a live client receives, written straight as UTF-8 JSON: <c>hello</c> on connecting, a <c>tick</c>
 /// once a second (the overview, the newest trend point and, when it changed, the client's view), and a
-/// <c>view</c> as soon as the client asks for another one.
+/// <c>view</c> as soon as the client asks for another one, or an <c>error</c> when it cannot have it.
 /// </summary>
 internal static class LiveMessages
 {
@@ -55,6 +55,27 @@ internal static class LiveMessages
         {
             writer.WriteString("type", "view");
             WriteView(writer, id, section, view);
+        });
+
+    /// <summary>
+    /// A request the client made was refused: <c>{"type":"error","id":3,"error":"...","parameter":"before","allowed":"..."}</c>.
+    /// The connection and the client's current view stay as they were.
+    /// </summary>
+    public static byte[] Error(int? id, string error, QueryProblem? problem) =>
+        Write(writer =>
+        {
+            writer.WriteString("type", "error");
+            if (id is { } value)
+            {
+                writer.WriteNumber("id", value);
+            }
+
+            writer.WriteString("error", error);
+            if (problem is not null)
+            {
+                writer.WriteString("parameter", problem.Parameter);
+                writer.WriteString("allowed", problem.Allowed);
+            }
         });
 
     private static void WriteView(Utf8JsonWriter writer, int id, string section, RenderedView view)

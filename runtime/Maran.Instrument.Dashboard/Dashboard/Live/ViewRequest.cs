@@ -25,13 +25,23 @@ internal sealed record ViewRequest(
     long? Before = null,
     int? Hours = null)
 {
-    public SectionQuery ToQuery() => SectionQuery.Create(
-            Page?.ToString(CultureInfo.InvariantCulture),
-            Size?.ToString(CultureInfo.InvariantCulture),
-            Sort,
-            Desc == false ? "false" : "true",
-            Q,
-            Selected)
-        .Narrow(Level, Component, Operation, Trace, Before?.ToString(CultureInfo.InvariantCulture))
-        .Over(Hours?.ToString(CultureInfo.InvariantCulture));
+    /// <summary>The query this request asks for; null, with the <paramref name="problem"/>, when a number is out of its range.</summary>
+    public SectionQuery? ToQuery(out QueryProblem? problem) => SectionQuery.Read(Value, out problem);
+
+    private string? Value(string name) => name switch
+    {
+        "page" => Page?.ToString(CultureInfo.InvariantCulture),
+        "size" => Size?.ToString(CultureInfo.InvariantCulture),
+        "sort" => Sort,
+        "desc" => Desc == false ? "false" : "true",
+        "q" => Q,
+        "selected" => Selected,
+        "level" => Level,
+        "component" => Component,
+        "operation" => Operation,
+        "trace" => Trace,
+        "before" => Before?.ToString(CultureInfo.InvariantCulture),
+        "hours" => Hours?.ToString(CultureInfo.InvariantCulture),
+        _ => null,
+    };
 }

@@ -7,7 +7,7 @@ namespace Maran.Instrument.Dashboard;
 /// What a client asks of a section: a page, a sort, a filter and a selected item; for the lists that grow while
 /// they are read (logs, alert history) a level, component, operation and trace filter and a moment to page back from;
 /// for errors and costs a window of hours. Every part is bounded, so no request makes the server build or send more
-/// than one page.
+/// than one page; a number out of its range is refused (<see cref="QueryProblem"/>), never clamped.
 /// </summary>
 internal sealed record SectionQuery(int Page, int Size, string Sort, bool Descending, string Filter, string? Selected)
 {
@@ -19,6 +19,12 @@ internal sealed record SectionQuery(int Page, int Size, string Sort, bool Descen
 
     /// <summary>The longest window of hours errors and costs are summed over (30 days, the default retention).</summary>
     public const int MaxHours = 30 * 24;
+
+    /// <summary>The highest page number a client may ask for.</summary>
+    public const int MaxPage = 1_000_000;
+
+    /// <summary>The latest moment <see cref="Before"/> can name: the last millisecond a date can hold (9999-12-31T23:59:59.999Z).</summary>
+    public const long MaxBefore = 253_402_300_799_999;
 
     private const int MaxTextLength = 200;
 
@@ -53,42 +59,78 @@ internal sealed record SectionQuery(int Page, int Size, string Sort, bool Descen
         CultureInfo.InvariantCulture,
         $"{Page}|{Size}|{Sort}|{Descending}|{Filter}|{Selected}|{Level}|{Component}|{Operation}|{Trace}|{Before}|{Hours}");
 
-    /// <summary>Reads <c>page</c>, <c>size</c>, <c>sort</c>, <c>desc</c>, <c>q</c>, <c>selected</c>, <c>level</c>, <c>component</c>, <c>operation</c>, <c>trace</c>, <c>before</c> and <c>hours</c> from a query string.</summary>
-    public static SectionQuery From(IQueryCollection query) =>
-        Create(query["page"], query["size"], query["sort"], query["desc"], query["q"], query["selected"])
-            .Narrow(query["level"], query["component"], query["operation"], query["trace"], query["before"])
-            .Over(query["hours"]);
-
-    /// <summary>Bounds and normalises the values of a request.</summary>
-    public static SectionQuery Create(string? page, string? size, string? sort, string? descending, string? filter, string? selected) =>
-        new(
-            Math.Clamp(ParseInt(page, 0), 0, 1_000_000),
-            Math.Clamp(ParseInt(size, DefaultSize), 1, MaxSize),
-            Cut(sort) ?? string.Empty,
-            !string.Equals(descending, "false", StringComparison.OrdinalIgnoreCase),
-            Cut(filter)?.Trim() ?? string.Empty,
-            string.IsNullOrWhiteSpace(selected) ? null : Cut(selected));
-
-    /// <summary>This query with the list filters; blank values mean no filter.</summary>
-    public SectionQuery Narrow(string? level, string? component, string? operation, string? trace, string? before) =>
-        this with
+    /// <summary>
+    /// Reads <c>page</c>, <c>size</c>, <c>sort</c>, <c>desc</c>, <c>q</c>, <c>selected</c>, <c>level</c>,
+    /// <c>component</c>, <c>operation</c>, <c>trace</c>, <c>before</c> and <c>hours</c> from <paramref name="value"/>
+    /// (a query string, a live view request). A blank number takes its default; one that is not a whole number in its
+    /// range is a <paramref name="problem"/> naming it, and the query is null.
+    /// </summary>
+    public static SectionQuery? Read(Func<string, string?> value, out QueryProblem? problem)
+    {
+        if (ReadNumber(value, "page", 0, MaxPage, out long? page) is { } badPage)
         {
-            Level = Blank(level),
-            Component = Blank(component),
-            Operation = Blank(operation),
-            Trace = Blank(trace),
-            Before = long.TryParse(before, NumberStyles.Integer, CultureInfo.InvariantCulture, out long ms) && ms > 0 ? ms : null,
-        };
+            problem = badPage;
+            return null;
+        }
 
-    /// <summary>This query over a window of <paramref name="hours"/> (bounded to 1 to <see cref="MaxHours"/>); blank or not a number means the default.</summary>
-    public SectionQuery Over(string? hours) =>
-        this with
+        if (ReadNumber(value, "size", 1, MaxSize, out long? size) is { } badSize)
         {
-            Hours = int.TryParse(hours, NumberStyles.Integer, CultureInfo.InvariantCulture, out int h) ? Math.Clamp(h, 1, MaxHours) : null,
-        };
+            problem = badSize;
+            return null;
+        }
 
-    private static int ParseInt(string? text, int fallback) =>
-        int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out int value) ? value : fallback;
+        if (ReadNumber(value, "before", 1, MaxBefore, out long? before) is { } badBefore)
+        {
+            problem = badBefore;
+            return null;
+        }
+
+        if (ReadNumber(value, "hours", 1, MaxHours, out long? hours) is { } badHours)
+        {
+            problem = badHours;
+            return null;
+        }
+
+        problem = null;
+        string? selected = value("selected");
+        return new SectionQuery(
+            (int)(page ?? 0),
+            (int)(size ?? DefaultSize),
+            Cut(value("sort")) ?? string.Empty,
+            !string.Equals(value("desc"), "false", StringComparison.OrdinalIgnoreCase),
+            Cut(value("q"))?.Trim() ?? string.Empty,
+            string.IsNullOrWhiteSpace(selected) ? null : Cut(selected))
+        {
+            Level = Blank(value("level")),
+            Component = Blank(value("component")),
+            Operation = Blank(value("operation")),
+            Trace = Blank(value("trace")),
+            Before = before,
+            Hours = (int?)hours,
+        };
+    }
+
+    /// <summary>Reads a query string; see <see cref="Read(Func{string, string?}, out QueryProblem?)"/>.</summary>
+    public static SectionQuery? Read(IQueryCollection query, out QueryProblem? problem) =>
+        Read(name => query[name], out problem);
+
+    private static QueryProblem? ReadNumber(Func<string, string?> value, string name, long min, long max, out long? number)
+    {
+        number = null;
+        string? text = value(name);
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return null;
+        }
+
+        if (long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long parsed) && parsed >= min && parsed <= max)
+        {
+            number = parsed;
+            return null;
+        }
+
+        return new QueryProblem(name, Cut(text)!, min, max);
+    }
 
     private static string? Cut(string? text) => text is { Length: > MaxTextLength } ? text[..MaxTextLength] : text;
 
