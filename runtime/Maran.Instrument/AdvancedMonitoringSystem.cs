@@ -286,6 +286,7 @@ public sealed class AdvancedMonitoringSystem : IDisposable
         MonitoringRuntime.CallTreeEnabled = settings.CallTree;
         MonitoringRuntime.TracingEnabled = settings.Tracing;
         MonitoringRuntime.Enabled = settings.Enabled;
+        OperationRegistry.MaxOperations = settings.MaxOperations;
     }
 
     private void OnProcessExit(object? sender, EventArgs e) => Stop();

@@ -50,6 +50,16 @@ public sealed class MonitoringSettings
     [ConfigurationKeyName("metrics_max_operations")]
     public int MetricsMaxOperations { get; set; } = PrometheusMetricSet.DefaultMaxOperations;
 
+    /// <summary>
+    /// Most operations the registry holds (4,096; 16 to 1,000,000), to bound the memory of names made up at run time.
+    /// Operations of the source code (<see cref="MonitorOperationAttribute"/>, generated interceptors) are always
+    /// admitted; past the bound, names given to the manual API are counted together as <c>(other)</c> in their
+    /// component, and each folded name is counted in <c>maran_dropped_total{queue="operations"}</c>.
+    /// Applied to the process-wide registry when the monitoring system starts.
+    /// </summary>
+    [ConfigurationKeyName("max_operations")]
+    public int MaxOperations { get; set; } = OperationRegistry.DefaultMaxOperations;
+
     /// <summary>Port of the dashboard on 127.0.0.1 (<c>MARAN_DASHBOARD_PORT</c>); 0 picks a free port.</summary>
     [ConfigurationKeyName("dashboard_port")]
     public int DashboardPort { get; set; } = 8080;
@@ -108,6 +118,11 @@ public sealed class MonitoringSettings
         if (MetricsMaxOperations < 1)
         {
             binder.Error($"{prefix}:metrics_max_operations", Format(MetricsMaxOperations), "at least one operation must be published");
+        }
+
+        if (MaxOperations is < 16 or > 1_000_000)
+        {
+            binder.Error($"{prefix}:max_operations", Format(MaxOperations), "expected from 16 to 1000000 operations");
         }
 
         if (!IsListenAddress(MetricsHost))

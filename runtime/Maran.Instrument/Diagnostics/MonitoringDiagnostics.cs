@@ -40,12 +40,16 @@ internal static class MonitoringDiagnostics
     }
 
     /// <summary>Counts an item a full queue had to drop; reports the first drop of each <paramref name="queue"/>.</summary>
-    internal static void Drop(string queue)
+    internal static void Drop(string queue) =>
+        Drop(queue, $"[maran] the {queue} queue is full: items are dropped and counted in maran_dropped_total (reported once)");
+
+    /// <summary>Counts an item dropped under <paramref name="queue"/>; the first drop reports <paramref name="report"/>.</summary>
+    internal static void Drop(string queue, string report)
     {
         long count = s_dropped.AddOrUpdate(queue, 1, static (_, n) => n + 1);
         if (count == 1)
         {
-            Warn($"[maran] the {queue} queue is full: items are dropped and counted in maran_dropped_total (reported once)");
+            Warn(report);
         }
     }
 

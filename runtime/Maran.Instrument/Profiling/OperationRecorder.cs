@@ -19,8 +19,9 @@ public sealed class OperationRecorder
     private static RecorderCell?[]? t_cells;
 
     private readonly object _gate = new();
-    private readonly RecorderCell _retired;
-    private readonly Dictionary<string, long> _errorTypes = new(StringComparer.Ordinal);
+    private RecorderCell? _retired;
+    private static readonly IReadOnlyDictionary<string, long> s_noErrorTypes = new Dictionary<string, long>(StringComparer.Ordinal);
+    private Dictionary<string, long>? _errorTypes;
     private RecorderCell[] _cells = [];
     private long[]? _spilled;
     private long[]? _errorBuckets;
@@ -40,7 +41,6 @@ public sealed class OperationRecorder
         Model = model;
         Provider = provider;
         GenAIOperation = genAIOperation;
-        _retired = new RecorderCell(this, owner: null);
     }
 
     /// <summary>Index of this recorder in the registry; also its slot in each thread's cell table.</summary>
@@ -138,6 +138,7 @@ public sealed class OperationRecorder
     {
         lock (_gate)
         {
+            _errorTypes ??= new Dictionary<string, long>(StringComparer.Ordinal);
             _errorTypes[type] = _errorTypes.GetValueOrDefault(type) + 1;
         }
     }
@@ -165,26 +166,29 @@ public sealed class OperationRecorder
     {
         var buckets = new long[DurationHistogram.BucketCount];
         var recent = new List<RecentCall>();
-        Dictionary<string, long> errorTypes;
+        IReadOnlyDictionary<string, long> errorTypes;
         long started, succeeded, failed, cancelled, timed, total, max, allocSamples, allocBytes, cpuSamples, cpuNanos;
         long firstUse;
 
         lock (_gate)
         {
             RetireEndedThreads();
-            RecorderCell retired = _retired;
-            started = retired.Started;
-            succeeded = retired.Succeeded;
-            failed = retired.Failed;
-            cancelled = retired.Cancelled;
-            timed = retired.Timed;
-            total = retired.TotalTicks;
-            max = retired.ReadHistogram(buckets);
-            allocSamples = retired.AllocationSamples;
-            allocBytes = retired.AllocatedBytes;
-            cpuSamples = retired.CpuSamples;
-            cpuNanos = retired.CpuNanoseconds;
-            ReadRing(retired, recent);
+            started = succeeded = failed = cancelled = timed = total = max = allocSamples = allocBytes = cpuSamples = cpuNanos = 0;
+            if (_retired is { } retired)
+            {
+                started = retired.Started;
+                succeeded = retired.Succeeded;
+                failed = retired.Failed;
+                cancelled = retired.Cancelled;
+                timed = retired.Timed;
+                total = retired.TotalTicks;
+                max = retired.ReadHistogram(buckets);
+                allocSamples = retired.AllocationSamples;
+                allocBytes = retired.AllocatedBytes;
+                cpuSamples = retired.CpuSamples;
+                cpuNanos = retired.CpuNanoseconds;
+                ReadRing(retired, recent);
+            }
             foreach (RecorderCell cell in _cells)
             {
                 started += Volatile.Read(ref cell.Started);
@@ -201,7 +205,7 @@ public sealed class OperationRecorder
                 ReadRing(cell, recent);
             }
 
-            errorTypes = new Dictionary<string, long>(_errorTypes, StringComparer.Ordinal);
+            errorTypes = _errorTypes is null ? s_noErrorTypes : new Dictionary<string, long>(_errorTypes, StringComparer.Ordinal);
             firstUse = _firstUseTimestamp;
         }
 
@@ -250,8 +254,9 @@ public sealed class OperationRecorder
             {
                 Interlocked.MemoryBarrier();
                 alive ??= [.. cells.AsSpan(0, i)];
-                _retired.Absorb(cell);
-                MoveRingToRetired(cell);
+                RecorderCell retired = _retired ??= new RecorderCell(this, owner: null);
+                retired.Absorb(cell);
+                MoveRingToRetired(cell, retired);
             }
             else
             {
@@ -266,14 +271,14 @@ public sealed class OperationRecorder
     }
 
     // An ended thread's most recent calls move to the retired cell's ring, so they stay visible.
-    private void MoveRingToRetired(RecorderCell cell)
+    private static void MoveRingToRetired(RecorderCell cell, RecorderCell retired)
     {
         var calls = new List<RecentCall>(RecorderCell.RingSize);
         ReadRing(cell, calls);
         calls.Sort(static (a, b) => a.StartTimestamp.CompareTo(b.StartTimestamp));
         foreach (RecentCall call in calls)
         {
-            _retired.AddRecent(call.StartTimestamp, call.ElapsedTicks, call.Status);
+            retired.AddRecent(call.StartTimestamp, call.ElapsedTicks, call.Status);
         }
     }
 

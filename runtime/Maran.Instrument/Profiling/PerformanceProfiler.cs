@@ -21,7 +21,7 @@ public sealed class PerformanceProfiler
 
     /// <summary>Starts timing a call of operation <paramref name="name"/> in <paramref name="component"/>; allocates nothing once the operation exists.</summary>
     public OperationToken StartOperation(string name, string component) =>
-        new(OperationScope.Start(OperationRegistry.GetOrAdd(name, component)));
+        new(OperationScope.Start(OperationRegistry.GetOrAddByName(name, component)));
 
     /// <summary>Ends a call started with <see cref="StartOperation"/>.</summary>
     /// <param name="token">The token <see cref="StartOperation"/> returned.</param>
@@ -44,7 +44,7 @@ public sealed class PerformanceProfiler
 
     /// <summary>Times a <c>using</c> block as one call of operation <paramref name="name"/> in <paramref name="component"/>.</summary>
     public OperationHandle Operation(string name, string component) =>
-        new(OperationScope.Start(OperationRegistry.GetOrAdd(name, component)));
+        new(OperationScope.Start(OperationRegistry.GetOrAddByName(name, component)));
 
     /// <summary>Every operation's count, errors, percentiles, mean, max, total time and rate.</summary>
     public PerformanceSummary GetPerformanceSummary()
