@@ -148,7 +148,7 @@ internal sealed class PrometheusMetricSet
             OperationSnapshot snapshot = recorders[r].Snapshot();
             UpdateOperation(snapshot);
             string component = Label(snapshot.Recorder.Component);
-            foreach ((string type, long count) in snapshot.ErrorTypes)
+            foreach ((string type, long count) in snapshot.RaisedErrorTypes)
             {
                 (string, string) key = (Label(type), component);
                 errorTallies[key] = errorTallies.GetValueOrDefault(key) + count;

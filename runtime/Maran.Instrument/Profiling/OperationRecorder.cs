@@ -22,6 +22,7 @@ public sealed class OperationRecorder
     private RecorderCell? _retired;
     private static readonly IReadOnlyDictionary<string, long> s_noErrorTypes = new Dictionary<string, long>(StringComparer.Ordinal);
     private Dictionary<string, long>? _errorTypes;
+    private Dictionary<string, long>? _raisedErrorTypes;
     private RecorderCell[] _cells = [];
     private long[]? _spilled;
     private long[]? _errorBuckets;
@@ -133,13 +134,21 @@ public sealed class OperationRecorder
         Interlocked.Increment(ref buckets[DurationHistogram.BucketOf(elapsed)]);
     }
 
-    /// <summary>Counts an exception type seen on the failure path.</summary>
-    internal void CountErrorType(string type)
+    /// <summary>
+    /// Counts an exception type seen on the failure path; <paramref name="raisedHere"/> when this operation is where
+    /// the failure was first recorded (not an enclosing call it passed through).
+    /// </summary>
+    internal void CountErrorType(string type, bool raisedHere = true)
     {
         lock (_gate)
         {
             _errorTypes ??= new Dictionary<string, long>(StringComparer.Ordinal);
             _errorTypes[type] = _errorTypes.GetValueOrDefault(type) + 1;
+            if (raisedHere)
+            {
+                _raisedErrorTypes ??= new Dictionary<string, long>(StringComparer.Ordinal);
+                _raisedErrorTypes[type] = _raisedErrorTypes.GetValueOrDefault(type) + 1;
+            }
         }
     }
 
@@ -166,7 +175,7 @@ public sealed class OperationRecorder
     {
         var buckets = new long[DurationHistogram.BucketCount];
         var recent = new List<RecentCall>();
-        IReadOnlyDictionary<string, long> errorTypes;
+        IReadOnlyDictionary<string, long> errorTypes, raisedErrorTypes;
         long started, succeeded, failed, cancelled, timed, total, max, allocSamples, allocBytes, cpuSamples, cpuNanos;
         long firstUse;
 
@@ -206,6 +215,7 @@ public sealed class OperationRecorder
             }
 
             errorTypes = _errorTypes is null ? s_noErrorTypes : new Dictionary<string, long>(_errorTypes, StringComparer.Ordinal);
+            raisedErrorTypes = _raisedErrorTypes is null ? s_noErrorTypes : new Dictionary<string, long>(_raisedErrorTypes, StringComparer.Ordinal);
             firstUse = _firstUseTimestamp;
         }
 
@@ -236,6 +246,7 @@ public sealed class OperationRecorder
             CopyBuckets(_cancelledBuckets),
             recent,
             errorTypes,
+            raisedErrorTypes,
             Volatile.Read(ref _streams),
             Volatile.Read(ref _streamItems),
             Volatile.Read(ref _firstItems),

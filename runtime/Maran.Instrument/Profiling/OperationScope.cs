@@ -462,6 +462,8 @@ public readonly struct OperationScope
         _frame?.End(status, exception, elapsed, stopSpan);
     }
 
+    // One failure is one error: the innermost monitored call records it; each enclosing one counts its own failed
+    // call and tells the listeners it is a failure already recorded (see RecordedFailures).
     private void RecordFailure(OperationRecorder recorder, OperationStatus status, Exception? exception, long elapsed)
     {
         try
@@ -471,12 +473,13 @@ public readonly struct OperationScope
                 recorder.RecordFailureBucket(status, elapsed);
             }
 
+            bool raisedHere = exception is null || RecordedFailures.TryRecord(exception, _start);
             if (status == OperationStatus.Error)
             {
-                recorder.CountErrorType(exception?.GetType().FullName ?? "unknown");
+                recorder.CountErrorType(exception?.GetType().FullName ?? "unknown", raisedHere);
             }
 
-            OperationEvents.Failed(new OperationFailure(recorder, exception, status, elapsed, _frame?.Activity ?? Activity.Current));
+            OperationEvents.Failed(new OperationFailure(recorder, exception, status, elapsed, _frame?.Activity ?? Activity.Current, !raisedHere));
         }
         catch (Exception ex)
         {
