@@ -171,8 +171,8 @@ public static class OperationRegistry
             Interlocked.Increment(ref s_foldedNames);
             MonitoringDiagnostics.Drop(
                 FoldedQueue,
-                $"[maran] more than {MaxOperations} operations (monitoring.max_operations): further names given to the manual API are counted " +
-                $"together as '{OverflowName}' in their component, and each folded name in maran_dropped_total{{queue=\"{FoldedQueue}\"}} (reported once)");
+                static () => $"[maran] more than {MaxOperations} operations (monitoring.max_operations): further names given to the manual API are counted " +
+                    $"together as '{OverflowName}' in their component, and each folded name in maran_dropped_total{{queue=\"{FoldedQueue}\"}} (reported once)");
         }
 
         return s_byKey.TryGetValue((into, OverflowName), out OperationRecorder? overflow)
