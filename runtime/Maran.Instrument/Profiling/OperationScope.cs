@@ -183,10 +183,13 @@ public readonly struct OperationScope
         }
     }
 
-    /// <summary>Hands reported counts to the exporters: <c>tokens_total</c>, the GenAI histogram and the span's <c>gen_ai.usage.*</c>.</summary>
+    /// <summary>
+    /// Hands reported counts to the exporters: <c>tokens_total</c>, the GenAI histogram and the span's <c>gen_ai.usage.*</c>.
+    /// A response the application's cache served used no provider tokens: the cost tracker counts it as a cache hit.
+    /// </summary>
     internal static void PublishUsage(OperationRecorder recorder, in TokenUsage usage, Activity? span)
     {
-        if (usage.IsReported)
+        if (usage.IsReported && !usage.IsCacheHit)
         {
             UsageTelemetry.Record(recorder, usage.Model, usage.InputTokens, usage.OutputTokens, usage.CachedInputTokens, usage.ReasoningTokens, span);
         }
