@@ -86,7 +86,7 @@ internal sealed class PrometheusMetricSet
         _gpuTemperature = factory.CreateGauge(Name("gpu_temperature_celsius"), "GPU temperature, in degrees Celsius.", ["gpu"]);
         _gpuPower = factory.CreateGauge(Name("gpu_power_watts"), "GPU power draw, in watts.", ["gpu"]);
         _errors = factory.CreateCounter(Name("errors_total"),
-            "Errors, by exception type, category, component and severity.",
+            "Errors, by exception type, category, component and severity: each failure counted once, where it was raised, on the recording path.",
             ["type", "category", "component", "severity"]);
         _cost = factory.CreateGauge(Name("total_cost_usd"),
             "Money spent so far, in US dollars, by model, component and resource type.",

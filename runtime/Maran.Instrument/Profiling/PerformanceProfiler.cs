@@ -19,7 +19,10 @@ public sealed class PerformanceProfiler
     /// <summary>The health monitor whose GPU samples are lined up with each operation's recent calls, if any.</summary>
     internal SystemHealthMonitor? Health { get; set; }
 
-    /// <summary>Starts timing a call of operation <paramref name="name"/> in <paramref name="component"/>; allocates nothing once the operation exists.</summary>
+    /// <summary>
+    /// Starts timing a call of operation <paramref name="name"/> in <paramref name="component"/>; allocates nothing once the
+    /// operation exists. Past <c>monitoring.max_operations</c> operations, a new name is counted as <c>(other)</c> in its component.
+    /// </summary>
     public OperationToken StartOperation(string name, string component) =>
         new(OperationScope.Start(OperationRegistry.GetOrAddByName(name, component)));
 
@@ -42,7 +45,10 @@ public sealed class PerformanceProfiler
         scope.Detach();
     }
 
-    /// <summary>Times a <c>using</c> block as one call of operation <paramref name="name"/> in <paramref name="component"/>.</summary>
+    /// <summary>
+    /// Times a <c>using</c> block as one call of operation <paramref name="name"/> in <paramref name="component"/>. Past
+    /// <c>monitoring.max_operations</c> operations, a new name is counted as <c>(other)</c> in its component.
+    /// </summary>
     public OperationHandle Operation(string name, string component) =>
         new(OperationScope.Start(OperationRegistry.GetOrAddByName(name, component)));
 
