@@ -396,7 +396,7 @@ public sealed class ErrorTracker : IOperationListener, IMonitoringService
             {
                 foreach (OperationRecorder recorder in OperationRegistry.All)
                 {
-                    _callBaseline[recorder] = recorder.Snapshot().Started;
+                    _callBaseline[recorder] = recorder.StartedCount();
                 }
             }
 
@@ -597,7 +597,7 @@ public sealed class ErrorTracker : IOperationListener, IMonitoringService
         long hour = HourOf(now);
         foreach (OperationRecorder recorder in OperationRegistry.All)
         {
-            long started = recorder.Snapshot().Started;
+            long started = recorder.StartedCount();
             long previous = _callBaseline.GetValueOrDefault(recorder);
             if (started <= previous)
             {

@@ -170,6 +170,26 @@ public sealed class OperationRecorder
         return field!;
     }
 
+    /// <summary>Calls started so far, on every thread: what <see cref="Snapshot"/> reports as started, without its histogram and ring.</summary>
+    internal long StartedCount()
+    {
+        if (!IsUsed)
+        {
+            return 0;
+        }
+
+        lock (_gate)
+        {
+            long started = _retired?.Started ?? 0;
+            foreach (RecorderCell cell in _cells)
+            {
+                started += Volatile.Read(ref cell.Started);
+            }
+
+            return started;
+        }
+    }
+
     /// <summary>Sums every thread's cell into one consistent-enough picture of this operation.</summary>
     internal OperationSnapshot Snapshot()
     {
