@@ -51,10 +51,10 @@ public sealed class MonitoringSettings
     public int MetricsMaxOperations { get; set; } = PrometheusMetricSet.DefaultMaxOperations;
 
     /// <summary>
-    /// Most operations the registry holds (4,096; 16 to 1,000,000), to bound the memory of names made up at run time.
-    /// Operations of the source code (<see cref="MonitorOperationAttribute"/>, generated interceptors) are always
-    /// admitted; past the bound, names given to the manual API are counted together as <c>(other)</c> in their
-    /// component, and each folded name is counted in <c>maran_dropped_total{queue="operations"}</c>.
+    /// Most operations the manual API (<c>profiler.Operation(name, component)</c>) creates (4,096; 16 to 1,000,000), to
+    /// bound the memory of names made up at run time. Operations of the source code (<see cref="MonitorOperationAttribute"/>,
+    /// generated interceptors) are not counted; past the bound, further names are counted together as <c>(other)</c> in
+    /// their component, and each folded name is counted in <c>maran_dropped_total{queue="operations"}</c>.
     /// Applied to the process-wide registry when the monitoring system starts.
     /// </summary>
     [ConfigurationKeyName("max_operations")]

@@ -13,8 +13,10 @@ namespace Maran.Instrument;
 /// (array, count) view without a lock. Operations of the source code (attributes, generated interceptors, this class's
 /// <c>GetOrAdd</c>) are always admitted: their number is bounded by the program. Names given at run time to the manual
 /// API (<see cref="PerformanceProfiler.Operation"/>, <see cref="PerformanceProfiler.StartOperation"/>) are admitted
-/// while the registry holds fewer than <c>monitoring.max_operations</c> operations (4,096 by default, applied when a
-/// monitoring system starts); past that, each is folded into the operation <see cref="OverflowName"/> of its component.
+/// while fewer than <c>monitoring.max_operations</c> operations (4,096 by default, applied when a monitoring system
+/// starts) have been created that way; past that, each is folded into the operation <see cref="OverflowName"/> of its
+/// component. So the registry holds at most the source code's operations, <c>max_operations</c> names, and one
+/// overflow operation per component.
 /// </remarks>
 [EditorBrowsable(EditorBrowsableState.Advanced)]
 public static class OperationRegistry
@@ -39,6 +41,7 @@ public static class OperationRegistry
     private static View s_view = new([], 0);
     private static int s_maxOperations = DefaultMaxOperations;
     private static long s_foldedNames;
+    private static int s_createdByName;
 
     /// <summary>How many operations exist.</summary>
     public static int Count => Volatile.Read(ref s_view).Count;
@@ -47,9 +50,8 @@ public static class OperationRegistry
     public static IReadOnlyList<OperationRecorder> All => Volatile.Read(ref s_view);
 
     /// <summary>
-    /// Most operations the registry holds before names given to the manual API are folded
-    /// (<c>monitoring.max_operations</c>, 4,096 unless a started monitoring system set another). Operations of the
-    /// source code are admitted past it.
+    /// Most operations the manual API creates before further names are folded (<c>monitoring.max_operations</c>, 4,096
+    /// unless a started monitoring system set another). Operations of the source code are not counted against it.
     /// </summary>
     public static int MaxOperations
     {
@@ -105,10 +107,13 @@ public static class OperationRegistry
     public static OperationRecorder? Find(string name, string component) =>
         s_byKey.GetValueOrDefault((component, name));
 
+    /// <summary>Operations the manual API has created: what <see cref="MaxOperations"/> bounds.</summary>
+    internal static int CreatedByName => Volatile.Read(ref s_createdByName);
+
     /// <summary>
-    /// The recorder of a name given at run time (the manual API): created while the registry holds fewer than
-    /// <see cref="MaxOperations"/> operations, else the component's <see cref="OverflowName"/> operation, with the
-    /// folded name counted once in <c>maran_dropped_total{queue="operations"}</c>.
+    /// The recorder of a name given at run time (the manual API): created while fewer than <see cref="MaxOperations"/>
+    /// operations were created this way, else the component's <see cref="OverflowName"/> operation, with the folded
+    /// name counted once in <c>maran_dropped_total{queue="operations"}</c>.
     /// </summary>
     internal static OperationRecorder GetOrAddByName(string name, string component)
     {
@@ -126,7 +131,13 @@ public static class OperationRegistry
                 return recorder;
             }
 
-            return s_view.Count < MaxOperations ? Add(name, component, null, null, null, null) : Fold(name, component);
+            if (s_createdByName >= MaxOperations)
+            {
+                return Fold(name, component);
+            }
+
+            Volatile.Write(ref s_createdByName, s_createdByName + 1);
+            return Add(name, component, null, null, null, null);
         }
     }
 

@@ -14,7 +14,7 @@ public class OperationRegistryTests
     {
         string component = Unique("fold");
         PerformanceProfiler profiler = AdvancedMonitoringSystem.Default.Profiler;
-        using (Bound(OperationRegistry.Count + 2))
+        using (Bound(OperationRegistry.CreatedByName + 2))
         {
             long foldedBefore = OperationRegistry.FoldedNames;
             long droppedBefore = MonitoringDiagnostics.Dropped.GetValueOrDefault(OperationRegistry.FoldedQueue);
@@ -41,8 +41,8 @@ public class OperationRegistryTests
     public void Past_the_bound_a_name_of_an_unknown_component_is_folded_into_the_shared_other_operation()
     {
         string component = Unique("unknown");
-        OperationRegistry.GetOrAdd("filler", Unique("filler"));
-        using (Bound(OperationRegistry.Count))
+        OperationRegistry.GetOrAddByName("filler", Unique("filler"));
+        using (Bound(OperationRegistry.CreatedByName))
         {
             OperationToken token = AdvancedMonitoringSystem.Default.Profiler.StartOperation("step", component);
             AdvancedMonitoringSystem.Default.Profiler.EndOperation(token);
@@ -57,13 +57,32 @@ public class OperationRegistryTests
     public void Operations_of_the_source_code_are_admitted_past_the_bound()
     {
         string component = Unique("generated");
-        using (Bound(OperationRegistry.Count))
+        OperationRegistry.GetOrAddByName("filler", Unique("filler"));
+        using (Bound(OperationRegistry.CreatedByName))
         {
             OperationRecorder recorder = OperationRegistry.GetOrAdd("answer", component, "Agent.Answer(string)");
 
             Assert.Equal("answer", recorder.Name);
             Assert.Same(recorder, OperationRegistry.Find("answer", component));
             Assert.Same(recorder, AdvancedMonitoringSystem.Default.Profiler.StartOperation("answer", component).Operation);
+        }
+    }
+
+    [Fact]
+    public void Operations_of_the_source_code_leave_the_manual_APIs_room_untouched()
+    {
+        string component = Unique("room");
+        using (Bound(OperationRegistry.CreatedByName + 1))
+        {
+            for (int i = 0; i < 20; i++)
+            {
+                OperationRegistry.GetOrAdd($"generated-{i}", component);
+            }
+
+            OperationToken token = AdvancedMonitoringSystem.Default.Profiler.StartOperation("by-name", component);
+            AdvancedMonitoringSystem.Default.Profiler.EndOperation(token);
+
+            Assert.Equal("by-name", token.Operation!.Name);
         }
     }
 
