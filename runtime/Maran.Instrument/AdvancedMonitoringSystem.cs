@@ -285,6 +285,7 @@ public sealed class AdvancedMonitoringSystem : IDisposable
         MonitoringRuntime.CallTreeEnabled = settings.CallTree;
         MonitoringRuntime.TracingEnabled = settings.Tracing;
         MonitoringRuntime.Enabled = settings.Enabled;
+        OperationRegistry.MaxOperations = settings.MaxOperations;
     }
 }
 

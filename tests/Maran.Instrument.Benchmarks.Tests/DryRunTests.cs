@@ -48,6 +48,32 @@ public sealed class DryRunTests : IDisposable
         }
     }
 
+    [Fact]
+    public void The_registry_benchmark_runs_once_in_process_and_folds_names_past_the_bound()
+    {
+        var log = new AccumulationLogger();
+        IConfig config = ManualConfig.CreateEmpty()
+            .AddJob(Job.Dry.WithToolchain(InProcessEmitToolchain.Instance))
+            .AddLogger(log)
+            .WithArtifactsPath(_artifacts)
+            .WithOptions(ConfigOptions.DisableOptimizationsValidator | ConfigOptions.DisableLogFile);
+        int bound = OperationRegistry.MaxOperations;
+        long foldedBefore = OperationRegistry.FoldedNames;
+        int operationsBefore = OperationRegistry.Count;
+
+        // The suite's own job (three cold iterations) is left to real runs: only the dry, in-process cases run here.
+        BenchmarkRunInfo all = WithoutAttributeConfig(typeof(RegistryBenchmarks), config);
+        BenchmarkCase[] dry = [.. all.BenchmarksCases.Where(c => c.Job.Infrastructure.Toolchain is InProcessEmitToolchain)];
+        Summary summary = BenchmarkRunner.Run(new BenchmarkRunInfo(dry, all.Type, all.Config));
+
+        Assert.False(summary.HasCriticalValidationErrors, string.Join("; ", summary.ValidationErrors.Select(e => e.Message)) + log.GetLog());
+        Assert.Equal(2, summary.Reports.Length);
+        Assert.All(summary.Reports, report => Assert.True(report.Success, $"{report.BenchmarkCase.DisplayInfo} failed:{Environment.NewLine}{log.GetLog()}"));
+        Assert.True(OperationRegistry.Count - operationsBefore >= RegistryBenchmarks.Names, "the raised bound admits every name");
+        Assert.True(OperationRegistry.FoldedNames > foldedBefore, "the default bound folds names past it");
+        Assert.Equal(bound, OperationRegistry.MaxOperations);
+    }
+
     // The suites' own attributes add the disassembler, which attaches a debugger to the benchmark process: that
     // cannot be this process. Each case keeps its descriptor, job and parameters and takes the dry config alone.
     private static BenchmarkRunInfo WithoutAttributeConfig(Type suite, IConfig config)

@@ -51,14 +51,17 @@ public sealed class MonitoringSettings
     public int MetricsMaxOperations { get; set; } = PrometheusMetricSet.DefaultMaxOperations;
 
     /// <summary>The default of <see cref="MaxOperations"/>.</summary>
-    public const int DefaultMaxOperations = 4096;
+    public const int DefaultMaxOperations = OperationRegistry.DefaultMaxOperations;
 
     /// <summary>The least and the most <see cref="MaxOperations"/> accepted; the most bounds <see cref="MetricsMaxOperations"/> too.</summary>
     internal const int MaxOperationsFloor = 16, MaxOperationsCeiling = 1_000_000;
 
     /// <summary>
-    /// Most distinct operations the profiler keeps (<c>monitoring.max_operations</c>, default 4096, allowed 16 to
-    /// 1,000,000), so that operation names made from unbounded input cannot grow memory without end.
+    /// Most operations the manual API (<c>profiler.Operation(name, component)</c>) creates (<c>monitoring.max_operations</c>,
+    /// 4,096; 16 to 1,000,000), to bound the memory of names made up at run time. Operations of the source code
+    /// (<see cref="MonitorOperationAttribute"/>, generated interceptors) are not counted; past the bound, further names are
+    /// counted together as <c>(other)</c> in their component, and each folded name is counted in
+    /// <c>maran_dropped_total{queue="operations"}</c>. Applied to the process-wide registry when the monitoring system starts.
     /// </summary>
     [ConfigurationKeyName("max_operations")]
     public int MaxOperations { get; set; } = DefaultMaxOperations;

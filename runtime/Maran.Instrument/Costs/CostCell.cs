@@ -30,6 +30,12 @@ internal sealed class CostCell
     /// <summary>Calls with tokens but no price.</summary>
     public long UnpricedCalls { get; set; }
 
+    /// <summary>Calls answered from the application's response cache: counted, not billed.</summary>
+    public long CacheHits { get; set; }
+
+    /// <summary>Input plus output tokens of the cache hits (not in <see cref="Input"/> and <see cref="Output"/>: no provider used them).</summary>
+    public long CacheHitTokens { get; set; }
+
     /// <summary>Seconds of compute, for <c>cpu</c> and <c>gpu</c>.</summary>
     public double Quantity { get; set; }
 
@@ -47,11 +53,13 @@ internal sealed class CostCell
         EstimatedCalls += other.EstimatedCalls;
         CallsWithoutUsage += other.CallsWithoutUsage;
         UnpricedCalls += other.UnpricedCalls;
+        CacheHits += other.CacheHits;
+        CacheHitTokens += other.CacheHitTokens;
         Quantity += other.Quantity;
         Cost += other.Cost;
     }
 
-    public TokenTotals ToTotals() => new(Calls, Input, Output, CachedInput, CacheWrite, Reasoning, EstimatedCalls, CallsWithoutUsage);
+    public TokenTotals ToTotals() => new(Calls, Input, Output, CachedInput, CacheWrite, Reasoning, EstimatedCalls, CallsWithoutUsage, CacheHits, CacheHitTokens);
 
     public CostCell Copy() => (CostCell)MemberwiseClone();
 }

@@ -55,6 +55,10 @@ internal sealed class CostStore(MaranDatabase database)
                 fired TEXT NOT NULL,
                 PRIMARY KEY (period, start));
             """),
+        new(2, """
+            ALTER TABLE cost_hourly ADD COLUMN cache_hits INTEGER NOT NULL DEFAULT 0;
+            ALTER TABLE cost_hourly ADD COLUMN cache_hit_tokens INTEGER NOT NULL DEFAULT 0;
+            """),
     ];
 
     public void Register()
@@ -89,7 +93,7 @@ internal sealed class CostStore(MaranDatabase database)
         using (SqliteCommand command = Command(
             connection,
             "SELECT hour, resource_type, subject, component, operation, calls, input_tokens, output_tokens, cached_input_tokens, cache_write_tokens, " +
-            "reasoning_tokens, estimated_calls, calls_without_usage, unpriced_calls, quantity, cost_usd FROM cost_hourly WHERE hour >= $since",
+            "reasoning_tokens, estimated_calls, calls_without_usage, unpriced_calls, quantity, cost_usd, cache_hits, cache_hit_tokens FROM cost_hourly WHERE hour >= $since",
             ("$since", since)))
         using (SqliteDataReader reader = command.ExecuteReader())
         {
@@ -109,6 +113,8 @@ internal sealed class CostStore(MaranDatabase database)
                     UnpricedCalls = reader.GetInt64(13),
                     Quantity = reader.GetDouble(14),
                     Cost = decimal.Parse(reader.GetString(15), NumberStyles.Float, CultureInfo.InvariantCulture),
+                    CacheHits = reader.GetInt64(16),
+                    CacheHitTokens = reader.GetInt64(17),
                 };
             }
         }
@@ -196,12 +202,13 @@ internal sealed class CostStore(MaranDatabase database)
                 connection,
                 transaction,
                 "INSERT INTO cost_hourly (hour, resource_type, subject, component, operation, calls, input_tokens, output_tokens, cached_input_tokens, cache_write_tokens, " +
-                "reasoning_tokens, estimated_calls, calls_without_usage, unpriced_calls, quantity, cost_usd) " +
-                "VALUES ($hour, $type, $subject, $component, $operation, $calls, $input, $output, $cached, $written, $reasoning, $estimated, $without, $unpriced, $quantity, $cost) " +
+                "reasoning_tokens, estimated_calls, calls_without_usage, unpriced_calls, quantity, cost_usd, cache_hits, cache_hit_tokens) " +
+                "VALUES ($hour, $type, $subject, $component, $operation, $calls, $input, $output, $cached, $written, $reasoning, $estimated, $without, $unpriced, $quantity, $cost, $hits, $hitTokens) " +
                 "ON CONFLICT (hour, resource_type, subject, component, operation) DO UPDATE SET calls = excluded.calls, input_tokens = excluded.input_tokens, " +
                 "output_tokens = excluded.output_tokens, cached_input_tokens = excluded.cached_input_tokens, cache_write_tokens = excluded.cache_write_tokens, " +
                 "reasoning_tokens = excluded.reasoning_tokens, estimated_calls = excluded.estimated_calls, calls_without_usage = excluded.calls_without_usage, " +
-                "unpriced_calls = excluded.unpriced_calls, quantity = excluded.quantity, cost_usd = excluded.cost_usd",
+                "unpriced_calls = excluded.unpriced_calls, quantity = excluded.quantity, cost_usd = excluded.cost_usd, cache_hits = excluded.cache_hits, " +
+                "cache_hit_tokens = excluded.cache_hit_tokens",
                 ("$hour", Key.Hour),
                 ("$type", Key.ResourceType),
                 ("$subject", Key.Subject),
@@ -217,7 +224,9 @@ internal sealed class CostStore(MaranDatabase database)
                 ("$without", c.CallsWithoutUsage),
                 ("$unpriced", c.UnpricedCalls),
                 ("$quantity", c.Quantity),
-                ("$cost", Money(c.Cost)));
+                ("$cost", Money(c.Cost)),
+                ("$hits", c.CacheHits),
+                ("$hitTokens", c.CacheHitTokens));
             command.ExecuteNonQuery();
         }
     }

@@ -52,7 +52,9 @@ public sealed record CostSummary
 /// <param name="Reasoning">Output tokens spent on reasoning.</param>
 /// <param name="EstimatedCalls">Calls whose counts were estimated with a tokenizer.</param>
 /// <param name="CallsWithoutUsage">Calls whose response carried no usage and were not estimated.</param>
-public sealed record TokenTotals(long Calls, long Input, long Output, long CachedInput, long CacheWrite, long Reasoning, long EstimatedCalls, long CallsWithoutUsage);
+/// <param name="CacheHits">Calls answered from the application's response cache (<see cref="TokenUsage.IsCacheHit"/>): counted, never billed.</param>
+/// <param name="CacheHitTokens">Input plus output tokens the cached responses report; not part of <paramref name="Input"/> or <paramref name="Output"/>.</param>
+public sealed record TokenTotals(long Calls, long Input, long Output, long CachedInput, long CacheWrite, long Reasoning, long EstimatedCalls, long CallsWithoutUsage, long CacheHits = 0, long CacheHitTokens = 0);
 
 /// <summary>One model's tokens and cost over a window.</summary>
 /// <param name="Model">The model name as responses (or the attribute) gave it.</param>
@@ -66,7 +68,9 @@ public sealed record ModelCost(string Model, TokenTotals Tokens, decimal? CostUs
 /// <param name="Calls">Model calls.</param>
 /// <param name="Tokens">Input plus output tokens.</param>
 /// <param name="CostUsd">Priced cost of every resource type.</param>
-public sealed record OperationCost(string Component, string Operation, long Calls, long Tokens, decimal CostUsd);
+/// <param name="CacheHits">Model calls answered from the application's response cache: in <paramref name="Calls"/>, not billed.</param>
+/// <param name="CacheHitTokens">Tokens the cached responses report; not part of <paramref name="Tokens"/>.</param>
+public sealed record OperationCost(string Component, string Operation, long Calls, long Tokens, decimal CostUsd, long CacheHits = 0, long CacheHitTokens = 0);
 
 /// <summary>Cost in one hour or day.</summary>
 /// <param name="Start">Start of the hour or day (UTC).</param>

@@ -145,7 +145,7 @@ public sealed class CostTracker : IUsageListener, IMonitoringService
         var byModel = new Dictionary<string, CostCell>(StringComparer.Ordinal);
         var byComponent = new Dictionary<string, decimal>(StringComparer.Ordinal);
         var byResource = new Dictionary<string, decimal>(StringComparer.Ordinal);
-        var byOperation = new Dictionary<(string Component, string Operation), (long Calls, long Tokens, decimal Cost)>();
+        var byOperation = new Dictionary<(string Component, string Operation), (long Calls, long Tokens, decimal Cost, long CacheHits, long CacheHitTokens)>();
         var hourly = new (decimal Cost, long Tokens)[hours];
         var daily = new (decimal Cost, long Tokens)[days];
         decimal total = 0;
@@ -168,7 +168,7 @@ public sealed class CostTracker : IUsageListener, IMonitoringService
                 byComponent[key.Component] = byComponent.GetValueOrDefault(key.Component) + cell.Cost;
                 byResource[key.ResourceType] = byResource.GetValueOrDefault(key.ResourceType) + cell.Cost;
                 var op = byOperation.GetValueOrDefault((key.Component, key.Operation));
-                byOperation[(key.Component, key.Operation)] = (op.Calls + (isTokens ? cell.Calls : 0), op.Tokens + cellTokens, op.Cost + cell.Cost);
+                byOperation[(key.Component, key.Operation)] = (op.Calls + (isTokens ? cell.Calls : 0), op.Tokens + cellTokens, op.Cost + cell.Cost, op.CacheHits + cell.CacheHits, op.CacheHitTokens + cell.CacheHitTokens);
                 int hour = (int)((key.Hour - firstHour) / HourMs);
                 hourly[hour] = (hourly[hour].Cost + cell.Cost, hourly[hour].Tokens + cellTokens);
                 int day = (int)((Floor(key.Hour, DayMs) - firstDay) / DayMs);
@@ -204,7 +204,7 @@ public sealed class CostTracker : IUsageListener, IMonitoringService
                 .OrderByDescending(o => o.Value.Cost)
                 .ThenBy(o => o.Key.Component, StringComparer.Ordinal)
                 .ThenBy(o => o.Key.Operation, StringComparer.Ordinal)
-                .Select(o => new OperationCost(o.Key.Component, o.Key.Operation, o.Value.Calls, o.Value.Tokens, o.Value.Cost))],
+                .Select(o => new OperationCost(o.Key.Component, o.Key.Operation, o.Value.Calls, o.Value.Tokens, o.Value.Cost, o.Value.CacheHits, o.Value.CacheHitTokens))],
             ByResourceType = byResource,
             Hourly = [.. hourly.Select((h, i) => new CostPoint(DateTimeOffset.FromUnixTimeMilliseconds(firstHour + (i * HourMs)), h.Cost, h.Tokens))],
             Daily = [.. daily.Select((d, i) => new CostPoint(DateTimeOffset.FromUnixTimeMilliseconds(firstDay + (i * DayMs)), d.Cost, d.Tokens))],
@@ -459,6 +459,11 @@ public sealed class CostTracker : IUsageListener, IMonitoringService
     private CostRecord HandleTokens(in CostItem item)
     {
         TokenUsage usage = item.Usage.OrModel(item.FallbackModel);
+        if (usage.IsCacheHit)
+        {
+            return HandleCacheHit(item, usage);
+        }
+
         string? model = usage.Model;
         if (!usage.IsReported && !usage.IsEstimated && Settings.EstimateTokens && usage.Text is { Length: > 0 } text
             && _estimator.Count(model, text) is int counted)
@@ -489,6 +494,15 @@ public sealed class CostTracker : IUsageListener, IMonitoringService
         };
         Apply(item.Timestamp, key, delta, usage, quantity: 0, cost);
         return new CostRecord(item.Timestamp, TokensResource, key.Subject, key.Component, key.Operation, usage, 0, cost);
+    }
+
+    // A response the application's cache served: one call of the model, its tokens counted apart, no cost (not unpriced either).
+    private CostRecord HandleCacheHit(in CostItem item, in TokenUsage usage)
+    {
+        var key = new CostKey(Floor(item.Timestamp.ToUnixTimeMilliseconds(), HourMs), TokensResource, usage.Model ?? UnknownModel, item.Component, item.Operation);
+        var delta = new CostCell { Calls = 1, CacheHits = 1, CacheHitTokens = usage.TotalTokens };
+        Apply(item.Timestamp, key, delta, default, quantity: 0, cost: 0m);
+        return new CostRecord(item.Timestamp, TokensResource, key.Subject, key.Component, key.Operation, default, 0, 0m);
     }
 
     private CostRecord HandleCost(in CostItem item)

@@ -42,12 +42,22 @@ internal static class MonitoringDiagnostics
     /// <summary>Counts an item a full queue had to drop; reports the first drop of each <paramref name="queue"/>.</summary>
     internal static void Drop(string queue)
     {
-        long count = s_dropped.AddOrUpdate(queue, 1, static (_, n) => n + 1);
-        if (count == 1)
+        if (Count(queue) == 1)
         {
             Warn($"[maran] the {queue} queue is full: items are dropped and counted in maran_dropped_total (reported once)");
         }
     }
+
+    /// <summary>Counts an item dropped under <paramref name="queue"/>; the first drop reports what <paramref name="report"/> writes, built only then.</summary>
+    internal static void Drop(string queue, Func<string> report)
+    {
+        if (Count(queue) == 1)
+        {
+            Warn(report());
+        }
+    }
+
+    private static long Count(string queue) => s_dropped.AddOrUpdate(queue, 1, static (_, n) => n + 1);
 
     /// <summary>Reports a message, swallowing any failure of the report sink itself.</summary>
     internal static void Warn(string message)

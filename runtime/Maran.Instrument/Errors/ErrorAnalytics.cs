@@ -45,7 +45,11 @@ public sealed record ErrorTrendPoint(DateTimeOffset Hour, long Count);
 /// <summary>How often one monitored operation failed in the window.</summary>
 /// <param name="Component">The operation's component.</param>
 /// <param name="Operation">The operation's name.</param>
-/// <param name="Errors">Failures tracked in the window, cancellations excluded.</param>
+/// <param name="Errors">
+/// Failed calls in the window, cancellations excluded: errors raised in this operation, and failures raised in a
+/// monitored call inside it that made it fail too (counted once as an error, where raised; those are kept in memory,
+/// not across restarts).
+/// </param>
 /// <param name="Calls">Calls started in the window while the system ran.</param>
 /// <param name="Rate">Errors / calls, or null when no call was counted.</param>
 public sealed record OperationErrorRate(string Component, string Operation, long Errors, long Calls, double? Rate);

@@ -1,21 +1,19 @@
-using System.Collections.Concurrent;
-using System.Net;
 using System.Net.Http;
-using System.Reflection;
 using System.Text.RegularExpressions;
 
 namespace Maran.Instrument;
 
 /// <summary>
-/// Tells what kind of failure an error is from its exception chain: the types, the HTTP status the exceptions
-/// carry (<see cref="HttpRequestException.StatusCode"/>, or an int <c>Status</c> as on the OpenAI SDK's
-/// <c>ClientResultException</c> and Azure's <c>RequestFailedException</c>) and the messages providers write.
-/// Runs on the background side only.
+/// Tells what kind of failure an error is from its exception chain: the types, the HTTP status where there is one
+/// and the messages providers write. The status comes from <see cref="HttpRequestException.StatusCode"/> anywhere in
+/// the chain, else from the message: System.ClientModel's <c>ClientResultException</c> (the OpenAI SDK) writes
+/// <c>HTTP 429 (...)</c> or <c>Status: 429 (...)</c>, Azure's <c>RequestFailedException</c> <c>Status: 429</c>. No
+/// reflection: the core stays trimming- and NativeAOT-safe and references no provider SDK.
+/// Runs on the failure path, once per error.
 /// </summary>
 internal static partial class ErrorCategorizer
 {
     private const int MaxDepth = 8;
-    private static readonly ConcurrentDictionary<Type, Func<Exception, int?>?> s_statusReaders = new();
 
     /// <summary>The category of a failure with exception <paramref name="exception"/> (may be null) reported as <paramref name="type"/> with <paramref name="message"/>.</summary>
     public static ErrorCategory Categorize(Exception? exception, string type, string message)
@@ -133,26 +131,9 @@ internal static partial class ErrorCategorizer
         return ErrorCategory.Unknown;
     }
 
-    /// <summary>The HTTP status an exception carries, from its own property or, failing that, its message (<c>HTTP 429</c>, <c>status code 401</c>).</summary>
-    internal static int? StatusOf(Exception exception)
-    {
-        if (exception is HttpRequestException { StatusCode: { } code })
-        {
-            return (int)code;
-        }
-
-        Func<Exception, int?>? reader = s_statusReaders.GetOrAdd(exception.GetType(), CreateStatusReader);
-        int? status = null;
-        try
-        {
-            status = reader?.Invoke(exception);
-        }
-        catch (TargetInvocationException)
-        {
-        }
-
-        return status is >= 100 and <= 599 ? status : StatusFromMessage(exception.Message);
-    }
+    /// <summary>The HTTP status an exception carries: <see cref="HttpRequestException.StatusCode"/>, else its message (<c>HTTP 429</c>, <c>Status: 401</c>).</summary>
+    internal static int? StatusOf(Exception exception) =>
+        exception is HttpRequestException { StatusCode: { } code } ? (int)code : StatusFromMessage(exception.Message);
 
     private static ErrorCategory? FromStatus(int status) => status switch
     {
@@ -160,7 +141,7 @@ internal static partial class ErrorCategorizer
         401 or 403 or 407 => ErrorCategory.Authentication,
         408 or 504 => ErrorCategory.Timeout,
         400 or 404 or 405 or 409 or 413 or 415 or 422 => ErrorCategory.InvalidRequest,
-        >= 500 and <= 599 => ErrorCategory.Network,
+        >= 500 and <= 599 => ErrorCategory.ServerError,
         _ => null,
     };
 
@@ -185,40 +166,14 @@ internal static partial class ErrorCategorizer
         }
     }
 
-    // Exception types outside this library carry their status as an int "Status" (System.ClientModel, Azure.Core) or
-    // an HttpStatusCode "StatusCode" (Refit and others); read it once per type through a compiled accessor.
-    private static Func<Exception, int?>? CreateStatusReader(Type type)
-    {
-        foreach (string name in (ReadOnlySpan<string>)["Status", "StatusCode", "HttpStatusCode"])
-        {
-            PropertyInfo? property = type.GetProperty(name, BindingFlags.Public | BindingFlags.Instance);
-            if (property?.GetMethod is null || property.GetIndexParameters().Length > 0)
-            {
-                continue;
-            }
-
-            Type valueType = Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType;
-            if (valueType == typeof(int) || valueType == typeof(HttpStatusCode))
-            {
-                return exception => property.GetValue(exception) switch
-                {
-                    int value => value,
-                    HttpStatusCode code => (int)code,
-                    _ => null,
-                };
-            }
-        }
-
-        return null;
-    }
-
     private static int? StatusFromMessage(string message)
     {
         Match match = StatusInMessage().Match(message);
-        return match.Success && int.TryParse(match.Groups[1].ValueSpan, System.Globalization.CultureInfo.InvariantCulture, out int status) ? status : null;
+        return match.Success && int.TryParse(match.Groups[1].ValueSpan, System.Globalization.CultureInfo.InvariantCulture, out int status)
+            && status is >= 100 and <= 599 ? status : null;
     }
 
-    [GeneratedRegex(@"\b(?:HTTP(?:/\d(?:\.\d)?)?|status(?:\s+code)?|status:|error\s+code:?)\s*\(?(\d{3})\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"\b(?:HTTP(?:/\d(?:\.\d)?)?|status(?:\s+code)?|status:|error\s+code:?|does not indicate success:)\s*\(?(\d{3})\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex StatusInMessage();
 
     [GeneratedRegex(@"out of memory|outofmemory|cudaErrorMemoryAllocation|CUBLAS_STATUS_ALLOC_FAILED|CUDNN_STATUS_ALLOC_FAILED|failed to allocate|allocation failed|insufficient memory|not enough memory|\bOOM\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]

@@ -6,7 +6,7 @@ public enum ErrorCategory
     /// <summary>None of the others.</summary>
     Unknown,
 
-    /// <summary>The call took too long: a <see cref="TimeoutException"/>, an HttpClient timeout, HTTP 408 or 504.</summary>
+    /// <summary>The call took too long: a <see cref="TimeoutException"/>, an HttpClient or SDK client timeout, HTTP 408 or 504.</summary>
     Timeout,
 
     /// <summary>The provider refused for rate or quota: HTTP 429 (and 529, overloaded).</summary>
@@ -18,7 +18,7 @@ public enum ErrorCategory
     /// <summary>Missing, wrong or insufficient credentials: HTTP 401, 403, 407.</summary>
     Authentication,
 
-    /// <summary>The service could not be reached, dropped the connection or answered with a server error.</summary>
+    /// <summary>The service could not be reached or dropped the connection (no HTTP status came back).</summary>
     Network,
 
     /// <summary>The provider's content policy filtered the prompt or the answer.</summary>
@@ -32,4 +32,7 @@ public enum ErrorCategory
 
     /// <summary>The caller cancelled the call.</summary>
     Cancelled,
+
+    /// <summary>The service answered with a server error: HTTP 5xx other than 504 (a timeout) and 529 (overloaded, rate limited).</summary>
+    ServerError,
 }

@@ -1,4 +1,6 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 
 namespace Maran.Instrument;
 
@@ -9,7 +11,12 @@ namespace Maran.Instrument;
 /// <see cref="GetErrorAnalytics"/> answers from memory, rebuilt from the database at start.
 /// </summary>
 /// <remarks>
-/// The failure path only snapshots the exception's stack frames and enqueues; categorising, fingerprinting and
+/// Counts are exact: the failure path categorises the error and counts it (<c>errors_total</c>) before anything can be
+/// dropped; what a full queue drops is the detail (stack, message, group), counted in <c>maran_dropped_total</c>.
+/// One failure is one error: an exception already recorded (by an inner monitored call, by
+/// <see cref="TrackError(string, ErrorSeverity, string, string, Exception?, IReadOnlyDictionary{string, string}?)"/>, or
+/// wrapped by the exception at hand) counts only toward the error rate of each operation it passed through.
+/// The failure path snapshots the exception's stack frames and enqueues; fingerprinting and
 /// formatting happen on a background loop. The frames are read at the failure itself because an exception's
 /// stack keeps growing as it propagates (the first pass of a synchronous throw, then every <c>await</c> of a
 /// faulted task appends the awaiting frames): read later, the same bug would show a different stack depending on
@@ -32,7 +39,8 @@ public sealed class ErrorTracker : IOperationListener, IMonitoringService
     private readonly Dictionary<HourlyErrorKey, long> _hourly = [];
     private readonly Dictionary<HourlyCallKey, long> _calls = [];
     private readonly Dictionary<OperationRecorder, long> _callBaseline = [];
-    private readonly Dictionary<(string Type, string Category, string Component, string Severity), long> _counts = [];
+    private readonly ConcurrentDictionary<(string Type, string Category, string Component, string Severity), StrongBox<long>> _counts = new();
+    private readonly ConcurrentDictionary<HourlyCallKey, StrongBox<long>> _passedThrough = new();
     private readonly Queue<TrackedError> _recent = new();
     private readonly TrackerQueue<Capture> _queue;
     private InAppFilter _inApp;
@@ -63,21 +71,38 @@ public sealed class ErrorTracker : IOperationListener, IMonitoringService
     /// <param name="message">What happened.</param>
     /// <param name="exception">The exception behind it, if any.</param>
     /// <param name="context">Tags to keep with it; merged with the ambient <see cref="ErrorContext"/>.</param>
+    /// <remarks>An exception a monitored call has already recorded (or one wrapping it) is the same failure and is not counted again.</remarks>
     public void TrackError(string type, ErrorSeverity severity, string component, string message, Exception? exception = null, IReadOnlyDictionary<string, string>? context = null)
     {
-        if (!Settings.Enabled || !_queue.HasRoom())
+        if (!Settings.Enabled)
         {
             return;
         }
 
         try
         {
+            if (exception is not null && !RecordedFailures.TryRecordReported(exception))
+            {
+                return;
+            }
+
+            component = string.IsNullOrEmpty(component) ? "app" : component;
+            type = string.IsNullOrEmpty(type) ? exception?.GetType().FullName ?? "Error" : type;
+            message ??= exception?.Message ?? string.Empty;
+            ErrorCategory category = ErrorCategorizer.Categorize(exception, type, message);
+            Count(type, category, component, severity);
+            if (!_queue.HasRoom())
+            {
+                return;
+            }
+
             _queue.TryAccept(new Capture
             {
                 Timestamp = _time.GetUtcNow(),
-                Type = string.IsNullOrEmpty(type) ? null : type,
+                Type = type,
+                Category = category,
                 Severity = severity,
-                Component = string.IsNullOrEmpty(component) ? "app" : component,
+                Component = component,
                 Message = message,
                 Exception = exception,
                 Trace = exception is null ? null : new StackTrace(exception, fNeedFileInfo: false),
@@ -156,6 +181,15 @@ public sealed class ErrorTracker : IOperationListener, IMonitoringService
                 }
             }
 
+            foreach ((HourlyCallKey key, StrongBox<long> failed) in _passedThrough)
+            {
+                if (key.Hour >= firstHour && key.Hour <= lastHour)
+                {
+                    var rate = rates.GetValueOrDefault((key.Component, key.Operation));
+                    rates[(key.Component, key.Operation)] = (rate.Errors + Interlocked.Read(ref failed.Value), rate.Calls);
+                }
+            }
+
             TimeSpan newWindow = TimeSpan.FromHours(Settings.NewGroupHours);
             top = [.. byGroup
                 .OrderByDescending(g => g.Value)
@@ -188,13 +222,8 @@ public sealed class ErrorTracker : IOperationListener, IMonitoringService
     /// Every error tracked since this tracker was created, by type, category, component and severity: what the
     /// exporters publish as <c>errors_total</c>. Answers at once, without waiting for errors still queued.
     /// </summary>
-    internal IReadOnlyList<ErrorCount> GetErrorCounts()
-    {
-        lock (_state)
-        {
-            return [.. _counts.Select(c => new ErrorCount(c.Key.Type, c.Key.Category, c.Key.Component, c.Key.Severity, c.Value))];
-        }
-    }
+    internal IReadOnlyList<ErrorCount> GetErrorCounts() =>
+        [.. _counts.Select(c => new ErrorCount(c.Key.Type, c.Key.Category, c.Key.Component, c.Key.Severity, Interlocked.Read(ref c.Value.Value)))];
 
     /// <summary>The group of <paramref name="fingerprint"/>, or null when there is none.</summary>
     public ErrorGroup? GetGroup(string fingerprint)
@@ -296,26 +325,59 @@ public sealed class ErrorTracker : IOperationListener, IMonitoringService
 
     void IOperationListener.OnOperationFailed(in OperationFailure failure)
     {
-        if (!Settings.Enabled || !_queue.HasRoom())
+        if (!Settings.Enabled)
         {
             return;
         }
 
+        if (failure.IsRecorded)
+        {
+            if (failure.Status == OperationStatus.Error)
+            {
+                CountPassedThrough(failure.Recorder);
+            }
+
+            return;
+        }
+
         Exception? exception = failure.Exception;
+        bool cancelledWithoutException = failure.Status == OperationStatus.Cancelled && exception is null;
+        string type = exception?.GetType().FullName ?? (cancelledWithoutException ? typeof(TaskCanceledException).FullName! : "Error");
+        string message = exception?.Message ?? (cancelledWithoutException ? "The task was cancelled." : string.Empty);
+        ErrorCategory category = cancelledWithoutException ? ErrorCategory.Cancelled : ErrorCategorizer.Categorize(exception, type, message);
+        ErrorSeverity severity = ErrorSeverity.Error;
+        if (category == ErrorCategory.Cancelled)
+        {
+            if (!Settings.TrackCancellations)
+            {
+                return;
+            }
+
+            severity = ErrorSeverity.Info;
+        }
+
+        string component = failure.Recorder.Component;
+        Count(type, category, component, severity);
+        if (!_queue.HasRoom())
+        {
+            return;
+        }
+
         long elapsed = failure.ElapsedTicks;
         _queue.TryAccept(new Capture
         {
             Timestamp = _time.GetUtcNow(),
-            Severity = ErrorSeverity.Error,
-            Component = failure.Recorder.Component,
+            Type = type,
+            Category = category,
+            Message = message,
+            Severity = severity,
+            Component = component,
             Operation = failure.Recorder.Name,
             Exception = exception,
             Trace = exception is null ? null : new StackTrace(exception, fNeedFileInfo: false),
             DurationMs = elapsed >= 0 ? MonitoringClock.ToMilliseconds(elapsed) : null,
             Ambient = ErrorContext.Current,
             Activity = failure.Activity,
-            Automatic = true,
-            Cancelled = failure.Status == OperationStatus.Cancelled,
         });
     }
 
@@ -334,7 +396,7 @@ public sealed class ErrorTracker : IOperationListener, IMonitoringService
             {
                 foreach (OperationRecorder recorder in OperationRegistry.All)
                 {
-                    _callBaseline[recorder] = recorder.Snapshot().Started;
+                    _callBaseline[recorder] = recorder.StartedCount();
                 }
             }
 
@@ -431,25 +493,15 @@ public sealed class ErrorTracker : IOperationListener, IMonitoringService
         }
     }
 
+    // The failure path has counted the error and decided its type, category and severity; this adds its detail.
     private void Process(in Capture capture)
     {
         Exception? exception = capture.Exception;
-        bool cancelledWithoutException = capture.Cancelled && exception is null;
-        string type = capture.Type ?? exception?.GetType().FullName ?? (cancelledWithoutException ? typeof(TaskCanceledException).FullName! : "Error");
-        string message = capture.Message ?? exception?.Message ?? (cancelledWithoutException ? "The task was cancelled." : string.Empty);
-        ErrorCategory category = cancelledWithoutException ? ErrorCategory.Cancelled : ErrorCategorizer.Categorize(exception, type, message);
+        string type = capture.Type;
+        string message = capture.Message;
+        ErrorCategory category = capture.Category;
         ErrorSeverity severity = capture.Severity;
-        if (capture.Automatic && category == ErrorCategory.Cancelled)
-        {
-            if (!Settings.TrackCancellations)
-            {
-                return;
-            }
-
-            severity = ErrorSeverity.Info;
-        }
-
-        string component = capture.Component ?? "app";
+        string component = capture.Component;
         string normalized = MessageNormalizer.Normalize(message);
         string fingerprint = ErrorFingerprint.Compute(type, ErrorFingerprint.Frames(capture.Trace, _inApp), normalized, component);
         long at = capture.Timestamp.ToUnixTimeMilliseconds();
@@ -481,8 +533,6 @@ public sealed class ErrorTracker : IOperationListener, IMonitoringService
             group.LastMessage = message;
         }
 
-        var counted = (type, EnumNames.Of(category), component, EnumNames.Of(severity));
-        _counts[counted] = _counts.GetValueOrDefault(counted) + 1;
         var key = new HourlyErrorKey(HourOf(at), group.Fingerprint, type, category, component, capture.Operation ?? string.Empty, severity);
         long count = _hourly.GetValueOrDefault(key) + 1;
         _hourly[key] = count;
@@ -547,7 +597,7 @@ public sealed class ErrorTracker : IOperationListener, IMonitoringService
         long hour = HourOf(now);
         foreach (OperationRecorder recorder in OperationRegistry.All)
         {
-            long started = recorder.Snapshot().Started;
+            long started = recorder.StartedCount();
             long previous = _callBaseline.GetValueOrDefault(recorder);
             if (started <= previous)
             {
@@ -575,6 +625,11 @@ public sealed class ErrorTracker : IOperationListener, IMonitoringService
             _calls.Remove(key);
         }
 
+        foreach (HourlyCallKey key in _passedThrough.Keys.Where(k => k.Hour + HourMs <= cutoff).ToList())
+        {
+            _passedThrough.TryRemove(key, out _);
+        }
+
         foreach (ErrorGroupState group in _groups.Values.Where(g => g.LastSeen < cutoff).ToList())
         {
             _groups.Remove(group.Fingerprint);
@@ -595,6 +650,21 @@ public sealed class ErrorTracker : IOperationListener, IMonitoringService
         return count;
     }
 
+    // errors_total, exact: counted where the error is recorded, whatever the queue then accepts.
+    private void Count(string type, ErrorCategory category, string component, ErrorSeverity severity)
+    {
+        StrongBox<long> box = _counts.GetOrAdd((type, EnumNames.Of(category), component, EnumNames.Of(severity)), static _ => new StrongBox<long>());
+        Interlocked.Increment(ref box.Value);
+    }
+
+    // A failure raised in an inner monitored call that failed this one too: part of this operation's error rate only.
+    private void CountPassedThrough(OperationRecorder recorder)
+    {
+        var key = new HourlyCallKey(HourOf(_time.GetUtcNow().ToUnixTimeMilliseconds()), recorder.Component, recorder.Name);
+        StrongBox<long> box = _passedThrough.GetOrAdd(key, static _ => new StrongBox<long>());
+        Interlocked.Increment(ref box.Value);
+    }
+
     private long RetentionMs() => (long)TimeSpan.FromDays(_options.Storage.RetentionDays).TotalMilliseconds;
 
     private static long HourOf(long unixMs) => unixMs - (((unixMs % HourMs) + HourMs) % HourMs);
@@ -607,15 +677,17 @@ public sealed class ErrorTracker : IOperationListener, IMonitoringService
     {
         public DateTimeOffset Timestamp { get; init; }
 
-        public string? Type { get; init; }
+        public required string Type { get; init; }
+
+        public ErrorCategory Category { get; init; }
 
         public ErrorSeverity Severity { get; init; }
 
-        public string? Component { get; init; }
+        public required string Component { get; init; }
 
         public string? Operation { get; init; }
 
-        public string? Message { get; init; }
+        public required string Message { get; init; }
 
         public Exception? Exception { get; init; }
 
@@ -628,10 +700,6 @@ public sealed class ErrorTracker : IOperationListener, IMonitoringService
         public IReadOnlyDictionary<string, string>? Context { get; init; }
 
         public Activity? Activity { get; init; }
-
-        public bool Automatic { get; init; }
-
-        public bool Cancelled { get; init; }
 
         public string? TraceId => Activity is { } a && a.TraceId != default ? a.TraceId.ToHexString() : null;
 

@@ -86,7 +86,7 @@ internal sealed class PrometheusMetricSet
         _gpuTemperature = factory.CreateGauge(Name("gpu_temperature_celsius"), "GPU temperature, in degrees Celsius.", ["gpu"]);
         _gpuPower = factory.CreateGauge(Name("gpu_power_watts"), "GPU power draw, in watts.", ["gpu"]);
         _errors = factory.CreateCounter(Name("errors_total"),
-            "Errors, by exception type, category, component and severity.",
+            "Errors, by exception type, category, component and severity: each failure counted once, where it was raised, on the recording path.",
             ["type", "category", "component", "severity"]);
         _cost = factory.CreateGauge(Name("total_cost_usd"),
             "Money spent so far, in US dollars, by model, component and resource type.",
@@ -148,7 +148,7 @@ internal sealed class PrometheusMetricSet
             OperationSnapshot snapshot = recorders[r].Snapshot();
             UpdateOperation(snapshot);
             string component = Label(snapshot.Recorder.Component);
-            foreach ((string type, long count) in snapshot.ErrorTypes)
+            foreach ((string type, long count) in snapshot.RaisedErrorTypes)
             {
                 (string, string) key = (Label(type), component);
                 errorTallies[key] = errorTallies.GetValueOrDefault(key) + count;

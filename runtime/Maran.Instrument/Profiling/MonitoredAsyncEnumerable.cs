@@ -233,9 +233,15 @@ internal sealed class MonitoredAsyncEnumerable<T> : IAsyncEnumerable<T>, IAsyncE
         }
     }
 
-    // The stream's usage goes out once, when it ends (before its span does), whatever its outcome: tokens streamed before a failure were paid for.
-    private void ReportUsage()
+    // The stream's usage goes out once, when it ends (before its span does), whatever its outcome: tokens streamed before
+    // a failure were paid for. A stream that failed before any usage or text came is no model call to count or price.
+    private void ReportUsage(bool failed = false)
     {
+        if (failed && !_usage.IsReported && _usageText is null)
+        {
+            return;
+        }
+
         if (_usageReader is not null && OperationEvents.HasUsageListeners && _scope.Recorder is { } recorder)
         {
             OperationScope.PublishUsage(recorder, _usage, _scope.Span);
@@ -248,7 +254,7 @@ internal sealed class MonitoredAsyncEnumerable<T> : IAsyncEnumerable<T>, IAsyncE
         if (Interlocked.Exchange(ref _state, Ended) != Ended)
         {
             _scope.Recorder?.RecordStream(_items, _firstItemTicks);
-            ReportUsage();
+            ReportUsage(failed: true);
             _scope.EndOnAnyThread(OperationScope.Classify(exception), exception);
         }
 

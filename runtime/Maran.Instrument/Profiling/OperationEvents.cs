@@ -8,12 +8,17 @@ namespace Maran.Instrument;
 /// <param name="Status">Error or cancelled.</param>
 /// <param name="ElapsedTicks">Duration in stopwatch ticks, or -1 when the call was not timed.</param>
 /// <param name="Activity">The call's span when tracing, else the ambient one.</param>
+/// <param name="IsRecorded">
+/// Whether the exception was already recorded, by an inner monitored call or as the inner exception of this one: the
+/// call failed, but the failure is not a new error.
+/// </param>
 internal readonly record struct OperationFailure(
     OperationRecorder Recorder,
     Exception? Exception,
     OperationStatus Status,
     long ElapsedTicks,
-    Activity? Activity);
+    Activity? Activity,
+    bool IsRecorded = false);
 
 /// <summary>Receives events from the failure path of monitored calls; must be fast and must not throw.</summary>
 internal interface IOperationListener

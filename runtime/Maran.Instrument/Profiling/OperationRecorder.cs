@@ -19,8 +19,10 @@ public sealed class OperationRecorder
     private static RecorderCell?[]? t_cells;
 
     private readonly object _gate = new();
-    private readonly RecorderCell _retired;
-    private readonly Dictionary<string, long> _errorTypes = new(StringComparer.Ordinal);
+    private RecorderCell? _retired;
+    private static readonly IReadOnlyDictionary<string, long> s_noErrorTypes = new Dictionary<string, long>(StringComparer.Ordinal);
+    private Dictionary<string, long>? _errorTypes;
+    private Dictionary<string, long>? _raisedErrorTypes;
     private RecorderCell[] _cells = [];
     private long[]? _spilled;
     private long[]? _errorBuckets;
@@ -40,7 +42,6 @@ public sealed class OperationRecorder
         Model = model;
         Provider = provider;
         GenAIOperation = genAIOperation;
-        _retired = new RecorderCell(this, owner: null);
     }
 
     /// <summary>Index of this recorder in the registry; also its slot in each thread's cell table.</summary>
@@ -133,12 +134,21 @@ public sealed class OperationRecorder
         Interlocked.Increment(ref buckets[DurationHistogram.BucketOf(elapsed)]);
     }
 
-    /// <summary>Counts an exception type seen on the failure path.</summary>
-    internal void CountErrorType(string type)
+    /// <summary>
+    /// Counts an exception type seen on the failure path; <paramref name="raisedHere"/> when this operation is where
+    /// the failure was first recorded (not an enclosing call it passed through).
+    /// </summary>
+    internal void CountErrorType(string type, bool raisedHere = true)
     {
         lock (_gate)
         {
+            _errorTypes ??= new Dictionary<string, long>(StringComparer.Ordinal);
             _errorTypes[type] = _errorTypes.GetValueOrDefault(type) + 1;
+            if (raisedHere)
+            {
+                _raisedErrorTypes ??= new Dictionary<string, long>(StringComparer.Ordinal);
+                _raisedErrorTypes[type] = _raisedErrorTypes.GetValueOrDefault(type) + 1;
+            }
         }
     }
 
@@ -160,31 +170,54 @@ public sealed class OperationRecorder
         return field!;
     }
 
+    /// <summary>Calls started so far, on every thread: what <see cref="Snapshot"/> reports as started, without its histogram and ring.</summary>
+    internal long StartedCount()
+    {
+        if (!IsUsed)
+        {
+            return 0;
+        }
+
+        lock (_gate)
+        {
+            long started = _retired?.Started ?? 0;
+            foreach (RecorderCell cell in _cells)
+            {
+                started += Volatile.Read(ref cell.Started);
+            }
+
+            return started;
+        }
+    }
+
     /// <summary>Sums every thread's cell into one consistent-enough picture of this operation.</summary>
     internal OperationSnapshot Snapshot()
     {
         var buckets = new long[DurationHistogram.BucketCount];
         var recent = new List<RecentCall>();
-        Dictionary<string, long> errorTypes;
+        IReadOnlyDictionary<string, long> errorTypes, raisedErrorTypes;
         long started, succeeded, failed, cancelled, timed, total, max, allocSamples, allocBytes, cpuSamples, cpuNanos;
         long firstUse;
 
         lock (_gate)
         {
             RetireEndedThreads();
-            RecorderCell retired = _retired;
-            started = retired.Started;
-            succeeded = retired.Succeeded;
-            failed = retired.Failed;
-            cancelled = retired.Cancelled;
-            timed = retired.Timed;
-            total = retired.TotalTicks;
-            max = retired.ReadHistogram(buckets);
-            allocSamples = retired.AllocationSamples;
-            allocBytes = retired.AllocatedBytes;
-            cpuSamples = retired.CpuSamples;
-            cpuNanos = retired.CpuNanoseconds;
-            ReadRing(retired, recent);
+            started = succeeded = failed = cancelled = timed = total = max = allocSamples = allocBytes = cpuSamples = cpuNanos = 0;
+            if (_retired is { } retired)
+            {
+                started = retired.Started;
+                succeeded = retired.Succeeded;
+                failed = retired.Failed;
+                cancelled = retired.Cancelled;
+                timed = retired.Timed;
+                total = retired.TotalTicks;
+                max = retired.ReadHistogram(buckets);
+                allocSamples = retired.AllocationSamples;
+                allocBytes = retired.AllocatedBytes;
+                cpuSamples = retired.CpuSamples;
+                cpuNanos = retired.CpuNanoseconds;
+                ReadRing(retired, recent);
+            }
             foreach (RecorderCell cell in _cells)
             {
                 started += Volatile.Read(ref cell.Started);
@@ -201,7 +234,8 @@ public sealed class OperationRecorder
                 ReadRing(cell, recent);
             }
 
-            errorTypes = new Dictionary<string, long>(_errorTypes, StringComparer.Ordinal);
+            errorTypes = _errorTypes is null ? s_noErrorTypes : new Dictionary<string, long>(_errorTypes, StringComparer.Ordinal);
+            raisedErrorTypes = _raisedErrorTypes is null ? s_noErrorTypes : new Dictionary<string, long>(_raisedErrorTypes, StringComparer.Ordinal);
             firstUse = _firstUseTimestamp;
         }
 
@@ -232,6 +266,7 @@ public sealed class OperationRecorder
             CopyBuckets(_cancelledBuckets),
             recent,
             errorTypes,
+            raisedErrorTypes,
             Volatile.Read(ref _streams),
             Volatile.Read(ref _streamItems),
             Volatile.Read(ref _firstItems),
@@ -250,8 +285,9 @@ public sealed class OperationRecorder
             {
                 Interlocked.MemoryBarrier();
                 alive ??= [.. cells.AsSpan(0, i)];
-                _retired.Absorb(cell);
-                MoveRingToRetired(cell);
+                RecorderCell retired = _retired ??= new RecorderCell(this, owner: null);
+                retired.Absorb(cell);
+                MoveRingToRetired(cell, retired);
             }
             else
             {
@@ -266,14 +302,14 @@ public sealed class OperationRecorder
     }
 
     // An ended thread's most recent calls move to the retired cell's ring, so they stay visible.
-    private void MoveRingToRetired(RecorderCell cell)
+    private static void MoveRingToRetired(RecorderCell cell, RecorderCell retired)
     {
         var calls = new List<RecentCall>(RecorderCell.RingSize);
         ReadRing(cell, calls);
         calls.Sort(static (a, b) => a.StartTimestamp.CompareTo(b.StartTimestamp));
         foreach (RecentCall call in calls)
         {
-            _retired.AddRecent(call.StartTimestamp, call.ElapsedTicks, call.Status);
+            retired.AddRecent(call.StartTimestamp, call.ElapsedTicks, call.Status);
         }
     }
 

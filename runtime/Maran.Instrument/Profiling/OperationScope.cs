@@ -183,10 +183,13 @@ public readonly struct OperationScope
         }
     }
 
-    /// <summary>Hands reported counts to the exporters: <c>tokens_total</c>, the GenAI histogram and the span's <c>gen_ai.usage.*</c>.</summary>
+    /// <summary>
+    /// Hands reported counts to the exporters: <c>tokens_total</c>, the GenAI histogram and the span's <c>gen_ai.usage.*</c>.
+    /// A response the application's cache served used no provider tokens: the cost tracker counts it as a cache hit.
+    /// </summary>
     internal static void PublishUsage(OperationRecorder recorder, in TokenUsage usage, Activity? span)
     {
-        if (usage.IsReported)
+        if (usage.IsReported && !usage.IsCacheHit)
         {
             UsageTelemetry.Record(recorder, usage.Model, usage.InputTokens, usage.OutputTokens, usage.CachedInputTokens, usage.ReasoningTokens, span);
         }
@@ -462,6 +465,8 @@ public readonly struct OperationScope
         _frame?.End(status, exception, elapsed, stopSpan);
     }
 
+    // One failure is one error: the innermost monitored call records it; each enclosing one counts its own failed
+    // call and tells the listeners it is a failure already recorded (see RecordedFailures).
     private void RecordFailure(OperationRecorder recorder, OperationStatus status, Exception? exception, long elapsed)
     {
         try
@@ -471,12 +476,13 @@ public readonly struct OperationScope
                 recorder.RecordFailureBucket(status, elapsed);
             }
 
+            bool raisedHere = exception is null || RecordedFailures.TryRecord(exception, _start);
             if (status == OperationStatus.Error)
             {
-                recorder.CountErrorType(exception?.GetType().FullName ?? "unknown");
+                recorder.CountErrorType(exception?.GetType().FullName ?? "unknown", raisedHere);
             }
 
-            OperationEvents.Failed(new OperationFailure(recorder, exception, status, elapsed, _frame?.Activity ?? Activity.Current));
+            OperationEvents.Failed(new OperationFailure(recorder, exception, status, elapsed, _frame?.Activity ?? Activity.Current, !raisedHere));
         }
         catch (Exception ex)
         {

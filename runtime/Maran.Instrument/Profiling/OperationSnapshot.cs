@@ -19,6 +19,7 @@ internal sealed class OperationSnapshot(
     long[]? cancelledBuckets,
     IReadOnlyList<RecentCall> recentCalls,
     IReadOnlyDictionary<string, long> errorTypes,
+    IReadOnlyDictionary<string, long> raisedErrorTypes,
     long streams,
     long streamItems,
     long firstItems,
@@ -69,7 +70,11 @@ internal sealed class OperationSnapshot(
 
     public IReadOnlyList<RecentCall> RecentCalls { get; } = recentCalls;
 
+    /// <summary>Failed calls by exception type, failures that came up from an inner monitored call included.</summary>
     public IReadOnlyDictionary<string, long> ErrorTypes { get; } = errorTypes;
+
+    /// <summary>Failures first recorded by this operation, by exception type: each failure is counted by one operation only.</summary>
+    public IReadOnlyDictionary<string, long> RaisedErrorTypes { get; } = raisedErrorTypes;
 
     public long Streams { get; } = streams;
 

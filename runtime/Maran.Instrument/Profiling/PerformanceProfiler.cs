@@ -19,9 +19,12 @@ public sealed class PerformanceProfiler
     /// <summary>The health monitor whose GPU samples are lined up with each operation's recent calls, if any.</summary>
     internal SystemHealthMonitor? Health { get; set; }
 
-    /// <summary>Starts timing a call of operation <paramref name="name"/> in <paramref name="component"/>; allocates nothing once the operation exists.</summary>
+    /// <summary>
+    /// Starts timing a call of operation <paramref name="name"/> in <paramref name="component"/>; allocates nothing once the
+    /// operation exists. Past <c>monitoring.max_operations</c> operations, a new name is counted as <c>(other)</c> in its component.
+    /// </summary>
     public OperationToken StartOperation(string name, string component) =>
-        new(OperationScope.Start(OperationRegistry.GetOrAdd(name, component)));
+        new(OperationScope.Start(OperationRegistry.GetOrAddByName(name, component)));
 
     /// <summary>Ends a call started with <see cref="StartOperation"/>.</summary>
     /// <param name="token">The token <see cref="StartOperation"/> returned.</param>
@@ -42,9 +45,12 @@ public sealed class PerformanceProfiler
         scope.Detach();
     }
 
-    /// <summary>Times a <c>using</c> block as one call of operation <paramref name="name"/> in <paramref name="component"/>.</summary>
+    /// <summary>
+    /// Times a <c>using</c> block as one call of operation <paramref name="name"/> in <paramref name="component"/>. Past
+    /// <c>monitoring.max_operations</c> operations, a new name is counted as <c>(other)</c> in its component.
+    /// </summary>
     public OperationHandle Operation(string name, string component) =>
-        new(OperationScope.Start(OperationRegistry.GetOrAdd(name, component)));
+        new(OperationScope.Start(OperationRegistry.GetOrAddByName(name, component)));
 
     /// <summary>Every operation's count, errors, percentiles, mean, max, total time and rate.</summary>
     public PerformanceSummary GetPerformanceSummary()

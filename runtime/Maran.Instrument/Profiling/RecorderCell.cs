@@ -50,7 +50,9 @@ internal sealed class RecorderCell
     // Timed when the buckets were last checked for a spill.
     internal long TimedAtSpillCheck;
 
-    internal readonly int[] Buckets = new int[DurationHistogram.BucketCount];
+    // The histogram, allocated at the first fold (after RingSize calls on this thread): until then the ring holds
+    // every call, so an operation called a few times per thread costs no 1.4 KB array per thread.
+    internal int[]? Buckets;
     internal readonly RecentCallSlot[] Ring = new RecentCallSlot[RingSize];
     internal readonly OperationRecorder Recorder;
     internal readonly Thread? Owner;
@@ -95,7 +97,7 @@ internal sealed class RecorderCell
         int head = RingHead;
         long max = MaxTicks;
         ref RecentCallSlot ring = ref MemoryMarshal.GetArrayDataReference(Ring);
-        ref int buckets = ref MemoryMarshal.GetArrayDataReference(Buckets);
+        ref int buckets = ref MemoryMarshal.GetArrayDataReference(Buckets ??= new int[DurationHistogram.BucketCount]);
         for (int i = FoldedHead; i != head; i++)
         {
             long elapsed = RecentCallSlot.Elapsed(Unsafe.Add(ref ring, i & (RingSize - 1)).Packed);
@@ -119,12 +121,13 @@ internal sealed class RecorderCell
     private void SpillFullBuckets()
     {
         TimedAtSpillCheck = Timed;
-        for (int i = 0; i < Buckets.Length; i++)
+        int[] buckets = Buckets!;
+        for (int i = 0; i < buckets.Length; i++)
         {
-            if (Buckets[i] >= SpillThreshold)
+            if (buckets[i] >= SpillThreshold)
             {
                 Recorder.Spill(i);
-                Buckets[i] -= SpillThreshold;
+                buckets[i] -= SpillThreshold;
             }
         }
     }
@@ -142,9 +145,16 @@ internal sealed class RecorderCell
         {
             int folded = Volatile.Read(ref FoldedHead);
             int head = Volatile.Read(ref RingHead);
-            for (int i = 0; i < copy.Length; i++)
+            if (Volatile.Read(ref Buckets) is { } histogram)
             {
-                copy[i] = Volatile.Read(ref Buckets[i]);
+                for (int i = 0; i < copy.Length; i++)
+                {
+                    copy[i] = Volatile.Read(ref histogram[i]);
+                }
+            }
+            else
+            {
+                Array.Clear(copy);
             }
 
             max = Volatile.Read(ref MaxTicks);
@@ -198,16 +208,22 @@ internal sealed class RecorderCell
         AllocatedBytes += other.AllocatedBytes;
         CpuSamples += other.CpuSamples;
         CpuNanoseconds += other.CpuNanoseconds;
-        for (int i = 0; i < Buckets.Length; i++)
+        if (other.Buckets is not { } absorbed)
         {
-            long sum = (long)Buckets[i] + other.Buckets[i];
+            return;
+        }
+
+        int[] buckets = Buckets ??= new int[DurationHistogram.BucketCount];
+        for (int i = 0; i < buckets.Length; i++)
+        {
+            long sum = (long)buckets[i] + absorbed[i];
             if (sum >= SpillThreshold)
             {
                 Recorder.Spill(i);
                 sum -= SpillThreshold;
             }
 
-            Buckets[i] = (int)sum;
+            buckets[i] = (int)sum;
         }
     }
 }

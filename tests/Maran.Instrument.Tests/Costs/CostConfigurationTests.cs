@@ -14,7 +14,7 @@ public class CostConfigurationTests
         CostSettings costs = options.Costs;
         Assert.Equal(3, costs.Prices.Count);
         ModelPrice own = costs.Prices[0];
-        Assert.Equal(("contoso-llm", PriceMatch.Exact, 0.40m, 1.20m, 0.10m, 0.0005m), (own.Model, own.Match, own.Input, own.Output, own.CachedInput, own.PerCall));
+        Assert.Equal(("contoso-llm", PriceMatch.Exact, 0.40m, 1.20m, 0.10m, 2.40m, 0.0005m), (own.Model, own.Match, own.Input, own.Output, own.CachedInput, own.Reasoning, own.PerCall));
         Assert.Equal((PriceMatch.Prefix, "2026-01-01"), (costs.Prices[1].Match, costs.Prices[1].EffectiveFrom));
         Assert.Equal(PriceMatch.Regex, costs.Prices[2].Match);
         Assert.Equal(4.00m, costs.ComputeRates["nvidia h100 80gb hbm3"]);
@@ -33,6 +33,9 @@ public class CostConfigurationTests
         var table = new PriceTable(options.Costs.Prices, options.Costs.DefaultPrices);
 
         Assert.Equal(0.0005m + ((1000 * 0.40m) + (1000 * 1.20m)) / 1_000_000m, table.Find("contoso-llm", DateTimeOffset.UtcNow)!.CostOf(new TokenUsage(1000, 1000)));
+        Assert.Equal(
+            0.0005m + ((600 * 0.40m) + (400 * 0.10m) + (700 * 1.20m) + (300 * 2.40m)) / 1_000_000m,
+            table.Find("contoso-llm", DateTimeOffset.UtcNow)!.CostOf(new TokenUsage(1000, 1000, cachedInputTokens: 400, reasoningTokens: 300)));
         Assert.Equal(2.00m, table.Find("gpt-4o-2026-02-01", new DateTimeOffset(2026, 2, 1, 0, 0, 0, TimeSpan.Zero))!.Input);
         Assert.Null(table.Find("gpt-4o", new DateTimeOffset(2025, 12, 1, 0, 0, 0, TimeSpan.Zero)));
         Assert.Equal(0m, table.Find("llama3.2:3b", DateTimeOffset.UtcNow)!.Input);

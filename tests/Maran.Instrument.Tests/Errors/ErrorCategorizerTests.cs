@@ -44,6 +44,14 @@ public class ErrorCategorizerTests
     }
 
     [Fact]
+    public void A_status_the_exception_names_only_in_its_message_is_read_from_the_message()
+    {
+        Assert.Equal(ErrorCategory.RateLimited, Categorize(new InvalidOperationException("Response status code does not indicate success: 429 (Too Many Requests).")));
+        Assert.Equal(ErrorCategory.Authentication, Categorize(new InvalidOperationException("Service request failed.\nStatus: 401 (Unauthorized)")));
+        Assert.Equal(ErrorCategory.ServerError, Categorize(new InvalidOperationException("HTTP 500 (server_error)")));
+    }
+
+    [Fact]
     public async Task OpenAI_context_length_exceeded_is_told_apart_from_other_bad_requests()
     {
         Exception tooLong = await OpenAIFailure(400, OpenAIError(
@@ -82,13 +90,17 @@ public class ErrorCategorizerTests
     }
 
     [Fact]
-    public async Task Provider_server_errors_are_network_and_gateway_timeouts_are_timeouts()
+    public async Task Provider_server_errors_are_server_errors_and_gateway_timeouts_are_timeouts()
     {
+        Exception internalError = await OpenAIFailure(500, OpenAIError("The server had an error while processing your request. Sorry about that!", "server_error", null));
         Exception unavailable = await OpenAIFailure(503, OpenAIError("The server is overloaded or not ready yet.", "server_error", null));
         Exception gateway = await OpenAIFailure(504, "upstream request timeout");
 
-        Assert.Equal(ErrorCategory.Network, Categorize(unavailable));
+        Assert.IsType<ClientResultException>(internalError);
+        Assert.Equal(ErrorCategory.ServerError, Categorize(internalError));
+        Assert.Equal(ErrorCategory.ServerError, Categorize(unavailable));
         Assert.Equal(ErrorCategory.Timeout, Categorize(gateway));
+        Assert.Equal("server_error", EnumNames.Of(ErrorCategory.ServerError));
     }
 
     [Fact]
@@ -135,7 +147,11 @@ public class ErrorCategorizerTests
     [InlineData(HttpStatusCode.RequestTimeout, ErrorCategory.Timeout)]
     [InlineData(HttpStatusCode.NotFound, ErrorCategory.InvalidRequest)]
     [InlineData(HttpStatusCode.UnprocessableEntity, ErrorCategory.InvalidRequest)]
-    [InlineData(HttpStatusCode.BadGateway, ErrorCategory.Network)]
+    [InlineData(HttpStatusCode.GatewayTimeout, ErrorCategory.Timeout)]
+    [InlineData(HttpStatusCode.BadRequest, ErrorCategory.InvalidRequest)]
+    [InlineData(HttpStatusCode.InternalServerError, ErrorCategory.ServerError)]
+    [InlineData(HttpStatusCode.BadGateway, ErrorCategory.ServerError)]
+    [InlineData(HttpStatusCode.ServiceUnavailable, ErrorCategory.ServerError)]
     public async Task EnsureSuccessStatusCode_failures_are_categorised_by_their_status(HttpStatusCode status, ErrorCategory expected)
     {
         using var server = new ModelServer((int)status, "{}");

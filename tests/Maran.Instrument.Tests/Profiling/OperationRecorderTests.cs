@@ -185,6 +185,8 @@ public class OperationRecorderTests
         var dead = new RecorderCell(recorder, owner: null);
         var live = new RecorderCell(recorder, owner: null);
         int bucket = DurationHistogram.BucketOf(1000);
+        dead.Buckets = new int[DurationHistogram.BucketCount];
+        live.Buckets = new int[DurationHistogram.BucketCount];
         dead.Buckets[bucket] = RecorderCell.SpillThreshold - 1;
         live.Buckets[bucket] = 5;
 
@@ -222,6 +224,7 @@ public class OperationRecorderTests
         OperationScope.Start(recorder).Complete();
         RecorderCell cell = recorder.ThreadCell;
         int bucket = DurationHistogram.BucketCount - 1;
+        cell.Buckets = new int[DurationHistogram.BucketCount];
         cell.Buckets[bucket] = RecorderCell.SpillThreshold + 7;
         cell.TimedAtSpillCheck = -RecorderCell.SpillThreshold;
 
@@ -232,5 +235,44 @@ public class OperationRecorderTests
 
         Assert.Equal(7, cell.Buckets[bucket]);
         Assert.Equal(RecorderCell.SpillThreshold + 7L, recorder.Snapshot().Buckets[bucket]);
+    }
+
+    [Fact]
+    public void A_thread_with_fewer_calls_than_the_ring_holds_keeps_no_histogram_yet_every_call_is_in_the_snapshot()
+    {
+        OperationRecorder recorder = NewOperation();
+        for (int i = 0; i < RecorderCell.RingSize - 1; i++)
+        {
+            OperationScope.Start(recorder).Complete();
+        }
+
+        Assert.Null(recorder.ThreadCell.Buckets);
+        Assert.Equal(RecorderCell.RingSize - 1, recorder.Snapshot().Buckets.Sum());
+
+        OperationScope.Start(recorder).Complete();
+
+        Assert.NotNull(recorder.ThreadCell.Buckets);
+        Assert.Equal(RecorderCell.RingSize, recorder.Snapshot().Buckets.Sum());
+    }
+
+    [Fact]
+    public void A_few_calls_of_a_thread_that_has_ended_are_kept_in_the_histogram()
+    {
+        OperationRecorder recorder = NewOperation();
+        var thread = new Thread(() =>
+        {
+            for (int i = 0; i < 3; i++)
+            {
+                OperationScope.Start(recorder).Complete();
+            }
+        });
+        thread.Start();
+        thread.Join();
+
+        OperationSnapshot snapshot = recorder.Snapshot();
+
+        Assert.Equal(3, snapshot.Succeeded);
+        Assert.Equal(3, snapshot.Buckets.Sum());
+        Assert.Equal(3, snapshot.RecentCalls.Count);
     }
 }

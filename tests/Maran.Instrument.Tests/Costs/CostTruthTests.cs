@@ -1,0 +1,79 @@
+using System.Runtime.CompilerServices;
+using Maran.Instrument.Tests.Errors;
+
+namespace Maran.Instrument.Tests.Costs;
+
+/// <summary>
+/// What the money figures count: a response the application's cache served is a cache hit, counted and never billed;
+/// a stream that failed before it reported anything is no model call of its own.
+/// </summary>
+[Collection(TrackerCollection.Name)]
+public class CostTruthTests
+{
+    private const string Model = "gpt-4o-mini";
+    private static readonly decimal Billed = ((1000 * 0.15m) + (200 * 0.60m)) / 1_000_000m;
+
+    [Fact]
+    public async Task A_cached_response_is_a_cache_hit_per_model_and_operation_with_its_tokens_and_no_cost()
+    {
+        using var harness = new TrackerHarness().Start();
+        IUsageListener listener = harness.Costs;
+        OperationRecorder answer = OperationRegistry.GetOrAdd("answer", "costs_cache_" + Guid.NewGuid().ToString("N")[..8]);
+
+        listener.OnUsage(answer, new TokenUsage(1000, 200, model: Model));
+        listener.OnUsage(answer, new TokenUsage(1000, 200, model: Model).AsCacheHit());
+        listener.OnUsage(answer, new TokenUsage(1000, 200, model: Model).AsCacheHit());
+
+        CostSummary summary = harness.Costs.GetCostSummary();
+        ModelCost model = Assert.Single(summary.ByModel);
+        Assert.Equal((3L, 2L, 2400L, 1000L, 200L), (model.Tokens.Calls, model.Tokens.CacheHits, model.Tokens.CacheHitTokens, model.Tokens.Input, model.Tokens.Output));
+        Assert.Equal(Billed, model.CostUsd);
+        Assert.Equal(Billed, summary.TotalUsd);
+        OperationCost operation = Assert.Single(summary.ByOperation, o => o.Component == answer.Component);
+        Assert.Equal((3L, 1200L, 2L, 2400L, Billed), (operation.Calls, operation.Tokens, operation.CacheHits, operation.CacheHitTokens, operation.CostUsd));
+        Assert.Empty(summary.UnpricedModels);
+
+        await harness.FlushAsync();
+        harness.Restart();
+        ModelCost reloaded = Assert.Single(harness.Costs.GetCostSummary().ByModel);
+        Assert.Equal((2L, 2400L, Billed), (reloaded.Tokens.CacheHits, reloaded.Tokens.CacheHitTokens, reloaded.CostUsd));
+    }
+
+    [Fact]
+    public async Task A_stream_that_fails_before_reporting_usage_creates_no_model_row_and_one_that_reported_some_keeps_it()
+    {
+        using var harness = new TrackerHarness().Start();
+        string component = "costs_stream_" + Guid.NewGuid().ToString("N")[..8];
+        OperationRecorder failedEarly = OperationRegistry.GetOrAdd("stream_early", component);
+        OperationRecorder failedLate = OperationRegistry.GetOrAdd("stream_late", component);
+
+        await Assert.ThrowsAsync<HttpRequestException>(() => Drain(OperationScope.Start(failedEarly).Track(Updates(usageFirst: false), ReadUsage)));
+        await Assert.ThrowsAsync<HttpRequestException>(() => Drain(OperationScope.Start(failedLate).Track(Updates(usageFirst: true), ReadUsage)));
+
+        CostSummary summary = harness.Costs.GetCostSummary();
+        Assert.DoesNotContain(summary.ByOperation, o => o.Component == component && o.Operation == "stream_early");
+        OperationCost late = Assert.Single(summary.ByOperation, o => o.Component == component);
+        Assert.Equal(("stream_late", 1L, 1200L, Billed), (late.Operation, late.Calls, late.Tokens, late.CostUsd));
+        Assert.DoesNotContain(summary.ByModel, m => m.Model == "(unknown)");
+    }
+
+    private static TokenUsage ReadUsage(Update update, bool includeText) => update.Usage;
+
+    private static async Task Drain(IAsyncEnumerable<Update> stream)
+    {
+        await foreach (Update update in stream)
+        {
+            _ = update;
+        }
+    }
+
+    // A model stream that breaks with a 500: after a usage update, or after text that carries none.
+    private static async IAsyncEnumerable<Update> Updates(bool usageFirst, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        await Task.Yield();
+        yield return new Update(usageFirst ? new TokenUsage(1000, 200, model: Model) : default);
+        throw new HttpRequestException("the stream broke", null, System.Net.HttpStatusCode.InternalServerError);
+    }
+
+    private sealed record Update(TokenUsage Usage);
+}
