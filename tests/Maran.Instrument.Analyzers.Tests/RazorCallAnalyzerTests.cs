@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Diagnostics;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.Diagnostics;
@@ -49,6 +50,67 @@ public class RazorCallAnalyzerTests
         ImmutableArray<Diagnostic> diagnostics = await AnalyzeAsync("Components/Pages/Counter.razor.g.cs", generated: false);
 
         Assert.Empty(diagnostics);
+    }
+
+    [Fact]
+    public async Task A_real_Razor_build_reports_the_call_at_its_line_in_the_component()
+    {
+        string project = Directory.CreateTempSubdirectory("maran-razor-").FullName;
+        try
+        {
+            File.WriteAllText(Path.Combine(project, "NuGet.config"), "<configuration><packageSources><clear /></packageSources></configuration>");
+            File.WriteAllText(Path.Combine(project, "App.csproj"), $"""
+                <Project Sdk="Microsoft.NET.Sdk.Razor">
+                  <PropertyGroup>
+                    <TargetFramework>net10.0</TargetFramework>
+                    <Nullable>enable</Nullable>
+                  </PropertyGroup>
+                  <ItemGroup>
+                    <FrameworkReference Include="Microsoft.AspNetCore.App" />
+                    <Reference Include="{typeof(MonitorOperationAttribute).Assembly.Location}" />
+                    <Analyzer Include="{typeof(RazorCallAnalyzer).Assembly.Location}" />
+                  </ItemGroup>
+                </Project>
+                """);
+            File.Copy(Path.Combine(s_sources, "RazorService.cs"), Path.Combine(project, "Service.cs"));
+            Directory.CreateDirectory(Path.Combine(project, "Components"));
+            File.WriteAllText(Path.Combine(project, "Components", "Ask.razor"), """
+                @inject App.Service Svc
+
+                <p>@Svc.Ask("markup")</p>
+                <p>@Svc.Plain()</p>
+                """);
+
+            string output = await BuildAsync(project);
+
+            Assert.Contains("Ask.razor(3,5): warning MARAN008: 'Service.Ask' is called from 'Ask.razor'", output, StringComparison.Ordinal);
+            Assert.DoesNotContain("'Service.Plain'", output, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(project, recursive: true);
+        }
+    }
+
+    private static async Task<string> BuildAsync(string project)
+    {
+        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
+        {
+            WorkingDirectory = project,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        foreach (string argument in new[] { "build", "-nologo", "--disable-build-servers", "-p:RunAnalyzersDuringBuild=true" })
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using Process process = Process.Start(start)!;
+        Task<string> error = process.StandardError.ReadToEndAsync();
+        string output = await process.StandardOutput.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        Assert.True(process.ExitCode == 0, output + await error);
+        return output;
     }
 
     private static string Describe(Diagnostic diagnostic)
