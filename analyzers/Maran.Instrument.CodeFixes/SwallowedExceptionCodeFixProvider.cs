@@ -9,13 +9,15 @@ using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Simplification;
 
 namespace Maran.Instrument.CodeFixes;
 
 /// <summary>
 /// MARAN007: records the caught exception first thing in the catch, as a handled failure (severity Warning) of the
-/// operation's component, with <c>global::Maran.Instrument.AdvancedMonitoringSystem.Default.ErrorTracker.TrackError(...)</c>
-/// (naming the exception when the catch does not), or rethrows it with <c>throw;</c> where the catch's end is reachable.
+/// operation's component, with <c>AdvancedMonitoringSystem.Default.ErrorTracker.TrackError(...)</c> (<c>global::</c>-qualified
+/// where the file does not import Maran.Instrument; naming the exception when the catch does not), or rethrows it with
+/// <c>throw;</c> where the catch's end is reachable.
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(SwallowedExceptionCodeFixProvider))]
 [Shared]
@@ -26,8 +28,6 @@ public sealed class SwallowedExceptionCodeFixProvider : CodeFixProvider
 
     /// <summary>The equivalence key of the fix that rethrows it.</summary>
     public const string RethrowKey = "MARAN007.Rethrow";
-
-    private const string TrackerPath = "global::Maran.Instrument.AdvancedMonitoringSystem.Default.ErrorTracker";
 
     public override ImmutableArray<string> FixableDiagnosticIds { get; } = [MaranDiagnostics.SwallowedExceptionId];
 
@@ -82,14 +82,19 @@ public sealed class SwallowedExceptionCodeFixProvider : CodeFixProvider
             name = UniqueName(semanticModel, clause.Block.SpanStart);
             CatchDeclarationSyntax newDeclaration = clause.Declaration is { } existing
                 ? existing.WithIdentifier(SyntaxFactory.Identifier(name))
-                : SyntaxFactory.CatchDeclaration(SyntaxFactory.ParseTypeName("global::System.Exception"), SyntaxFactory.Identifier(name));
+                : SyntaxFactory.CatchDeclaration(SyntaxFactory.ParseTypeName("global::System.Exception").WithAdditionalAnnotations(Simplifier.Annotation), SyntaxFactory.Identifier(name));
             named = clause.Declaration is null
                 ? clause.WithCatchKeyword(clause.CatchKeyword.WithTrailingTrivia(SyntaxFactory.Space)).WithDeclaration(newDeclaration.WithTrailingTrivia(clause.CatchKeyword.TrailingTrivia))
                 : clause.WithDeclaration(newDeclaration);
         }
 
+        // Short names where the file already imports the runtime's namespace, global:: ones elsewhere.
+        string runtime = NamespaceImports.IsInScope(semanticModel, clause.Block.SpanStart, "AdvancedMonitoringSystem")
+                         && NamespaceImports.IsInScope(semanticModel, clause.Block.SpanStart, "ErrorSeverity")
+            ? ""
+            : "global::" + NamespaceImports.RuntimeNamespace + ".";
         StatementSyntax track = SyntaxFactory.ParseStatement(
-            $"{TrackerPath}.TrackError({name}, global::Maran.Instrument.ErrorSeverity.Warning, {SyntaxFactory.Literal(component).ToFullString()});");
+            $"{runtime}AdvancedMonitoringSystem.Default.ErrorTracker.TrackError({name}, {runtime}ErrorSeverity.Warning, {SyntaxFactory.Literal(component).ToFullString()});");
         return WithStatement(named, track, first: true);
     }
 

@@ -51,7 +51,7 @@ public class SwallowedExceptionCodeFixTests
                     }
                     catch (IOException ex)
                     {
-                        global::Maran.Instrument.AdvancedMonitoringSystem.Default.ErrorTracker.TrackError(ex, global::Maran.Instrument.ErrorSeverity.Warning, "rag");
+                        AdvancedMonitoringSystem.Default.ErrorTracker.TrackError(ex, ErrorSeverity.Warning, "rag");
                         return ex.Message;
                     }
                 }
@@ -92,12 +92,12 @@ public class SwallowedExceptionCodeFixTests
                     try { File.Delete(ex); }
                     catch (IOException exception)
                     {
-                        global::Maran.Instrument.AdvancedMonitoringSystem.Default.ErrorTracker.TrackError(exception, global::Maran.Instrument.ErrorSeverity.Warning, "files");
+                        AdvancedMonitoringSystem.Default.ErrorTracker.TrackError(exception, ErrorSeverity.Warning, "files");
                     }
                     try { File.Delete(ex + ".bak"); }
-                    catch (global::System.Exception exception)
+                    catch (System.Exception exception)
                     {
-                        global::Maran.Instrument.AdvancedMonitoringSystem.Default.ErrorTracker.TrackError(exception, global::Maran.Instrument.ErrorSeverity.Warning, "files");
+                        AdvancedMonitoringSystem.Default.ErrorTracker.TrackError(exception, ErrorSeverity.Warning, "files");
                     }
                 }
             }
@@ -188,5 +188,43 @@ public class SwallowedExceptionCodeFixTests
             }
             """,
             s_rethrow);
+    }
+
+    [Fact]
+    public async Task Without_the_runtime_namespace_imported_the_recording_call_is_global_qualified()
+    {
+        await VerifyAsync(
+            """
+            using System;
+            using System.IO;
+
+            [Maran.Instrument.MonitorComponent("files")]
+            public class Cleaner
+            {
+                public void Clean(string path)
+                {
+                    try { File.Delete(path); }
+                    {|MARAN007:catch|} { }
+                }
+            }
+            """,
+            """
+            using System;
+            using System.IO;
+
+            [Maran.Instrument.MonitorComponent("files")]
+            public class Cleaner
+            {
+                public void Clean(string path)
+                {
+                    try { File.Delete(path); }
+                    catch (Exception ex)
+                    {
+                        global::Maran.Instrument.AdvancedMonitoringSystem.Default.ErrorTracker.TrackError(ex, global::Maran.Instrument.ErrorSeverity.Warning, "files");
+                    }
+                }
+            }
+            """,
+            s_trackError);
     }
 }
