@@ -19,6 +19,12 @@ public sealed class ModelCallAnalyzer : DiagnosticAnalyzer
     /// <summary>The MSBuild switch (a compiler-visible property) that turns the interception of model calls off.</summary>
     public const string ModelCallsProperty = "build_property.MaranInstrumentModelCalls";
 
+    private static readonly (string Property, string Name)[] s_switches =
+    [
+        ("build_property.MaranInstrumentEnabled", "MaranInstrumentEnabled"),
+        (ModelCallsProperty, "MaranInstrumentModelCalls"),
+    ];
+
     private const string MeasuredByItself = "the call is measured (timed, its tokens and cost recorded by the generated interceptor), but its time, tokens and cost belong to no operation of the application";
 
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = [MaranDiagnostics.UnmonitoredModelCall];
@@ -56,13 +62,16 @@ public sealed class ModelCallAnalyzer : DiagnosticAnalyzer
             WhatHappens(context, symbols)));
     }
 
-    // The generator leaves a model call alone when the project turns model calls off, or the method around it says [DoNotMonitor].
+    // The generator leaves a model call alone when the project turns it (or model calls) off, or the method around it says [DoNotMonitor].
     private static string WhatHappens(OperationAnalysisContext context, AnalyzerSymbols symbols)
     {
-        if (context.Options.AnalyzerConfigOptionsProvider.GlobalOptions.TryGetValue(ModelCallsProperty, out string? value)
-            && string.Equals(value?.Trim(), "false", StringComparison.OrdinalIgnoreCase))
+        foreach ((string property, string name) in s_switches)
         {
-            return "the call is not measured either, because this project sets MaranInstrumentModelCalls to false";
+            if (context.Options.AnalyzerConfigOptionsProvider.GlobalOptions.TryGetValue(property, out string? value)
+                && string.Equals(value?.Trim(), "false", StringComparison.OrdinalIgnoreCase))
+            {
+                return $"the call is not measured either, because this project sets {name} to false";
+            }
         }
 
         if (context.ContainingSymbol is IMethodSymbol member && AnalyzerSymbols.HasAttribute(member, symbols.Known.DoNotMonitor))

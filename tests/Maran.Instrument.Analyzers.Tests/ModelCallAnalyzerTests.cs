@@ -50,6 +50,22 @@ public class ModelCallAnalyzerTests
     }
 
     [Fact]
+    public async Task The_message_says_the_call_is_not_measured_when_the_project_turns_instrumentation_off()
+    {
+        await Verify.AnalyzerAsync<ModelCallAnalyzer>(
+            Usings + """
+            public class Agent(IChatClient client)
+            {
+                public Task<ChatResponse> AskAsync(string prompt) => {|#0:client.GetResponseAsync(prompt)|};
+            }
+            """,
+            new Verify.Options { GlobalConfig = "build_property.MaranInstrumentEnabled = False" },
+            new DiagnosticResult(MaranDiagnostics.UnmonitoredModelCall).WithLocation(0).WithArguments(
+                "ChatClientExtensions.GetResponseAsync",
+                "the call is not measured either, because this project sets MaranInstrumentEnabled to false"));
+    }
+
+    [Fact]
     public async Task The_message_says_the_call_is_not_measured_in_a_method_marked_DoNotMonitor()
     {
         await VerifyAsync(
