@@ -12,6 +12,8 @@ internal static class MaranDiagnostics
     public const string DuplicateOperationId = "MARAN004";
     public const string InterceptorsNotEnabledId = "MARAN005";
     public const string NotInterceptableId = "MARAN006";
+    public const string SwallowedExceptionId = "MARAN007";
+    public const string RazorCallId = "MARAN008";
 
     private const string Category = "Monitoring";
     private const string HelpRoot = "https://github.com/maran-instrument/maran-instrument/blob/main/docs/diagnostics/";
@@ -19,11 +21,11 @@ internal static class MaranDiagnostics
     public static readonly DiagnosticDescriptor UnmonitoredModelCall = new(
         UnmonitoredModelCallId,
         title: "Model call outside any monitored operation",
-        messageFormat: "'{0}' calls a model outside any monitored operation, so its time and errors are not recorded",
+        messageFormat: "'{0}' calls a model outside any monitored operation: {1}",
         Category,
         DiagnosticSeverity.Warning,
         isEnabledByDefault: true,
-        description: "A call of a known inference API (or one declared with [ModelApi] or [ModelCall]) is made from a method that carries no [MonitorOperation], sits in no [MonitorComponent] type, and is not inside a using of profiler.Operation(...).",
+        description: "A call of a known inference API (or one declared with [ModelApi] or [ModelCall]) is made from a method that carries no [MonitorOperation], sits in no [MonitorComponent] type, and is not inside a using of profiler.Operation(...). The generated interceptor still measures the call, but its time, tokens and cost are added to no operation of the application.",
         helpLinkUri: HelpRoot + UnmonitoredModelCallId + ".md");
 
     public static readonly DiagnosticDescriptor UnreachableCall = new(
@@ -33,7 +35,7 @@ internal static class MaranDiagnostics
         Category,
         DiagnosticSeverity.Warning,
         isEnabledByDefault: true,
-        description: "Interceptors replace direct calls only. A monitored method converted to a delegate, called through an interface or base method that carries no attribute, called as base.M(), on a type parameter, or inside an expression tree runs unmonitored.",
+        description: "Interceptors replace direct calls only. A monitored method converted to a delegate (other than for AIFunctionFactory.Create, whose tools are measured when they run), called through an interface or base method that carries no attribute, called as base.M(), on a type parameter, or inside an expression tree runs unmonitored.",
         helpLinkUri: HelpRoot + UnreachableCallId + ".md");
 
     public static readonly DiagnosticDescriptor InvalidOperationArgument = new(
@@ -77,4 +79,24 @@ internal static class MaranDiagnostics
         isEnabledByDefault: true,
         description: "The generator intercepts ordinary methods only, and only those the generated code can name and reach; the calls of any other monitored method run unmonitored.",
         helpLinkUri: HelpRoot + NotInterceptableId + ".md");
+
+    public static readonly DiagnosticDescriptor SwallowedException = new(
+        SwallowedExceptionId,
+        title: "Exception swallowed inside a monitored operation",
+        messageFormat: "This catch in monitored '{0}' neither rethrows nor records the exception, so the operation counts as a success and the failure appears in no error count",
+        Category,
+        DiagnosticSeverity.Info,
+        isEnabledByDefault: true,
+        description: "A catch clause in a method monitored by [MonitorOperation] or [MonitorComponent] ends without rethrowing (throw;, throw ex, or a new exception that wraps it) and without recording the exception (OperationHandle.Fail, OperationToken.Fail, ErrorTracker.TrackError, or ILogger.Log* with the exception).",
+        helpLinkUri: HelpRoot + SwallowedExceptionId + ".md");
+
+    public static readonly DiagnosticDescriptor RazorCall = new(
+        RazorCallId,
+        title: "Monitored method or model API called from Razor markup",
+        messageFormat: "'{0}' is called from '{1}', whose C# the Razor generator writes where Maran.Instrument's generator cannot see it, so this call is not measured; call it from a method in a .cs file (a code-behind partial class), or time it with profiler.Operation(...)",
+        Category,
+        DiagnosticSeverity.Warning,
+        isEnabledByDefault: true,
+        description: "Source generators do not see each other's output: a call written in a .razor or .cshtml file (in markup or in an @code block) is never intercepted. The analyzer sees the Razor generator's output and reports such calls at their place in the markup.",
+        helpLinkUri: HelpRoot + RazorCallId + ".md");
 }

@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Immutable;
 using Maran.Instrument.Analyzers.Symbols;
 using Microsoft.CodeAnalysis;
@@ -10,10 +11,22 @@ namespace Maran.Instrument.Analyzers;
 /// MARAN001: a model call outside any monitored operation. A call is monitored when its method (through lambdas and local
 /// functions, the member that contains them) carries [MonitorOperation], sits in a [MonitorComponent] type, implements a
 /// model API itself, or when the call runs inside a using of profiler.Operation(...) or after profiler.StartOperation(...).
+/// The generator measures the call either way; the message says whether it does here, and that no operation owns it.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class ModelCallAnalyzer : DiagnosticAnalyzer
 {
+    /// <summary>The MSBuild switch (a compiler-visible property) that turns the interception of model calls off.</summary>
+    public const string ModelCallsProperty = "build_property.MaranInstrumentModelCalls";
+
+    private static readonly (string Property, string Name)[] s_switches =
+    [
+        ("build_property.MaranInstrumentEnabled", "MaranInstrumentEnabled"),
+        (ModelCallsProperty, "MaranInstrumentModelCalls"),
+    ];
+
+    private const string MeasuredByItself = "the call is measured (timed, its tokens and cost recorded by the generated interceptor), but its time, tokens and cost belong to no operation of the application";
+
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = [MaranDiagnostics.UnmonitoredModelCall];
 
     public override void Initialize(AnalysisContext context)
@@ -45,7 +58,28 @@ public sealed class ModelCallAnalyzer : DiagnosticAnalyzer
         context.ReportDiagnostic(Diagnostic.Create(
             MaranDiagnostics.UnmonitoredModelCall,
             invocation.Syntax.GetLocation(),
-            CallSiteClassifier.Display(method)));
+            CallSiteClassifier.Display(method),
+            WhatHappens(context, symbols)));
+    }
+
+    // The generator leaves a model call alone when the project turns it (or model calls) off, or the method around it says [DoNotMonitor].
+    private static string WhatHappens(OperationAnalysisContext context, AnalyzerSymbols symbols)
+    {
+        foreach ((string property, string name) in s_switches)
+        {
+            if (context.Options.AnalyzerConfigOptionsProvider.GlobalOptions.TryGetValue(property, out string? value)
+                && string.Equals(value?.Trim(), "false", StringComparison.OrdinalIgnoreCase))
+            {
+                return $"the call is not measured either, because this project sets {name} to false";
+            }
+        }
+
+        if (context.ContainingSymbol is IMethodSymbol member && AnalyzerSymbols.HasAttribute(member, symbols.Known.DoNotMonitor))
+        {
+            return $"the call is not measured either, because '{CallSiteClassifier.Display(member)}' is marked [DoNotMonitor]";
+        }
+
+        return MeasuredByItself;
     }
 
     private static bool IsMonitoredMember(ISymbol member, AnalyzerSymbols symbols, ModelApiCatalog catalog)

@@ -138,7 +138,7 @@ public sealed class AddMonitorOperationCodeFixProvider : CodeFixProvider
     }
 
     // The attribute goes on its own line above the method, after any attributes it has, with the method's indentation.
-    private static MethodDeclarationSyntax WithAttribute(MethodDeclarationSyntax method, AttributeListSyntax attribute)
+    internal static MethodDeclarationSyntax WithAttribute(MethodDeclarationSyntax method, AttributeListSyntax attribute)
     {
         SyntaxTriviaList leading = method.GetLeadingTrivia();
         SyntaxTrivia indentation = leading.LastOrDefault(t => t.IsKind(SyntaxKind.WhitespaceTrivia));

@@ -74,8 +74,14 @@ public class GeneratorAgreementTests
                 }
 
                 case IMethodReferenceOperation reference when reference.Syntax == node:
-                    verdicts.Add(new Verdict(node.ToString(), Intercepted: false, CallSiteClassifier.ClassifyReference(reference, symbols), symbols.GetMonitored(reference.Method.OriginalDefinition).IsMonitored));
+                {
+                    // A delegate handed to AIFunctionFactory.Create is reached when the generator intercepts that Create call.
+                    bool intercepted = CallSiteClassifier.IsToolDelegate(reference, symbols)
+                                       && node.FirstAncestorOrSelf<InvocationExpressionSyntax>() is { } create
+                                       && generatedModel.GetInterceptorMethod(create) is not null;
+                    verdicts.Add(new Verdict(node.ToString(), intercepted, CallSiteClassifier.ClassifyReference(reference, symbols), symbols.GetMonitored(reference.Method.OriginalDefinition).IsMonitored));
                     break;
+                }
             }
         }
 

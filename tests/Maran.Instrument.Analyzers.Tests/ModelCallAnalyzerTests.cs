@@ -28,7 +28,58 @@ public class ModelCallAnalyzerTests
                 public async Task<string> AskAsync(List<ChatMessage> messages) => (await {|#0:client.GetResponseAsync(messages)|}).Text;
             }
             """,
-            new DiagnosticResult(MaranDiagnostics.UnmonitoredModelCall).WithLocation(0).WithArguments("IChatClient.GetResponseAsync"));
+            new DiagnosticResult(MaranDiagnostics.UnmonitoredModelCall).WithLocation(0).WithArguments(
+                "IChatClient.GetResponseAsync",
+                "the call is measured (timed, its tokens and cost recorded by the generated interceptor), but its time, tokens and cost belong to no operation of the application"));
+    }
+
+    [Fact]
+    public async Task The_message_says_the_call_is_not_measured_when_the_project_turns_model_calls_off()
+    {
+        await Verify.AnalyzerAsync<ModelCallAnalyzer>(
+            Usings + """
+            public class Agent(IChatClient client)
+            {
+                public Task<ChatResponse> AskAsync(string prompt) => {|#0:client.GetResponseAsync(prompt)|};
+            }
+            """,
+            new Verify.Options { GlobalConfig = "build_property.MaranInstrumentModelCalls = false" },
+            new DiagnosticResult(MaranDiagnostics.UnmonitoredModelCall).WithLocation(0).WithArguments(
+                "ChatClientExtensions.GetResponseAsync",
+                "the call is not measured either, because this project sets MaranInstrumentModelCalls to false"));
+    }
+
+    [Fact]
+    public async Task The_message_says_the_call_is_not_measured_when_the_project_turns_instrumentation_off()
+    {
+        await Verify.AnalyzerAsync<ModelCallAnalyzer>(
+            Usings + """
+            public class Agent(IChatClient client)
+            {
+                public Task<ChatResponse> AskAsync(string prompt) => {|#0:client.GetResponseAsync(prompt)|};
+            }
+            """,
+            new Verify.Options { GlobalConfig = "build_property.MaranInstrumentEnabled = False" },
+            new DiagnosticResult(MaranDiagnostics.UnmonitoredModelCall).WithLocation(0).WithArguments(
+                "ChatClientExtensions.GetResponseAsync",
+                "the call is not measured either, because this project sets MaranInstrumentEnabled to false"));
+    }
+
+    [Fact]
+    public async Task The_message_says_the_call_is_not_measured_in_a_method_marked_DoNotMonitor()
+    {
+        await VerifyAsync(
+            """
+            [MonitorComponent("agent")]
+            public class Agent(IChatClient client)
+            {
+                [DoNotMonitor]
+                public Task<ChatResponse> WarmUpAsync() => {|#0:client.GetResponseAsync("ping")|};
+            }
+            """,
+            new DiagnosticResult(MaranDiagnostics.UnmonitoredModelCall).WithLocation(0).WithArguments(
+                "ChatClientExtensions.GetResponseAsync",
+                "the call is not measured either, because 'Agent.WarmUpAsync' is marked [DoNotMonitor]"));
     }
 
     [Fact]

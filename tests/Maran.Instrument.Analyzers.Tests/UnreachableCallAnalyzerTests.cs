@@ -51,6 +51,29 @@ public class UnreachableCallAnalyzerTests
     }
 
     [Fact]
+    public async Task A_method_group_or_lambda_handed_to_AIFunctionFactory_Create_becomes_a_measured_tool_and_is_not_reported()
+    {
+        await VerifyAsync(
+            """
+            public static class Program
+            {
+                public static int Run(Scorer scorer)
+                {
+                    var tools = new[]
+                    {
+                        Microsoft.Extensions.AI.AIFunctionFactory.Create(scorer.Score),
+                        Microsoft.Extensions.AI.AIFunctionFactory.Create((Func<string, int>)Scorer.Rank, name: "rank"),
+                        Microsoft.Extensions.AI.AIFunctionFactory.Create(new Func<string, int>(scorer.Score), "score", "Scores a text"),
+                        Microsoft.Extensions.AI.AIFunctionFactory.Create((string text) => scorer.Score(text)),
+                    };
+                    Func<string, int> elsewhere = {|MARAN002:scorer.Score|};
+                    return tools.Length + elsewhere("a");
+                }
+            }
+            """);
+    }
+
+    [Fact]
     public async Task Direct_static_conditional_lambda_and_nameof_uses_are_not_reported()
     {
         await VerifyAsync(

@@ -38,6 +38,7 @@ internal static class Verify
             TestCode = source,
             FixedCode = fixedSource,
             NumberOfFixAllIterations = options.FixAllIterations,
+            CodeActionEquivalenceKey = options.EquivalenceKey,
         };
         Configure(test, test.TestState, options);
         test.FixedState.AdditionalReferences.AddRange(test.TestState.AdditionalReferences);
@@ -106,5 +107,8 @@ internal static class Verify
         public string? GlobalConfig { get; init; }
 
         public int? FixAllIterations { get; init; }
+
+        /// <summary>The equivalence key of the fix to apply, where a diagnostic offers several.</summary>
+        public string? EquivalenceKey { get; init; }
     }
 }

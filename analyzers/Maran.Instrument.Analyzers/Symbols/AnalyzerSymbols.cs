@@ -38,6 +38,10 @@ internal sealed class AnalyzerSymbols
         AdvancedMonitoringSystem = compilation.GetTypeByMetadataName("Maran.Instrument.AdvancedMonitoringSystem");
         OperationHandle = compilation.GetTypeByMetadataName("Maran.Instrument.OperationHandle");
         OperationToken = compilation.GetTypeByMetadataName("Maran.Instrument.OperationToken");
+        ErrorTracker = compilation.GetTypeByMetadataName("Maran.Instrument.ErrorTracker");
+        AIFunctionFactory = compilation.GetTypeByMetadataName("Microsoft.Extensions.AI.AIFunctionFactory");
+        LoggerExtensions = compilation.GetTypeByMetadataName("Microsoft.Extensions.Logging.LoggerExtensions");
+        Logger = compilation.GetTypeByMetadataName("Microsoft.Extensions.Logging.ILogger");
         _catalog = new Lazy<ModelApiCatalog>(() => ModelApiCatalog.Create(this));
     }
 
@@ -57,6 +61,15 @@ internal sealed class AnalyzerSymbols
     public INamedTypeSymbol? OperationHandle { get; }
 
     public INamedTypeSymbol? OperationToken { get; }
+
+    public INamedTypeSymbol? ErrorTracker { get; }
+
+    /// <summary>Microsoft.Extensions.AI's tool factory: the generator wraps the delegate each <c>Create</c> call receives.</summary>
+    public INamedTypeSymbol? AIFunctionFactory { get; }
+
+    public INamedTypeSymbol? LoggerExtensions { get; }
+
+    public INamedTypeSymbol? Logger { get; }
 
     /// <summary>The model APIs of the compilation: the built-in list plus <c>[assembly: ModelApi]</c> declarations.</summary>
     public ModelApiCatalog Catalog => _catalog.Value;

@@ -66,13 +66,40 @@ internal static class CallSiteClassifier
         return CallSite.Intercepted;
     }
 
-    /// <summary>A monitored method converted to a delegate or function pointer: the calls through it are never intercepted.</summary>
+    /// <summary>
+    /// A monitored method converted to a delegate or function pointer: the calls through it are never intercepted, unless
+    /// the delegate is handed to <c>AIFunctionFactory.Create</c>, whose call the generator wraps so the tool is timed when it runs.
+    /// </summary>
     public static CallSite ClassifyReference(IMethodReferenceOperation reference, AnalyzerSymbols symbols)
     {
         IMethodSymbol method = (reference.Method.ReducedFrom ?? reference.Method).OriginalDefinition;
-        return symbols.GetMonitored(method).IsInterceptable
-            ? CallSite.Unreachable($"'{Display(method)}' is converted to a delegate here, and calls through a delegate are not intercepted")
-            : CallSite.NotMonitored;
+        if (!symbols.GetMonitored(method).IsInterceptable)
+        {
+            return CallSite.NotMonitored;
+        }
+
+        return IsToolDelegate(reference, symbols)
+            ? CallSite.Intercepted
+            : CallSite.Unreachable($"'{Display(method)}' is converted to a delegate here, and calls through a delegate are not intercepted");
+    }
+
+    /// <summary>Whether <paramref name="operation"/> is (through conversions) an argument of <c>AIFunctionFactory.Create</c>.</summary>
+    public static bool IsToolDelegate(IOperation operation, AnalyzerSymbols symbols)
+    {
+        if (symbols.AIFunctionFactory is not { } factory)
+        {
+            return false;
+        }
+
+        IOperation? current = operation.Parent;
+        while (current is IDelegateCreationOperation or IConversionOperation or IParenthesizedOperation)
+        {
+            current = current.Parent;
+        }
+
+        return current is IArgumentOperation { Parent: IInvocationOperation invocation }
+               && invocation.TargetMethod.Name == "Create"
+               && SymbolEqualityComparer.Default.Equals(invocation.TargetMethod.ContainingType, factory);
     }
 
     private static string ThroughDispatch(IMethodSymbol target, IMethodSymbol implementation)
