@@ -236,10 +236,10 @@ internal sealed class MonitoredAsyncEnumerable<T> : IAsyncEnumerable<T>, IAsyncE
     // The stream's usage goes out once, when it ends (before its span does), whatever its outcome: tokens streamed before a failure were paid for.
     private void ReportUsage()
     {
-        if (_usageReader is not null && OperationEvents.HasUsageListeners && _scope.Recorder is { } recorder)
+        if (_usageReader is not null && OperationEvents.HasUsageListeners && _scope.Recorder is { } recorder && _scope.Frame is not { CountsUsage: false })
         {
             OperationScope.PublishUsage(recorder, _usage, _scope.Span);
-            OperationEvents.Usage(recorder, _usageText is null ? _usage : _usage.WithText(_usageText.ToString()));
+            OperationEvents.Usage(recorder, _usageText is null ? _usage : _usage.WithText(_usageText.ToString()), _scope.Frame);
         }
     }
 

@@ -81,13 +81,19 @@ internal static class OperationEvents
         }
     }
 
-    internal static void Usage(OperationRecorder recorder, in TokenUsage usage)
+    /// <summary>
+    /// Hands one call's tokens to the listeners, attributed to the operation they belong to: for a model, tool or agent
+    /// call, the operation of the application around it (<see cref="OperationFrame.UsageOwner"/>), else the call itself.
+    /// </summary>
+    internal static void Usage(OperationRecorder recorder, in TokenUsage usage, OperationFrame? frame = null)
     {
+        OperationRecorder owner = frame?.UsageOwner ?? recorder;
+        TokenUsage attributed = ReferenceEquals(owner, recorder) ? usage : usage.OrModel(recorder.Model);
         foreach (IUsageListener listener in s_usageListeners)
         {
             try
             {
-                listener.OnUsage(recorder, usage);
+                listener.OnUsage(owner, attributed);
             }
             catch (Exception ex)
             {
