@@ -57,6 +57,18 @@ internal static class UsageReaderEmitter
                 case UsageKind.StreamingChatCompletionUpdate:
                     WriteStreamingChatCompletionUpdate(writer, usage);
                     break;
+                case UsageKind.EmbeddingCollectionResult:
+                    WriteEmbeddingCollectionResult(writer);
+                    break;
+                case UsageKind.ResponseResult:
+                    WriteResponseResult(writer, usage);
+                    break;
+                case UsageKind.AgentResponse:
+                    WriteAgentResponse(writer, usage);
+                    break;
+                case UsageKind.AgentResponseUpdate:
+                    WriteAgentResponseUpdate(writer, usage);
+                    break;
             }
         }
     }
@@ -129,6 +141,60 @@ internal static class UsageReaderEmitter
         writer.Line("// Reads the usage of the ChatCompletion inside an OpenAI SDK ClientResult.");
         writer.Line($"private static {Usage} ReadChatCompletionResult(global::System.ClientModel.ClientResult<{Chat}.ChatCompletion>? result, bool includeText) =>");
         writer.Line("    ReadChatCompletion(result?.Value, includeText);");
+    }
+
+    private static void WriteEmbeddingCollectionResult(SourceWriter writer)
+    {
+        writer.Line("// Reads the usage the OpenAI SDK reports on generated embeddings: input tokens only.");
+        writer.Line($"private static {Usage} ReadEmbeddingCollectionResult(global::System.ClientModel.ClientResult<global::OpenAI.Embeddings.OpenAIEmbeddingCollection>? result, bool includeText) =>");
+        writer.Line("    result?.Value is { } embeddings");
+        writer.Line("        ? embeddings.Usage is { } usage");
+        writer.Line($"            ? new {Usage}(usage.InputTokenCount, 0, model: embeddings.Model)");
+        writer.Line($"            : {Usage}.Unreported(embeddings.Model)");
+        writer.Line("        : default;");
+    }
+
+    private static void WriteResponseResult(SourceWriter writer, UsageModel usage)
+    {
+        writer.Line("// Reads the usage the OpenAI SDK reports on a response of its Responses API.");
+        writer.Line($"private static {Usage} ReadResponseResult(global::System.ClientModel.ClientResult<global::OpenAI.Responses.ResponseResult>? result, bool includeText) =>");
+        writer.Line("    result?.Value is { } response");
+        writer.Line("        ? response.Usage is { } usage");
+        writer.Line($"            ? new {Usage}({OpenAICounts(usage, "usage")}, response.Model)");
+        writer.Line($"            : {Usage}.Unreported(response.Model)");
+        writer.Line("        : default;");
+    }
+
+    private static void WriteAgentResponse(SourceWriter writer, UsageModel usage)
+    {
+        writer.Line("// Reads the usage the Agent Framework adds up over one agent run (AgentResponse<T> included).");
+        writer.Line($"private static {Usage} ReadAgentResponse(global::Microsoft.Agents.AI.AgentResponse? response, bool includeText) =>");
+        writer.Line("    response?.Usage is { } usage");
+        writer.Line($"        ? new {Usage}({AiCounts(usage, "usage")})");
+        writer.Line($"        : {Usage}.Unreported(null, includeText ? response?.Text : null);");
+    }
+
+    private static void WriteAgentResponseUpdate(SourceWriter writer, UsageModel usage)
+    {
+        writer.Line("// Reads the UsageContent of one streamed AgentResponseUpdate; the runtime adds the updates of a run up.");
+        writer.Line($"private static {Usage} ReadAgentResponseUpdate(global::Microsoft.Agents.AI.AgentResponseUpdate? update, bool includeText)");
+        writer.Open();
+        writer.Line("if (update is null)");
+        writer.Open();
+        writer.Line("return default;");
+        writer.Close();
+        writer.Line();
+        writer.Line($"global::System.Collections.Generic.IList<{Ai}.AIContent> contents = update.Contents;");
+        writer.Line("for (int i = 0; i < contents.Count; i++)");
+        writer.Open();
+        writer.Line($"if (contents[i] is {Ai}.UsageContent {{ Details: {{ }} usage }})");
+        writer.Open();
+        writer.Line($"return new {Usage}({AiCounts(usage, "usage")});");
+        writer.Close();
+        writer.Close();
+        writer.Line();
+        writer.Line($"return {Usage}.Unreported(null, includeText ? update.Text : null);");
+        writer.Close();
     }
 
     private static void WriteStreamingChatCompletionUpdate(SourceWriter writer, UsageModel usage)

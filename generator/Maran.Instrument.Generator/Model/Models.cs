@@ -41,6 +41,22 @@ internal enum ReceiverKind
     ReadOnlyStruct,
 }
 
+/// <summary>What an intercepted call is: a monitored method of the application, or a model, tool or agent call.</summary>
+internal enum CallKind
+{
+    /// <summary>A <c>[MonitorOperation]</c> method or a public method of a <c>[MonitorComponent]</c> type.</summary>
+    Operation,
+
+    /// <summary>A call of a model API of the catalog, <c>[assembly: ModelApi]</c> or <c>[ModelCall]</c>.</summary>
+    ModelCall,
+
+    /// <summary><c>AIFunctionFactory.Create</c>: the function it returns is wrapped, so each invocation is recorded.</summary>
+    Tool,
+
+    /// <summary>An agent run (<c>AIAgent.RunAsync</c>, <c>RunStreamingAsync</c>): recorded under the agent's name.</summary>
+    Agent,
+}
+
 /// <summary>Which token usage a result carries, and so which reader the interceptor passes to the runtime.</summary>
 internal enum UsageKind
 {
@@ -61,6 +77,18 @@ internal enum UsageKind
 
     /// <summary>OpenAI SDK <c>StreamingChatCompletionUpdate</c>, streamed: <c>Usage</c> on the last update.</summary>
     StreamingChatCompletionUpdate,
+
+    /// <summary>OpenAI SDK <c>ClientResult&lt;OpenAIEmbeddingCollection&gt;</c>: <c>Usage</c> and <c>Model</c> of its value.</summary>
+    EmbeddingCollectionResult,
+
+    /// <summary>OpenAI SDK Responses: <c>ClientResult&lt;ResponseResult&gt;</c> (or <c>OpenAIResponse</c>): <c>Usage</c> and <c>Model</c>.</summary>
+    ResponseResult,
+
+    /// <summary>Microsoft Agent Framework <c>AgentResponse</c> (and <c>AgentResponse&lt;T&gt;</c>): <c>Usage</c>.</summary>
+    AgentResponse,
+
+    /// <summary>Microsoft Agent Framework <c>AgentResponseUpdate</c>, streamed: <c>UsageContent</c> items in <c>Contents</c>.</summary>
+    AgentResponseUpdate,
 
     /// <summary>A type implementing <c>Maran.Instrument.ITokenUsage</c>.</summary>
     Interface,
@@ -104,7 +132,13 @@ internal sealed record MethodModel(
     string? GenAIOperation,
     string Display,
     EquatableArray<string> SuppressedDiagnostics,
-    UsageModel? Usage = null);
+    UsageModel? Usage = null,
+    CallKind Kind = CallKind.Operation,
+    bool HasInnerModelCalls = false,
+    string? ExtensionNamespace = null);
+
+/// <summary>The monitored operation around a model, tool or agent call site, as its own interceptors register it.</summary>
+internal sealed record ParentModel(string Name, string Component, string Display, string? Model, string? Provider, string? GenAIOperation);
 
 /// <summary>One intercepted call: where it is and which method it calls.</summary>
 internal sealed record CallSiteModel(
@@ -113,7 +147,8 @@ internal sealed record CallSiteModel(
     int Version,
     string Data,
     string DisplayLocation,
-    MethodModel Method) : IComparable<CallSiteModel>
+    MethodModel Method,
+    ParentModel? Parent = null) : IComparable<CallSiteModel>
 {
     public int CompareTo(CallSiteModel? other) =>
         other is null ? 1 : Position.CompareTo(other.Position);

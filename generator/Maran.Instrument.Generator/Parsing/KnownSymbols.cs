@@ -39,6 +39,10 @@ internal sealed class KnownSymbols
         StreamingChatCompletionUpdate = compilation.GetTypeByMetadataName("OpenAI.Chat.StreamingChatCompletionUpdate");
         ChatTokenUsage = compilation.GetTypeByMetadataName("OpenAI.Chat.ChatTokenUsage");
         ClientResultOfT = compilation.GetTypeByMetadataName("System.ClientModel.ClientResult`1");
+        EmbeddingCollection = compilation.GetTypeByMetadataName("OpenAI.Embeddings.OpenAIEmbeddingCollection");
+        ResponseResult = compilation.GetTypeByMetadataName("OpenAI.Responses.ResponseResult");
+        AgentResponse = compilation.GetTypeByMetadataName("Microsoft.Agents.AI.AgentResponse");
+        AgentResponseUpdate = compilation.GetTypeByMetadataName("Microsoft.Agents.AI.AgentResponseUpdate");
     }
 
     public INamedTypeSymbol MonitorOperation { get; }
@@ -84,6 +88,14 @@ internal sealed class KnownSymbols
     public INamedTypeSymbol? ChatTokenUsage { get; }
 
     public INamedTypeSymbol? ClientResultOfT { get; }
+
+    public INamedTypeSymbol? EmbeddingCollection { get; }
+
+    public INamedTypeSymbol? ResponseResult { get; }
+
+    public INamedTypeSymbol? AgentResponse { get; }
+
+    public INamedTypeSymbol? AgentResponseUpdate { get; }
 
     public bool HasUnsafeAccessor { get; }
 

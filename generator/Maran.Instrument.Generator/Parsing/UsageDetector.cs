@@ -37,7 +37,7 @@ internal static class UsageDetector
         }
 
         bool cached, reasoning;
-        if (kind is UsageKind.ChatCompletion or UsageKind.ChatCompletionResult or UsageKind.StreamingChatCompletionUpdate)
+        if (kind is UsageKind.ChatCompletion or UsageKind.ChatCompletionResult or UsageKind.StreamingChatCompletionUpdate or UsageKind.ResponseResult)
         {
             cached = HasMember(known.ChatTokenUsage, "InputTokenDetails");
             reasoning = HasMember(known.ChatTokenUsage, "OutputTokenDetails");
@@ -87,6 +87,29 @@ internal static class UsageDetector
         if (isStreamItem && Inherits(type, known.StreamingChatCompletionUpdate))
         {
             return UsageKind.StreamingChatCompletionUpdate;
+        }
+
+        if (type is INamedTypeSymbol { TypeArguments.Length: 1 } wrapped && known.ClientResultOfT is { } clientResultOfT && Is(wrapped, clientResultOfT))
+        {
+            if (Inherits(wrapped.TypeArguments[0], known.EmbeddingCollection))
+            {
+                return UsageKind.EmbeddingCollectionResult;
+            }
+
+            if (Inherits(wrapped.TypeArguments[0], known.ResponseResult))
+            {
+                return UsageKind.ResponseResult;
+            }
+        }
+
+        if (Inherits(type, known.AgentResponse))
+        {
+            return UsageKind.AgentResponse;
+        }
+
+        if (isStreamItem && Inherits(type, known.AgentResponseUpdate))
+        {
+            return UsageKind.AgentResponseUpdate;
         }
 
         return null;
