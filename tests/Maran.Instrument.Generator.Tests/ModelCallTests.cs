@@ -1,6 +1,8 @@
 using System.ClientModel;
 using System.Reflection;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.AI;
 
@@ -72,7 +74,28 @@ public sealed class ModelCallTests : IDisposable
 
         Baseline.Verify("ModelCalls", run);
         Assert.Empty(run.Problems);
-        Assert.DoesNotContain("ModelCalls.cs(111,", run.GeneratedText, StringComparison.Ordinal);
+        Assert.DoesNotContain("ModelCalls.cs(118,", run.GeneratedText, StringComparison.Ordinal);
+        string reply = run.GeneratedText[run.GeneratedText.IndexOf("Intercepts calls of Program.ReplyAsync(IChatClient)", StringComparison.Ordinal)..];
+        Assert.Contains("return __scope.Track(__task);", reply[..reply.IndexOf("// Intercepts", 10, StringComparison.Ordinal)], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void With_model_calls_switched_off_only_monitored_methods_are_intercepted_and_read_their_results_again()
+    {
+        var compilation = GeneratorHarness.CreateCompilation(
+            [("/src/ModelCalls.cs", GeneratorHarness.ScenarioSource("ModelCalls"))], SdkReferences(), assemblyName: "ModelCallsOff");
+        GeneratorDriver driver = CSharpGeneratorDriver.Create(
+            [new InterceptorGenerator().AsSourceGenerator()],
+            parseOptions: GeneratorHarness.ParseOptions(),
+            optionsProvider: new BuildProperties(("build_property.MaranInstrumentModelCalls", "false")));
+
+        GeneratorRun run = GeneratorHarness.Generate(compilation, driver);
+
+        Assert.Empty(run.Problems);
+        Assert.DoesNotContain("StartCall", run.GeneratedText, StringComparison.Ordinal);
+        Assert.DoesNotContain("AIFunctionFactory", run.GeneratedText, StringComparison.Ordinal);
+        Assert.Contains("Intercepts calls of Program.ReplyAsync(IChatClient)", run.GeneratedText, StringComparison.Ordinal);
+        Assert.Contains("return __scope.Track(__task, ReadChatResponse);", run.GeneratedText, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -119,7 +142,7 @@ public sealed class ModelCallTests : IDisposable
     {
         var (_, assembly) = s_scenario.Value;
 
-        await InvokeAsync<ChatResponse>(assembly, "ReplyAsync", NewChat("gpt-4o-mini", 300, 30));
+        await InvokeAsync<ChatResponse>(assembly, "CallReplyAsync", NewChat("gpt-4o-mini", 300, 30));
 
         UsageTotal usage = await UsageAsync("model_calls", "reply");
         Assert.Equal((1L, 300L, 30L), (usage.Tokens.Calls, usage.Tokens.Input, usage.Tokens.Output));
@@ -226,5 +249,24 @@ public sealed class ModelCallTests : IDisposable
     {
         await _system.CostTracker.FlushAsync().WaitAsync(TimeSpan.FromSeconds(30));
         return _system.CostTracker.GetTotals().Usage.Single(u => u.Component == component && u.Operation == operation && (model is null || u.Model == model));
+    }
+}
+
+/// <summary>Build properties as the SDK hands them to generators (<c>build_property.*</c> global options).</summary>
+internal sealed class BuildProperties(params (string Key, string Value)[] properties) : AnalyzerConfigOptionsProvider
+{
+    private readonly Options _global = new(properties.ToDictionary(p => p.Key, p => p.Value));
+
+    public override AnalyzerConfigOptions GlobalOptions => _global;
+
+    public override AnalyzerConfigOptions GetOptions(SyntaxTree tree) => Options.Empty;
+
+    public override AnalyzerConfigOptions GetOptions(AdditionalText textFile) => Options.Empty;
+
+    private sealed class Options(Dictionary<string, string> values) : AnalyzerConfigOptions
+    {
+        public static readonly Options Empty = new([]);
+
+        public override bool TryGetValue(string key, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out string? value) => values.TryGetValue(key, out value);
     }
 }

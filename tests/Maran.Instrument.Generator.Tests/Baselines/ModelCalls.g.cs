@@ -2,6 +2,7 @@
 // Maran.Instrument interceptors for ModelCalls.cs: each one times, counts and
 // records the calls of one monitored method, then calls it unchanged.
 #nullable enable
+#pragma warning disable OPENAI001 // the monitored method is obsolete or experimental; its callers were warned
 
 namespace System.Runtime.CompilerServices
 {
@@ -61,8 +62,24 @@ namespace Maran.Instrument.Generated
         private static readonly global::Maran.Instrument.OperationRecorder Operation9 = global::Maran.Instrument.OperationRegistry.GetOrAdd(
             "agent", "model_calls", "Program.RunAgentAsync(IChatClient)", null);
 
+        // Model calls of ChatClient.CompleteChatAsync (chat).
+        private static readonly global::Maran.Instrument.OperationRecorder ModelCall10 = global::Maran.Instrument.OperationRegistry.GetOrAddCall(
+            global::Maran.Instrument.OperationKind.ModelCall, "ChatClient.CompleteChatAsync", "openai", "ChatClient.CompleteChatAsync(params ChatMessage[])", "openai", "chat");
+
+        // Operation "openai_chat" of component "model_calls".
+        private static readonly global::Maran.Instrument.OperationRecorder Operation11 = global::Maran.Instrument.OperationRegistry.GetOrAdd(
+            "openai_chat", "model_calls", "OpenAICalls.CompleteAsync(ChatClient)", null);
+
+        // Model calls of EmbeddingClient.GenerateEmbeddings (embeddings).
+        private static readonly global::Maran.Instrument.OperationRecorder ModelCall12 = global::Maran.Instrument.OperationRegistry.GetOrAddCall(
+            global::Maran.Instrument.OperationKind.ModelCall, "EmbeddingClient.GenerateEmbeddings", "openai", "EmbeddingClient.GenerateEmbeddings(IEnumerable<string>, EmbeddingGenerationOptions, CancellationToken)", "openai", "embeddings");
+
+        // Model calls of ResponsesClient.CreateResponseAsync (chat).
+        private static readonly global::Maran.Instrument.OperationRecorder ModelCall13 = global::Maran.Instrument.OperationRegistry.GetOrAddCall(
+            global::Maran.Instrument.OperationKind.ModelCall, "ResponsesClient.CreateResponseAsync", "openai", "ResponsesClient.CreateResponseAsync(CreateResponseOptions, CancellationToken)", "openai", "chat");
+
         // Intercepts model calls of ChatClientExtensions.GetResponseAsync(IChatClient, string, ChatOptions?, CancellationToken).
-        [global::System.Runtime.CompilerServices.InterceptsLocation(1, "QlGQAEt7iOH0EFe8M4y8tIIMAABNb2RlbENhbGxzLmNz")] // ModelCalls.cs(73,44)
+        [global::System.Runtime.CompilerServices.InterceptsLocation(1, "kTdHGd23v5KiKuMwqF4BVoIMAABNb2RlbENhbGxzLmNz")] // ModelCalls.cs(73,44)
         internal static global::System.Threading.Tasks.Task<global::Microsoft.Extensions.AI.ChatResponse> GetResponseAsync0(this global::Microsoft.Extensions.AI.IChatClient @client, string @chatMessage, global::Microsoft.Extensions.AI.ChatOptions? @options, global::System.Threading.CancellationToken @cancellationToken)
         {
             var __scope = global::Maran.Instrument.OperationScope.StartCall(ModelCall0, null);
@@ -83,7 +100,7 @@ namespace Maran.Instrument.Generated
         }
 
         // Intercepts model calls of ChatClientExtensions.GetResponseAsync(IChatClient, string, ChatOptions?, CancellationToken).
-        [global::System.Runtime.CompilerServices.InterceptsLocation(1, "QlGQAEt7iOH0EFe8M4y8tHgNAABNb2RlbENhbGxzLmNz")] // ModelCalls.cs(80,44)
+        [global::System.Runtime.CompilerServices.InterceptsLocation(1, "kTdHGd23v5KiKuMwqF4BVngNAABNb2RlbENhbGxzLmNz")] // ModelCalls.cs(80,44)
         internal static global::System.Threading.Tasks.Task<global::Microsoft.Extensions.AI.ChatResponse> GetResponseAsync1(this global::Microsoft.Extensions.AI.IChatClient @client, string @chatMessage, global::Microsoft.Extensions.AI.ChatOptions? @options, global::System.Threading.CancellationToken @cancellationToken)
         {
             var __scope = global::Maran.Instrument.OperationScope.StartCall(ModelCall0, Operation1);
@@ -104,7 +121,7 @@ namespace Maran.Instrument.Generated
         }
 
         // Intercepts model calls of ChatClientExtensions.GetResponseAsync(IChatClient, string, ChatOptions?, CancellationToken).
-        [global::System.Runtime.CompilerServices.InterceptsLocation(1, "QlGQAEt7iOH0EFe8M4y8tF4OAABNb2RlbENhbGxzLmNz")] // ModelCalls.cs(87,46)
+        [global::System.Runtime.CompilerServices.InterceptsLocation(1, "kTdHGd23v5KiKuMwqF4BVl4OAABNb2RlbENhbGxzLmNz")] // ModelCalls.cs(87,46)
         internal static global::System.Threading.Tasks.Task<global::Microsoft.Extensions.AI.ChatResponse> GetResponseAsync2(this global::Microsoft.Extensions.AI.IChatClient @client, string @chatMessage, global::Microsoft.Extensions.AI.ChatOptions? @options, global::System.Threading.CancellationToken @cancellationToken)
         {
             var __scope = global::Maran.Instrument.OperationScope.StartCall(ModelCall0, Operation2);
@@ -125,7 +142,7 @@ namespace Maran.Instrument.Generated
         }
 
         // Intercepts model calls of ChatClientExtensions.GetStreamingResponseAsync(IChatClient, string, ChatOptions?, CancellationToken).
-        [global::System.Runtime.CompilerServices.InterceptsLocation(1, "QlGQAEt7iOH0EFe8M4y8tIcPAABNb2RlbENhbGxzLmNz")] // ModelCalls.cs(95,58)
+        [global::System.Runtime.CompilerServices.InterceptsLocation(1, "kTdHGd23v5KiKuMwqF4BVocPAABNb2RlbENhbGxzLmNz")] // ModelCalls.cs(95,58)
         internal static global::System.Collections.Generic.IAsyncEnumerable<global::Microsoft.Extensions.AI.ChatResponseUpdate> GetStreamingResponseAsync3(this global::Microsoft.Extensions.AI.IChatClient @client, string @chatMessage, global::Microsoft.Extensions.AI.ChatOptions? @options, global::System.Threading.CancellationToken @cancellationToken)
         {
             var __scope = global::Maran.Instrument.OperationScope.StartCall(ModelCall3, Operation4);
@@ -146,7 +163,7 @@ namespace Maran.Instrument.Generated
         }
 
         // Intercepts model calls of EmbeddingGeneratorExtensions.GenerateVectorAsync<TInput, TEmbeddingElement>(IEmbeddingGenerator<TInput, Embedding<TEmbeddingElement>>, TInput, EmbeddingGenerationOptions?, CancellationToken).
-        [global::System.Runtime.CompilerServices.InterceptsLocation(1, "QlGQAEt7iOH0EFe8M4y8tNsQAABNb2RlbENhbGxzLmNz")] // ModelCalls.cs(106,56)
+        [global::System.Runtime.CompilerServices.InterceptsLocation(1, "kTdHGd23v5KiKuMwqF4BVtsQAABNb2RlbENhbGxzLmNz")] // ModelCalls.cs(106,56)
         internal static global::System.Threading.Tasks.Task<global::System.ReadOnlyMemory<TEmbeddingElement>> GenerateVectorAsync4<TInput, TEmbeddingElement>(this global::Microsoft.Extensions.AI.IEmbeddingGenerator<TInput, global::Microsoft.Extensions.AI.Embedding<TEmbeddingElement>> @generator, TInput @value, global::Microsoft.Extensions.AI.EmbeddingGenerationOptions? @options, global::System.Threading.CancellationToken @cancellationToken)
         {
             var __scope = global::Maran.Instrument.OperationScope.StartCall(ModelCall5, Operation6);
@@ -167,7 +184,7 @@ namespace Maran.Instrument.Generated
         }
 
         // Intercepts model calls of IEmbeddingGenerator<TInput, TEmbedding>.GenerateAsync(IEnumerable<TInput>, EmbeddingGenerationOptions?, CancellationToken).
-        [global::System.Runtime.CompilerServices.InterceptsLocation(1, "QlGQAEt7iOH0EFe8M4y8tEMRAABNb2RlbENhbGxzLmNz")] // ModelCalls.cs(107,76)
+        [global::System.Runtime.CompilerServices.InterceptsLocation(1, "kTdHGd23v5KiKuMwqF4BVkMRAABNb2RlbENhbGxzLmNz")] // ModelCalls.cs(107,76)
         internal static global::System.Threading.Tasks.Task<global::Microsoft.Extensions.AI.GeneratedEmbeddings<TEmbedding>> GenerateAsync5<TInput, TEmbedding>(this global::Microsoft.Extensions.AI.IEmbeddingGenerator<TInput, TEmbedding> @this, global::System.Collections.Generic.IEnumerable<TInput> @values, global::Microsoft.Extensions.AI.EmbeddingGenerationOptions? @options, global::System.Threading.CancellationToken @cancellationToken)
             where TEmbedding : global::Microsoft.Extensions.AI.Embedding
         {
@@ -189,7 +206,7 @@ namespace Maran.Instrument.Generated
         }
 
         // Intercepts model calls of ChatClientExtensions.GetResponseAsync(IChatClient, string, ChatOptions?, CancellationToken).
-        [global::System.Runtime.CompilerServices.InterceptsLocation(1, "QlGQAEt7iOH0EFe8M4y8tHISAABNb2RlbENhbGxzLmNz")] // ModelCalls.cs(113,75)
+        [global::System.Runtime.CompilerServices.InterceptsLocation(1, "kTdHGd23v5KiKuMwqF4BVnISAABNb2RlbENhbGxzLmNz")] // ModelCalls.cs(113,75)
         internal static global::System.Threading.Tasks.Task<global::Microsoft.Extensions.AI.ChatResponse> GetResponseAsync6(this global::Microsoft.Extensions.AI.IChatClient @client, string @chatMessage, global::Microsoft.Extensions.AI.ChatOptions? @options, global::System.Threading.CancellationToken @cancellationToken)
         {
             var __scope = global::Maran.Instrument.OperationScope.StartCall(ModelCall0, Operation8);
@@ -209,17 +226,38 @@ namespace Maran.Instrument.Generated
             return __scope.Track(__task, ReadChatResponse);
         }
 
+        // Intercepts calls of Program.ReplyAsync(IChatClient).
+        [global::System.Runtime.CompilerServices.InterceptsLocation(1, "kTdHGd23v5KiKuMwqF4BVtcSAABNb2RlbENhbGxzLmNz")] // ModelCalls.cs(115,74)
+        internal static global::System.Threading.Tasks.Task<global::Microsoft.Extensions.AI.ChatResponse> ReplyAsync7(global::Microsoft.Extensions.AI.IChatClient @chat)
+        {
+            var __scope = global::Maran.Instrument.OperationScope.Start(Operation8);
+            global::System.Threading.Tasks.Task<global::Microsoft.Extensions.AI.ChatResponse> __task;
+            try
+            {
+                __task = global::Scenarios.ModelCalls.Program.ReplyAsync(@chat);
+            }
+            catch (global::System.Exception __exception) when (__scope.Fail(__exception))
+            {
+                throw;
+            }
+            finally
+            {
+                __scope.Detach();
+            }
+            return __scope.Track(__task);
+        }
+
         // Intercepts AIFunctionFactory.Create(Delegate, string?, string?, JsonSerializerOptions?): the function it creates is recorded each time it is invoked.
-        [global::System.Runtime.CompilerServices.InterceptsLocation(1, "QlGQAEt7iOH0EFe8M4y8tFETAABNb2RlbENhbGxzLmNz")] // ModelCalls.cs(118,65)
-        [global::System.Runtime.CompilerServices.InterceptsLocation(1, "QlGQAEt7iOH0EFe8M4y8tLATAABNb2RlbENhbGxzLmNz")] // ModelCalls.cs(120,61)
-        internal static global::Microsoft.Extensions.AI.AIFunction Create7(global::System.Delegate @method, string? @name, string? @description, global::System.Text.Json.JsonSerializerOptions? @serializerOptions)
+        [global::System.Runtime.CompilerServices.InterceptsLocation(1, "kTdHGd23v5KiKuMwqF4BVq0TAABNb2RlbENhbGxzLmNz")] // ModelCalls.cs(120,65)
+        [global::System.Runtime.CompilerServices.InterceptsLocation(1, "kTdHGd23v5KiKuMwqF4BVgwUAABNb2RlbENhbGxzLmNz")] // ModelCalls.cs(122,61)
+        internal static global::Microsoft.Extensions.AI.AIFunction Create8(global::System.Delegate @method, string? @name, string? @description, global::System.Text.Json.JsonSerializerOptions? @serializerOptions)
         {
             return new MonitoredAIFunction(global::Microsoft.Extensions.AI.AIFunctionFactory.Create(@method, @name, @description, @serializerOptions));
         }
 
         // Intercepts agent runs of AIAgent.RunAsync(string, AgentSession?, AgentRunOptions?, CancellationToken), recorded under the agent's name.
-        [global::System.Runtime.CompilerServices.InterceptsLocation(1, "QlGQAEt7iOH0EFe8M4y8tOIUAABNb2RlbENhbGxzLmNz")] // ModelCalls.cs(126,46)
-        internal static global::System.Threading.Tasks.Task<global::Microsoft.Agents.AI.AgentResponse> RunAsync8(this global::Microsoft.Agents.AI.AIAgent @this, string @message, global::Microsoft.Agents.AI.AgentSession? @session, global::Microsoft.Agents.AI.AgentRunOptions? @options, global::System.Threading.CancellationToken @cancellationToken)
+        [global::System.Runtime.CompilerServices.InterceptsLocation(1, "kTdHGd23v5KiKuMwqF4BVj4VAABNb2RlbENhbGxzLmNz")] // ModelCalls.cs(128,46)
+        internal static global::System.Threading.Tasks.Task<global::Microsoft.Agents.AI.AgentResponse> RunAsync9(this global::Microsoft.Agents.AI.AIAgent @this, string @message, global::Microsoft.Agents.AI.AgentSession? @session, global::Microsoft.Agents.AI.AgentRunOptions? @options, global::System.Threading.CancellationToken @cancellationToken)
         {
             var __scope = global::Maran.Instrument.OperationScope.StartCall(AgentRecorder(@this), Operation9);
             global::System.Threading.Tasks.Task<global::Microsoft.Agents.AI.AgentResponse> __task;
@@ -239,8 +277,8 @@ namespace Maran.Instrument.Generated
         }
 
         // Intercepts agent runs of AIAgent.RunStreamingAsync(string, AgentSession?, AgentRunOptions?, CancellationToken), recorded under the agent's name.
-        [global::System.Runtime.CompilerServices.InterceptsLocation(1, "QlGQAEt7iOH0EFe8M4y8tBAWAABNb2RlbENhbGxzLmNz")] // ModelCalls.cs(134,60)
-        internal static global::System.Collections.Generic.IAsyncEnumerable<global::Microsoft.Agents.AI.AgentResponseUpdate> RunStreamingAsync9(this global::Microsoft.Agents.AI.AIAgent @this, string @message, global::Microsoft.Agents.AI.AgentSession? @session, global::Microsoft.Agents.AI.AgentRunOptions? @options, global::System.Threading.CancellationToken @cancellationToken)
+        [global::System.Runtime.CompilerServices.InterceptsLocation(1, "kTdHGd23v5KiKuMwqF4BVmwWAABNb2RlbENhbGxzLmNz")] // ModelCalls.cs(136,60)
+        internal static global::System.Collections.Generic.IAsyncEnumerable<global::Microsoft.Agents.AI.AgentResponseUpdate> RunStreamingAsync10(this global::Microsoft.Agents.AI.AIAgent @this, string @message, global::Microsoft.Agents.AI.AgentSession? @session, global::Microsoft.Agents.AI.AgentRunOptions? @options, global::System.Threading.CancellationToken @cancellationToken)
         {
             var __scope = global::Maran.Instrument.OperationScope.StartCall(AgentRecorder(@this), null);
             global::System.Collections.Generic.IAsyncEnumerable<global::Microsoft.Agents.AI.AgentResponseUpdate> __stream;
@@ -257,6 +295,69 @@ namespace Maran.Instrument.Generated
                 __scope.Detach();
             }
             return __scope.Track(__stream, ReadAgentResponseUpdate);
+        }
+
+        // Intercepts model calls of ChatClient.CompleteChatAsync(params ChatMessage[]).
+        [global::System.Runtime.CompilerServices.InterceptsLocation(1, "kTdHGd23v5KiKuMwqF4BVqAYAABNb2RlbENhbGxzLmNz")] // ModelCalls.cs(152,91)
+        internal static global::System.Threading.Tasks.Task<global::System.ClientModel.ClientResult<global::OpenAI.Chat.ChatCompletion>> CompleteChatAsync11(this global::OpenAI.Chat.ChatClient @this, params global::OpenAI.Chat.ChatMessage[] @messages)
+        {
+            var __scope = global::Maran.Instrument.OperationScope.StartCall(ModelCall10, Operation11);
+            global::System.Threading.Tasks.Task<global::System.ClientModel.ClientResult<global::OpenAI.Chat.ChatCompletion>> __task;
+            try
+            {
+                __task = @this.CompleteChatAsync(@messages);
+            }
+            catch (global::System.Exception __exception) when (__scope.Fail(__exception))
+            {
+                throw;
+            }
+            finally
+            {
+                __scope.Detach();
+            }
+            return __scope.Track(__task, ReadChatCompletionResult);
+        }
+
+        // Intercepts model calls of EmbeddingClient.GenerateEmbeddings(IEnumerable<string>, EmbeddingGenerationOptions, CancellationToken).
+        [global::System.Runtime.CompilerServices.InterceptsLocation(1, "kTdHGd23v5KiKuMwqF4BVmAZAABNb2RlbENhbGxzLmNz")] // ModelCalls.cs(156,81)
+        internal static global::System.ClientModel.ClientResult<global::OpenAI.Embeddings.OpenAIEmbeddingCollection> GenerateEmbeddings12(this global::OpenAI.Embeddings.EmbeddingClient @this, global::System.Collections.Generic.IEnumerable<string> @inputs, global::OpenAI.Embeddings.EmbeddingGenerationOptions @options, global::System.Threading.CancellationToken @cancellationToken)
+        {
+            var __scope = global::Maran.Instrument.OperationScope.StartCall(ModelCall12, null);
+            try
+            {
+                var __result = @this.GenerateEmbeddings(@inputs, @options, @cancellationToken);
+                __scope.Complete(__result, ReadEmbeddingCollectionResult);
+                return __result;
+            }
+            catch (global::System.Exception __exception) when (__scope.Fail(__exception))
+            {
+                throw;
+            }
+            finally
+            {
+                __scope.Detach();
+            }
+        }
+
+        // Intercepts model calls of ResponsesClient.CreateResponseAsync(CreateResponseOptions, CancellationToken).
+        [global::System.Runtime.CompilerServices.InterceptsLocation(1, "kTdHGd23v5KiKuMwqF4BVvkZAABNb2RlbENhbGxzLmNz")] // ModelCalls.cs(158,109)
+        internal static global::System.Threading.Tasks.Task<global::System.ClientModel.ClientResult<global::OpenAI.Responses.ResponseResult>> CreateResponseAsync13(this global::OpenAI.Responses.ResponsesClient @this, global::OpenAI.Responses.CreateResponseOptions @options, global::System.Threading.CancellationToken @cancellationToken)
+        {
+            var __scope = global::Maran.Instrument.OperationScope.StartCall(ModelCall13, null);
+            global::System.Threading.Tasks.Task<global::System.ClientModel.ClientResult<global::OpenAI.Responses.ResponseResult>> __task;
+            try
+            {
+                __task = @this.CreateResponseAsync(@options, @cancellationToken);
+            }
+            catch (global::System.Exception __exception) when (__scope.Fail(__exception))
+            {
+                throw;
+            }
+            finally
+            {
+                __scope.Detach();
+            }
+            return __scope.Track(__task, ReadResponseResult);
         }
 
         // Reads the usage Microsoft.Extensions.AI reports on a ChatResponse (ChatResponse<T> included).
@@ -293,6 +394,32 @@ namespace Maran.Instrument.Generated
                 : embeddings.Usage is { } usage
                     ? new global::Maran.Instrument.TokenUsage(usage.InputTokenCount ?? 0, usage.OutputTokenCount ?? 0, model: embeddings.Count > 0 ? embeddings[0].ModelId : null)
                     : global::Maran.Instrument.TokenUsage.Unreported(embeddings.Count > 0 ? embeddings[0].ModelId : null);
+
+        // Reads the usage the OpenAI SDK reports on a ChatCompletion.
+        private static global::Maran.Instrument.TokenUsage ReadChatCompletion(global::OpenAI.Chat.ChatCompletion? completion, bool includeText) =>
+            completion?.Usage is { } usage
+                ? new global::Maran.Instrument.TokenUsage(usage.InputTokenCount, usage.OutputTokenCount, usage.InputTokenDetails?.CachedTokenCount ?? 0, usage.OutputTokenDetails?.ReasoningTokenCount ?? 0, completion.Model)
+                : global::Maran.Instrument.TokenUsage.Unreported(completion?.Model, includeText && completion?.Content is { Count: > 0 } content ? content[0].Text : null);
+
+        // Reads the usage of the ChatCompletion inside an OpenAI SDK ClientResult.
+        private static global::Maran.Instrument.TokenUsage ReadChatCompletionResult(global::System.ClientModel.ClientResult<global::OpenAI.Chat.ChatCompletion>? result, bool includeText) =>
+            ReadChatCompletion(result?.Value, includeText);
+
+        // Reads the usage the OpenAI SDK reports on generated embeddings: input tokens only.
+        private static global::Maran.Instrument.TokenUsage ReadEmbeddingCollectionResult(global::System.ClientModel.ClientResult<global::OpenAI.Embeddings.OpenAIEmbeddingCollection>? result, bool includeText) =>
+            result?.Value is { } embeddings
+                ? embeddings.Usage is { } usage
+                    ? new global::Maran.Instrument.TokenUsage(usage.InputTokenCount, 0, model: embeddings.Model)
+                    : global::Maran.Instrument.TokenUsage.Unreported(embeddings.Model)
+                : default;
+
+        // Reads the usage the OpenAI SDK reports on a response of its Responses API.
+        private static global::Maran.Instrument.TokenUsage ReadResponseResult(global::System.ClientModel.ClientResult<global::OpenAI.Responses.ResponseResult>? result, bool includeText) =>
+            result?.Value is { } response
+                ? response.Usage is { } usage
+                    ? new global::Maran.Instrument.TokenUsage(usage.InputTokenCount, usage.OutputTokenCount, usage.InputTokenDetails?.CachedTokenCount ?? 0, usage.OutputTokenDetails?.ReasoningTokenCount ?? 0, response.Model)
+                    : global::Maran.Instrument.TokenUsage.Unreported(response.Model)
+                : default;
 
         // Reads the usage the Agent Framework adds up over one agent run (AgentResponse<T> included).
         private static global::Maran.Instrument.TokenUsage ReadAgentResponse(global::Microsoft.Agents.AI.AgentResponse? response, bool includeText) =>

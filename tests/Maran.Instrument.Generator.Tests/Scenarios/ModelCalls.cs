@@ -112,6 +112,8 @@ public static class Program
     [MonitorOperation("reply", "model_calls")]
     public static Task<ChatResponse> ReplyAsync(IChatClient chat) => chat.GetResponseAsync("reply");
 
+    public static Task<ChatResponse> CallReplyAsync(IChatClient chat) => ReplyAsync(chat);
+
     [DoNotMonitor]
     public static Task<ChatResponse> UnmeasuredAsync(IChatClient chat) => chat.GetResponseAsync("unmeasured");
 
@@ -139,3 +141,20 @@ public static class Program
         return updates;
     }
 }
+
+// The OpenAI SDK's own clients, compiled (and their readers with them); run against a server in the integration tests.
+#pragma warning disable OPENAI001 // the Responses client is experimental
+public static class OpenAICalls
+{
+    [MonitorOperation("openai_chat", "model_calls")]
+    public static async Task<string> CompleteAsync(OpenAI.Chat.ChatClient client)
+    {
+        System.ClientModel.ClientResult<OpenAI.Chat.ChatCompletion> result = await client.CompleteChatAsync([new OpenAI.Chat.UserChatMessage("hi")]);
+        return result.Value.Content[0].Text;
+    }
+
+    public static int Embed(OpenAI.Embeddings.EmbeddingClient client) => client.GenerateEmbeddings(["a", "b"]).Value.Count;
+
+    public static async Task<string> RespondAsync(OpenAI.Responses.ResponsesClient client) => (await client.CreateResponseAsync(new OpenAI.Responses.CreateResponseOptions())).Value.Id;
+}
+#pragma warning restore OPENAI001
