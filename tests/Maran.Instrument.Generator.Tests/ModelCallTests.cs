@@ -52,6 +52,7 @@ public sealed class ModelCallTests : IDisposable
         MetadataReference.CreateFromFile(typeof(ClientResult).Assembly.Location),
         MetadataReference.CreateFromFile(typeof(System.Text.Json.JsonSerializer).Assembly.Location),
         MetadataReference.CreateFromFile(typeof(Microsoft.Extensions.Logging.ILogger).Assembly.Location),
+        MetadataReference.CreateFromFile(typeof(Microsoft.Extensions.Caching.Distributed.IDistributedCache).Assembly.Location),
     ];
 
     public void Dispose()
@@ -124,6 +125,42 @@ public sealed class ModelCallTests : IDisposable
         Assert.Equal(before + 1, call.Snapshot().Succeeded);
         UsageTotal usage = await UsageAsync("microsoft.extensions.ai", "IChatClient.GetResponseAsync", "gpt-4o");
         Assert.Equal((1000L, 10L), (usage.Tokens.Input, usage.Tokens.Output));
+    }
+
+    [Fact]
+    public async Task A_chat_client_that_names_its_provider_has_its_calls_recorded_under_that_provider()
+    {
+        var (_, assembly) = s_scenario.Value;
+        object chat = NewChat("gpt-4o", 10, 1);
+        chat.GetType().GetProperty("Provider")!.SetValue(chat, "fakeai");
+
+        await InvokeAsync<string>(assembly, "AskAsync", chat, "hello");
+        await InvokeAsync<string>(assembly, "AskAsync", chat, "again");
+
+        OperationRecorder call = OperationRegistry.Find("IChatClient.GetResponseAsync", "fakeai")!;
+        Assert.Equal((OperationKind.ModelCall, "fakeai", "chat", 2L), (call.Kind, call.Provider, call.GenAIOperation, call.Snapshot().Succeeded));
+        UsageTotal usage = await UsageAsync("fakeai", "IChatClient.GetResponseAsync");
+        Assert.Equal((2L, 20L, 2L), (usage.Tokens.Calls, usage.Tokens.Input, usage.Tokens.Output));
+    }
+
+    [Fact]
+    public async Task A_response_served_by_the_caching_middleware_is_marked_as_a_cache_hit_and_a_fresh_one_is_not()
+    {
+        var (_, assembly) = s_scenario.Value;
+        var usages = new UsageRecorder();
+        OperationEvents.SubscribeUsage(usages);
+        try
+        {
+            Assert.Equal("answer: same question|answer: same question", await InvokeAsync<string>(assembly, "AskTwiceThroughCacheAsync", NewChat("gpt-4o-mini", 500, 50)));
+        }
+        finally
+        {
+            OperationEvents.UnsubscribeUsage(usages);
+        }
+
+        var cached = usages.Of("model_calls", "cached");
+        Assert.Equal(2, cached.Count);
+        Assert.Equal([(false, 500L, 50L), (true, 500L, 50L)], cached.Select(u => (u.IsCacheHit, u.InputTokens, u.OutputTokens)));
     }
 
     [Fact]
@@ -268,5 +305,29 @@ internal sealed class BuildProperties(params (string Key, string Value)[] proper
         public static readonly Options Empty = new([]);
 
         public override bool TryGetValue(string key, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out string? value) => values.TryGetValue(key, out value);
+    }
+}
+
+/// <summary>Keeps the usage events the cost tracker would receive, with the operation each is attributed to.</summary>
+internal sealed class UsageRecorder : IUsageListener
+{
+    private readonly List<(OperationRecorder Owner, TokenUsage Usage)> _events = [];
+
+    public bool WantsText => false;
+
+    public void OnUsage(OperationRecorder recorder, in TokenUsage usage)
+    {
+        lock (_events)
+        {
+            _events.Add((recorder, usage));
+        }
+    }
+
+    public List<TokenUsage> Of(string component, string operation)
+    {
+        lock (_events)
+        {
+            return [.. _events.Where(e => e.Owner.Component == component && e.Owner.Name == operation).Select(e => e.Usage)];
+        }
     }
 }

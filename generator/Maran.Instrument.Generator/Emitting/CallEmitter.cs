@@ -1,3 +1,5 @@
+using Maran.Instrument.Generator.Model;
+
 namespace Maran.Instrument.Generator.Emitting;
 
 /// <summary>
@@ -50,6 +52,36 @@ internal static class CallEmitter
         writer.Line("return scope.Track(task);");
         writer.Close();
         writer.Close();
+    }
+
+    /// <summary>The generated method that describes a client of <paramref name="client"/>'s kind to the runtime.</summary>
+    public static string DescriberName(ClientKind client) => client == ClientKind.Embedding ? "DescribeEmbeddingGenerator" : "DescribeChatClient";
+
+    /// <summary>
+    /// Writes how a client describes itself, through the SDK's own service lookup: its metadata's provider and, for a
+    /// chat client, whether a <c>CachingChatClient</c> is in its pipeline. Run once per client instance.
+    /// </summary>
+    public static void WriteDescriber(SourceWriter writer, ClientKind client)
+    {
+        if (client != ClientKind.Embedding)
+        {
+            string cache = client == ClientKind.CachingChat ? $"chat.GetService(typeof({Ai}.CachingChatClient), null) is not null" : "false";
+            writer.Line("// A chat client's provider, and whether its pipeline caches responses; read once per client.");
+            writer.Line($"private static {Runtime}.ModelClient DescribeChatClient(object client) =>");
+            writer.Line($"    client is {Ai}.IChatClient chat");
+            writer.Line($"        ? new {Runtime}.ModelClient(");
+            writer.Line($"            (chat.GetService(typeof({Ai}.ChatClientMetadata), null) as {Ai}.ChatClientMetadata)?.ProviderName,");
+            writer.Line($"            {cache})");
+            writer.Line("        : default;");
+        }
+        else
+        {
+            writer.Line("// An embedding generator's provider; read once per generator.");
+            writer.Line($"private static {Runtime}.ModelClient DescribeEmbeddingGenerator(object generator) =>");
+            writer.Line($"    generator is {Ai}.IEmbeddingGenerator embeddings");
+            writer.Line($"        ? new {Runtime}.ModelClient((embeddings.GetService(typeof({Ai}.EmbeddingGeneratorMetadata), null) as {Ai}.EmbeddingGeneratorMetadata)?.ProviderName, false)");
+            writer.Line("        : default;");
+        }
     }
 
     /// <summary>The recorder of an agent's runs: the agent's name is known only at run time; a run is slow next to the lookup.</summary>

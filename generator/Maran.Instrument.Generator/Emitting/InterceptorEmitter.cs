@@ -107,6 +107,17 @@ internal static class InterceptorEmitter
         }
 
         UsageReaderEmitter.WriteReaders(writer, methods.Select(m => m.Key.Method.Usage).OfType<UsageModel>());
+        if (methods.Any(m => m.Key.Method is { Client: ClientKind.CachingChat, Usage.Kind: UsageKind.ChatResponse }))
+        {
+            writer.Line();
+            UsageReaderEmitter.WriteCachedChatResponse(writer);
+        }
+
+        foreach (ClientKind client in methods.Select(m => m.Key.Method.Client).Where(c => c != ClientKind.None).Distinct().OrderBy(c => c))
+        {
+            writer.Line();
+            CallEmitter.WriteDescriber(writer, client);
+        }
         if (methods.Any(m => m.Key.Method.Kind == CallKind.Agent))
         {
             writer.Line();
@@ -228,6 +239,22 @@ internal static class InterceptorEmitter
         string scope = locals.Scope;
         string exception = locals.Exception;
         string reader = method.Usage is { } usage ? ", " + UsageReaderEmitter.ReaderName(usage) : string.Empty;
+        if (method.Client != ClientKind.None)
+        {
+            // The client names its provider only at run time, and may serve responses from its cache.
+            string client = method.Receiver == ReceiverKind.None ? method.Parameters[0].Name : "@this";
+            writer.Line($"var {locals.Recorder} = {Runtime}.ModelClients.Resolve({client}, {recorder}, {CallEmitter.DescriberName(method.Client)}, out bool {locals.Cached});");
+            recorder = locals.Recorder;
+            if (method.Client == ClientKind.CachingChat && method.Usage is { Kind: UsageKind.ChatResponse })
+            {
+                reader = $", {UsageReaderEmitter.CachedChatResponseReader}({locals.Cached})";
+            }
+            else
+            {
+                writer.Line($"_ = {locals.Cached};");
+            }
+        }
+
         writer.Line(method.Kind == CallKind.Operation
             ? $"var {scope} = {Runtime}.OperationScope.Start({recorder});"
             : $"var {scope} = {Runtime}.OperationScope.StartCall({recorder}, {parent});");
@@ -387,7 +414,13 @@ internal static class InterceptorEmitter
             Task = Pick("task");
             Stream = Pick("stream");
             Exception = Pick("exception");
+            Recorder = Pick("recorder");
+            Cached = Pick("cached");
         }
+
+        public string Recorder { get; }
+
+        public string Cached { get; }
 
         public string Scope { get; }
 

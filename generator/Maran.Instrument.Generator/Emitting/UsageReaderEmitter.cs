@@ -15,6 +15,24 @@ internal static class UsageReaderEmitter
     private const string Ai = "global::Microsoft.Extensions.AI";
     private const string Chat = "global::OpenAI.Chat";
 
+    /// <summary>The helper that picks the ChatResponse reader for a client with or without a response cache.</summary>
+    public const string CachedChatResponseReader = "ChatResponseReader";
+
+    /// <summary>
+    /// Writes the reader for chat clients with a response cache in their pipeline: a response without a raw
+    /// representation was deserialized from the cache (the provider adapters always set it), so its tokens are a cache
+    /// hit, counted and not billed. A response read through any other client is read as usual.
+    /// </summary>
+    public static void WriteCachedChatResponse(SourceWriter writer)
+    {
+        writer.Line("// A client with a response cache: responses it deserialized from the cache carry no raw representation.");
+        writer.Line($"private static global::Maran.Instrument.TokenUsageReader<{Ai}.ChatResponse> {CachedChatResponseReader}(bool hasResponseCache) =>");
+        writer.Line("    hasResponseCache ? ReadCachedChatResponse : ReadChatResponse;");
+        writer.Line();
+        writer.Line($"private static {Usage} ReadCachedChatResponse({Ai}.ChatResponse? response, bool includeText) =>");
+        writer.Line("    response is { RawRepresentation: null } ? ReadChatResponse(response, includeText).AsCacheHit() : ReadChatResponse(response, includeText);");
+    }
+
     /// <summary>The reader an interceptor passes for <paramref name="usage"/>.</summary>
     public static string ReaderName(UsageModel usage) => usage.Kind switch
     {

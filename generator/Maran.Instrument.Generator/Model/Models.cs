@@ -57,6 +57,22 @@ internal enum CallKind
     Agent,
 }
 
+/// <summary>The Microsoft.Extensions.AI client a model call is made on, whose provider is known only at run time.</summary>
+internal enum ClientKind
+{
+    /// <summary>The API fixes its provider, or names none.</summary>
+    None,
+
+    /// <summary>An <c>IChatClient</c>: provider from its <c>ChatClientMetadata</c>.</summary>
+    Chat,
+
+    /// <summary>An <c>IChatClient</c> where <c>CachingChatClient</c> exists: responses may come from its caching middleware.</summary>
+    CachingChat,
+
+    /// <summary>An embedding generator: provider from its <c>EmbeddingGeneratorMetadata</c>.</summary>
+    Embedding,
+}
+
 /// <summary>Which token usage a result carries, and so which reader the interceptor passes to the runtime.</summary>
 internal enum UsageKind
 {
@@ -135,7 +151,8 @@ internal sealed record MethodModel(
     UsageModel? Usage = null,
     CallKind Kind = CallKind.Operation,
     bool HasInnerModelCalls = false,
-    string? ExtensionNamespace = null);
+    string? ExtensionNamespace = null,
+    ClientKind Client = ClientKind.None);
 
 /// <summary>The monitored operation around a model, tool or agent call site, as its own interceptors register it.</summary>
 internal sealed record ParentModel(string Name, string Component, string Display, string? Model, string? Provider, string? GenAIOperation);

@@ -260,7 +260,8 @@ internal static class CallSiteParser
                 && apis.Find(method, out CallKind kind) is { } call
                 && MethodModelBuilder.WhyNotInterceptable(method, compilation, known) is null)
             {
-                return new MethodVerdict(MethodModelBuilder.Build(method, call, compilation, known) with { Kind = kind });
+                ClientKind client = kind == CallKind.ModelCall ? ModelApis.ClientOf(method, compilation) : ClientKind.None;
+                return new MethodVerdict(MethodModelBuilder.Build(method, call, compilation, known) with { Kind = kind, Client = client });
             }
 
             return NotMonitored;

@@ -115,6 +115,46 @@ internal sealed class ModelApis
         return null;
     }
 
+    /// <summary>The Microsoft.Extensions.AI client <paramref name="method"/> is called on (its receiver, or an extension's first parameter).</summary>
+    public static ClientKind ClientOf(IMethodSymbol method, Compilation compilation)
+    {
+        ITypeSymbol? client = method.IsExtensionMethod && method.Parameters.Length > 0 ? method.Parameters[0].Type
+            : method.IsStatic ? null
+            : method.ContainingType;
+        if (client is null)
+        {
+            return ClientKind.None;
+        }
+
+        if (IsOrImplements(client, "IChatClient"))
+        {
+            return compilation.GetTypeByMetadataName("Microsoft.Extensions.AI.CachingChatClient") is null ? ClientKind.Chat : ClientKind.CachingChat;
+        }
+
+        return IsOrImplements(client, "IEmbeddingGenerator") ? ClientKind.Embedding : ClientKind.None;
+    }
+
+    private static bool IsOrImplements(ITypeSymbol type, string name)
+    {
+        if (IsAiType(type, name))
+        {
+            return true;
+        }
+
+        foreach (INamedTypeSymbol @interface in type.AllInterfaces)
+        {
+            if (IsAiType(@interface, name))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool IsAiType(ITypeSymbol type, string name) =>
+        type.Name == name && type.ContainingNamespace?.ToDisplayString() == "Microsoft.Extensions.AI";
+
     // The recorder a listed API's calls share: named after the API ("IChatClient.GetResponseAsync", extension methods
     // after the type they extend), in its family's component, with the GenAI operation and, where the API fixes it, the provider.
     private static MonitoredOperation Describe(INamedTypeSymbol listed, IMethodSymbol method, out CallKind kind)

@@ -58,31 +58,36 @@ namespace Maran.Instrument.Generated
         private static readonly global::Maran.Instrument.OperationRecorder Operation8 = global::Maran.Instrument.OperationRegistry.GetOrAdd(
             "reply", "model_calls", "Program.ReplyAsync(IChatClient)", null);
 
-        // Operation "agent" of component "model_calls".
+        // Operation "cached" of component "model_calls".
         private static readonly global::Maran.Instrument.OperationRecorder Operation9 = global::Maran.Instrument.OperationRegistry.GetOrAdd(
+            "cached", "model_calls", "Program.AskTwiceThroughCacheAsync(IChatClient)", null);
+
+        // Operation "agent" of component "model_calls".
+        private static readonly global::Maran.Instrument.OperationRecorder Operation10 = global::Maran.Instrument.OperationRegistry.GetOrAdd(
             "agent", "model_calls", "Program.RunAgentAsync(IChatClient)", null);
 
         // Model calls of ChatClient.CompleteChatAsync (chat).
-        private static readonly global::Maran.Instrument.OperationRecorder ModelCall10 = global::Maran.Instrument.OperationRegistry.GetOrAddCall(
+        private static readonly global::Maran.Instrument.OperationRecorder ModelCall11 = global::Maran.Instrument.OperationRegistry.GetOrAddCall(
             global::Maran.Instrument.OperationKind.ModelCall, "ChatClient.CompleteChatAsync", "openai", "ChatClient.CompleteChatAsync(params ChatMessage[])", "openai", "chat");
 
         // Operation "openai_chat" of component "model_calls".
-        private static readonly global::Maran.Instrument.OperationRecorder Operation11 = global::Maran.Instrument.OperationRegistry.GetOrAdd(
+        private static readonly global::Maran.Instrument.OperationRecorder Operation12 = global::Maran.Instrument.OperationRegistry.GetOrAdd(
             "openai_chat", "model_calls", "OpenAICalls.CompleteAsync(ChatClient)", null);
 
         // Model calls of EmbeddingClient.GenerateEmbeddings (embeddings).
-        private static readonly global::Maran.Instrument.OperationRecorder ModelCall12 = global::Maran.Instrument.OperationRegistry.GetOrAddCall(
+        private static readonly global::Maran.Instrument.OperationRecorder ModelCall13 = global::Maran.Instrument.OperationRegistry.GetOrAddCall(
             global::Maran.Instrument.OperationKind.ModelCall, "EmbeddingClient.GenerateEmbeddings", "openai", "EmbeddingClient.GenerateEmbeddings(IEnumerable<string>, EmbeddingGenerationOptions, CancellationToken)", "openai", "embeddings");
 
         // Model calls of ResponsesClient.CreateResponseAsync (chat).
-        private static readonly global::Maran.Instrument.OperationRecorder ModelCall13 = global::Maran.Instrument.OperationRegistry.GetOrAddCall(
+        private static readonly global::Maran.Instrument.OperationRecorder ModelCall14 = global::Maran.Instrument.OperationRegistry.GetOrAddCall(
             global::Maran.Instrument.OperationKind.ModelCall, "ResponsesClient.CreateResponseAsync", "openai", "ResponsesClient.CreateResponseAsync(CreateResponseOptions, CancellationToken)", "openai", "chat");
 
         // Intercepts model calls of ChatClientExtensions.GetResponseAsync(IChatClient, string, ChatOptions?, CancellationToken).
-        [global::System.Runtime.CompilerServices.InterceptsLocation(1, "kTdHGd23v5KiKuMwqF4BVoIMAABNb2RlbENhbGxzLmNz")] // ModelCalls.cs(73,44)
+        [global::System.Runtime.CompilerServices.InterceptsLocation(1, "Xtswc6Stf36pLscDEXm2c8gSAABNb2RlbENhbGxzLmNz")] // ModelCalls.cs(112,44)
         internal static global::System.Threading.Tasks.Task<global::Microsoft.Extensions.AI.ChatResponse> GetResponseAsync0(this global::Microsoft.Extensions.AI.IChatClient @client, string @chatMessage, global::Microsoft.Extensions.AI.ChatOptions? @options, global::System.Threading.CancellationToken @cancellationToken)
         {
-            var __scope = global::Maran.Instrument.OperationScope.StartCall(ModelCall0, null);
+            var __recorder = global::Maran.Instrument.ModelClients.Resolve(@client, ModelCall0, DescribeChatClient, out bool __cached);
+            var __scope = global::Maran.Instrument.OperationScope.StartCall(__recorder, null);
             global::System.Threading.Tasks.Task<global::Microsoft.Extensions.AI.ChatResponse> __task;
             try
             {
@@ -96,14 +101,15 @@ namespace Maran.Instrument.Generated
             {
                 __scope.Detach();
             }
-            return __scope.Track(__task, ReadChatResponse);
+            return __scope.Track(__task, ChatResponseReader(__cached));
         }
 
         // Intercepts model calls of ChatClientExtensions.GetResponseAsync(IChatClient, string, ChatOptions?, CancellationToken).
-        [global::System.Runtime.CompilerServices.InterceptsLocation(1, "kTdHGd23v5KiKuMwqF4BVngNAABNb2RlbENhbGxzLmNz")] // ModelCalls.cs(80,44)
+        [global::System.Runtime.CompilerServices.InterceptsLocation(1, "Xtswc6Stf36pLscDEXm2c74TAABNb2RlbENhbGxzLmNz")] // ModelCalls.cs(119,44)
         internal static global::System.Threading.Tasks.Task<global::Microsoft.Extensions.AI.ChatResponse> GetResponseAsync1(this global::Microsoft.Extensions.AI.IChatClient @client, string @chatMessage, global::Microsoft.Extensions.AI.ChatOptions? @options, global::System.Threading.CancellationToken @cancellationToken)
         {
-            var __scope = global::Maran.Instrument.OperationScope.StartCall(ModelCall0, Operation1);
+            var __recorder = global::Maran.Instrument.ModelClients.Resolve(@client, ModelCall0, DescribeChatClient, out bool __cached);
+            var __scope = global::Maran.Instrument.OperationScope.StartCall(__recorder, Operation1);
             global::System.Threading.Tasks.Task<global::Microsoft.Extensions.AI.ChatResponse> __task;
             try
             {
@@ -117,14 +123,15 @@ namespace Maran.Instrument.Generated
             {
                 __scope.Detach();
             }
-            return __scope.Track(__task, ReadChatResponse);
+            return __scope.Track(__task, ChatResponseReader(__cached));
         }
 
         // Intercepts model calls of ChatClientExtensions.GetResponseAsync(IChatClient, string, ChatOptions?, CancellationToken).
-        [global::System.Runtime.CompilerServices.InterceptsLocation(1, "kTdHGd23v5KiKuMwqF4BVl4OAABNb2RlbENhbGxzLmNz")] // ModelCalls.cs(87,46)
+        [global::System.Runtime.CompilerServices.InterceptsLocation(1, "Xtswc6Stf36pLscDEXm2c6QUAABNb2RlbENhbGxzLmNz")] // ModelCalls.cs(126,46)
         internal static global::System.Threading.Tasks.Task<global::Microsoft.Extensions.AI.ChatResponse> GetResponseAsync2(this global::Microsoft.Extensions.AI.IChatClient @client, string @chatMessage, global::Microsoft.Extensions.AI.ChatOptions? @options, global::System.Threading.CancellationToken @cancellationToken)
         {
-            var __scope = global::Maran.Instrument.OperationScope.StartCall(ModelCall0, Operation2);
+            var __recorder = global::Maran.Instrument.ModelClients.Resolve(@client, ModelCall0, DescribeChatClient, out bool __cached);
+            var __scope = global::Maran.Instrument.OperationScope.StartCall(__recorder, Operation2);
             global::System.Threading.Tasks.Task<global::Microsoft.Extensions.AI.ChatResponse> __task;
             try
             {
@@ -138,14 +145,16 @@ namespace Maran.Instrument.Generated
             {
                 __scope.Detach();
             }
-            return __scope.Track(__task, ReadChatResponse);
+            return __scope.Track(__task, ChatResponseReader(__cached));
         }
 
         // Intercepts model calls of ChatClientExtensions.GetStreamingResponseAsync(IChatClient, string, ChatOptions?, CancellationToken).
-        [global::System.Runtime.CompilerServices.InterceptsLocation(1, "kTdHGd23v5KiKuMwqF4BVocPAABNb2RlbENhbGxzLmNz")] // ModelCalls.cs(95,58)
+        [global::System.Runtime.CompilerServices.InterceptsLocation(1, "Xtswc6Stf36pLscDEXm2c80VAABNb2RlbENhbGxzLmNz")] // ModelCalls.cs(134,58)
         internal static global::System.Collections.Generic.IAsyncEnumerable<global::Microsoft.Extensions.AI.ChatResponseUpdate> GetStreamingResponseAsync3(this global::Microsoft.Extensions.AI.IChatClient @client, string @chatMessage, global::Microsoft.Extensions.AI.ChatOptions? @options, global::System.Threading.CancellationToken @cancellationToken)
         {
-            var __scope = global::Maran.Instrument.OperationScope.StartCall(ModelCall3, Operation4);
+            var __recorder = global::Maran.Instrument.ModelClients.Resolve(@client, ModelCall3, DescribeChatClient, out bool __cached);
+            _ = __cached;
+            var __scope = global::Maran.Instrument.OperationScope.StartCall(__recorder, Operation4);
             global::System.Collections.Generic.IAsyncEnumerable<global::Microsoft.Extensions.AI.ChatResponseUpdate> __stream;
             try
             {
@@ -163,10 +172,12 @@ namespace Maran.Instrument.Generated
         }
 
         // Intercepts model calls of EmbeddingGeneratorExtensions.GenerateVectorAsync<TInput, TEmbeddingElement>(IEmbeddingGenerator<TInput, Embedding<TEmbeddingElement>>, TInput, EmbeddingGenerationOptions?, CancellationToken).
-        [global::System.Runtime.CompilerServices.InterceptsLocation(1, "kTdHGd23v5KiKuMwqF4BVtsQAABNb2RlbENhbGxzLmNz")] // ModelCalls.cs(106,56)
+        [global::System.Runtime.CompilerServices.InterceptsLocation(1, "Xtswc6Stf36pLscDEXm2cyEXAABNb2RlbENhbGxzLmNz")] // ModelCalls.cs(145,56)
         internal static global::System.Threading.Tasks.Task<global::System.ReadOnlyMemory<TEmbeddingElement>> GenerateVectorAsync4<TInput, TEmbeddingElement>(this global::Microsoft.Extensions.AI.IEmbeddingGenerator<TInput, global::Microsoft.Extensions.AI.Embedding<TEmbeddingElement>> @generator, TInput @value, global::Microsoft.Extensions.AI.EmbeddingGenerationOptions? @options, global::System.Threading.CancellationToken @cancellationToken)
         {
-            var __scope = global::Maran.Instrument.OperationScope.StartCall(ModelCall5, Operation6);
+            var __recorder = global::Maran.Instrument.ModelClients.Resolve(@generator, ModelCall5, DescribeEmbeddingGenerator, out bool __cached);
+            _ = __cached;
+            var __scope = global::Maran.Instrument.OperationScope.StartCall(__recorder, Operation6);
             global::System.Threading.Tasks.Task<global::System.ReadOnlyMemory<TEmbeddingElement>> __task;
             try
             {
@@ -184,11 +195,13 @@ namespace Maran.Instrument.Generated
         }
 
         // Intercepts model calls of IEmbeddingGenerator<TInput, TEmbedding>.GenerateAsync(IEnumerable<TInput>, EmbeddingGenerationOptions?, CancellationToken).
-        [global::System.Runtime.CompilerServices.InterceptsLocation(1, "kTdHGd23v5KiKuMwqF4BVkMRAABNb2RlbENhbGxzLmNz")] // ModelCalls.cs(107,76)
+        [global::System.Runtime.CompilerServices.InterceptsLocation(1, "Xtswc6Stf36pLscDEXm2c4kXAABNb2RlbENhbGxzLmNz")] // ModelCalls.cs(146,76)
         internal static global::System.Threading.Tasks.Task<global::Microsoft.Extensions.AI.GeneratedEmbeddings<TEmbedding>> GenerateAsync5<TInput, TEmbedding>(this global::Microsoft.Extensions.AI.IEmbeddingGenerator<TInput, TEmbedding> @this, global::System.Collections.Generic.IEnumerable<TInput> @values, global::Microsoft.Extensions.AI.EmbeddingGenerationOptions? @options, global::System.Threading.CancellationToken @cancellationToken)
             where TEmbedding : global::Microsoft.Extensions.AI.Embedding
         {
-            var __scope = global::Maran.Instrument.OperationScope.StartCall(ModelCall7, Operation6);
+            var __recorder = global::Maran.Instrument.ModelClients.Resolve(@this, ModelCall7, DescribeEmbeddingGenerator, out bool __cached);
+            _ = __cached;
+            var __scope = global::Maran.Instrument.OperationScope.StartCall(__recorder, Operation6);
             global::System.Threading.Tasks.Task<global::Microsoft.Extensions.AI.GeneratedEmbeddings<TEmbedding>> __task;
             try
             {
@@ -206,10 +219,11 @@ namespace Maran.Instrument.Generated
         }
 
         // Intercepts model calls of ChatClientExtensions.GetResponseAsync(IChatClient, string, ChatOptions?, CancellationToken).
-        [global::System.Runtime.CompilerServices.InterceptsLocation(1, "kTdHGd23v5KiKuMwqF4BVnISAABNb2RlbENhbGxzLmNz")] // ModelCalls.cs(113,75)
+        [global::System.Runtime.CompilerServices.InterceptsLocation(1, "Xtswc6Stf36pLscDEXm2c7gYAABNb2RlbENhbGxzLmNz")] // ModelCalls.cs(152,75)
         internal static global::System.Threading.Tasks.Task<global::Microsoft.Extensions.AI.ChatResponse> GetResponseAsync6(this global::Microsoft.Extensions.AI.IChatClient @client, string @chatMessage, global::Microsoft.Extensions.AI.ChatOptions? @options, global::System.Threading.CancellationToken @cancellationToken)
         {
-            var __scope = global::Maran.Instrument.OperationScope.StartCall(ModelCall0, Operation8);
+            var __recorder = global::Maran.Instrument.ModelClients.Resolve(@client, ModelCall0, DescribeChatClient, out bool __cached);
+            var __scope = global::Maran.Instrument.OperationScope.StartCall(__recorder, Operation8);
             global::System.Threading.Tasks.Task<global::Microsoft.Extensions.AI.ChatResponse> __task;
             try
             {
@@ -223,11 +237,11 @@ namespace Maran.Instrument.Generated
             {
                 __scope.Detach();
             }
-            return __scope.Track(__task, ReadChatResponse);
+            return __scope.Track(__task, ChatResponseReader(__cached));
         }
 
         // Intercepts calls of Program.ReplyAsync(IChatClient).
-        [global::System.Runtime.CompilerServices.InterceptsLocation(1, "kTdHGd23v5KiKuMwqF4BVtcSAABNb2RlbENhbGxzLmNz")] // ModelCalls.cs(115,74)
+        [global::System.Runtime.CompilerServices.InterceptsLocation(1, "Xtswc6Stf36pLscDEXm2cx0ZAABNb2RlbENhbGxzLmNz")] // ModelCalls.cs(154,74)
         internal static global::System.Threading.Tasks.Task<global::Microsoft.Extensions.AI.ChatResponse> ReplyAsync7(global::Microsoft.Extensions.AI.IChatClient @chat)
         {
             var __scope = global::Maran.Instrument.OperationScope.Start(Operation8);
@@ -247,19 +261,42 @@ namespace Maran.Instrument.Generated
             return __scope.Track(__task);
         }
 
+        // Intercepts model calls of ChatClientExtensions.GetResponseAsync(IChatClient, string, ChatOptions?, CancellationToken).
+        [global::System.Runtime.CompilerServices.InterceptsLocation(1, "Xtswc6Stf36pLscDEXm2cy0bAABNb2RlbENhbGxzLmNz")] // ModelCalls.cs(164,36)
+        [global::System.Runtime.CompilerServices.InterceptsLocation(1, "Xtswc6Stf36pLscDEXm2c3obAABNb2RlbENhbGxzLmNz")] // ModelCalls.cs(165,37)
+        internal static global::System.Threading.Tasks.Task<global::Microsoft.Extensions.AI.ChatResponse> GetResponseAsync8(this global::Microsoft.Extensions.AI.IChatClient @client, string @chatMessage, global::Microsoft.Extensions.AI.ChatOptions? @options, global::System.Threading.CancellationToken @cancellationToken)
+        {
+            var __recorder = global::Maran.Instrument.ModelClients.Resolve(@client, ModelCall0, DescribeChatClient, out bool __cached);
+            var __scope = global::Maran.Instrument.OperationScope.StartCall(__recorder, Operation9);
+            global::System.Threading.Tasks.Task<global::Microsoft.Extensions.AI.ChatResponse> __task;
+            try
+            {
+                __task = @client.GetResponseAsync(@chatMessage, @options, @cancellationToken);
+            }
+            catch (global::System.Exception __exception) when (__scope.Fail(__exception))
+            {
+                throw;
+            }
+            finally
+            {
+                __scope.Detach();
+            }
+            return __scope.Track(__task, ChatResponseReader(__cached));
+        }
+
         // Intercepts AIFunctionFactory.Create(Delegate, string?, string?, JsonSerializerOptions?): the function it creates is recorded each time it is invoked.
-        [global::System.Runtime.CompilerServices.InterceptsLocation(1, "kTdHGd23v5KiKuMwqF4BVq0TAABNb2RlbENhbGxzLmNz")] // ModelCalls.cs(120,65)
-        [global::System.Runtime.CompilerServices.InterceptsLocation(1, "kTdHGd23v5KiKuMwqF4BVgwUAABNb2RlbENhbGxzLmNz")] // ModelCalls.cs(122,61)
-        internal static global::Microsoft.Extensions.AI.AIFunction Create8(global::System.Delegate @method, string? @name, string? @description, global::System.Text.Json.JsonSerializerOptions? @serializerOptions)
+        [global::System.Runtime.CompilerServices.InterceptsLocation(1, "Xtswc6Stf36pLscDEXm2cw8cAABNb2RlbENhbGxzLmNz")] // ModelCalls.cs(169,65)
+        [global::System.Runtime.CompilerServices.InterceptsLocation(1, "Xtswc6Stf36pLscDEXm2c24cAABNb2RlbENhbGxzLmNz")] // ModelCalls.cs(171,61)
+        internal static global::Microsoft.Extensions.AI.AIFunction Create9(global::System.Delegate @method, string? @name, string? @description, global::System.Text.Json.JsonSerializerOptions? @serializerOptions)
         {
             return new MonitoredAIFunction(global::Microsoft.Extensions.AI.AIFunctionFactory.Create(@method, @name, @description, @serializerOptions));
         }
 
         // Intercepts agent runs of AIAgent.RunAsync(string, AgentSession?, AgentRunOptions?, CancellationToken), recorded under the agent's name.
-        [global::System.Runtime.CompilerServices.InterceptsLocation(1, "kTdHGd23v5KiKuMwqF4BVj4VAABNb2RlbENhbGxzLmNz")] // ModelCalls.cs(128,46)
-        internal static global::System.Threading.Tasks.Task<global::Microsoft.Agents.AI.AgentResponse> RunAsync9(this global::Microsoft.Agents.AI.AIAgent @this, string @message, global::Microsoft.Agents.AI.AgentSession? @session, global::Microsoft.Agents.AI.AgentRunOptions? @options, global::System.Threading.CancellationToken @cancellationToken)
+        [global::System.Runtime.CompilerServices.InterceptsLocation(1, "Xtswc6Stf36pLscDEXm2c6AdAABNb2RlbENhbGxzLmNz")] // ModelCalls.cs(177,46)
+        internal static global::System.Threading.Tasks.Task<global::Microsoft.Agents.AI.AgentResponse> RunAsync10(this global::Microsoft.Agents.AI.AIAgent @this, string @message, global::Microsoft.Agents.AI.AgentSession? @session, global::Microsoft.Agents.AI.AgentRunOptions? @options, global::System.Threading.CancellationToken @cancellationToken)
         {
-            var __scope = global::Maran.Instrument.OperationScope.StartCall(AgentRecorder(@this), Operation9);
+            var __scope = global::Maran.Instrument.OperationScope.StartCall(AgentRecorder(@this), Operation10);
             global::System.Threading.Tasks.Task<global::Microsoft.Agents.AI.AgentResponse> __task;
             try
             {
@@ -277,8 +314,8 @@ namespace Maran.Instrument.Generated
         }
 
         // Intercepts agent runs of AIAgent.RunStreamingAsync(string, AgentSession?, AgentRunOptions?, CancellationToken), recorded under the agent's name.
-        [global::System.Runtime.CompilerServices.InterceptsLocation(1, "kTdHGd23v5KiKuMwqF4BVmwWAABNb2RlbENhbGxzLmNz")] // ModelCalls.cs(136,60)
-        internal static global::System.Collections.Generic.IAsyncEnumerable<global::Microsoft.Agents.AI.AgentResponseUpdate> RunStreamingAsync10(this global::Microsoft.Agents.AI.AIAgent @this, string @message, global::Microsoft.Agents.AI.AgentSession? @session, global::Microsoft.Agents.AI.AgentRunOptions? @options, global::System.Threading.CancellationToken @cancellationToken)
+        [global::System.Runtime.CompilerServices.InterceptsLocation(1, "Xtswc6Stf36pLscDEXm2c84eAABNb2RlbENhbGxzLmNz")] // ModelCalls.cs(185,60)
+        internal static global::System.Collections.Generic.IAsyncEnumerable<global::Microsoft.Agents.AI.AgentResponseUpdate> RunStreamingAsync11(this global::Microsoft.Agents.AI.AIAgent @this, string @message, global::Microsoft.Agents.AI.AgentSession? @session, global::Microsoft.Agents.AI.AgentRunOptions? @options, global::System.Threading.CancellationToken @cancellationToken)
         {
             var __scope = global::Maran.Instrument.OperationScope.StartCall(AgentRecorder(@this), null);
             global::System.Collections.Generic.IAsyncEnumerable<global::Microsoft.Agents.AI.AgentResponseUpdate> __stream;
@@ -298,10 +335,10 @@ namespace Maran.Instrument.Generated
         }
 
         // Intercepts model calls of ChatClient.CompleteChatAsync(params ChatMessage[]).
-        [global::System.Runtime.CompilerServices.InterceptsLocation(1, "kTdHGd23v5KiKuMwqF4BVqAYAABNb2RlbENhbGxzLmNz")] // ModelCalls.cs(152,91)
-        internal static global::System.Threading.Tasks.Task<global::System.ClientModel.ClientResult<global::OpenAI.Chat.ChatCompletion>> CompleteChatAsync11(this global::OpenAI.Chat.ChatClient @this, params global::OpenAI.Chat.ChatMessage[] @messages)
+        [global::System.Runtime.CompilerServices.InterceptsLocation(1, "Xtswc6Stf36pLscDEXm2cwIhAABNb2RlbENhbGxzLmNz")] // ModelCalls.cs(201,91)
+        internal static global::System.Threading.Tasks.Task<global::System.ClientModel.ClientResult<global::OpenAI.Chat.ChatCompletion>> CompleteChatAsync12(this global::OpenAI.Chat.ChatClient @this, params global::OpenAI.Chat.ChatMessage[] @messages)
         {
-            var __scope = global::Maran.Instrument.OperationScope.StartCall(ModelCall10, Operation11);
+            var __scope = global::Maran.Instrument.OperationScope.StartCall(ModelCall11, Operation12);
             global::System.Threading.Tasks.Task<global::System.ClientModel.ClientResult<global::OpenAI.Chat.ChatCompletion>> __task;
             try
             {
@@ -319,10 +356,10 @@ namespace Maran.Instrument.Generated
         }
 
         // Intercepts model calls of EmbeddingClient.GenerateEmbeddings(IEnumerable<string>, EmbeddingGenerationOptions, CancellationToken).
-        [global::System.Runtime.CompilerServices.InterceptsLocation(1, "kTdHGd23v5KiKuMwqF4BVmAZAABNb2RlbENhbGxzLmNz")] // ModelCalls.cs(156,81)
-        internal static global::System.ClientModel.ClientResult<global::OpenAI.Embeddings.OpenAIEmbeddingCollection> GenerateEmbeddings12(this global::OpenAI.Embeddings.EmbeddingClient @this, global::System.Collections.Generic.IEnumerable<string> @inputs, global::OpenAI.Embeddings.EmbeddingGenerationOptions @options, global::System.Threading.CancellationToken @cancellationToken)
+        [global::System.Runtime.CompilerServices.InterceptsLocation(1, "Xtswc6Stf36pLscDEXm2c8IhAABNb2RlbENhbGxzLmNz")] // ModelCalls.cs(205,81)
+        internal static global::System.ClientModel.ClientResult<global::OpenAI.Embeddings.OpenAIEmbeddingCollection> GenerateEmbeddings13(this global::OpenAI.Embeddings.EmbeddingClient @this, global::System.Collections.Generic.IEnumerable<string> @inputs, global::OpenAI.Embeddings.EmbeddingGenerationOptions @options, global::System.Threading.CancellationToken @cancellationToken)
         {
-            var __scope = global::Maran.Instrument.OperationScope.StartCall(ModelCall12, null);
+            var __scope = global::Maran.Instrument.OperationScope.StartCall(ModelCall13, null);
             try
             {
                 var __result = @this.GenerateEmbeddings(@inputs, @options, @cancellationToken);
@@ -340,10 +377,10 @@ namespace Maran.Instrument.Generated
         }
 
         // Intercepts model calls of ResponsesClient.CreateResponseAsync(CreateResponseOptions, CancellationToken).
-        [global::System.Runtime.CompilerServices.InterceptsLocation(1, "kTdHGd23v5KiKuMwqF4BVvkZAABNb2RlbENhbGxzLmNz")] // ModelCalls.cs(158,109)
-        internal static global::System.Threading.Tasks.Task<global::System.ClientModel.ClientResult<global::OpenAI.Responses.ResponseResult>> CreateResponseAsync13(this global::OpenAI.Responses.ResponsesClient @this, global::OpenAI.Responses.CreateResponseOptions @options, global::System.Threading.CancellationToken @cancellationToken)
+        [global::System.Runtime.CompilerServices.InterceptsLocation(1, "Xtswc6Stf36pLscDEXm2c1siAABNb2RlbENhbGxzLmNz")] // ModelCalls.cs(207,109)
+        internal static global::System.Threading.Tasks.Task<global::System.ClientModel.ClientResult<global::OpenAI.Responses.ResponseResult>> CreateResponseAsync14(this global::OpenAI.Responses.ResponsesClient @this, global::OpenAI.Responses.CreateResponseOptions @options, global::System.Threading.CancellationToken @cancellationToken)
         {
-            var __scope = global::Maran.Instrument.OperationScope.StartCall(ModelCall13, null);
+            var __scope = global::Maran.Instrument.OperationScope.StartCall(ModelCall14, null);
             global::System.Threading.Tasks.Task<global::System.ClientModel.ClientResult<global::OpenAI.Responses.ResponseResult>> __task;
             try
             {
@@ -446,6 +483,27 @@ namespace Maran.Instrument.Generated
 
             return global::Maran.Instrument.TokenUsage.Unreported(null, includeText ? update.Text : null);
         }
+
+        // A client with a response cache: responses it deserialized from the cache carry no raw representation.
+        private static global::Maran.Instrument.TokenUsageReader<global::Microsoft.Extensions.AI.ChatResponse> ChatResponseReader(bool hasResponseCache) =>
+            hasResponseCache ? ReadCachedChatResponse : ReadChatResponse;
+
+        private static global::Maran.Instrument.TokenUsage ReadCachedChatResponse(global::Microsoft.Extensions.AI.ChatResponse? response, bool includeText) =>
+            response is { RawRepresentation: null } ? ReadChatResponse(response, includeText).AsCacheHit() : ReadChatResponse(response, includeText);
+
+        // A chat client's provider, and whether its pipeline caches responses; read once per client.
+        private static global::Maran.Instrument.ModelClient DescribeChatClient(object client) =>
+            client is global::Microsoft.Extensions.AI.IChatClient chat
+                ? new global::Maran.Instrument.ModelClient(
+                    (chat.GetService(typeof(global::Microsoft.Extensions.AI.ChatClientMetadata), null) as global::Microsoft.Extensions.AI.ChatClientMetadata)?.ProviderName,
+                    chat.GetService(typeof(global::Microsoft.Extensions.AI.CachingChatClient), null) is not null)
+                : default;
+
+        // An embedding generator's provider; read once per generator.
+        private static global::Maran.Instrument.ModelClient DescribeEmbeddingGenerator(object generator) =>
+            generator is global::Microsoft.Extensions.AI.IEmbeddingGenerator embeddings
+                ? new global::Maran.Instrument.ModelClient((embeddings.GetService(typeof(global::Microsoft.Extensions.AI.EmbeddingGeneratorMetadata), null) as global::Microsoft.Extensions.AI.EmbeddingGeneratorMetadata)?.ProviderName, false)
+                : default;
 
         // The recorder of one agent's runs, under the name the agent has at run time.
         private static global::Maran.Instrument.OperationRecorder AgentRecorder(global::Microsoft.Agents.AI.AIAgent? agent) =>

@@ -15,6 +15,9 @@ public sealed class FakeChatClient(string model, long input, long output) : ICha
 {
     public int Calls;
 
+    // The provider its metadata names, as the provider adapters' metadata does.
+    public string? Provider { get; set; }
+
     public Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
         Interlocked.Increment(ref Calls);
@@ -25,6 +28,7 @@ public sealed class FakeChatClient(string model, long input, long output) : ICha
             : new ChatMessage(ChatRole.Assistant, "answer: " + list.Last(m => m.Role == ChatRole.User).Text);
         return Task.FromResult(new ChatResponse(reply)
         {
+            RawRepresentation = reply,
             ModelId = model,
             Usage = new UsageDetails { InputTokenCount = input, OutputTokenCount = output, TotalTokenCount = input + output },
         });
@@ -38,10 +42,45 @@ public sealed class FakeChatClient(string model, long input, long output) : ICha
         yield return new ChatResponseUpdate { ModelId = model, Contents = [new UsageContent(new UsageDetails { InputTokenCount = input, OutputTokenCount = output })] };
     }
 
-    public object? GetService(Type serviceType, object? serviceKey = null) => null;
+    public object? GetService(Type serviceType, object? serviceKey = null) =>
+        serviceType == typeof(ChatClientMetadata) && Provider is not null ? new ChatClientMetadata(Provider, null, model)
+        : serviceType.IsInstanceOfType(this) ? this
+        : null;
 
     public void Dispose()
     {
+    }
+}
+
+// The distributed cache the caching middleware stores responses in, in memory.
+public sealed class MemoryCache : Microsoft.Extensions.Caching.Distributed.IDistributedCache
+{
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte[]> _entries = new();
+
+    public byte[]? Get(string key) => _entries.TryGetValue(key, out byte[]? value) ? value : null;
+
+    public Task<byte[]?> GetAsync(string key, CancellationToken token = default) => Task.FromResult(Get(key));
+
+    public void Set(string key, byte[] value, Microsoft.Extensions.Caching.Distributed.DistributedCacheEntryOptions options) => _entries[key] = value;
+
+    public Task SetAsync(string key, byte[] value, Microsoft.Extensions.Caching.Distributed.DistributedCacheEntryOptions options, CancellationToken token = default)
+    {
+        Set(key, value, options);
+        return Task.CompletedTask;
+    }
+
+    public void Refresh(string key)
+    {
+    }
+
+    public Task RefreshAsync(string key, CancellationToken token = default) => Task.CompletedTask;
+
+    public void Remove(string key) => _entries.TryRemove(key, out _);
+
+    public Task RemoveAsync(string key, CancellationToken token = default)
+    {
+        Remove(key);
+        return Task.CompletedTask;
     }
 }
 
@@ -116,6 +155,16 @@ public static class Program
 
     [DoNotMonitor]
     public static Task<ChatResponse> UnmeasuredAsync(IChatClient chat) => chat.GetResponseAsync("unmeasured");
+
+    // The same question twice through the caching middleware: the second answer comes from the cache.
+    [MonitorOperation("cached", "model_calls")]
+    public static async Task<string> AskTwiceThroughCacheAsync(IChatClient inner)
+    {
+        IChatClient chat = new ChatClientBuilder(inner).UseDistributedCache(new MemoryCache()).Build();
+        string first = (await chat.GetResponseAsync("same question")).Text;
+        string second = (await chat.GetResponseAsync("same question")).Text;
+        return first + "|" + second;
+    }
 
     public static AIFunction WeatherTool() => AIFunctionFactory.Create(Tools.Weather, "weather");
 
