@@ -13,6 +13,7 @@ namespace Maran.Instrument.Generator.Tests;
 /// Agent Framework APIs on fake clients from methods returning Task, void, string and vectors, with and without a
 /// monitored operation around them, and the tokens the clients returned arrive in the cost tracker of a running system.
 /// </summary>
+[Collection(RuntimeSwitches.Name)]
 public sealed class ModelCallTests : IDisposable
 {
     private const string Program = "Scenarios.ModelCalls.Program";
@@ -330,4 +331,11 @@ internal sealed class UsageRecorder : IUsageListener
             return [.. _events.Where(e => e.Owner.Component == component && e.Owner.Name == operation).Select(e => e.Usage)];
         }
     }
+}
+
+/// <summary>Tests that turn process-wide runtime switches on (call trees) run alone, so no other test's calls see them.</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class RuntimeSwitches
+{
+    public const string Name = "Runtime switches";
 }

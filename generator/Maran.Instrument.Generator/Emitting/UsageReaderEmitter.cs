@@ -185,11 +185,11 @@ internal static class UsageReaderEmitter
 
     private static void WriteAgentResponse(SourceWriter writer, UsageModel usage)
     {
-        writer.Line("// Reads the usage the Agent Framework adds up over one agent run (AgentResponse<T> included).");
+        writer.Line("// Reads the usage the Agent Framework adds up over one agent run (AgentResponse<T> included); the model is the chat response's.");
         writer.Line($"private static {Usage} ReadAgentResponse(global::Microsoft.Agents.AI.AgentResponse? response, bool includeText) =>");
         writer.Line("    response?.Usage is { } usage");
-        writer.Line($"        ? new {Usage}({AiCounts(usage, "usage")})");
-        writer.Line($"        : {Usage}.Unreported(null, includeText ? response?.Text : null);");
+        writer.Line($"        ? new {Usage}({AiCounts(usage, "usage")}, (response.RawRepresentation as {Ai}.ChatResponse)?.ModelId)");
+        writer.Line($"        : {Usage}.Unreported((response?.RawRepresentation as {Ai}.ChatResponse)?.ModelId, includeText ? response?.Text : null);");
     }
 
     private static void WriteAgentResponseUpdate(SourceWriter writer, UsageModel usage)
@@ -207,11 +207,11 @@ internal static class UsageReaderEmitter
         writer.Open();
         writer.Line($"if (contents[i] is {Ai}.UsageContent {{ Details: {{ }} usage }})");
         writer.Open();
-        writer.Line($"return new {Usage}({AiCounts(usage, "usage")});");
+        writer.Line($"return new {Usage}({AiCounts(usage, "usage")}, (update.RawRepresentation as {Ai}.ChatResponseUpdate)?.ModelId);");
         writer.Close();
         writer.Close();
         writer.Line();
-        writer.Line($"return {Usage}.Unreported(null, includeText ? update.Text : null);");
+        writer.Line($"return {Usage}.Unreported((update.RawRepresentation as {Ai}.ChatResponseUpdate)?.ModelId, includeText ? update.Text : null);");
         writer.Close();
     }
 

@@ -88,12 +88,11 @@ internal static class OperationEvents
     internal static void Usage(OperationRecorder recorder, in TokenUsage usage, OperationFrame? frame = null)
     {
         OperationRecorder owner = frame?.UsageOwner ?? recorder;
-        TokenUsage attributed = ReferenceEquals(owner, recorder) ? usage : usage.OrModel(recorder.Model);
         foreach (IUsageListener listener in s_usageListeners)
         {
             try
             {
-                listener.OnUsage(owner, attributed);
+                listener.OnUsage(owner, usage);
             }
             catch (Exception ex)
             {
@@ -101,6 +100,13 @@ internal static class OperationEvents
             }
         }
     }
+
+    /// <summary>
+    /// A call's usage as its owner sees it: a response that names no model answers to the model the owning operation's
+    /// attribute names (<c>[MonitorOperation(Model = ...)]</c>), as it did when the operation read the response itself.
+    /// </summary>
+    internal static TokenUsage OwnedBy(in TokenUsage usage, OperationRecorder recorder, OperationFrame? frame) =>
+        frame?.UsageOwner is { } owner && !ReferenceEquals(owner, recorder) ? usage.OrModel(owner.Model) : usage;
 
     internal static void Failed(in OperationFailure failure)
     {

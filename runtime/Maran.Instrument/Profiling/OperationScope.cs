@@ -198,7 +198,7 @@ public readonly struct OperationScope
 
         try
         {
-            TokenUsage usage = reader(result, OperationEvents.UsageTextWanted);
+            TokenUsage usage = OperationEvents.OwnedBy(reader(result, OperationEvents.UsageTextWanted), recorder, frame);
             PublishUsage(recorder, usage, frame?.Activity);
             return usage;
         }

@@ -458,11 +458,11 @@ namespace Maran.Instrument.Generated
                     : global::Maran.Instrument.TokenUsage.Unreported(response.Model)
                 : default;
 
-        // Reads the usage the Agent Framework adds up over one agent run (AgentResponse<T> included).
+        // Reads the usage the Agent Framework adds up over one agent run (AgentResponse<T> included); the model is the chat response's.
         private static global::Maran.Instrument.TokenUsage ReadAgentResponse(global::Microsoft.Agents.AI.AgentResponse? response, bool includeText) =>
             response?.Usage is { } usage
-                ? new global::Maran.Instrument.TokenUsage(usage.InputTokenCount ?? 0, usage.OutputTokenCount ?? 0, usage.CachedInputTokenCount ?? 0, usage.ReasoningTokenCount ?? 0)
-                : global::Maran.Instrument.TokenUsage.Unreported(null, includeText ? response?.Text : null);
+                ? new global::Maran.Instrument.TokenUsage(usage.InputTokenCount ?? 0, usage.OutputTokenCount ?? 0, usage.CachedInputTokenCount ?? 0, usage.ReasoningTokenCount ?? 0, (response.RawRepresentation as global::Microsoft.Extensions.AI.ChatResponse)?.ModelId)
+                : global::Maran.Instrument.TokenUsage.Unreported((response?.RawRepresentation as global::Microsoft.Extensions.AI.ChatResponse)?.ModelId, includeText ? response?.Text : null);
 
         // Reads the UsageContent of one streamed AgentResponseUpdate; the runtime adds the updates of a run up.
         private static global::Maran.Instrument.TokenUsage ReadAgentResponseUpdate(global::Microsoft.Agents.AI.AgentResponseUpdate? update, bool includeText)
@@ -477,11 +477,11 @@ namespace Maran.Instrument.Generated
             {
                 if (contents[i] is global::Microsoft.Extensions.AI.UsageContent { Details: { } usage })
                 {
-                    return new global::Maran.Instrument.TokenUsage(usage.InputTokenCount ?? 0, usage.OutputTokenCount ?? 0, usage.CachedInputTokenCount ?? 0, usage.ReasoningTokenCount ?? 0);
+                    return new global::Maran.Instrument.TokenUsage(usage.InputTokenCount ?? 0, usage.OutputTokenCount ?? 0, usage.CachedInputTokenCount ?? 0, usage.ReasoningTokenCount ?? 0, (update.RawRepresentation as global::Microsoft.Extensions.AI.ChatResponseUpdate)?.ModelId);
                 }
             }
 
-            return global::Maran.Instrument.TokenUsage.Unreported(null, includeText ? update.Text : null);
+            return global::Maran.Instrument.TokenUsage.Unreported((update.RawRepresentation as global::Microsoft.Extensions.AI.ChatResponseUpdate)?.ModelId, includeText ? update.Text : null);
         }
 
         // A client with a response cache: responses it deserialized from the cache carry no raw representation.
