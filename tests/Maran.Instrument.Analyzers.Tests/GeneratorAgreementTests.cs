@@ -42,11 +42,12 @@ public class GeneratorAgreementTests
         var references = TestReferences.Framework.ToList();
         if (directory == "GeneratorScenarios")
         {
-            // The token usage and model call scenarios use the model SDKs and the Agent Framework.
+            // The token usage and model call scenarios use the model SDKs, Semantic Kernel, OllamaSharp and the Agent Framework.
             references.AddRange(TestReferences.Libraries(
             [
                 .. TestReferences.ExtensionsAI, "OpenAI.dll", "System.ClientModel.dll", "System.Memory.Data.dll",
                 "Microsoft.Agents.AI.dll", "Microsoft.Agents.AI.Abstractions.dll", "Microsoft.Extensions.Caching.Abstractions.dll", "Microsoft.Extensions.Logging.Abstractions.dll",
+                "Microsoft.SemanticKernel.Abstractions.dll", "Microsoft.SemanticKernel.Core.dll", "OllamaSharp.dll",
             ]));
         }
 

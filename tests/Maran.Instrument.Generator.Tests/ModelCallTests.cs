@@ -339,3 +339,86 @@ public sealed class RuntimeSwitches
 {
     public const string Name = "Runtime switches";
 }
+
+/// <summary>
+/// The other catalog families: Semantic Kernel's chat service (one content, a list, a stream), a prompt through the
+/// kernel, and OllamaSharp's chat, generate and embed calls, compiled against the real packages and run where a fake can.
+/// </summary>
+[Collection(RuntimeSwitches.Name)]
+public sealed class ModelCallFamilyTests : IDisposable
+{
+    private static readonly Lazy<(GeneratorRun Run, System.Reflection.Assembly Assembly)> s_scenario = new(() =>
+    {
+        MetadataReference[] references =
+        [
+            .. ModelCallTests.SdkReferences(),
+            .. new[] { typeof(Microsoft.SemanticKernel.Kernel), typeof(Microsoft.SemanticKernel.KernelExtensions), typeof(OllamaSharp.IOllamaApiClient) }
+                .Select(t => t.Assembly.Location).Distinct().Select(p => (MetadataReference)MetadataReference.CreateFromFile(p)),
+        ];
+        var compilation = GeneratorHarness.CreateCompilation(
+            [("/src/ModelCallFamilies.cs", GeneratorHarness.ScenarioSource("ModelCallFamilies"))], references, assemblyName: "ModelCallFamilies");
+
+        // Semantic Kernel was built against an older Microsoft.Extensions.AI; the SDK's default NoWarn accepts that unification.
+        compilation = compilation.WithOptions(compilation.Options.WithSpecificDiagnosticOptions(
+            new Dictionary<string, ReportDiagnostic> { ["CS1701"] = ReportDiagnostic.Suppress, ["CS1702"] = ReportDiagnostic.Suppress }));
+        GeneratorRun run = GeneratorHarness.Generate(compilation);
+        return (run, run.Load());
+    });
+
+    private readonly string _folder = Path.Combine(Path.GetTempPath(), "maran-families-" + Guid.NewGuid().ToString("N"));
+    private readonly AdvancedMonitoringSystem _system;
+
+    public ModelCallFamilyTests()
+    {
+        var options = new MonitoringOptions();
+        options.Monitoring.DataDirectory = _folder;
+        options.Monitoring.MetricsPort = 0;
+        options.Logging.Console = false;
+        options.Logging.File = false;
+        _system = new AdvancedMonitoringSystem(options);
+        _system.Start();
+    }
+
+    public void Dispose()
+    {
+        _system.Dispose();
+        SqliteConnection.ClearAllPools();
+        try
+        {
+            Directory.Delete(_folder, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+
+    [Fact]
+    public void Semantic_Kernel_and_OllamaSharp_calls_are_intercepted_with_their_readers_and_match_the_baseline()
+    {
+        var (run, _) = s_scenario.Value;
+
+        Baseline.Verify("ModelCallFamilies", run);
+        Assert.Empty(run.Problems);
+        foreach (string reader in new[] { "ReadKernelContent)", "ReadKernelContents)", "ReadKernelStreamingContent)", "ReadKernelFunctionResult)", "ReadOllamaChatStream)", "ReadOllamaGenerateStream)", "ReadOllamaEmbed)" })
+        {
+            Assert.Contains(reader, run.GeneratedText, StringComparison.Ordinal);
+        }
+    }
+
+    [Theory]
+    [InlineData("KernelChatAsync", "kernel_chat")]
+    [InlineData("KernelContentsAsync", "kernel_contents")]
+    [InlineData("KernelStreamAsync", "kernel_stream")]
+    public async Task Tokens_a_Semantic_Kernel_connector_reports_in_metadata_belong_to_the_enclosing_operation(string method, string operation)
+    {
+        var (_, assembly) = s_scenario.Value;
+        object service = Activator.CreateInstance(assembly.GetType("Scenarios.ModelCallFamilies.FakeChatService")!, 70L, 7L)!;
+
+        var task = (Task)GeneratorHarness.Invoke(assembly, "Scenarios.ModelCallFamilies.Program", method, service)!;
+        await task;
+
+        await _system.CostTracker.FlushAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        UsageTotal usage = _system.CostTracker.GetTotals().Usage.Single(u => u.Component == "families" && u.Operation == operation);
+        Assert.Equal(("gpt-4o-mini", 1L, 70L, 7L), (usage.Model, usage.Tokens.Calls, usage.Tokens.Input, usage.Tokens.Output));
+    }
+}

@@ -106,6 +106,27 @@ internal enum UsageKind
     /// <summary>Microsoft Agent Framework <c>AgentResponseUpdate</c>, streamed: <c>UsageContent</c> items in <c>Contents</c>.</summary>
     AgentResponseUpdate,
 
+    /// <summary>Semantic Kernel content (<c>ChatMessageContent</c>, <c>TextContent</c>): the <c>"Usage"</c> its connector puts in <c>Metadata</c>.</summary>
+    KernelContent,
+
+    /// <summary>A list of Semantic Kernel contents (<c>GetChatMessageContentsAsync</c>): their metadata usages added up.</summary>
+    KernelContents,
+
+    /// <summary>Semantic Kernel <c>FunctionResult</c> (<c>Kernel.InvokeAsync</c>, <c>InvokePromptAsync</c>): the <c>"Usage"</c> in its metadata.</summary>
+    KernelFunctionResult,
+
+    /// <summary>Semantic Kernel streamed content, streamed: the <c>"Usage"</c> in the metadata of the chunk that carries it.</summary>
+    KernelStreamingContent,
+
+    /// <summary>OllamaSharp chat stream, streamed: <c>PromptEvalCount</c> and <c>EvalCount</c> of the final <c>ChatDoneResponseStream</c>.</summary>
+    OllamaChatStream,
+
+    /// <summary>OllamaSharp generate stream, streamed: the final <c>GenerateDoneResponseStream</c>'s counts.</summary>
+    OllamaGenerateStream,
+
+    /// <summary>OllamaSharp <c>EmbedResponse</c>: <c>PromptEvalCount</c>.</summary>
+    OllamaEmbed,
+
     /// <summary>A type implementing <c>Maran.Instrument.ITokenUsage</c>.</summary>
     Interface,
 }
@@ -114,7 +135,7 @@ internal enum UsageKind
 /// How to read the tokens of a monitored method's result (for a stream, of each item). The flags say which
 /// counts the referenced SDK version has, so the reader compiles against older versions too.
 /// </summary>
-internal sealed record UsageModel(UsageKind Kind, bool HasCachedCount, bool HasReasoningCount);
+internal sealed record UsageModel(UsageKind Kind, bool HasCachedCount, bool HasReasoningCount, bool HasOpenAIUsage = false);
 
 /// <summary>One parameter of the intercepted method, as source text.</summary>
 internal sealed record ParameterModel(string Name, string Type, string RefKind, bool IsParams, bool IsScoped, bool IsUnscopedRef, bool IsThis);

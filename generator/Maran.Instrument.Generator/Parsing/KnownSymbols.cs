@@ -43,6 +43,13 @@ internal sealed class KnownSymbols
         ResponseResult = compilation.GetTypeByMetadataName("OpenAI.Responses.ResponseResult");
         AgentResponse = compilation.GetTypeByMetadataName("Microsoft.Agents.AI.AgentResponse");
         AgentResponseUpdate = compilation.GetTypeByMetadataName("Microsoft.Agents.AI.AgentResponseUpdate");
+        KernelContent = compilation.GetTypeByMetadataName("Microsoft.SemanticKernel.KernelContent");
+        StreamingKernelContent = compilation.GetTypeByMetadataName("Microsoft.SemanticKernel.StreamingKernelContent");
+        KernelFunctionResult = compilation.GetTypeByMetadataName("Microsoft.SemanticKernel.FunctionResult");
+        ReadOnlyListOfT = compilation.GetTypeByMetadataName("System.Collections.Generic.IReadOnlyList`1");
+        OllamaChatStream = compilation.GetTypeByMetadataName("OllamaSharp.Models.Chat.ChatResponseStream");
+        OllamaGenerateStream = compilation.GetTypeByMetadataName("OllamaSharp.Models.GenerateResponseStream");
+        OllamaEmbed = compilation.GetTypeByMetadataName("OllamaSharp.Models.EmbedResponse");
     }
 
     public INamedTypeSymbol MonitorOperation { get; }
@@ -96,6 +103,20 @@ internal sealed class KnownSymbols
     public INamedTypeSymbol? AgentResponse { get; }
 
     public INamedTypeSymbol? AgentResponseUpdate { get; }
+
+    public INamedTypeSymbol? KernelContent { get; }
+
+    public INamedTypeSymbol? StreamingKernelContent { get; }
+
+    public INamedTypeSymbol? KernelFunctionResult { get; }
+
+    public INamedTypeSymbol? ReadOnlyListOfT { get; }
+
+    public INamedTypeSymbol? OllamaChatStream { get; }
+
+    public INamedTypeSymbol? OllamaGenerateStream { get; }
+
+    public INamedTypeSymbol? OllamaEmbed { get; }
 
     public bool HasUnsafeAccessor { get; }
 

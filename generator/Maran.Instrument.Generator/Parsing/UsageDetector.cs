@@ -48,7 +48,7 @@ internal static class UsageDetector
             reasoning = HasMember(known.UsageDetails, "ReasoningTokenCount");
         }
 
-        return new UsageModel(kind.Value, cached, reasoning);
+        return new UsageModel(kind.Value, cached, reasoning, HasOpenAIUsage: known.ChatTokenUsage is not null);
     }
 
     private static UsageKind? KindOf(ITypeSymbol type, bool isStreamItem, KnownSymbols known)
@@ -110,6 +110,41 @@ internal static class UsageDetector
         if (isStreamItem && Inherits(type, known.AgentResponseUpdate))
         {
             return UsageKind.AgentResponseUpdate;
+        }
+
+        if (Inherits(type, known.KernelContent))
+        {
+            return UsageKind.KernelContent;
+        }
+
+        if (type is INamedTypeSymbol { TypeArguments.Length: 1 } list && known.ReadOnlyListOfT is { } readOnlyList && Is(list, readOnlyList) && Inherits(list.TypeArguments[0], known.KernelContent))
+        {
+            return UsageKind.KernelContents;
+        }
+
+        if (Inherits(type, known.KernelFunctionResult))
+        {
+            return UsageKind.KernelFunctionResult;
+        }
+
+        if (isStreamItem && Inherits(type, known.StreamingKernelContent))
+        {
+            return UsageKind.KernelStreamingContent;
+        }
+
+        if (isStreamItem && Inherits(type, known.OllamaChatStream))
+        {
+            return UsageKind.OllamaChatStream;
+        }
+
+        if (isStreamItem && Inherits(type, known.OllamaGenerateStream))
+        {
+            return UsageKind.OllamaGenerateStream;
+        }
+
+        if (Inherits(type, known.OllamaEmbed))
+        {
+            return UsageKind.OllamaEmbed;
         }
 
         return null;
