@@ -47,7 +47,7 @@ public class GeneratorAgreementTests
             [
                 .. TestReferences.ExtensionsAI, "OpenAI.dll", "System.ClientModel.dll", "System.Memory.Data.dll",
                 "Microsoft.Agents.AI.dll", "Microsoft.Agents.AI.Abstractions.dll", "Microsoft.Extensions.Caching.Abstractions.dll", "Microsoft.Extensions.Logging.Abstractions.dll",
-                "Microsoft.SemanticKernel.Abstractions.dll", "Microsoft.SemanticKernel.Core.dll", "OllamaSharp.dll",
+                "Microsoft.SemanticKernel.Abstractions.dll", "Microsoft.SemanticKernel.Core.dll", "OllamaSharp.dll", "LLamaSharp.dll", "Microsoft.ML.OnnxRuntime.dll",
             ]));
         }
 

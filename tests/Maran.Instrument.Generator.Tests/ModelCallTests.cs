@@ -352,7 +352,7 @@ public sealed class ModelCallFamilyTests : IDisposable
         MetadataReference[] references =
         [
             .. ModelCallTests.SdkReferences(),
-            .. new[] { typeof(Microsoft.SemanticKernel.Kernel), typeof(Microsoft.SemanticKernel.KernelExtensions), typeof(OllamaSharp.IOllamaApiClient) }
+            .. new[] { typeof(Microsoft.SemanticKernel.Kernel), typeof(Microsoft.SemanticKernel.KernelExtensions), typeof(OllamaSharp.IOllamaApiClient), typeof(LLama.InteractiveExecutor), typeof(Microsoft.ML.OnnxRuntime.InferenceSession) }
                 .Select(t => t.Assembly.Location).Distinct().Select(p => (MetadataReference)MetadataReference.CreateFromFile(p)),
         ];
         var compilation = GeneratorHarness.CreateCompilation(

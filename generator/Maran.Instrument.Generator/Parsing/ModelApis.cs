@@ -9,7 +9,7 @@ namespace Maran.Instrument.Generator.Parsing;
 
 /// <summary>
 /// The model, tool and agent APIs the generator intercepts in one compilation: MARAN001's built-in catalog (the
-/// generative families; tensor libraries are left out), <c>[assembly: ModelApi]</c> declarations here or in referenced
+/// generative families; ML.NET, ONNX Runtime and TorchSharp are left out), <c>[assembly: ModelApi]</c> declarations here or in referenced
 /// assemblies, <c>[ModelCall]</c> methods, <c>AIFunctionFactory.Create</c> and the Agent Framework's agent runs.
 /// A call matches when its method is listed, or overrides or implements a listed method, as in the analyzers.
 /// </summary>
@@ -18,7 +18,7 @@ internal sealed class ModelApis
     private const string EveryMethod = "*";
     private const string DeclaredComponent = "model";
 
-    // Tensor and classical ML libraries: their calls are math in tight loops and carry no tokens.
+    // Tensor and classical ML libraries (ML.NET, ONNX Runtime, TorchSharp): their calls are math in tight loops and carry no tokens.
     private static readonly string[] NotIntercepted = ["Microsoft.ML.", "TorchSharp."];
 
     private static readonly ConditionalWeakTable<Compilation, ModelApis> s_cache = new();
@@ -182,8 +182,6 @@ internal sealed class ModelApis
                 return MonitoredOperation.ForCall(name, "ollama", "ollama", method.Name.StartsWith("Embed", StringComparison.Ordinal) ? "embeddings" : method.Name.StartsWith("Generate", StringComparison.Ordinal) ? "text_completion" : "chat");
             case "LLama" or "LLama.Abstractions" or "LLama.Batched":
                 return MonitoredOperation.ForCall(name, "llamasharp", null, listed.Name == "LLamaEmbedder" ? "embeddings" : listed.Name == "ChatSession" ? "chat" : "text_completion");
-            case "Microsoft.ML.OnnxRuntime":
-                return MonitoredOperation.ForCall(name, "onnxruntime", null, "generate_content");
             default:
                 return ns.StartsWith("Microsoft.SemanticKernel", StringComparison.Ordinal)
                     ? MonitoredOperation.ForCall(name, "semantic_kernel", null, Operation(full))

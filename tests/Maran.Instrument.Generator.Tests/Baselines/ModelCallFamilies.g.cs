@@ -56,12 +56,16 @@ namespace Maran.Instrument.Generated
         private static readonly global::Maran.Instrument.OperationRecorder ModelCall8 = global::Maran.Instrument.OperationRegistry.GetOrAddCall(
             global::Maran.Instrument.OperationKind.ModelCall, "IOllamaApiClient.GenerateAsync", "ollama", "IOllamaApiClient.GenerateAsync(GenerateRequest, CancellationToken)", "ollama", "text_completion");
 
-        // Model calls of IOllamaApiClient.EmbedAsync (embeddings).
+        // Model calls of ILLamaExecutor.InferAsync (text_completion).
         private static readonly global::Maran.Instrument.OperationRecorder ModelCall9 = global::Maran.Instrument.OperationRegistry.GetOrAddCall(
+            global::Maran.Instrument.OperationKind.ModelCall, "ILLamaExecutor.InferAsync", "llamasharp", "StatefulExecutorBase.InferAsync(string?, IInferenceParams?, CancellationToken)", null, "text_completion");
+
+        // Model calls of IOllamaApiClient.EmbedAsync (embeddings).
+        private static readonly global::Maran.Instrument.OperationRecorder ModelCall10 = global::Maran.Instrument.OperationRegistry.GetOrAddCall(
             global::Maran.Instrument.OperationKind.ModelCall, "IOllamaApiClient.EmbedAsync", "ollama", "IOllamaApiClient.EmbedAsync(EmbedRequest, CancellationToken)", "ollama", "embeddings");
 
         // Intercepts model calls of ChatCompletionServiceExtensions.GetChatMessageContentAsync(IChatCompletionService, string, PromptExecutionSettings?, Kernel?, CancellationToken).
-        [global::System.Runtime.CompilerServices.InterceptsLocation(1, "Ev55Du/4uyERu3e/KrVGEmIIAABNb2RlbENhbGxGYW1pbGllcy5jcw==")] // ModelCallFamilies.cs(45,50)
+        [global::System.Runtime.CompilerServices.InterceptsLocation(1, "31moe2L9uRQiJPkxZk1OxWIIAABNb2RlbENhbGxGYW1pbGllcy5jcw==")] // ModelCallFamilies.cs(45,50)
         internal static global::System.Threading.Tasks.Task<global::Microsoft.SemanticKernel.ChatMessageContent> GetChatMessageContentAsync0(this global::Microsoft.SemanticKernel.ChatCompletion.IChatCompletionService @chatCompletionService, string @prompt, global::Microsoft.SemanticKernel.PromptExecutionSettings? @executionSettings, global::Microsoft.SemanticKernel.Kernel? @kernel, global::System.Threading.CancellationToken @cancellationToken)
         {
             var __scope = global::Maran.Instrument.OperationScope.StartCall(ModelCall0, Operation1);
@@ -82,7 +86,7 @@ namespace Maran.Instrument.Generated
         }
 
         // Intercepts calls of Program.KernelChatAsync(IChatCompletionService).
-        [global::System.Runtime.CompilerServices.InterceptsLocation(1, "Ev55Du/4uyERu3e/KrVGEhIJAABNb2RlbENhbGxGYW1pbGllcy5jcw==")] // ModelCallFamilies.cs(49,87)
+        [global::System.Runtime.CompilerServices.InterceptsLocation(1, "31moe2L9uRQiJPkxZk1OxRIJAABNb2RlbENhbGxGYW1pbGllcy5jcw==")] // ModelCallFamilies.cs(49,87)
         internal static global::System.Threading.Tasks.Task<string> KernelChatAsync1(global::Microsoft.SemanticKernel.ChatCompletion.IChatCompletionService @service)
         {
             var __scope = global::Maran.Instrument.OperationScope.Start(Operation1);
@@ -103,7 +107,7 @@ namespace Maran.Instrument.Generated
         }
 
         // Intercepts model calls of IChatCompletionService.GetChatMessageContentsAsync(ChatHistory, PromptExecutionSettings?, Kernel?, CancellationToken).
-        [global::System.Runtime.CompilerServices.InterceptsLocation(1, "Ev55Du/4uyERu3e/KrVGElMKAABNb2RlbENhbGxGYW1pbGllcy5jcw==")] // ModelCallFamilies.cs(56,67)
+        [global::System.Runtime.CompilerServices.InterceptsLocation(1, "31moe2L9uRQiJPkxZk1OxVMKAABNb2RlbENhbGxGYW1pbGllcy5jcw==")] // ModelCallFamilies.cs(56,67)
         internal static global::System.Threading.Tasks.Task<global::System.Collections.Generic.IReadOnlyList<global::Microsoft.SemanticKernel.ChatMessageContent>> GetChatMessageContentsAsync2(this global::Microsoft.SemanticKernel.ChatCompletion.IChatCompletionService @this, global::Microsoft.SemanticKernel.ChatCompletion.ChatHistory @chatHistory, global::Microsoft.SemanticKernel.PromptExecutionSettings? @executionSettings, global::Microsoft.SemanticKernel.Kernel? @kernel, global::System.Threading.CancellationToken @cancellationToken)
         {
             var __scope = global::Maran.Instrument.OperationScope.StartCall(ModelCall2, Operation3);
@@ -124,7 +128,7 @@ namespace Maran.Instrument.Generated
         }
 
         // Intercepts model calls of ChatCompletionServiceExtensions.GetStreamingChatMessageContentsAsync(IChatCompletionService, string, PromptExecutionSettings?, Kernel?, CancellationToken).
-        [global::System.Runtime.CompilerServices.InterceptsLocation(1, "Ev55Du/4uyERu3e/KrVGEpcLAABNb2RlbENhbGxGYW1pbGllcy5jcw==")] // ModelCallFamilies.cs(64,69)
+        [global::System.Runtime.CompilerServices.InterceptsLocation(1, "31moe2L9uRQiJPkxZk1OxZcLAABNb2RlbENhbGxGYW1pbGllcy5jcw==")] // ModelCallFamilies.cs(64,69)
         internal static global::System.Collections.Generic.IAsyncEnumerable<global::Microsoft.SemanticKernel.StreamingChatMessageContent> GetStreamingChatMessageContentsAsync3(this global::Microsoft.SemanticKernel.ChatCompletion.IChatCompletionService @chatCompletionService, string @prompt, global::Microsoft.SemanticKernel.PromptExecutionSettings? @executionSettings, global::Microsoft.SemanticKernel.Kernel? @kernel, global::System.Threading.CancellationToken @cancellationToken)
         {
             var __scope = global::Maran.Instrument.OperationScope.StartCall(ModelCall4, Operation5);
@@ -145,7 +149,7 @@ namespace Maran.Instrument.Generated
         }
 
         // Intercepts model calls of KernelExtensions.InvokePromptAsync(Kernel, string, KernelArguments?, string?, IPromptTemplateFactory?, PromptTemplateConfig?, CancellationToken).
-        [global::System.Runtime.CompilerServices.InterceptsLocation(1, "Ev55Du/4uyERu3e/KrVGEpMMAABNb2RlbENhbGxGYW1pbGllcy5jcw==")] // ModelCallFamilies.cs(74,46)
+        [global::System.Runtime.CompilerServices.InterceptsLocation(1, "31moe2L9uRQiJPkxZk1OxZMMAABNb2RlbENhbGxGYW1pbGllcy5jcw==")] // ModelCallFamilies.cs(74,46)
         internal static global::System.Threading.Tasks.Task<global::Microsoft.SemanticKernel.FunctionResult> InvokePromptAsync4(this global::Microsoft.SemanticKernel.Kernel @kernel, string @promptTemplate, global::Microsoft.SemanticKernel.KernelArguments? @arguments, string? @templateFormat, global::Microsoft.SemanticKernel.IPromptTemplateFactory? @promptTemplateFactory, global::Microsoft.SemanticKernel.PromptTemplateConfig? @promptTemplateConfig, global::System.Threading.CancellationToken @cancellationToken)
         {
             var __scope = global::Maran.Instrument.OperationScope.StartCall(ModelCall6, null);
@@ -166,7 +170,7 @@ namespace Maran.Instrument.Generated
         }
 
         // Intercepts model calls of IOllamaApiClient.ChatAsync(ChatRequest, CancellationToken).
-        [global::System.Runtime.CompilerServices.InterceptsLocation(1, "Ev55Du/4uyERu3e/KrVGEqcNAABNb2RlbENhbGxGYW1pbGllcy5jcw==")] // ModelCallFamilies.cs(81,84)
+        [global::System.Runtime.CompilerServices.InterceptsLocation(1, "31moe2L9uRQiJPkxZk1OxacNAABNb2RlbENhbGxGYW1pbGllcy5jcw==")] // ModelCallFamilies.cs(81,84)
         internal static global::System.Collections.Generic.IAsyncEnumerable<global::OllamaSharp.Models.Chat.ChatResponseStream?> ChatAsync5(this global::OllamaSharp.IOllamaApiClient @this, global::OllamaSharp.Models.Chat.ChatRequest @request, global::System.Threading.CancellationToken @cancellationToken)
         {
             var __scope = global::Maran.Instrument.OperationScope.StartCall(ModelCall7, null);
@@ -187,7 +191,7 @@ namespace Maran.Instrument.Generated
         }
 
         // Intercepts model calls of IOllamaApiClient.GenerateAsync(GenerateRequest, CancellationToken).
-        [global::System.Runtime.CompilerServices.InterceptsLocation(1, "Ev55Du/4uyERu3e/KrVGEvYOAABNb2RlbENhbGxGYW1pbGllcy5jcw==")] // ModelCallFamilies.cs(91,83)
+        [global::System.Runtime.CompilerServices.InterceptsLocation(1, "31moe2L9uRQiJPkxZk1OxfYOAABNb2RlbENhbGxGYW1pbGllcy5jcw==")] // ModelCallFamilies.cs(91,83)
         internal static global::System.Collections.Generic.IAsyncEnumerable<global::OllamaSharp.Models.GenerateResponseStream?> GenerateAsync6(this global::OllamaSharp.IOllamaApiClient @this, global::OllamaSharp.Models.GenerateRequest @request, global::System.Threading.CancellationToken @cancellationToken)
         {
             var __scope = global::Maran.Instrument.OperationScope.StartCall(ModelCall8, null);
@@ -207,11 +211,53 @@ namespace Maran.Instrument.Generated
             return __scope.Track(__stream, ReadOllamaGenerateStream);
         }
 
-        // Intercepts model calls of IOllamaApiClient.EmbedAsync(EmbedRequest, CancellationToken).
-        [global::System.Runtime.CompilerServices.InterceptsLocation(1, "Ev55Du/4uyERu3e/KrVGEhwQAABNb2RlbENhbGxGYW1pbGllcy5jcw==")] // ModelCallFamilies.cs(99,66)
-        internal static global::System.Threading.Tasks.Task<global::OllamaSharp.Models.EmbedResponse> EmbedAsync7(this global::OllamaSharp.IOllamaApiClient @this, global::OllamaSharp.Models.EmbedRequest @request, global::System.Threading.CancellationToken @cancellationToken)
+        // Intercepts model calls of StatefulExecutorBase.InferAsync(string?, IInferenceParams?, CancellationToken).
+        [global::System.Runtime.CompilerServices.InterceptsLocation(1, "31moe2L9uRQiJPkxZk1OxU0QAABNb2RlbENhbGxGYW1pbGllcy5jcw==")] // ModelCallFamilies.cs(100,52)
+        internal static global::System.Collections.Generic.IAsyncEnumerable<string> InferAsync7(this global::LLama.StatefulExecutorBase @this, string? @text, global::LLama.Abstractions.IInferenceParams? @inferenceParams, global::System.Threading.CancellationToken @cancellationToken)
         {
             var __scope = global::Maran.Instrument.OperationScope.StartCall(ModelCall9, null);
+            global::System.Collections.Generic.IAsyncEnumerable<string> __stream;
+            try
+            {
+                __stream = @this.InferAsync(@text, @inferenceParams, @cancellationToken);
+            }
+            catch (global::System.Exception __exception) when (__scope.Fail(__exception))
+            {
+                throw;
+            }
+            finally
+            {
+                __scope.Detach();
+            }
+            return __scope.Track(__stream);
+        }
+
+        // Intercepts model calls of StatelessExecutor.InferAsync(string, IInferenceParams?, CancellationToken).
+        [global::System.Runtime.CompilerServices.InterceptsLocation(1, "31moe2L9uRQiJPkxZk1Oxd8QAABNb2RlbENhbGxGYW1pbGllcy5jcw==")] // ModelCallFamilies.cs(105,50)
+        internal static global::System.Collections.Generic.IAsyncEnumerable<string> InferAsync8(this global::LLama.StatelessExecutor @this, string @prompt, global::LLama.Abstractions.IInferenceParams? @inferenceParams, global::System.Threading.CancellationToken @cancellationToken)
+        {
+            var __scope = global::Maran.Instrument.OperationScope.StartCall(ModelCall9, null);
+            global::System.Collections.Generic.IAsyncEnumerable<string> __stream;
+            try
+            {
+                __stream = @this.InferAsync(@prompt, @inferenceParams, @cancellationToken);
+            }
+            catch (global::System.Exception __exception) when (__scope.Fail(__exception))
+            {
+                throw;
+            }
+            finally
+            {
+                __scope.Detach();
+            }
+            return __scope.Track(__stream);
+        }
+
+        // Intercepts model calls of IOllamaApiClient.EmbedAsync(EmbedRequest, CancellationToken).
+        [global::System.Runtime.CompilerServices.InterceptsLocation(1, "31moe2L9uRQiJPkxZk1OxfYSAABNb2RlbENhbGxGYW1pbGllcy5jcw==")] // ModelCallFamilies.cs(122,66)
+        internal static global::System.Threading.Tasks.Task<global::OllamaSharp.Models.EmbedResponse> EmbedAsync9(this global::OllamaSharp.IOllamaApiClient @this, global::OllamaSharp.Models.EmbedRequest @request, global::System.Threading.CancellationToken @cancellationToken)
+        {
+            var __scope = global::Maran.Instrument.OperationScope.StartCall(ModelCall10, null);
             global::System.Threading.Tasks.Task<global::OllamaSharp.Models.EmbedResponse> __task;
             try
             {

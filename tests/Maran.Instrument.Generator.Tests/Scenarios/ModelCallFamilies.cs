@@ -94,6 +94,29 @@ public static class Program
         }
     }
 
+    public static async Task<int> LLamaAsync(LLama.InteractiveExecutor interactive, LLama.StatelessExecutor stateless)
+    {
+        int tokens = 0;
+        await foreach (string token in interactive.InferAsync("hi", new LLama.Common.InferenceParams()))
+        {
+            tokens++;
+        }
+
+        await foreach (string token in stateless.InferAsync("hi"))
+        {
+            tokens++;
+        }
+
+        return tokens;
+    }
+
+    // ONNX Runtime is tensor math, not intercepted.
+    public static int Score(Microsoft.ML.OnnxRuntime.InferenceSession session, IReadOnlyCollection<Microsoft.ML.OnnxRuntime.NamedOnnxValue> inputs)
+    {
+        using var results = session.Run(inputs);
+        return results.Count;
+    }
+
     public static async Task<float[]> OllamaEmbedAsync(IOllamaApiClient ollama)
     {
         OllamaSharp.Models.EmbedResponse response = await ollama.EmbedAsync(new OllamaSharp.Models.EmbedRequest { Model = "nomic-embed-text", Input = ["text"] });
