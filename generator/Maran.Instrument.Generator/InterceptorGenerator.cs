@@ -14,8 +14,9 @@ namespace Maran.Instrument.Generator;
 
 /// <summary>
 /// Turns every call of a <c>[MonitorOperation]</c> method (or a public method of a <c>[MonitorComponent]</c> type),
-/// declared in source or in a referenced assembly, into a call of a generated interceptor that times it, counts it
-/// and records its outcome. One generated file per source file with monitored calls.
+/// declared in source or in a referenced assembly, and every call of a model, tool or agent API, into a call of a
+/// generated interceptor that times it, counts it, records its outcome and reads its tokens. One generated file per
+/// source file with such calls.
 /// </summary>
 [Generator(LanguageNames.CSharp)]
 public sealed class InterceptorGenerator : IIncrementalGenerator
@@ -31,10 +32,10 @@ public sealed class InterceptorGenerator : IIncrementalGenerator
     public void Initialize(IncrementalGeneratorInitializationContext context)
     {
         // Without the namespace enabled, generated interceptors would only add compiler errors; MARAN005 explains instead.
-        IncrementalValueProvider<bool> enabled = context.AnalyzerConfigOptionsProvider
-            .Select(static (options, _) => IsEnabled(options.GlobalOptions))
+        IncrementalValueProvider<Switches> enabled = context.AnalyzerConfigOptionsProvider
+            .Select(static (options, _) => (Enabled: IsOn(options.GlobalOptions, EnabledProperty), ModelCalls: IsOn(options.GlobalOptions, ModelCallsProperty)))
             .Combine(context.ParseOptionsProvider.Select(static (options, _) => InterceptorsNamespace.IsEnabledIn(options)))
-            .Select(static (both, _) => both.Left && both.Right)
+            .Select(static (both, _) => new Switches(both.Left.Enabled && both.Right, both.Left.ModelCalls))
             .WithTrackingName(Steps.Enabled);
 
         IncrementalValueProvider<ImmutableArray<CallSiteModel>> callSites = context.SyntaxProvider
@@ -46,22 +47,35 @@ public sealed class InterceptorGenerator : IIncrementalGenerator
 
         IncrementalValuesProvider<InterceptorFileModel> files = callSites
             .Combine(enabled)
-            .SelectMany(static (input, _) => input.Right ? GroupByFile(input.Left) : ImmutableArray<InterceptorFileModel>.Empty)
+            .SelectMany(static (input, _) => input.Right.Enabled ? GroupByFile(input.Left, input.Right.ModelCalls) : ImmutableArray<InterceptorFileModel>.Empty)
             .WithTrackingName(Steps.Files);
 
         context.RegisterSourceOutput(files, static (output, file) => output.AddSource(file.HintName, InterceptorEmitter.Emit(file)));
     }
 
-    private static bool IsEnabled(AnalyzerConfigOptions options) =>
-        !options.TryGetValue("build_property.MaranInstrumentEnabled", out string? value)
+    /// <summary>MSBuild switch for all interception (<c>MaranInstrumentEnabled</c>, default true).</summary>
+    internal const string EnabledProperty = "build_property.MaranInstrumentEnabled";
+
+    /// <summary>MSBuild switch for model, tool and agent calls (<c>MaranInstrumentModelCalls</c>, default true).</summary>
+    internal const string ModelCallsProperty = "build_property.MaranInstrumentModelCalls";
+
+    private static bool IsOn(AnalyzerConfigOptions options, string property) =>
+        !options.TryGetValue(property, out string? value)
         || !string.Equals(value?.Trim(), "false", StringComparison.OrdinalIgnoreCase);
 
-    private static ImmutableArray<InterceptorFileModel> GroupByFile(ImmutableArray<CallSiteModel> callSites) =>
+    // With model calls on, a monitored method whose body makes them leaves its result's tokens to them; with them off,
+    // only monitored methods are intercepted, reading their results as before.
+    private static ImmutableArray<InterceptorFileModel> GroupByFile(ImmutableArray<CallSiteModel> callSites, bool modelCalls) =>
         callSites
+            .Where(c => modelCalls || c.Method.Kind == CallKind.Operation)
+            .Select(c => modelCalls && c.Method.HasInnerModelCalls ? c with { Method = c.Method with { Usage = null } } : c)
             .GroupBy(c => c.FilePath, StringComparer.Ordinal)
             .OrderBy(g => g.Key, StringComparer.Ordinal)
             .Select(g => new InterceptorFileModel(g.Key, HintName(g.Key), g.OrderBy(c => c.Position).ToEquatableArray()))
             .ToImmutableArray();
+
+    /// <summary>The build's switches: interception as a whole, and model, tool and agent calls.</summary>
+    private sealed record Switches(bool Enabled, bool ModelCalls);
 
     // Readable and unique: the source file's name plus a short hash of its full path.
     private static string HintName(string filePath)

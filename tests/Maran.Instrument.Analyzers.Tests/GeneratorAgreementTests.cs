@@ -42,8 +42,13 @@ public class GeneratorAgreementTests
         var references = TestReferences.Framework.ToList();
         if (directory == "GeneratorScenarios")
         {
-            // The token usage scenario returns the model SDKs' response types.
-            references.AddRange(TestReferences.Libraries([.. TestReferences.ExtensionsAI, "OpenAI.dll", "System.ClientModel.dll", "System.Memory.Data.dll"]));
+            // The token usage and model call scenarios use the model SDKs, Semantic Kernel, OllamaSharp and the Agent Framework.
+            references.AddRange(TestReferences.Libraries(
+            [
+                .. TestReferences.ExtensionsAI, "OpenAI.dll", "System.ClientModel.dll", "System.Memory.Data.dll",
+                "Microsoft.Agents.AI.dll", "Microsoft.Agents.AI.Abstractions.dll", "Microsoft.Extensions.Caching.Abstractions.dll", "Microsoft.Extensions.Logging.Abstractions.dll",
+                "Microsoft.SemanticKernel.Abstractions.dll", "Microsoft.SemanticKernel.Core.dll", "OllamaSharp.dll", "LLamaSharp.dll", "Microsoft.ML.OnnxRuntime.dll",
+            ]));
         }
 
         if (File.Exists(Path.Combine(AppContext.BaseDirectory, directory, scenario + ".Library.cs")))
@@ -67,7 +72,15 @@ public class GeneratorAgreementTests
             {
                 case IInvocationOperation invocation when invocation.Syntax == node:
                 {
-                    bool intercepted = node is InvocationExpressionSyntax call && generatedModel.GetInterceptorMethod(call) is not null;
+                    IMethodSymbol? interceptor = node is InvocationExpressionSyntax call ? generatedModel.GetInterceptorMethod(call) : null;
+                    bool monitored = symbols.GetMonitored((invocation.TargetMethod.ReducedFrom ?? invocation.TargetMethod).OriginalDefinition).IsMonitored;
+                    if (!monitored && IsModelToolOrAgentCall(interceptor))
+                    {
+                        // Model, tool and agent calls are intercepted whether or not an operation is monitored; the generator tests cover them.
+                        break;
+                    }
+
+                    bool intercepted = interceptor is not null;
                     CallSite site = CallSiteClassifier.Classify(invocation, symbols);
                     verdicts.Add(new Verdict(node.ToString(), intercepted, site, symbols.GetMonitored((invocation.TargetMethod.ReducedFrom ?? invocation.TargetMethod).OriginalDefinition).IsMonitored));
                     break;
@@ -87,6 +100,11 @@ public class GeneratorAgreementTests
 
         return verdicts;
     }
+
+    private static bool IsModelToolOrAgentCall(IMethodSymbol? interceptor) =>
+        interceptor is not null
+        && interceptor.DeclaringSyntaxReferences.Any(r => r.GetSyntax().ToString() is var body
+            && (body.Contains("OperationScope.StartCall(", StringComparison.Ordinal) || body.Contains("new MonitoredAIFunction(", StringComparison.Ordinal)));
 
     private static CSharpCompilation Compile(string name, string source, IEnumerable<MetadataReference> references) =>
         CSharpCompilation.Create(

@@ -29,35 +29,54 @@ internal static class InterceptorEmitter
         WriteAttribute(writer);
         writer.Line();
         writer.Open("namespace Maran.Instrument.Generated");
+        foreach (string extensionNamespace in file.CallSites.Select(c => c.Method.ExtensionNamespace).OfType<string>().Distinct().OrderBy(n => n, System.StringComparer.Ordinal))
+        {
+            writer.Line($"using global::{extensionNamespace}; // extensions whose class name two assemblies share, called as extensions");
+        }
 
         var methods = file.CallSites
-            .GroupBy(c => c.Method)
+            .GroupBy(c => (c.Method, c.Parent))
             .OrderBy(g => g.Min(c => c.Position))
             .ToList();
-        var operations = methods
-            .Select(g => g.Key)
-            .GroupBy(m => (m.OperationName, m.Component))
-            .Select((g, i) => (Key: g.Key, Field: "Operation" + i, First: g.First()))
+
+        // One recorder field per operation: the monitored methods called here, the operations around model, tool and
+        // agent calls (registered exactly as their own interceptors register them), and the model APIs called here.
+        var registrations = new List<Registration>();
+        foreach (var group in methods)
+        {
+            MethodModel method = group.Key.Method;
+            if (method.Kind == CallKind.Operation)
+            {
+                registrations.Add(new Registration(method.OperationName, method.Component, method.Display, method.Model, method.Provider, method.GenAIOperation, CallKind.Operation));
+            }
+            else if (method.Kind == CallKind.ModelCall)
+            {
+                registrations.Add(new Registration(method.OperationName, method.Component, method.Display, null, method.Provider, method.GenAIOperation, CallKind.ModelCall));
+            }
+
+            if (group.Key.Parent is { } parent)
+            {
+                registrations.Add(new Registration(parent.Name, parent.Component, parent.Display, parent.Model, parent.Provider, parent.GenAIOperation, CallKind.Operation));
+            }
+        }
+
+        var operations = registrations
+            .GroupBy(r => (r.Name, r.Component, r.Kind))
+            .Select((g, i) => (Key: g.Key, Field: (g.Key.Kind == CallKind.Operation ? "Operation" : "ModelCall") + i, First: g.First()))
             .ToList();
         var fieldByOperation = operations.ToDictionary(o => o.Key, o => o.Field);
 
         writer.Open("file static class Interceptors");
-        foreach ((var key, string field, MethodModel first) in operations)
+        foreach ((var key, string field, Registration first) in operations)
         {
-            writer.Line($"// Operation \"{key.OperationName}\" of component \"{key.Component}\".");
-            writer.Line($"private static readonly {Runtime}.OperationRecorder {field} = {Runtime}.OperationRegistry.GetOrAdd(");
-            string model = first.Model is null ? "null" : Literal(first.Model);
-            string genAI = first.Provider is null && first.GenAIOperation is null
-                ? string.Empty
-                : $", {(first.Provider is null ? "null" : Literal(first.Provider))}, {(first.GenAIOperation is null ? "null" : Literal(first.GenAIOperation))}";
-            writer.Line($"    {Literal(key.OperationName)}, {Literal(key.Component)}, {Literal(first.Display)}, {model}{genAI});");
-            writer.Line();
+            WriteRecorderField(writer, field, first);
         }
 
         var accessorClasses = new List<(MethodModel Method, string ClassName, string AccessorName)>();
         for (int i = 0; i < methods.Count; i++)
         {
-            MethodModel method = methods[i].Key;
+            MethodModel method = methods[i].Key.Method;
+            ParentModel? parent = methods[i].Key.Parent;
             string interceptorName = method.Name + i;
             string? accessorClass = null;
             string accessorName = "Call" + method.Name + i;
@@ -67,7 +86,14 @@ internal static class InterceptorEmitter
                 accessorClasses.Add((method, accessorClass, accessorName));
             }
 
-            WriteInterceptor(writer, method, methods[i].OrderBy(c => c.Position), interceptorName, fieldByOperation[(method.OperationName, method.Component)], accessorClass, accessorName);
+            string recorder = method.Kind switch
+            {
+                CallKind.Operation or CallKind.ModelCall => fieldByOperation[(method.OperationName, method.Component, method.Kind)],
+                CallKind.Agent => "AgentRecorder(@this)",
+                _ => string.Empty,
+            };
+            string parentField = parent is null ? "null" : fieldByOperation[(parent.Name, parent.Component, CallKind.Operation)];
+            WriteInterceptor(writer, method, methods[i].OrderBy(c => c.Position), interceptorName, recorder, parentField, accessorClass, accessorName);
             if (i < methods.Count - 1)
             {
                 writer.Line();
@@ -80,9 +106,31 @@ internal static class InterceptorEmitter
             WriteAccessor(writer, method, accessorName, method.TypeParameters.Skip(method.ContainingTypeParameters.Length).ToList());
         }
 
-        UsageReaderEmitter.WriteReaders(writer, methods.Select(m => m.Key.Usage).OfType<UsageModel>());
+        UsageReaderEmitter.WriteReaders(writer, methods.Select(m => m.Key.Method.Usage).OfType<UsageModel>());
+        if (methods.Any(m => m.Key.Method is { Client: ClientKind.CachingChat, Usage.Kind: UsageKind.ChatResponse }))
+        {
+            writer.Line();
+            UsageReaderEmitter.WriteCachedChatResponse(writer);
+        }
+
+        foreach (ClientKind client in methods.Select(m => m.Key.Method.Client).Where(c => c != ClientKind.None).Distinct().OrderBy(c => c))
+        {
+            writer.Line();
+            CallEmitter.WriteDescriber(writer, client);
+        }
+        if (methods.Any(m => m.Key.Method.Kind == CallKind.Agent))
+        {
+            writer.Line();
+            CallEmitter.WriteAgentRecorder(writer);
+        }
 
         writer.Close();
+        if (methods.Any(m => m.Key.Method.Kind == CallKind.Tool))
+        {
+            writer.Line();
+            CallEmitter.WriteMonitoredFunction(writer);
+        }
+
         foreach ((MethodModel method, string className, string accessorName) in accessorClasses.Where(a => a.ClassName != "Interceptors"))
         {
             writer.Line();
@@ -97,6 +145,28 @@ internal static class InterceptorEmitter
         writer.Close();
         return writer.ToString();
     }
+
+    private static void WriteRecorderField(SourceWriter writer, string field, Registration registration)
+    {
+        if (registration.Kind == CallKind.ModelCall)
+        {
+            writer.Line($"// Model calls of {registration.Name} ({registration.GenAIOperation}).");
+            writer.Line($"private static readonly {Runtime}.OperationRecorder {field} = {Runtime}.OperationRegistry.GetOrAddCall(");
+            writer.Line($"    {Runtime}.OperationKind.ModelCall, {Literal(registration.Name)}, {Literal(registration.Component)}, {Literal(registration.Display)}, {OrNull(registration.Provider)}, {Literal(registration.GenAIOperation!)});");
+            writer.Line();
+            return;
+        }
+
+        writer.Line($"// Operation \"{registration.Name}\" of component \"{registration.Component}\".");
+        writer.Line($"private static readonly {Runtime}.OperationRecorder {field} = {Runtime}.OperationRegistry.GetOrAdd(");
+        string genAI = registration.Provider is null && registration.GenAIOperation is null
+            ? string.Empty
+            : $", {OrNull(registration.Provider)}, {OrNull(registration.GenAIOperation)}";
+        writer.Line($"    {Literal(registration.Name)}, {Literal(registration.Component)}, {Literal(registration.Display)}, {OrNull(registration.Model)}{genAI});");
+        writer.Line();
+    }
+
+    private static string OrNull(string? value) => value is null ? "null" : Literal(value);
 
     private static void WriteAttribute(SourceWriter writer)
     {
@@ -116,11 +186,18 @@ internal static class InterceptorEmitter
         MethodModel method,
         IEnumerable<CallSiteModel> callSites,
         string name,
-        string recorderField,
+        string recorder,
+        string parent,
         string? accessorClass,
         string accessorName)
     {
-        writer.Line($"// Intercepts calls of {method.Display}.");
+        writer.Line(method.Kind switch
+        {
+            CallKind.ModelCall => $"// Intercepts model calls of {method.Display}.",
+            CallKind.Tool => $"// Intercepts {method.Display}: the function it creates is recorded each time it is invoked.",
+            CallKind.Agent => $"// Intercepts agent runs of {method.Display}, recorded under the agent's name.",
+            _ => $"// Intercepts calls of {method.Display}.",
+        });
         foreach (CallSiteModel callSite in callSites)
         {
             writer.Line($"[{Attribute}({callSite.Version}, {Literal(callSite.Data)})] // {callSite.DisplayLocation}");
@@ -144,16 +221,43 @@ internal static class InterceptorEmitter
         WriteConstraints(writer, method.TypeParameters);
         writer.Open();
         var locals = new Locals(method.Parameters.Select(p => p.Name.TrimStart('@')));
-        WriteBody(writer, method, CallExpression(method, accessorClass, accessorName), recorderField, locals);
+        string call = CallExpression(method, accessorClass, accessorName);
+        if (method.Kind == CallKind.Tool)
+        {
+            writer.Line($"return new {CallEmitter.MonitoredFunction}({call});");
+        }
+        else
+        {
+            WriteBody(writer, method, call, recorder, parent, locals);
+        }
+
         writer.Close();
     }
 
-    private static void WriteBody(SourceWriter writer, MethodModel method, string call, string recorderField, Locals locals)
+    private static void WriteBody(SourceWriter writer, MethodModel method, string call, string recorder, string parent, Locals locals)
     {
         string scope = locals.Scope;
         string exception = locals.Exception;
         string reader = method.Usage is { } usage ? ", " + UsageReaderEmitter.ReaderName(usage) : string.Empty;
-        writer.Line($"var {scope} = {Runtime}.OperationScope.Start({recorderField});");
+        if (method.Client != ClientKind.None)
+        {
+            // The client names its provider only at run time, and may serve responses from its cache.
+            string client = method.Receiver == ReceiverKind.None ? method.Parameters[0].Name : "@this";
+            writer.Line($"var {locals.Recorder} = {Runtime}.ModelClients.Resolve({client}, {recorder}, {CallEmitter.DescriberName(method.Client)}, out bool {locals.Cached});");
+            recorder = locals.Recorder;
+            if (method.Client == ClientKind.CachingChat && method.Usage is { Kind: UsageKind.ChatResponse })
+            {
+                reader = $", {UsageReaderEmitter.CachedChatResponseReader}({locals.Cached})";
+            }
+            else
+            {
+                writer.Line($"_ = {locals.Cached};");
+            }
+        }
+
+        writer.Line(method.Kind == CallKind.Operation
+            ? $"var {scope} = {Runtime}.OperationScope.Start({recorder});"
+            : $"var {scope} = {Runtime}.OperationScope.StartCall({recorder}, {parent});");
         switch (method.Shape)
         {
             case ReturnShape.Task:
@@ -220,6 +324,13 @@ internal static class InterceptorEmitter
             case AccessKind.StaticAccessor:
                 return $"{AccessorTarget(method, accessorClass!)}.{accessorName}{methodTypeArguments}({Join("default", arguments)})";
             default:
+                // Two referenced assemblies declare the extension's class under one name (the Agent Framework and
+                // Microsoft.Extensions.AI both have ChatClientExtensions): naming it would be ambiguous, so call it as an extension.
+                if (method.ExtensionNamespace is not null)
+                {
+                    return $"{method.Parameters[0].Name}.{method.Name}{methodTypeArguments}({string.Join(", ", method.Parameters.Skip(1).Select(Argument))})";
+                }
+
                 string target = method.Receiver == ReceiverKind.None ? method.ContainingType : "@this";
                 return $"{target}.{method.Name}{methodTypeArguments}({arguments})";
         }
@@ -287,6 +398,9 @@ internal static class InterceptorEmitter
 
     private static string Literal(string value) => SymbolDisplay.FormatLiteral(value, quote: true);
 
+    /// <summary>One recorder a generated file registers: an operation of the application, or a model API's calls.</summary>
+    private sealed record Registration(string Name, string Component, string Display, string? Model, string? Provider, string? GenAIOperation, CallKind Kind);
+
     /// <summary>Names of the interceptor's locals, chosen so they never clash with a parameter.</summary>
     private sealed class Locals
     {
@@ -300,7 +414,13 @@ internal static class InterceptorEmitter
             Task = Pick("task");
             Stream = Pick("stream");
             Exception = Pick("exception");
+            Recorder = Pick("recorder");
+            Cached = Pick("cached");
         }
+
+        public string Recorder { get; }
+
+        public string Cached { get; }
 
         public string Scope { get; }
 

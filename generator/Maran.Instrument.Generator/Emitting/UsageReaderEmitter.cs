@@ -15,6 +15,24 @@ internal static class UsageReaderEmitter
     private const string Ai = "global::Microsoft.Extensions.AI";
     private const string Chat = "global::OpenAI.Chat";
 
+    /// <summary>The helper that picks the ChatResponse reader for a client with or without a response cache.</summary>
+    public const string CachedChatResponseReader = "ChatResponseReader";
+
+    /// <summary>
+    /// Writes the reader for chat clients with a response cache in their pipeline: a response without a raw
+    /// representation was deserialized from the cache (the provider adapters always set it), so its tokens are a cache
+    /// hit, counted and not billed. A response read through any other client is read as usual.
+    /// </summary>
+    public static void WriteCachedChatResponse(SourceWriter writer)
+    {
+        writer.Line("// A client with a response cache: responses it deserialized from the cache carry no raw representation.");
+        writer.Line($"private static global::Maran.Instrument.TokenUsageReader<{Ai}.ChatResponse> {CachedChatResponseReader}(bool hasResponseCache) =>");
+        writer.Line("    hasResponseCache ? ReadCachedChatResponse : ReadChatResponse;");
+        writer.Line();
+        writer.Line($"private static {Usage} ReadCachedChatResponse({Ai}.ChatResponse? response, bool includeText) =>");
+        writer.Line("    response is { RawRepresentation: null } ? ReadChatResponse(response, includeText).AsCacheHit() : ReadChatResponse(response, includeText);");
+    }
+
     /// <summary>The reader an interceptor passes for <paramref name="usage"/>.</summary>
     public static string ReaderName(UsageModel usage) => usage.Kind switch
     {
@@ -32,6 +50,12 @@ internal static class UsageReaderEmitter
         if (kinds.TryGetValue(UsageKind.ChatCompletionResult, out UsageModel? result) && !kinds.ContainsKey(UsageKind.ChatCompletion))
         {
             kinds[UsageKind.ChatCompletion] = result with { Kind = UsageKind.ChatCompletion };
+        }
+
+        if (kinds.Keys.Any(k => k is UsageKind.KernelContent or UsageKind.KernelContents or UsageKind.KernelFunctionResult or UsageKind.KernelStreamingContent))
+        {
+            writer.Line();
+            WriteKernelMetadata(writer, kinds.Values.First(u => u.Kind is UsageKind.KernelContent or UsageKind.KernelContents or UsageKind.KernelFunctionResult or UsageKind.KernelStreamingContent));
         }
 
         foreach (UsageModel usage in kinds.Values.OrderBy(u => u.Kind))
@@ -56,6 +80,73 @@ internal static class UsageReaderEmitter
                     break;
                 case UsageKind.StreamingChatCompletionUpdate:
                     WriteStreamingChatCompletionUpdate(writer, usage);
+                    break;
+                case UsageKind.EmbeddingCollectionResult:
+                    WriteEmbeddingCollectionResult(writer);
+                    break;
+                case UsageKind.ResponseResult:
+                    WriteResponseResult(writer, usage);
+                    break;
+                case UsageKind.AgentResponse:
+                    WriteAgentResponse(writer, usage);
+                    break;
+                case UsageKind.AgentResponseUpdate:
+                    WriteAgentResponseUpdate(writer, usage);
+                    break;
+                case UsageKind.KernelContent:
+                    writer.Line("// Reads the usage a Semantic Kernel connector put in a content's metadata.");
+                    writer.Line($"private static {Usage} ReadKernelContent(global::Microsoft.SemanticKernel.KernelContent? content, bool includeText) =>");
+                    writer.Line("    content is null ? default : ReadKernelMetadata(content.Metadata, content.ModelId);");
+                    break;
+                case UsageKind.KernelContents:
+                    writer.Line("// Adds up the usage Semantic Kernel's connector put in each returned content's metadata.");
+                    writer.Line($"private static {Usage} ReadKernelContents<TContent>(global::System.Collections.Generic.IReadOnlyList<TContent>? contents, bool includeText)");
+                    writer.Line("    where TContent : global::Microsoft.SemanticKernel.KernelContent");
+                    writer.Open();
+                    writer.Line($"{Usage} total = default;");
+                    writer.Line("for (int i = 0; i < (contents?.Count ?? 0); i++)");
+                    writer.Open();
+                    writer.Line("total = AddUsage(total, ReadKernelMetadata(contents![i].Metadata, contents[i].ModelId));");
+                    writer.Close();
+                    writer.Line();
+                    writer.Line("return total;");
+                    writer.Close();
+                    writer.Line();
+                    writer.Line($"private static {Usage} AddUsage({Usage} total, {Usage} item) =>");
+                    writer.Line($"    total.IsReported || item.IsReported");
+                    writer.Line($"        ? new {Usage}(total.InputTokens + item.InputTokens, total.OutputTokens + item.OutputTokens, total.CachedInputTokens + item.CachedInputTokens, total.ReasoningTokens + item.ReasoningTokens, item.Model ?? total.Model)");
+                    writer.Line($"        : {Usage}.Unreported(item.Model ?? total.Model);");
+                    break;
+                case UsageKind.KernelFunctionResult:
+                    writer.Line("// Reads the usage Semantic Kernel put in a function result's metadata (a prompt function's last request).");
+                    writer.Line($"private static {Usage} ReadKernelFunctionResult(global::Microsoft.SemanticKernel.FunctionResult? result, bool includeText) =>");
+                    writer.Line("    result is null ? default : ReadKernelMetadata(result.Metadata, null);");
+                    break;
+                case UsageKind.KernelStreamingContent:
+                    writer.Line("// Reads the usage a Semantic Kernel connector put in the metadata of one streamed chunk.");
+                    writer.Line($"private static {Usage} ReadKernelStreamingContent(global::Microsoft.SemanticKernel.StreamingKernelContent? content, bool includeText) =>");
+                    writer.Line("    content is null ? default : ReadKernelMetadata(content.Metadata, content.ModelId);");
+                    break;
+                case UsageKind.OllamaChatStream:
+                    writer.Line("// Reads the counts Ollama reports on the last chunk of a chat stream.");
+                    writer.Line($"private static {Usage} ReadOllamaChatStream(global::OllamaSharp.Models.Chat.ChatResponseStream? chunk, bool includeText) =>");
+                    writer.Line("    chunk is global::OllamaSharp.Models.Chat.ChatDoneResponseStream done");
+                    writer.Line($"        ? new {Usage}(done.PromptEvalCount, done.EvalCount, model: done.Model)");
+                    writer.Line($"        : {Usage}.Unreported(chunk?.Model, includeText ? chunk?.Message?.Content : null);");
+                    break;
+                case UsageKind.OllamaGenerateStream:
+                    writer.Line("// Reads the counts Ollama reports on the last chunk of a generate stream.");
+                    writer.Line($"private static {Usage} ReadOllamaGenerateStream(global::OllamaSharp.Models.GenerateResponseStream? chunk, bool includeText) =>");
+                    writer.Line("    chunk is global::OllamaSharp.Models.GenerateDoneResponseStream done");
+                    writer.Line($"        ? new {Usage}(done.PromptEvalCount, done.EvalCount, model: done.Model)");
+                    writer.Line($"        : {Usage}.Unreported(chunk?.Model, includeText ? chunk?.Response : null);");
+                    break;
+                case UsageKind.OllamaEmbed:
+                    writer.Line("// Reads the prompt tokens Ollama reports for embeddings.");
+                    writer.Line($"private static {Usage} ReadOllamaEmbed(global::OllamaSharp.Models.EmbedResponse? response, bool includeText) =>");
+                    writer.Line("    response?.PromptEvalCount is { } tokens");
+                    writer.Line($"        ? new {Usage}(tokens, 0)");
+                    writer.Line($"        : {Usage}.Unreported(null);");
                     break;
             }
         }
@@ -129,6 +220,87 @@ internal static class UsageReaderEmitter
         writer.Line("// Reads the usage of the ChatCompletion inside an OpenAI SDK ClientResult.");
         writer.Line($"private static {Usage} ReadChatCompletionResult(global::System.ClientModel.ClientResult<{Chat}.ChatCompletion>? result, bool includeText) =>");
         writer.Line("    ReadChatCompletion(result?.Value, includeText);");
+    }
+
+    // Semantic Kernel's connectors put the provider's usage object under "Usage": Microsoft.Extensions.AI's for chat
+    // clients, the OpenAI SDK's for the OpenAI connector.
+    private static void WriteKernelMetadata(SourceWriter writer, UsageModel usage)
+    {
+        writer.Line("// Reads the \"Usage\" a Semantic Kernel connector put in metadata: Microsoft.Extensions.AI usage or the OpenAI SDK's.");
+        writer.Line($"private static {Usage} ReadKernelMetadata(global::System.Collections.Generic.IReadOnlyDictionary<string, object?>? metadata, string? model)");
+        writer.Open();
+        writer.Line("object? usage = null;");
+        writer.Line("if (metadata is null || !metadata.TryGetValue(\"Usage\", out usage))");
+        writer.Open();
+        writer.Line($"return {Usage}.Unreported(model);");
+        writer.Close();
+        writer.Line();
+        writer.Line("return usage switch");
+        writer.Open();
+        writer.Line($"{Ai}.UsageDetails details => new {Usage}({AiCounts(usage, "details")}, model),");
+        if (usage.HasOpenAIUsage)
+        {
+            string counts = OpenAICounts(usage with { HasCachedCount = true, HasReasoningCount = true }, "openAI");
+            writer.Line($"{Chat}.ChatTokenUsage openAI => new {Usage}({counts}, model),");
+        }
+
+        writer.Line($"_ => {Usage}.Unreported(model),");
+        writer.Close(";");
+        writer.Close();
+    }
+
+    private static void WriteEmbeddingCollectionResult(SourceWriter writer)
+    {
+        writer.Line("// Reads the usage the OpenAI SDK reports on generated embeddings: input tokens only.");
+        writer.Line($"private static {Usage} ReadEmbeddingCollectionResult(global::System.ClientModel.ClientResult<global::OpenAI.Embeddings.OpenAIEmbeddingCollection>? result, bool includeText) =>");
+        writer.Line("    result?.Value is { } embeddings");
+        writer.Line("        ? embeddings.Usage is { } usage");
+        writer.Line($"            ? new {Usage}(usage.InputTokenCount, 0, model: embeddings.Model)");
+        writer.Line($"            : {Usage}.Unreported(embeddings.Model)");
+        writer.Line("        : default;");
+    }
+
+    private static void WriteResponseResult(SourceWriter writer, UsageModel usage)
+    {
+        writer.Line("// Reads the usage the OpenAI SDK reports on a response of its Responses API.");
+        writer.Line($"private static {Usage} ReadResponseResult(global::System.ClientModel.ClientResult<global::OpenAI.Responses.ResponseResult>? result, bool includeText) =>");
+        writer.Line("    result?.Value is { } response");
+        writer.Line("        ? response.Usage is { } usage");
+        writer.Line($"            ? new {Usage}({OpenAICounts(usage, "usage")}, response.Model)");
+        writer.Line($"            : {Usage}.Unreported(response.Model)");
+        writer.Line("        : default;");
+    }
+
+    private static void WriteAgentResponse(SourceWriter writer, UsageModel usage)
+    {
+        writer.Line("// Reads the usage the Agent Framework adds up over one agent run (AgentResponse<T> included); the model is the chat response's.");
+        writer.Line($"private static {Usage} ReadAgentResponse(global::Microsoft.Agents.AI.AgentResponse? response, bool includeText) =>");
+        writer.Line("    response?.Usage is { } usage");
+        writer.Line($"        ? new {Usage}({AiCounts(usage, "usage")}, (response.RawRepresentation as {Ai}.ChatResponse)?.ModelId)");
+        writer.Line($"        : {Usage}.Unreported((response?.RawRepresentation as {Ai}.ChatResponse)?.ModelId, includeText ? response?.Text : null);");
+    }
+
+    private static void WriteAgentResponseUpdate(SourceWriter writer, UsageModel usage)
+    {
+        writer.Line("// Reads the UsageContent of one streamed AgentResponseUpdate; the runtime adds the updates of a run up.");
+        writer.Line($"private static {Usage} ReadAgentResponseUpdate(global::Microsoft.Agents.AI.AgentResponseUpdate? update, bool includeText)");
+        writer.Open();
+        writer.Line("if (update is null)");
+        writer.Open();
+        writer.Line("return default;");
+        writer.Close();
+        writer.Line();
+        writer.Line($"global::System.Collections.Generic.IList<{Ai}.AIContent> contents = update.Contents;");
+        writer.Line("for (int i = 0; i < contents.Count; i++)");
+        writer.Open();
+        writer.Line($"if (contents[i] is {Ai}.UsageContent {{ Details: {{ }} usage }})");
+        writer.Open();
+        writer.Line($"return new {Usage}({AiCounts(usage, "usage")}, (update.RawRepresentation as {Ai}.ChatResponseUpdate)?.ModelId);");
+        writer.Close();
+        writer.Close();
+        writer.Line();
+        writer.Line($"return {Usage}.Unreported((update.RawRepresentation as {Ai}.ChatResponseUpdate)?.ModelId, includeText ? update.Text : null);");
+        writer.Close();
     }
 
     private static void WriteStreamingChatCompletionUpdate(SourceWriter writer, UsageModel usage)

@@ -41,6 +41,38 @@ internal enum ReceiverKind
     ReadOnlyStruct,
 }
 
+/// <summary>What an intercepted call is: a monitored method of the application, or a model, tool or agent call.</summary>
+internal enum CallKind
+{
+    /// <summary>A <c>[MonitorOperation]</c> method or a public method of a <c>[MonitorComponent]</c> type.</summary>
+    Operation,
+
+    /// <summary>A call of a model API of the catalog, <c>[assembly: ModelApi]</c> or <c>[ModelCall]</c>.</summary>
+    ModelCall,
+
+    /// <summary><c>AIFunctionFactory.Create</c>: the function it returns is wrapped, so each invocation is recorded.</summary>
+    Tool,
+
+    /// <summary>An agent run (<c>AIAgent.RunAsync</c>, <c>RunStreamingAsync</c>): recorded under the agent's name.</summary>
+    Agent,
+}
+
+/// <summary>The Microsoft.Extensions.AI client a model call is made on, whose provider is known only at run time.</summary>
+internal enum ClientKind
+{
+    /// <summary>The API fixes its provider, or names none.</summary>
+    None,
+
+    /// <summary>An <c>IChatClient</c>: provider from its <c>ChatClientMetadata</c>.</summary>
+    Chat,
+
+    /// <summary>An <c>IChatClient</c> where <c>CachingChatClient</c> exists: responses may come from its caching middleware.</summary>
+    CachingChat,
+
+    /// <summary>An embedding generator: provider from its <c>EmbeddingGeneratorMetadata</c>.</summary>
+    Embedding,
+}
+
 /// <summary>Which token usage a result carries, and so which reader the interceptor passes to the runtime.</summary>
 internal enum UsageKind
 {
@@ -62,6 +94,39 @@ internal enum UsageKind
     /// <summary>OpenAI SDK <c>StreamingChatCompletionUpdate</c>, streamed: <c>Usage</c> on the last update.</summary>
     StreamingChatCompletionUpdate,
 
+    /// <summary>OpenAI SDK <c>ClientResult&lt;OpenAIEmbeddingCollection&gt;</c>: <c>Usage</c> and <c>Model</c> of its value.</summary>
+    EmbeddingCollectionResult,
+
+    /// <summary>OpenAI SDK Responses: <c>ClientResult&lt;ResponseResult&gt;</c> (or <c>OpenAIResponse</c>): <c>Usage</c> and <c>Model</c>.</summary>
+    ResponseResult,
+
+    /// <summary>Microsoft Agent Framework <c>AgentResponse</c> (and <c>AgentResponse&lt;T&gt;</c>): <c>Usage</c>.</summary>
+    AgentResponse,
+
+    /// <summary>Microsoft Agent Framework <c>AgentResponseUpdate</c>, streamed: <c>UsageContent</c> items in <c>Contents</c>.</summary>
+    AgentResponseUpdate,
+
+    /// <summary>Semantic Kernel content (<c>ChatMessageContent</c>, <c>TextContent</c>): the <c>"Usage"</c> its connector puts in <c>Metadata</c>.</summary>
+    KernelContent,
+
+    /// <summary>A list of Semantic Kernel contents (<c>GetChatMessageContentsAsync</c>): their metadata usages added up.</summary>
+    KernelContents,
+
+    /// <summary>Semantic Kernel <c>FunctionResult</c> (<c>Kernel.InvokeAsync</c>, <c>InvokePromptAsync</c>): the <c>"Usage"</c> in its metadata.</summary>
+    KernelFunctionResult,
+
+    /// <summary>Semantic Kernel streamed content, streamed: the <c>"Usage"</c> in the metadata of the chunk that carries it.</summary>
+    KernelStreamingContent,
+
+    /// <summary>OllamaSharp chat stream, streamed: <c>PromptEvalCount</c> and <c>EvalCount</c> of the final <c>ChatDoneResponseStream</c>.</summary>
+    OllamaChatStream,
+
+    /// <summary>OllamaSharp generate stream, streamed: the final <c>GenerateDoneResponseStream</c>'s counts.</summary>
+    OllamaGenerateStream,
+
+    /// <summary>OllamaSharp <c>EmbedResponse</c>: <c>PromptEvalCount</c>.</summary>
+    OllamaEmbed,
+
     /// <summary>A type implementing <c>Maran.Instrument.ITokenUsage</c>.</summary>
     Interface,
 }
@@ -70,7 +135,7 @@ internal enum UsageKind
 /// How to read the tokens of a monitored method's result (for a stream, of each item). The flags say which
 /// counts the referenced SDK version has, so the reader compiles against older versions too.
 /// </summary>
-internal sealed record UsageModel(UsageKind Kind, bool HasCachedCount, bool HasReasoningCount);
+internal sealed record UsageModel(UsageKind Kind, bool HasCachedCount, bool HasReasoningCount, bool HasOpenAIUsage = false);
 
 /// <summary>One parameter of the intercepted method, as source text.</summary>
 internal sealed record ParameterModel(string Name, string Type, string RefKind, bool IsParams, bool IsScoped, bool IsUnscopedRef, bool IsThis);
@@ -104,7 +169,14 @@ internal sealed record MethodModel(
     string? GenAIOperation,
     string Display,
     EquatableArray<string> SuppressedDiagnostics,
-    UsageModel? Usage = null);
+    UsageModel? Usage = null,
+    CallKind Kind = CallKind.Operation,
+    bool HasInnerModelCalls = false,
+    string? ExtensionNamespace = null,
+    ClientKind Client = ClientKind.None);
+
+/// <summary>The monitored operation around a model, tool or agent call site, as its own interceptors register it.</summary>
+internal sealed record ParentModel(string Name, string Component, string Display, string? Model, string? Provider, string? GenAIOperation);
 
 /// <summary>One intercepted call: where it is and which method it calls.</summary>
 internal sealed record CallSiteModel(
@@ -113,7 +185,8 @@ internal sealed record CallSiteModel(
     int Version,
     string Data,
     string DisplayLocation,
-    MethodModel Method) : IComparable<CallSiteModel>
+    MethodModel Method,
+    ParentModel? Parent = null) : IComparable<CallSiteModel>
 {
     public int CompareTo(CallSiteModel? other) =>
         other is null ? 1 : Position.CompareTo(other.Position);

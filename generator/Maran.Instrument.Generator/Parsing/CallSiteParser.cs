@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Linq;
 using System.Runtime.CompilerServices;
 using System.Threading;
 using Maran.Instrument.Generator.Model;
@@ -34,6 +35,8 @@ internal static class CallSiteParser
             return null;
         }
 
+        ModelApis apis = ModelApis.For(compilation);
+
         if (semanticModel.GetSymbolInfo(invocation, cancellationToken).Symbol is not IMethodSymbol called)
         {
             return null;
@@ -42,11 +45,21 @@ internal static class CallSiteParser
         IMethodSymbol method = (called.ReducedFrom ?? called).OriginalDefinition;
         MethodVerdict verdict = s_verdicts
             .GetValue(compilation, static _ => new ConcurrentDictionary<IMethodSymbol, MethodVerdict>(SymbolEqualityComparer.Default))
-            .GetOrAdd(method, m => MethodVerdict.Of(m, compilation, known));
+            .GetOrAdd(method, m => MethodVerdict.Of(m, compilation, known, apis));
         if (verdict.Model is not { } model
             || ReceiverNeedsBoxing(invocation, method, semanticModel, cancellationToken)
-            || IsInExpressionTree(invocation, semanticModel, known, cancellationToken)
-            || semanticModel.GetInterceptableLocation(invocation, cancellationToken) is not { } location)
+            || IsInExpressionTree(invocation, semanticModel, known, cancellationToken))
+        {
+            return null;
+        }
+
+        ParentModel? parent = null;
+        if (model.Kind != CallKind.Operation && !EnclosingOperation(invocation, semanticModel, known, out parent, cancellationToken))
+        {
+            return null;
+        }
+
+        if (semanticModel.GetInterceptableLocation(invocation, cancellationToken) is not { } location)
         {
             return null;
         }
@@ -57,7 +70,96 @@ internal static class CallSiteParser
             Version: location.Version,
             Data: location.Data,
             DisplayLocation: DisplayLocation(invocation),
-            Method: model);
+            Method: model,
+            Parent: parent);
+    }
+
+    /// <summary>
+    /// The monitored operation whose body (or a lambda or local function in it) makes a model, tool or agent call, so
+    /// the call's tokens and cost go to it. False when a method on the way carries <c>[DoNotMonitor]</c>: its calls are left alone.
+    /// </summary>
+    private static bool EnclosingOperation(SyntaxNode call, SemanticModel semanticModel, KnownSymbols known, out ParentModel? parent, CancellationToken cancellationToken)
+    {
+        parent = null;
+        for (ISymbol? symbol = semanticModel.GetEnclosingSymbol(call.SpanStart, cancellationToken); symbol is not null; symbol = symbol.ContainingSymbol)
+        {
+            if (symbol is not IMethodSymbol method)
+            {
+                if (symbol is INamedTypeSymbol or INamespaceSymbol)
+                {
+                    break;
+                }
+
+                continue;
+            }
+
+            if (known.DoNotMonitor is { } doNotMonitor && HasAttribute(method, doNotMonitor))
+            {
+                return false;
+            }
+
+            if (method.MethodKind is MethodKind.AnonymousFunction or MethodKind.LocalFunction)
+            {
+                continue;
+            }
+
+            if (MonitoredOperation.Find(method.OriginalDefinition, known) is { } operation)
+            {
+                parent = new ParentModel(
+                    operation.Name,
+                    operation.Component,
+                    MethodModelBuilder.Display(method.OriginalDefinition),
+                    operation.Model,
+                    operation.Provider,
+                    operation.GenAIOperation);
+            }
+
+            break;
+        }
+
+        return true;
+    }
+
+    private static bool HasAttribute(ISymbol symbol, INamedTypeSymbol attributeType)
+    {
+        foreach (AttributeData attribute in symbol.GetAttributes())
+        {
+            if (SymbolEqualityComparer.Default.Equals(attribute.AttributeClass, attributeType))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    // Whether a monitored method's own body makes model calls the generator intercepts: those report the tokens, so
+    // reading them again from the method's result would count them twice.
+    private static bool MakesModelCalls(IMethodSymbol method, Compilation compilation, ModelApis apis, KnownSymbols known)
+    {
+        foreach (SyntaxReference reference in method.DeclaringSyntaxReferences)
+        {
+            SyntaxNode declaration = reference.GetSyntax();
+            SemanticModel? semanticModel = null;
+            foreach (InvocationExpressionSyntax invocation in declaration.DescendantNodes().OfType<InvocationExpressionSyntax>())
+            {
+                if (CalledName(invocation) is not { } name || !apis.MayMatch(name))
+                {
+                    continue;
+                }
+
+                semanticModel ??= compilation.GetSemanticModel(declaration.SyntaxTree);
+                if (semanticModel.GetSymbolInfo(invocation).Symbol is IMethodSymbol called
+                    && MonitoredOperation.Find((called.ReducedFrom ?? called).OriginalDefinition, known) is null
+                    && apis.Find((called.ReducedFrom ?? called).OriginalDefinition, out CallKind kind) is not null
+                    && kind is CallKind.ModelCall or CallKind.Agent)
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
     }
 
     private static string? CalledName(InvocationExpressionSyntax invocation) => invocation.Expression switch
@@ -141,9 +243,28 @@ internal static class CallSiteParser
 
         public MethodModel? Model { get; }
 
-        public static MethodVerdict Of(IMethodSymbol method, Compilation compilation, KnownSymbols known) =>
-            MonitoredOperation.Find(method, known) is { } operation && MethodModelBuilder.WhyNotInterceptable(method, compilation, known) is null
-                ? new MethodVerdict(MethodModelBuilder.Build(method, operation, compilation, known))
-                : NotMonitored;
+        public static MethodVerdict Of(IMethodSymbol method, Compilation compilation, KnownSymbols known, ModelApis apis)
+        {
+            if (MonitoredOperation.Find(method, known) is { } operation)
+            {
+                if (MethodModelBuilder.WhyNotInterceptable(method, compilation, known) is not null)
+                {
+                    return NotMonitored;
+                }
+
+                MethodModel model = MethodModelBuilder.Build(method, operation, compilation, known);
+                return new MethodVerdict(model.Usage is not null && MakesModelCalls(method, compilation, apis, known) ? model with { HasInnerModelCalls = true } : model);
+            }
+
+            if (apis.MayMatch(method.Name)
+                && apis.Find(method, out CallKind kind) is { } call
+                && MethodModelBuilder.WhyNotInterceptable(method, compilation, known) is null)
+            {
+                ClientKind client = kind == CallKind.ModelCall ? ModelApis.ClientOf(method, compilation) : ClientKind.None;
+                return new MethodVerdict(MethodModelBuilder.Build(method, call, compilation, known) with { Kind = kind, Client = client });
+            }
+
+            return NotMonitored;
+        }
     }
 }

@@ -10,7 +10,8 @@ namespace Maran.Instrument.Generator.Parsing;
 /// The simple names a monitored method can have in a compilation, so the parser binds only calls of those names.
 /// A superset on purpose, read from declarations without binding: every method that carries an attribute, every
 /// method of a type that carries one (any part of a partial type), and the monitored methods of referenced
-/// assemblies that use Maran.Instrument. Overrides share the name of the method they override, so they are in too.
+/// assemblies that use Maran.Instrument, and the model, tool and agent APIs' names. Overrides share the name of the
+/// method they override, so they are in too.
 /// </summary>
 internal sealed class CandidateNames
 {
@@ -19,10 +20,15 @@ internal sealed class CandidateNames
     private static readonly ConditionalWeakTable<IAssemblySymbol, HashSet<string>> s_byAssembly = new();
 
     private readonly HashSet<string> _names;
+    private readonly bool _everyName;
 
-    private CandidateNames(HashSet<string> names) => _names = names;
+    private CandidateNames(HashSet<string> names, bool everyName)
+    {
+        _names = names;
+        _everyName = everyName;
+    }
 
-    public bool Contains(string name) => _names.Contains(name);
+    public bool Contains(string name) => _everyName || _names.Contains(name);
 
     public static CandidateNames For(Compilation compilation, KnownSymbols known) =>
         s_byCompilation.GetValue(compilation, c => Collect(c, known));
@@ -57,7 +63,10 @@ internal sealed class CandidateNames
             }
         }
 
-        return new CandidateNames(names);
+        // Model, tool and agent APIs: the catalog's method names and those [assembly: ModelApi] declares.
+        ModelApis apis = ModelApis.For(compilation);
+        names.UnionWith(apis.Names);
+        return new CandidateNames(names, apis.HasEveryMethod);
     }
 
     private static bool UsesMaranInstrument(IAssemblySymbol assembly)

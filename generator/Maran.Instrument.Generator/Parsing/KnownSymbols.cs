@@ -39,6 +39,17 @@ internal sealed class KnownSymbols
         StreamingChatCompletionUpdate = compilation.GetTypeByMetadataName("OpenAI.Chat.StreamingChatCompletionUpdate");
         ChatTokenUsage = compilation.GetTypeByMetadataName("OpenAI.Chat.ChatTokenUsage");
         ClientResultOfT = compilation.GetTypeByMetadataName("System.ClientModel.ClientResult`1");
+        EmbeddingCollection = compilation.GetTypeByMetadataName("OpenAI.Embeddings.OpenAIEmbeddingCollection");
+        ResponseResult = compilation.GetTypeByMetadataName("OpenAI.Responses.ResponseResult");
+        AgentResponse = compilation.GetTypeByMetadataName("Microsoft.Agents.AI.AgentResponse");
+        AgentResponseUpdate = compilation.GetTypeByMetadataName("Microsoft.Agents.AI.AgentResponseUpdate");
+        KernelContent = compilation.GetTypeByMetadataName("Microsoft.SemanticKernel.KernelContent");
+        StreamingKernelContent = compilation.GetTypeByMetadataName("Microsoft.SemanticKernel.StreamingKernelContent");
+        KernelFunctionResult = compilation.GetTypeByMetadataName("Microsoft.SemanticKernel.FunctionResult");
+        ReadOnlyListOfT = compilation.GetTypeByMetadataName("System.Collections.Generic.IReadOnlyList`1");
+        OllamaChatStream = compilation.GetTypeByMetadataName("OllamaSharp.Models.Chat.ChatResponseStream");
+        OllamaGenerateStream = compilation.GetTypeByMetadataName("OllamaSharp.Models.GenerateResponseStream");
+        OllamaEmbed = compilation.GetTypeByMetadataName("OllamaSharp.Models.EmbedResponse");
     }
 
     public INamedTypeSymbol MonitorOperation { get; }
@@ -84,6 +95,28 @@ internal sealed class KnownSymbols
     public INamedTypeSymbol? ChatTokenUsage { get; }
 
     public INamedTypeSymbol? ClientResultOfT { get; }
+
+    public INamedTypeSymbol? EmbeddingCollection { get; }
+
+    public INamedTypeSymbol? ResponseResult { get; }
+
+    public INamedTypeSymbol? AgentResponse { get; }
+
+    public INamedTypeSymbol? AgentResponseUpdate { get; }
+
+    public INamedTypeSymbol? KernelContent { get; }
+
+    public INamedTypeSymbol? StreamingKernelContent { get; }
+
+    public INamedTypeSymbol? KernelFunctionResult { get; }
+
+    public INamedTypeSymbol? ReadOnlyListOfT { get; }
+
+    public INamedTypeSymbol? OllamaChatStream { get; }
+
+    public INamedTypeSymbol? OllamaGenerateStream { get; }
+
+    public INamedTypeSymbol? OllamaEmbed { get; }
 
     public bool HasUnsafeAccessor { get; }
 

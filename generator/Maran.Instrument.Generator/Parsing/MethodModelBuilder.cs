@@ -15,6 +15,9 @@ internal static class MethodModelBuilder
         .WithParameterOptions(SymbolDisplayParameterOptions.IncludeType | SymbolDisplayParameterOptions.IncludeParamsRefOut)
         .WithMemberOptions(SymbolDisplayMemberOptions.IncludeContainingType | SymbolDisplayMemberOptions.IncludeParameters);
 
+    /// <summary>How generated comments and recorders show <paramref name="method"/>: <c>Type.Method(parameter types)</c>.</summary>
+    internal static string Display(IMethodSymbol method) => method.ToDisplayString(DisplayFormat);
+
     /// <summary>Why a method cannot be intercepted, or null when it can. Shared with the analyzers' reasoning in the docs.</summary>
     internal static string? WhyNotInterceptable(IMethodSymbol method, Compilation compilation, KnownSymbols known)
     {
@@ -124,7 +127,10 @@ internal static class MethodModelBuilder
             GenAIOperation: operation.GenAIOperation,
             Display: method.ToDisplayString(DisplayFormat),
             SuppressedDiagnostics: SuppressedDiagnostics(method, known).ToEquatableArray(),
-            Usage: UsageDetector.Detect(method, shape, known));
+            Usage: UsageDetector.Detect(method, shape, known),
+            ExtensionNamespace: method.IsExtensionMethod && direct && compilation.GetTypesByMetadataName(MetadataName(containingType)).Length > 1
+                ? containingType.ContainingNamespace.ToDisplayString()
+                : null);
     }
 
     private static ReturnShape ShapeOf(IMethodSymbol method, KnownSymbols known)

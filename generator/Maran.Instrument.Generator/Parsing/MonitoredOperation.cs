@@ -25,6 +25,10 @@ internal readonly struct MonitoredOperation
 
     public string? GenAIOperation { get; }
 
+    /// <summary>The recorder identity of a model, tool or agent call the generator intercepts.</summary>
+    public static MonitoredOperation ForCall(string name, string component, string? provider, string genAIOperation) =>
+        new(name, component, null, provider, genAIOperation);
+
     /// <summary>
     /// The operation <paramref name="method"/> (a definition) is monitored as, or null. Invalid attribute
     /// arguments (empty or non-constant) leave the method unmonitored; the analyzers report them.

@@ -37,7 +37,7 @@ internal static class UsageDetector
         }
 
         bool cached, reasoning;
-        if (kind is UsageKind.ChatCompletion or UsageKind.ChatCompletionResult or UsageKind.StreamingChatCompletionUpdate)
+        if (kind is UsageKind.ChatCompletion or UsageKind.ChatCompletionResult or UsageKind.StreamingChatCompletionUpdate or UsageKind.ResponseResult)
         {
             cached = HasMember(known.ChatTokenUsage, "InputTokenDetails");
             reasoning = HasMember(known.ChatTokenUsage, "OutputTokenDetails");
@@ -48,7 +48,7 @@ internal static class UsageDetector
             reasoning = HasMember(known.UsageDetails, "ReasoningTokenCount");
         }
 
-        return new UsageModel(kind.Value, cached, reasoning);
+        return new UsageModel(kind.Value, cached, reasoning, HasOpenAIUsage: known.ChatTokenUsage is not null);
     }
 
     private static UsageKind? KindOf(ITypeSymbol type, bool isStreamItem, KnownSymbols known)
@@ -87,6 +87,64 @@ internal static class UsageDetector
         if (isStreamItem && Inherits(type, known.StreamingChatCompletionUpdate))
         {
             return UsageKind.StreamingChatCompletionUpdate;
+        }
+
+        if (type is INamedTypeSymbol { TypeArguments.Length: 1 } wrapped && known.ClientResultOfT is { } clientResultOfT && Is(wrapped, clientResultOfT))
+        {
+            if (Inherits(wrapped.TypeArguments[0], known.EmbeddingCollection))
+            {
+                return UsageKind.EmbeddingCollectionResult;
+            }
+
+            if (Inherits(wrapped.TypeArguments[0], known.ResponseResult))
+            {
+                return UsageKind.ResponseResult;
+            }
+        }
+
+        if (Inherits(type, known.AgentResponse))
+        {
+            return UsageKind.AgentResponse;
+        }
+
+        if (isStreamItem && Inherits(type, known.AgentResponseUpdate))
+        {
+            return UsageKind.AgentResponseUpdate;
+        }
+
+        if (Inherits(type, known.KernelContent))
+        {
+            return UsageKind.KernelContent;
+        }
+
+        if (type is INamedTypeSymbol { TypeArguments.Length: 1 } list && known.ReadOnlyListOfT is { } readOnlyList && Is(list, readOnlyList) && Inherits(list.TypeArguments[0], known.KernelContent))
+        {
+            return UsageKind.KernelContents;
+        }
+
+        if (Inherits(type, known.KernelFunctionResult))
+        {
+            return UsageKind.KernelFunctionResult;
+        }
+
+        if (isStreamItem && Inherits(type, known.StreamingKernelContent))
+        {
+            return UsageKind.KernelStreamingContent;
+        }
+
+        if (isStreamItem && Inherits(type, known.OllamaChatStream))
+        {
+            return UsageKind.OllamaChatStream;
+        }
+
+        if (isStreamItem && Inherits(type, known.OllamaGenerateStream))
+        {
+            return UsageKind.OllamaGenerateStream;
+        }
+
+        if (Inherits(type, known.OllamaEmbed))
+        {
+            return UsageKind.OllamaEmbed;
         }
 
         return null;

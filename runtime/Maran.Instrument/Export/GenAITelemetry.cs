@@ -69,6 +69,11 @@ internal static class GenAITelemetry
         {
             activity.SetTag("gen_ai.request.model", info.RequestModel);
         }
+
+        if (info.NameAttribute is not null)
+        {
+            activity.SetTag(info.NameAttribute, info.Name);
+        }
     }
 
     /// <summary>Records one model call's duration, when the histogram is enabled.</summary>

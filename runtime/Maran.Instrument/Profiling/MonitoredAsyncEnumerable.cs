@@ -242,10 +242,11 @@ internal sealed class MonitoredAsyncEnumerable<T> : IAsyncEnumerable<T>, IAsyncE
             return;
         }
 
-        if (_usageReader is not null && OperationEvents.HasUsageListeners && _scope.Recorder is { } recorder)
+        if (_usageReader is not null && OperationEvents.HasUsageListeners && _scope.Recorder is { } recorder && _scope.Frame is not { CountsUsage: false })
         {
-            OperationScope.PublishUsage(recorder, _usage, _scope.Span);
-            OperationEvents.Usage(recorder, _usageText is null ? _usage : _usage.WithText(_usageText.ToString()));
+            TokenUsage usage = OperationEvents.OwnedBy(_usage, recorder, _scope.Frame);
+            OperationScope.PublishUsage(recorder, usage, _scope.Span);
+            OperationEvents.Usage(recorder, _usageText is null ? usage : usage.WithText(_usageText.ToString()), _scope.Frame);
         }
     }
 

@@ -86,13 +86,18 @@ internal static class OperationEvents
         }
     }
 
-    internal static void Usage(OperationRecorder recorder, in TokenUsage usage)
+    /// <summary>
+    /// Hands one call's tokens to the listeners, attributed to the operation they belong to: for a model, tool or agent
+    /// call, the operation of the application around it (<see cref="OperationFrame.UsageOwner"/>), else the call itself.
+    /// </summary>
+    internal static void Usage(OperationRecorder recorder, in TokenUsage usage, OperationFrame? frame = null)
     {
+        OperationRecorder owner = frame?.UsageOwner ?? recorder;
         foreach (IUsageListener listener in s_usageListeners)
         {
             try
             {
-                listener.OnUsage(recorder, usage);
+                listener.OnUsage(owner, usage);
             }
             catch (Exception ex)
             {
@@ -100,6 +105,13 @@ internal static class OperationEvents
             }
         }
     }
+
+    /// <summary>
+    /// A call's usage as its owner sees it: a response that names no model answers to the model the owning operation's
+    /// attribute names (<c>[MonitorOperation(Model = ...)]</c>), as it did when the operation read the response itself.
+    /// </summary>
+    internal static TokenUsage OwnedBy(in TokenUsage usage, OperationRecorder recorder, OperationFrame? frame) =>
+        frame?.UsageOwner is { } owner && !ReferenceEquals(owner, recorder) ? usage.OrModel(owner.Model) : usage;
 
     internal static void Failed(in OperationFailure failure)
     {

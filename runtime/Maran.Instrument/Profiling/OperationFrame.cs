@@ -16,15 +16,28 @@ internal sealed class OperationFrame
     private readonly Activity? _activity;
     private readonly GenAIOperationInfo? _genAI;
     private readonly bool _pushed;
+    private readonly bool _tree;
+    private readonly OperationRecorder? _usageOwner;
+    private readonly bool _countsUsage;
     private int _ended;
 
-    private OperationFrame(OperationRecorder recorder, OperationFrame? parent, Activity? activity, GenAIOperationInfo? genAI, bool pushed)
+    private OperationFrame(OperationRecorder recorder, OperationFrame? parent, Activity? activity, GenAIOperationInfo? genAI, bool pushed, bool tree)
     {
         _recorder = recorder;
         _parent = parent;
         _activity = activity;
         _genAI = genAI;
         _pushed = pushed;
+        _tree = tree;
+        _usageOwner = recorder;
+        _countsUsage = true;
+    }
+
+    private OperationFrame(OperationRecorder recorder, OperationFrame? parent, Activity? activity, GenAIOperationInfo? genAI, bool tree, OperationRecorder? usageOwner, bool countsUsage)
+        : this(recorder, parent, activity, genAI, pushed: true, tree)
+    {
+        _usageOwner = usageOwner;
+        _countsUsage = countsUsage;
     }
 
     /// <summary>The innermost monitored call running in this async flow, when call trees are on.</summary>
@@ -35,6 +48,21 @@ internal sealed class OperationFrame
 
     /// <summary>The span of this call, when tracing.</summary>
     internal Activity? Activity => _activity;
+
+    /// <summary>The frame this call runs inside, when known.</summary>
+    internal OperationFrame? Parent => _parent;
+
+    /// <summary>
+    /// The operation the tokens and cost read in this frame belong to: for an operation its own recorder, for a model,
+    /// tool or agent call the innermost operation of the application around it (null when none is known).
+    /// </summary>
+    internal OperationRecorder? UsageOwner => _usageOwner;
+
+    /// <summary>
+    /// Whether the tokens read in this frame are counted: false for a model call or agent run made directly inside
+    /// another (a chat client middleware, an agent over a visible chat client), whose outer call reports the same tokens.
+    /// </summary>
+    internal bool CountsUsage => _countsUsage;
 
     /// <summary>Whether anything may need a frame: call trees on, tracing on with a listener, or a listener on the GenAI duration histogram.</summary>
     internal static bool Wanted =>
@@ -72,12 +100,56 @@ internal sealed class OperationFrame
                 return null;
             }
 
-            var frame = new OperationFrame(recorder, tree ? s_current.Value : null, activity, measured, tree);
+            var frame = new OperationFrame(recorder, tree ? s_current.Value : null, activity, measured, pushed: tree, tree);
             if (tree)
             {
                 s_current.Value = frame;
             }
 
+            return frame;
+        }
+        catch (Exception ex)
+        {
+            MonitoringDiagnostics.InternalError("operation context", ex);
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// Enters a model, tool or agent call: always a frame, made the ambient one so the calls inside (the tools a model
+    /// asks for, the model calls of an agent run) know their parent. Calls are slow next to the frame's allocation and
+    /// its <see cref="AsyncLocal{T}"/> write; monitored operations never come here.
+    /// </summary>
+    /// <param name="recorder">The call's recorder.</param>
+    /// <param name="lexicalParent">The monitored operation the generator saw around the call site, if any.</param>
+    internal static OperationFrame? EnterCall(OperationRecorder recorder, OperationRecorder? lexicalParent)
+    {
+        try
+        {
+            OperationFrame? ambient = s_current.Value;
+            bool tracing = MonitoringRuntime.TracingEnabled && MaranTelemetry.ActivitySource.HasListeners();
+            GenAIOperationInfo? genAI = tracing || GenAITelemetry.DurationEnabled ? GenAITelemetry.For(recorder) : null;
+            Activity? activity = null;
+            if (tracing)
+            {
+                activity = MaranTelemetry.ActivitySource.StartActivity(
+                    genAI?.SpanName ?? recorder.Name, recorder.Kind == OperationKind.Tool ? ActivityKind.Internal : ActivityKind.Client);
+                if (activity is { IsAllDataRequested: true })
+                {
+                    activity.SetTag("maran.operation", recorder.Name);
+                    activity.SetTag("maran.component", recorder.Component);
+                    if (genAI is not null)
+                    {
+                        GenAITelemetry.Describe(activity, genAI);
+                    }
+                }
+            }
+
+            OperationRecorder? owner = lexicalParent ?? ambient?._usageOwner;
+            bool counts = ambient is null || ambient._recorder.Kind is not (OperationKind.ModelCall or OperationKind.Agent);
+            GenAIOperationInfo? measured = genAI is not null && GenAITelemetry.DurationEnabled ? genAI : null;
+            var frame = new OperationFrame(recorder, ambient, activity, measured, MonitoringRuntime.CallTreeEnabled, owner, counts);
+            s_current.Value = frame;
             return frame;
         }
         catch (Exception ex)
@@ -100,7 +172,7 @@ internal sealed class OperationFrame
 
         try
         {
-            if (_pushed)
+            if (_tree)
             {
                 CallTree.Record(_parent?._recorder, _recorder, elapsedTicks);
             }

@@ -65,6 +65,9 @@ public sealed class OperationRecorder
     /// <summary>The GenAI operation named by <see cref="MonitorOperationAttribute.GenAIOperation"/> (<c>gen_ai.operation.name</c>), if any.</summary>
     public string? GenAIOperation { get; }
 
+    /// <summary>Whether this records an operation of the application or a model, tool or agent call the generator found.</summary>
+    public OperationKind Kind { get; internal set; }
+
     /// <summary>Starts timing one call of this operation. Same as <see cref="OperationScope.Start(OperationRecorder)"/>.</summary>
     [EditorBrowsable(EditorBrowsableState.Advanced)]
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

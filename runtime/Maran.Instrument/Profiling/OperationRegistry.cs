@@ -103,6 +103,28 @@ public static class OperationRegistry
         }
     }
 
+    /// <summary>
+    /// The recorder of a model, tool or agent call, created on first use: generated code asks for it once per call site
+    /// (model calls), per tool (tools) or per run (agents, whose name is known only then).
+    /// </summary>
+    /// <param name="kind">What the recorder measures; <see cref="OperationKind.Operation"/> is not a call kind.</param>
+    /// <param name="name">The call's name: the API (<c>IChatClient.GetResponseAsync</c>), the tool's or the agent's name.</param>
+    /// <param name="component">The API family or provider (<c>openai</c>, <c>microsoft.extensions.ai</c>), <c>tools</c> or <c>agents</c>.</param>
+    /// <param name="method">The called method, for display.</param>
+    /// <param name="provider">The provider (<c>gen_ai.provider.name</c>), when the API names one.</param>
+    /// <param name="genAIOperation">The GenAI operation (<c>gen_ai.operation.name</c>): chat, embeddings, execute_tool, invoke_agent...</param>
+    public static OperationRecorder GetOrAddCall(OperationKind kind, string name, string component, string? method, string? provider, string genAIOperation)
+    {
+        if (kind == OperationKind.Operation)
+        {
+            throw new ArgumentOutOfRangeException(nameof(kind), kind, "an operation is not a call kind");
+        }
+
+        OperationRecorder recorder = GetOrAdd(name, component, method, model: null, provider, genAIOperation);
+        recorder.Kind = kind;
+        return recorder;
+    }
+
     /// <summary>The recorder of an existing operation, or null.</summary>
     public static OperationRecorder? Find(string name, string component) =>
         s_byKey.GetValueOrDefault((component, name));

@@ -63,6 +63,26 @@ public readonly struct OperationScope
         return StartTimed(cell);
     }
 
+    /// <summary>
+    /// Starts one model, tool or agent call of <paramref name="recorder"/>: always timed, and the ambient parent of the
+    /// calls made inside it. Its tokens and cost belong to <paramref name="parent"/>, the monitored operation the
+    /// generator saw around the call site, or else to the innermost one running (when call trees are on).
+    /// </summary>
+    /// <param name="recorder">The call's recorder, from <see cref="OperationRegistry.GetOrAddCall"/>.</param>
+    /// <param name="parent">The monitored operation around the call site, or null when the generator saw none.</param>
+    public static OperationScope StartCall(OperationRecorder recorder, OperationRecorder? parent)
+    {
+        if (!MonitoringRuntime.Enabled)
+        {
+            return default;
+        }
+
+        RecorderCell cell = recorder.ThreadCell;
+        cell.Started++;
+        OperationFrame? frame = OperationFrame.EnterCall(recorder, parent);
+        return new OperationScope(cell, Stopwatch.GetTimestamp(), NotMeasured, frame);
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static OperationScope StartTimed(RecorderCell cell)
     {
@@ -147,9 +167,9 @@ public readonly struct OperationScope
     {
         if (_cell is { } cell && OperationEvents.HasUsageListeners)
         {
-            TokenUsage usage = ReadUsage(cell.Recorder, result, reader, Span);
+            TokenUsage usage = ReadUsage(cell.Recorder, result, reader, _frame);
             Complete();
-            OperationEvents.Usage(cell.Recorder, usage);
+            OperationEvents.Usage(cell.Recorder, usage, _frame);
             return;
         }
 
@@ -157,23 +177,29 @@ public readonly struct OperationScope
     }
 
     /// <summary>Reads, publishes and dispatches the usage of one result; call it before the scope ends, so the span still takes tags.</summary>
-    internal static void RecordUsage<T>(OperationRecorder recorder, T result, TokenUsageReader<T> reader, Activity? span)
+    internal static void RecordUsage<T>(OperationRecorder recorder, T result, TokenUsageReader<T> reader, OperationFrame? frame)
     {
-        TokenUsage usage = ReadUsage(recorder, result, reader, span);
-        OperationEvents.Usage(recorder, usage);
+        TokenUsage usage = ReadUsage(recorder, result, reader, frame);
+        OperationEvents.Usage(recorder, usage, frame);
     }
 
     /// <summary>
     /// Reads the usage of one result and puts reported counts on the span and the exporters' tallies
-    /// (<see cref="UsageTelemetry"/>); a failing reader is counted, never thrown.
+    /// (<see cref="UsageTelemetry"/>); a failing reader is counted, never thrown. A call nested directly in another
+    /// model call or agent run reads nothing: the outer call reports the same tokens.
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    internal static TokenUsage ReadUsage<T>(OperationRecorder recorder, T result, TokenUsageReader<T> reader, Activity? span)
+    internal static TokenUsage ReadUsage<T>(OperationRecorder recorder, T result, TokenUsageReader<T> reader, OperationFrame? frame)
     {
+        if (frame is { CountsUsage: false })
+        {
+            return default;
+        }
+
         try
         {
-            TokenUsage usage = reader(result, OperationEvents.UsageTextWanted);
-            PublishUsage(recorder, usage, span);
+            TokenUsage usage = OperationEvents.OwnedBy(reader(result, OperationEvents.UsageTextWanted), recorder, frame);
+            PublishUsage(recorder, usage, frame?.Activity);
             return usage;
         }
         catch (Exception ex)
@@ -275,7 +301,7 @@ public readonly struct OperationScope
         {
             if (task.IsCompletedSuccessfully && OperationEvents.HasUsageListeners)
             {
-                RecordUsage(cell.Recorder, task.Result, reader, Span);
+                RecordUsage(cell.Recorder, task.Result, reader, _frame);
             }
 
             EndFromTask(task, onOwnerThread: true);
@@ -384,6 +410,9 @@ public readonly struct OperationScope
 
     /// <summary>The call's span, when tracing.</summary>
     internal Activity? Span => _frame?.Activity;
+
+    /// <summary>The call's ambient frame: its span and, for model, tool and agent calls, the operation its tokens belong to.</summary>
+    internal OperationFrame? Frame => _frame;
 
     /// <summary>
     /// Cancellation is not an error, but a timeout is: HttpClient reports its timeout as a
@@ -537,7 +566,7 @@ public readonly struct OperationScope
 
         if (OperationEvents.HasUsageListeners && scope.Recorder is { } recorder)
         {
-            RecordUsage(recorder, result, reader, scope.Span);
+            RecordUsage(recorder, result, reader, scope.Frame);
         }
 
         scope.EndOnAnyThread(OperationStatus.Success, null);

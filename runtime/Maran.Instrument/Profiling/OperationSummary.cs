@@ -12,6 +12,15 @@ public sealed record OperationSummary
     /// <summary>The monitored method, when the operation comes from an attribute.</summary>
     public string? Method { get; init; }
 
+    /// <summary>An operation of the application, or a model, tool or agent call measured where it was made.</summary>
+    public OperationKind Kind { get; init; }
+
+    /// <summary>The provider of a model call (<c>gen_ai.provider.name</c>), when the API names one.</summary>
+    public string? Provider { get; init; }
+
+    /// <summary>The GenAI operation of a model, tool or agent call (<c>gen_ai.operation.name</c>), if any.</summary>
+    public string? GenAIOperation { get; init; }
+
     /// <summary>Completed calls, whatever their outcome.</summary>
     public long Count { get; init; }
 

@@ -23,7 +23,7 @@ internal class TaskCompletionObserver
     internal static void Attach<T>(Task<T> task, OperationScope scope, TokenUsageReader<T> reader) =>
         Observe(new UsageObserver<T>(task, scope, reader));
 
-    private protected virtual void Succeeded(OperationRecorder recorder, System.Diagnostics.Activity? span)
+    private protected virtual void Succeeded(OperationRecorder recorder, OperationFrame? frame)
     {
     }
 
@@ -52,7 +52,7 @@ internal class TaskCompletionObserver
             // Usage first, while the call's span is still open to take it.
             if (_task.IsCompletedSuccessfully && _scope.Recorder is { } recorder)
             {
-                Succeeded(recorder, _scope.Span);
+                Succeeded(recorder, _scope.Frame);
             }
 
             _scope.EndFromTask(_task, onOwnerThread: false);
@@ -65,11 +65,11 @@ internal class TaskCompletionObserver
 
     private sealed class UsageObserver<T>(Task<T> task, OperationScope scope, TokenUsageReader<T> reader) : TaskCompletionObserver(task, scope)
     {
-        private protected override void Succeeded(OperationRecorder recorder, System.Diagnostics.Activity? span)
+        private protected override void Succeeded(OperationRecorder recorder, OperationFrame? frame)
         {
             if (OperationEvents.HasUsageListeners)
             {
-                OperationScope.RecordUsage(recorder, task.Result, reader, span);
+                OperationScope.RecordUsage(recorder, task.Result, reader, frame);
             }
         }
     }

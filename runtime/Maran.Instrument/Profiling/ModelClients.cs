@@ -1,0 +1,78 @@
+using System.Collections.Concurrent;
+using System.ComponentModel;
+using System.Runtime.CompilerServices;
+
+namespace Maran.Instrument;
+
+/// <summary>What a model client says of itself: its provider, and whether a response cache sits in its pipeline.</summary>
+/// <param name="Provider">The provider (<c>gen_ai.provider.name</c>), from the client's metadata, or null.</param>
+/// <param name="HasResponseCache">Whether the client's pipeline holds a response cache (Microsoft.Extensions.AI's caching middleware).</param>
+[EditorBrowsable(EditorBrowsableState.Advanced)]
+public readonly record struct ModelClient(string? Provider, bool HasResponseCache);
+
+/// <summary>
+/// The recorders of model calls made through a client whose provider is known only at run time (a Microsoft.Extensions.AI
+/// <c>IChatClient</c> or embedding generator): generated code asks once per call; the client is described once, on its
+/// first call, and remembered for as long as it lives.
+/// </summary>
+[EditorBrowsable(EditorBrowsableState.Advanced)]
+public static class ModelClients
+{
+    private static readonly ConditionalWeakTable<object, Entry> s_clients = new();
+
+    /// <summary>
+    /// The recorder of <paramref name="site"/>'s calls made through <paramref name="client"/>: under the client's provider
+    /// when it names one, else <paramref name="site"/> itself. Never throws: a client that fails to describe itself is
+    /// recorded under <paramref name="site"/>.
+    /// </summary>
+    /// <param name="client">The client the call is made on; null leaves the call to <paramref name="site"/>.</param>
+    /// <param name="site">The recorder the generator registered for the API.</param>
+    /// <param name="describe">Reads the client's provider and response cache (generated, by the SDK's own metadata types).</param>
+    /// <param name="hasResponseCache">Whether responses may come from a cache in the client's pipeline.</param>
+    public static OperationRecorder Resolve(object? client, OperationRecorder site, Func<object, ModelClient> describe, out bool hasResponseCache)
+    {
+        hasResponseCache = false;
+        if (client is null)
+        {
+            return site;
+        }
+
+        try
+        {
+            Entry entry = s_clients.GetValue(client, c => new Entry(Describe(c, describe)));
+            hasResponseCache = entry.Client.HasResponseCache;
+            if (entry.Client.Provider is not { Length: > 0 } provider)
+            {
+                return site;
+            }
+
+            return entry.Recorders.GetOrAdd(site, static (s, p) =>
+                OperationRegistry.GetOrAddCall(OperationKind.ModelCall, s.Name, p, s.Method, p, s.GenAIOperation ?? GenAIOperationInfo.DefaultOperation), provider);
+        }
+        catch (Exception ex)
+        {
+            MonitoringDiagnostics.InternalError("model client", ex);
+            return site;
+        }
+    }
+
+    private static ModelClient Describe(object client, Func<object, ModelClient> describe)
+    {
+        try
+        {
+            return describe(client);
+        }
+        catch (Exception ex)
+        {
+            MonitoringDiagnostics.InternalError("model client", ex);
+            return default;
+        }
+    }
+
+    private sealed class Entry(ModelClient client)
+    {
+        public ModelClient Client { get; } = client;
+
+        public ConcurrentDictionary<OperationRecorder, OperationRecorder> Recorders { get; } = new();
+    }
+}

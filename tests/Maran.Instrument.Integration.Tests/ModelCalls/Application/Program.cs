@@ -1,0 +1,65 @@
+using System;
+using System.ClientModel;
+using System.ClientModel.Primitives;
+using System.Linq;
+using System.Threading.Tasks;
+using Maran.Instrument;
+using Microsoft.Agents.AI;
+using Microsoft.Extensions.AI;
+using OpenAI;
+using OpenAI.Chat;
+
+namespace ModelApp;
+
+// An application written the usual way: model calls in methods returning strings, vectors and counts, most with no attribute.
+public static class App
+{
+    private static OpenAIClient Client(Uri endpoint) =>
+        new(new ApiKeyCredential("test-key"), new OpenAIClientOptions { Endpoint = endpoint, RetryPolicy = new ClientRetryPolicy(maxRetries: 0) });
+
+    public static IChatClient Chat(Uri endpoint, string model) => Client(endpoint).GetChatClient(model).AsIChatClient();
+
+    public static async Task<string> AskAsync(Uri endpoint, string model, string question)
+    {
+        IChatClient chat = Chat(endpoint, model);
+        ChatResponse response = await chat.GetResponseAsync(question);
+        return response.Text;
+    }
+
+    [MonitorOperation("stream_answer", "support")]
+    public static async Task<string> StreamAsync(Uri endpoint, string model)
+    {
+        IChatClient chat = Chat(endpoint, model);
+        string text = string.Empty;
+        await foreach (ChatResponseUpdate update in chat.GetStreamingResponseAsync("tell me"))
+        {
+            text += update.Text;
+        }
+
+        return text;
+    }
+
+    public static async Task<long> CompleteWithTheSdkAsync(Uri endpoint, string model)
+    {
+        ChatClient client = Client(endpoint).GetChatClient(model);
+        ClientResult<ChatCompletion> completion = await client.CompleteChatAsync([new UserChatMessage("hi")]);
+        return completion.Value.Usage.TotalTokenCount;
+    }
+
+    public static async Task<float[]> EmbedAsync(Uri endpoint, string model)
+    {
+        IEmbeddingGenerator<string, Embedding<float>> generator = Client(endpoint).GetEmbeddingClient(model).AsIEmbeddingGenerator();
+        GeneratedEmbeddings<Embedding<float>> embeddings = await generator.GenerateAsync(["first text", "second text"]);
+        return [.. embeddings.SelectMany(e => e.Vector.ToArray())];
+    }
+
+    [MonitorOperation("weather_question", "support")]
+    public static async Task<string> AskTheAgentAsync(Uri endpoint, string model)
+    {
+        AIAgent agent = new ChatClientAgent(Chat(endpoint, model), "You answer weather questions.", "weather_agent", tools: [AIFunctionFactory.Create(Weather, "weather")]);
+        AgentResponse response = await agent.RunAsync("What is the weather in Oslo?");
+        return response.Text;
+    }
+
+    private static string Weather(string city) => "sunny in " + city;
+}
