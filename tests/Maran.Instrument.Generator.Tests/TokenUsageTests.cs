@@ -154,7 +154,7 @@ public sealed class TokenUsageTests : IDisposable
         await _system.CostTracker.FlushAsync().WaitAsync(TimeSpan.FromSeconds(30));
 
         Assert.Equal(0, allocated);
-        Assert.Equal(((3 * 2_001) + 1_001) * 10L, _system.CostTracker.GetTotals().Usage.Where(u => u.Component == "usage_alloc").Sum(u => u.Tokens.Input));
+        Assert.Equal(((3 * (2_000 + 100)) + 1_000 + 100) * 10L, _system.CostTracker.GetTotals().Usage.Where(u => u.Component == "usage_alloc").Sum(u => u.Tokens.Input));
     }
 
     private static async Task<object?> InvokeAsync(Assembly assembly)

@@ -69,7 +69,7 @@ namespace Maran.Instrument.Generated
             "cached", "usage_alloc", "Model.CachedChat()", null);
 
         // Intercepts calls of Model.Chat(string).
-        [global::System.Runtime.CompilerServices.InterceptsLocation(1, "rU8+Q3HlEAfGyFyuKqOdlIgXAABUb2tlblVzYWdlLmNz")] // TokenUsage.cs(152,19)
+        [global::System.Runtime.CompilerServices.InterceptsLocation(1, "eKAB/ElI6wcdlgxshohwV4gXAABUb2tlblVzYWdlLmNz")] // TokenUsage.cs(152,19)
         internal static global::Microsoft.Extensions.AI.ChatResponse Chat0(this global::Scenarios.TokenUsage.Model @this, string @prompt)
         {
             var __scope = global::Maran.Instrument.OperationScope.Start(Operation0);
@@ -90,7 +90,7 @@ namespace Maran.Instrument.Generated
         }
 
         // Intercepts calls of Model.ChatAsync(string).
-        [global::System.Runtime.CompilerServices.InterceptsLocation(1, "rU8+Q3HlEAfGyFyuKqOdlLEXAABUb2tlblVzYWdlLmNz")] // TokenUsage.cs(153,26)
+        [global::System.Runtime.CompilerServices.InterceptsLocation(1, "eKAB/ElI6wcdlgxshohwV7EXAABUb2tlblVzYWdlLmNz")] // TokenUsage.cs(153,26)
         internal static global::System.Threading.Tasks.Task<global::Microsoft.Extensions.AI.ChatResponse> ChatAsync1(this global::Scenarios.TokenUsage.Model @this, string @prompt)
         {
             var __scope = global::Maran.Instrument.OperationScope.Start(Operation1);
@@ -111,7 +111,7 @@ namespace Maran.Instrument.Generated
         }
 
         // Intercepts calls of Model.ReasonAsync(string).
-        [global::System.Runtime.CompilerServices.InterceptsLocation(1, "rU8+Q3HlEAfGyFyuKqOdlOQXAABUb2tlblVzYWdlLmNz")] // TokenUsage.cs(154,26)
+        [global::System.Runtime.CompilerServices.InterceptsLocation(1, "eKAB/ElI6wcdlgxshohwV+QXAABUb2tlblVzYWdlLmNz")] // TokenUsage.cs(154,26)
         internal static global::System.Threading.Tasks.ValueTask<global::Microsoft.Extensions.AI.ChatResponse<global::Scenarios.TokenUsage.Answer>> ReasonAsync2(this global::Scenarios.TokenUsage.Model @this, string @prompt)
         {
             var __scope = global::Maran.Instrument.OperationScope.Start(Operation2);
@@ -132,7 +132,7 @@ namespace Maran.Instrument.Generated
         }
 
         // Intercepts calls of Model.Unreported().
-        [global::System.Runtime.CompilerServices.InterceptsLocation(1, "rU8+Q3HlEAfGyFyuKqOdlBcYAABUb2tlblVzYWdlLmNz")] // TokenUsage.cs(155,19)
+        [global::System.Runtime.CompilerServices.InterceptsLocation(1, "eKAB/ElI6wcdlgxshohwVxcYAABUb2tlblVzYWdlLmNz")] // TokenUsage.cs(155,19)
         internal static global::Microsoft.Extensions.AI.ChatResponse Unreported3(this global::Scenarios.TokenUsage.Model @this)
         {
             var __scope = global::Maran.Instrument.OperationScope.Start(Operation3);
@@ -153,7 +153,7 @@ namespace Maran.Instrument.Generated
         }
 
         // Intercepts calls of Model.StreamAsync(string).
-        [global::System.Runtime.CompilerServices.InterceptsLocation(1, "rU8+Q3HlEAfGyFyuKqOdlIkYAABUb2tlblVzYWdlLmNz")] // TokenUsage.cs(159,59)
+        [global::System.Runtime.CompilerServices.InterceptsLocation(1, "eKAB/ElI6wcdlgxshohwV4kYAABUb2tlblVzYWdlLmNz")] // TokenUsage.cs(159,59)
         internal static global::System.Collections.Generic.IAsyncEnumerable<global::Microsoft.Extensions.AI.ChatResponseUpdate> StreamAsync4(this global::Scenarios.TokenUsage.Model @this, string @prompt)
         {
             var __scope = global::Maran.Instrument.OperationScope.Start(Operation4);
@@ -174,7 +174,7 @@ namespace Maran.Instrument.Generated
         }
 
         // Intercepts calls of Model.CompleteStreamAsync(string).
-        [global::System.Runtime.CompilerServices.InterceptsLocation(1, "rU8+Q3HlEAfGyFyuKqOdlEYZAABUb2tlblVzYWdlLmNz")] // TokenUsage.cs(165,70)
+        [global::System.Runtime.CompilerServices.InterceptsLocation(1, "eKAB/ElI6wcdlgxshohwV0YZAABUb2tlblVzYWdlLmNz")] // TokenUsage.cs(165,70)
         internal static global::System.Collections.Generic.IAsyncEnumerable<global::OpenAI.Chat.StreamingChatCompletionUpdate> CompleteStreamAsync5(this global::Scenarios.TokenUsage.Model @this, string @prompt)
         {
             var __scope = global::Maran.Instrument.OperationScope.Start(Operation5);
@@ -195,7 +195,7 @@ namespace Maran.Instrument.Generated
         }
 
         // Intercepts calls of Model.EmbedAsync(string).
-        [global::System.Runtime.CompilerServices.InterceptsLocation(1, "rU8+Q3HlEAfGyFyuKqOdlKsZAABUb2tlblVzYWdlLmNz")] // TokenUsage.cs(170,32)
+        [global::System.Runtime.CompilerServices.InterceptsLocation(1, "eKAB/ElI6wcdlgxshohwV6sZAABUb2tlblVzYWdlLmNz")] // TokenUsage.cs(170,32)
         internal static global::System.Threading.Tasks.Task<global::Microsoft.Extensions.AI.GeneratedEmbeddings<global::Microsoft.Extensions.AI.Embedding<float>>> EmbedAsync6(this global::Scenarios.TokenUsage.Model @this, string @text)
         {
             var __scope = global::Maran.Instrument.OperationScope.Start(Operation6);
@@ -216,7 +216,7 @@ namespace Maran.Instrument.Generated
         }
 
         // Intercepts calls of Model.Complete(string).
-        [global::System.Runtime.CompilerServices.InterceptsLocation(1, "rU8+Q3HlEAfGyFyuKqOdlOoZAABUb2tlblVzYWdlLmNz")] // TokenUsage.cs(171,25)
+        [global::System.Runtime.CompilerServices.InterceptsLocation(1, "eKAB/ElI6wcdlgxshohwV+oZAABUb2tlblVzYWdlLmNz")] // TokenUsage.cs(171,25)
         internal static global::OpenAI.Chat.ChatCompletion Complete7(this global::Scenarios.TokenUsage.Model @this, string @prompt)
         {
             var __scope = global::Maran.Instrument.OperationScope.Start(Operation7);
@@ -237,7 +237,7 @@ namespace Maran.Instrument.Generated
         }
 
         // Intercepts calls of Model.CompleteResultAsync(string).
-        [global::System.Runtime.CompilerServices.InterceptsLocation(1, "rU8+Q3HlEAfGyFyuKqOdlB8aAABUb2tlblVzYWdlLmNz")] // TokenUsage.cs(172,32)
+        [global::System.Runtime.CompilerServices.InterceptsLocation(1, "eKAB/ElI6wcdlgxshohwVx8aAABUb2tlblVzYWdlLmNz")] // TokenUsage.cs(172,32)
         internal static global::System.Threading.Tasks.Task<global::System.ClientModel.ClientResult<global::OpenAI.Chat.ChatCompletion>> CompleteResultAsync8(this global::Scenarios.TokenUsage.Model @this, string @prompt)
         {
             var __scope = global::Maran.Instrument.OperationScope.Start(Operation8);
@@ -258,7 +258,7 @@ namespace Maran.Instrument.Generated
         }
 
         // Intercepts calls of Model.Local(string).
-        [global::System.Runtime.CompilerServices.InterceptsLocation(1, "rU8+Q3HlEAfGyFyuKqOdlF8aAABUb2tlblVzYWdlLmNz")] // TokenUsage.cs(173,25)
+        [global::System.Runtime.CompilerServices.InterceptsLocation(1, "eKAB/ElI6wcdlgxshohwV18aAABUb2tlblVzYWdlLmNz")] // TokenUsage.cs(173,25)
         internal static global::Scenarios.TokenUsage.LocalResult Local9(this global::Scenarios.TokenUsage.Model @this, string @prompt)
         {
             var __scope = global::Maran.Instrument.OperationScope.Start(Operation9);
@@ -279,7 +279,7 @@ namespace Maran.Instrument.Generated
         }
 
         // Intercepts calls of Model.Plain(string).
-        [global::System.Runtime.CompilerServices.InterceptsLocation(1, "rU8+Q3HlEAfGyFyuKqOdlI0aAABUb2tlblVzYWdlLmNz")] // TokenUsage.cs(174,25)
+        [global::System.Runtime.CompilerServices.InterceptsLocation(1, "eKAB/ElI6wcdlgxshohwV40aAABUb2tlblVzYWdlLmNz")] // TokenUsage.cs(174,25)
         internal static string Plain10(this global::Scenarios.TokenUsage.Model @this, string @prompt)
         {
             var __scope = global::Maran.Instrument.OperationScope.Start(Operation10);
@@ -300,8 +300,8 @@ namespace Maran.Instrument.Generated
         }
 
         // Intercepts calls of Model.CachedChat().
-        [global::System.Runtime.CompilerServices.InterceptsLocation(1, "rU8+Q3HlEAfGyFyuKqOdlMYbAABUb2tlblVzYWdlLmNz")] // TokenUsage.cs(182,15)
-        [global::System.Runtime.CompilerServices.InterceptsLocation(1, "rU8+Q3HlEAfGyFyuKqOdlFYcAABUb2tlblVzYWdlLmNz")] // TokenUsage.cs(186,19)
+        [global::System.Runtime.CompilerServices.InterceptsLocation(1, "eKAB/ElI6wcdlgxshohwV5YcAABUb2tlblVzYWdlLmNz")] // TokenUsage.cs(187,19)
+        [global::System.Runtime.CompilerServices.InterceptsLocation(1, "eKAB/ElI6wcdlgxshohwVzEdAABUb2tlblVzYWdlLmNz")] // TokenUsage.cs(193,19)
         internal static global::Microsoft.Extensions.AI.ChatResponse CachedChat11(this global::Scenarios.TokenUsage.Model @this)
         {
             var __scope = global::Maran.Instrument.OperationScope.Start(Operation11);
