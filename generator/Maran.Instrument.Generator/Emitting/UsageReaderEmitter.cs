@@ -171,10 +171,20 @@ internal static class UsageReaderEmitter
         writer.Line($"        : {Usage}.Unreported(response?.ModelId, includeText ? response?.Text : null);");
     }
 
-    private static void WriteChatResponseUpdate(SourceWriter writer, UsageModel usage)
+    private static void WriteChatResponseUpdate(SourceWriter writer, UsageModel usage) =>
+        WriteUsageContentReader(
+            writer,
+            usage,
+            "// Reads the UsageContent of one streamed ChatResponseUpdate; the runtime adds the updates of a stream up.",
+            "ReadChatResponseUpdate",
+            $"{Ai}.ChatResponseUpdate",
+            "update.ModelId");
+
+    // A streamed update whose Contents may hold a UsageContent: Microsoft.Extensions.AI's and the Agent Framework's.
+    private static void WriteUsageContentReader(SourceWriter writer, UsageModel usage, string comment, string name, string updateType, string model)
     {
-        writer.Line("// Reads the UsageContent of one streamed ChatResponseUpdate; the runtime adds the updates of a stream up.");
-        writer.Line($"private static {Usage} ReadChatResponseUpdate({Ai}.ChatResponseUpdate? update, bool includeText)");
+        writer.Line(comment);
+        writer.Line($"private static {Usage} {name}({updateType}? update, bool includeText)");
         writer.Open();
         writer.Line("if (update is null)");
         writer.Open();
@@ -186,11 +196,11 @@ internal static class UsageReaderEmitter
         writer.Open();
         writer.Line($"if (contents[i] is {Ai}.UsageContent {{ Details: {{ }} usage }})");
         writer.Open();
-        writer.Line($"return new {Usage}({AiCounts(usage, "usage")}, update.ModelId);");
+        writer.Line($"return new {Usage}({AiCounts(usage, "usage")}, {model});");
         writer.Close();
         writer.Close();
         writer.Line();
-        writer.Line($"return {Usage}.Unreported(update.ModelId, includeText ? update.Text : null);");
+        writer.Line($"return {Usage}.Unreported({model}, includeText ? update.Text : null);");
         writer.Close();
     }
 
@@ -280,28 +290,14 @@ internal static class UsageReaderEmitter
         writer.Line($"        : {Usage}.Unreported((response?.RawRepresentation as {Ai}.ChatResponse)?.ModelId, includeText ? response?.Text : null);");
     }
 
-    private static void WriteAgentResponseUpdate(SourceWriter writer, UsageModel usage)
-    {
-        writer.Line("// Reads the UsageContent of one streamed AgentResponseUpdate; the runtime adds the updates of a run up.");
-        writer.Line($"private static {Usage} ReadAgentResponseUpdate(global::Microsoft.Agents.AI.AgentResponseUpdate? update, bool includeText)");
-        writer.Open();
-        writer.Line("if (update is null)");
-        writer.Open();
-        writer.Line("return default;");
-        writer.Close();
-        writer.Line();
-        writer.Line($"global::System.Collections.Generic.IList<{Ai}.AIContent> contents = update.Contents;");
-        writer.Line("for (int i = 0; i < contents.Count; i++)");
-        writer.Open();
-        writer.Line($"if (contents[i] is {Ai}.UsageContent {{ Details: {{ }} usage }})");
-        writer.Open();
-        writer.Line($"return new {Usage}({AiCounts(usage, "usage")}, (update.RawRepresentation as {Ai}.ChatResponseUpdate)?.ModelId);");
-        writer.Close();
-        writer.Close();
-        writer.Line();
-        writer.Line($"return {Usage}.Unreported((update.RawRepresentation as {Ai}.ChatResponseUpdate)?.ModelId, includeText ? update.Text : null);");
-        writer.Close();
-    }
+    private static void WriteAgentResponseUpdate(SourceWriter writer, UsageModel usage) =>
+        WriteUsageContentReader(
+            writer,
+            usage,
+            "// Reads the UsageContent of one streamed AgentResponseUpdate; the runtime adds the updates of a run up.",
+            "ReadAgentResponseUpdate",
+            "global::Microsoft.Agents.AI.AgentResponseUpdate",
+            $"(update.RawRepresentation as {Ai}.ChatResponseUpdate)?.ModelId");
 
     private static void WriteStreamingChatCompletionUpdate(SourceWriter writer, UsageModel usage)
     {
