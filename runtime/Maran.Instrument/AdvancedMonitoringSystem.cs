@@ -23,6 +23,7 @@ public sealed class AdvancedMonitoringSystem : IDisposable
     private readonly object _gate = new();
     private readonly IReadOnlyList<ConfigurationError> _loadErrors;
     private readonly List<IMonitoringService> _services = [];
+    private readonly List<object> _components = [];
     private long _startedTimestamp;
     private bool _running;
     private StopOnExit? _stopOnExit;
@@ -55,29 +56,49 @@ public sealed class AdvancedMonitoringSystem : IDisposable
     }
 
     private AdvancedMonitoringSystem((MonitoringOptions Options, IReadOnlyList<ConfigurationError> Errors) loaded, TimeProvider time)
+        : this(loaded, time, MaranFeatures.Registered)
+    {
+    }
+
+    /// <summary>Creates a system with exactly <paramref name="options"/> and <paramref name="features"/>, keeping time by <paramref name="time"/>.</summary>
+    internal AdvancedMonitoringSystem(MonitoringOptions options, TimeProvider time, IEnumerable<MaranFeature> features)
+        : this((options ?? throw new ArgumentNullException(nameof(options)), []), time, features)
+    {
+    }
+
+    // Builds the core, then asks each feature what it contributes: the storage and token counter the core's
+    // parts are built with, alert channels, and components built from the finished core.
+    private AdvancedMonitoringSystem((MonitoringOptions Options, IReadOnlyList<ConfigurationError> Errors) loaded, TimeProvider time, IEnumerable<MaranFeature> features)
     {
         Options = loaded.Options;
         _loadErrors = loaded.Errors;
+        FeatureContributions contributions = FeatureContributions.From(features);
+        Features = contributions.Features;
         Profiler = new PerformanceProfiler();
-        Database = new MaranDatabase(Options, time);
-        Logging = new MaranLogging(Options, new LogStore(Database, () => Options.Logging));
-        AddService(Logging);
-        AddService(Database);
-        ErrorTracker = new ErrorTracker(Options, Database, time);
+        Storage = contributions.Storage?.Invoke(Options, time) ?? new InMemoryStorage();
+        Logs = new LogStore(Storage.Logs, () => Options.Logging);
+        AddService(Storage);
+        ErrorTracker = new ErrorTracker(Options, Storage.Errors, time);
         AddService(ErrorTracker);
-        CostTracker = new CostTracker(Options, Database, time);
+        HealthMonitor = new SystemHealthMonitor(Options.Monitoring, time);
+        Profiler.Health = HealthMonitor;
+        CostTracker = new CostTracker(Options, Storage.Costs, time, gpu: new HealthGpuUtilization(HealthMonitor), tokenizers: contributions.Tokenizers);
         AddService(CostTracker);
-        HealthMonitor = CreateHealthMonitor(time);
-        Alerts = new AlertEngine(Options, Database, time);
+        AddService(HealthMonitor);
+        Alerts = new AlertEngine(Options, Storage.AlertHistory, time, contributions.AlertChannels);
         HealthMetricConnection.Connect(Alerts.Metrics, HealthMonitor);
         CostMetricConnection.Connect(Alerts.Metrics, CostTracker);
         AddService(Alerts);
-        Telemetry = new TelemetrySources();
-        Telemetry.Health = () => ExportedHealth.From(HealthMonitor.Latest);
-        Telemetry.Costs = CostTracker.GetExportedTotals;
-        CostTracker.GpuSource = new HealthGpuUtilization(HealthMonitor);
-        Prometheus = new PrometheusExporter(() => Options.Monitoring.MetricsPrefix, Telemetry, () => Options.Monitoring.MetricsMaxOperations);
-        AddService(new MetricsEndpoint(Prometheus, () => (Options.Monitoring.MetricsHost, Options.Monitoring.MetricsPort)));
+        Telemetry = new TelemetrySources(HealthMonitor, ErrorTracker, CostTracker, Options);
+        foreach (FeatureComponent component in contributions.Components)
+        {
+            object created = component.Create(this);
+            _components.Add(created);
+            if (created is IMonitoringService service)
+            {
+                AddService(service, component.StartsFirst);
+            }
+        }
     }
 
     /// <summary>The process-wide system, configured from <c>monitoring_config.yaml</c> and the environment.</summary>
@@ -96,25 +117,16 @@ public sealed class AdvancedMonitoringSystem : IDisposable
     public CostTracker CostTracker { get; }
 
     /// <summary>
-    /// The Prometheus metrics: served on <c>127.0.0.1:9090/metrics</c> (<c>monitoring.metrics_port</c>) while the
-    /// system runs, and mountable in an ASP.NET Core app with <c>app.MapMaranMetrics()</c>.
+    /// Recent log events in memory and, with a storage feature, a search of all of them (the dashboard's Logs
+    /// section). A logging feature (Maran.Instrument.Serilog) feeds it.
     /// </summary>
-    public PrometheusExporter Prometheus { get; }
+    public LogStore Logs { get; }
 
-    /// <summary>
-    /// The structured log (Serilog): compact JSON lines to standard error and <c>logs/</c>, and the log store, while
-    /// the system runs; every event carries the trace and monitored operation it was logged in, secrets masked.
-    /// Apps route their <c>ILogger</c> logs here with <c>builder.Logging.AddMaranLogging()</c>.
-    /// </summary>
-    public Serilog.ILogger Logger => Logging.Logger;
-
-    /// <summary>Recent log events in memory and a full-text search of all of them (the dashboard's Logs section).</summary>
-    public LogStore Logs => Logging.Store;
-
-    internal MaranLogging Logging { get; }
+    /// <summary>The features this system was built with, in registration order (<see cref="MaranFeatures"/>).</summary>
+    public IReadOnlyList<string> Features { get; }
 
     /// <summary>Where the exporters read health, error and cost figures that other parts own.</summary>
-    internal TelemetrySources Telemetry { get; }
+    internal ITelemetrySources Telemetry { get; }
 
     /// <summary>The system health monitor: CPU, memory, disk and GPU readings, the health score and its history. Samples between <see cref="Start"/> and <see cref="Stop"/>.</summary>
     public SystemHealthMonitor HealthMonitor { get; }
@@ -122,8 +134,8 @@ public sealed class AdvancedMonitoringSystem : IDisposable
     /// <summary>Alerting: threshold rules, their alerts, silences, notification channels and the alert history.</summary>
     public AlertEngine Alerts { get; }
 
-    /// <summary>The SQLite database of errors, costs, logs and alert history; written in the background.</summary>
-    internal MaranDatabase Database { get; }
+    /// <summary>Where errors, costs, logs and alert history are kept beyond memory; memory only without a storage feature.</summary>
+    internal IMonitoringStorage Storage { get; }
 
     /// <summary>Whether <see cref="Start"/> has been called and <see cref="Stop"/> has not.</summary>
     public bool IsRunning
@@ -169,8 +181,6 @@ public sealed class AdvancedMonitoringSystem : IDisposable
 
             ApplyRuntimeSwitches(Options.Monitoring);
 
-            // While the error tracker runs, errors_total carries its categories and severities.
-            Telemetry.Errors = Options.Errors.Enabled ? ErrorTracker.GetErrorCounts : null;
             foreach (IMonitoringService service in _services)
             {
                 service.Start();
@@ -211,7 +221,11 @@ public sealed class AdvancedMonitoringSystem : IDisposable
     public void Dispose()
     {
         Stop();
-        Logging.Dispose();
+        foreach (IDisposable component in _components.OfType<IDisposable>())
+        {
+            component.Dispose();
+        }
+
         lock (_gate)
         {
             _stopOnExit?.Dispose();
@@ -244,17 +258,29 @@ public sealed class AdvancedMonitoringSystem : IDisposable
             {
                 InternalErrors = new Dictionary<string, long>(MonitoringDiagnostics.InternalErrors),
                 Dropped = new Dictionary<string, long>(MonitoringDiagnostics.Dropped),
-                Storage = Database.GetStatus(),
+                Storage = Storage.GetStatus(),
             },
         };
     }
 
-    /// <summary>Adds a background service started and stopped with the system.</summary>
-    internal void AddService(IMonitoringService service)
+    /// <summary>The component of type <typeparamref name="T"/> a feature contributed; null when none did.</summary>
+    internal T? Component<T>()
+        where T : class => _components.OfType<T>().FirstOrDefault();
+
+    /// <summary>Adds a background service started and stopped with the system; one that starts first stops last.</summary>
+    internal void AddService(IMonitoringService service, bool startsFirst = false)
     {
         lock (_gate)
         {
-            _services.Add(service);
+            if (startsFirst)
+            {
+                _services.Insert(0, service);
+            }
+            else
+            {
+                _services.Add(service);
+            }
+
             if (_running)
             {
                 service.Start();
@@ -267,14 +293,6 @@ public sealed class AdvancedMonitoringSystem : IDisposable
         MonitoringOptions options = MonitoringOptions.LoadCollectingErrors(path: null, environment: null, out IReadOnlyList<ConfigurationError> errors);
         configure?.Invoke(options);
         return (options, errors);
-    }
-
-    private SystemHealthMonitor CreateHealthMonitor(TimeProvider time)
-    {
-        var monitor = new SystemHealthMonitor(Options.Monitoring, time);
-        AddService(monitor);
-        Profiler.Health = monitor;
-        return monitor;
     }
 
     private static void ApplyRuntimeSwitches(MonitoringSettings settings)
@@ -339,6 +357,6 @@ public sealed record InternalStatus
     /// <summary>Items dropped from full queues, by queue (<c>maran_dropped_total</c>).</summary>
     public required IReadOnlyDictionary<string, long> Dropped { get; init; }
 
-    /// <summary>The database: where it is, whether it is usable, what it wrote, dropped and lost.</summary>
+    /// <summary>The storage: where it is, whether it is usable, what it wrote, dropped and lost.</summary>
     public required StorageStatus Storage { get; init; }
 }

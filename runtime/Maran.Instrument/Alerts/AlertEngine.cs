@@ -19,7 +19,7 @@ namespace Maran.Instrument;
 public sealed class AlertEngine : IMonitoringService
 {
     private readonly MonitoringOptions _options;
-    private readonly MaranDatabase _database;
+    private readonly IReadOnlyList<AlertChannelKind> _channelKinds;
     private readonly TimeProvider _time;
     private readonly object _gate = new();
     private readonly object _customGate = new();
@@ -31,12 +31,12 @@ public sealed class AlertEngine : IMonitoringService
     private bool _running;
     private int _evaluating;
 
-    internal AlertEngine(MonitoringOptions options, MaranDatabase database, TimeProvider time)
+    internal AlertEngine(MonitoringOptions options, IAlertHistoryPersistence history, TimeProvider time, IReadOnlyList<AlertChannelKind>? channels = null)
     {
         _options = options;
-        _database = database;
+        _channelKinds = channels ?? [];
         _time = time;
-        History = new AlertHistory(database, time, Math.Max(0, options.Alerts.HistoryInMemory));
+        History = new AlertHistory(history, time, Math.Max(0, options.Alerts.HistoryInMemory));
     }
 
     string IMonitoringService.Name => "alerts";
@@ -398,7 +398,7 @@ public sealed class AlertEngine : IMonitoringService
         }
 
         await Task.WhenAll(dispatchers.Select(static d => d.WhenIdleAsync())).WaitAsync(cancellationToken).ConfigureAwait(false);
-        await _database.FlushAsync(cancellationToken).ConfigureAwait(false);
+        await History.FlushAsync(cancellationToken).ConfigureAwait(false);
     }
 
     private void Tick()
@@ -581,9 +581,14 @@ public sealed class AlertEngine : IMonitoringService
             Add("webhook", () => WebhookAlertChannel.Create(channels.Webhook));
         }
 
-        if (!string.IsNullOrWhiteSpace(channels.Email.Host))
+        if (!string.IsNullOrWhiteSpace(channels.Email.Host) && !_channelKinds.Any(static k => k.Name == "email"))
         {
-            Add("email", () => EmailAlertChannel.Create(channels.Email));
+            MonitoringDiagnostics.Warn("[maran] alerts.channels.email is configured but the e-mail channel is not installed: add the package Maran.Instrument.Email (or Maran.Instrument.All). Alerts go to the other channels.");
+        }
+
+        foreach (AlertChannelKind kind in _channelKinds.Where(k => k.IsConfigured(channels)))
+        {
+            Add(kind.Name, () => kind.Create(channels, _options));
         }
 
         if (channels.Alertmanager.Url is not null)

@@ -48,7 +48,7 @@ public sealed class MonitoringSettings
     /// Operations take a slot when first seen to have run and keep it; the rest are counted in <c>maran_dropped_total</c>.
     /// </summary>
     [ConfigurationKeyName("metrics_max_operations")]
-    public int MetricsMaxOperations { get; set; } = PrometheusMetricSet.DefaultMaxOperations;
+    public int MetricsMaxOperations { get; set; } = MetricLabels.DefaultMaxOperations;
 
     /// <summary>The default of <see cref="MaxOperations"/>.</summary>
     public const int DefaultMaxOperations = OperationRegistry.DefaultMaxOperations;

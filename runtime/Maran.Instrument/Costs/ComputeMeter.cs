@@ -23,7 +23,7 @@ internal sealed class ComputeMeter(Func<TimeSpan>? cpuTime = null)
     private long _lastAt = -1;
 
     /// <summary>The health monitor's per-device GPU view; null when there is none.</summary>
-    public IGpuUtilizationSource? Gpu { get; set; }
+    public IGpuUtilizationSource? Gpu { get; init; }
 
     /// <summary>Starts measuring from now.</summary>
     public void Reset(long nowMs)

@@ -18,7 +18,7 @@ public sealed class CostTracker : IUsageListener, IMonitoringService
 
     private readonly MonitoringOptions _options;
     private readonly TimeProvider _time;
-    private readonly CostStore _store;
+    private readonly ICostPersistence _store;
     private readonly TrackerQueue<CostItem> _queue;
     private readonly ComputeMeter _meter;
     private readonly object _gate = new();
@@ -32,18 +32,19 @@ public sealed class CostTracker : IUsageListener, IMonitoringService
     private readonly List<string> _warnings = [];
     private volatile ICostListener[] _listeners = [];
     private volatile PriceTable _prices;
-    private TokenEstimator _estimator;
+    private readonly Func<string, ITokenCounter>? _tokenizers;
+    private ITokenCounter? _estimator;
     private bool _running;
 
-    internal CostTracker(MonitoringOptions options, MaranDatabase database, TimeProvider? time = null, Func<TimeSpan>? cpuTime = null)
+    internal CostTracker(MonitoringOptions options, ICostPersistence store, TimeProvider? time = null, Func<TimeSpan>? cpuTime = null, IGpuUtilizationSource? gpu = null, Func<string, ITokenCounter>? tokenizers = null)
     {
         _options = options;
         _time = time ?? TimeProvider.System;
-        _store = new CostStore(database);
-        _store.Register();
-        _meter = new ComputeMeter(cpuTime);
+        _store = store;
+        _meter = new ComputeMeter(cpuTime) { Gpu = gpu };
+        _tokenizers = tokenizers;
         _prices = new PriceTable(options.Costs.Prices, options.Costs.DefaultPrices);
-        _estimator = new TokenEstimator(options.Costs.EstimationEncoding);
+        _estimator = tokenizers?.Invoke(options.Costs.EstimationEncoding);
         _queue = new TrackerQueue<CostItem>("costs", options.Costs.QueueCapacity, _time, options.Costs.ComputeInterval, LoadHistory, HandleBatch, MeasureCompute);
     }
 
@@ -58,13 +59,6 @@ public sealed class CostTracker : IUsageListener, IMonitoringService
     bool IUsageListener.WantsText => Settings.EstimateTokens;
 
     private CostSettings Settings => _options.Costs;
-
-    /// <summary>The health monitor's GPU view, read for GPU compute cost; the monitoring system connects it.</summary>
-    internal IGpuUtilizationSource? GpuSource
-    {
-        get => _meter.Gpu;
-        set => _meter.Gpu = value;
-    }
 
     /// <summary>
     /// Records the tokens of one model call made outside a monitored method (or whose result type carries no
@@ -384,7 +378,11 @@ public sealed class CostTracker : IUsageListener, IMonitoringService
 
             _running = true;
             _prices = new PriceTable(Settings.Prices, Settings.DefaultPrices);
-            _estimator = new TokenEstimator(Settings.EstimationEncoding);
+            _estimator = _tokenizers?.Invoke(Settings.EstimationEncoding);
+            if (_estimator is null && Settings.EstimateTokens)
+            {
+                MonitoringDiagnostics.Warn("[maran] costs.estimate_tokens is on but no tokenizer is installed: add the package Maran.Instrument.Tokenizers (or Maran.Instrument.All). Responses that report no usage stay uncounted.");
+            }
             _meter.Reset(_time.GetUtcNow().ToUnixTimeMilliseconds());
             _queue.Start();
             OperationEvents.SubscribeUsage(this);
@@ -414,7 +412,7 @@ public sealed class CostTracker : IUsageListener, IMonitoringService
     {
         long now = _time.GetUtcNow().ToUnixTimeMilliseconds();
         long since = Floor(now - (long)TimeSpan.FromDays(_options.Storage.RetentionDays).TotalMilliseconds, HourMs);
-        if (!_store.TryLoad(since, PeriodStart(BudgetPeriod.Daily, now), PeriodStart(BudgetPeriod.Monthly, now), out CostStore.StoredCosts stored))
+        if (!_store.TryLoad(since, PeriodStart(BudgetPeriod.Daily, now), PeriodStart(BudgetPeriod.Monthly, now), out StoredCosts stored))
         {
             return;
         }
@@ -466,7 +464,7 @@ public sealed class CostTracker : IUsageListener, IMonitoringService
 
         string? model = usage.Model;
         if (!usage.IsReported && !usage.IsEstimated && Settings.EstimateTokens && usage.Text is { Length: > 0 } text
-            && _estimator.Count(model, text) is int counted)
+            && _estimator?.Count(model, text) is int counted)
         {
             usage = TokenUsage.Estimated(model, 0, counted);
         }

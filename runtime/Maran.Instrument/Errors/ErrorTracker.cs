@@ -31,7 +31,7 @@ public sealed class ErrorTracker : IOperationListener, IMonitoringService
     private static readonly TimeSpan ReadYourWrites = TimeSpan.FromSeconds(5);
 
     private readonly MonitoringOptions _options;
-    private readonly ErrorStore _store;
+    private readonly IErrorPersistence _store;
     private readonly TimeProvider _time;
     private readonly object _gate = new();
     private readonly object _state = new();
@@ -45,19 +45,22 @@ public sealed class ErrorTracker : IOperationListener, IMonitoringService
     private readonly TrackerQueue<Capture> _queue;
     private InAppFilter _inApp;
     private bool _running;
+    private bool _started;
     private bool _overflowReported;
 
-    internal ErrorTracker(MonitoringOptions options, MaranDatabase database, TimeProvider? time = null)
+    internal ErrorTracker(MonitoringOptions options, IErrorPersistence store, TimeProvider? time = null)
     {
         _options = options;
         _time = time ?? TimeProvider.System;
-        _store = new ErrorStore(database);
-        _store.Register();
+        _store = store;
         _queue = new TrackerQueue<Capture>("errors", options.Errors.QueueCapacity, _time, TickEvery, LoadHistory, HandleBatch, Tick);
         _inApp = options.Errors.CreateInAppFilter();
     }
 
     string IMonitoringService.Name => "errors";
+
+    /// <summary>Whether the tracker has been started: from then on its counts are the exported errors.</summary>
+    internal bool HasStarted => Volatile.Read(ref _started);
 
     private ErrorSettings Settings => _options.Errors;
 
@@ -391,6 +394,7 @@ public sealed class ErrorTracker : IOperationListener, IMonitoringService
             }
 
             _running = true;
+            Volatile.Write(ref _started, true);
             _inApp = Settings.CreateInAppFilter();
             lock (_state)
             {
@@ -460,7 +464,7 @@ public sealed class ErrorTracker : IOperationListener, IMonitoringService
     private void LoadHistory()
     {
         long since = HourOf(_time.GetUtcNow().ToUnixTimeMilliseconds() - RetentionMs());
-        if (!_store.TryLoad(since, out ErrorStore.StoredErrors stored))
+        if (!_store.TryLoad(since, out StoredErrors stored))
         {
             return;
         }

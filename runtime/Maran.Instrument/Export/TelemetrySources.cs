@@ -1,22 +1,34 @@
 namespace Maran.Instrument;
 
 /// <summary>
-/// Where the exporters read the figures that other parts of the system own: health (the health monitor), error
-/// categories and severities (the error tracker) and costs (the cost tracker). Each seam has a default that
-/// works without its owner: health from <see cref="AdvancedMonitoringSystem.HealthMonitor"/>'s latest sample, errors counted from the operations' own failure tallies as
-/// <c>category="unclassified"</c>, <c>severity="error"</c>, and no costs.
+/// What the exporters read besides the operation recorders: health, error categories and severities, and costs.
+/// Reads are pure: reading twice gives the same figures.
 /// </summary>
-internal sealed class TelemetrySources
+internal interface ITelemetrySources
 {
-    /// <summary>The current health, or null while there is none (the system reads its health monitor's latest sample).</summary>
-    public Func<ExportedHealth?> Health { get; set; } = static () => null;
+    /// <summary>The current health, or null while there is none.</summary>
+    ExportedHealth? Health();
 
     /// <summary>
     /// Every error counted so far, by type, category, component and severity, or null to count the operations'
-    /// own failures (by exception type). When set it is authoritative: the operations' tallies are not added to it.
+    /// own failures (by exception type). When not null it is authoritative: the operations' tallies are not added to it.
     /// </summary>
-    public Func<IReadOnlyList<ErrorCount>>? Errors { get; set; }
+    IReadOnlyList<ErrorCount>? Errors();
 
-    /// <summary>Costs accumulated so far, by model, component and resource type; empty while there is no cost tracker.</summary>
-    public Func<IReadOnlyList<CostTotal>> Costs { get; set; } = static () => [];
+    /// <summary>Costs accumulated so far, by model, component and resource type.</summary>
+    IReadOnlyList<CostTotal> Costs();
+}
+
+/// <summary>
+/// The system's own sources: the health monitor's latest sample, the error tracker's counts while
+/// <c>errors.enabled</c> (otherwise the operations' failures, as <c>category="unclassified"</c>,
+/// <c>severity="error"</c>) and the cost tracker's totals.
+/// </summary>
+internal sealed class TelemetrySources(SystemHealthMonitor health, ErrorTracker errors, CostTracker costs, MonitoringOptions options) : ITelemetrySources
+{
+    public ExportedHealth? Health() => ExportedHealth.From(health.Latest);
+
+    public IReadOnlyList<ErrorCount>? Errors() => options.Errors.Enabled && errors.HasStarted ? errors.GetErrorCounts() : null;
+
+    public IReadOnlyList<CostTotal> Costs() => costs.GetExportedTotals();
 }

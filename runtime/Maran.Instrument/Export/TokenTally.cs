@@ -20,7 +20,7 @@ internal sealed class TokenTally
     /// <summary>Adds one call's usage under <paramref name="model"/> (<c>unknown</c> when null); zero counts add nothing.</summary>
     internal void Add(string? model, long input, long output, long cached, long reasoning)
     {
-        string label = PrometheusMetricSet.Label(model ?? "unknown");
+        string label = MetricLabels.Label(model ?? "unknown");
         if (!_models.ContainsKey(label))
         {
             if (_models.Count >= MaxModels)

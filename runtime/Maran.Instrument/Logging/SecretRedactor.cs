@@ -1,14 +1,12 @@
 using System.Text.RegularExpressions;
-using Serilog.Events;
-using Serilog.Parsing;
 
 namespace Maran.Instrument;
 
 /// <summary>
-/// Removes secrets from log events before any sink sees them: bearer tokens, API keys of the common providers
+/// Removes secrets from text before it is logged, stored or exported: bearer tokens, API keys of the common providers
 /// (OpenAI and Anthropic <c>sk-</c>, AWS <c>AKIA</c>, GitHub, Slack, Google <c>AIza</c>), JSON web tokens, and the
-/// value of any <c>api_key=</c>, <c>password:</c>, <c>Authorization:</c>-like pair. Properties whose name says they
-/// hold a secret are blanked whatever their value.
+/// value of any <c>api_key=</c>, <c>password:</c>, <c>Authorization:</c>-like pair. Names that say they hold a
+/// secret (<see cref="IsSecretName"/>) are blanked by the callers whatever their value.
 /// </summary>
 internal static partial class SecretRedactor
 {
@@ -17,8 +15,6 @@ internal static partial class SecretRedactor
 
     private const string SecretName =
         @"(?:api[_-]?key|apikey|x-api-key|access[_-]?token|refresh[_-]?token|auth[_-]?token|client[_-]?secret|secret[_-]?key|secret|password|passwd|pwd|authorization|private[_-]?key)";
-
-    private static readonly MessageTemplateParser s_parser = new();
 
     /// <summary>The text with every secret it holds replaced by <see cref="Mask"/>.</summary>
     internal static string Redact(string text)
@@ -36,68 +32,6 @@ internal static partial class SecretRedactor
 
     /// <summary>Whether a property of this name holds a secret (<c>ApiKey</c>, <c>password</c>, <c>Authorization</c>...).</summary>
     internal static bool IsSecretName(string name) => SecretPropertyName().IsMatch(name);
-
-    /// <summary>The event with its message, properties and exception cleared of secrets; the same event when it held none.</summary>
-    internal static LogEvent Redact(LogEvent logEvent)
-    {
-        bool changed = false;
-        MessageTemplate template = logEvent.MessageTemplate;
-        string text = Redact(template.Text);
-        if (!ReferenceEquals(text, template.Text) && text != template.Text)
-        {
-            template = s_parser.Parse(text);
-            changed = true;
-        }
-
-        var properties = new List<LogEventProperty>(logEvent.Properties.Count);
-        foreach ((string name, LogEventPropertyValue value) in logEvent.Properties)
-        {
-            LogEventPropertyValue redacted = IsSecretName(name) ? new ScalarValue(Mask) : Redact(value);
-            changed |= !ReferenceEquals(redacted, value);
-            properties.Add(new LogEventProperty(name, redacted));
-        }
-
-        Exception? exception = logEvent.Exception;
-        if (exception is not null)
-        {
-            string shown = exception.ToString();
-            string clean = Redact(shown);
-            if (clean != shown)
-            {
-                exception = new RedactedException(Redact(exception.Message), clean, exception.GetType().FullName);
-                changed = true;
-            }
-        }
-
-        return changed
-            ? new LogEvent(logEvent.Timestamp, logEvent.Level, exception, template, properties, logEvent.TraceId ?? default, logEvent.SpanId ?? default)
-            : logEvent;
-    }
-
-    private static LogEventPropertyValue Redact(LogEventPropertyValue value)
-    {
-        switch (value)
-        {
-            case ScalarValue { Value: string s }:
-                string clean = Redact(s);
-                return clean == s ? value : new ScalarValue(clean);
-            case SequenceValue sequence:
-                LogEventPropertyValue[] elements = [.. sequence.Elements.Select(Redact)];
-                return elements.SequenceEqual(sequence.Elements) ? value : new SequenceValue(elements);
-            case StructureValue structure:
-                LogEventProperty[] members = [.. structure.Properties.Select(p =>
-                    new LogEventProperty(p.Name, IsSecretName(p.Name) ? new ScalarValue(Mask) : Redact(p.Value)))];
-                return members.Select(m => m.Value).SequenceEqual(structure.Properties.Select(p => p.Value))
-                    ? value
-                    : new StructureValue(members, structure.TypeTag);
-            case DictionaryValue dictionary:
-                var entries = dictionary.Elements.Select(e => new KeyValuePair<ScalarValue, LogEventPropertyValue>(
-                    e.Key, e.Key.Value is string key && IsSecretName(key) ? new ScalarValue(Mask) : Redact(e.Value))).ToList();
-                return entries.Select(e => e.Value).SequenceEqual(dictionary.Elements.Select(e => e.Value)) ? value : new DictionaryValue(entries);
-            default:
-                return value;
-        }
-    }
 
     // "Bearer abc.def" (either case), keeping the scheme word; a token holds a digit or punctuation, so prose stays.
     [GeneratedRegex(@"(\b[Bb]earer\s+)(?!\[REDACTED\])(?=[A-Za-z]*[0-9\-._~+/])[A-Za-z0-9\-._~+/]+=*", RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 1000)]

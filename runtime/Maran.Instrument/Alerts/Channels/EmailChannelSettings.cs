@@ -86,7 +86,7 @@ public sealed class EmailChannelSettings
             return;
         }
 
-        if (!MimeKit.MailboxAddress.TryParse(From ?? string.Empty, out _))
+        if (!System.Net.Mail.MailAddress.TryCreate(From ?? string.Empty, out _))
         {
             binder.Error($"{prefix}:from", From, "e-mail needs a sender address", originKey: prefix);
         }
@@ -98,7 +98,7 @@ public sealed class EmailChannelSettings
 
         for (int i = 0; i < To.Count; i++)
         {
-            if (!MimeKit.MailboxAddress.TryParse(To[i] ?? string.Empty, out _))
+            if (!System.Net.Mail.MailAddress.TryCreate(To[i] ?? string.Empty, out _))
             {
                 binder.Error($"{prefix}:to:{i}", To[i], "not an e-mail address");
             }

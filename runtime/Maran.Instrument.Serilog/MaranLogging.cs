@@ -16,11 +16,18 @@ internal sealed class MaranLogging : IMonitoringService, IDisposable
     /// <summary>The file name pattern; Serilog puts the date (and a sequence number past the size limit) before the dot.</summary>
     internal const string FileName = "maran-.jsonl";
 
+    /// <summary>
+    /// The property an application's <c>ILogger</c> events carry (false) when they stay off the console: the app has
+    /// console logging of its own, and the same line twice helps no one. Removed before any sink sees the event.
+    /// </summary>
+    internal const string ConsoleProperty = "MaranConsole";
+
     private readonly MonitoringOptions _options;
     private readonly LoggingLevelSwitch _level = new(LogEventLevel.Information);
     private readonly ForwardingSink _forward = new();
     private readonly Logger _logger;
     private Logger? _pipeline;
+    private Logger? _console;
     private Action<string>? _previousReport;
     private Action<string>? _report;
 
@@ -42,21 +49,26 @@ internal sealed class MaranLogging : IMonitoringService, IDisposable
 
     internal LogStore Store { get; }
 
+    /// <summary>
+    /// The logger an application's <c>ILogger</c> events enter by: the same log, on the console only when
+    /// <paramref name="toConsole"/>.
+    /// </summary>
+    internal Serilog.ILogger AppLogger(bool toConsole) => toConsole ? _logger : _logger.ForContext(ConsoleProperty, false);
+
     /// <summary>The folder the rolling file is written to.</summary>
     internal string Directory => Path.GetFullPath(_options.Monitoring.LogsDirectory);
 
     public void Start()
     {
         LoggingSettings settings = _options.Logging;
-        _level.MinimumLevel = LogLevels.ToSerilog(_options.Monitoring.LogLevel);
+        _level.MinimumLevel = SerilogLevels.ToSerilog(_options.Monitoring.LogLevel);
         var formatter = new RenderedCompactJsonFormatter();
         LoggerConfiguration configuration = new LoggerConfiguration()
             .MinimumLevel.Verbose()
             .WriteTo.Sink(new LogStoreSink(Store));
-        if (settings.Console)
-        {
-            configuration = configuration.WriteTo.Console(formatter, standardErrorFromLevel: LogEventLevel.Verbose);
-        }
+        Logger? console = settings.Console
+            ? new LoggerConfiguration().MinimumLevel.Verbose().WriteTo.Console(formatter, standardErrorFromLevel: LogEventLevel.Verbose).CreateLogger()
+            : null;
 
         if (settings.File && CannotWrite(Directory) is { } problem)
         {
@@ -80,7 +92,8 @@ internal sealed class MaranLogging : IMonitoringService, IDisposable
         }
 
         _pipeline = configuration.CreateLogger();
-        _forward.Target = _pipeline;
+        _console = console;
+        _forward.Target = new ConsoleChoiceSink(console, _pipeline);
 
         // Reports go to the log. They replace bare standard error only when the log itself is on the console: a
         // report (the database or the log folder cannot be written, a port is taken) must reach a person even
@@ -129,6 +142,8 @@ internal sealed class MaranLogging : IMonitoringService, IDisposable
         _forward.Target = null;
         Logger? pipeline = Interlocked.Exchange(ref _pipeline, null);
         pipeline?.Dispose();
+        Logger? console = Interlocked.Exchange(ref _console, null);
+        console?.Dispose();
     }
 
     public void Dispose()

@@ -29,7 +29,7 @@ internal sealed class LogStoreSink(LogStore store) : ILogEventSink
         properties.Write('}');
         return new LogEntry(
             logEvent.Timestamp,
-            LogLevels.FromSerilog(logEvent.Level),
+            SerilogLevels.FromSerilog(logEvent.Level),
             logEvent.RenderMessage(CultureInfo.InvariantCulture),
             logEvent.Exception?.ToString(),
             Text(logEvent, "trace_id") ?? (logEvent.TraceId is { } trace && trace != default ? trace.ToHexString() : null),

@@ -22,10 +22,10 @@ internal sealed class PrometheusMetricSet
         [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300];
 
     /// <summary>Longest label value published; longer user-supplied values are cut.</summary>
-    internal const int MaxLabelLength = 128;
+    internal const int MaxLabelLength = MetricLabels.MaxLength;
 
     /// <summary>Most operations published by default (<c>monitoring.metrics_max_operations</c>).</summary>
-    internal const int DefaultMaxOperations = 2000;
+    internal const int DefaultMaxOperations = MetricLabels.DefaultMaxOperations;
 
     private readonly int _maxOperations;
     private readonly HashSet<int> _published = [];
@@ -105,8 +105,7 @@ internal sealed class PrometheusMetricSet
     internal string Prefix { get; }
 
     /// <summary>A label value as published: at most <see cref="MaxLabelLength"/> characters (prometheus-net escapes the rest).</summary>
-    internal static string Label(string? value) =>
-        value is null ? string.Empty : value.Length <= MaxLabelLength ? value : value[..MaxLabelLength];
+    internal static string Label(string? value) => MetricLabels.Label(value);
 
     internal static string StatusLabel(OperationStatus status) => status switch
     {
@@ -116,7 +115,7 @@ internal sealed class PrometheusMetricSet
     };
 
     /// <summary>Copies every source into the metrics; called before each scrape, one scrape at a time.</summary>
-    internal void Update(TelemetrySources sources)
+    internal void Update(ITelemetrySources sources)
     {
         var errorTallies = new Dictionary<(string Type, string Component), long>();
         // Operations take a slot the first time they are seen to have run, and keep it, so published series stay put;
@@ -240,11 +239,11 @@ internal sealed class PrometheusMetricSet
         }
     }
 
-    private void UpdateErrors(TelemetrySources sources, Dictionary<(string Type, string Component), long> fromOperations)
+    private void UpdateErrors(ITelemetrySources sources, Dictionary<(string Type, string Component), long> fromOperations)
     {
-        if (sources.Errors is { } tracked)
+        if (sources.Errors() is { } tracked)
         {
-            foreach (ErrorCount error in tracked())
+            foreach (ErrorCount error in tracked)
             {
                 _errors.WithLabels(Label(error.Type), Label(error.Category), Label(error.Component), Label(error.Severity)).IncTo(error.Count);
             }

@@ -9,8 +9,16 @@ namespace Maran.Instrument;
 /// decimal text so that no sum ever goes through a float; hourly and budget rows carry absolute values, so a
 /// repeated write is harmless.
 /// </summary>
-internal sealed class CostStore(MaranDatabase database)
+internal sealed class CostStore : ICostPersistence
 {
+    private readonly MaranDatabase _database;
+
+    public CostStore(MaranDatabase database)
+    {
+        _database = database;
+        Register();
+    }
+
     internal static readonly StorageMigration[] Schema =
     [
         new(1, """
@@ -61,25 +69,25 @@ internal sealed class CostStore(MaranDatabase database)
             """),
     ];
 
-    public void Register()
+    private void Register()
     {
-        database.RegisterSchema("costs", Schema);
-        database.RegisterRetention("cost_events", "at");
-        database.RegisterRetention("cost_hourly", "hour");
+        _database.RegisterSchema("costs", Schema);
+        _database.RegisterRetention("cost_events", "at");
+        _database.RegisterRetention("cost_hourly", "hour");
     }
 
     public void Insert(DateTimeOffset at, CostKey key, in TokenUsage usage, double quantity, decimal? cost) =>
-        database.TryWrite(new InsertEvent(at.ToUnixTimeMilliseconds(), key, usage, quantity, cost));
+        _database.TryWrite(new InsertEvent(at.ToUnixTimeMilliseconds(), key, usage, quantity, cost));
 
-    public void Save(CostKey key, CostCell cell) => database.TryWrite(new SaveHourly(key, cell.Copy()));
+    public void Save(CostKey key, CostCell cell) => _database.TryWrite(new SaveHourly(key, cell.Copy()));
 
     public void SaveBudget(BudgetPeriod period, long start, decimal spent, IEnumerable<double> fired) =>
-        database.TryWrite(new SaveBudgetRow(period, start, spent, string.Join(",", fired.Select(f => f.ToString(CultureInfo.InvariantCulture)))));
+        _database.TryWrite(new SaveBudgetRow(period, start, spent, string.Join(",", fired.Select(f => f.ToString(CultureInfo.InvariantCulture)))));
 
-    public Task FlushAsync(CancellationToken cancellationToken) => database.FlushAsync(cancellationToken);
+    public Task FlushAsync(CancellationToken cancellationToken) => _database.FlushAsync(cancellationToken);
 
     /// <summary>Reads back hourly totals since <paramref name="since"/> and the budget rows of the given period starts; false when there is no readable database.</summary>
-    public bool TryLoad(long since, long dayStart, long monthStart, out StoredCosts stored) => database.TryQuery(connection =>
+    public bool TryLoad(long since, long dayStart, long monthStart, out StoredCosts stored) => _database.TryQuery(connection =>
     {
         var result = new StoredCosts();
         using (SqliteCommand check = Command(connection, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name IN ('cost_hourly', 'cost_budgets')"))
@@ -158,14 +166,6 @@ internal sealed class CostStore(MaranDatabase database)
     }
 
     private static string Money(decimal value) => value.ToString(CultureInfo.InvariantCulture);
-
-    /// <summary>What <see cref="TryLoad"/> read back.</summary>
-    internal sealed class StoredCosts
-    {
-        public Dictionary<CostKey, CostCell> Hourly { get; } = [];
-
-        public Dictionary<BudgetPeriod, (long Start, decimal Spent, List<double> Fired)> Budgets { get; } = [];
-    }
 
     private sealed record InsertEvent(long At, CostKey Key, TokenUsage Usage, double Quantity, decimal? Cost) : IStorageWrite
     {

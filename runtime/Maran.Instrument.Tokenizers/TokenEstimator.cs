@@ -7,7 +7,7 @@ namespace Maran.Instrument;
 /// or, for models the tokenizer does not know, the configured encoding. The encodings' data ship in separate
 /// packages the application adds; without them estimation reports once what to add and stays off.
 /// </summary>
-internal sealed class TokenEstimator(string fallbackEncoding)
+internal sealed class TokenEstimator(string fallbackEncoding) : ITokenCounter
 {
     private readonly Dictionary<string, Tokenizer?> _byModel = new(StringComparer.OrdinalIgnoreCase);
     private Tokenizer? _fallback;

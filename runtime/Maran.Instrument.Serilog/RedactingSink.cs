@@ -11,7 +11,7 @@ internal sealed class RedactingSink(ILogEventSink next) : ILogEventSink
         LogEvent clean;
         try
         {
-            clean = SecretRedactor.Redact(logEvent);
+            clean = LogEventRedactor.Redact(logEvent);
         }
         catch (Exception ex)
         {

@@ -8,8 +8,16 @@ namespace Maran.Instrument;
 /// errors and calls from which analytics are rebuilt after a restart. Group and hourly rows are written with their
 /// absolute values, so a repeated write is harmless.
 /// </summary>
-internal sealed class ErrorStore(MaranDatabase database)
+internal sealed class ErrorStore : IErrorPersistence
 {
+    private readonly MaranDatabase _database;
+
+    public ErrorStore(MaranDatabase database)
+    {
+        _database = database;
+        Register();
+    }
+
     internal static readonly StorageMigration[] Schema =
     [
         new(1, """
@@ -62,30 +70,30 @@ internal sealed class ErrorStore(MaranDatabase database)
             """),
     ];
 
-    public void Register()
+    private void Register()
     {
-        database.RegisterSchema("errors", Schema);
-        database.RegisterRetention("errors", "at");
-        database.RegisterRetention("error_groups", "last_seen");
-        database.RegisterRetention("error_hourly", "hour");
-        database.RegisterRetention("operation_calls", "hour");
+        _database.RegisterSchema("errors", Schema);
+        _database.RegisterRetention("errors", "at");
+        _database.RegisterRetention("error_groups", "last_seen");
+        _database.RegisterRetention("error_hourly", "hour");
+        _database.RegisterRetention("operation_calls", "hour");
     }
 
-    public void Insert(TrackedError error) => database.TryWrite(new InsertError(error));
+    public void Insert(TrackedError error) => _database.TryWrite(new InsertError(error));
 
-    public void Save(ErrorGroupState group) => database.TryWrite(new SaveGroup(group.Copy()));
+    public void Save(ErrorGroupState group) => _database.TryWrite(new SaveGroup(group.Copy()));
 
-    public void Save(HourlyErrorKey key, long count) => database.TryWrite(new SaveHourly(key, count));
+    public void Save(HourlyErrorKey key, long count) => _database.TryWrite(new SaveHourly(key, count));
 
-    public void Save(HourlyCallKey key, long calls) => database.TryWrite(new SaveCalls(key, calls));
+    public void Save(HourlyCallKey key, long calls) => _database.TryWrite(new SaveCalls(key, calls));
 
-    public Task FlushAsync(CancellationToken cancellationToken) => database.FlushAsync(cancellationToken);
+    public Task FlushAsync(CancellationToken cancellationToken) => _database.FlushAsync(cancellationToken);
 
     /// <summary>Whether the database is on and its last write succeeded; a faulted one is not waited for.</summary>
-    public bool IsAvailable => database.GetStatus().Available;
+    public bool IsAvailable => _database.GetStatus().Available;
 
     /// <summary>Reads back groups and hourly counts since <paramref name="since"/> (Unix ms); false when there is no readable database.</summary>
-    public bool TryLoad(long since, out StoredErrors stored) => database.TryQuery(connection =>
+    public bool TryLoad(long since, out StoredErrors stored) => _database.TryQuery(connection =>
     {
         var result = new StoredErrors();
         if (!HasTables(connection))
@@ -145,7 +153,7 @@ internal sealed class ErrorStore(MaranDatabase database)
     }, out stored);
 
     /// <summary>The latest stored errors, newest first, optionally of one group; false when there is no readable database.</summary>
-    public bool TryReadRecent(int limit, string? fingerprint, out List<TrackedError> errors) => database.TryQuery(connection =>
+    public bool TryReadRecent(int limit, string? fingerprint, out List<TrackedError> errors) => _database.TryQuery(connection =>
     {
         var result = new List<TrackedError>();
         if (!HasTables(connection))
@@ -288,16 +296,6 @@ internal sealed class ErrorStore(MaranDatabase database)
 
         using JsonDocument document = JsonDocument.Parse(text);
         return document.RootElement.EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString() ?? string.Empty, StringComparer.Ordinal);
-    }
-
-    /// <summary>What <see cref="TryLoad"/> read back.</summary>
-    internal sealed class StoredErrors
-    {
-        public List<ErrorGroupState> Groups { get; } = [];
-
-        public Dictionary<HourlyErrorKey, long> Hourly { get; } = [];
-
-        public Dictionary<HourlyCallKey, long> Calls { get; } = [];
     }
 
     private sealed record InsertError(TrackedError Error) : IStorageWrite

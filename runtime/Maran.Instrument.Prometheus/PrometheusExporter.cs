@@ -15,7 +15,7 @@ public sealed class PrometheusExporter
     private readonly Func<int> _maxOperations;
     private PrometheusMetricSet? _metrics;
 
-    internal PrometheusExporter(Func<string> prefix, TelemetrySources sources, Func<int>? maxOperations = null)
+    internal PrometheusExporter(Func<string> prefix, ITelemetrySources sources, Func<int>? maxOperations = null)
     {
         _prefix = prefix;
         _maxOperations = maxOperations ?? (static () => PrometheusMetricSet.DefaultMaxOperations);
@@ -40,7 +40,7 @@ public sealed class PrometheusExporter
     /// <summary>The name prefix the metrics were created with (empty by default, keeping the seed's names).</summary>
     public string Prefix => MetricSet().Prefix;
 
-    internal TelemetrySources Sources { get; }
+    internal ITelemetrySources Sources { get; }
 
     /// <summary>Creates the metrics with the configured prefix; later prefix changes are ignored.</summary>
     internal PrometheusMetricSet MetricSet()

@@ -3,17 +3,6 @@ using Microsoft.Data.Sqlite;
 
 namespace Maran.Instrument;
 
-/// <summary>What the database is doing: where it is, whether it is usable, and what it wrote, dropped and lost.</summary>
-/// <param name="Path">The database file.</param>
-/// <param name="Enabled">False when storage is turned off in the configuration.</param>
-/// <param name="Available">Whether the last attempt to open or write succeeded.</param>
-/// <param name="Fault">Why the database is unusable, with the path; null when it is fine.</param>
-/// <param name="Written">Writes committed since start.</param>
-/// <param name="Dropped">Writes refused because the queue was full.</param>
-/// <param name="Lost">Accepted writes that could not be written before stop gave up.</param>
-/// <param name="Pending">Writes accepted and not yet committed.</param>
-public sealed record StorageStatus(string Path, bool Enabled, bool Available, string? Fault, long Written, long Dropped, long Lost, long Pending);
-
 /// <summary>
 /// The one SQLite database of the toolkit (WAL mode), written by one background writer that commits batches from a
 /// bounded queue. Components register their schema as forward migrations and their tables for retention.
