@@ -27,6 +27,7 @@ public sealed class InterceptorGenerator : IIncrementalGenerator
         public const string CallSites = nameof(CallSites);
         public const string Enabled = nameof(Enabled);
         public const string Files = nameof(Files);
+        public const string Features = nameof(Features);
     }
 
     public void Initialize(IncrementalGeneratorInitializationContext context)
@@ -51,6 +52,17 @@ public sealed class InterceptorGenerator : IIncrementalGenerator
             .WithTrackingName(Steps.Files);
 
         context.RegisterSourceOutput(files, static (output, file) => output.AddSource(file.HintName, InterceptorEmitter.Emit(file)));
+
+        // The feature packages among the references are registered by a module initializer, interception on or off.
+        context.RegisterSourceOutput(
+            context.CompilationProvider.Select(static (compilation, _) => FeatureRegistrationEmitter.FindFeatures(compilation)).WithTrackingName(Steps.Features),
+            static (output, features) =>
+            {
+                if (features.Length > 0)
+                {
+                    output.AddSource(FeatureRegistrationEmitter.HintName, FeatureRegistrationEmitter.Emit(features));
+                }
+            });
     }
 
     /// <summary>MSBuild switch for all interception (<c>MaranInstrumentEnabled</c>, default true).</summary>
