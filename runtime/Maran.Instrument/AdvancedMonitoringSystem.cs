@@ -74,14 +74,13 @@ public sealed class AdvancedMonitoringSystem : IDisposable
         _loadErrors = loaded.Errors;
         FeatureContributions contributions = FeatureContributions.From(features);
         Features = contributions.Features;
-        Profiler = new PerformanceProfiler();
+        HealthMonitor = new SystemHealthMonitor(Options.Monitoring, time);
+        Profiler = new PerformanceProfiler(HealthMonitor);
         Storage = contributions.Storage?.Invoke(Options, time) ?? new InMemoryStorage();
         Logs = new LogStore(Storage.Logs, () => Options.Logging);
         AddService(Storage);
         ErrorTracker = new ErrorTracker(Options, Storage.Errors, time);
         AddService(ErrorTracker);
-        HealthMonitor = new SystemHealthMonitor(Options.Monitoring, time);
-        Profiler.Health = HealthMonitor;
         CostTracker = new CostTracker(Options, Storage.Costs, time, gpu: new HealthGpuUtilization(HealthMonitor), tokenizers: contributions.Tokenizers);
         AddService(CostTracker);
         AddService(HealthMonitor);

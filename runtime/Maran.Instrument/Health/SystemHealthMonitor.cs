@@ -17,7 +17,7 @@ namespace Maran.Instrument;
 /// HealthStatus status = health.GetHealthStatus(); // status.Status is "healthy", "degraded" or "critical"
 /// </code>
 /// </example>
-public sealed class SystemHealthMonitor : IMonitoringService, IDisposable
+public sealed class SystemHealthMonitor : IMonitoringService, IDisposable, IGpuTimeline
 {
     private static readonly HashSet<string> s_builtInKeys = [.. typeof(HealthMetrics)
         .GetFields(BindingFlags.Public | BindingFlags.Static)
@@ -218,6 +218,8 @@ public sealed class SystemHealthMonitor : IMonitoringService, IDisposable
     }
 
     /// <summary>The mean GPU utilisation during <paramref name="calls"/>, from the samples that fell in their windows.</summary>
+    (double Percent, int Samples)? IGpuTimeline.GpuUtilizationDuring(IReadOnlyList<RecentCall> calls) => GpuUtilizationDuring(calls);
+
     internal (double Percent, int Samples)? GpuUtilizationDuring(IReadOnlyList<RecentCall> calls) =>
         _history is { } history ? history.GpuUtilizationDuring(calls, _time.TimestampFrequency) : null;
 

@@ -12,12 +12,13 @@ public sealed class PerformanceProfiler
     private readonly object _rateGate = new();
     private readonly Dictionary<int, Queue<(long Timestamp, long Count)>> _rateSamples = [];
 
-    internal PerformanceProfiler()
+    internal PerformanceProfiler(IGpuTimeline? gpu = null)
     {
+        Gpu = gpu;
     }
 
-    /// <summary>The health monitor whose GPU samples are lined up with each operation's recent calls, if any.</summary>
-    internal SystemHealthMonitor? Health { get; set; }
+    /// <summary>The GPU samples lined up with each operation's recent calls, if any (the health monitor's).</summary>
+    private IGpuTimeline? Gpu { get; }
 
     /// <summary>
     /// Starts timing a call of operation <paramref name="name"/> in <paramref name="component"/>; allocates nothing once the
@@ -137,7 +138,7 @@ public sealed class PerformanceProfiler
     }
 
     private OperationSummary WithGpu(OperationSummary summary, OperationSnapshot snapshot) =>
-        Health?.GpuUtilizationDuring(snapshot.RecentCalls) is { } gpu
+        Gpu?.GpuUtilizationDuring(snapshot.RecentCalls) is { } gpu
             ? summary with { GpuUtilizationPercent = gpu.Percent, GpuUtilizationSamples = gpu.Samples }
             : summary;
 

@@ -68,7 +68,7 @@ public class AlertHistoryTests
         first.Database.Stop();
         var options = new MonitoringOptions();
         options.Monitoring.DataDirectory = first.Options.Monitoring.DataDirectory;
-        var second = new AlertEngine(options, new MaranDatabase(options, first.Time), first.Time);
+        var second = new AlertEngine(options, new AlertHistoryStore(new MaranDatabase(options, first.Time)), first.Time);
 
         IReadOnlyList<AlertHistoryEntry> read = second.GetAlertHistory(kind: AlertHistoryKind.StateChange);
 

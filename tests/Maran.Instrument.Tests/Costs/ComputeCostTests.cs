@@ -28,8 +28,8 @@ public class ComputeCostTests
                 o.Costs.ComputeRates["gpu"] = 3.60m;
                 o.Costs.ComputeRates["NVIDIA H100 80GB HBM3"] = 7.20m;
             },
-            cpu.Read);
-        harness.Costs.GpuSource = new FakeGpus(new GpuUtilization(0, "NVIDIA A10G", 50), new GpuUtilization(1, "NVIDIA H100 80GB HBM3", 100));
+            cpu.Read,
+            gpus: new FakeGpus(new GpuUtilization(0, "NVIDIA A10G", 50), new GpuUtilization(1, "NVIDIA H100 80GB HBM3", 100)));
         harness.Start();
 
         harness.Time.Advance(TimeSpan.FromSeconds(59));
@@ -47,8 +47,7 @@ public class ComputeCostTests
     public async Task Compute_without_a_configured_rate_is_not_tracked()
     {
         var cpu = new CpuClock();
-        using var harness = new TrackerHarness(cpuTime: cpu.Read);
-        harness.Costs.GpuSource = new FakeGpus(new GpuUtilization(0, "NVIDIA A10G", 100));
+        using var harness = new TrackerHarness(cpuTime: cpu.Read, gpus: new FakeGpus(new GpuUtilization(0, "NVIDIA A10G", 100)));
         harness.Start();
 
         cpu.Used += TimeSpan.FromSeconds(30);

@@ -12,7 +12,7 @@ internal sealed class TrackerHarness : IDisposable
     public static readonly DateTimeOffset Epoch = new(2026, 3, 1, 0, 0, 0, TimeSpan.Zero);
     public static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
 
-    public TrackerHarness(Action<MonitoringOptions>? configure = null, Func<TimeSpan>? cpuTime = null, DateTimeOffset? now = null)
+    public TrackerHarness(Action<MonitoringOptions>? configure = null, Func<TimeSpan>? cpuTime = null, DateTimeOffset? now = null, IGpuUtilizationSource? gpus = null)
     {
         Time = new FakeTimeProvider(now ?? Epoch);
         Directory.CreateDirectory(Folder);
@@ -20,6 +20,7 @@ internal sealed class TrackerHarness : IDisposable
         Options.Monitoring.DataDirectory = Folder;
         configure?.Invoke(Options);
         CpuTime = cpuTime;
+        Gpus = gpus;
         Create();
     }
 
@@ -30,6 +31,8 @@ internal sealed class TrackerHarness : IDisposable
     public FakeTimeProvider Time { get; }
 
     public Func<TimeSpan>? CpuTime { get; }
+
+    public IGpuUtilizationSource? Gpus { get; }
 
     public MaranDatabase Database { get; private set; } = null!;
 
@@ -94,7 +97,7 @@ internal sealed class TrackerHarness : IDisposable
     private void Create()
     {
         Database = new MaranDatabase(Options, Time);
-        Errors = new ErrorTracker(Options, Database, Time);
-        Costs = new CostTracker(Options, Database, Time, CpuTime);
+        Errors = new ErrorTracker(Options, new ErrorStore(Database), Time);
+        Costs = new CostTracker(Options, new CostStore(Database), Time, CpuTime, Gpus, static encoding => new TokenEstimator(encoding));
     }
 }

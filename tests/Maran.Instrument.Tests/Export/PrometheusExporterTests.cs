@@ -106,19 +106,20 @@ public class PrometheusExporterTests
     [Fact]
     public async Task Health_gauges_are_absent_until_the_health_source_has_a_reading()
     {
-        using var system = NewSystem();
-        Exposition before = await Exposition.ScrapeAsync(system.Prometheus.Registry);
+        var sources = new FakeSources();
+        var exporter = new PrometheusExporter(static () => string.Empty, sources);
+        Exposition before = await Exposition.ScrapeAsync(exporter.Registry);
         Assert.False(before.Has("system_health_score"));
         Assert.False(before.Has("cpu_usage_percent"));
 
-        system.Telemetry.Health = () => new ExportedHealth
+        sources.Health = () => new ExportedHealth
         {
             HealthScore = 91,
             CpuPercent = 12.5,
             MemoryUsedBytes = 4096,
             Gpus = [new ExportedGpu("0", UtilizationPercent: 40, MemoryUsedBytes: 1024, MemoryTotalBytes: 8192, TemperatureCelsius: 61, PowerWatts: 150)],
         };
-        Exposition after = await Exposition.ScrapeAsync(system.Prometheus.Registry);
+        Exposition after = await Exposition.ScrapeAsync(exporter.Registry);
 
         Assert.Equal(91, after.Value("system_health_score"));
         Assert.Equal(12.5, after.Value("cpu_usage_percent"));
@@ -128,8 +129,8 @@ public class PrometheusExporterTests
         Assert.Equal(61, after.Value("gpu_temperature_celsius{gpu=\"0\"}"));
         Assert.Equal(150, after.Value("gpu_power_watts{gpu=\"0\"}"));
 
-        system.Telemetry.Health = () => null;
-        Exposition gone = await Exposition.ScrapeAsync(system.Prometheus.Registry);
+        sources.Health = static () => null;
+        Exposition gone = await Exposition.ScrapeAsync(exporter.Registry);
         Assert.False(gone.Has("system_health_score"));
         Assert.False(gone.Has("gpu_usage_percent"));
     }
@@ -152,14 +153,16 @@ public class PrometheusExporterTests
     public async Task Failures_are_counted_in_errors_total_by_exception_type_and_component_until_a_tracker_classifies_them()
     {
         using var system = NewSystem();
+        var sources = new FakeSources();
+        var exporter = new PrometheusExporter(static () => string.Empty, sources);
         string component = Unique("tools");
         Run(system.Profiler, "call", component, successes: 1, errors: 3);
 
-        Exposition fromOperations = await Exposition.ScrapeAsync(system.Prometheus.Registry);
+        Exposition fromOperations = await Exposition.ScrapeAsync(exporter.Registry);
         Assert.Equal(3, fromOperations.Value($"errors_total{{type=\"System.TimeoutException\",category=\"unclassified\",component=\"{component}\",severity=\"error\"}}"));
 
-        system.Telemetry.Errors = () => [new ErrorCount("System.TimeoutException", "timeout", component, "high", 4)];
-        Exposition tracked = await Exposition.ScrapeAsync(system.Prometheus.Registry);
+        sources.Errors = () => [new ErrorCount("System.TimeoutException", "timeout", component, "high", 4)];
+        Exposition tracked = await Exposition.ScrapeAsync(exporter.Registry);
         Assert.Equal(4, tracked.Value($"errors_total{{type=\"System.TimeoutException\",category=\"timeout\",component=\"{component}\",severity=\"high\"}}"));
     }
 
@@ -182,10 +185,9 @@ public class PrometheusExporterTests
     [Fact]
     public async Task Costs_come_from_the_cost_source_by_model_component_and_resource_type()
     {
-        using var system = NewSystem();
-        system.Telemetry.Costs = () => [new CostTotal("gpt-4o", "model", "output_tokens", 0.25)];
+        var exporter = new PrometheusExporter(static () => string.Empty, new FakeSources { Costs = static () => [new CostTotal("gpt-4o", "model", "output_tokens", 0.25)] });
 
-        Exposition scrape = await Exposition.ScrapeAsync(system.Prometheus.Registry);
+        Exposition scrape = await Exposition.ScrapeAsync(exporter.Registry);
 
         Assert.Equal(0.25, scrape.Value("total_cost_usd{model=\"gpt-4o\",component=\"model\",resource_type=\"output_tokens\"}"));
     }

@@ -97,7 +97,7 @@ public class LogStoreTests
         options.Monitoring.DataDirectory = folder;
         options.Storage.RetentionDays = 7;
         var database = new MaranDatabase(options, time);
-        var store = new LogStore(database, () => options.Logging);
+        var store = new LogStore(new LogTable(database), () => options.Logging);
         try
         {
             database.Start();

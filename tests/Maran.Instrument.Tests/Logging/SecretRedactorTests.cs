@@ -53,7 +53,7 @@ public class SecretRedactorTests
                 new LogEventProperty("Headers", new StructureValue([new LogEventProperty("Authorization", new ScalarValue("Basic dXNlcjpwYXNz"))])),
             ]);
 
-        LogEvent clean = SecretRedactor.Redact(logEvent);
+        LogEvent clean = LogEventRedactor.Redact(logEvent);
 
         string rendered = clean.RenderMessage();
         Assert.DoesNotContain("tok123456", rendered, StringComparison.Ordinal);
@@ -77,7 +77,7 @@ public class SecretRedactorTests
 
         var logEvent = new LogEvent(DateTimeOffset.UtcNow, LogEventLevel.Error, thrown, new MessageTemplateParser().Parse("failed"), []);
 
-        string shown = SecretRedactor.Redact(logEvent).Exception!.ToString();
+        string shown = LogEventRedactor.Redact(logEvent).Exception!.ToString();
 
         Assert.DoesNotContain("sk-live-0123456789", shown, StringComparison.Ordinal);
         Assert.Contains("System.InvalidOperationException", shown, StringComparison.Ordinal);
@@ -90,6 +90,6 @@ public class SecretRedactorTests
         var logEvent = new LogEvent(DateTimeOffset.UtcNow, LogEventLevel.Information, null,
             new MessageTemplateParser().Parse("answered {Count} questions"), [new LogEventProperty("Count", new ScalarValue(3))]);
 
-        Assert.Same(logEvent, SecretRedactor.Redact(logEvent));
+        Assert.Same(logEvent, LogEventRedactor.Redact(logEvent));
     }
 }

@@ -79,8 +79,8 @@ public class StructuredLoggingTests
         Assert.DoesNotContain(lines, l => Text(l, "@m") == "routine");
         Assert.Equal("Warning", Text(Line(lines, "odd"), "@l"));
         Assert.Equal("Fatal", Text(Line(lines, "down"), "@l"));
-        Assert.Equal(Serilog.Events.LogEventLevel.Fatal, LogLevels.ToSerilog(MonitoringLogLevel.Critical));
-        Assert.Equal(Serilog.Events.LogEventLevel.Debug, LogLevels.ToSerilog(MonitoringLogLevel.Debug));
+        Assert.Equal(Serilog.Events.LogEventLevel.Fatal, SerilogLevels.ToSerilog(MonitoringLogLevel.Critical));
+        Assert.Equal(Serilog.Events.LogEventLevel.Debug, SerilogLevels.ToSerilog(MonitoringLogLevel.Debug));
     }
 
     [Fact]

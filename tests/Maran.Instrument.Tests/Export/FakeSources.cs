@@ -1,0 +1,17 @@
+namespace Maran.Instrument.Tests.Export;
+
+/// <summary>Health, error and cost figures a test sets, read by an exporter the test builds.</summary>
+internal sealed class FakeSources : ITelemetrySources
+{
+    public Func<ExportedHealth?> Health { get; set; } = static () => null;
+
+    public Func<IReadOnlyList<ErrorCount>?> Errors { get; set; } = static () => null;
+
+    public Func<IReadOnlyList<CostTotal>> Costs { get; set; } = static () => [];
+
+    ExportedHealth? ITelemetrySources.Health() => Health();
+
+    IReadOnlyList<ErrorCount>? ITelemetrySources.Errors() => Errors();
+
+    IReadOnlyList<CostTotal> ITelemetrySources.Costs() => Costs();
+}
