@@ -306,17 +306,6 @@ public sealed class AdvancedMonitoringSystem : IDisposable
     }
 }
 
-/// <summary>A part of the monitoring system that runs in the background between Start and Stop.</summary>
-internal interface IMonitoringService
-{
-    string Name { get; }
-
-    void Start();
-
-    /// <summary>Stops promptly, after flushing what was accepted.</summary>
-    void Stop();
-}
-
 /// <summary>Everything the monitoring system knows at one moment.</summary>
 public sealed record DashboardData
 {

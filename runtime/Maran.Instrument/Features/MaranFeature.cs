@@ -68,14 +68,6 @@ internal sealed class FeatureContributions
     }
 }
 
-/// <summary>
-/// An alert channel a feature provides: its name, whether the settings configure it, and how to create it.
-/// </summary>
-/// <param name="Name">The channel's name (<c>email</c>).</param>
-/// <param name="IsConfigured">Whether <c>alerts.channels</c> asks for it.</param>
-/// <param name="Create">Creates the channel from the settings.</param>
-internal sealed record AlertChannelKind(string Name, Func<AlertChannelSettings, bool> IsConfigured, Func<AlertChannelSettings, MonitoringOptions, IAlertChannel> Create);
-
 /// <summary>A part a feature builds from the finished core.</summary>
 /// <param name="Create">Builds the part; a part that is a background service is started and stopped with the system, one that is disposable is disposed with it.</param>
 /// <param name="StartsFirst">Whether it starts before the core's services (and stops after them): the log, which the others report to.</param>

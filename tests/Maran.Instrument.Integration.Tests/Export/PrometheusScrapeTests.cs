@@ -1,3 +1,5 @@
+using Maran.Instrument.Tests.Export;
+
 namespace Maran.Instrument.Integration.Tests.Export;
 
 public class PrometheusScrapeTests
@@ -19,7 +21,7 @@ public class PrometheusScrapeTests
     public async Task A_real_Prometheus_ingests_the_profilers_counts_and_the_health_score()
     {
         using var system = new AdvancedMonitoringSystem(QuietOptions());
-        system.Telemetry.Health = () => new ExportedHealth { HealthScore = 87.5, CpuPercent = 20 };
+        using var served = new ServedExporter(new FakeSources { Health = static () => new ExportedHealth { HealthScore = 87.5, CpuPercent = 20 } });
         string run = Guid.NewGuid().ToString("N")[..8];
         string generate = "generate_" + run, tool = "tool_" + run;
         PerformanceProfiler profiler = system.Profiler;
@@ -38,8 +40,8 @@ public class PrometheusScrapeTests
             profiler.EndOperation(profiler.StartOperation(tool, "tools"));
         }
 
-        system.Start();
-        Uri endpoint = Assert.IsType<Uri>(system.Prometheus.EndpointUrl);
+        served.Start();
+        Uri endpoint = Assert.IsType<Uri>(served.Exporter.EndpointUrl);
         using PrometheusServer prometheus = PrometheusServer.Start(endpoint);
 
         var counts = await prometheus.QueryUntilAsync(
@@ -60,24 +62,44 @@ public class PrometheusScrapeTests
     public async Task Promtool_finds_no_problem_in_the_endpoints_output()
     {
         using var system = new AdvancedMonitoringSystem(QuietOptions());
-        system.Telemetry.Health = () => new ExportedHealth
+        var sources = new FakeSources();
+        using var served = new ServedExporter(sources);
+        sources.Health = static () => new ExportedHealth
         {
             HealthScore = 90,
             CpuPercent = 10,
             MemoryUsedBytes = 1 << 30,
             Gpus = [new ExportedGpu("0", 50, 1 << 20, 1 << 24, 60, 120)],
         };
-        system.Telemetry.Costs = () => [new CostTotal("gpt-4o", "model", "input_tokens", 0.01)];
+        sources.Costs = static () => [new CostTotal("gpt-4o", "model", "input_tokens", 0.01)];
         PerformanceProfiler profiler = system.Profiler;
         profiler.EndOperation(profiler.StartOperation("lint", "agent"));
         profiler.EndOperation(profiler.StartOperation("lint", "agent"), OperationStatus.Error, new InvalidOperationException("bad"));
         UsageTelemetry.Record(OperationRegistry.GetOrAdd("lint_model", "model", model: "gpt-4o"), null, 10, 2);
-        system.Start();
+        served.Start();
         using var http = new HttpClient();
-        string exposition = await http.GetStringAsync(system.Prometheus.EndpointUrl);
+        string exposition = await http.GetStringAsync(served.Exporter.EndpointUrl);
 
         (int exitCode, string output) = Promtool.CheckMetrics(exposition);
 
         Assert.True(exitCode == 0 && output.Trim().Length == 0, $"promtool check metrics:\n{output}\n--- exposition ---\n{exposition}");
+    }
+
+    // The exporter over sources the test sets, served on a free loopback port like the system's endpoint.
+    private sealed class ServedExporter : IDisposable
+    {
+        private readonly MetricsEndpoint _endpoint;
+
+        public ServedExporter(FakeSources sources)
+        {
+            Exporter = new PrometheusExporter(static () => string.Empty, sources);
+            _endpoint = new MetricsEndpoint(Exporter, static () => ("127.0.0.1", 0));
+        }
+
+        public PrometheusExporter Exporter { get; }
+
+        public void Start() => _endpoint.Start();
+
+        public void Dispose() => _endpoint.Stop();
     }
 }

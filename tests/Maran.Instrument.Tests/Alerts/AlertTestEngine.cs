@@ -26,7 +26,7 @@ internal sealed class AlertTestEngine : IDisposable
         Options.Alerts.Channels.File.Enabled = false;
         configure?.Invoke(Options);
         Database = new MaranDatabase(Options, Time);
-        Engine = new AlertEngine(Options, new AlertHistoryStore(Database), Time);
+        Engine = new AlertEngine(Options, new AlertHistoryStore(Database), Time, FeatureContributions.From([new EmailFeature()]).AlertChannels);
         Engine.ExtraChannels.Add(Recorder);
     }
 
