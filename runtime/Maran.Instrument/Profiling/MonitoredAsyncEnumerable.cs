@@ -242,6 +242,7 @@ internal sealed class MonitoredAsyncEnumerable<T> : IAsyncEnumerable<T>, IAsyncE
             return;
         }
 
+        _scope.Frame?.NoteUsage(_usage);
         if (_usageReader is not null && OperationEvents.HasUsageListeners && _scope.Recorder is { } recorder && _scope.Frame is not { CountsUsage: false })
         {
             TokenUsage usage = OperationEvents.OwnedBy(_usage, recorder, _scope.Frame);

@@ -19,6 +19,10 @@ internal sealed class OperationFrame
     private readonly bool _tree;
     private readonly OperationRecorder? _usageOwner;
     private readonly bool _countsUsage;
+    private AgentRuns.RunBuilder? _run;
+    private int _step = -1;
+    private bool _ownsStep;
+    private string? _conversationId;
     private int _ended;
 
     private OperationFrame(OperationRecorder recorder, OperationFrame? parent, Activity? activity, GenAIOperationInfo? genAI, bool pushed, bool tree)
@@ -64,6 +68,15 @@ internal sealed class OperationFrame
     /// </summary>
     internal bool CountsUsage => _countsUsage;
 
+    /// <summary>
+    /// The conversation this call belongs to (<c>gen_ai.conversation.id</c>): its own, else its agent run's, else its
+    /// parent's; null when the framework gave none.
+    /// </summary>
+    internal string? ConversationId => _conversationId ?? _parent?.ConversationId;
+
+    /// <summary>Whether the call is recorded as a step of an agent run (an agent call, or a call made inside one).</summary>
+    internal bool InAgentRun => _ownsStep;
+
     /// <summary>Whether anything may need a frame: call trees on, tracing on with a listener, or a listener on the GenAI duration histogram.</summary>
     internal static bool Wanted =>
         MonitoringRuntime.CallTreeEnabled || (MonitoringRuntime.TracingEnabled && MaranTelemetry.ActivitySource.HasListeners())
@@ -103,6 +116,7 @@ internal sealed class OperationFrame
             var frame = new OperationFrame(recorder, tree ? s_current.Value : null, activity, measured, pushed: tree, tree);
             if (tree)
             {
+                frame.InheritRun();
                 s_current.Value = frame;
             }
 
@@ -149,6 +163,7 @@ internal sealed class OperationFrame
             bool counts = ambient is null || ambient._recorder.Kind is not (OperationKind.ModelCall or OperationKind.Agent);
             GenAIOperationInfo? measured = genAI is not null && GenAITelemetry.DurationEnabled ? genAI : null;
             var frame = new OperationFrame(recorder, ambient, activity, measured, MonitoringRuntime.CallTreeEnabled, owner, counts);
+            frame.BeginStep();
             s_current.Value = frame;
             return frame;
         }
@@ -156,6 +171,52 @@ internal sealed class OperationFrame
         {
             MonitoringDiagnostics.InternalError("operation context", ex);
             return null;
+        }
+    }
+
+    /// <summary>Puts the call in a conversation: an agent run's session, or the conversation id its options name.</summary>
+    internal void JoinConversation(string id)
+    {
+        _conversationId ??= id;
+        if (_ownsStep)
+        {
+            _run!.JoinConversation(id);
+        }
+    }
+
+    /// <summary>Notes the tokens the call's result reported on its step of an agent run, counted or not (see <see cref="CountsUsage"/>).</summary>
+    internal void NoteUsage(in TokenUsage usage)
+    {
+        if (_ownsStep && usage.IsReported)
+        {
+            _run!.NoteUsage(_step, usage, _countsUsage);
+        }
+    }
+
+    // An agent call outside any run starts one; any call inside a run is a step of it, under its parent's step.
+    private void BeginStep()
+    {
+        InheritRun();
+        if (_run is null && _recorder.Kind == OperationKind.Agent)
+        {
+            _run = AgentRuns.Begin(_recorder, Stopwatch.GetTimestamp());
+            _step = 0;
+            _ownsStep = true;
+        }
+        else if (_run is not null)
+        {
+            _step = _run.AddStep(_step, _recorder, Stopwatch.GetTimestamp());
+            _ownsStep = _step >= 0;
+        }
+    }
+
+    // A monitored operation inside a run is no step of its own: the calls it makes hang under the step around it.
+    private void InheritRun()
+    {
+        if (_parent is { _run: { } run } parent)
+        {
+            _run = run;
+            _step = parent._step;
         }
     }
 
@@ -175,6 +236,11 @@ internal sealed class OperationFrame
             if (_tree)
             {
                 CallTree.Record(_parent?._recorder, _recorder, elapsedTicks);
+            }
+
+            if (_ownsStep)
+            {
+                _run!.EndStep(_step, status, exception, elapsedTicks);
             }
 
             if (_genAI is not null)

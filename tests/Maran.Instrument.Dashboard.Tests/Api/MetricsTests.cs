@@ -21,7 +21,7 @@ public class MetricsTests
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.StartsWith("text/plain", response.Content.Headers.ContentType!.MediaType, StringComparison.Ordinal);
-        Assert.Contains($"operation_calls_total{{operation=\"{name}\",component=\"scraped\",status=\"success\"}} 1", body, StringComparison.Ordinal);
+        Assert.Contains($"operation_calls_total{{operation=\"{name}\",component=\"scraped\",kind=\"operation\",status=\"success\"}} 1", body, StringComparison.Ordinal);
     }
 
     [Fact]
