@@ -174,8 +174,11 @@ internal static class AgentRuns
             }
         }
 
-        /// <summary>Records how a step's call ended; the end of step 0 ends the run, which is then kept.</summary>
-        internal void EndStep(int step, OperationStatus status, Exception? exception, long elapsedTicks)
+        /// <summary>
+        /// Records how a step's call ended, now: every step is timed on the run's own clock, so a call made inside
+        /// another ends within it. The end of step 0 ends the run, which is then kept.
+        /// </summary>
+        internal void EndStep(int step, OperationStatus status, Exception? exception)
         {
             AgentRun? finished = null;
             lock (_lock)
@@ -187,7 +190,7 @@ internal static class AgentRuns
 
                 StepBuilder s = _steps[step];
                 s.Status = status;
-                s.ElapsedTicks = elapsedTicks >= 0 ? elapsedTicks : Stopwatch.GetTimestamp() - _startTimestamp - s.OffsetTicks;
+                s.ElapsedTicks = Stopwatch.GetTimestamp() - _startTimestamp - s.OffsetTicks;
                 s.ErrorType = exception?.GetType().FullName;
                 s.ErrorMessage = exception?.Message;
                 s.Ended = true;

@@ -240,7 +240,7 @@ internal sealed class OperationFrame
 
             if (_ownsStep)
             {
-                _run!.EndStep(_step, status, exception, elapsedTicks);
+                _run!.EndStep(_step, status, exception);
             }
 
             if (_genAI is not null)
