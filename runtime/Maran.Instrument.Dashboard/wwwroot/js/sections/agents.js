@@ -110,11 +110,13 @@ function showRun(run, message) {
     clear(els.step);
     return;
   }
-  const total = Math.max(run.durationMs || 0, ...run.steps.map((s) => s.offsetMs + (s.durationMs || 0)), 0.001);
+  // The run's own bar spans the track; a bar never reaches past its end (float sums of offset and duration may).
+  const total = Math.max(run.durationMs ?? Math.max(...run.steps.map((s) => s.offsetMs + (s.durationMs || 0))), 0.001);
   const rows = run.steps.map((s) => {
     const bar = h('div', { class: `wf-bar kind-${s.kind}` + (s.status === 'error' ? ' error' : '') + (s.status === 'running' ? ' running' : '') });
-    bar.style.left = (s.offsetMs / total) * 100 + '%';
-    bar.style.width = Math.max(((s.durationMs || 0) / total) * 100, 0.3) + '%';
+    const left = Math.min((s.offsetMs / total) * 100, 100);
+    bar.style.left = left + '%';
+    bar.style.width = Math.min(Math.max(((s.durationMs || 0) / total) * 100, 0.3), 100 - left) + '%';
     const meta = [];
     if (s.inputTokens != null) meta.push(tokens(s.inputTokens, s.outputTokens) + ' tokens' + (s.counted ? '' : ' (in the agent\'s)'));
     if (s.costUsd != null) meta.push(fmt.usd(s.costUsd));
