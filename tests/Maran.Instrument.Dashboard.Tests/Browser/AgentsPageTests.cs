@@ -69,4 +69,21 @@ public sealed class AgentsPageTests(BrowserFixture fixture)
         await page.CloseAsync();
         Assert.True(errors.Count == 0, string.Join("\n", errors));
     }
+
+    [SkippableFact]
+    public async Task The_operations_table_names_the_kind_of_each_row()
+    {
+        string agent = AgentsSectionTests.Unique("kinds");
+        await WeatherAgent.AskAsync(agent, "Oslo");
+
+        (IPage page, List<string> errors) = await fixture.OpenAsync("#/performance");
+        await page.Locator("[data-control=filter]").FillAsync(agent);
+        ILocator row = page.Locator("tbody[data-table=operations] tr", new() { HasText = agent });
+        await Expect(row.Locator("[data-field=kind]")).ToHaveTextAsync("agent");
+        await page.Locator("[data-control=filter]").FillAsync("weather_question");
+        await Expect(page.Locator("tbody[data-table=operations] tr", new() { HasText = "weather_question" }).Locator("[data-field=kind]")).ToHaveTextAsync("operation");
+
+        await page.CloseAsync();
+        Assert.True(errors.Count == 0, string.Join("\n", errors));
+    }
 }
