@@ -22,6 +22,7 @@ public sealed class DashboardPageTests(BrowserFixture fixture)
             ("costs", $"tbody[data-table=models] tr[data-model='{BrowserFixture.UnpricedModel}'] [data-unpriced]"),
             ("logs", "tbody[data-table=logs] tr.log-row"),
             ("alerts", "tbody[data-table=rules] tr[data-rule]"),
+            ("agents", "tbody[data-table=agent-runs] tr[data-run]"),
             ("traces", "tbody[data-table=traces] tr[data-trace]"),
         ];
 
