@@ -174,6 +174,30 @@ internal sealed class OperationFrame
         }
     }
 
+    /// <summary>Whether the call's stream makes it ambient again while its items are read: model calls and agent runs.</summary>
+    internal bool ResumesInStreams => _pushed && _recorder.Kind is OperationKind.ModelCall or OperationKind.Agent;
+
+    /// <summary>Makes this call the ambient one again (while its stream produces an item); returns the one to put back.</summary>
+    internal OperationFrame? Resume()
+    {
+        OperationFrame? previous = s_current.Value;
+        if (!ReferenceEquals(previous, this))
+        {
+            s_current.Value = this;
+        }
+
+        return previous;
+    }
+
+    /// <summary>Puts back the ambient call <see cref="Resume"/> replaced.</summary>
+    internal static void Suspend(OperationFrame? previous)
+    {
+        if (!ReferenceEquals(s_current.Value, previous))
+        {
+            s_current.Value = previous;
+        }
+    }
+
     /// <summary>Puts the call in a conversation: an agent run's session, or the conversation id its options name.</summary>
     internal void JoinConversation(string id)
     {

@@ -53,6 +53,25 @@ public sealed class AgentsSectionTests
     }
 
     [Fact]
+    public async Task A_streamed_run_has_the_same_steps_and_its_tokens_come_from_the_streamed_usage()
+    {
+        await using TestDashboard server = await StartAsync();
+        string agent = Unique("streamed");
+
+        Assert.Equal("It is sunny in Molde", await WeatherAgent.StreamAsync(agent, "Molde"));
+
+        JsonElement run = await RunAsync(server, agent);
+        JsonElement[] steps = [.. run.GetProperty("steps").EnumerateArray()];
+        Assert.Equal(["agent", "model_call", "tool", "model_call"], steps.Select(s => s.GetProperty("kind").GetString()));
+        Assert.Equal("IChatClient.GetStreamingResponseAsync", steps[1].GetProperty("name").GetString());
+        Assert.Equal(
+            (ScriptedModel.AskInput + ScriptedModel.AnswerInput, ScriptedModel.AskOutput + ScriptedModel.AnswerOutput),
+            (run.GetProperty("inputTokens").GetInt64(), run.GetProperty("outputTokens").GetInt64()));
+        Assert.Equal(ScriptedModel.AnswerInput, steps[3].GetProperty("inputTokens").GetInt32());
+        Assert.True(End(steps[3]) <= End(steps[0]));
+    }
+
+    [Fact]
     public async Task A_tool_that_throws_is_a_failed_step_with_its_exception_and_the_run_counts_one_error()
     {
         await using TestDashboard server = await StartAsync();
