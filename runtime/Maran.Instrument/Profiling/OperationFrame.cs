@@ -22,7 +22,6 @@ internal sealed class OperationFrame
     private AgentRuns.RunBuilder? _run;
     private int _step = -1;
     private bool _ownsStep;
-    private string? _conversationId;
     private int _ended;
 
     private OperationFrame(OperationRecorder recorder, OperationFrame? parent, Activity? activity, GenAIOperationInfo? genAI, bool pushed, bool tree)
@@ -67,12 +66,6 @@ internal sealed class OperationFrame
     /// another (a chat client middleware, an agent over a visible chat client), whose outer call reports the same tokens.
     /// </summary>
     internal bool CountsUsage => _countsUsage;
-
-    /// <summary>
-    /// The conversation this call belongs to (<c>gen_ai.conversation.id</c>): its own, else its agent run's, else its
-    /// parent's; null when the framework gave none.
-    /// </summary>
-    internal string? ConversationId => _conversationId ?? _parent?.ConversationId;
 
     /// <summary>Whether the call is recorded as a step of an agent run (an agent call, or a call made inside one).</summary>
     internal bool InAgentRun => _ownsStep;
@@ -198,13 +191,17 @@ internal sealed class OperationFrame
         }
     }
 
-    /// <summary>Puts the call in a conversation: an agent run's session, or the conversation id its options name.</summary>
+    /// <summary>Puts the run an agent call begins in a conversation, and names it on the call's span (<c>gen_ai.conversation.id</c>).</summary>
     internal void JoinConversation(string id)
     {
-        _conversationId ??= id;
-        if (_ownsStep)
+        if (_ownsStep && _step == 0)
         {
             _run!.JoinConversation(id);
+        }
+
+        if (_activity is { IsAllDataRequested: true } activity)
+        {
+            activity.SetTag("gen_ai.conversation.id", id);
         }
     }
 

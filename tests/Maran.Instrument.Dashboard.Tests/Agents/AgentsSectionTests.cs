@@ -113,6 +113,28 @@ public sealed class AgentsSectionTests
     }
 
     [Fact]
+    public async Task The_agent_run_s_span_names_its_conversation()
+    {
+        await using TestDashboard server = await StartAsync();
+        string agent = Unique("traced");
+        var spans = new System.Collections.Concurrent.ConcurrentQueue<System.Diagnostics.Activity>();
+        using var listener = new System.Diagnostics.ActivityListener
+        {
+            ShouldListenTo = source => source.Name == MaranTelemetry.SourceName,
+            Sample = (ref System.Diagnostics.ActivityCreationOptions<System.Diagnostics.ActivityContext> _) => System.Diagnostics.ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = spans.Enqueue,
+        };
+        System.Diagnostics.ActivitySource.AddActivityListener(listener);
+        Microsoft.Agents.AI.AgentSession session = await WeatherAgent.NewSessionAsync(agent);
+
+        await WeatherAgent.AskAsync(agent, "Oslo", session);
+
+        string conversation = (await RowsAsync(server, agent)).Single().GetProperty("conversation").GetString()!;
+        System.Diagnostics.Activity span = Assert.Single(spans, s => s.GetTagItem("maran.operation") as string == agent);
+        Assert.Equal(conversation, span.GetTagItem("gen_ai.conversation.id"));
+    }
+
+    [Fact]
     public async Task A_selected_run_that_is_not_kept_or_no_number_is_said_so_and_a_filter_that_matches_nothing_lists_no_run()
     {
         await using TestDashboard server = await StartAsync();
