@@ -52,7 +52,9 @@ public sealed class BrowserFixture : IAsyncLifetime
             .WithSeverity(AlertSeverity.Critical).Label("team", "browser").Annotation("summary", QueueSummary).Build());
         system.Start();
         SetQueueDepth(3);
-        await WeatherAgent.AskAsync("browser_weather_agent", "Oslo");
+        Microsoft.Agents.AI.AgentSession session = await WeatherAgent.NewSessionAsync("browser_weather_agent");
+        await WeatherAgent.AskAsync("browser_weather_agent", "Oslo", session);
+        await WeatherAgent.AskAsync("browser_weather_agent", string.Empty, session);
         _workload = Task.Run(() => Workload(system.Profiler, system.CostTracker, system.Logger, _stop.Token));
         if (File.Exists(Chromium.ExecutablePath))
         {

@@ -51,7 +51,7 @@ export default {
   },
 
   view(data) {
-    setText(els.total, `${fmt.count(data.total)} runs`);
+    setText(els.total, data.total === 1 ? '1 run' : `${fmt.count(data.total)} runs`);
     setText(els.note, `The ${data.capacity} most recent agent runs are kept while the application runs; a conversation's totals cover all its runs.`);
     els.runs.replaceChildren(...data.rows.map(runRow));
     if (data.rows.length === 0) {
