@@ -37,15 +37,6 @@ internal static class AgentRuns
         }
     }
 
-    /// <summary>The kept run with this id, or null.</summary>
-    internal static AgentRun? Find(long id)
-    {
-        lock (s_lock)
-        {
-            return s_runs.FirstOrDefault(r => r.Id == id);
-        }
-    }
-
     /// <summary>The totals of every conversation kept, the most recently active first.</summary>
     internal static IReadOnlyList<ConversationTotals> Conversations()
     {
@@ -99,17 +90,6 @@ internal static class AgentRuns
                 s_conversations.Remove(s_conversationOrder.Last!.Value.Id);
                 s_conversationOrder.RemoveLast();
             }
-        }
-    }
-
-    /// <summary>Forgets every run and conversation (tests).</summary>
-    internal static void Clear()
-    {
-        lock (s_lock)
-        {
-            s_runs.Clear();
-            s_conversations.Clear();
-            s_conversationOrder.Clear();
         }
     }
 
@@ -364,12 +344,12 @@ internal sealed class ConversationTotals(string id, DateTimeOffset firstSeen)
     }
 }
 
-/// <summary>Tokens summed over calls of one model; cache hits are counted apart, as they are never billed.</summary>
-internal readonly record struct RunTokens(long Calls, long Input, long Output, long CachedInput, long CacheWrite, long Reasoning, long CacheHits)
+/// <summary>Tokens summed over calls of one model; a cache hit adds none, as it used no provider tokens.</summary>
+internal readonly record struct RunTokens(long Input, long Output, long CachedInput, long CacheWrite, long Reasoning)
 {
     internal RunTokens Add(in TokenUsage usage) => usage.IsCacheHit
-        ? this with { Calls = Calls + 1, CacheHits = CacheHits + 1 }
-        : new(Calls + 1, Input + usage.InputTokens, Output + usage.OutputTokens, CachedInput + usage.CachedInputTokens, CacheWrite + usage.CacheWriteTokens, Reasoning + usage.ReasoningTokens, CacheHits);
+        ? this
+        : new(Input + usage.InputTokens, Output + usage.OutputTokens, CachedInput + usage.CachedInputTokens, CacheWrite + usage.CacheWriteTokens, Reasoning + usage.ReasoningTokens);
 
     /// <summary>These tokens as one usage, to be priced.</summary>
     internal TokenUsage AsUsage(string model) => new(Input, Output, CachedInput, Reasoning, model, CacheWrite);
