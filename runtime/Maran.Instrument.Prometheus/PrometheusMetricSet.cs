@@ -62,15 +62,15 @@ internal sealed class PrometheusMetricSet
         string Name(string name) => prefix + name;
 
         _duration = factory.CreateHistogram(Name("operation_duration_seconds"),
-            "Duration of monitored calls, in seconds (timed calls only when sampling is on).",
-            ["operation", "component", "status"],
+            "Duration of monitored calls, in seconds (timed calls only when sampling is on); kind is operation, model_call, tool or agent.",
+            ["operation", "component", "kind", "status"],
             new HistogramConfiguration { Buckets = BucketBoundaries });
         _calls = factory.CreateCounter(Name("operation_calls_total"),
-            "Monitored calls that ended, by outcome (success, error, cancelled); every call is counted, sampled or not.",
-            ["operation", "component", "status"]);
+            "Monitored calls that ended, by kind (operation, model_call, tool, agent) and outcome (success, error, cancelled); every call is counted, sampled or not.",
+            ["operation", "component", "kind", "status"]);
         _inFlight = factory.CreateGauge(Name("operation_in_flight"),
-            "Monitored calls started and not yet ended.",
-            ["operation", "component"]);
+            "Monitored calls started and not yet ended, by kind (operation, model_call, tool, agent).",
+            ["operation", "component", "kind"]);
         _memory = factory.CreateGauge(Name("memory_usage_bytes"),
             "Memory in bytes: scope=\"process\" is this process's working set, scope=\"system\" the machine's memory in use, scope=\"operation\" the mean bytes one call allocates (sampled).",
             ["scope", "operation", "component"]);
@@ -180,12 +180,13 @@ internal sealed class PrometheusMetricSet
         OperationRecorder recorder = snapshot.Recorder;
         string operation = Label(recorder.Name);
         string component = Label(recorder.Component);
+        string kind = recorder.Kind.Label();
         if (snapshot.Started == 0)
         {
             return;
         }
 
-        _inFlight.WithLabels(operation, component).Set(snapshot.InFlight);
+        _inFlight.WithLabels(operation, component, kind).Set(snapshot.InFlight);
         if (snapshot.AllocationSamples > 0)
         {
             _memory.WithLabels("operation", operation, component).Set((double)snapshot.AllocatedBytes / snapshot.AllocationSamples);
@@ -202,15 +203,15 @@ internal sealed class PrometheusMetricSet
             };
             if (calls > 0)
             {
-                _calls.WithLabels(operation, component, statusLabel).IncTo(calls);
+                _calls.WithLabels(operation, component, kind, statusLabel).IncTo(calls);
             }
 
-            ObserveNewCalls(snapshot, status, operation, component, statusLabel);
+            ObserveNewCalls(snapshot, status, operation, component, kind, statusLabel);
         }
     }
 
     // Feeds the histogram the calls each fine bucket gained since the last scrape; a count never goes back.
-    private void ObserveNewCalls(OperationSnapshot snapshot, OperationStatus status, string operation, string component, string statusLabel)
+    private void ObserveNewCalls(OperationSnapshot snapshot, OperationStatus status, string operation, string component, string kind, string statusLabel)
     {
         if (snapshot.Timed == 0 || (status == OperationStatus.Error && snapshot.ErrorBuckets is null)
             || (status == OperationStatus.Cancelled && snapshot.CancelledBuckets is null))
@@ -232,7 +233,7 @@ internal sealed class PrometheusMetricSet
             long gained = current[i] - seen[i];
             if (gained > 0)
             {
-                child ??= _duration.WithLabels(operation, component, statusLabel);
+                child ??= _duration.WithLabels(operation, component, kind, statusLabel);
                 child.Observe(s_midpoints[i], gained);
                 seen[i] = current[i];
             }

@@ -84,6 +84,18 @@ internal static class CallEmitter
         }
     }
 
+    /// <summary>Puts an agent run in its session's conversation: the runtime knows the session by the object it is.</summary>
+    public static void WriteSession(SourceWriter writer, MethodModel method, string scope)
+    {
+        foreach (ParameterModel parameter in method.Parameters)
+        {
+            if (method.Kind == CallKind.Agent && parameter.Type.TrimEnd('?') == "global::Microsoft.Agents.AI.AgentSession")
+            {
+                writer.Line($"{scope}.InSession({parameter.Name});");
+            }
+        }
+    }
+
     /// <summary>The recorder of an agent's runs: the agent's name is known only at run time; a run is slow next to the lookup.</summary>
     public static void WriteAgentRecorder(SourceWriter writer)
     {

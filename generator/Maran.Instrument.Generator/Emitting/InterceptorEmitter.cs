@@ -258,6 +258,7 @@ internal static class InterceptorEmitter
         writer.Line(method.Kind == CallKind.Operation
             ? $"var {scope} = {Runtime}.OperationScope.Start({recorder});"
             : $"var {scope} = {Runtime}.OperationScope.StartCall({recorder}, {parent});");
+        CallEmitter.WriteSession(writer, method, scope);
         switch (method.Shape)
         {
             case ReturnShape.Task:

@@ -66,7 +66,28 @@ internal sealed class MonitoredAsyncEnumerable<T> : IAsyncEnumerable<T>, IAsyncE
         return this;
     }
 
-    public ValueTask<bool> MoveNextAsync()
+    public ValueTask<bool> MoveNextAsync() =>
+        _scope.Frame is { ResumesInStreams: true } frame ? MoveNextInCall(frame) : MoveNextCore();
+
+    // A model call or agent run that streams does its work while its items are read, after the interceptor has given
+    // the caller its ambient call back: each read makes the call ambient again, so the tools and model calls it makes
+    // then are its children.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private ValueTask<bool> MoveNextInCall(OperationFrame frame)
+    {
+        OperationFrame? previous = frame.Resume();
+        try
+        {
+            return MoveNextCore();
+        }
+        finally
+        {
+            OperationFrame.Suspend(previous);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private ValueTask<bool> MoveNextCore()
     {
         ValueTask<bool> next = _innerFailsOnlyThroughTask ? _inner!.MoveNextAsync() : GuardedMoveNext();
         if (!next.IsCompletedSuccessfully)
@@ -242,6 +263,7 @@ internal sealed class MonitoredAsyncEnumerable<T> : IAsyncEnumerable<T>, IAsyncE
             return;
         }
 
+        _scope.Frame?.NoteUsage(_usage);
         if (_usageReader is not null && OperationEvents.HasUsageListeners && _scope.Recorder is { } recorder && _scope.Frame is not { CountsUsage: false })
         {
             TokenUsage usage = OperationEvents.OwnedBy(_usage, recorder, _scope.Frame);

@@ -19,6 +19,9 @@ internal sealed class OperationFrame
     private readonly bool _tree;
     private readonly OperationRecorder? _usageOwner;
     private readonly bool _countsUsage;
+    private AgentRuns.RunBuilder? _run;
+    private int _step = -1;
+    private bool _ownsStep;
     private int _ended;
 
     private OperationFrame(OperationRecorder recorder, OperationFrame? parent, Activity? activity, GenAIOperationInfo? genAI, bool pushed, bool tree)
@@ -64,6 +67,9 @@ internal sealed class OperationFrame
     /// </summary>
     internal bool CountsUsage => _countsUsage;
 
+    /// <summary>Whether the call is recorded as a step of an agent run (an agent call, or a call made inside one).</summary>
+    internal bool InAgentRun => _ownsStep;
+
     /// <summary>Whether anything may need a frame: call trees on, tracing on with a listener, or a listener on the GenAI duration histogram.</summary>
     internal static bool Wanted =>
         MonitoringRuntime.CallTreeEnabled || (MonitoringRuntime.TracingEnabled && MaranTelemetry.ActivitySource.HasListeners())
@@ -103,6 +109,7 @@ internal sealed class OperationFrame
             var frame = new OperationFrame(recorder, tree ? s_current.Value : null, activity, measured, pushed: tree, tree);
             if (tree)
             {
+                frame.InheritRun();
                 s_current.Value = frame;
             }
 
@@ -149,6 +156,7 @@ internal sealed class OperationFrame
             bool counts = ambient is null || ambient._recorder.Kind is not (OperationKind.ModelCall or OperationKind.Agent);
             GenAIOperationInfo? measured = genAI is not null && GenAITelemetry.DurationEnabled ? genAI : null;
             var frame = new OperationFrame(recorder, ambient, activity, measured, MonitoringRuntime.CallTreeEnabled, owner, counts);
+            frame.BeginStep();
             s_current.Value = frame;
             return frame;
         }
@@ -156,6 +164,80 @@ internal sealed class OperationFrame
         {
             MonitoringDiagnostics.InternalError("operation context", ex);
             return null;
+        }
+    }
+
+    /// <summary>Whether the call's stream makes it ambient again while its items are read: model calls and agent runs.</summary>
+    internal bool ResumesInStreams => _pushed && _recorder.Kind is OperationKind.ModelCall or OperationKind.Agent;
+
+    /// <summary>Makes this call the ambient one again (while its stream produces an item); returns the one to put back.</summary>
+    internal OperationFrame? Resume()
+    {
+        OperationFrame? previous = s_current.Value;
+        if (!ReferenceEquals(previous, this))
+        {
+            s_current.Value = this;
+        }
+
+        return previous;
+    }
+
+    /// <summary>Puts back the ambient call <see cref="Resume"/> replaced.</summary>
+    internal static void Suspend(OperationFrame? previous)
+    {
+        if (!ReferenceEquals(s_current.Value, previous))
+        {
+            s_current.Value = previous;
+        }
+    }
+
+    /// <summary>Puts the run an agent call begins in a conversation, and names it on the call's span (<c>gen_ai.conversation.id</c>).</summary>
+    internal void JoinConversation(string id)
+    {
+        if (_ownsStep && _step == 0)
+        {
+            _run!.JoinConversation(id);
+        }
+
+        if (_activity is { IsAllDataRequested: true } activity)
+        {
+            activity.SetTag("gen_ai.conversation.id", id);
+        }
+    }
+
+    /// <summary>Notes the tokens the call's result reported on its step of an agent run, counted or not (see <see cref="CountsUsage"/>).</summary>
+    internal void NoteUsage(in TokenUsage usage)
+    {
+        if (_ownsStep && usage.IsReported)
+        {
+            _run!.NoteUsage(_step, usage, _countsUsage);
+        }
+    }
+
+    // An agent call outside any run starts one; any call inside a run is a step of it, under its parent's step.
+    private void BeginStep()
+    {
+        InheritRun();
+        if (_run is null && _recorder.Kind == OperationKind.Agent)
+        {
+            _run = AgentRuns.Begin(_recorder, Stopwatch.GetTimestamp());
+            _step = 0;
+            _ownsStep = true;
+        }
+        else if (_run is not null)
+        {
+            _step = _run.AddStep(_step, _recorder, Stopwatch.GetTimestamp());
+            _ownsStep = _step >= 0;
+        }
+    }
+
+    // A monitored operation inside a run is no step of its own: the calls it makes hang under the step around it.
+    private void InheritRun()
+    {
+        if (_parent is { _run: { } run } parent)
+        {
+            _run = run;
+            _step = parent._step;
         }
     }
 
@@ -175,6 +257,11 @@ internal sealed class OperationFrame
             if (_tree)
             {
                 CallTree.Record(_parent?._recorder, _recorder, elapsedTicks);
+            }
+
+            if (_ownsStep)
+            {
+                _run!.EndStep(_step, status, exception);
             }
 
             if (_genAI is not null)

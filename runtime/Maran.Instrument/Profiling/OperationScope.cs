@@ -191,14 +191,22 @@ public readonly struct OperationScope
     [MethodImpl(MethodImplOptions.NoInlining)]
     internal static TokenUsage ReadUsage<T>(OperationRecorder recorder, T result, TokenUsageReader<T> reader, OperationFrame? frame)
     {
-        if (frame is { CountsUsage: false })
+        if (frame is { CountsUsage: false, InAgentRun: false })
         {
             return default;
         }
 
         try
         {
+            if (frame is { CountsUsage: false })
+            {
+                // Shown on the call's step of its agent run, counted where the outer call reports it.
+                frame.NoteUsage(reader(result, false));
+                return default;
+            }
+
             TokenUsage usage = OperationEvents.OwnedBy(reader(result, OperationEvents.UsageTextWanted), recorder, frame);
+            frame?.NoteUsage(usage);
             PublishUsage(recorder, usage, frame?.Activity);
             return usage;
         }
@@ -253,6 +261,26 @@ public readonly struct OperationScope
         }
 
         return false;
+    }
+
+    /// <summary>
+    /// Puts an agent run in the conversation of <paramref name="session"/>, the Agent Framework session it was given:
+    /// every run made with one session object belongs to one conversation (<c>gen_ai.conversation.id</c>), whose
+    /// tokens and cost the dashboard sums. A null session (the agent makes a new one) leaves the run in none.
+    /// </summary>
+    public void InSession(object? session)
+    {
+        if (session is not null && _frame is { } frame)
+        {
+            try
+            {
+                frame.JoinConversation(AgentRuns.ConversationOf(session));
+            }
+            catch (Exception ex)
+            {
+                MonitoringDiagnostics.InternalError("agent run", ex);
+            }
+        }
     }
 
     /// <summary>

@@ -19,7 +19,7 @@ public sealed class HostileInputServer : IAsyncLifetime
 
 public sealed class HostileInputTests(HostileInputServer fixture) : IClassFixture<HostileInputServer>
 {
-    private static readonly string[] Sections = ["overview", "performance", "health", "errors", "costs", "logs", "alerts", "traces"];
+    private static readonly string[] Sections = ["overview", "performance", "health", "errors", "costs", "logs", "alerts", "agents", "traces"];
 
     private static readonly (string Parameter, string Value, long Min, long Max)[] OutOfRange =
     [

@@ -21,7 +21,23 @@ public class MetricsTests
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.StartsWith("text/plain", response.Content.Headers.ContentType!.MediaType, StringComparison.Ordinal);
-        Assert.Contains($"operation_calls_total{{operation=\"{name}\",component=\"scraped\",status=\"success\"}} 1", body, StringComparison.Ordinal);
+        Assert.Contains($"operation_calls_total{{operation=\"{name}\",component=\"scraped\",kind=\"operation\",status=\"success\"}} 1", body, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Each_call_series_names_its_kind_agent_tool_model_call_or_operation()
+    {
+        await using TestDashboard server = await TestDashboard.StartAsync(o => o.Monitoring.MetricsMaxOperations = 1_000_000);
+        string agent = AgentsSectionTests.Unique("scraped");
+        await WeatherAgent.AskAsync(agent, "Oslo");
+
+        string body = await server.Http.GetStringAsync("metrics");
+
+        Assert.Contains($"operation_calls_total{{operation=\"{agent}\",component=\"agents\",kind=\"agent\",status=\"success\"}} 1", body, StringComparison.Ordinal);
+        Assert.Contains("operation_calls_total{operation=\"weather\",component=\"tools\",kind=\"tool\",status=\"success\"}", body, StringComparison.Ordinal);
+        Assert.Contains("operation_calls_total{operation=\"IChatClient.GetResponseAsync\",component=\"scripted\",kind=\"model_call\",status=\"success\"}", body, StringComparison.Ordinal);
+        Assert.Contains("operation_duration_seconds_count{operation=\"weather_question\",component=\"dashboard-agents\",kind=\"operation\",status=\"success\"}", body, StringComparison.Ordinal);
+        Assert.Contains($"operation_in_flight{{operation=\"{agent}\",component=\"agents\",kind=\"agent\"}} 0", body, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -59,7 +59,7 @@ public class SectionApiTests
         JsonElement sections = await server.GetJsonAsync("api/sections");
 
         Assert.Equal(
-            ["overview", "performance", "health", "errors", "costs", "logs", "alerts", "traces"],
+            ["overview", "performance", "health", "errors", "costs", "logs", "alerts", "agents", "traces"],
             sections.EnumerateArray().Select(s => s.GetProperty("name").GetString()));
     }
 

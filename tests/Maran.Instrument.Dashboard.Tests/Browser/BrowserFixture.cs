@@ -3,10 +3,10 @@ using Microsoft.Playwright;
 namespace Maran.Instrument.Dashboard.Tests;
 
 /// <summary>
-/// One dashboard with call trees on, fed by a small agent-shaped workload (retrieval, reranking with a local model
-/// that has no price, generation with a priced model and the odd timeout, a tool call, each logging as it goes), a
-/// SQLite store, health samples every second, a daily budget, an alert rule on a queue depth the tests move, and one
-/// headless Chromium, shared by the browser tests.
+/// One dashboard with call trees on, fed by a run of a real Agent Framework agent and by a small agent-shaped workload
+/// (retrieval, reranking with a local model that has no price, generation with a priced model and the odd timeout, a
+/// tool call, each logging as it goes), a SQLite store, health samples every second, a daily budget, an alert rule on a
+/// queue depth the tests move, and one headless Chromium, shared by the browser tests.
 /// </summary>
 public sealed class BrowserFixture : IAsyncLifetime
 {
@@ -52,6 +52,9 @@ public sealed class BrowserFixture : IAsyncLifetime
             .WithSeverity(AlertSeverity.Critical).Label("team", "browser").Annotation("summary", QueueSummary).Build());
         system.Start();
         SetQueueDepth(3);
+        Microsoft.Agents.AI.AgentSession session = await WeatherAgent.NewSessionAsync("browser_weather_agent");
+        await WeatherAgent.AskAsync("browser_weather_agent", "Oslo", session);
+        await WeatherAgent.AskAsync("browser_weather_agent", string.Empty, session);
         _workload = Task.Run(() => Workload(system.Profiler, system.CostTracker, system.Logger, _stop.Token));
         if (File.Exists(Chromium.ExecutablePath))
         {

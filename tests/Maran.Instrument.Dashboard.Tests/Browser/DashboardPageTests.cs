@@ -22,6 +22,7 @@ public sealed class DashboardPageTests(BrowserFixture fixture)
             ("costs", $"tbody[data-table=models] tr[data-model='{BrowserFixture.UnpricedModel}'] [data-unpriced]"),
             ("logs", "tbody[data-table=logs] tr.log-row"),
             ("alerts", "tbody[data-table=rules] tr[data-rule]"),
+            ("agents", "tbody[data-table=agent-runs] tr[data-run]"),
             ("traces", "tbody[data-table=traces] tr[data-trace]"),
         ];
 
@@ -143,6 +144,11 @@ public sealed class DashboardPageTests(BrowserFixture fixture)
         await Expect(page.Locator("tbody[data-table=traces] tr[data-trace]", new() { HasText = "rerank" })).ToHaveCountAsync(0);
         await Save(page, "dashboard-traces.png");
 
+        await page.Locator("nav a[data-section=agents]").ClickAsync();
+        await page.Locator("tbody[data-table=agent-runs] tr[data-run]", new() { HasText = "browser_weather_agent" }).Last.ClickAsync();
+        await Expect(page.Locator("[data-block=waterfall] .wf-row").Nth(3)).ToBeVisibleAsync();
+        await Save(page, "dashboard-agents.png");
+
         await page.Locator("nav a[data-section=health]").ClickAsync();
         await page.WaitForFunctionAsync("() => document.querySelectorAll('[data-view=health] .chart .u-over').length >= 4");
         await Save(page, "dashboard-health.png");
@@ -178,7 +184,7 @@ public sealed class DashboardPageTests(BrowserFixture fixture)
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = path, FullPage = true });
         Assert.True(new FileInfo(path).Length > 10_000, $"{path} looks empty");
         if (Artifacts.UpdateDocs && file is "dashboard-overview.png" or "dashboard-performance.png" or "dashboard-health.png" or "dashboard-alerts.png"
-            or "dashboard-errors.png" or "dashboard-costs.png")
+            or "dashboard-errors.png" or "dashboard-costs.png" or "dashboard-agents.png")
         {
             string docs = Path.Combine(Artifacts.RepositoryRoot, "docs", "images");
             Directory.CreateDirectory(docs);

@@ -17,7 +17,7 @@ public class LiveUpdateTests
 
         Assert.Equal("hello", hello.GetProperty("type").GetString());
         Assert.Equal(1000, hello.GetProperty("intervalMs").GetInt32());
-        Assert.Equal(8, hello.GetProperty("sections").GetArrayLength());
+        Assert.Equal(9, hello.GetProperty("sections").GetArrayLength());
         Assert.Equal("tick", tick.GetProperty("type").GetString());
         Assert.True(tick.GetProperty("overview").GetProperty("operations").GetInt32() >= 0);
     }

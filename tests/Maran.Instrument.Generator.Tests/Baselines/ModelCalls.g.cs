@@ -297,6 +297,7 @@ namespace Maran.Instrument.Generated
         internal static global::System.Threading.Tasks.Task<global::Microsoft.Agents.AI.AgentResponse> RunAsync10(this global::Microsoft.Agents.AI.AIAgent @this, string @message, global::Microsoft.Agents.AI.AgentSession? @session, global::Microsoft.Agents.AI.AgentRunOptions? @options, global::System.Threading.CancellationToken @cancellationToken)
         {
             var __scope = global::Maran.Instrument.OperationScope.StartCall(AgentRecorder(@this), Operation10);
+            __scope.InSession(@session);
             global::System.Threading.Tasks.Task<global::Microsoft.Agents.AI.AgentResponse> __task;
             try
             {
@@ -318,6 +319,7 @@ namespace Maran.Instrument.Generated
         internal static global::System.Collections.Generic.IAsyncEnumerable<global::Microsoft.Agents.AI.AgentResponseUpdate> RunStreamingAsync11(this global::Microsoft.Agents.AI.AIAgent @this, string @message, global::Microsoft.Agents.AI.AgentSession? @session, global::Microsoft.Agents.AI.AgentRunOptions? @options, global::System.Threading.CancellationToken @cancellationToken)
         {
             var __scope = global::Maran.Instrument.OperationScope.StartCall(AgentRecorder(@this), null);
+            __scope.InSession(@session);
             global::System.Collections.Generic.IAsyncEnumerable<global::Microsoft.Agents.AI.AgentResponseUpdate> __stream;
             try
             {

@@ -33,6 +33,6 @@ public class MapMaranMetricsTests
 
         Assert.True(response.IsSuccessStatusCode);
         Assert.StartsWith("text/plain", response.Content.Headers.ContentType?.MediaType, StringComparison.Ordinal);
-        Assert.Contains($"operation_calls_total{{operation=\"{operation}\",component=\"web\",status=\"success\"}} 1", body, StringComparison.Ordinal);
+        Assert.Contains($"operation_calls_total{{operation=\"{operation}\",component=\"web\",kind=\"operation\",status=\"success\"}} 1", body, StringComparison.Ordinal);
     }
 }

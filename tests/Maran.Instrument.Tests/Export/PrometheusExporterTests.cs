@@ -56,13 +56,13 @@ public class PrometheusExporterTests
 
         Exposition scrape = await Exposition.ScrapeAsync(system.Prometheus.Registry);
 
-        Assert.Equal(5, scrape.Value($"operation_calls_total{{operation=\"{op}\",component=\"agent\",status=\"success\"}}"));
-        Assert.Equal(2, scrape.Value($"operation_calls_total{{operation=\"{op}\",component=\"agent\",status=\"error\"}}"));
-        Assert.Equal(1, scrape.Value($"operation_calls_total{{operation=\"{op}\",component=\"agent\",status=\"cancelled\"}}"));
-        Assert.Equal(5, scrape.Value($"operation_duration_seconds_count{{operation=\"{op}\",component=\"agent\",status=\"success\"}}"));
-        Assert.Equal(2, scrape.Value($"operation_duration_seconds_count{{operation=\"{op}\",component=\"agent\",status=\"error\"}}"));
-        Assert.Equal(1, scrape.Value($"operation_duration_seconds_count{{operation=\"{op}\",component=\"agent\",status=\"cancelled\"}}"));
-        Assert.Equal(0, scrape.Value($"operation_in_flight{{operation=\"{op}\",component=\"agent\"}}"));
+        Assert.Equal(5, scrape.Value($"operation_calls_total{{operation=\"{op}\",component=\"agent\",kind=\"operation\",status=\"success\"}}"));
+        Assert.Equal(2, scrape.Value($"operation_calls_total{{operation=\"{op}\",component=\"agent\",kind=\"operation\",status=\"error\"}}"));
+        Assert.Equal(1, scrape.Value($"operation_calls_total{{operation=\"{op}\",component=\"agent\",kind=\"operation\",status=\"cancelled\"}}"));
+        Assert.Equal(5, scrape.Value($"operation_duration_seconds_count{{operation=\"{op}\",component=\"agent\",kind=\"operation\",status=\"success\"}}"));
+        Assert.Equal(2, scrape.Value($"operation_duration_seconds_count{{operation=\"{op}\",component=\"agent\",kind=\"operation\",status=\"error\"}}"));
+        Assert.Equal(1, scrape.Value($"operation_duration_seconds_count{{operation=\"{op}\",component=\"agent\",kind=\"operation\",status=\"cancelled\"}}"));
+        Assert.Equal(0, scrape.Value($"operation_in_flight{{operation=\"{op}\",component=\"agent\",kind=\"operation\"}}"));
     }
 
     [Fact]
@@ -76,8 +76,8 @@ public class PrometheusExporterTests
         Run(system.Profiler, op, "agent", successes: 4);
         Exposition second = await Exposition.ScrapeAsync(system.Prometheus.Registry);
 
-        Assert.Equal(7, second.Value($"operation_duration_seconds_count{{operation=\"{op}\",component=\"agent\",status=\"success\"}}"));
-        Assert.Equal(7, second.Value($"operation_calls_total{{operation=\"{op}\",component=\"agent\",status=\"success\"}}"));
+        Assert.Equal(7, second.Value($"operation_duration_seconds_count{{operation=\"{op}\",component=\"agent\",kind=\"operation\",status=\"success\"}}"));
+        Assert.Equal(7, second.Value($"operation_calls_total{{operation=\"{op}\",component=\"agent\",kind=\"operation\",status=\"success\"}}"));
     }
 
     [Fact]
@@ -93,7 +93,7 @@ public class PrometheusExporterTests
 
         Exposition scrape = await Exposition.ScrapeAsync(system.Prometheus.Registry);
 
-        string labels = $"operation=\"{recorder.Name}\",component=\"agent\",status=\"success\"";
+        string labels = $"operation=\"{recorder.Name}\",component=\"agent\",kind=\"operation\",status=\"success\"";
         Assert.Equal(0, scrape.Value($"operation_duration_seconds_bucket{{{labels},le=\"0.0025\"}}"));
         Assert.Equal(2, scrape.Value($"operation_duration_seconds_bucket{{{labels},le=\"0.005\"}}"));
         Assert.Equal(2, scrape.Value($"operation_duration_seconds_bucket{{{labels},le=\"0.025\"}}"));
@@ -201,7 +201,7 @@ public class PrometheusExporterTests
 
         Exposition scrape = await Exposition.ScrapeAsync(system.Prometheus.Registry);
 
-        Assert.Equal(1, scrape.Value($"maran_operation_duration_seconds_count{{operation=\"{op}\",component=\"agent\",status=\"success\"}}"));
+        Assert.Equal(1, scrape.Value($"maran_operation_duration_seconds_count{{operation=\"{op}\",component=\"agent\",kind=\"operation\",status=\"success\"}}"));
         Assert.DoesNotContain(scrape.Samples.Keys, k => !k.StartsWith("maran_", StringComparison.Ordinal));
     }
 
@@ -215,7 +215,7 @@ public class PrometheusExporterTests
         Exposition scrape = await Exposition.ScrapeAsync(system.Prometheus.Registry);
 
         string cut = name[..PrometheusMetricSet.MaxLabelLength].Replace("\"", "\\\"", StringComparison.Ordinal);
-        Assert.Equal(1, scrape.Value($"operation_calls_total{{operation=\"{cut}\",component=\"agent\",status=\"success\"}}"));
+        Assert.Equal(1, scrape.Value($"operation_calls_total{{operation=\"{cut}\",component=\"agent\",kind=\"operation\",status=\"success\"}}"));
     }
 
     [Fact]
@@ -245,7 +245,7 @@ public class PrometheusExporterTests
 
         Assert.Equal("127.0.0.1", url.Host);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal(2, Exposition.Parse(body).Value($"operation_calls_total{{operation=\"{op}\",component=\"agent\",status=\"success\"}}"));
+        Assert.Equal(2, Exposition.Parse(body).Value($"operation_calls_total{{operation=\"{op}\",component=\"agent\",kind=\"operation\",status=\"success\"}}"));
         Assert.Null(system.Prometheus.EndpointUrl);
         await Assert.ThrowsAsync<HttpRequestException>(() => http.GetAsync(url));
     }
@@ -282,7 +282,7 @@ public class PrometheusExporterTests
         system.Stop();
 
         Assert.Equal("0.0.0.0", url.Host);
-        Assert.Equal(1, Exposition.Parse(body).Value($"operation_calls_total{{operation=\"{op}\",component=\"agent\",status=\"success\"}}"));
+        Assert.Equal(1, Exposition.Parse(body).Value($"operation_calls_total{{operation=\"{op}\",component=\"agent\",kind=\"operation\",status=\"success\"}}"));
     }
 
     [Theory]
@@ -318,9 +318,9 @@ public class PrometheusExporterTests
         await http.GetStringAsync(url);
         system.Stop();
 
-        Assert.Equal(2, body.Value($"operation_calls_total{{operation=\"{first}\",component=\"limits\",status=\"success\"}}"));
-        Assert.Equal(1, body.Value($"operation_calls_total{{operation=\"{second}\",component=\"limits\",status=\"success\"}}"));
-        Assert.Null(body.Value($"operation_calls_total{{operation=\"{late}\",component=\"limits\",status=\"success\"}}"));
+        Assert.Equal(2, body.Value($"operation_calls_total{{operation=\"{first}\",component=\"limits\",kind=\"operation\",status=\"success\"}}"));
+        Assert.Equal(1, body.Value($"operation_calls_total{{operation=\"{second}\",component=\"limits\",kind=\"operation\",status=\"success\"}}"));
+        Assert.Null(body.Value($"operation_calls_total{{operation=\"{late}\",component=\"limits\",kind=\"operation\",status=\"success\"}}"));
         Assert.Equal(droppedBefore + 1, MonitoringDiagnostics.Dropped["prometheus series"]);
     }
 

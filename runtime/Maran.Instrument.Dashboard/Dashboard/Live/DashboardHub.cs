@@ -58,6 +58,7 @@ internal sealed class DashboardHub : IAsyncDisposable
             costs,
             new LogsSection(system.Logs, system.Options),
             new AlertsSection(system, time),
+            new AgentsSection(system),
             new TracesSection(_traces, settings.MaxTraces),
         ];
         _sectionsByName = Sections.ToDictionary(static s => s.Name, StringComparer.Ordinal);

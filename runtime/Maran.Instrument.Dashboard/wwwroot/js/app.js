@@ -12,9 +12,10 @@ import costs from './sections/costs.js';
 import logs from './sections/logs.js';
 import alerts from './sections/alerts.js';
 import traces from './sections/traces.js';
+import agents from './sections/agents.js';
 import unavailable from './sections/unavailable.js';
 
-const modules = { overview, performance, health, errors, costs, logs, alerts, traces };
+const modules = { overview, performance, health, errors, costs, logs, alerts, agents, traces };
 
 const nav = document.getElementById('nav');
 const main = document.getElementById('main');

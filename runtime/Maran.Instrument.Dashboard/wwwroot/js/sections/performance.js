@@ -7,7 +7,8 @@ import { getJson } from '../live.js';
 import * as fmt from '../format.js';
 
 const columns = [
-  ['name', 'Operation', (r) => h('div', null, h('div', { class: 'op-name' }, r.name), h('div', { class: 'op-component' }, r.component))],
+  ['name', 'Operation', (r) => h('div', null, h('div', { class: 'op-name' }, r.name),
+    h('div', null, h('span', { class: 'op-component' }, r.component), h('span', { class: 'badge kind-' + r.kind, 'data-field': 'kind' }, r.kind.replace('_', ' '))))],
   ['count', 'Calls', (r) => fmt.count(r.count)],
   ['errors', 'Errors', (r) => (r.errors ? h('span', { class: 'bad' }, fmt.count(r.errors)) : '0')],
   ['inFlight', 'In flight', (r) => fmt.count(r.inFlight)],
