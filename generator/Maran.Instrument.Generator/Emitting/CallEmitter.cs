@@ -58,29 +58,40 @@ internal static class CallEmitter
     public static string DescriberName(ClientKind client) => client == ClientKind.Embedding ? "DescribeEmbeddingGenerator" : "DescribeChatClient";
 
     /// <summary>
-    /// Writes how a client describes itself, through the SDK's own service lookup: its metadata's provider and, for a
-    /// chat client, whether a <c>CachingChatClient</c> is in its pipeline. Run once per client instance.
+    /// Writes how a client describes itself, through the SDK's own service lookup: its metadata's provider and default
+    /// model, for a chat client whether a <c>CachingChatClient</c> is in its pipeline, and whether its pipeline reports to
+    /// OpenTelemetry itself (a middleware that hands out its <c>ActivitySource</c>, as <c>UseOpenTelemetry()</c> does).
+    /// Run once per client instance.
     /// </summary>
     public static void WriteDescriber(SourceWriter writer, ClientKind client)
     {
+        const string Source = "global::System.Diagnostics.ActivitySource";
         if (client != ClientKind.Embedding)
         {
             string cache = client == ClientKind.CachingChat ? $"chat.GetService(typeof({Ai}.CachingChatClient), null) is not null" : "false";
-            writer.Line("// A chat client's provider, and whether its pipeline caches responses; read once per client.");
-            writer.Line($"private static {Runtime}.ModelClient DescribeChatClient(object client) =>");
-            writer.Line($"    client is {Ai}.IChatClient chat");
-            writer.Line($"        ? new {Runtime}.ModelClient(");
-            writer.Line($"            (chat.GetService(typeof({Ai}.ChatClientMetadata), null) as {Ai}.ChatClientMetadata)?.ProviderName,");
-            writer.Line($"            {cache})");
-            writer.Line("        : default;");
+            writer.Line("// A chat client's provider, default model, response cache and own telemetry; read once per client.");
+            writer.Open($"private static {Runtime}.ModelClient DescribeChatClient(object client)");
+            writer.Line($"if (client is not {Ai}.IChatClient chat)");
+            writer.Line("{");
+            writer.Line("    return default;");
+            writer.Line("}");
+            writer.Line();
+            writer.Line($"var metadata = chat.GetService(typeof({Ai}.ChatClientMetadata), null) as {Ai}.ChatClientMetadata;");
+            writer.Line($"return new {Runtime}.ModelClient(metadata?.ProviderName, {cache}, metadata?.DefaultModelId, chat.GetService(typeof({Source}), null) is {Source});");
+            writer.Close();
         }
         else
         {
-            writer.Line("// An embedding generator's provider; read once per generator.");
-            writer.Line($"private static {Runtime}.ModelClient DescribeEmbeddingGenerator(object generator) =>");
-            writer.Line($"    generator is {Ai}.IEmbeddingGenerator embeddings");
-            writer.Line($"        ? new {Runtime}.ModelClient((embeddings.GetService(typeof({Ai}.EmbeddingGeneratorMetadata), null) as {Ai}.EmbeddingGeneratorMetadata)?.ProviderName, false)");
-            writer.Line("        : default;");
+            writer.Line("// An embedding generator's provider, default model and own telemetry; read once per generator.");
+            writer.Open($"private static {Runtime}.ModelClient DescribeEmbeddingGenerator(object generator)");
+            writer.Line($"if (generator is not {Ai}.IEmbeddingGenerator embeddings)");
+            writer.Line("{");
+            writer.Line("    return default;");
+            writer.Line("}");
+            writer.Line();
+            writer.Line($"var metadata = embeddings.GetService(typeof({Ai}.EmbeddingGeneratorMetadata), null) as {Ai}.EmbeddingGeneratorMetadata;");
+            writer.Line($"return new {Runtime}.ModelClient(metadata?.ProviderName, false, metadata?.DefaultModelId, embeddings.GetService(typeof({Source}), null) is {Source});");
+            writer.Close();
         }
     }
 

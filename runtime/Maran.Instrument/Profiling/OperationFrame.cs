@@ -19,6 +19,8 @@ internal sealed class OperationFrame
     private readonly bool _tree;
     private readonly OperationRecorder? _usageOwner;
     private readonly bool _countsUsage;
+    private string? _requestModel;
+    private bool _reportedByPipeline;
     private int _ended;
 
     private OperationFrame(OperationRecorder recorder, OperationFrame? parent, Activity? activity, GenAIOperationInfo? genAI, bool pushed, bool tree)
@@ -64,6 +66,19 @@ internal sealed class OperationFrame
     /// </summary>
     internal bool CountsUsage => _countsUsage;
 
+    /// <summary>The model a model call asked for, when its client named it only at run time (its metadata's default model).</summary>
+    internal string? RequestModel => _requestModel;
+
+    /// <summary>
+    /// Whether the client's own OpenTelemetry pipeline (Microsoft.Extensions.AI's <c>UseOpenTelemetry()</c>) reports this call,
+    /// or, for a tool, the span around it already describes its execution: then this call has no span and adds nothing
+    /// to the GenAI histograms.
+    /// </summary>
+    internal bool ReportedByPipeline => _reportedByPipeline;
+
+    /// <summary>The GenAI description of this call, when a GenAI histogram records it.</summary>
+    internal GenAIOperationInfo? MeasuredGenAI => _genAI;
+
     /// <summary>Whether anything may need a frame: call trees on, tracing on with a listener, or a listener on the GenAI duration histogram.</summary>
     internal static bool Wanted =>
         MonitoringRuntime.CallTreeEnabled || (MonitoringRuntime.TracingEnabled && MaranTelemetry.ActivitySource.HasListeners())
@@ -89,7 +104,7 @@ internal sealed class OperationFrame
                     activity.SetTag("maran.component", recorder.Component);
                     if (genAI is not null)
                     {
-                        GenAITelemetry.Describe(activity, genAI);
+                        GenAITelemetry.Describe(activity, genAI, null);
                     }
                 }
             }
@@ -122,33 +137,41 @@ internal sealed class OperationFrame
     /// </summary>
     /// <param name="recorder">The call's recorder.</param>
     /// <param name="lexicalParent">The monitored operation the generator saw around the call site, if any.</param>
-    internal static OperationFrame? EnterCall(OperationRecorder recorder, OperationRecorder? lexicalParent)
+    /// <param name="client">What the model client the call is made on said of itself, if <see cref="ModelClients.Resolve"/> described one.</param>
+    internal static OperationFrame? EnterCall(OperationRecorder recorder, OperationRecorder? lexicalParent, ModelClient client = default)
     {
         try
         {
             OperationFrame? ambient = s_current.Value;
-            bool tracing = MonitoringRuntime.TracingEnabled && MaranTelemetry.ActivitySource.HasListeners();
-            GenAIOperationInfo? genAI = tracing || GenAITelemetry.DurationEnabled ? GenAITelemetry.For(recorder) : null;
+            bool reportedElsewhere = client.ReportedByPipeline || (recorder.Kind == OperationKind.Tool && DescribedByCurrentSpan(recorder));
+            bool tracing = !reportedElsewhere && MonitoringRuntime.TracingEnabled && MaranTelemetry.ActivitySource.HasListeners();
+            bool metrics = !reportedElsewhere && GenAITelemetry.MetricsEnabled(recorder.Kind);
+            GenAIOperationInfo? genAI = tracing || metrics ? GenAITelemetry.For(recorder) : null;
             Activity? activity = null;
             if (tracing)
             {
                 activity = MaranTelemetry.ActivitySource.StartActivity(
-                    genAI?.SpanName ?? recorder.Name, recorder.Kind == OperationKind.Tool ? ActivityKind.Internal : ActivityKind.Client);
+                    genAI?.SpanNameFor(client.DefaultModel) ?? recorder.Name,
+                    genAI?.SpanKind ?? (recorder.Kind == OperationKind.Tool ? ActivityKind.Internal : ActivityKind.Client));
                 if (activity is { IsAllDataRequested: true })
                 {
                     activity.SetTag("maran.operation", recorder.Name);
                     activity.SetTag("maran.component", recorder.Component);
                     if (genAI is not null)
                     {
-                        GenAITelemetry.Describe(activity, genAI);
+                        GenAITelemetry.Describe(activity, genAI, client.DefaultModel);
                     }
                 }
             }
 
             OperationRecorder? owner = lexicalParent ?? ambient?._usageOwner;
             bool counts = ambient is null || ambient._recorder.Kind is not (OperationKind.ModelCall or OperationKind.Agent);
-            GenAIOperationInfo? measured = genAI is not null && GenAITelemetry.DurationEnabled ? genAI : null;
-            var frame = new OperationFrame(recorder, ambient, activity, measured, MonitoringRuntime.CallTreeEnabled, owner, counts);
+            GenAIOperationInfo? measured = genAI is not null && metrics ? genAI : null;
+            var frame = new OperationFrame(recorder, ambient, activity, measured, MonitoringRuntime.CallTreeEnabled, owner, counts)
+            {
+                _requestModel = client.DefaultModel,
+                _reportedByPipeline = reportedElsewhere,
+            };
             s_current.Value = frame;
             return frame;
         }
@@ -158,6 +181,14 @@ internal sealed class OperationFrame
             return null;
         }
     }
+
+    // A tool the model asks for through Microsoft.Extensions.AI's function invocation with OpenTelemetry on runs inside that
+    // library's own execute_tool span for the same tool: a second span would report the execution twice.
+    private static bool DescribedByCurrentSpan(OperationRecorder recorder) =>
+        Activity.Current is { } current
+        && !ReferenceEquals(current.Source, MaranTelemetry.ActivitySource)
+        && current.GetTagItem("gen_ai.operation.name") is "execute_tool"
+        && string.Equals(current.GetTagItem("gen_ai.tool.name") as string, recorder.Name, StringComparison.Ordinal);
 
     /// <summary>
     /// Records the end of the call. <paramref name="stopSpan"/> is false inside an exception filter, where the
@@ -179,7 +210,7 @@ internal sealed class OperationFrame
 
             if (_genAI is not null)
             {
-                GenAITelemetry.RecordDuration(_genAI, elapsedTicks, status, exception, _activity);
+                GenAITelemetry.RecordDuration(_genAI, _requestModel, elapsedTicks, status, exception, _activity);
             }
 
             if (_activity is { } activity)

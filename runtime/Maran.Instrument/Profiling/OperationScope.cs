@@ -72,6 +72,7 @@ public readonly struct OperationScope
     /// <param name="parent">The monitored operation around the call site, or null when the generator saw none.</param>
     public static OperationScope StartCall(OperationRecorder recorder, OperationRecorder? parent)
     {
+        ModelClient client = ModelClients.TakeStarting();
         if (!MonitoringRuntime.Enabled)
         {
             return default;
@@ -79,7 +80,7 @@ public readonly struct OperationScope
 
         RecorderCell cell = recorder.ThreadCell;
         cell.Started++;
-        OperationFrame? frame = OperationFrame.EnterCall(recorder, parent);
+        OperationFrame? frame = OperationFrame.EnterCall(recorder, parent, client);
         return new OperationScope(cell, Stopwatch.GetTimestamp(), NotMeasured, frame);
     }
 
@@ -199,7 +200,7 @@ public readonly struct OperationScope
         try
         {
             TokenUsage usage = OperationEvents.OwnedBy(reader(result, OperationEvents.UsageTextWanted), recorder, frame);
-            PublishUsage(recorder, usage, frame?.Activity);
+            PublishUsage(recorder, usage, frame);
             return usage;
         }
         catch (Exception ex)
@@ -213,11 +214,11 @@ public readonly struct OperationScope
     /// Hands reported counts to the exporters: <c>tokens_total</c>, the GenAI histogram and the span's <c>gen_ai.usage.*</c>.
     /// A response the application's cache served used no provider tokens: the cost tracker counts it as a cache hit.
     /// </summary>
-    internal static void PublishUsage(OperationRecorder recorder, in TokenUsage usage, Activity? span)
+    internal static void PublishUsage(OperationRecorder recorder, in TokenUsage usage, OperationFrame? frame)
     {
         if (usage.IsReported && !usage.IsCacheHit)
         {
-            UsageTelemetry.Record(recorder, usage.Model, usage.InputTokens, usage.OutputTokens, usage.CachedInputTokens, usage.ReasoningTokens, span);
+            UsageTelemetry.Record(recorder, usage, frame?.Activity, frame?.RequestModel, frame is { ReportedByPipeline: true });
         }
     }
 

@@ -491,19 +491,29 @@ namespace Maran.Instrument.Generated
         private static global::Maran.Instrument.TokenUsage ReadCachedChatResponse(global::Microsoft.Extensions.AI.ChatResponse? response, bool includeText) =>
             response is { RawRepresentation: null } ? ReadChatResponse(response, includeText).AsCacheHit() : ReadChatResponse(response, includeText);
 
-        // A chat client's provider, and whether its pipeline caches responses; read once per client.
-        private static global::Maran.Instrument.ModelClient DescribeChatClient(object client) =>
-            client is global::Microsoft.Extensions.AI.IChatClient chat
-                ? new global::Maran.Instrument.ModelClient(
-                    (chat.GetService(typeof(global::Microsoft.Extensions.AI.ChatClientMetadata), null) as global::Microsoft.Extensions.AI.ChatClientMetadata)?.ProviderName,
-                    chat.GetService(typeof(global::Microsoft.Extensions.AI.CachingChatClient), null) is not null)
-                : default;
+        // A chat client's provider, default model, response cache and own telemetry; read once per client.
+        private static global::Maran.Instrument.ModelClient DescribeChatClient(object client)
+        {
+            if (client is not global::Microsoft.Extensions.AI.IChatClient chat)
+            {
+                return default;
+            }
 
-        // An embedding generator's provider; read once per generator.
-        private static global::Maran.Instrument.ModelClient DescribeEmbeddingGenerator(object generator) =>
-            generator is global::Microsoft.Extensions.AI.IEmbeddingGenerator embeddings
-                ? new global::Maran.Instrument.ModelClient((embeddings.GetService(typeof(global::Microsoft.Extensions.AI.EmbeddingGeneratorMetadata), null) as global::Microsoft.Extensions.AI.EmbeddingGeneratorMetadata)?.ProviderName, false)
-                : default;
+            var metadata = chat.GetService(typeof(global::Microsoft.Extensions.AI.ChatClientMetadata), null) as global::Microsoft.Extensions.AI.ChatClientMetadata;
+            return new global::Maran.Instrument.ModelClient(metadata?.ProviderName, chat.GetService(typeof(global::Microsoft.Extensions.AI.CachingChatClient), null) is not null, metadata?.DefaultModelId, chat.GetService(typeof(global::System.Diagnostics.ActivitySource), null) is global::System.Diagnostics.ActivitySource);
+        }
+
+        // An embedding generator's provider, default model and own telemetry; read once per generator.
+        private static global::Maran.Instrument.ModelClient DescribeEmbeddingGenerator(object generator)
+        {
+            if (generator is not global::Microsoft.Extensions.AI.IEmbeddingGenerator embeddings)
+            {
+                return default;
+            }
+
+            var metadata = embeddings.GetService(typeof(global::Microsoft.Extensions.AI.EmbeddingGeneratorMetadata), null) as global::Microsoft.Extensions.AI.EmbeddingGeneratorMetadata;
+            return new global::Maran.Instrument.ModelClient(metadata?.ProviderName, false, metadata?.DefaultModelId, embeddings.GetService(typeof(global::System.Diagnostics.ActivitySource), null) is global::System.Diagnostics.ActivitySource);
+        }
 
         // The recorder of one agent's runs, under the name the agent has at run time.
         private static global::Maran.Instrument.OperationRecorder AgentRecorder(global::Microsoft.Agents.AI.AIAgent? agent) =>

@@ -26,6 +26,14 @@ public static class App
         return response.Text;
     }
 
+    // The same question through a pipeline that reports to OpenTelemetry itself (Microsoft.Extensions.AI's UseOpenTelemetry()).
+    public static async Task<string> AskThroughTheTelemetryPipelineAsync(Uri endpoint, string model, string question, string sourceName)
+    {
+        IChatClient chat = Chat(endpoint, model).AsBuilder().UseOpenTelemetry(sourceName: sourceName).Build();
+        ChatResponse response = await chat.GetResponseAsync(question);
+        return response.Text;
+    }
+
     [MonitorOperation("stream_answer", "support")]
     public static async Task<string> StreamAsync(Uri endpoint, string model)
     {
