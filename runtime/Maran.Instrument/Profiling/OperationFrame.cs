@@ -70,9 +70,8 @@ internal sealed class OperationFrame
     internal string? RequestModel => _requestModel;
 
     /// <summary>
-    /// Whether the client's own OpenTelemetry pipeline (Microsoft.Extensions.AI's <c>UseOpenTelemetry()</c>) reports this call,
-    /// or, for a tool, the span around it already describes its execution: then this call has no span and adds nothing
-    /// to the GenAI histograms.
+    /// Whether the client's own OpenTelemetry pipeline (Microsoft.Extensions.AI's <c>UseOpenTelemetry()</c>) reports this call:
+    /// then it has no span and adds nothing to the GenAI histograms.
     /// </summary>
     internal bool ReportedByPipeline => _reportedByPipeline;
 
@@ -143,8 +142,9 @@ internal sealed class OperationFrame
         try
         {
             OperationFrame? ambient = s_current.Value;
-            bool reportedElsewhere = client.ReportedByPipeline || (recorder.Kind == OperationKind.Tool && DescribedByCurrentSpan(recorder));
-            bool tracing = !reportedElsewhere && MonitoringRuntime.TracingEnabled && MaranTelemetry.ActivitySource.HasListeners();
+            bool reportedElsewhere = client.ReportedByPipeline;
+            bool tracing = !reportedElsewhere && MonitoringRuntime.TracingEnabled && MaranTelemetry.ActivitySource.HasListeners()
+                           && !(recorder.Kind == OperationKind.Tool && DescribedByCurrentSpan(recorder));
             bool metrics = !reportedElsewhere && GenAITelemetry.MetricsEnabled(recorder.Kind);
             GenAIOperationInfo? genAI = tracing || metrics ? GenAITelemetry.For(recorder) : null;
             Activity? activity = null;
@@ -182,11 +182,13 @@ internal sealed class OperationFrame
         }
     }
 
-    // A tool the model asks for through Microsoft.Extensions.AI's function invocation with OpenTelemetry on runs inside that
-    // library's own execute_tool span for the same tool: a second span would report the execution twice.
+    // Microsoft.Extensions.AI's function invocation starts its own execute_tool span for each tool it runs (on the source of
+    // the span around it, or of its pipeline's OpenTelemetry client), with the tool call's id: the tool runs inside it, and a
+    // second span would report the execution twice. Its duration still goes to gen_ai.execute_tool.duration, which that
+    // library does not record.
     private static bool DescribedByCurrentSpan(OperationRecorder recorder) =>
         Activity.Current is { } current
-        && !ReferenceEquals(current.Source, MaranTelemetry.ActivitySource)
+        && current.GetTagItem("maran.operation") is null
         && current.GetTagItem("gen_ai.operation.name") is "execute_tool"
         && string.Equals(current.GetTagItem("gen_ai.tool.name") as string, recorder.Name, StringComparison.Ordinal);
 
