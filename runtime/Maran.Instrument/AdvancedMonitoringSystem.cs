@@ -168,6 +168,7 @@ public sealed class AdvancedMonitoringSystem : IDisposable
             }
 
             ApplyRuntimeSwitches(Options.Monitoring);
+            GenAIContent.Configure(Options.Monitoring.CaptureContent, Logger);
 
             // While the error tracker runs, errors_total carries its categories and severities.
             Telemetry.Errors = Options.Errors.Enabled ? ErrorTracker.GetErrorCounts : null;
@@ -193,6 +194,7 @@ public sealed class AdvancedMonitoringSystem : IDisposable
             }
 
             _running = false;
+            GenAIContent.Detach(Logger);
             for (int i = _services.Count - 1; i >= 0; i--)
             {
                 try

@@ -52,6 +52,9 @@ public static class GenAIContent
         s_enabled = captureContent || IsTrue(Environment.GetEnvironmentVariable(EnvironmentVariable));
     }
 
+    /// <summary>Stops logging captured content to <paramref name="log"/> (a system that stops); another system's log stays.</summary>
+    internal static void Detach(Serilog.ILogger log) => Interlocked.CompareExchange(ref s_log, null, log);
+
     /// <summary>Records the arguments one tool execution received, as <c>gen_ai.tool.call.arguments</c>.</summary>
     /// <param name="scope">The tool call's scope.</param>
     /// <param name="method">The method the tool runs (<c>AIFunction.UnderlyingMethod</c>), whose parameters may be classified.</param>
@@ -135,6 +138,29 @@ public static class GenAIContent
         }
     }
 
+    /// <summary>
+    /// Records the messages of a model call's response as <c>gen_ai.output.messages</c> when it completes successfully,
+    /// before the call's span ends; returns a task with the same outcome.
+    /// </summary>
+    /// <param name="scope">The model call's scope.</param>
+    /// <param name="response">The call, as the API returned it.</param>
+    /// <param name="write">Writes the response's messages through a <see cref="GenAIContentWriter"/>.</param>
+    public static Task<T> RecordResponse<T>(OperationScope scope, Task<T> response, Action<GenAIContentWriter, T> write)
+    {
+        if (!s_enabled || scope.Recorder is null || response is null)
+        {
+            return response!;
+        }
+
+        if (response.IsCompletedSuccessfully)
+        {
+            RecordMessages(scope, "gen_ai.output.messages", write, response.Result);
+            return response;
+        }
+
+        return AwaitResponse(scope, response, write);
+    }
+
     /// <summary>Writes one value: its classification's redaction, a secret mask, a JSON document as it is with its texts redacted, a number or a redacted text.</summary>
     internal static void WriteValue(Utf8JsonWriter writer, object? value, Redactor? redactor, bool secret)
     {
@@ -174,6 +200,13 @@ public static class GenAIContent
                     break;
             }
         }
+    }
+
+    private static async Task<T> AwaitResponse<T>(OperationScope scope, Task<T> response, Action<GenAIContentWriter, T> write)
+    {
+        T value = await response.ConfigureAwait(false);
+        RecordMessages(scope, "gen_ai.output.messages", write, value);
+        return value;
     }
 
     private static async ValueTask<object?> AwaitResult(OperationScope scope, MethodInfo? method, ValueTask<object?> result)
@@ -264,6 +297,11 @@ public static class GenAIContent
     // On the call's span, and in the log store as an event of the call (its operation, trace and span come with it).
     private static void Publish(Activity? span, OperationRecorder recorder, string attribute, string json)
     {
+        // A tool run inside the function invoker's own execute_tool span has none of its own: its content goes on that one.
+        span ??= recorder.Kind == OperationKind.Tool && Activity.Current is { } current && current.GetTagItem("gen_ai.operation.name") is "execute_tool"
+                 && string.Equals(current.GetTagItem("gen_ai.tool.name") as string, recorder.Name, StringComparison.Ordinal)
+            ? current
+            : null;
         if (span is { IsAllDataRequested: true })
         {
             span.SetTag(attribute, json);

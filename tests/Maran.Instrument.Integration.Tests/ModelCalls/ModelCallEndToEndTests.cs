@@ -28,6 +28,7 @@ public sealed class ModelCallEndToEndTests : IAsyncLifetime
             {
                 typeof(ChatResponse), typeof(ChatClientBuilder), typeof(OpenAIClientExtensions), typeof(OpenAI.OpenAIClient), typeof(ClientResult),
                 typeof(Microsoft.Agents.AI.AIAgent), typeof(Microsoft.Agents.AI.ChatClientAgent), typeof(Microsoft.Extensions.Logging.ILogger),
+                typeof(Microsoft.Extensions.Compliance.Classification.DataClassificationAttribute),
             }.Select(t => t.Assembly.Location).Distinct().Select(p => (MetadataReference)MetadataReference.CreateFromFile(p)),
         ];
         var compilation = GeneratorHarness.CreateCompilation([("/app/Program.cs", source)], sdk, assemblyName: "ModelApp");
@@ -136,6 +137,7 @@ public sealed class ModelCallEndToEndTests : IAsyncLifetime
         Assert.Equal(chatModel, chat.GetTagItem("gen_ai.response.model"));
         Assert.Equal(_server.Reported[chatModel].Input, chat.GetTagItem("gen_ai.usage.input_tokens"));
         Assert.Equal(_server.Reported[chatModel].Output, chat.GetTagItem("gen_ai.usage.output_tokens"));
+        Assert.DoesNotContain(spans, s => s.Tags.Any(t => t.Key is "gen_ai.input.messages" or "gen_ai.output.messages" or "gen_ai.tool.call.arguments"));
 
         Activity stream = Assert.Single(spans, s => s.DisplayName == $"chat {streamModel}");
         Assert.Equal(_server.Reported[streamModel].Input, stream.GetTagItem("gen_ai.usage.input_tokens"));
@@ -208,6 +210,44 @@ public sealed class ModelCallEndToEndTests : IAsyncLifetime
         await _system.CostTracker.FlushAsync().WaitAsync(TimeSpan.FromSeconds(30));
         UsageTotal usage = Assert.Single(_system.CostTracker.GetTotals().Usage, u => u.Model == model);
         Assert.Equal(_server.Reported[model], (usage.Tokens.Input, usage.Tokens.Output));
+    }
+
+    [Fact]
+    public async Task With_content_capture_on_messages_and_tool_calls_are_recorded_redacted_on_spans_and_in_the_log_store()
+    {
+        string model = "gpt-content-" + Guid.NewGuid().ToString("N")[..6];
+        var spans = new List<Activity>();
+        using TracerProvider tracing = Sdk.CreateTracerProviderBuilder().AddMaranInstrumentation().AddInMemoryExporter(spans).Build()!;
+        GenAIContent.Configure(captureContent: true, _system.Logger);
+        try
+        {
+            await RunAsync<string>("AskAsync", _server.Endpoint, model, "Is my key sk-proj-abcdefghijklmnopqrstuvwx safe?");
+            await RunAsync<string>("AskTheResidentAgentAsync", _server.Endpoint, model);
+        }
+        finally
+        {
+            GenAIContent.Configure(captureContent: false, null);
+        }
+
+        tracing.ForceFlush();
+
+        Activity chat = Assert.Single(spans, s => s.DisplayName == $"chat {model}");
+        string input = (string)chat.GetTagItem("gen_ai.input.messages")!;
+        Assert.Equal("""[{"role":"user","parts":[{"type":"text","content":"Is my key [REDACTED] safe?"}]}]""", input);
+        Assert.Equal("""[{"role":"assistant","parts":[{"type":"text","content":"It is sunny in Oslo today"}],"finish_reason":"stop"}]""",
+            chat.GetTagItem("gen_ai.output.messages"));
+
+        // The classified argument is erased (no redactor is configured for its classification), the key in the result masked.
+        Activity tool = Assert.Single(spans, s => s.DisplayName == "execute_tool resident");
+        Assert.Equal("""{"city":""}""", tool.GetTagItem("gen_ai.tool.call.arguments"));
+        Assert.Equal("\"registry key [REDACTED] for Oslo\"", tool.GetTagItem("gen_ai.tool.call.result"));
+
+        List<string> logged = [.. _system.Logs.Recent(1000).Select(e => e.Properties)];
+        Assert.Contains(logged, p => p.Contains("Is my key [REDACTED] safe?", StringComparison.Ordinal));
+        string arguments = Assert.Single(logged, p => p.Contains("gen_ai.tool.call.arguments", StringComparison.Ordinal) && p.Contains("resident", StringComparison.Ordinal));
+        Assert.DoesNotContain("Oslo", arguments, StringComparison.Ordinal);
+        Assert.DoesNotContain(logged, p => p.Contains("sk-proj-", StringComparison.Ordinal));
+        Assert.DoesNotContain(spans, s => s.Tags.Any(t => t.Value?.Contains("sk-proj-", StringComparison.Ordinal) == true));
     }
 
     // The points of one metric, the toolkit's or an application pipeline's, checked for its unit, whose tag has the value given
