@@ -53,7 +53,12 @@ public static class ModelClients
 
         try
         {
-            Entry entry = s_clients.GetValue(client, c => new Entry(Describe(c, describe)));
+            // Looked up first, so that a client already described costs no closure.
+            if (!s_clients.TryGetValue(client, out Entry? entry))
+            {
+                entry = s_clients.GetValue(client, c => new Entry(Describe(c, describe)));
+            }
+
             t_starting = entry;
             hasResponseCache = entry.Client.HasResponseCache;
             if (entry.Client.Provider is not { Length: > 0 } provider)

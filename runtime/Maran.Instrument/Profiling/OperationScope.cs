@@ -66,7 +66,9 @@ public readonly struct OperationScope
     /// <summary>
     /// Starts one model, tool or agent call of <paramref name="recorder"/>: always timed, and the ambient parent of the
     /// calls made inside it. Its tokens and cost belong to <paramref name="parent"/>, the monitored operation the
-    /// generator saw around the call site, or else to the innermost one running (when call trees are on).
+    /// generator saw around the call site, or else to the innermost one running (when call trees are on). A model client
+    /// <see cref="ModelClients.Resolve"/> described just before, on this thread, gives the call its request model and
+    /// says whether its own pipeline reports it to OpenTelemetry.
     /// </summary>
     /// <param name="recorder">The call's recorder, from <see cref="OperationRegistry.GetOrAddCall"/>.</param>
     /// <param name="parent">The monitored operation around the call site, or null when the generator saw none.</param>
