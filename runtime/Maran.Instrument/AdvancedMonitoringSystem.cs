@@ -179,6 +179,7 @@ public sealed class AdvancedMonitoringSystem : IDisposable
             }
 
             ApplyRuntimeSwitches(Options.Monitoring);
+            GenAIContent.Configure(Options.Monitoring.CaptureContent, Logger);
 
             foreach (IMonitoringService service in _services)
             {
@@ -202,6 +203,7 @@ public sealed class AdvancedMonitoringSystem : IDisposable
             }
 
             _running = false;
+            GenAIContent.Detach(Logger);
             for (int i = _services.Count - 1; i >= 0; i--)
             {
                 try

@@ -13,6 +13,7 @@ internal static class CallEmitter
 
     private const string Runtime = "global::Maran.Instrument";
     private const string Ai = "global::Microsoft.Extensions.AI";
+    private const string Content = Runtime + ".GenAIContent";
 
     /// <summary>
     /// A <c>DelegatingAIFunction</c> whose invocations are tool calls: same name, description and schema as the
@@ -35,6 +36,11 @@ internal static class CallEmitter
         writer.Line($"protected override global::System.Threading.Tasks.ValueTask<object?> InvokeCoreAsync({Ai}.AIFunctionArguments arguments, global::System.Threading.CancellationToken cancellationToken)");
         writer.Open();
         writer.Line($"var scope = {Runtime}.OperationScope.StartCall(_recorder, null);");
+        writer.Line($"if ({Content}.Enabled)");
+        writer.Line("{");
+        writer.Line($"    {Content}.RecordToolArguments(scope, UnderlyingMethod, arguments);");
+        writer.Line("}");
+        writer.Line();
         writer.Line("global::System.Threading.Tasks.ValueTask<object?> task;");
         writer.Line("try");
         writer.Line("{");
@@ -49,8 +55,94 @@ internal static class CallEmitter
         writer.Line("    scope.Detach();");
         writer.Line("}");
         writer.Line();
-        writer.Line("return scope.Track(task);");
+        writer.Line($"return scope.Track({Content}.Enabled ? {Content}.RecordToolResult(scope, UnderlyingMethod, task) : task);");
         writer.Close();
+        writer.Close();
+    }
+
+    /// <summary>The generated method that writes a chat call's input messages for content capture.</summary>
+    public const string ChatInputWriter = "WriteChatInput";
+
+    /// <summary>The generated method that writes a chat call's system instructions (<c>ChatOptions.Instructions</c>).</summary>
+    public const string ChatInstructionsWriter = "WriteChatInstructions";
+
+    /// <summary>The generated method that writes a chat response's output messages.</summary>
+    public const string ChatOutputWriter = "WriteChatOutput";
+
+    /// <summary>
+    /// Writes the readers content capture uses on Microsoft.Extensions.AI chat calls: the input (a text, a message or
+    /// messages), the options' instructions and the response's messages, each walked into the conventions' JSON shape
+    /// through <c>GenAIContentWriter</c>. Generated code calls them only after checking <c>GenAIContent.Enabled</c>.
+    /// </summary>
+    public static void WriteChatContent(SourceWriter writer)
+    {
+        const string Writer = Runtime + ".GenAIContentWriter";
+        writer.Line("// Content capture: a chat call's input messages, as the GenAI conventions shape them.");
+        writer.Open($"private static void {ChatInputWriter}({Writer} writer, object? input)");
+        writer.Line("writer.BeginList();");
+        writer.Line("switch (input)");
+        writer.Line("{");
+        writer.Line("    case string text:");
+        writer.Line("        writer.BeginMessage(\"user\");");
+        writer.Line("        writer.Text(text);");
+        writer.Line("        writer.EndMessage();");
+        writer.Line("        break;");
+        writer.Line($"    case {Ai}.ChatMessage message:");
+        writer.Line("        WriteChatMessage(writer, message, null);");
+        writer.Line("        break;");
+        writer.Line($"    case global::System.Collections.Generic.IEnumerable<{Ai}.ChatMessage> messages:");
+        writer.Line("        foreach (var message in messages)");
+        writer.Line("        {");
+        writer.Line("            WriteChatMessage(writer, message, null);");
+        writer.Line("        }");
+        writer.Line();
+        writer.Line("        break;");
+        writer.Line("}");
+        writer.Line();
+        writer.Line("writer.EndList();");
+        writer.Close();
+        writer.Line();
+        writer.Line("// Content capture: the instructions a chat call's options give, as system instructions.");
+        writer.Open($"private static void {ChatInstructionsWriter}({Writer} writer, {Ai}.ChatOptions? options)");
+        writer.Line("if (options?.Instructions is { Length: > 0 } instructions)");
+        writer.Line("{");
+        writer.Line("    writer.BeginList();");
+        writer.Line("    writer.Text(instructions);");
+        writer.Line("    writer.EndList();");
+        writer.Line("}");
+        writer.Close();
+        writer.Line();
+        writer.Line("// Content capture: a chat response's messages, with the reason the model stopped.");
+        writer.Open($"private static void {ChatOutputWriter}({Writer} writer, {Ai}.ChatResponse response)");
+        writer.Line("string? finishReason = response.FinishReason?.Value is { } reason ? (reason == \"tool_calls\" ? \"tool_call\" : reason) : null;");
+        writer.Line("writer.BeginList();");
+        writer.Line("foreach (var message in response.Messages)");
+        writer.Line("{");
+        writer.Line("    WriteChatMessage(writer, message, finishReason);");
+        writer.Line("}");
+        writer.Line();
+        writer.Line("writer.EndList();");
+        writer.Close();
+        writer.Line();
+        writer.Open($"private static void WriteChatMessage({Writer} writer, {Ai}.ChatMessage message, string? finishReason)");
+        writer.Line("writer.BeginMessage(message.Role.Value, message.AuthorName);");
+        writer.Line("foreach (var content in message.Contents)");
+        writer.Line("{");
+        writer.Line("    switch (content)");
+        writer.Line("    {");
+        writer.Line($"        case {Ai}.TextContent text:");
+        writer.Line("            writer.Text(text.Text);");
+        writer.Line("            break;");
+        writer.Line($"        case {Ai}.FunctionCallContent call:");
+        writer.Line("            writer.ToolCall(call.CallId, call.Name, call.Arguments);");
+        writer.Line("            break;");
+        writer.Line($"        case {Ai}.FunctionResultContent result:");
+        writer.Line("            writer.ToolCallResponse(result.CallId, result.Result);");
+        writer.Line("            break;");
+        writer.Line("    }");
+        writer.Line("}");
+        writer.Line();
+        writer.Line("writer.EndMessage(finishReason);");
         writer.Close();
     }
 
@@ -58,29 +150,40 @@ internal static class CallEmitter
     public static string DescriberName(ClientKind client) => client == ClientKind.Embedding ? "DescribeEmbeddingGenerator" : "DescribeChatClient";
 
     /// <summary>
-    /// Writes how a client describes itself, through the SDK's own service lookup: its metadata's provider and, for a
-    /// chat client, whether a <c>CachingChatClient</c> is in its pipeline. Run once per client instance.
+    /// Writes how a client describes itself, through the SDK's own service lookup: its metadata's provider and default
+    /// model, for a chat client whether a <c>CachingChatClient</c> is in its pipeline, and whether its pipeline reports to
+    /// OpenTelemetry itself (a middleware that hands out its <c>ActivitySource</c>, as <c>UseOpenTelemetry()</c> does).
+    /// Run once per client instance.
     /// </summary>
     public static void WriteDescriber(SourceWriter writer, ClientKind client)
     {
+        const string Source = "global::System.Diagnostics.ActivitySource";
         if (client != ClientKind.Embedding)
         {
             string cache = client == ClientKind.CachingChat ? $"chat.GetService(typeof({Ai}.CachingChatClient), null) is not null" : "false";
-            writer.Line("// A chat client's provider, and whether its pipeline caches responses; read once per client.");
-            writer.Line($"private static {Runtime}.ModelClient DescribeChatClient(object client) =>");
-            writer.Line($"    client is {Ai}.IChatClient chat");
-            writer.Line($"        ? new {Runtime}.ModelClient(");
-            writer.Line($"            (chat.GetService(typeof({Ai}.ChatClientMetadata), null) as {Ai}.ChatClientMetadata)?.ProviderName,");
-            writer.Line($"            {cache})");
-            writer.Line("        : default;");
+            writer.Line("// A chat client's provider, default model, response cache and own telemetry; read once per client.");
+            writer.Open($"private static {Runtime}.ModelClient DescribeChatClient(object client)");
+            writer.Line($"if (client is not {Ai}.IChatClient chat)");
+            writer.Line("{");
+            writer.Line("    return default;");
+            writer.Line("}");
+            writer.Line();
+            writer.Line($"var metadata = chat.GetService(typeof({Ai}.ChatClientMetadata), null) as {Ai}.ChatClientMetadata;");
+            writer.Line($"return new {Runtime}.ModelClient(metadata?.ProviderName, {cache}, metadata?.DefaultModelId, chat.GetService(typeof({Source}), null) is {Source});");
+            writer.Close();
         }
         else
         {
-            writer.Line("// An embedding generator's provider; read once per generator.");
-            writer.Line($"private static {Runtime}.ModelClient DescribeEmbeddingGenerator(object generator) =>");
-            writer.Line($"    generator is {Ai}.IEmbeddingGenerator embeddings");
-            writer.Line($"        ? new {Runtime}.ModelClient((embeddings.GetService(typeof({Ai}.EmbeddingGeneratorMetadata), null) as {Ai}.EmbeddingGeneratorMetadata)?.ProviderName, false)");
-            writer.Line("        : default;");
+            writer.Line("// An embedding generator's provider, default model and own telemetry; read once per generator.");
+            writer.Open($"private static {Runtime}.ModelClient DescribeEmbeddingGenerator(object generator)");
+            writer.Line($"if (generator is not {Ai}.IEmbeddingGenerator embeddings)");
+            writer.Line("{");
+            writer.Line("    return default;");
+            writer.Line("}");
+            writer.Line();
+            writer.Line($"var metadata = embeddings.GetService(typeof({Ai}.EmbeddingGeneratorMetadata), null) as {Ai}.EmbeddingGeneratorMetadata;");
+            writer.Line($"return new {Runtime}.ModelClient(metadata?.ProviderName, false, metadata?.DefaultModelId, embeddings.GetService(typeof({Source}), null) is {Source});");
+            writer.Close();
         }
     }
 

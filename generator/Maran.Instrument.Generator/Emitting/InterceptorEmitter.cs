@@ -118,6 +118,12 @@ internal static class InterceptorEmitter
             writer.Line();
             CallEmitter.WriteDescriber(writer, client);
         }
+
+        if (methods.Any(m => ChatContent(m.Key.Method) is not null))
+        {
+            writer.Line();
+            CallEmitter.WriteChatContent(writer);
+        }
         if (methods.Any(m => m.Key.Method.Kind == CallKind.Agent))
         {
             writer.Line();
@@ -259,6 +265,25 @@ internal static class InterceptorEmitter
             ? $"var {scope} = {Runtime}.OperationScope.Start({recorder});"
             : $"var {scope} = {Runtime}.OperationScope.StartCall({recorder}, {parent});");
         CallEmitter.WriteSession(writer, method, scope);
+        string? output = null;
+        if (ChatContent(method) is { } content)
+        {
+            // Content capture, when on: the call's instructions and input messages, and its response's messages.
+            writer.Line($"if ({Runtime}.GenAIContent.Enabled)");
+            writer.Line("{");
+            if (content.Options is not null)
+            {
+                writer.Line($"    {Runtime}.GenAIContent.RecordMessages({scope}, \"gen_ai.system_instructions\", {CallEmitter.ChatInstructionsWriter}, {content.Options});");
+            }
+
+            writer.Line($"    {Runtime}.GenAIContent.RecordMessages({scope}, \"gen_ai.input.messages\", {CallEmitter.ChatInputWriter}, (object?){content.Input});");
+            writer.Line("}");
+            writer.Line();
+            if (method.Shape == ReturnShape.Task && method.Usage is { Kind: UsageKind.ChatResponse })
+            {
+                output = $"{Runtime}.GenAIContent.Enabled ? {Runtime}.GenAIContent.RecordResponse({scope}, {locals.Task}, {CallEmitter.ChatOutputWriter}) : {locals.Task}";
+            }
+        }
         switch (method.Shape)
         {
             case ReturnShape.Task:
@@ -271,7 +296,7 @@ internal static class InterceptorEmitter
                 writer.Line($"    {pending} = {call};");
                 writer.Line("}");
                 WriteFailAndDetach(writer, scope, exception);
-                writer.Line($"return {scope}.Track({pending}{reader});");
+                writer.Line($"return {scope}.Track({output ?? pending}{reader});");
                 break;
             case ReturnShape.Void:
                 writer.Line("try");
@@ -294,6 +319,21 @@ internal static class InterceptorEmitter
                 WriteFailAndDetach(writer, scope, exception);
                 break;
         }
+    }
+
+    // The parameters a Microsoft.Extensions.AI chat call's content is read from: its input (a text, a message or messages)
+    // and its options; null for other calls.
+    private static (string Input, string? Options)? ChatContent(MethodModel method)
+    {
+        if (method.Kind != CallKind.ModelCall || method.Client is not (ClientKind.Chat or ClientKind.CachingChat))
+        {
+            return null;
+        }
+
+        ParameterModel? input = method.Parameters.Skip(method.Receiver == ReceiverKind.None ? 1 : 0)
+            .FirstOrDefault(p => p.Type is "string" or "string?" || p.Type.Contains("global::Microsoft.Extensions.AI.ChatMessage"));
+        ParameterModel? options = method.Parameters.FirstOrDefault(p => p.Type.StartsWith("global::Microsoft.Extensions.AI.ChatOptions", System.StringComparison.Ordinal));
+        return input is null ? null : (input.Name, options?.Name);
     }
 
     private static void WriteFailAndDetach(SourceWriter writer, string scope, string exception)

@@ -98,6 +98,14 @@ public sealed class MonitoringSettings
     [ConfigurationKeyName("tracing")]
     public bool Tracing { get; set; } = true;
 
+    /// <summary>
+    /// Whether model, tool and agent calls record their content (messages, system instructions, tool arguments and results)
+    /// on their spans and in the log store, always redacted: see <see cref="GenAIContent"/>. Off by default;
+    /// <c>OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT=true</c> turns it on too.
+    /// </summary>
+    [ConfigurationKeyName("capture_content")]
+    public bool CaptureContent { get; set; }
+
     /// <summary>How many calls are timed: see <see cref="SamplingSettings"/>.</summary>
     [ConfigurationKeyName("sampling")]
     public SamplingSettings Sampling { get; set; } = new();

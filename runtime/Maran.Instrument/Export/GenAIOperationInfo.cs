@@ -1,8 +1,12 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+
 namespace Maran.Instrument;
 
 /// <summary>
 /// How a model operation presents itself under the OpenTelemetry GenAI semantic conventions: its span name
-/// (<c>"{gen_ai.operation.name} {gen_ai.request.model}"</c>) and the attributes every span and measurement carries.
+/// (<c>"{gen_ai.operation.name} {gen_ai.request.model}"</c>, <c>"execute_tool {gen_ai.tool.name}"</c>,
+/// <c>"invoke_agent {gen_ai.agent.name}"</c>), its span kind, and the attributes every span and measurement carries.
 /// Built once per operation.
 /// </summary>
 internal sealed class GenAIOperationInfo
@@ -11,10 +15,14 @@ internal sealed class GenAIOperationInfo
     internal const string DefaultOperation = "chat";
 
     /// <summary>Marks an operation already found not to be a model operation.</summary>
-    internal static readonly GenAIOperationInfo NotModel = new(string.Empty, null, null);
+    internal static readonly GenAIOperationInfo NotModel = new(OperationKind.Operation, string.Empty, null, null);
 
-    private GenAIOperationInfo(string operationName, string? provider, string? requestModel, string? nameAttribute = null, string? name = null)
+    // Span names of the request models a client names at run time (its metadata's default model): one string per model.
+    private readonly ConcurrentDictionary<string, string> _spanNames = new(StringComparer.Ordinal);
+
+    private GenAIOperationInfo(OperationKind kind, string operationName, string? provider, string? requestModel, string? nameAttribute = null, string? name = null)
     {
+        Kind = kind;
         OperationName = operationName;
         Provider = provider;
         RequestModel = requestModel;
@@ -24,6 +32,9 @@ internal sealed class GenAIOperationInfo
         SpanName = subject is null ? operationName : $"{operationName} {subject}";
     }
 
+    /// <summary>What the operation is: a model call (or a monitored model operation), a tool execution or an agent run.</summary>
+    internal OperationKind Kind { get; }
+
     internal string OperationName { get; }
 
     internal string? Provider { get; }
@@ -32,11 +43,23 @@ internal sealed class GenAIOperationInfo
 
     internal string SpanName { get; }
 
+    /// <summary>
+    /// The spec's span kind: <see cref="ActivityKind.Internal"/> for <c>execute_tool</c> and for <c>invoke_agent</c>
+    /// (the agents measured run in the process), <see cref="ActivityKind.Client"/> for model calls.
+    /// </summary>
+    internal ActivityKind SpanKind => Kind is OperationKind.Tool or OperationKind.Agent ? ActivityKind.Internal : ActivityKind.Client;
+
     /// <summary>For a tool or agent call, the attribute that names it: <c>gen_ai.tool.name</c> or <c>gen_ai.agent.name</c>.</summary>
     internal string? NameAttribute { get; }
 
     /// <summary>For a tool or agent call, its name (the span is <c>"{gen_ai.operation.name} {name}"</c>).</summary>
     internal string? Name { get; }
+
+    /// <summary>The span name of one call whose request model is <paramref name="requestModel"/> (known only at run time), else <see cref="SpanName"/>.</summary>
+    internal string SpanNameFor(string? requestModel) =>
+        requestModel is null || Name is not null || RequestModel is not null
+            ? SpanName
+            : _spanNames.GetOrAdd(requestModel, static (model, operation) => $"{operation} {model}", OperationName);
 
     /// <summary>
     /// The GenAI description of <paramref name="recorder"/>'s operation, or null when it is not a model operation:
@@ -47,15 +70,15 @@ internal sealed class GenAIOperationInfo
         switch (recorder.Kind)
         {
             case OperationKind.Tool:
-                return new GenAIOperationInfo(recorder.GenAIOperation ?? "execute_tool", recorder.Provider, null, "gen_ai.tool.name", recorder.Name);
+                return new GenAIOperationInfo(OperationKind.Tool, recorder.GenAIOperation ?? "execute_tool", recorder.Provider, null, "gen_ai.tool.name", recorder.Name);
             case OperationKind.Agent:
-                return new GenAIOperationInfo(recorder.GenAIOperation ?? "invoke_agent", recorder.Provider, null, "gen_ai.agent.name", recorder.Name);
+                return new GenAIOperationInfo(OperationKind.Agent, recorder.GenAIOperation ?? "invoke_agent", recorder.Provider, null, "gen_ai.agent.name", recorder.Name);
         }
 
-        bool model = recorder.Model is not null || recorder.Provider is not null || recorder.GenAIOperation is not null
+        bool model = recorder.Kind == OperationKind.ModelCall || recorder.Model is not null || recorder.Provider is not null || recorder.GenAIOperation is not null
                      || string.Equals(recorder.Component, "model", StringComparison.OrdinalIgnoreCase);
         return model
-            ? new GenAIOperationInfo(recorder.GenAIOperation ?? DefaultOperation, recorder.Provider, recorder.Model)
+            ? new GenAIOperationInfo(OperationKind.ModelCall, recorder.GenAIOperation ?? DefaultOperation, recorder.Provider, recorder.Model)
             : null;
     }
 }

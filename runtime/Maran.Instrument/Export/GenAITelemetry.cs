@@ -4,13 +4,16 @@ using System.Diagnostics.Metrics;
 namespace Maran.Instrument;
 
 /// <summary>
-/// The OpenTelemetry GenAI semantic conventions for model operations: span attributes, and the
-/// <c>gen_ai.client.operation.duration</c> and <c>gen_ai.client.token.usage</c> histograms on the
-/// <c>Maran.Instrument</c> meter, recorded only while a listener has enabled them.
+/// The OpenTelemetry GenAI semantic conventions (<see cref="MaranTelemetry.SemanticConventionsVersion"/>) for model,
+/// tool and agent calls: span attributes, and the histograms on the <c>Maran.Instrument</c> meter, each recorded only
+/// while a listener has enabled it. Model calls feed <c>gen_ai.client.operation.duration</c>,
+/// <c>gen_ai.client.token.usage</c> and, for streams, <c>gen_ai.client.operation.time_to_first_chunk</c> and
+/// <c>gen_ai.client.operation.time_per_output_chunk</c>; agent runs <c>gen_ai.invoke_agent.duration</c>; tool
+/// executions <c>gen_ai.execute_tool.duration</c>.
 /// </summary>
 internal static class GenAITelemetry
 {
-    /// <summary>The spec's bucket advice for <c>gen_ai.client.operation.duration</c>, in seconds.</summary>
+    /// <summary>The spec's bucket advice for the duration histograms (operation, first chunk, per chunk, agent, tool), in seconds.</summary>
     internal static readonly double[] DurationBuckets =
         [0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64, 1.28, 2.56, 5.12, 10.24, 20.48, 40.96, 81.92];
 
@@ -20,18 +23,48 @@ internal static class GenAITelemetry
 
     internal const string DurationName = "gen_ai.client.operation.duration";
     internal const string TokenUsageName = "gen_ai.client.token.usage";
+    internal const string TimeToFirstChunkName = "gen_ai.client.operation.time_to_first_chunk";
+    internal const string TimePerOutputChunkName = "gen_ai.client.operation.time_per_output_chunk";
+    internal const string AgentDurationName = "gen_ai.invoke_agent.duration";
+    internal const string ToolDurationName = "gen_ai.execute_tool.duration";
+
+    /// <summary>The names of the duration histograms, which share <see cref="DurationBuckets"/>.</summary>
+    internal static readonly string[] DurationHistograms = [DurationName, TimeToFirstChunkName, TimePerOutputChunkName, AgentDurationName, ToolDurationName];
 
     private static readonly Histogram<double> s_duration = CreateHistogram<double>(
-        DurationName, "s", "Duration of GenAI client operations (monitored model calls).", DurationBuckets);
+        DurationName, "s", "Duration of GenAI client operations (model calls).", DurationBuckets);
 
     private static readonly Histogram<long> s_tokens = CreateHistogram<long>(
         TokenUsageName, "{token}", "Tokens used by GenAI client operations, by gen_ai.token.type (input, output).", TokenBuckets);
 
+    private static readonly Histogram<double> s_timeToFirstChunk = CreateHistogram<double>(
+        TimeToFirstChunkName, "s", "Time from a streaming model call's request to its first chunk.", DurationBuckets);
+
+    private static readonly Histogram<double> s_timePerOutputChunk = CreateHistogram<double>(
+        TimePerOutputChunkName, "s", "Time between the end of one chunk of a streaming model call and the end of the next.", DurationBuckets);
+
+    private static readonly Histogram<double> s_agentDuration = CreateHistogram<double>(
+        AgentDurationName, "s", "Duration of GenAI agent runs (invoke_agent).", DurationBuckets);
+
+    private static readonly Histogram<double> s_toolDuration = CreateHistogram<double>(
+        ToolDurationName, "s", "Duration of GenAI tool executions (execute_tool).", DurationBuckets);
+
     private static readonly object s_gate = new();
     private static GenAIOperationInfo?[] s_infos = [];
 
-    /// <summary>Whether a listener records the duration histogram; read on the timed path, so it is a field check.</summary>
+    /// <summary>Whether a listener records the model-call duration histogram; read on the timed path, so it is a field check.</summary>
     internal static bool DurationEnabled => s_duration.Enabled;
+
+    /// <summary>Whether a listener records any histogram a call of <paramref name="kind"/> feeds.</summary>
+    internal static bool MetricsEnabled(OperationKind kind) => kind switch
+    {
+        OperationKind.Agent => s_agentDuration.Enabled,
+        OperationKind.Tool => s_toolDuration.Enabled,
+        _ => s_duration.Enabled || s_timeToFirstChunk.Enabled || s_timePerOutputChunk.Enabled,
+    };
+
+    /// <summary>Whether a listener records the time to first chunk or per chunk of streams.</summary>
+    internal static bool ChunksEnabled => s_timeToFirstChunk.Enabled || s_timePerOutputChunk.Enabled;
 
     /// <summary>The GenAI description of an operation, or null for other operations; built once per operation.</summary>
     internal static GenAIOperationInfo? For(OperationRecorder recorder)
@@ -56,8 +89,8 @@ internal static class GenAITelemetry
         return ReferenceEquals(info, GenAIOperationInfo.NotModel) ? null : info;
     }
 
-    /// <summary>Names a model call's span and sets its request attributes.</summary>
-    internal static void Describe(Activity activity, GenAIOperationInfo info)
+    /// <summary>Sets a call's request attributes on its span.</summary>
+    internal static void Describe(Activity activity, GenAIOperationInfo info, string? requestModel)
     {
         activity.SetTag("gen_ai.operation.name", info.OperationName);
         if (info.Provider is not null)
@@ -65,9 +98,9 @@ internal static class GenAITelemetry
             activity.SetTag("gen_ai.provider.name", info.Provider);
         }
 
-        if (info.RequestModel is not null)
+        if ((info.RequestModel ?? requestModel) is { } model)
         {
-            activity.SetTag("gen_ai.request.model", info.RequestModel);
+            activity.SetTag("gen_ai.request.model", model);
         }
 
         if (info.NameAttribute is not null)
@@ -76,25 +109,49 @@ internal static class GenAITelemetry
         }
     }
 
-    /// <summary>Records one model call's duration, when the histogram is enabled.</summary>
-    internal static void RecordDuration(GenAIOperationInfo info, long elapsedTicks, OperationStatus status, Exception? exception, Activity? activity)
+    /// <summary>Records one call's duration on the histogram of its kind, when that histogram is enabled.</summary>
+    internal static void RecordDuration(GenAIOperationInfo info, string? requestModel, long elapsedTicks, OperationStatus status, Exception? exception, Activity? activity)
     {
-        if (elapsedTicks < 0 || !s_duration.Enabled)
+        Histogram<double> histogram = info.Kind switch
+        {
+            OperationKind.Agent => s_agentDuration,
+            OperationKind.Tool => s_toolDuration,
+            _ => s_duration,
+        };
+        if (elapsedTicks < 0 || !histogram.Enabled)
         {
             return;
         }
 
-        TagList tags = Tags(info, activity?.GetTagItem("gen_ai.response.model") as string);
+        TagList tags = Tags(info, requestModel, activity?.GetTagItem("gen_ai.response.model") as string);
         if (status == OperationStatus.Error)
         {
             tags.Add("error.type", exception?.GetType().FullName ?? "_OTHER");
         }
 
-        s_duration.Record(MonitoringClock.ToSeconds(elapsedTicks), tags);
+        histogram.Record(MonitoringClock.ToSeconds(elapsedTicks), tags);
     }
 
-    /// <summary>Puts a call's token usage on its span and the token histogram.</summary>
-    internal static void RecordUsage(OperationRecorder recorder, string? responseModel, long inputTokens, long outputTokens, Activity? activity)
+    /// <summary>Records the time from a stream's request to its first chunk.</summary>
+    internal static void RecordFirstChunk(GenAIOperationInfo info, string? requestModel, long ticks)
+    {
+        if (s_timeToFirstChunk.Enabled)
+        {
+            s_timeToFirstChunk.Record(MonitoringClock.ToSeconds(ticks), Tags(info, requestModel, null));
+        }
+    }
+
+    /// <summary>Records the time between two chunks of a stream.</summary>
+    internal static void RecordChunk(GenAIOperationInfo info, string? requestModel, long ticks)
+    {
+        if (s_timePerOutputChunk.Enabled)
+        {
+            s_timePerOutputChunk.Record(MonitoringClock.ToSeconds(ticks), Tags(info, requestModel, null));
+        }
+    }
+
+    /// <summary>Puts a call's token usage on its span (<c>gen_ai.usage.*</c>) and the token histogram.</summary>
+    internal static void RecordUsage(OperationRecorder recorder, string? requestModel, string? responseModel, in TokenCounts tokens, Activity? activity)
     {
         if (activity is { IsAllDataRequested: true })
         {
@@ -103,8 +160,22 @@ internal static class GenAITelemetry
                 activity.SetTag("gen_ai.response.model", responseModel);
             }
 
-            activity.SetTag("gen_ai.usage.input_tokens", inputTokens);
-            activity.SetTag("gen_ai.usage.output_tokens", outputTokens);
+            activity.SetTag("gen_ai.usage.input_tokens", tokens.Input);
+            activity.SetTag("gen_ai.usage.output_tokens", tokens.Output);
+            if (tokens.CacheRead > 0)
+            {
+                activity.SetTag("gen_ai.usage.cache_read.input_tokens", tokens.CacheRead);
+            }
+
+            if (tokens.CacheCreation > 0)
+            {
+                activity.SetTag("gen_ai.usage.cache_creation.input_tokens", tokens.CacheCreation);
+            }
+
+            if (tokens.Reasoning > 0)
+            {
+                activity.SetTag("gen_ai.usage.reasoning.output_tokens", tokens.Reasoning);
+            }
         }
 
         if (!s_tokens.Enabled || For(recorder) is not { } info)
@@ -112,15 +183,15 @@ internal static class GenAITelemetry
             return;
         }
 
-        TagList input = Tags(info, responseModel);
+        TagList input = Tags(info, requestModel, responseModel);
         input.Add("gen_ai.token.type", "input");
-        s_tokens.Record(inputTokens, input);
-        TagList output = Tags(info, responseModel);
+        s_tokens.Record(tokens.Input, input);
+        TagList output = Tags(info, requestModel, responseModel);
         output.Add("gen_ai.token.type", "output");
-        s_tokens.Record(outputTokens, output);
+        s_tokens.Record(tokens.Output, output);
     }
 
-    private static TagList Tags(GenAIOperationInfo info, string? responseModel)
+    private static TagList Tags(GenAIOperationInfo info, string? requestModel, string? responseModel)
     {
         var tags = new TagList { { "gen_ai.operation.name", info.OperationName } };
         if (info.Provider is not null)
@@ -128,14 +199,19 @@ internal static class GenAITelemetry
             tags.Add("gen_ai.provider.name", info.Provider);
         }
 
-        if (info.RequestModel is not null)
+        if ((info.RequestModel ?? requestModel) is { } model)
         {
-            tags.Add("gen_ai.request.model", info.RequestModel);
+            tags.Add("gen_ai.request.model", model);
         }
 
         if (responseModel is not null)
         {
             tags.Add("gen_ai.response.model", responseModel);
+        }
+
+        if (info.NameAttribute is not null)
+        {
+            tags.Add(info.NameAttribute, info.Name);
         }
 
         return tags;
@@ -153,3 +229,11 @@ internal static class GenAITelemetry
 #endif
     }
 }
+
+/// <summary>The token counts of one model call, as the GenAI conventions name them.</summary>
+/// <param name="Input">Prompt tokens, cached ones included (<c>gen_ai.usage.input_tokens</c>).</param>
+/// <param name="Output">Generated tokens, reasoning ones included (<c>gen_ai.usage.output_tokens</c>).</param>
+/// <param name="CacheRead">Prompt tokens read from the provider's cache (<c>gen_ai.usage.cache_read.input_tokens</c>).</param>
+/// <param name="CacheCreation">Prompt tokens written to the provider's cache (<c>gen_ai.usage.cache_creation.input_tokens</c>).</param>
+/// <param name="Reasoning">Generated tokens spent on reasoning (<c>gen_ai.usage.reasoning.output_tokens</c>).</param>
+internal readonly record struct TokenCounts(long Input, long Output, long CacheRead, long CacheCreation, long Reasoning);

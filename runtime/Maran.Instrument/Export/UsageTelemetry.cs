@@ -12,19 +12,24 @@ internal static class UsageTelemetry
 {
     /// <summary>Records the tokens one call of <paramref name="recorder"/>'s operation used.</summary>
     /// <param name="recorder">The operation that made the call.</param>
-    /// <param name="responseModel">The model the response names, or null to use the attribute's model.</param>
-    /// <param name="inputTokens">Prompt tokens, cached ones included.</param>
-    /// <param name="outputTokens">Generated tokens, reasoning ones included.</param>
-    /// <param name="cachedTokens">Prompt tokens read from the provider's cache.</param>
-    /// <param name="reasoningTokens">Generated tokens spent on reasoning.</param>
-    /// <param name="activity">The call's span, if any (inside the interceptor, <see cref="Activity.Current"/>).</param>
-    internal static void Record(OperationRecorder recorder, string? responseModel, long inputTokens, long outputTokens,
-        long cachedTokens = 0, long reasoningTokens = 0, Activity? activity = null)
+    /// <param name="usage">The usage the response reported.</param>
+    /// <param name="activity">The call's span, if any: it takes the <c>gen_ai.usage.*</c> attributes.</param>
+    /// <param name="requestModel">The model the call asked for, when known only at run time (the client's default model).</param>
+    /// <param name="reportedByPipeline">
+    /// Whether the client's own OpenTelemetry pipeline reports the call: then nothing goes on the GenAI histogram (the pipeline's does).
+    /// </param>
+    internal static void Record(OperationRecorder recorder, in TokenUsage usage, Activity? activity = null, string? requestModel = null, bool reportedByPipeline = false)
     {
         try
         {
-            TokenTally.Process.Add(responseModel ?? recorder.Model, inputTokens, outputTokens, cachedTokens, reasoningTokens);
-            GenAITelemetry.RecordUsage(recorder, responseModel, inputTokens, outputTokens, activity);
+            TokenTally.Process.Add(usage.Model ?? recorder.Model, usage.InputTokens, usage.OutputTokens, usage.CachedInputTokens, usage.ReasoningTokens);
+            if (reportedByPipeline)
+            {
+                return;
+            }
+
+            var counts = new TokenCounts(usage.InputTokens, usage.OutputTokens, usage.CachedInputTokens, usage.CacheWriteTokens, usage.ReasoningTokens);
+            GenAITelemetry.RecordUsage(recorder, requestModel, usage.Model, counts, activity);
         }
         catch (Exception ex)
         {

@@ -4,11 +4,20 @@ using System.Runtime.CompilerServices;
 
 namespace Maran.Instrument;
 
-/// <summary>What a model client says of itself: its provider, and whether a response cache sits in its pipeline.</summary>
+/// <summary>
+/// What a model client says of itself: its provider and default model, whether a response cache sits in its pipeline, and
+/// whether its pipeline reports its calls to OpenTelemetry itself.
+/// </summary>
 /// <param name="Provider">The provider (<c>gen_ai.provider.name</c>), from the client's metadata, or null.</param>
 /// <param name="HasResponseCache">Whether the client's pipeline holds a response cache (Microsoft.Extensions.AI's caching middleware).</param>
+/// <param name="DefaultModel">The model the client asks for when a call names none (<c>gen_ai.request.model</c>), from its metadata, or null.</param>
+/// <param name="ReportedByPipeline">
+/// Whether the client's pipeline holds Microsoft.Extensions.AI's <c>OpenTelemetryChatClient</c> (<c>UseOpenTelemetry()</c>), which
+/// reports each call as a GenAI span and on the GenAI histograms: then the toolkit records the call (counts, tokens, cost)
+/// but starts no span of its own and adds nothing to the GenAI histograms, so the call is not reported twice.
+/// </param>
 [EditorBrowsable(EditorBrowsableState.Advanced)]
-public readonly record struct ModelClient(string? Provider, bool HasResponseCache);
+public readonly record struct ModelClient(string? Provider, bool HasResponseCache, string? DefaultModel = null, bool ReportedByPipeline = false);
 
 /// <summary>
 /// The recorders of model calls made through a client whose provider is known only at run time (a Microsoft.Extensions.AI
@@ -19,6 +28,10 @@ public readonly record struct ModelClient(string? Provider, bool HasResponseCach
 public static class ModelClients
 {
     private static readonly ConditionalWeakTable<object, Entry> s_clients = new();
+
+    // The client of the call being started on this thread: Resolve sets it, OperationScope.StartCall takes it right after.
+    [ThreadStatic]
+    private static Entry? t_starting;
 
     /// <summary>
     /// The recorder of <paramref name="site"/>'s calls made through <paramref name="client"/>: under the client's provider
@@ -32,6 +45,7 @@ public static class ModelClients
     public static OperationRecorder Resolve(object? client, OperationRecorder site, Func<object, ModelClient> describe, out bool hasResponseCache)
     {
         hasResponseCache = false;
+        t_starting = null;
         if (client is null)
         {
             return site;
@@ -39,7 +53,13 @@ public static class ModelClients
 
         try
         {
-            Entry entry = s_clients.GetValue(client, c => new Entry(Describe(c, describe)));
+            // Looked up first, so that a client already described costs no closure.
+            if (!s_clients.TryGetValue(client, out Entry? entry))
+            {
+                entry = s_clients.GetValue(client, c => new Entry(Describe(c, describe)));
+            }
+
+            t_starting = entry;
             hasResponseCache = entry.Client.HasResponseCache;
             if (entry.Client.Provider is not { Length: > 0 } provider)
             {
@@ -54,6 +74,19 @@ public static class ModelClients
             MonitoringDiagnostics.InternalError("model client", ex);
             return site;
         }
+    }
+
+    /// <summary>What the client of the call starting on this thread said of itself, if <see cref="Resolve"/> just described one; cleared as it is read.</summary>
+    internal static ModelClient TakeStarting()
+    {
+        Entry? entry = t_starting;
+        if (entry is null)
+        {
+            return default;
+        }
+
+        t_starting = null;
+        return entry.Client;
     }
 
     private static ModelClient Describe(object client, Func<object, ModelClient> describe)

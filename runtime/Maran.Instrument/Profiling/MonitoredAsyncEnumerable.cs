@@ -33,6 +33,8 @@ internal sealed class MonitoredAsyncEnumerable<T> : IAsyncEnumerable<T>, IAsyncE
     private int _state;
     private long _items;
     private long _firstItemTicks = -1;
+    private readonly GenAIOperationInfo? _chunkTimes;
+    private long _lastItemTimestamp;
     private ManualResetValueTaskSourceCore<bool> _pending;
     private ConfiguredValueTaskAwaitable<bool>.ConfiguredValueTaskAwaiter _pendingAwaiter;
     private Action? _onPendingCompleted;
@@ -42,6 +44,7 @@ internal sealed class MonitoredAsyncEnumerable<T> : IAsyncEnumerable<T>, IAsyncE
         _source = source;
         _scope = scope;
         _usageReader = usageReader;
+        _chunkTimes = scope.Frame?.MeasuredGenAI is { Kind: OperationKind.ModelCall } genAI && GenAITelemetry.ChunksEnabled ? genAI : null;
     }
 
     public T Current => _inner!.Current;
@@ -216,13 +219,14 @@ internal sealed class MonitoredAsyncEnumerable<T> : IAsyncEnumerable<T>, IAsyncE
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void OnMoved(bool hasItem)
     {
-        if (hasItem && (++_items == 1 || _usageReader is not null))
+        if (hasItem && (++_items == 1 || _usageReader is not null || _chunkTimes is not null))
         {
             OnItem();
         }
     }
 
-    // The first item's time, and each item's token usage when a reader is there: off the path of other items.
+    // The first item's time, each item's token usage when a reader is there and, for a model call a GenAI histogram
+    // listens to, the time to each chunk: off the path of other items.
     [MethodImpl(MethodImplOptions.NoInlining)]
     private void OnItem()
     {
@@ -231,9 +235,36 @@ internal sealed class MonitoredAsyncEnumerable<T> : IAsyncEnumerable<T>, IAsyncE
             _firstItemTicks = Stopwatch.GetTimestamp() - _startTimestamp;
         }
 
+        if (_chunkTimes is not null)
+        {
+            RecordChunkTime(_chunkTimes);
+        }
+
         if (_usageReader is not null && OperationEvents.HasUsageListeners)
         {
             ReadUsage(_usageReader);
+        }
+    }
+
+    private void RecordChunkTime(GenAIOperationInfo genAI)
+    {
+        try
+        {
+            long now = Stopwatch.GetTimestamp();
+            if (_items == 1)
+            {
+                GenAITelemetry.RecordFirstChunk(genAI, _scope.Frame?.RequestModel, now - _startTimestamp);
+            }
+            else
+            {
+                GenAITelemetry.RecordChunk(genAI, _scope.Frame?.RequestModel, now - _lastItemTimestamp);
+            }
+
+            _lastItemTimestamp = now;
+        }
+        catch (Exception ex)
+        {
+            MonitoringDiagnostics.InternalError("stream chunk time", ex);
         }
     }
 
@@ -267,7 +298,7 @@ internal sealed class MonitoredAsyncEnumerable<T> : IAsyncEnumerable<T>, IAsyncE
         if (_usageReader is not null && OperationEvents.HasUsageListeners && _scope.Recorder is { } recorder && _scope.Frame is not { CountsUsage: false })
         {
             TokenUsage usage = OperationEvents.OwnedBy(_usage, recorder, _scope.Frame);
-            OperationScope.PublishUsage(recorder, usage, _scope.Span);
+            OperationScope.PublishUsage(recorder, usage, _scope.Frame);
             OperationEvents.Usage(recorder, _usageText is null ? usage : usage.WithText(_usageText.ToString()), _scope.Frame);
         }
     }

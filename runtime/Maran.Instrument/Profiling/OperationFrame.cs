@@ -22,6 +22,8 @@ internal sealed class OperationFrame
     private AgentRuns.RunBuilder? _run;
     private int _step = -1;
     private bool _ownsStep;
+    private string? _requestModel;
+    private bool _reportedByPipeline;
     private int _ended;
 
     private OperationFrame(OperationRecorder recorder, OperationFrame? parent, Activity? activity, GenAIOperationInfo? genAI, bool pushed, bool tree)
@@ -70,6 +72,18 @@ internal sealed class OperationFrame
     /// <summary>Whether the call is recorded as a step of an agent run (an agent call, or a call made inside one).</summary>
     internal bool InAgentRun => _ownsStep;
 
+    /// <summary>The model a model call asked for, when its client named it only at run time (its metadata's default model).</summary>
+    internal string? RequestModel => _requestModel;
+
+    /// <summary>
+    /// Whether the client's own OpenTelemetry pipeline (Microsoft.Extensions.AI's <c>UseOpenTelemetry()</c>) reports this call:
+    /// then it has no span and adds nothing to the GenAI histograms.
+    /// </summary>
+    internal bool ReportedByPipeline => _reportedByPipeline;
+
+    /// <summary>The GenAI description of this call, when a GenAI histogram records it.</summary>
+    internal GenAIOperationInfo? MeasuredGenAI => _genAI;
+
     /// <summary>Whether anything may need a frame: call trees on, tracing on with a listener, or a listener on the GenAI duration histogram.</summary>
     internal static bool Wanted =>
         MonitoringRuntime.CallTreeEnabled || (MonitoringRuntime.TracingEnabled && MaranTelemetry.ActivitySource.HasListeners())
@@ -95,7 +109,7 @@ internal sealed class OperationFrame
                     activity.SetTag("maran.component", recorder.Component);
                     if (genAI is not null)
                     {
-                        GenAITelemetry.Describe(activity, genAI);
+                        GenAITelemetry.Describe(activity, genAI, null);
                     }
                 }
             }
@@ -129,33 +143,42 @@ internal sealed class OperationFrame
     /// </summary>
     /// <param name="recorder">The call's recorder.</param>
     /// <param name="lexicalParent">The monitored operation the generator saw around the call site, if any.</param>
-    internal static OperationFrame? EnterCall(OperationRecorder recorder, OperationRecorder? lexicalParent)
+    /// <param name="client">What the model client the call is made on said of itself, if <see cref="ModelClients.Resolve"/> described one.</param>
+    internal static OperationFrame? EnterCall(OperationRecorder recorder, OperationRecorder? lexicalParent, ModelClient client = default)
     {
         try
         {
             OperationFrame? ambient = s_current.Value;
-            bool tracing = MonitoringRuntime.TracingEnabled && MaranTelemetry.ActivitySource.HasListeners();
-            GenAIOperationInfo? genAI = tracing || GenAITelemetry.DurationEnabled ? GenAITelemetry.For(recorder) : null;
+            bool reportedElsewhere = client.ReportedByPipeline;
+            bool tracing = !reportedElsewhere && MonitoringRuntime.TracingEnabled && MaranTelemetry.ActivitySource.HasListeners()
+                           && !(recorder.Kind == OperationKind.Tool && DescribedByCurrentSpan(recorder));
+            bool metrics = !reportedElsewhere && GenAITelemetry.MetricsEnabled(recorder.Kind);
+            GenAIOperationInfo? genAI = tracing || metrics ? GenAITelemetry.For(recorder) : null;
             Activity? activity = null;
             if (tracing)
             {
                 activity = MaranTelemetry.ActivitySource.StartActivity(
-                    genAI?.SpanName ?? recorder.Name, recorder.Kind == OperationKind.Tool ? ActivityKind.Internal : ActivityKind.Client);
+                    genAI?.SpanNameFor(client.DefaultModel) ?? recorder.Name,
+                    genAI?.SpanKind ?? (recorder.Kind == OperationKind.Tool ? ActivityKind.Internal : ActivityKind.Client));
                 if (activity is { IsAllDataRequested: true })
                 {
                     activity.SetTag("maran.operation", recorder.Name);
                     activity.SetTag("maran.component", recorder.Component);
                     if (genAI is not null)
                     {
-                        GenAITelemetry.Describe(activity, genAI);
+                        GenAITelemetry.Describe(activity, genAI, client.DefaultModel);
                     }
                 }
             }
 
             OperationRecorder? owner = lexicalParent ?? ambient?._usageOwner;
             bool counts = ambient is null || ambient._recorder.Kind is not (OperationKind.ModelCall or OperationKind.Agent);
-            GenAIOperationInfo? measured = genAI is not null && GenAITelemetry.DurationEnabled ? genAI : null;
-            var frame = new OperationFrame(recorder, ambient, activity, measured, MonitoringRuntime.CallTreeEnabled, owner, counts);
+            GenAIOperationInfo? measured = genAI is not null && metrics ? genAI : null;
+            var frame = new OperationFrame(recorder, ambient, activity, measured, MonitoringRuntime.CallTreeEnabled, owner, counts)
+            {
+                _requestModel = client.DefaultModel,
+                _reportedByPipeline = reportedElsewhere,
+            };
             frame.BeginStep();
             s_current.Value = frame;
             return frame;
@@ -241,6 +264,16 @@ internal sealed class OperationFrame
         }
     }
 
+    // Microsoft.Extensions.AI's function invocation starts its own execute_tool span for each tool it runs (on the source of
+    // the span around it, or of its pipeline's OpenTelemetry client), with the tool call's id: the tool runs inside it, and a
+    // second span would report the execution twice. Its duration still goes to gen_ai.execute_tool.duration, which that
+    // library does not record.
+    private static bool DescribedByCurrentSpan(OperationRecorder recorder) =>
+        Activity.Current is { } current
+        && current.GetTagItem("maran.operation") is null
+        && current.GetTagItem("gen_ai.operation.name") is "execute_tool"
+        && string.Equals(current.GetTagItem("gen_ai.tool.name") as string, recorder.Name, StringComparison.Ordinal);
+
     /// <summary>
     /// Records the end of the call. <paramref name="stopSpan"/> is false inside an exception filter, where the
     /// span must stay current until the stack unwinds; <see cref="Detach"/> stops it then.
@@ -266,7 +299,7 @@ internal sealed class OperationFrame
 
             if (_genAI is not null)
             {
-                GenAITelemetry.RecordDuration(_genAI, elapsedTicks, status, exception, _activity);
+                GenAITelemetry.RecordDuration(_genAI, _requestModel, elapsedTicks, status, exception, _activity);
             }
 
             if (_activity is { } activity)

@@ -66,12 +66,15 @@ public readonly struct OperationScope
     /// <summary>
     /// Starts one model, tool or agent call of <paramref name="recorder"/>: always timed, and the ambient parent of the
     /// calls made inside it. Its tokens and cost belong to <paramref name="parent"/>, the monitored operation the
-    /// generator saw around the call site, or else to the innermost one running (when call trees are on).
+    /// generator saw around the call site, or else to the innermost one running (when call trees are on). A model client
+    /// <see cref="ModelClients.Resolve"/> described just before, on this thread, gives the call its request model and
+    /// says whether its own pipeline reports it to OpenTelemetry.
     /// </summary>
     /// <param name="recorder">The call's recorder, from <see cref="OperationRegistry.GetOrAddCall"/>.</param>
     /// <param name="parent">The monitored operation around the call site, or null when the generator saw none.</param>
     public static OperationScope StartCall(OperationRecorder recorder, OperationRecorder? parent)
     {
+        ModelClient client = ModelClients.TakeStarting();
         if (!MonitoringRuntime.Enabled)
         {
             return default;
@@ -79,7 +82,7 @@ public readonly struct OperationScope
 
         RecorderCell cell = recorder.ThreadCell;
         cell.Started++;
-        OperationFrame? frame = OperationFrame.EnterCall(recorder, parent);
+        OperationFrame? frame = OperationFrame.EnterCall(recorder, parent, client);
         return new OperationScope(cell, Stopwatch.GetTimestamp(), NotMeasured, frame);
     }
 
@@ -207,7 +210,7 @@ public readonly struct OperationScope
 
             TokenUsage usage = OperationEvents.OwnedBy(reader(result, OperationEvents.UsageTextWanted), recorder, frame);
             frame?.NoteUsage(usage);
-            PublishUsage(recorder, usage, frame?.Activity);
+            PublishUsage(recorder, usage, frame);
             return usage;
         }
         catch (Exception ex)
@@ -221,11 +224,11 @@ public readonly struct OperationScope
     /// Hands reported counts to the exporters: <c>tokens_total</c>, the GenAI histogram and the span's <c>gen_ai.usage.*</c>.
     /// A response the application's cache served used no provider tokens: the cost tracker counts it as a cache hit.
     /// </summary>
-    internal static void PublishUsage(OperationRecorder recorder, in TokenUsage usage, Activity? span)
+    internal static void PublishUsage(OperationRecorder recorder, in TokenUsage usage, OperationFrame? frame)
     {
         if (usage.IsReported && !usage.IsCacheHit)
         {
-            UsageTelemetry.Record(recorder, usage.Model, usage.InputTokens, usage.OutputTokens, usage.CachedInputTokens, usage.ReasoningTokens, span);
+            UsageTelemetry.Record(recorder, usage, frame?.Activity, frame?.RequestModel, frame is { ReportedByPipeline: true });
         }
     }
 

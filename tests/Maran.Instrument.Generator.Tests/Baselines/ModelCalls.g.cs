@@ -88,6 +88,12 @@ namespace Maran.Instrument.Generated
         {
             var __recorder = global::Maran.Instrument.ModelClients.Resolve(@client, ModelCall0, DescribeChatClient, out bool __cached);
             var __scope = global::Maran.Instrument.OperationScope.StartCall(__recorder, null);
+            if (global::Maran.Instrument.GenAIContent.Enabled)
+            {
+                global::Maran.Instrument.GenAIContent.RecordMessages(__scope, "gen_ai.system_instructions", WriteChatInstructions, @options);
+                global::Maran.Instrument.GenAIContent.RecordMessages(__scope, "gen_ai.input.messages", WriteChatInput, (object?)@chatMessage);
+            }
+
             global::System.Threading.Tasks.Task<global::Microsoft.Extensions.AI.ChatResponse> __task;
             try
             {
@@ -101,7 +107,7 @@ namespace Maran.Instrument.Generated
             {
                 __scope.Detach();
             }
-            return __scope.Track(__task, ChatResponseReader(__cached));
+            return __scope.Track(global::Maran.Instrument.GenAIContent.Enabled ? global::Maran.Instrument.GenAIContent.RecordResponse(__scope, __task, WriteChatOutput) : __task, ChatResponseReader(__cached));
         }
 
         // Intercepts model calls of ChatClientExtensions.GetResponseAsync(IChatClient, string, ChatOptions?, CancellationToken).
@@ -110,6 +116,12 @@ namespace Maran.Instrument.Generated
         {
             var __recorder = global::Maran.Instrument.ModelClients.Resolve(@client, ModelCall0, DescribeChatClient, out bool __cached);
             var __scope = global::Maran.Instrument.OperationScope.StartCall(__recorder, Operation1);
+            if (global::Maran.Instrument.GenAIContent.Enabled)
+            {
+                global::Maran.Instrument.GenAIContent.RecordMessages(__scope, "gen_ai.system_instructions", WriteChatInstructions, @options);
+                global::Maran.Instrument.GenAIContent.RecordMessages(__scope, "gen_ai.input.messages", WriteChatInput, (object?)@chatMessage);
+            }
+
             global::System.Threading.Tasks.Task<global::Microsoft.Extensions.AI.ChatResponse> __task;
             try
             {
@@ -123,7 +135,7 @@ namespace Maran.Instrument.Generated
             {
                 __scope.Detach();
             }
-            return __scope.Track(__task, ChatResponseReader(__cached));
+            return __scope.Track(global::Maran.Instrument.GenAIContent.Enabled ? global::Maran.Instrument.GenAIContent.RecordResponse(__scope, __task, WriteChatOutput) : __task, ChatResponseReader(__cached));
         }
 
         // Intercepts model calls of ChatClientExtensions.GetResponseAsync(IChatClient, string, ChatOptions?, CancellationToken).
@@ -132,6 +144,12 @@ namespace Maran.Instrument.Generated
         {
             var __recorder = global::Maran.Instrument.ModelClients.Resolve(@client, ModelCall0, DescribeChatClient, out bool __cached);
             var __scope = global::Maran.Instrument.OperationScope.StartCall(__recorder, Operation2);
+            if (global::Maran.Instrument.GenAIContent.Enabled)
+            {
+                global::Maran.Instrument.GenAIContent.RecordMessages(__scope, "gen_ai.system_instructions", WriteChatInstructions, @options);
+                global::Maran.Instrument.GenAIContent.RecordMessages(__scope, "gen_ai.input.messages", WriteChatInput, (object?)@chatMessage);
+            }
+
             global::System.Threading.Tasks.Task<global::Microsoft.Extensions.AI.ChatResponse> __task;
             try
             {
@@ -145,7 +163,7 @@ namespace Maran.Instrument.Generated
             {
                 __scope.Detach();
             }
-            return __scope.Track(__task, ChatResponseReader(__cached));
+            return __scope.Track(global::Maran.Instrument.GenAIContent.Enabled ? global::Maran.Instrument.GenAIContent.RecordResponse(__scope, __task, WriteChatOutput) : __task, ChatResponseReader(__cached));
         }
 
         // Intercepts model calls of ChatClientExtensions.GetStreamingResponseAsync(IChatClient, string, ChatOptions?, CancellationToken).
@@ -155,6 +173,12 @@ namespace Maran.Instrument.Generated
             var __recorder = global::Maran.Instrument.ModelClients.Resolve(@client, ModelCall3, DescribeChatClient, out bool __cached);
             _ = __cached;
             var __scope = global::Maran.Instrument.OperationScope.StartCall(__recorder, Operation4);
+            if (global::Maran.Instrument.GenAIContent.Enabled)
+            {
+                global::Maran.Instrument.GenAIContent.RecordMessages(__scope, "gen_ai.system_instructions", WriteChatInstructions, @options);
+                global::Maran.Instrument.GenAIContent.RecordMessages(__scope, "gen_ai.input.messages", WriteChatInput, (object?)@chatMessage);
+            }
+
             global::System.Collections.Generic.IAsyncEnumerable<global::Microsoft.Extensions.AI.ChatResponseUpdate> __stream;
             try
             {
@@ -224,6 +248,12 @@ namespace Maran.Instrument.Generated
         {
             var __recorder = global::Maran.Instrument.ModelClients.Resolve(@client, ModelCall0, DescribeChatClient, out bool __cached);
             var __scope = global::Maran.Instrument.OperationScope.StartCall(__recorder, Operation8);
+            if (global::Maran.Instrument.GenAIContent.Enabled)
+            {
+                global::Maran.Instrument.GenAIContent.RecordMessages(__scope, "gen_ai.system_instructions", WriteChatInstructions, @options);
+                global::Maran.Instrument.GenAIContent.RecordMessages(__scope, "gen_ai.input.messages", WriteChatInput, (object?)@chatMessage);
+            }
+
             global::System.Threading.Tasks.Task<global::Microsoft.Extensions.AI.ChatResponse> __task;
             try
             {
@@ -237,7 +267,7 @@ namespace Maran.Instrument.Generated
             {
                 __scope.Detach();
             }
-            return __scope.Track(__task, ChatResponseReader(__cached));
+            return __scope.Track(global::Maran.Instrument.GenAIContent.Enabled ? global::Maran.Instrument.GenAIContent.RecordResponse(__scope, __task, WriteChatOutput) : __task, ChatResponseReader(__cached));
         }
 
         // Intercepts calls of Program.ReplyAsync(IChatClient).
@@ -268,6 +298,12 @@ namespace Maran.Instrument.Generated
         {
             var __recorder = global::Maran.Instrument.ModelClients.Resolve(@client, ModelCall0, DescribeChatClient, out bool __cached);
             var __scope = global::Maran.Instrument.OperationScope.StartCall(__recorder, Operation9);
+            if (global::Maran.Instrument.GenAIContent.Enabled)
+            {
+                global::Maran.Instrument.GenAIContent.RecordMessages(__scope, "gen_ai.system_instructions", WriteChatInstructions, @options);
+                global::Maran.Instrument.GenAIContent.RecordMessages(__scope, "gen_ai.input.messages", WriteChatInput, (object?)@chatMessage);
+            }
+
             global::System.Threading.Tasks.Task<global::Microsoft.Extensions.AI.ChatResponse> __task;
             try
             {
@@ -281,7 +317,7 @@ namespace Maran.Instrument.Generated
             {
                 __scope.Detach();
             }
-            return __scope.Track(__task, ChatResponseReader(__cached));
+            return __scope.Track(global::Maran.Instrument.GenAIContent.Enabled ? global::Maran.Instrument.GenAIContent.RecordResponse(__scope, __task, WriteChatOutput) : __task, ChatResponseReader(__cached));
         }
 
         // Intercepts AIFunctionFactory.Create(Delegate, string?, string?, JsonSerializerOptions?): the function it creates is recorded each time it is invoked.
@@ -493,19 +529,101 @@ namespace Maran.Instrument.Generated
         private static global::Maran.Instrument.TokenUsage ReadCachedChatResponse(global::Microsoft.Extensions.AI.ChatResponse? response, bool includeText) =>
             response is { RawRepresentation: null } ? ReadChatResponse(response, includeText).AsCacheHit() : ReadChatResponse(response, includeText);
 
-        // A chat client's provider, and whether its pipeline caches responses; read once per client.
-        private static global::Maran.Instrument.ModelClient DescribeChatClient(object client) =>
-            client is global::Microsoft.Extensions.AI.IChatClient chat
-                ? new global::Maran.Instrument.ModelClient(
-                    (chat.GetService(typeof(global::Microsoft.Extensions.AI.ChatClientMetadata), null) as global::Microsoft.Extensions.AI.ChatClientMetadata)?.ProviderName,
-                    chat.GetService(typeof(global::Microsoft.Extensions.AI.CachingChatClient), null) is not null)
-                : default;
+        // A chat client's provider, default model, response cache and own telemetry; read once per client.
+        private static global::Maran.Instrument.ModelClient DescribeChatClient(object client)
+        {
+            if (client is not global::Microsoft.Extensions.AI.IChatClient chat)
+            {
+                return default;
+            }
 
-        // An embedding generator's provider; read once per generator.
-        private static global::Maran.Instrument.ModelClient DescribeEmbeddingGenerator(object generator) =>
-            generator is global::Microsoft.Extensions.AI.IEmbeddingGenerator embeddings
-                ? new global::Maran.Instrument.ModelClient((embeddings.GetService(typeof(global::Microsoft.Extensions.AI.EmbeddingGeneratorMetadata), null) as global::Microsoft.Extensions.AI.EmbeddingGeneratorMetadata)?.ProviderName, false)
-                : default;
+            var metadata = chat.GetService(typeof(global::Microsoft.Extensions.AI.ChatClientMetadata), null) as global::Microsoft.Extensions.AI.ChatClientMetadata;
+            return new global::Maran.Instrument.ModelClient(metadata?.ProviderName, chat.GetService(typeof(global::Microsoft.Extensions.AI.CachingChatClient), null) is not null, metadata?.DefaultModelId, chat.GetService(typeof(global::System.Diagnostics.ActivitySource), null) is global::System.Diagnostics.ActivitySource);
+        }
+
+        // An embedding generator's provider, default model and own telemetry; read once per generator.
+        private static global::Maran.Instrument.ModelClient DescribeEmbeddingGenerator(object generator)
+        {
+            if (generator is not global::Microsoft.Extensions.AI.IEmbeddingGenerator embeddings)
+            {
+                return default;
+            }
+
+            var metadata = embeddings.GetService(typeof(global::Microsoft.Extensions.AI.EmbeddingGeneratorMetadata), null) as global::Microsoft.Extensions.AI.EmbeddingGeneratorMetadata;
+            return new global::Maran.Instrument.ModelClient(metadata?.ProviderName, false, metadata?.DefaultModelId, embeddings.GetService(typeof(global::System.Diagnostics.ActivitySource), null) is global::System.Diagnostics.ActivitySource);
+        }
+
+        // Content capture: a chat call's input messages, as the GenAI conventions shape them.
+        private static void WriteChatInput(global::Maran.Instrument.GenAIContentWriter writer, object? input)
+        {
+            writer.BeginList();
+            switch (input)
+            {
+                case string text:
+                    writer.BeginMessage("user");
+                    writer.Text(text);
+                    writer.EndMessage();
+                    break;
+                case global::Microsoft.Extensions.AI.ChatMessage message:
+                    WriteChatMessage(writer, message, null);
+                    break;
+                case global::System.Collections.Generic.IEnumerable<global::Microsoft.Extensions.AI.ChatMessage> messages:
+                    foreach (var message in messages)
+                    {
+                        WriteChatMessage(writer, message, null);
+                    }
+
+                    break;
+            }
+
+            writer.EndList();
+        }
+
+        // Content capture: the instructions a chat call's options give, as system instructions.
+        private static void WriteChatInstructions(global::Maran.Instrument.GenAIContentWriter writer, global::Microsoft.Extensions.AI.ChatOptions? options)
+        {
+            if (options?.Instructions is { Length: > 0 } instructions)
+            {
+                writer.BeginList();
+                writer.Text(instructions);
+                writer.EndList();
+            }
+        }
+
+        // Content capture: a chat response's messages, with the reason the model stopped.
+        private static void WriteChatOutput(global::Maran.Instrument.GenAIContentWriter writer, global::Microsoft.Extensions.AI.ChatResponse response)
+        {
+            string? finishReason = response.FinishReason?.Value is { } reason ? (reason == "tool_calls" ? "tool_call" : reason) : null;
+            writer.BeginList();
+            foreach (var message in response.Messages)
+            {
+                WriteChatMessage(writer, message, finishReason);
+            }
+
+            writer.EndList();
+        }
+
+        private static void WriteChatMessage(global::Maran.Instrument.GenAIContentWriter writer, global::Microsoft.Extensions.AI.ChatMessage message, string? finishReason)
+        {
+            writer.BeginMessage(message.Role.Value, message.AuthorName);
+            foreach (var content in message.Contents)
+            {
+                switch (content)
+                {
+                    case global::Microsoft.Extensions.AI.TextContent text:
+                        writer.Text(text.Text);
+                        break;
+                    case global::Microsoft.Extensions.AI.FunctionCallContent call:
+                        writer.ToolCall(call.CallId, call.Name, call.Arguments);
+                        break;
+                    case global::Microsoft.Extensions.AI.FunctionResultContent result:
+                        writer.ToolCallResponse(result.CallId, result.Result);
+                        break;
+                }
+            }
+
+            writer.EndMessage(finishReason);
+        }
 
         // The recorder of one agent's runs, under the name the agent has at run time.
         private static global::Maran.Instrument.OperationRecorder AgentRecorder(global::Microsoft.Agents.AI.AIAgent? agent) =>
@@ -528,6 +646,11 @@ namespace Maran.Instrument.Generated
         protected override global::System.Threading.Tasks.ValueTask<object?> InvokeCoreAsync(global::Microsoft.Extensions.AI.AIFunctionArguments arguments, global::System.Threading.CancellationToken cancellationToken)
         {
             var scope = global::Maran.Instrument.OperationScope.StartCall(_recorder, null);
+            if (global::Maran.Instrument.GenAIContent.Enabled)
+            {
+                global::Maran.Instrument.GenAIContent.RecordToolArguments(scope, UnderlyingMethod, arguments);
+            }
+
             global::System.Threading.Tasks.ValueTask<object?> task;
             try
             {
@@ -542,7 +665,7 @@ namespace Maran.Instrument.Generated
                 scope.Detach();
             }
 
-            return scope.Track(task);
+            return scope.Track(global::Maran.Instrument.GenAIContent.Enabled ? global::Maran.Instrument.GenAIContent.RecordToolResult(scope, UnderlyingMethod, task) : task);
         }
     }
 }

@@ -75,7 +75,7 @@ public class PrometheusScrapeTests
         PerformanceProfiler profiler = system.Profiler;
         profiler.EndOperation(profiler.StartOperation("lint", "agent"));
         profiler.EndOperation(profiler.StartOperation("lint", "agent"), OperationStatus.Error, new InvalidOperationException("bad"));
-        UsageTelemetry.Record(OperationRegistry.GetOrAdd("lint_model", "model", model: "gpt-4o"), null, 10, 2);
+        UsageTelemetry.Record(OperationRegistry.GetOrAdd("lint_model", "model", model: "gpt-4o"), new TokenUsage(10, 2));
         served.Start();
         using var http = new HttpClient();
         string exposition = await http.GetStringAsync(served.Exporter.EndpointUrl);

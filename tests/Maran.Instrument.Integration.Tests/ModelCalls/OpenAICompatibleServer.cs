@@ -71,6 +71,7 @@ internal sealed class OpenAICompatibleServer : IAsyncDisposable
         bool toolsOffered = request["tools"] is JsonArray { Count: > 0 };
         bool toolAnswered = messages.Any(m => m?["role"]?.GetValue<string>() == "tool");
         bool callTool = toolsOffered && !toolAnswered;
+        string toolName = toolsOffered ? request["tools"]![0]!["function"]!["name"]!.GetValue<string>() : string.Empty;
         string content = callTool ? string.Empty : "It is sunny in Oslo today";
         long output = callTool ? 12 : TokensOf(content);
         Report(model, input, output);
@@ -105,7 +106,7 @@ internal sealed class OpenAICompatibleServer : IAsyncDisposable
                 ["tool_calls"] = new JsonArray(new JsonObject
                 {
                     ["id"] = "call_1", ["type"] = "function",
-                    ["function"] = new JsonObject { ["name"] = "weather", ["arguments"] = "{\"city\":\"Oslo\"}" },
+                    ["function"] = new JsonObject { ["name"] = toolName, ["arguments"] = "{\"city\":\"Oslo\"}" },
                 }),
             }
             : new JsonObject { ["role"] = "assistant", ["content"] = content };

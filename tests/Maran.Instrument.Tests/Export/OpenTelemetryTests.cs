@@ -44,7 +44,7 @@ public class OpenTelemetryTests
         using (TracerProvider provider = Sdk.CreateTracerProviderBuilder().AddMaranInstrumentation().AddInMemoryExporter(spans).Build()!)
         {
             OperationRecorder recorder = ModelOperation(out _);
-            Call(recorder, () => UsageTelemetry.Record(recorder, "gpt-4o-2024-08-06", 120, 40, activity: Activity.Current));
+            Call(recorder, () => UsageTelemetry.Record(recorder, new TokenUsage(120, 40, model: "gpt-4o-2024-08-06"), Activity.Current));
         }
 
         Activity span = Assert.Single(spans);
@@ -86,7 +86,7 @@ public class OpenTelemetryTests
         var exported = new List<Metric>();
         using MeterProvider provider = Sdk.CreateMeterProviderBuilder().AddMaranInstrumentation().AddInMemoryExporter(exported).Build()!;
         OperationRecorder recorder = ModelOperation(out string model);
-        Call(recorder, () => UsageTelemetry.Record(recorder, null, 300, 25));
+        Call(recorder, () => UsageTelemetry.Record(recorder, new TokenUsage(300, 25)));
         Call(recorder, () => { });
         Assert.Throws<InvalidOperationException>(() => Call(recorder, () => throw new InvalidOperationException("refused")));
 

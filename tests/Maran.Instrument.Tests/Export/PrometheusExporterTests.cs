@@ -173,8 +173,8 @@ public class PrometheusExporterTests
         string model = Unique("gpt");
         OperationRecorder recorder = OperationRegistry.GetOrAdd(Unique("generate"), "model", model: model);
 
-        UsageTelemetry.Record(recorder, responseModel: null, inputTokens: 120, outputTokens: 30, cachedTokens: 100);
-        UsageTelemetry.Record(recorder, responseModel: null, inputTokens: 10, outputTokens: 5);
+        UsageTelemetry.Record(recorder, new TokenUsage(inputTokens: 120, outputTokens: 30, cachedInputTokens: 100));
+        UsageTelemetry.Record(recorder, new TokenUsage(inputTokens: 10, outputTokens: 5));
         Exposition scrape = await Exposition.ScrapeAsync(system.Prometheus.Registry);
 
         Assert.Equal(130, scrape.Value($"tokens_total{{model=\"{model}\",type=\"input\"}}"));

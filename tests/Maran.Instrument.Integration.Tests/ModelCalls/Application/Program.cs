@@ -6,6 +6,7 @@ using System.Threading.Tasks;
 using Maran.Instrument;
 using Microsoft.Agents.AI;
 using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Compliance.Classification;
 using OpenAI;
 using OpenAI.Chat;
 
@@ -22,6 +23,14 @@ public static class App
     public static async Task<string> AskAsync(Uri endpoint, string model, string question)
     {
         IChatClient chat = Chat(endpoint, model);
+        ChatResponse response = await chat.GetResponseAsync(question);
+        return response.Text;
+    }
+
+    // The same question through a pipeline that reports to OpenTelemetry itself (Microsoft.Extensions.AI's UseOpenTelemetry()).
+    public static async Task<string> AskThroughTheTelemetryPipelineAsync(Uri endpoint, string model, string question, string sourceName)
+    {
+        IChatClient chat = Chat(endpoint, model).AsBuilder().UseOpenTelemetry(sourceName: sourceName).Build();
         ChatResponse response = await chat.GetResponseAsync(question);
         return response.Text;
     }
@@ -61,5 +70,25 @@ public static class App
         return response.Text;
     }
 
+    // A tool whose parameter holds personal data (a Microsoft.Extensions.Compliance classification) and whose result holds a key.
+    [MonitorOperation("resident_question", "support")]
+    public static async Task<string> AskTheResidentAgentAsync(Uri endpoint, string model)
+    {
+        AIAgent agent = new ChatClientAgent(Chat(endpoint, model), "You answer residents.", "resident_agent", tools: [AIFunctionFactory.Create(Resident, "resident")]);
+        AgentResponse response = await agent.RunAsync("Who lives in Oslo?");
+        return response.Text;
+    }
+
     private static string Weather(string city) => "sunny in " + city;
+
+    private static string Resident([PersonalData] string city) => "registry key sk-proj-0123456789abcdefghijklmnop for " + city;
+}
+
+// The application's data classification for personal data.
+public sealed class PersonalDataAttribute : DataClassificationAttribute
+{
+    public PersonalDataAttribute()
+        : base(new DataClassification("ModelApp", "PersonalData"))
+    {
+    }
 }
