@@ -107,7 +107,7 @@ public sealed class MonitoringOptions
         }
 
         var binder = new OptionsBinder(root);
-        binder.Bind(root, options);
+        binder.Bind(root, options, SettingsMetadata.MonitoringOptions);
         options.ConfigurationRoot = root;
         options.Validate(binder);
         errors = binder.Errors;
