@@ -1,4 +1,3 @@
-using Maran.Instrument;
 using Maran.Instrument.Hosting;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
@@ -20,8 +19,8 @@ public static class MaranHealthChecksBuilderExtensions
         ArgumentNullException.ThrowIfNull(builder);
         return builder.Add(new HealthCheckRegistration(
             name,
-            static provider => new MaranHealthCheck(provider.GetRequiredService<AdvancedMonitoringSystem>().HealthMonitor),
-            failureStatus: HealthStatus.Unhealthy,
+            static provider => new MaranHealthCheck(provider.GetRequiredService<Maran.Instrument.AdvancedMonitoringSystem>().HealthMonitor),
+            failureStatus: Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Unhealthy,
             tags));
     }
 }

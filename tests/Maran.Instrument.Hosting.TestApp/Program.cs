@@ -37,7 +37,7 @@ app.MapGet("/counts", (AdvancedMonitoringSystem system) =>
 });
 
 await app.StartAsync();
-string address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
+string address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
 Console.WriteLine("listening " + address);
 await app.WaitForShutdownAsync();
 Console.WriteLine("stopped");

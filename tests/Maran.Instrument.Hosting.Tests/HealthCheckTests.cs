@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using CheckStatus = Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus;
 
 namespace Maran.Instrument.Hosting.Tests;
 
@@ -6,10 +7,10 @@ namespace Maran.Instrument.Hosting.Tests;
 public sealed class HealthCheckTests
 {
     [Theory]
-    [InlineData(HealthState.Healthy, HealthStatus.Healthy)]
-    [InlineData(HealthState.Degraded, HealthStatus.Degraded)]
-    [InlineData(HealthState.Critical, HealthStatus.Unhealthy)]
-    public void Each_health_state_maps_to_its_health_check_status(HealthState state, HealthStatus expected)
+    [InlineData(HealthState.Healthy, CheckStatus.Healthy)]
+    [InlineData(HealthState.Degraded, CheckStatus.Degraded)]
+    [InlineData(HealthState.Critical, CheckStatus.Unhealthy)]
+    public void Each_health_state_maps_to_its_health_check_status(HealthState state, CheckStatus expected)
     {
         var violation = new ThresholdViolation("memory_percent", null, 91, 85, "%", 0.4, 20);
         Instrument.HealthStatus status = Status(state, state == HealthState.Healthy ? [] : [violation]);
@@ -29,9 +30,9 @@ public sealed class HealthCheckTests
         HealthCheckResult unhealthy = await CheckAsync(memoryPercent: 0.001, criticalBelow: 100);
         HealthCheckResult healthy = await CheckAsync(memoryPercent: 100, criticalBelow: 0);
 
-        Assert.Equal(HealthStatus.Degraded, degraded.Status);
+        Assert.Equal(CheckStatus.Degraded, degraded.Status);
         Assert.True(degraded.Data.ContainsKey("violation:memory_percent"), degraded.Description);
-        Assert.Equal(HealthStatus.Unhealthy, unhealthy.Status);
+        Assert.Equal(CheckStatus.Unhealthy, unhealthy.Status);
         Assert.False(healthy.Data.ContainsKey("violation:memory_percent"), healthy.Description);
     }
 

@@ -16,16 +16,18 @@ public sealed class ServiceRegistrationTests
             ["Maran:monitoring:metrics_port"] = "0",
             ["Maran:monitoring:health_check_interval"] = "45",
             ["Maran:storage:enabled"] = "false",
+            ["Maran:monitoring:logs_dir"] = Path.Combine(Path.GetTempPath(), "maran-hosting-tests-logs"),
         }, options => options.Alerts.Enabled = false);
 
         var system = host.Services.GetRequiredService<AdvancedMonitoringSystem>();
         await host.StartAsync();
         bool runningWithHost = system.IsRunning;
+        AdvancedMonitoringSystem resolvedAgain = host.Services.GetRequiredService<AdvancedMonitoringSystem>();
         await host.StopAsync();
         host.Dispose();
 
         Assert.Same(system, AdvancedMonitoringSystem.Default);
-        Assert.Same(system, host.Services.GetRequiredService<AdvancedMonitoringSystem>());
+        Assert.Same(system, resolvedAgain);
         Assert.Equal(45, system.Options.Monitoring.HealthCheckInterval);
         Assert.False(system.Options.Alerts.Enabled);
         Assert.False(system.StopOnProcessExit);
@@ -48,7 +50,7 @@ public sealed class ServiceRegistrationTests
     [Fact]
     public void A_started_default_cannot_be_replaced()
     {
-        var started = new AdvancedMonitoringSystem(new MonitoringOptions { Monitoring = { MetricsPort = 0 }, Storage = { Enabled = false } }) { StopOnProcessExit = false };
+        var started = new AdvancedMonitoringSystem(new MonitoringOptions { Monitoring = { MetricsPort = 0, LogsDirectory = Path.Combine(Path.GetTempPath(), "maran-hosting-tests-logs") }, Storage = { Enabled = false }, Alerts = { Enabled = false } }) { StopOnProcessExit = false };
         AdvancedMonitoringSystem.SetDefault(started);
         started.Start();
         try

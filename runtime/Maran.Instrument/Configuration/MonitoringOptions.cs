@@ -82,7 +82,7 @@ public sealed class MonitoringOptions
         return binder.Errors;
     }
 
-    /// <summary>Loads as <see cref="Load"/> does, returning the problems instead of throwing, so they can surface at start.</summary>
+    /// <summary>Loads as <see cref="Load(string?, IDictionary?)"/> does, returning the problems instead of throwing, so they can surface at start.</summary>
     internal static MonitoringOptions LoadCollectingErrors(string? path, IDictionary? environment, out IReadOnlyList<ConfigurationError> errors)
     {
         environment ??= Environment.GetEnvironmentVariables();
