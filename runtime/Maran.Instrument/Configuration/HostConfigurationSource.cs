@@ -26,14 +26,15 @@ internal sealed class SectionProvider : ConfigurationProvider, IConfigurationOri
 
     public IEnumerable<KeyValuePair<string, string?>> Entries => Data;
 
-    /// <summary>The providers of <paramref name="configuration"/> (a root or a section of one), each restricted to <paramref name="section"/>.</summary>
+    /// <summary>
+    /// The providers of <paramref name="configuration"/>, each restricted to <paramref name="section"/>; a configuration
+    /// that does not show its providers (a section handed on alone) counts as one provider named <c>configuration</c>.
+    /// </summary>
     public static IConfigurationRoot Over(IConfiguration configuration, string section)
     {
-        IEnumerable<IConfigurationProvider> providers = configuration switch
-        {
-            IConfigurationRoot root => root.Providers,
-            _ => [],
-        };
+        IEnumerable<IConfigurationProvider> providers = configuration is IConfigurationRoot root
+            ? root.Providers
+            : [new FlatProvider(configuration)];
         var builder = new ConfigurationBuilder();
         foreach (IConfigurationProvider provider in providers)
         {
@@ -82,6 +83,20 @@ internal sealed class SectionProvider : ConfigurationProvider, IConfigurationOri
 
             Copy(inner, full, key);
         }
+    }
+
+    /// <summary>Every key of a configuration as one provider.</summary>
+    private sealed class FlatProvider : ConfigurationProvider
+    {
+        public FlatProvider(IConfiguration configuration)
+        {
+            foreach ((string key, string? value) in configuration.AsEnumerable())
+            {
+                Data[key] = value;
+            }
+        }
+
+        public override string ToString() => "'configuration'";
     }
 
     private sealed class Source(SectionProvider provider) : IConfigurationSource
