@@ -1,6 +1,7 @@
 using Microsoft.Data.Sqlite;
 using System.Globalization;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using System.Text;
 
 namespace Maran.Instrument;
@@ -121,7 +122,7 @@ internal sealed class AlertHistoryStore : IAlertHistoryPersistence
                 PreviousState = reader.IsDBNull(7) ? null : Parse<AlertState>(reader.GetString(7)),
                 Fingerprint = reader.IsDBNull(8) ? null : reader.GetString(8),
                 Value = reader.IsDBNull(9) ? null : reader.GetDouble(9),
-                Labels = JsonSerializer.Deserialize<Dictionary<string, string>>(reader.GetString(10)) ?? [],
+                Labels = JsonSerializer.Deserialize(reader.GetString(10), AlertHistoryJson.Default.DictionaryStringString) ?? [],
                 FiringSince = reader.IsDBNull(11) ? null : DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(11)),
                 Channel = reader.IsDBNull(12) ? null : reader.GetString(12),
                 Attempt = reader.IsDBNull(13) ? null : reader.GetInt32(13),
@@ -164,7 +165,7 @@ internal sealed class AlertHistoryStore : IAlertHistoryPersistence
             command.Parameters.AddWithValue("$previous", entry.PreviousState is { } previous ? Name(previous) : DBNull.Value);
             command.Parameters.AddWithValue("$fingerprint", (object?)entry.Fingerprint ?? DBNull.Value);
             command.Parameters.AddWithValue("$value", (object?)entry.Value ?? DBNull.Value);
-            command.Parameters.AddWithValue("$labels", JsonSerializer.Serialize(entry.Labels.ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal)));
+            command.Parameters.AddWithValue("$labels", JsonSerializer.Serialize(entry.Labels.ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal), AlertHistoryJson.Default.DictionaryStringString));
             command.Parameters.AddWithValue("$since", entry.FiringSince is { } since ? since.ToUnixTimeMilliseconds() : DBNull.Value);
             command.Parameters.AddWithValue("$channel", (object?)entry.Channel ?? DBNull.Value);
             command.Parameters.AddWithValue("$attempt", (object?)entry.Attempt ?? DBNull.Value);
@@ -176,3 +177,7 @@ internal sealed class AlertHistoryStore : IAlertHistoryPersistence
         }
     }
 }
+
+/// <summary>The JSON of an entry's labels, written at compile time so it needs no reflection (trimming and NativeAOT).</summary>
+[JsonSerializable(typeof(Dictionary<string, string>))]
+internal sealed partial class AlertHistoryJson : JsonSerializerContext;

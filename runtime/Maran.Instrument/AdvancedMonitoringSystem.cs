@@ -18,7 +18,8 @@ namespace Maran.Instrument;
 /// </example>
 public sealed class AdvancedMonitoringSystem : IDisposable
 {
-    private static readonly Lazy<AdvancedMonitoringSystem> s_default = new(() => new AdvancedMonitoringSystem());
+    private static readonly object s_defaultGate = new();
+    private static AdvancedMonitoringSystem? s_default;
 
     private readonly object _gate = new();
     private readonly IReadOnlyList<ConfigurationError> _loadErrors;
@@ -46,6 +47,12 @@ public sealed class AdvancedMonitoringSystem : IDisposable
     /// <summary>Creates a system with exactly <paramref name="options"/>; no file or variable is read.</summary>
     public AdvancedMonitoringSystem(MonitoringOptions options)
         : this(options, TimeProvider.System)
+    {
+    }
+
+    /// <summary>Creates a system with <paramref name="options"/> bound from configuration; <paramref name="loadErrors"/> surface when <see cref="Start"/> is called.</summary>
+    internal AdvancedMonitoringSystem(MonitoringOptions options, IReadOnlyList<ConfigurationError> loadErrors)
+        : this((options ?? throw new ArgumentNullException(nameof(options)), loadErrors), TimeProvider.System)
     {
     }
 
@@ -100,8 +107,53 @@ public sealed class AdvancedMonitoringSystem : IDisposable
         }
     }
 
-    /// <summary>The process-wide system, configured from <c>monitoring_config.yaml</c> and the environment.</summary>
-    public static AdvancedMonitoringSystem Default => s_default.Value;
+    /// <summary>
+    /// The process-wide system: the one <see cref="SetDefault"/> made default (as <c>AddMaranMonitoring()</c> does),
+    /// else one created on first use, configured from <c>monitoring_config.yaml</c> and the environment.
+    /// </summary>
+    public static AdvancedMonitoringSystem Default
+    {
+        get
+        {
+            if (Volatile.Read(ref s_default) is { } system)
+            {
+                return system;
+            }
+
+            lock (s_defaultGate)
+            {
+                return s_default ??= new AdvancedMonitoringSystem();
+            }
+        }
+    }
+
+    /// <summary>
+    /// Makes <paramref name="system"/> the process-wide <see cref="Default"/>. Call it before the default system is
+    /// started; a default that was created but never started is replaced (calls are counted in the process either way).
+    /// </summary>
+    /// <exception cref="InvalidOperationException">Another system is already the default and has been started.</exception>
+    public static void SetDefault(AdvancedMonitoringSystem system)
+    {
+        ArgumentNullException.ThrowIfNull(system);
+        lock (s_defaultGate)
+        {
+            if (s_default is { } current && !ReferenceEquals(current, system) && current.IsRunning)
+            {
+                throw new InvalidOperationException(
+                    "AdvancedMonitoringSystem.Default was already started before another system was made the default: " +
+                    "configure the default (for example with services.AddMaranMonitoring()) before anything calls AdvancedMonitoringSystem.Default.Start(), or stop it first.");
+            }
+
+            Volatile.Write(ref s_default, system);
+        }
+    }
+
+    /// <summary>
+    /// Whether <see cref="Start"/> registers handlers that stop the system when the process exits or SIGTERM, SIGINT
+    /// or SIGHUP ends it (the default). A host that owns the process's lifetime, such as the Generic Host under
+    /// <c>AddMaranMonitoring()</c>, turns it off and stops the system itself.
+    /// </summary>
+    public bool StopOnProcessExit { get; set; } = true;
 
     /// <summary>The configuration; change it before <see cref="Start"/>.</summary>
     public MonitoringOptions Options { get; }
@@ -188,7 +240,10 @@ public sealed class AdvancedMonitoringSystem : IDisposable
 
             _startedTimestamp = Stopwatch.GetTimestamp();
             _running = true;
-            _stopOnExit ??= new StopOnExit(Stop);
+            if (StopOnProcessExit)
+            {
+                _stopOnExit ??= new StopOnExit(Stop);
+            }
         }
     }
 

@@ -82,7 +82,7 @@ public sealed class MonitoringOptions
         return binder.Errors;
     }
 
-    /// <summary>Loads as <see cref="Load"/> does, returning the problems instead of throwing, so they can surface at start.</summary>
+    /// <summary>Loads as <see cref="Load(string?, IDictionary?)"/> does, returning the problems instead of throwing, so they can surface at start.</summary>
     internal static MonitoringOptions LoadCollectingErrors(string? path, IDictionary? environment, out IReadOnlyList<ConfigurationError> errors)
     {
         environment ??= Environment.GetEnvironmentVariables();
@@ -107,7 +107,40 @@ public sealed class MonitoringOptions
         }
 
         var binder = new OptionsBinder(root);
-        binder.Bind(root, options);
+        binder.Bind(root, options, SettingsMetadata.MonitoringOptions);
+        options.ConfigurationRoot = root;
+        options.Validate(binder);
+        errors = binder.Errors;
+        return options;
+    }
+
+    /// <summary>
+    /// Reads the options from <paramref name="section"/> of an application's configuration (for example <c>Maran</c>
+    /// of a host's <see cref="IConfiguration"/>, from <c>appsettings.json</c>, environment variables, user secrets or any
+    /// provider): the keys of <c>monitoring_config.yaml</c> under it (<c>Maran:monitoring:metrics_port</c>), checked
+    /// as the file is.
+    /// </summary>
+    /// <exception cref="MonitoringConfigurationException">A key is unknown or a value invalid; the message names each key, value and the provider that set it.</exception>
+    public static MonitoringOptions Load(IConfiguration configuration, string section)
+    {
+        MonitoringOptions options = LoadCollectingErrors(configuration, section, out IReadOnlyList<ConfigurationError> errors);
+        if (errors.Count > 0)
+        {
+            throw new MonitoringConfigurationException(errors);
+        }
+
+        return options;
+    }
+
+    /// <summary>Loads as <see cref="Load(IConfiguration, string)"/> does, returning the problems instead of throwing, so they can surface at start.</summary>
+    internal static MonitoringOptions LoadCollectingErrors(IConfiguration configuration, string section, out IReadOnlyList<ConfigurationError> errors)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        ArgumentException.ThrowIfNullOrEmpty(section);
+        IConfigurationRoot root = SectionProvider.Over(configuration, section);
+        var options = new MonitoringOptions();
+        var binder = new OptionsBinder(root);
+        binder.Bind(root, options, SettingsMetadata.MonitoringOptions);
         options.ConfigurationRoot = root;
         options.Validate(binder);
         errors = binder.Errors;

@@ -1,6 +1,5 @@
 using System.Collections;
 using System.Globalization;
-using System.Reflection;
 using Microsoft.Extensions.Configuration;
 
 namespace Maran.Instrument;
@@ -8,7 +7,8 @@ namespace Maran.Instrument;
 /// <summary>
 /// Binds configuration onto the options tree strictly: an unknown key, a value of the wrong type or a section
 /// where a value belongs is an error naming the key, the value and where it was set. Keys are matched by their
-/// <see cref="ConfigurationKeyNameAttribute"/> (snake_case in YAML) or, failing that, by property name.
+/// <see cref="ConfigurationKeyNameAttribute"/> (snake_case in YAML) or, failing that, by property name. The types are
+/// known through <see cref="SettingsType"/> metadata written at compile time, so binding uses no reflection.
 /// </summary>
 internal sealed class OptionsBinder(IConfigurationRoot? root)
 {
@@ -16,12 +16,12 @@ internal sealed class OptionsBinder(IConfigurationRoot? root)
 
     public IReadOnlyList<ConfigurationError> Errors => _errors;
 
-    /// <summary>Binds every key of <paramref name="configuration"/> onto <paramref name="target"/>.</summary>
-    public void Bind(IConfigurationRoot configuration, object target)
+    /// <summary>Binds every key of <paramref name="configuration"/> onto <paramref name="target"/>, described by <paramref name="type"/>.</summary>
+    public void Bind(IConfigurationRoot configuration, object target, SettingsType type)
     {
         foreach (ConfigurationNode child in ConfigurationNode.Build(configuration).Children)
         {
-            BindMember(child, target);
+            BindMember(child, target, type);
         }
     }
 
@@ -133,34 +133,33 @@ internal sealed class OptionsBinder(IConfigurationRoot? root)
                || (TryParseDuration(written, out TimeSpan c) && TryParseDuration(value, out TimeSpan d) && c == d);
     }
 
-    private void BindMember(ConfigurationNode section, object target)
+    private void BindMember(ConfigurationNode section, object target, SettingsType type)
     {
-        PropertyInfo? property = FindProperty(target.GetType(), section.Key);
+        SettingsProperty? property = FindProperty(type, section.Key);
         if (property is null)
         {
-            string known = string.Join(", ", KeysOf(target.GetType()));
+            string known = string.Join(", ", type.Properties.Select(static p => p.Key));
             Error(section.Path, null, $"unknown key '{ConfigurationLimits.Clip(section.Key)}' (known keys here: {known})");
             return;
         }
 
-        object? current = property.GetValue(target);
-        if (TryBindValue(section, property.PropertyType, current, out object? value) && property.CanWrite)
+        object? current = property.Get(target);
+        if (TryBindValue(section, property.Type, current, out object? value) && property.Set is { } set)
         {
-            property.SetValue(target, value);
+            set(target, value);
         }
     }
 
-    private bool TryBindValue(ConfigurationNode section, Type type, object? current, out object? value)
+    private bool TryBindValue(ConfigurationNode section, SettingsType type, object? current, out object? value)
     {
         value = current;
         bool hasChildren = section.HasChildren;
-        Type underlying = Nullable.GetUnderlyingType(type) ?? type;
 
-        if (IsScalar(underlying))
+        if (type.Kind == SettingsKind.Scalar)
         {
             if (hasChildren)
             {
-                Error(section.Path, null, $"expected {Describe(underlying)}, found a section");
+                Error(section.Path, null, $"expected {Describe(type)}, found a section");
                 return false;
             }
 
@@ -169,7 +168,7 @@ internal sealed class OptionsBinder(IConfigurationRoot? root)
                 return false;
             }
 
-            if (TryParse(section.Value, underlying, out value, out string? problem))
+            if (TryParse(section.Value, type, out value, out string? problem))
             {
                 return true;
             }
@@ -188,15 +187,16 @@ internal sealed class OptionsBinder(IConfigurationRoot? root)
             return false;
         }
 
-        if (DictionaryValueType(underlying) is { } valueType)
+        if (type.Kind == SettingsKind.Dictionary)
         {
-            var dictionary = (IDictionary)(current ?? Activator.CreateInstance(underlying)!);
+            var dictionary = (IDictionary)(current ?? type.Create!());
+            SettingsType valueType = type.Item;
             foreach (ConfigurationNode child in section.Children)
             {
                 object? existing = dictionary.Contains(child.Key) ? dictionary[child.Key] : null;
-                if (!IsScalar(Nullable.GetUnderlyingType(valueType) ?? valueType))
+                if (valueType.Kind != SettingsKind.Scalar)
                 {
-                    existing ??= Activator.CreateInstance(valueType)!;
+                    existing ??= valueType.Create?.Invoke();
                 }
 
                 if (TryBindValue(child, valueType, existing, out object? item))
@@ -209,9 +209,10 @@ internal sealed class OptionsBinder(IConfigurationRoot? root)
             return true;
         }
 
-        if (ListItemType(underlying) is { } itemType)
+        if (type.Kind == SettingsKind.List)
         {
-            var list = (IList)Activator.CreateInstance(typeof(List<>).MakeGenericType(itemType))!;
+            var list = (IList)type.Create!();
+            SettingsType itemType = type.Item;
             foreach (ConfigurationNode child in section.Children)
             {
                 if (!int.TryParse(child.Key, NumberStyles.None, CultureInfo.InvariantCulture, out _))
@@ -220,7 +221,7 @@ internal sealed class OptionsBinder(IConfigurationRoot? root)
                     continue;
                 }
 
-                object? seed = IsScalar(Nullable.GetUnderlyingType(itemType) ?? itemType) ? null : Activator.CreateInstance(itemType);
+                object? seed = itemType.Kind == SettingsKind.Scalar ? null : itemType.Create?.Invoke();
                 if (TryBindValue(child, itemType, seed, out object? item))
                 {
                     list.Add(item);
@@ -237,64 +238,40 @@ internal sealed class OptionsBinder(IConfigurationRoot? root)
             return false;
         }
 
-        object instance = current ?? Activator.CreateInstance(underlying)!;
+        if ((current ?? type.Create?.Invoke()) is not { } instance)
+        {
+            Error(section.Path, null, "this section cannot be set from configuration");
+            return false;
+        }
+
         foreach (ConfigurationNode child in section.Children)
         {
-            BindMember(child, instance);
+            BindMember(child, instance, type);
         }
 
         value = instance;
         return true;
     }
 
-    private static PropertyInfo? FindProperty(Type type, string key)
-    {
-        PropertyInfo[] properties = type.GetProperties(BindingFlags.Public | BindingFlags.Instance);
-        return properties.FirstOrDefault(p => string.Equals(KeyOf(p), key, StringComparison.OrdinalIgnoreCase))
-            ?? properties.FirstOrDefault(p => string.Equals(p.Name, key, StringComparison.OrdinalIgnoreCase));
-    }
-
-    private static string KeyOf(PropertyInfo property) =>
-        property.GetCustomAttribute<ConfigurationKeyNameAttribute>()?.Name ?? property.Name;
-
-    private static IEnumerable<string> KeysOf(Type type) =>
-        type.GetProperties(BindingFlags.Public | BindingFlags.Instance).Select(KeyOf);
-
-    private static bool IsScalar(Type type) =>
-        type.IsPrimitive || type.IsEnum || type == typeof(string) || type == typeof(decimal) || type == typeof(TimeSpan) || type == typeof(Uri);
-
-    private static Type? DictionaryValueType(Type type)
-    {
-        Type? dictionary = type.IsGenericType && type.GetGenericTypeDefinition() == typeof(Dictionary<,>)
-            ? type
-            : null;
-        return dictionary is not null && dictionary.GetGenericArguments()[0] == typeof(string) ? dictionary.GetGenericArguments()[1] : null;
-    }
-
-    private static Type? ListItemType(Type type) =>
-        type.IsGenericType && (type.GetGenericTypeDefinition() == typeof(List<>) || type.GetGenericTypeDefinition() == typeof(IList<>)
-                               || type.GetGenericTypeDefinition() == typeof(IReadOnlyList<>))
-            ? type.GetGenericArguments()[0]
-            : null;
+    private static SettingsProperty? FindProperty(SettingsType type, string key) =>
+        type.Properties.FirstOrDefault(p => string.Equals(p.Key, key, StringComparison.OrdinalIgnoreCase))
+        ?? type.Properties.FirstOrDefault(p => string.Equals(p.Name, key, StringComparison.OrdinalIgnoreCase));
 
     /// <summary>What a value of <paramref name="type"/> is, with its article: "a whole number", "one of A, B".</summary>
-    private static string Describe(Type type) => type switch
+    private static string Describe(SettingsType type) => type.Type switch
     {
-        _ when type == typeof(int) || type == typeof(long) => "a whole number",
-        _ when type == typeof(double) || type == typeof(decimal) || type == typeof(float) => "a number",
-        _ when type == typeof(bool) => "true or false",
-        _ when type == typeof(TimeSpan) => $"a duration (seconds, or 500ms, 30s, 5m, 2h, 1d) of at most {ConfigurationLimits.MaxDuration.TotalDays:0}d",
-        _ when type == typeof(Uri) => "an absolute address such as http://127.0.0.1:9093",
-        _ when type.IsEnum => "one of " + string.Join(", ", EnumNames(type)),
+        _ when type.EnumValues is { } names => "one of " + string.Join(", ", names.Select(static n => n.ConfiguredName ?? n.FieldName.ToUpperInvariant())),
+        Type t when t == typeof(int) || t == typeof(long) => "a whole number",
+        Type t when t == typeof(double) || t == typeof(decimal) || t == typeof(float) => "a number",
+        Type t when t == typeof(bool) => "true or false",
+        Type t when t == typeof(TimeSpan) => $"a duration (seconds, or 500ms, 30s, 5m, 2h, 1d) of at most {ConfigurationLimits.MaxDuration.TotalDays:0}d",
+        Type t when t == typeof(Uri) => "an absolute address such as http://127.0.0.1:9093",
         _ => "a value",
     };
 
-    private static IEnumerable<string> EnumNames(Type type) =>
-        type.GetFields(BindingFlags.Public | BindingFlags.Static)
-            .Select(f => f.GetCustomAttribute<ConfigurationKeyNameAttribute>()?.Name ?? f.Name.ToUpperInvariant());
-
-    internal static bool TryParse(string text, Type type, out object? value, out string? problem)
+    internal static bool TryParse(string text, SettingsType settingsType, out object? value, out string? problem)
     {
+        Type type = settingsType.Type;
         value = null;
         problem = null;
         string trimmed = text.Trim();
@@ -347,20 +324,17 @@ internal sealed class OptionsBinder(IConfigurationRoot? root)
             return true;
         }
 
-        if (type.IsEnum)
+        foreach (SettingsEnumValue named in settingsType.EnumValues ?? [])
         {
-            foreach (FieldInfo field in type.GetFields(BindingFlags.Public | BindingFlags.Static))
+            if (string.Equals(named.ConfiguredName ?? named.FieldName, trimmed, StringComparison.OrdinalIgnoreCase)
+                || string.Equals(named.FieldName, trimmed, StringComparison.OrdinalIgnoreCase))
             {
-                string name = field.GetCustomAttribute<ConfigurationKeyNameAttribute>()?.Name ?? field.Name;
-                if (string.Equals(name, trimmed, StringComparison.OrdinalIgnoreCase) || string.Equals(field.Name, trimmed, StringComparison.OrdinalIgnoreCase))
-                {
-                    value = field.GetValue(null);
-                    return true;
-                }
+                value = named.Value;
+                return true;
             }
         }
 
-        problem = $"expected {Describe(type)}";
+        problem = $"expected {Describe(settingsType)}";
         return false;
     }
 

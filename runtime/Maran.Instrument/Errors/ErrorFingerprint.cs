@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Diagnostics.CodeAnalysis;
 using System.Reflection;
 using System.Security.Cryptography;
 using System.Text;
@@ -42,6 +43,8 @@ internal static class ErrorFingerprint
     /// first, as stable method identities. Frames of Maran.Instrument itself are never included; when no frame is
     /// the application's, every other frame is used, as Sentry does.
     /// </summary>
+    [UnconditionalSuppressMessage("Trimming", "IL2026:RequiresUnreferencedCode",
+        Justification = "Reads only the name and declaring type of each frame's method; a frame whose metadata was trimmed or that native code gives without a method is skipped, so the fingerprint rests on the frames that remain and on the error's type.")]
     public static List<string> Frames(StackTrace? trace, InAppFilter filter)
     {
         var inApp = new List<string>();

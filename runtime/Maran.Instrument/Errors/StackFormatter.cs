@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Diagnostics.CodeAnalysis;
 
 namespace Maran.Instrument;
 
@@ -72,6 +73,8 @@ internal static class StackFormatter
         }
     }
 
+    [UnconditionalSuppressMessage("Trimming", "IL2026:RequiresUnreferencedCode",
+        Justification = "Only compares the frames' methods for identity; a trimmed or native frame without metadata gives null for both stacks, and the captured frames are then kept as they are.")]
     private static bool SameMethods(StackFrame[] captured, StackFrame[] now)
     {
         for (int i = 0; i < captured.Length; i++)

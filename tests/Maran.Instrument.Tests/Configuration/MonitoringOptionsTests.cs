@@ -177,7 +177,7 @@ public class MonitoringOptionsTests
         var options = new MonitoringOptions();
         var binder = new OptionsBinder(root);
 
-        binder.Bind(root, options);
+        binder.Bind(root, options, SettingsMetadata.MonitoringOptions);
 
         Assert.Empty(binder.Errors);
         Assert.Equal(9300, options.Monitoring.MetricsPort);
