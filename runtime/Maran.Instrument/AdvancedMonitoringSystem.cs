@@ -231,7 +231,7 @@ public sealed class AdvancedMonitoringSystem : IDisposable
             }
 
             ApplyRuntimeSwitches(Options.Monitoring);
-            GenAIContent.Configure(Options.Monitoring.CaptureContent, Logger);
+            GenAIContent.Configure(Options.Monitoring.CaptureContent, Logs);
 
             foreach (IMonitoringService service in _services)
             {
@@ -258,7 +258,7 @@ public sealed class AdvancedMonitoringSystem : IDisposable
             }
 
             _running = false;
-            GenAIContent.Detach(Logger);
+            GenAIContent.Detach(Logs);
             for (int i = _services.Count - 1; i >= 0; i--)
             {
                 try

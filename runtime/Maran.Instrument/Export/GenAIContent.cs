@@ -34,7 +34,7 @@ public static class GenAIContent
 
     private static readonly ConcurrentDictionary<MethodInfo, ToolClassification> s_tools = new();
     private static volatile bool s_enabled = IsTrue(Environment.GetEnvironmentVariable(EnvironmentVariable));
-    private static Serilog.ILogger? s_log;
+    private static LogStore? s_log;
 
     /// <summary>Whether content is captured; read by generated code before it builds anything to capture.</summary>
     public static bool Enabled => s_enabled;
@@ -45,15 +45,15 @@ public static class GenAIContent
     /// </summary>
     public static IRedactorProvider? RedactorProvider { get; set; }
 
-    /// <summary>Turns capture on or off: on when the setting or the conventions' environment variable says so; captured content is logged to <paramref name="log"/>.</summary>
-    internal static void Configure(bool captureContent, Serilog.ILogger? log)
+    /// <summary>Turns capture on or off: on when the setting or the conventions' environment variable says so; captured content is kept in <paramref name="log"/>.</summary>
+    internal static void Configure(bool captureContent, LogStore? log)
     {
         s_log = log;
         s_enabled = captureContent || IsTrue(Environment.GetEnvironmentVariable(EnvironmentVariable));
     }
 
-    /// <summary>Stops logging captured content to <paramref name="log"/> (a system that stops); another system's log stays.</summary>
-    internal static void Detach(Serilog.ILogger log) => Interlocked.CompareExchange(ref s_log, null, log);
+    /// <summary>Stops keeping captured content in <paramref name="log"/> (a system that stops); another system's log stays.</summary>
+    internal static void Detach(LogStore log) => Interlocked.CompareExchange(ref s_log, null, log);
 
     /// <summary>Records the arguments one tool execution received, as <c>gen_ai.tool.call.arguments</c>.</summary>
     /// <param name="scope">The tool call's scope.</param>
@@ -307,9 +307,31 @@ public static class GenAIContent
             span.SetTag(attribute, json);
         }
 
-        s_log?.ForContext(attribute, json)
-            .ForContext("gen_ai.operation.name", recorder.GenAIOperation)
-            .Information("GenAI content {Attribute} of {Call}", attribute, recorder.Name);
+        if (s_log is { } log)
+        {
+            Activity? context = span ?? Activity.Current;
+            string properties = Write(writer =>
+            {
+                writer.WriteStartObject();
+                writer.WriteString("Attribute", attribute);
+                writer.WriteString("Call", recorder.Name);
+                writer.WriteString("gen_ai.operation.name", recorder.GenAIOperation);
+                writer.WritePropertyName(attribute);
+                writer.WriteRawValue(json, skipInputValidation: true);
+                writer.WriteEndObject();
+            });
+            log.Add(new LogEntry(
+                DateTimeOffset.UtcNow,
+                MonitoringLogLevel.Info,
+                $"GenAI content {attribute} of {recorder.Name}",
+                Exception: null,
+                context?.TraceId.ToHexString(),
+                context?.SpanId.ToHexString(),
+                recorder.Name,
+                recorder.Component,
+                "Maran.Instrument.GenAI",
+                properties));
+        }
     }
 
     private static ToolClassification Classify(MethodInfo? method) =>

@@ -218,7 +218,7 @@ public sealed class ModelCallEndToEndTests : IAsyncLifetime
         string model = "gpt-content-" + Guid.NewGuid().ToString("N")[..6];
         var spans = new List<Activity>();
         using TracerProvider tracing = Sdk.CreateTracerProviderBuilder().AddMaranInstrumentation().AddInMemoryExporter(spans).Build()!;
-        GenAIContent.Configure(captureContent: true, _system.Logger);
+        GenAIContent.Configure(captureContent: true, _system.Logs);
         try
         {
             await RunAsync<string>("AskAsync", _server.Endpoint, model, "Is my key sk-proj-abcdefghijklmnopqrstuvwx safe?");
