@@ -26,6 +26,8 @@ public sealed class InterceptorGenerator : IIncrementalGenerator
     {
         public const string CallSites = nameof(CallSites);
         public const string Enabled = nameof(Enabled);
+        public const string ConfiguredApis = nameof(ConfiguredApis);
+        public const string ConfiguredCallSites = nameof(ConfiguredCallSites);
         public const string Files = nameof(Files);
     }
 
@@ -45,9 +47,22 @@ public sealed class InterceptorGenerator : IIncrementalGenerator
             .WithTrackingName(Steps.CallSites)
             .Collect();
 
+        // The model APIs a global analyzer config lists. Only when it lists some are their calls looked for, in the files
+        // that call one of their names; otherwise this step returns nothing on each edit.
+        IncrementalValueProvider<ConfiguredModelApis> configured = context.AnalyzerConfigOptionsProvider
+            .Select(static (options, _) => ConfiguredModelApis.Parse(options.GlobalOptions.TryGetValue(ConfiguredModelApis.OptionName, out string? value) ? value : null))
+            .WithTrackingName(Steps.ConfiguredApis);
+        IncrementalValueProvider<EquatableArray<CallSiteModel>> configuredCallSites = context.CompilationProvider
+            .Combine(configured)
+            .Select(static (input, cancellationToken) => CallSiteParser.ParseConfigured(input.Left, input.Right, cancellationToken).ToEquatableArray())
+            .WithTrackingName(Steps.ConfiguredCallSites);
+
         IncrementalValuesProvider<InterceptorFileModel> files = callSites
+            .Combine(configuredCallSites)
             .Combine(enabled)
-            .SelectMany(static (input, _) => input.Right.Enabled ? GroupByFile(input.Left, input.Right.ModelCalls) : ImmutableArray<InterceptorFileModel>.Empty)
+            .SelectMany(static (input, _) => input.Right.Enabled
+                ? GroupByFile(input.Left.Left.AddRange(input.Left.Right.AsImmutableArray()), input.Right.ModelCalls)
+                : ImmutableArray<InterceptorFileModel>.Empty)
             .WithTrackingName(Steps.Files);
 
         context.RegisterSourceOutput(files, static (output, file) => output.AddSource(file.HintName, InterceptorEmitter.Emit(file)));
