@@ -40,12 +40,16 @@ public sealed class InterceptorGenerator : IIncrementalGenerator
             .Select(static (both, _) => new Switches(both.Left.Enabled && both.Right, both.Left.ModelCalls))
             .WithTrackingName(Steps.Enabled);
 
-        IncrementalValueProvider<ImmutableArray<CallSiteModel>> callSites = context.SyntaxProvider
-            .CreateSyntaxProvider(CallSiteParser.IsCandidate, CallSiteParser.Parse)
-            .Where(static callSite => callSite is not null)
-            .Select(static (callSite, _) => callSite!)
-            .WithTrackingName(Steps.CallSites)
-            .Collect();
+        // The driver re-runs every semantic transform of a syntax provider on each edit (a new compilation), and each
+        // pipeline item costs it bookkeeping: so the trees pass through as they are (an unchanged tree is the same
+        // object), and one step finds the calls of all of them, giving each unchanged file its answer kept under the
+        // compilation's declaration key without binding anything (see CallSiteParser.Parse).
+        IncrementalValueProvider<EquatableArray<CallSiteModel>> callSites = context.SyntaxProvider
+            .CreateSyntaxProvider(CallSiteParser.IsCandidate, static (syntax, _) => syntax.Node.SyntaxTree)
+            .Collect()
+            .Combine(context.CompilationProvider)
+            .Select(static (input, cancellationToken) => CallSiteParser.Parse(input.Left, input.Right, cancellationToken))
+            .WithTrackingName(Steps.CallSites);
 
         // The model APIs a global analyzer config lists. Only when it lists some are their calls looked for, in the files
         // that call one of their names; otherwise this step returns nothing on each edit.
@@ -61,7 +65,7 @@ public sealed class InterceptorGenerator : IIncrementalGenerator
             .Combine(configuredCallSites)
             .Combine(enabled)
             .SelectMany(static (input, _) => input.Right.Enabled
-                ? GroupByFile(input.Left.Left.AddRange(input.Left.Right.AsImmutableArray()), input.Right.ModelCalls)
+                ? GroupByFile(input.Left.Left.AsImmutableArray().AddRange(input.Left.Right.AsImmutableArray()), input.Right.ModelCalls)
                 : ImmutableArray<InterceptorFileModel>.Empty)
             .WithTrackingName(Steps.Files);
 

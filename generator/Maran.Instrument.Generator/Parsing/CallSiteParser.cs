@@ -23,16 +23,103 @@ internal static class CallSiteParser
     // Verdicts per set of model APIs (each belongs to one compilation): the common one and the configured one differ.
     private static readonly ConditionalWeakTable<ModelApis, ConcurrentDictionary<IMethodSymbol, MethodVerdict>> s_verdicts = new();
     private static readonly ConditionalWeakTable<SyntaxTree, Dictionary<string, List<InvocationExpressionSyntax>>> s_callsByName = new();
+    private static readonly ConditionalWeakTable<SyntaxTree, TreeAnswer> s_answers = new();
 
-    /// <summary>Syntactic filter: an invocation of a named method (<c>M()</c>, <c>x.M()</c>, <c>x?.M()</c>, <c>M&lt;T&gt;()</c>), not through <c>base</c>.</summary>
-    public static bool IsCandidate(SyntaxNode node, CancellationToken cancellationToken) =>
-        node is InvocationExpressionSyntax invocation && CalledName(invocation) is not null;
+    // Files whose candidate calls this thread bound: what an edit cost, for the incrementality tests.
+    [ThreadStatic]
+    private static long t_filesBound;
 
-    /// <summary>The intercepted call at <paramref name="context"/>'s node, or null when it is not a call the generator intercepts.</summary>
-    public static CallSiteModel? Parse(GeneratorSyntaxContext context, CancellationToken cancellationToken)
+    /// <summary>How many files this thread has bound candidate calls of (a file's answer found again, not reused).</summary>
+    internal static long FilesBound => t_filesBound;
+
+    /// <summary>
+    /// Syntactic filter: a whole file. The driver runs the transform of every node that passes on every edit (a new
+    /// compilation), so the generator takes one node per file rather than one per invocation.
+    /// </summary>
+    public static bool IsCandidate(SyntaxNode node, CancellationToken cancellationToken) => node is CompilationUnitSyntax;
+
+    /// <summary>
+    /// The intercepted calls of <paramref name="trees"/>, file by file in source order. Only calls of a name a
+    /// monitored method or a model API can have are bound. What was found for a file is kept with its tree under the
+    /// compilation's <see cref="DeclarationKey"/>: while neither the tree nor what the compilation declares changed,
+    /// the answer is the same, and is given without binding anything.
+    /// </summary>
+    public static EquatableArray<CallSiteModel> Parse(ImmutableArray<SyntaxTree> trees, Compilation compilation, CancellationToken cancellationToken)
     {
-        Compilation compilation = context.SemanticModel.Compilation;
-        return Parse((InvocationExpressionSyntax)context.Node, context.SemanticModel, ModelApis.For(compilation), byName: true, cancellationToken);
+        var sites = new List<CallSiteModel>();
+        foreach (SyntaxTree tree in trees)
+        {
+            sites.AddRange(Parse(tree, compilation, cancellationToken));
+        }
+
+        return sites.ToEquatableArray();
+    }
+
+    private static EquatableArray<CallSiteModel> Parse(SyntaxTree tree, Compilation compilation, CancellationToken cancellationToken)
+    {
+        ulong key = DeclarationKey.Of(compilation);
+        TreeAnswer answer = s_answers.GetValue(tree, static _ => new TreeAnswer());
+        lock (answer)
+        {
+            if (answer.Sites is { } sites && answer.Key == key)
+            {
+                return sites;
+            }
+        }
+
+        EquatableArray<CallSiteModel> found = ParseTree(tree, compilation.GetSemanticModel(tree), cancellationToken);
+        lock (answer)
+        {
+            answer.Key = key;
+            answer.Sites = found;
+        }
+
+        return found;
+    }
+
+    private static EquatableArray<CallSiteModel> ParseTree(SyntaxTree tree, SemanticModel semanticModel, CancellationToken cancellationToken)
+    {
+        CandidateNames names = CandidateNames.For(semanticModel.Compilation);
+        if (names.IsEmpty)
+        {
+            return EquatableArray<CallSiteModel>.Empty;
+        }
+
+        // The model APIs are resolved (some fifty type lookups) only for a file that calls one of the candidate names.
+        ModelApis? apis = null;
+        var sites = new List<CallSiteModel>();
+        foreach (KeyValuePair<string, List<InvocationExpressionSyntax>> calls in s_callsByName.GetValue(tree, static t => IndexCalls(t)))
+        {
+            if (!names.Contains(calls.Key))
+            {
+                continue;
+            }
+
+            foreach (InvocationExpressionSyntax invocation in calls.Value)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                if (apis is null)
+                {
+                    apis = ModelApis.For(semanticModel.Compilation);
+                    t_filesBound++;
+                }
+
+                if (Parse(invocation, semanticModel, apis, byName: false, cancellationToken) is { } site)
+                {
+                    sites.Add(site);
+                }
+            }
+        }
+
+        return sites.OrderBy(s => s.Position).ToEquatableArray();
+    }
+
+    /// <summary>The intercepted calls of one tree, under the declaration key they were found with.</summary>
+    private sealed class TreeAnswer
+    {
+        public ulong Key { get; set; }
+
+        public EquatableArray<CallSiteModel>? Sites { get; set; }
     }
 
     /// <summary>
@@ -111,8 +198,9 @@ internal static class CallSiteParser
     private static CallSiteModel? Parse(InvocationExpressionSyntax invocation, SemanticModel semanticModel, ModelApis apis, bool byName, CancellationToken cancellationToken)
     {
         Compilation compilation = semanticModel.Compilation;
-        KnownSymbols? known = KnownSymbols.For(compilation);
-        if (known is null || CalledName(invocation) is not { } name || (byName && !CandidateNames.For(compilation, known).Contains(name)))
+        if (CalledName(invocation) is not { } name
+            || (byName && !CandidateNames.For(compilation).Contains(name))
+            || KnownSymbols.For(compilation) is not { } known)
         {
             return null;
         }
