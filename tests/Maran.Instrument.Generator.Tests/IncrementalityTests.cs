@@ -135,6 +135,28 @@ public class IncrementalityTests
     }
 
     [Fact]
+    public void A_compilation_whose_resolvers_cannot_be_hashed_still_gets_its_interceptors()
+    {
+        CSharpCompilation compilation = GeneratorHarness.CreateCompilation([("/src/Agent.cs", Agent), ("/src/Other.cs", Other)]);
+        compilation = compilation.WithOptions(compilation.Options.WithMetadataReferenceResolver(new UnhashableResolver()));
+
+        GeneratorRun run = GeneratorHarness.Generate(compilation);
+
+        Assert.Empty(run.GeneratorDiagnostics);
+        Assert.Contains("Agent.cs(", run.GeneratedText, StringComparison.Ordinal);
+    }
+
+    // As some of the compiler's own resolvers are: equality is implemented, hashing is not.
+    private sealed class UnhashableResolver : MetadataReferenceResolver
+    {
+        public override bool Equals(object? other) => ReferenceEquals(this, other);
+
+        public override int GetHashCode() => throw new NotImplementedException();
+
+        public override System.Collections.Immutable.ImmutableArray<PortableExecutableReference> ResolveReference(string reference, string? baseFilePath, MetadataReferenceProperties properties) => [];
+    }
+
+    [Fact]
     public void No_pipeline_step_holds_a_symbol_syntax_node_semantic_model_or_compilation()
     {
         var (first, _) = FirstRun();

@@ -34,7 +34,13 @@ internal static class DeclarationKey
     {
         ulong key = 14695981039346656037;
         key = Mix(key, StringComparer.Ordinal.GetHashCode(compilation.AssemblyName ?? string.Empty));
-        key = Mix(key, compilation.Options.GetHashCode());
+        // The options that change what the generator writes; CompilationOptions.GetHashCode would hash the compiler's
+        // resolvers, some of which do not implement it.
+        CompilationOptions options = compilation.Options;
+        key = Mix(key, (int)options.OutputKind);
+        key = Mix(key, (int)options.NullableContextOptions);
+        key = Mix(key, (int)options.OptimizationLevel);
+        key = Mix(key, options.CheckOverflow ? 1 : 0);
         foreach (MetadataReference reference in compilation.References)
         {
             key = Mix(key, RuntimeHelpers.GetHashCode(reference));
