@@ -34,7 +34,7 @@ CSharpCompilation compilation = CSharpCompilation.Create(
     references,
     new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
 
-// The monitored file is the first file whose calls the generator intercepts.
+// The edited file with monitored calls is the first file whose calls the generator intercepts.
 // Floors: MARAN_FLOOR=1, a generator that visits every invocation with its semantic model and finds nothing;
 // MARAN_FLOOR=2, one that registers a single output of nothing (what the driver costs per run by itself).
 ISourceGenerator measured = Environment.GetEnvironmentVariable("MARAN_FLOOR") switch
@@ -62,19 +62,19 @@ if (Environment.GetEnvironmentVariable("MARAN_GENERATED_DIR") is { Length: > 0 }
     }
 }
 
-SyntaxTree monitored = compilation.SyntaxTrees.FirstOrDefault(t => firstResult.Results[0].GeneratedSources.Any(s => s.SourceText.ToString().Contains(Path.GetFileName(t.FilePath) + "(", StringComparison.Ordinal)));
+SyntaxTree? monitored = compilation.SyntaxTrees.FirstOrDefault(t => firstResult.Results[0].GeneratedSources.Any(s => s.SourceText.ToString().Contains(Path.GetFileName(t.FilePath) + "(", StringComparison.Ordinal)));
 SyntaxTree unrelated = compilation.SyntaxTrees.Last();
 Console.WriteLine($"{paths.Length} files, {compilation.SyntaxTrees.Sum(t => t.GetRoot().DescendantNodes().Count(n => n is Microsoft.CodeAnalysis.CSharp.Syntax.InvocationExpressionSyntax))} invocations, {generatedPaths.Count} generated files, {firstResult.Results[0].GeneratedSources.Sum(s => s.SourceText.Length) / 1024} KiB generated");
 Console.WriteLine($"first run (cold: JIT, binding, every file): {first.TotalMilliseconds:F0} ms");
-monitored ??= compilation.SyntaxTrees.First();
-Console.WriteLine($"unrelated edit in {Path.GetFileName(unrelated.FilePath)}, monitored edit in {Path.GetFileName(monitored.FilePath)}");
+SyntaxTree edited = monitored ?? compilation.SyntaxTrees.First();
+Console.WriteLine($"unrelated edit in {Path.GetFileName(unrelated.FilePath)}, monitored edit in {Path.GetFileName(edited.FilePath)}");
 
 var samples = new Dictionary<string, List<(double Total, Dictionary<string, double> Steps)>> { ["unrelated"] = [], ["monitored"] = [] };
 for (int i = 0; i < edits + 3; i++)
 {
     foreach (string kind in new[] { "unrelated", "monitored" })
     {
-        SyntaxTree tree = compilation.SyntaxTrees.Single(t => t.FilePath == (kind == "unrelated" ? unrelated : monitored).FilePath);
+        SyntaxTree tree = compilation.SyntaxTrees.Single(t => t.FilePath == (kind == "unrelated" ? unrelated : edited).FilePath);
         string text = tree.ToString();
         // One character in a string literal or a comment that ends the file: the tree changes, nothing it declares does.
         string edited = text.EndsWith("//a\n", StringComparison.Ordinal) ? text[..^4] + "//b\n" : text.TrimEnd('\n', 'b', 'a', '/') + "\n//a\n";
