@@ -66,15 +66,15 @@ SyntaxTree? monitored = compilation.SyntaxTrees.FirstOrDefault(t => firstResult.
 SyntaxTree unrelated = compilation.SyntaxTrees.Last();
 Console.WriteLine($"{paths.Length} files, {compilation.SyntaxTrees.Sum(t => t.GetRoot().DescendantNodes().Count(n => n is Microsoft.CodeAnalysis.CSharp.Syntax.InvocationExpressionSyntax))} invocations, {generatedPaths.Count} generated files, {firstResult.Results[0].GeneratedSources.Sum(s => s.SourceText.Length) / 1024} KiB generated");
 Console.WriteLine($"first run (cold: JIT, binding, every file): {first.TotalMilliseconds:F0} ms");
-SyntaxTree edited = monitored ?? compilation.SyntaxTrees.First();
-Console.WriteLine($"unrelated edit in {Path.GetFileName(unrelated.FilePath)}, monitored edit in {Path.GetFileName(edited.FilePath)}");
+SyntaxTree withCalls = monitored ?? compilation.SyntaxTrees.First();
+Console.WriteLine($"unrelated edit in {Path.GetFileName(unrelated.FilePath)}, monitored edit in {Path.GetFileName(withCalls.FilePath)}");
 
 var samples = new Dictionary<string, List<(double Total, Dictionary<string, double> Steps)>> { ["unrelated"] = [], ["monitored"] = [] };
 for (int i = 0; i < edits + 3; i++)
 {
     foreach (string kind in new[] { "unrelated", "monitored" })
     {
-        SyntaxTree tree = compilation.SyntaxTrees.Single(t => t.FilePath == (kind == "unrelated" ? unrelated : edited).FilePath);
+        SyntaxTree tree = compilation.SyntaxTrees.Single(t => t.FilePath == (kind == "unrelated" ? unrelated : withCalls).FilePath);
         string text = tree.ToString();
         // One character in a string literal or a comment that ends the file: the tree changes, nothing it declares does.
         string edited = text.EndsWith("//a\n", StringComparison.Ordinal) ? text[..^4] + "//b\n" : text.TrimEnd('\n', 'b', 'a', '/') + "\n//a\n";
