@@ -14,6 +14,7 @@ internal static class MaranDiagnostics
     public const string NotInterceptableId = "MARAN006";
     public const string SwallowedExceptionId = "MARAN007";
     public const string RazorCallId = "MARAN008";
+    public const string InvalidModelApiEntryId = "MARAN009";
 
     private const string Category = "Monitoring";
     private const string HelpRoot = "https://github.com/maran-instrument/maran-instrument/blob/main/docs/diagnostics/";
@@ -99,4 +100,15 @@ internal static class MaranDiagnostics
         isEnabledByDefault: true,
         description: "Source generators do not see each other's output: a call written in a .razor or .cshtml file (in markup or in an @code block) is never intercepted. The analyzer sees the Razor generator's output and reports such calls at their place in the markup.",
         helpLinkUri: HelpRoot + RazorCallId + ".md");
+
+    public static readonly DiagnosticDescriptor InvalidModelApiEntry = new(
+        InvalidModelApiEntryId,
+        title: "maran_instrument.model_apis entry that names no method",
+        messageFormat: "The maran_instrument.model_apis entry '{0}' declares no model API: {1}",
+        Category,
+        DiagnosticSeverity.Warning,
+        isEnabledByDefault: true,
+        description: "maran_instrument.model_apis, read from the project's global analyzer config (.globalconfig, or an .editorconfig with is_global = true), lists methods whose calls are model calls: Namespace.Type.Method or Namespace.Type.* (metadata names, Outer+Inner, Client`1). An entry that is malformed, or whose type or method this compilation does not have, is ignored by the generator and by MARAN001. A value set in an .editorconfig section is not read at all.",
+        helpLinkUri: HelpRoot + InvalidModelApiEntryId + ".md",
+        WellKnownDiagnosticTags.CompilationEnd);
 }

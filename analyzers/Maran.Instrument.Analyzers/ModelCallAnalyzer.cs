@@ -46,7 +46,7 @@ public sealed class ModelCallAnalyzer : DiagnosticAnalyzer
     {
         var invocation = (IInvocationOperation)context.Operation;
         IMethodSymbol method = (invocation.TargetMethod.ReducedFrom ?? invocation.TargetMethod).OriginalDefinition;
-        ModelApiCatalog catalog = symbols.CatalogFor(invocation.Syntax.SyntaxTree, context.Options);
+        ModelApiCatalog catalog = symbols.CatalogFor(context.Options);
         if (!symbols.IsModelCall(method, catalog)
             || symbols.GetMonitored(method).IsMonitored
             || IsMonitoredMember(context.ContainingSymbol, symbols, catalog)

@@ -70,7 +70,7 @@ public sealed class RazorCallAnalyzer : DiagnosticAnalyzer
         var invocation = (IInvocationOperation)context.Operation;
         IMethodSymbol method = (invocation.TargetMethod.ReducedFrom ?? invocation.TargetMethod).OriginalDefinition;
         if (symbols.GetMonitored(method).IsMonitored
-            || symbols.IsModelCall(method, symbols.CatalogFor(invocation.Syntax.SyntaxTree, context.Options)))
+            || symbols.IsModelCall(method, symbols.CatalogFor(context.Options)))
         {
             Report(context, method);
         }

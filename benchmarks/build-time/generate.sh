@@ -13,29 +13,7 @@ files=$(( (sites + per_file - 1) / per_file ))
 rm -rf "$out"
 mkdir -p "$out"
 
-cat > "$out/BuildTime.csproj" <<'XML'
-<Project Sdk="Microsoft.NET.Sdk">
-  <PropertyGroup>
-    <TargetFramework>net10.0</TargetFramework>
-    <MaranInstrumentConsumer>true</MaranInstrumentConsumer>
-    <IsPackable>false</IsPackable>
-    <RootNamespace>BuildTime</RootNamespace>
-  </PropertyGroup>
-  <ItemGroup>
-    <PackageReference Include="Microsoft.Extensions.AI.Abstractions" />
-  </ItemGroup>
-  <!--
-    -p:WithoutMaranTooling=true compiles the same code without the generator and the analyzers (the baseline);
-    -p:WithoutMaranAnalyzers=true without the analyzers only.
-  -->
-  <Target Name="RemoveMaranTooling" BeforeTargets="CoreCompile">
-    <ItemGroup>
-      <Analyzer Remove="@(Analyzer)" Condition="'$(WithoutMaranTooling)' == 'true' and $([System.String]::Copy('%(Filename)').StartsWith('Maran.Instrument.'))" />
-      <Analyzer Remove="@(Analyzer)" Condition="'$(WithoutMaranAnalyzers)' == 'true' and ('%(Filename)' == 'Maran.Instrument.Analyzers' or '%(Filename)' == 'Maran.Instrument.CodeFixes')" />
-    </ItemGroup>
-  </Target>
-</Project>
-XML
+cp "$(cd "$(dirname "$0")" && pwd)/project.xml" "$out/BuildTime.csproj"
 
 written=0
 for ((i = 0; i < files; i++)); do

@@ -12,17 +12,29 @@
 #    interceptors for the generator); and the compiler's /reportanalyzer execution times for both.
 #
 # Usage: benchmarks/build-time/measure.sh [CALL_SITES=2000] [RUNS=7]
+#        benchmarks/build-time/measure.sh realistic [RUNS=7]   (generate-realistic.sh's application-shaped project)
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 sites=${1:-2000}
 runs=${2:-7}
-project_dir="$here/artifacts/BuildTime"
-project="$project_dir/BuildTime.csproj"
+if [ "$sites" = realistic ]; then
+    project_dir="$here/artifacts/Realistic"
+    project="$project_dir/Realistic.csproj"
+    touched="$project_dir/Code100.cs"
+else
+    project_dir="$here/artifacts/BuildTime"
+    project="$project_dir/BuildTime.csproj"
+    touched="$project_dir/Service0.cs"
+fi
 work="$here/artifacts/measure"
 variants=(all generator neither)
 
-"$here/generate.sh" "$project_dir" "$sites"
+if [ "$sites" = realistic ]; then
+    "$here/generate-realistic.sh" "$project_dir"
+else
+    "$here/generate.sh" "$project_dir" "$sites"
+fi
 rm -rf "$work"
 mkdir -p "$work"
 
@@ -34,7 +46,7 @@ for variant in "${variants[@]}"; do
         generator) extra=(-p:WithoutMaranAnalyzers=true) ;;
         neither) extra=(-p:WithoutMaranTooling=true) ;;
     esac
-    touch "$project_dir/Service0.cs"
+    touch "$touched"
     dotnet build "$project" --no-restore --no-dependencies -nologo -v:d -p:ReportAnalyzer=true "${extra[@]}" > "$work/$variant.build.log"
     grep -m1 -o 'Roslyn/bincore/csc /noconfig.*' "$work/$variant.build.log" | sed 's|^Roslyn/bincore/csc ||' > "$work/$variant.rsp"
     [ -s "$work/$variant.rsp" ] || { echo "no compiler command line for $variant in $work/$variant.build.log" >&2; exit 1; }
@@ -76,7 +88,7 @@ none_wall=$(median < "$work/neither.wall")
 analyzers=$(median < "$work/analyzers.report")
 generator=$(median < "$work/generator.report")
 echo
-echo "medians over $runs runs, $sites monitored call sites, csc started cold each time"
+echo "medians over $runs runs, $([ "$sites" = realistic ] && echo "the realistic project" || echo "$sites monitored call sites"), csc started cold each time"
 awk -v all="$all" -v gen="$gen" -v none="$none" -v aw="$all_wall" -v nw="$none_wall" -v ar="$analyzers" -v gr="$generator" 'BEGIN {
     printf "compiler CPU, generator and analyzers:  %7.2f s (wall %.2f s)\n", all, aw
     printf "compiler CPU, generator only:           %7.2f s\n", gen

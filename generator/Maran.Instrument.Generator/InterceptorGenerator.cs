@@ -26,6 +26,8 @@ public sealed class InterceptorGenerator : IIncrementalGenerator
     {
         public const string CallSites = nameof(CallSites);
         public const string Enabled = nameof(Enabled);
+        public const string ConfiguredApis = nameof(ConfiguredApis);
+        public const string ConfiguredCallSites = nameof(ConfiguredCallSites);
         public const string Files = nameof(Files);
         public const string Features = nameof(Features);
     }
@@ -39,16 +41,33 @@ public sealed class InterceptorGenerator : IIncrementalGenerator
             .Select(static (both, _) => new Switches(both.Left.Enabled && both.Right, both.Left.ModelCalls))
             .WithTrackingName(Steps.Enabled);
 
-        IncrementalValueProvider<ImmutableArray<CallSiteModel>> callSites = context.SyntaxProvider
-            .CreateSyntaxProvider(CallSiteParser.IsCandidate, CallSiteParser.Parse)
-            .Where(static callSite => callSite is not null)
-            .Select(static (callSite, _) => callSite!)
-            .WithTrackingName(Steps.CallSites)
-            .Collect();
+        // The driver re-runs every semantic transform of a syntax provider on each edit (a new compilation), and each
+        // pipeline item costs it bookkeeping: so the trees pass through as they are (an unchanged tree is the same
+        // object), and one step finds the calls of all of them, giving each unchanged file its answer kept under the
+        // compilation's declaration key without binding anything (see CallSiteParser.Parse).
+        IncrementalValueProvider<EquatableArray<CallSiteModel>> callSites = context.SyntaxProvider
+            .CreateSyntaxProvider(CallSiteParser.IsCandidate, static (syntax, _) => syntax.Node.SyntaxTree)
+            .Collect()
+            .Combine(context.CompilationProvider)
+            .Select(static (input, cancellationToken) => CallSiteParser.Parse(input.Left, input.Right, cancellationToken))
+            .WithTrackingName(Steps.CallSites);
+
+        // The model APIs a global analyzer config lists. Only when it lists some are their calls looked for, in the files
+        // that call one of their names; otherwise this step returns nothing on each edit.
+        IncrementalValueProvider<ConfiguredModelApis> configured = context.AnalyzerConfigOptionsProvider
+            .Select(static (options, _) => ConfiguredModelApis.Parse(options.GlobalOptions.TryGetValue(ConfiguredModelApis.OptionName, out string? value) ? value : null))
+            .WithTrackingName(Steps.ConfiguredApis);
+        IncrementalValueProvider<EquatableArray<CallSiteModel>> configuredCallSites = context.CompilationProvider
+            .Combine(configured)
+            .Select(static (input, cancellationToken) => CallSiteParser.ParseConfigured(input.Left, input.Right, cancellationToken).ToEquatableArray())
+            .WithTrackingName(Steps.ConfiguredCallSites);
 
         IncrementalValuesProvider<InterceptorFileModel> files = callSites
+            .Combine(configuredCallSites)
             .Combine(enabled)
-            .SelectMany(static (input, _) => input.Right.Enabled ? GroupByFile(input.Left, input.Right.ModelCalls) : ImmutableArray<InterceptorFileModel>.Empty)
+            .SelectMany(static (input, _) => input.Right.Enabled
+                ? GroupByFile(input.Left.Left.AsImmutableArray().AddRange(input.Left.Right.AsImmutableArray()), input.Right.ModelCalls)
+                : ImmutableArray<InterceptorFileModel>.Empty)
             .WithTrackingName(Steps.Files);
 
         context.RegisterSourceOutput(files, static (output, file) => output.AddSource(file.HintName, InterceptorEmitter.Emit(file)));

@@ -5,6 +5,7 @@ using Maran.Instrument.Generator;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
 
 namespace Maran.Instrument.Analyzers.Tests;
@@ -34,6 +35,55 @@ public class GeneratorAgreementTests
 
         Assert.Contains(verdicts, v => v.Monitored);
         Assert.Empty(verdicts.Where(v => v.Disagrees).Select(v => v.ToString()));
+    }
+
+    [Fact]
+    public void The_model_apis_a_global_config_lists_are_intercepted_exactly_where_the_analyzers_count_model_calls()
+    {
+        const string source = """
+            namespace Vendor
+            {
+                public class Gateway
+                {
+                    public string Complete(string prompt) => prompt;
+
+                    public string Status() => "ok";
+                }
+
+                public static class Embedder
+                {
+                    public static int Embed(string text) => text.Length;
+                }
+
+                public static class User
+                {
+                    [Maran.Instrument.MonitorOperation("ask", "vendor")]
+                    public static string Ask(Gateway gateway) => gateway.Complete("a") + gateway.Status();
+
+                    public static int Loose(Gateway gateway) => gateway.Complete("b").Length + Embedder.Embed("c") + gateway.Status().Length;
+                }
+            }
+            """;
+        var options = new GlobalConfigOptions(("maran_instrument.model_apis", "Vendor.Gateway.Complete, Vendor.Embedder.*"));
+        CSharpCompilation compilation = Compile("Configured", source, TestReferences.Framework);
+        CSharpGeneratorDriver.Create([new InterceptorGenerator().AsSourceGenerator()], parseOptions: TestReferences.ParseOptions(interceptorsEnabled: true), optionsProvider: options)
+            .RunGeneratorsAndUpdateCompilation(compilation, out Compilation generated, out _);
+        Assert.Empty(generated.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error).Select(d => d.ToString()));
+
+        AnalyzerSymbols symbols = AnalyzerSymbols.For(compilation)!;
+        ModelApiCatalog catalog = symbols.CatalogFor(new AnalyzerOptions([], options));
+        SyntaxTree tree = compilation.SyntaxTrees.Single();
+        SemanticModel model = compilation.GetSemanticModel(tree);
+        SemanticModel generatedModel = generated.GetSemanticModel(generated.SyntaxTrees.Single(t => t.FilePath == tree.FilePath));
+        var verdicts = tree.GetRoot().DescendantNodes().OfType<InvocationExpressionSyntax>()
+            .Select(call => (
+                Call: call.ToString(),
+                Intercepted: IsModelToolOrAgentCall(generatedModel.GetInterceptorMethod(call)),
+                ModelCall: model.GetSymbolInfo(call).Symbol is IMethodSymbol method && symbols.IsModelCall(method.OriginalDefinition, catalog)))
+            .ToList();
+
+        Assert.Equal(3, verdicts.Count(v => v.ModelCall));
+        Assert.Empty(verdicts.Where(v => v.Intercepted != v.ModelCall).Select(v => v.ToString()));
     }
 
     private static List<Verdict> Compare(string scenario)
@@ -135,5 +185,22 @@ public class GeneratorAgreementTests
         public bool Disagrees => Intercepted != (Site.Kind == CallSiteKind.Intercepted) || (!Intercepted && Monitored && Site.Kind != CallSiteKind.Unreachable);
 
         public override string ToString() => $"{Call}: intercepted={Intercepted}, analyzers={Site.Kind} ({Site.Reason})";
+    }
+}
+
+/// <summary>Global analyzer config options, as a .globalconfig gives them to the generator and the analyzers.</summary>
+internal sealed class GlobalConfigOptions(params (string Key, string Value)[] values) : AnalyzerConfigOptionsProvider
+{
+    private readonly Options _global = new(values.ToDictionary(v => v.Key, v => v.Value));
+
+    public override AnalyzerConfigOptions GlobalOptions => _global;
+
+    public override AnalyzerConfigOptions GetOptions(SyntaxTree tree) => _global;
+
+    public override AnalyzerConfigOptions GetOptions(AdditionalText textFile) => _global;
+
+    private sealed class Options(Dictionary<string, string> values) : AnalyzerConfigOptions
+    {
+        public override bool TryGetValue(string key, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out string? value) => values.TryGetValue(key, out value);
     }
 }

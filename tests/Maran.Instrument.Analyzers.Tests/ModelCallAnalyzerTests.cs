@@ -464,7 +464,7 @@ public class ModelCallAnalyzerTests
     }
 
     [Fact]
-    public async Task An_editorconfig_option_adds_model_apis_for_the_files_it_covers()
+    public async Task A_global_config_option_adds_model_apis_for_the_whole_project_and_an_editorconfig_section_does_not()
     {
         const string source = Usings + """
             namespace Vendor
@@ -481,8 +481,10 @@ public class ModelCallAnalyzerTests
             }
             """;
 
-        await Verify.AnalyzerAsync<ModelCallAnalyzer>(source, new Verify.Options { EditorConfig = "maran_instrument.model_apis = M:Vendor.Client.Send, Vendor.Other.Call" });
-        await Verify.AnalyzerAsync<ModelCallAnalyzer>(source.Replace("{|MARAN001:", "").Replace(")|}", ")"));
+        string unflagged = source.Replace("{|MARAN001:", "").Replace(")|}", ")");
+        await Verify.AnalyzerAsync<ModelCallAnalyzer>(source, new Verify.Options { GlobalConfig = "maran_instrument.model_apis = M:Vendor.Client.Send, Vendor.Other.Call" });
+        await Verify.AnalyzerAsync<ModelCallAnalyzer>(unflagged, new Verify.Options { EditorConfig = "maran_instrument.model_apis = Vendor.Client.Send" });
+        await Verify.AnalyzerAsync<ModelCallAnalyzer>(unflagged);
     }
 
     [Fact]

@@ -1,12 +1,16 @@
 using System.Collections;
 using System.Reflection;
 using Maran.Instrument.Generator;
+using Maran.Instrument.Generator.Parsing;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 
 namespace Maran.Instrument.Generator.Tests;
 
-/// <summary>The pipeline caches: unrelated edits redo nothing, and no step holds on to a Roslyn object.</summary>
+/// <summary>
+/// The pipeline caches: unrelated edits redo nothing (no file is bound again after an edit inside another file's
+/// method body), declaration changes reach the call sites of every file, and no step holds on to a Roslyn object.
+/// </summary>
 public class IncrementalityTests
 {
     private const string Agent = """
@@ -28,6 +32,14 @@ public class IncrementalityTests
         public static class Other
         {
             public static int Value() => 1;
+        }
+        """;
+
+    private const string Caller = """
+        namespace App;
+        public static class Caller
+        {
+            public static string Again() => new Agent().Generate("again");
         }
         """;
 
@@ -77,6 +89,71 @@ public class IncrementalityTests
 
         Assert.Contains(Reasons(second), r => r.Step == InterceptorGenerator.Steps.Files && r.Reason == IncrementalStepRunReason.Modified);
         Assert.Contains("object @prompt", second.GeneratedText, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_edit_inside_a_method_body_of_an_unrelated_file_binds_no_file()
+    {
+        var (first, compilation) = FirstRun();
+        CSharpCompilation edited = Replace(compilation, "/src/Other.cs", Other.Replace("=> 1;", "=> 1 + 1;", StringComparison.Ordinal));
+        long before = CallSiteParser.FilesBound;
+
+        GeneratorRun second = GeneratorHarness.Generate(edited, first.Driver);
+
+        Assert.Equal(0, CallSiteParser.FilesBound - before);
+        Assert.Equal(first.GeneratedText, second.GeneratedText);
+    }
+
+    [Fact]
+    public void An_edit_inside_a_method_body_of_a_file_with_monitored_calls_binds_that_file_only()
+    {
+        var (first, compilation) = FirstRun();
+        compilation = compilation.AddSyntaxTrees(CSharpSyntaxTree.ParseText(Caller, GeneratorHarness.ParseOptions(), "/src/Caller.cs"));
+        GeneratorRun second = GeneratorHarness.Generate(compilation, first.Driver);
+        CSharpCompilation edited = Replace(compilation, "/src/Caller.cs", Caller.Replace("\"again\"", "\"again!\"", StringComparison.Ordinal));
+        long before = CallSiteParser.FilesBound;
+
+        GeneratorRun third = GeneratorHarness.Generate(edited, second.Driver);
+
+        Assert.Equal(1, CallSiteParser.FilesBound - before);
+        Assert.Contains("Caller.cs(", third.GeneratedText, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_signature_change_of_a_monitored_method_regenerates_its_interceptors_in_other_files()
+    {
+        var (first, compilation) = FirstRun();
+        compilation = compilation.AddSyntaxTrees(CSharpSyntaxTree.ParseText(Caller, GeneratorHarness.ParseOptions(), "/src/Caller.cs"));
+        GeneratorRun second = GeneratorHarness.Generate(compilation, first.Driver);
+        CSharpCompilation edited = Replace(compilation, "/src/Agent.cs", Agent.Replace("string Generate(string prompt)", "string Generate(object prompt)", StringComparison.Ordinal));
+
+        GeneratorRun third = GeneratorHarness.Generate(edited, second.Driver);
+
+        string caller = third.GeneratedTrees.Single(t => t.FilePath.Contains("Caller.", StringComparison.Ordinal)).ToString();
+        Assert.Contains("object @prompt", caller, StringComparison.Ordinal);
+        Assert.DoesNotContain("string @prompt", caller, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_compilation_whose_resolvers_cannot_be_hashed_still_gets_its_interceptors()
+    {
+        CSharpCompilation compilation = GeneratorHarness.CreateCompilation([("/src/Agent.cs", Agent), ("/src/Other.cs", Other)]);
+        compilation = compilation.WithOptions(compilation.Options.WithMetadataReferenceResolver(new UnhashableResolver()));
+
+        GeneratorRun run = GeneratorHarness.Generate(compilation);
+
+        Assert.Empty(run.GeneratorDiagnostics);
+        Assert.Contains("Agent.cs(", run.GeneratedText, StringComparison.Ordinal);
+    }
+
+    // As some of the compiler's own resolvers are: equality is implemented, hashing is not.
+    private sealed class UnhashableResolver : MetadataReferenceResolver
+    {
+        public override bool Equals(object? other) => ReferenceEquals(this, other);
+
+        public override int GetHashCode() => throw new NotImplementedException();
+
+        public override System.Collections.Immutable.ImmutableArray<PortableExecutableReference> ResolveReference(string reference, string? baseFilePath, MetadataReferenceProperties properties) => [];
     }
 
     [Fact]

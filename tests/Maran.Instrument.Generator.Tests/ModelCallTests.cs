@@ -270,15 +270,73 @@ public sealed class ModelCallTests : IDisposable
         Assert.Equal((60L, 6L), (usage.Tokens.Input, usage.Tokens.Output));
     }
 
+    [Fact]
+    public async Task An_OpenAI_SDK_stream_is_measured_through_its_enumeration_with_the_usage_of_its_last_update()
+    {
+        var (_, assembly) = s_scenario.Value;
+        var server = new StreamingServer("gpt-4o-mini", ["Hel", "lo"], input: 31, output: 2);
+        OperationSnapshot? before = OperationRegistry.Find("ChatClient.CompleteChatStreamingAsync", "openai")?.Snapshot();
+
+        Assert.Equal("Hello", await InvokeAsync<string>(assembly, "Scenarios.ModelCalls.OpenAICalls", "StreamAsync", server.Client()));
+
+        OperationSnapshot after = OperationRegistry.Find("ChatClient.CompleteChatStreamingAsync", "openai")!.Snapshot();
+        Assert.Equal((1L, 1L, 1L), (after.Succeeded - (before?.Succeeded ?? 0), after.Streams - (before?.Streams ?? 0), after.FirstItems - (before?.FirstItems ?? 0)));
+        Assert.Equal(3L, after.StreamItems - (before?.StreamItems ?? 0));
+        Assert.Contains("\"include_usage\":true", server.LastRequest, StringComparison.Ordinal);
+        UsageTotal usage = await UsageAsync("model_calls", "openai_stream");
+        Assert.Equal(("gpt-4o-mini", 1L, 31L, 2L), (usage.Model, usage.Tokens.Calls, usage.Tokens.Input, usage.Tokens.Output));
+    }
+
+    [Fact]
+    public async Task A_synchronous_OpenAI_SDK_stream_in_a_method_without_any_attribute_is_one_model_call_with_its_tokens()
+    {
+        var (_, assembly) = s_scenario.Value;
+        var server = new StreamingServer("gpt-4.1-nano", ["sy", "nc"], input: 17, output: 5);
+        long before = OperationRegistry.Find("ChatClient.CompleteChatStreaming", "openai")?.Snapshot().Succeeded ?? 0;
+
+        Assert.Equal("sync", GeneratorHarness.Invoke(assembly, "Scenarios.ModelCalls.OpenAICalls", "Stream", server.Client()));
+
+        Assert.Equal(before + 1, OperationRegistry.Find("ChatClient.CompleteChatStreaming", "openai")!.Snapshot().Succeeded);
+        UsageTotal usage = await UsageAsync("openai", "ChatClient.CompleteChatStreaming", "gpt-4.1-nano");
+        Assert.Equal((1L, 17L, 5L), (usage.Tokens.Calls, usage.Tokens.Input, usage.Tokens.Output));
+    }
+
+    [Theory]
+    [InlineData("StreamAsync", "ChatClient.CompleteChatStreamingAsync")]
+    [InlineData("Stream", "ChatClient.CompleteChatStreaming")]
+    public async Task An_OpenAI_SDK_stream_whose_request_fails_is_one_failed_model_call_and_the_caller_gets_the_failure(string method, string api)
+    {
+        var (_, assembly) = s_scenario.Value;
+        var server = new StreamingServer("gpt-4o-mini", ["never"], input: 1, output: 1) { Status = System.Net.HttpStatusCode.TooManyRequests };
+        OperationSnapshot? before = OperationRegistry.Find(api, "openai")?.Snapshot();
+
+        var failure = await Assert.ThrowsAsync<ClientResultException>(async () =>
+        {
+            object? result = GeneratorHarness.Invoke(assembly, "Scenarios.ModelCalls.OpenAICalls", method, server.Client());
+            if (result is Task task)
+            {
+                await task;
+            }
+        });
+
+        Assert.Equal(429, failure.Status);
+        OperationSnapshot after = OperationRegistry.Find(api, "openai")!.Snapshot();
+        Assert.Equal((1L, 0L), (after.Failed - (before?.Failed ?? 0), after.Succeeded - (before?.Succeeded ?? 0)));
+        Assert.Equal(0L, after.InFlight);
+    }
+
     private static object NewChat(string model, long input, long output)
     {
         var (_, assembly) = s_scenario.Value;
         return Activator.CreateInstance(assembly.GetType("Scenarios.ModelCalls.FakeChatClient")!, model, input, output)!;
     }
 
-    private static async Task<T> InvokeAsync<T>(Assembly assembly, string method, params object?[] arguments)
+    private static Task<T> InvokeAsync<T>(Assembly assembly, string method, params object?[] arguments) =>
+        InvokeAsync<T>(assembly, Program, method, arguments);
+
+    private static async Task<T> InvokeAsync<T>(Assembly assembly, string type, string method, params object?[] arguments)
     {
-        var task = (Task)GeneratorHarness.Invoke(assembly, Program, method, arguments)!;
+        var task = (Task)GeneratorHarness.Invoke(assembly, type, method, arguments)!;
         await task;
         return (T)task.GetType().GetProperty("Result")!.GetValue(task)!;
     }
@@ -287,6 +345,57 @@ public sealed class ModelCallTests : IDisposable
     {
         await _system.CostTracker.FlushAsync().WaitAsync(TimeSpan.FromSeconds(30));
         return _system.CostTracker.GetTotals().Usage.Single(u => u.Component == component && u.Operation == operation && (model is null || u.Model == model));
+    }
+}
+
+/// <summary>
+/// The chat completions endpoint of an OpenAI-compatible server, in process: every request is answered with a
+/// server-sent event stream of <paramref name="chunks"/>, then a final chunk with the usage, as the API does with
+/// <c>stream_options.include_usage</c>.
+/// </summary>
+internal sealed class StreamingServer(string model, string[] chunks, long input, long output) : HttpMessageHandler
+{
+    public string LastRequest { get; private set; } = string.Empty;
+
+    /// <summary>The status every response has; an error status answers with the API's error body.</summary>
+    public System.Net.HttpStatusCode Status { get; init; } = System.Net.HttpStatusCode.OK;
+
+    public OpenAI.Chat.ChatClient Client() =>
+        new(model, new ApiKeyCredential("test-key"), new OpenAI.OpenAIClientOptions
+        {
+            Endpoint = new Uri("http://127.0.0.1/v1"),
+            Transport = new System.ClientModel.Primitives.HttpClientPipelineTransport(new HttpClient(this)),
+            RetryPolicy = new System.ClientModel.Primitives.ClientRetryPolicy(maxRetries: 0),
+        });
+
+    protected override HttpResponseMessage Send(HttpRequestMessage request, CancellationToken cancellationToken) =>
+        SendAsync(request, cancellationToken).GetAwaiter().GetResult();
+
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        LastRequest = request.Content is null ? string.Empty : await request.Content.ReadAsStringAsync(cancellationToken);
+        if (Status != System.Net.HttpStatusCode.OK)
+        {
+            return new HttpResponseMessage(Status)
+            {
+                Content = new StringContent("{\"error\":{\"message\":\"Rate limit reached\",\"type\":\"rate_limit_error\"}}", System.Text.Encoding.UTF8, "application/json"),
+            };
+        }
+
+        var events = new System.Text.StringBuilder();
+        foreach (string chunk in chunks)
+        {
+            events.Append("data: {\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"").Append(model)
+                .Append("\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"").Append(chunk).Append("\"},\"finish_reason\":null}]}\n\n");
+        }
+
+        events.Append("data: {\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"").Append(model)
+            .Append("\",\"choices\":[],\"usage\":{\"prompt_tokens\":").Append(input).Append(",\"completion_tokens\":").Append(output)
+            .Append(",\"total_tokens\":").Append(input + output).Append("}}\n\ndata: [DONE]\n\n");
+        return new HttpResponseMessage(System.Net.HttpStatusCode.OK)
+        {
+            Content = new StringContent(events.ToString(), System.Text.Encoding.UTF8, "text/event-stream"),
+        };
     }
 }
 

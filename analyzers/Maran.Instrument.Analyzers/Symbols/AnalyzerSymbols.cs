@@ -15,9 +15,6 @@ namespace Maran.Instrument.Analyzers.Symbols;
 /// </summary>
 internal sealed class AnalyzerSymbols
 {
-    /// <summary>The .editorconfig key that adds model APIs: <c>maran_instrument.model_apis = Namespace.Type.Method, ...</c>.</summary>
-    public const string ModelApisOption = "maran_instrument.model_apis";
-
     private const string RuntimeAssemblyName = "Maran.Instrument";
 
     private static readonly ConditionalWeakTable<Compilation, AnalyzerSymbols?> s_cache = new();
@@ -78,17 +75,26 @@ internal sealed class AnalyzerSymbols
     public static AnalyzerSymbols? For(Compilation compilation) =>
         s_cache.GetValue(compilation, static c => KnownSymbols.For(c) is { } known ? new AnalyzerSymbols(c, known) : null);
 
-    /// <summary>The model APIs that apply in <paramref name="tree"/>: the compilation's, plus those its .editorconfig adds.</summary>
-    public ModelApiCatalog CatalogFor(SyntaxTree tree, AnalyzerOptions options)
+    /// <summary>
+    /// The model APIs of the project: the compilation's, plus those its global analyzer config lists
+    /// (<c>maran_instrument.model_apis</c>), read exactly as the generator reads them.
+    /// </summary>
+    public ModelApiCatalog CatalogFor(AnalyzerOptions options)
     {
-        if (options.AnalyzerConfigOptionsProvider.GetOptions(tree).TryGetValue(ModelApisOption, out string? value)
-            && !string.IsNullOrWhiteSpace(value))
+        if (!options.AnalyzerConfigOptionsProvider.GlobalOptions.TryGetValue(ConfiguredModelApis.OptionName, out string? value)
+            || string.IsNullOrWhiteSpace(value))
         {
-            return _configuredCatalogs.GetOrAdd(value, v => Catalog.With(ModelApiCatalog.ParseOption(v, Compilation)));
+            return Catalog;
         }
 
-        return Catalog;
+        return _configuredCatalogs.GetOrAdd(value, v => ConfiguredModelApis.Parse(v) is { Entries.Length: > 0 } configured
+            ? Catalog.With(configured.Resolve(Compilation))
+            : Catalog);
     }
+
+    /// <summary>The project's <c>maran_instrument.model_apis</c>, from its global options.</summary>
+    public static ConfiguredModelApis Configured(AnalyzerOptions options) =>
+        ConfiguredModelApis.Parse(options.AnalyzerConfigOptionsProvider.GlobalOptions.TryGetValue(ConfiguredModelApis.OptionName, out string? value) ? value : null);
 
     /// <summary>
     /// Whether <paramref name="assembly"/> can declare Maran.Instrument attributes: this compilation's own, or one that

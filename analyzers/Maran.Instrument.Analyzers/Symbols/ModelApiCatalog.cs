@@ -7,7 +7,8 @@ namespace Maran.Instrument.Analyzers.Symbols;
 
 /// <summary>
 /// The methods that call a model, resolved to this compilation's types: the built-in inference APIs, those declared with
-/// <c>[assembly: ModelApi]</c> here or in a referenced assembly, and those an .editorconfig names. Answers are cached per method.
+/// <c>[assembly: ModelApi]</c> here or in a referenced assembly, and those a global analyzer config lists
+/// (<c>maran_instrument.model_apis</c>). Answers are cached per method.
 /// </summary>
 internal sealed class ModelApiCatalog
 {
@@ -65,30 +66,6 @@ internal sealed class ModelApiCatalog
         }
 
         return new ModelApiCatalog(types);
-    }
-
-    /// <summary>
-    /// The entries of an <c>maran_instrument.model_apis</c> value: <c>Namespace.Type.Method</c> (metadata names, so
-    /// <c>Outer+Inner</c> and <c>Client`1</c>; an optional <c>M:</c> prefix; <c>*</c> for every method), separated by
-    /// commas, semicolons or spaces. Entries whose type is not in the compilation are ignored.
-    /// </summary>
-    public static IEnumerable<(INamedTypeSymbol Type, string Method)> ParseOption(string value, Compilation compilation)
-    {
-        foreach (string raw in value.Split([',', ';', ' ', '\t'], StringSplitOptions.RemoveEmptyEntries))
-        {
-            string entry = raw.StartsWith("M:", StringComparison.Ordinal) ? raw.Substring(2) : raw;
-            int dot = entry.LastIndexOf('.');
-            if (dot <= 0 || dot == entry.Length - 1)
-            {
-                continue;
-            }
-
-            string method = entry.Substring(dot + 1);
-            foreach (INamedTypeSymbol type in compilation.GetTypesByMetadataName(entry.Substring(0, dot)))
-            {
-                yield return (type, method);
-            }
-        }
     }
 
     /// <summary>This catalog plus <paramref name="extra"/> entries, with a cache of its own.</summary>

@@ -131,6 +131,26 @@ internal static class InterceptorEmitter
         }
 
         writer.Close();
+        bool asyncCollections = methods.Any(m => m.Key.Method.Shape == ReturnShape.AsyncCollection);
+        bool collections = methods.Any(m => m.Key.Method.Shape == ReturnShape.Collection);
+        if (asyncCollections || collections)
+        {
+            writer.Line();
+            CollectionEmitter.WriteWrappers(writer, asyncCollections, collections);
+        }
+
+        if (asyncCollections)
+        {
+            writer.Line();
+            CollectionEmitter.WriteAsyncCollection(writer);
+        }
+
+        if (collections)
+        {
+            writer.Line();
+            CollectionEmitter.WriteCollection(writer);
+        }
+
         if (methods.Any(m => m.Key.Method.Kind == CallKind.Tool))
         {
             writer.Line();
@@ -297,6 +317,17 @@ internal static class InterceptorEmitter
                 writer.Line("}");
                 WriteFailAndDetach(writer, scope, exception);
                 writer.Line($"return {scope}.Track({output ?? pending}{reader});");
+                break;
+            case ReturnShape.AsyncCollection:
+            case ReturnShape.Collection:
+                // The SDK's result is lazy: the request is sent when it is enumerated, so the wrapper times the enumeration.
+                writer.Line($"{method.ReturnType} {locals.Stream};");
+                writer.Line("try");
+                writer.Line("{");
+                writer.Line($"    {locals.Stream} = {call};");
+                writer.Line("}");
+                WriteFailAndDetach(writer, scope, exception);
+                writer.Line($"return {CollectionEmitter.Wrappers}.Wrap({locals.Stream}, {scope}, {(reader.Length > 0 ? reader.Substring(2) : "null")});");
                 break;
             case ReturnShape.Void:
                 writer.Line("try");

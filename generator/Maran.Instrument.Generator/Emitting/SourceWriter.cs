@@ -18,6 +18,15 @@ internal sealed class SourceWriter
         _text.Append(line).Append('\n');
     }
 
+    /// <summary>Writes each line of <paramref name="text"/> at the current indentation.</summary>
+    public void Lines(string text)
+    {
+        foreach (string line in text.Replace("\r\n", "\n").Split('\n'))
+        {
+            Line(line);
+        }
+    }
+
     public void Open(string? line = null)
     {
         if (line is not null)

@@ -10,6 +10,12 @@ internal enum ReturnShape
     Task,
     ValueTask,
     Stream,
+
+    /// <summary>System.ClientModel <c>AsyncCollectionResult&lt;T&gt;</c>: a lazy stream, returned in a wrapper that times its enumeration.</summary>
+    AsyncCollection,
+
+    /// <summary>System.ClientModel <c>CollectionResult&lt;T&gt;</c>: the synchronous form of <see cref="AsyncCollection"/>.</summary>
+    Collection,
 }
 
 /// <summary>How the interceptor reaches the target.</summary>

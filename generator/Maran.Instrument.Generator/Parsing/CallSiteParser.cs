@@ -1,4 +1,7 @@
+using System;
 using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Collections.Immutable;
 using System.Linq;
 using System.Runtime.CompilerServices;
 using System.Threading;
@@ -17,25 +20,190 @@ namespace Maran.Instrument.Generator.Parsing;
 /// </summary>
 internal static class CallSiteParser
 {
-    private static readonly ConditionalWeakTable<Compilation, ConcurrentDictionary<IMethodSymbol, MethodVerdict>> s_verdicts = new();
+    // Verdicts per set of model APIs (each belongs to one compilation): the common one and the configured one differ.
+    private static readonly ConditionalWeakTable<ModelApis, ConcurrentDictionary<IMethodSymbol, MethodVerdict>> s_verdicts = new();
+    private static readonly ConditionalWeakTable<SyntaxTree, Dictionary<string, List<InvocationExpressionSyntax>>> s_callsByName = new();
+    private static readonly ConditionalWeakTable<SyntaxTree, TreeAnswer> s_answers = new();
 
-    /// <summary>Syntactic filter: an invocation of a named method (<c>M()</c>, <c>x.M()</c>, <c>x?.M()</c>, <c>M&lt;T&gt;()</c>), not through <c>base</c>.</summary>
-    public static bool IsCandidate(SyntaxNode node, CancellationToken cancellationToken) =>
-        node is InvocationExpressionSyntax invocation && CalledName(invocation) is not null;
+    // Files whose candidate calls this thread bound: what an edit cost, for the incrementality tests.
+    [ThreadStatic]
+    private static long t_filesBound;
 
-    /// <summary>The intercepted call at <paramref name="context"/>'s node, or null when it is not a call the generator intercepts.</summary>
-    public static CallSiteModel? Parse(GeneratorSyntaxContext context, CancellationToken cancellationToken)
+    /// <summary>How many files this thread has bound candidate calls of (a file's answer found again, not reused).</summary>
+    internal static long FilesBound => t_filesBound;
+
+    /// <summary>
+    /// Syntactic filter: a whole file. The driver runs the transform of every node that passes on every edit (a new
+    /// compilation), so the generator takes one node per file rather than one per invocation.
+    /// </summary>
+    public static bool IsCandidate(SyntaxNode node, CancellationToken cancellationToken) => node is CompilationUnitSyntax;
+
+    /// <summary>
+    /// The intercepted calls of <paramref name="trees"/>, file by file in source order. Only calls of a name a
+    /// monitored method or a model API can have are bound. What was found for a file is kept with its tree under the
+    /// compilation's <see cref="DeclarationKey"/>: while neither the tree nor what the compilation declares changed,
+    /// the answer is the same, and is given without binding anything.
+    /// </summary>
+    public static EquatableArray<CallSiteModel> Parse(ImmutableArray<SyntaxTree> trees, Compilation compilation, CancellationToken cancellationToken)
     {
-        var invocation = (InvocationExpressionSyntax)context.Node;
-        SemanticModel semanticModel = context.SemanticModel;
+        var sites = new List<CallSiteModel>();
+        foreach (SyntaxTree tree in trees)
+        {
+            sites.AddRange(Parse(tree, compilation, cancellationToken));
+        }
+
+        return sites.ToEquatableArray();
+    }
+
+    private static EquatableArray<CallSiteModel> Parse(SyntaxTree tree, Compilation compilation, CancellationToken cancellationToken)
+    {
+        ulong key = DeclarationKey.Of(compilation);
+        TreeAnswer answer = s_answers.GetValue(tree, static _ => new TreeAnswer());
+        lock (answer)
+        {
+            if (answer.Sites is { } sites && answer.Key == key)
+            {
+                return sites;
+            }
+        }
+
+        EquatableArray<CallSiteModel> found = ParseTree(tree, compilation.GetSemanticModel(tree), cancellationToken);
+        lock (answer)
+        {
+            answer.Key = key;
+            answer.Sites = found;
+        }
+
+        return found;
+    }
+
+    private static EquatableArray<CallSiteModel> ParseTree(SyntaxTree tree, SemanticModel semanticModel, CancellationToken cancellationToken)
+    {
+        CandidateNames names = CandidateNames.For(semanticModel.Compilation);
+        if (names.IsEmpty)
+        {
+            return EquatableArray<CallSiteModel>.Empty;
+        }
+
+        // The model APIs are resolved (some fifty type lookups) only for a file that calls one of the candidate names.
+        ModelApis? apis = null;
+        var sites = new List<CallSiteModel>();
+        foreach (KeyValuePair<string, List<InvocationExpressionSyntax>> calls in s_callsByName.GetValue(tree, static t => IndexCalls(t)))
+        {
+            if (!names.Contains(calls.Key))
+            {
+                continue;
+            }
+
+            foreach (InvocationExpressionSyntax invocation in calls.Value)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                if (apis is null)
+                {
+                    apis = ModelApis.For(semanticModel.Compilation);
+                    t_filesBound++;
+                }
+
+                if (Parse(invocation, semanticModel, apis, byName: false, cancellationToken) is { } site)
+                {
+                    sites.Add(site);
+                }
+            }
+        }
+
+        return sites.OrderBy(s => s.Position).ToEquatableArray();
+    }
+
+    /// <summary>The intercepted calls of one tree, under the declaration key they were found with.</summary>
+    private sealed class TreeAnswer
+    {
+        public ulong Key { get; set; }
+
+        public EquatableArray<CallSiteModel>? Sites { get; set; }
+    }
+
+    /// <summary>
+    /// The calls of the model APIs <paramref name="configured"/> lists that the project's other rules do not already
+    /// intercept. Only the files that call one of the listed names are bound; which names a file calls is read once per tree.
+    /// </summary>
+    public static ImmutableArray<CallSiteModel> ParseConfigured(Compilation compilation, ConfiguredModelApis configured, CancellationToken cancellationToken)
+    {
+        if (configured.Entries.Length == 0 || KnownSymbols.For(compilation) is null)
+        {
+            return ImmutableArray<CallSiteModel>.Empty;
+        }
+
+        ModelApis common = ModelApis.For(compilation);
+        ModelApis apis = ModelApis.For(compilation, configured);
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        foreach ((INamedTypeSymbol type, string method) in configured.Resolve(compilation))
+        {
+            if (method == ConfiguredModelApis.EveryMethod)
+            {
+                names.UnionWith(type.GetMembers().OfType<IMethodSymbol>().Select(m => m.Name));
+            }
+            else
+            {
+                names.Add(method);
+            }
+        }
+
+        var sites = ImmutableArray.CreateBuilder<CallSiteModel>();
+        foreach (SyntaxTree tree in compilation.SyntaxTrees)
+        {
+            Dictionary<string, List<InvocationExpressionSyntax>> calls = s_callsByName.GetValue(tree, static t => IndexCalls(t));
+            SemanticModel? semanticModel = null;
+            foreach (string name in names)
+            {
+                if (!calls.TryGetValue(name, out List<InvocationExpressionSyntax>? invocations))
+                {
+                    continue;
+                }
+
+                foreach (InvocationExpressionSyntax invocation in invocations)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    semanticModel ??= compilation.GetSemanticModel(tree);
+                    if (Parse(invocation, semanticModel, common, byName: true, cancellationToken) is null
+                        && Parse(invocation, semanticModel, apis, byName: false, cancellationToken) is { } site)
+                    {
+                        sites.Add(site);
+                    }
+                }
+            }
+        }
+
+        return sites.ToImmutable();
+    }
+
+    private static Dictionary<string, List<InvocationExpressionSyntax>> IndexCalls(SyntaxTree tree)
+    {
+        var calls = new Dictionary<string, List<InvocationExpressionSyntax>>(StringComparer.Ordinal);
+        foreach (InvocationExpressionSyntax invocation in tree.GetRoot().DescendantNodes().OfType<InvocationExpressionSyntax>())
+        {
+            if (CalledName(invocation) is { } name)
+            {
+                if (!calls.TryGetValue(name, out List<InvocationExpressionSyntax>? list))
+                {
+                    calls[name] = list = [];
+                }
+
+                list.Add(invocation);
+            }
+        }
+
+        return calls;
+    }
+
+    private static CallSiteModel? Parse(InvocationExpressionSyntax invocation, SemanticModel semanticModel, ModelApis apis, bool byName, CancellationToken cancellationToken)
+    {
         Compilation compilation = semanticModel.Compilation;
-        KnownSymbols? known = KnownSymbols.For(compilation);
-        if (known is null || CalledName(invocation) is not { } name || !CandidateNames.For(compilation, known).Contains(name))
+        if (CalledName(invocation) is not { } name
+            || (byName && !CandidateNames.For(compilation).Contains(name))
+            || KnownSymbols.For(compilation) is not { } known)
         {
             return null;
         }
-
-        ModelApis apis = ModelApis.For(compilation);
 
         if (semanticModel.GetSymbolInfo(invocation, cancellationToken).Symbol is not IMethodSymbol called)
         {
@@ -44,7 +212,7 @@ internal static class CallSiteParser
 
         IMethodSymbol method = (called.ReducedFrom ?? called).OriginalDefinition;
         MethodVerdict verdict = s_verdicts
-            .GetValue(compilation, static _ => new ConcurrentDictionary<IMethodSymbol, MethodVerdict>(SymbolEqualityComparer.Default))
+            .GetValue(apis, static _ => new ConcurrentDictionary<IMethodSymbol, MethodVerdict>(SymbolEqualityComparer.Default))
             .GetOrAdd(method, m => MethodVerdict.Of(m, compilation, known, apis));
         if (verdict.Model is not { } model
             || ReceiverNeedsBoxing(invocation, method, semanticModel, cancellationToken)

@@ -15,7 +15,11 @@ namespace Maran.Instrument.Generator.Parsing;
 /// </summary>
 internal sealed class CandidateNames
 {
+    // By declaration key: the names depend on declarations and references only, so an edit inside a body reuses them.
+    // Bounded: an IDE session sees a few keys per project at a time.
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<ulong, CandidateNames> s_byDeclarations = new();
     private static readonly ConditionalWeakTable<Compilation, CandidateNames> s_byCompilation = new();
+    private static readonly CandidateNames s_none = new([], everyName: false);
     private static readonly ConditionalWeakTable<SyntaxTree, TreeDeclarations> s_byTree = new();
     private static readonly ConditionalWeakTable<IAssemblySymbol, HashSet<string>> s_byAssembly = new();
 
@@ -30,8 +34,28 @@ internal sealed class CandidateNames
 
     public bool Contains(string name) => _everyName || _names.Contains(name);
 
-    public static CandidateNames For(Compilation compilation, KnownSymbols known) =>
-        s_byCompilation.GetValue(compilation, c => Collect(c, known));
+    /// <summary>Whether no call can be intercepted: the compilation does not reference Maran.Instrument.</summary>
+    public bool IsEmpty => !_everyName && _names.Count == 0;
+
+    /// <summary>The names of <paramref name="compilation"/>: none when it does not reference Maran.Instrument.</summary>
+    public static CandidateNames For(Compilation compilation) =>
+        s_byCompilation.GetValue(compilation, static c =>
+        {
+            ulong key = DeclarationKey.Of(c);
+            if (s_byDeclarations.TryGetValue(key, out CandidateNames? names))
+            {
+                return names;
+            }
+
+            names = KnownSymbols.For(c) is { } known ? Collect(c, known) : s_none;
+            if (s_byDeclarations.Count > 64)
+            {
+                s_byDeclarations.Clear();
+            }
+
+            s_byDeclarations[key] = names;
+            return names;
+        });
 
     private static CandidateNames Collect(Compilation compilation, KnownSymbols known)
     {

@@ -1,3 +1,4 @@
+using System.Linq;
 using System.Runtime.CompilerServices;
 using Microsoft.CodeAnalysis;
 
@@ -39,6 +40,10 @@ internal sealed class KnownSymbols
         StreamingChatCompletionUpdate = compilation.GetTypeByMetadataName("OpenAI.Chat.StreamingChatCompletionUpdate");
         ChatTokenUsage = compilation.GetTypeByMetadataName("OpenAI.Chat.ChatTokenUsage");
         ClientResultOfT = compilation.GetTypeByMetadataName("System.ClientModel.ClientResult`1");
+        AsyncCollectionResultOfT = !HasGenericUnsafeAccessor ? null : OverridableCollection(compilation.GetTypeByMetadataName("System.ClientModel.AsyncCollectionResult`1"), "GetValuesFromPageAsync", "GetRawPagesAsync");
+        CollectionResultOfT = HasGenericUnsafeAccessor && compilation.GetTypeByMetadataName("Maran.Instrument.OperationScope") is { } scope && !scope.GetMembers("TrackItems").IsEmpty
+            ? OverridableCollection(compilation.GetTypeByMetadataName("System.ClientModel.CollectionResult`1"), "GetValuesFromPage", "GetRawPages")
+            : null;
         EmbeddingCollection = compilation.GetTypeByMetadataName("OpenAI.Embeddings.OpenAIEmbeddingCollection");
         ResponseResult = compilation.GetTypeByMetadataName("OpenAI.Responses.ResponseResult");
         AgentResponse = compilation.GetTypeByMetadataName("Microsoft.Agents.AI.AgentResponse");
@@ -96,6 +101,12 @@ internal sealed class KnownSymbols
 
     public INamedTypeSymbol? ClientResultOfT { get; }
 
+    /// <summary>System.ClientModel's <c>AsyncCollectionResult&lt;T&gt;</c> (OpenAI SDK streams), when its enumerator can be overridden.</summary>
+    public INamedTypeSymbol? AsyncCollectionResultOfT { get; }
+
+    /// <summary>System.ClientModel's <c>CollectionResult&lt;T&gt;</c>, when its enumerator can be overridden and the runtime times enumerables.</summary>
+    public INamedTypeSymbol? CollectionResultOfT { get; }
+
     public INamedTypeSymbol? EmbeddingCollection { get; }
 
     public INamedTypeSymbol? ResponseResult { get; }
@@ -131,4 +142,22 @@ internal sealed class KnownSymbols
             && c.GetTypeByMetadataName("Maran.Instrument.OperationScope") is not null
                 ? new KnownSymbols(c, attribute)
                 : null);
+
+    // A System.ClientModel collection the generated wrapper can derive from: a constructor it can call, and the steps its
+    // enumerator takes (the raw pages, the values of a page) to override (System.ClientModel 1.4 and later; earlier
+    // versions had other members).
+    private static INamedTypeSymbol? OverridableCollection(INamedTypeSymbol? type, string values, string pages)
+    {
+        if (type is null
+            || !type.InstanceConstructors.Any(c => c.Parameters.Length == 0 && c.DeclaredAccessibility is Accessibility.Protected or Accessibility.ProtectedOrInternal or Accessibility.Public)
+            || !type.GetMembers(values).OfType<IMethodSymbol>().Any(m => m.IsAbstract && m.DeclaredAccessibility == Accessibility.Protected)
+            || type.BaseType is not { } pagesType
+            || !pagesType.GetMembers(pages).OfType<IMethodSymbol>().Any(m => m.IsAbstract)
+            || !pagesType.GetMembers("GetContinuationToken").OfType<IMethodSymbol>().Any(m => m.IsAbstract))
+        {
+            return null;
+        }
+
+        return type;
+    }
 }

@@ -156,6 +156,16 @@ internal static class MethodModelBuilder
             return ReturnShape.ValueTask;
         }
 
+        if (Is(type, known.AsyncCollectionResultOfT))
+        {
+            return ReturnShape.AsyncCollection;
+        }
+
+        if (Is(type, known.CollectionResultOfT))
+        {
+            return ReturnShape.Collection;
+        }
+
         return Is(type, known.AsyncEnumerable) ? ReturnShape.Stream : ReturnShape.Value;
     }
 

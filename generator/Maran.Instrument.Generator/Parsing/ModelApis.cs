@@ -10,7 +10,8 @@ namespace Maran.Instrument.Generator.Parsing;
 /// <summary>
 /// The model, tool and agent APIs the generator intercepts in one compilation: MARAN001's built-in catalog (the
 /// generative families; ML.NET, ONNX Runtime and TorchSharp are left out), <c>[assembly: ModelApi]</c> declarations here or in referenced
-/// assemblies, <c>[ModelCall]</c> methods, <c>AIFunctionFactory.Create</c> and the Agent Framework's agent runs.
+/// assemblies, <c>[ModelCall]</c> methods, <c>AIFunctionFactory.Create</c>, the Agent Framework's agent runs and, in
+/// the instance for a project's <c>maran_instrument.model_apis</c>, the methods it lists.
 /// A call matches when its method is listed, or overrides or implements a listed method, as in the analyzers.
 /// </summary>
 internal sealed class ModelApis
@@ -22,12 +23,13 @@ internal sealed class ModelApis
     private static readonly string[] NotIntercepted = ["Microsoft.ML.", "TorchSharp."];
 
     private static readonly ConditionalWeakTable<Compilation, ModelApis> s_cache = new();
+    private static readonly ConditionalWeakTable<Compilation, ConfiguredCache> s_configured = new();
 
     // A type mapped to null lists every one of its methods.
     private readonly Dictionary<INamedTypeSymbol, HashSet<string>?> _types = new(SymbolEqualityComparer.Default);
     private readonly INamedTypeSymbol? _modelCall;
 
-    private ModelApis(Compilation compilation)
+    private ModelApis(Compilation compilation, ConfiguredModelApis configured)
     {
         foreach ((string typeName, string[] methods) in BuiltInModelApis.All)
         {
@@ -61,6 +63,11 @@ internal sealed class ModelApis
             }
         }
 
+        foreach ((INamedTypeSymbol type, string method) in configured.Resolve(compilation))
+        {
+            Add(type, method);
+        }
+
         foreach (KeyValuePair<INamedTypeSymbol, HashSet<string>?> entry in _types)
         {
             if (entry.Value is null)
@@ -80,7 +87,29 @@ internal sealed class ModelApis
     /// <summary>Whether some type is listed with every method (<c>"*"</c>): then no name is dismissed.</summary>
     public bool HasEveryMethod { get; }
 
-    public static ModelApis For(Compilation compilation) => s_cache.GetValue(compilation, static c => new ModelApis(c));
+    /// <summary>The APIs every project has: the catalog, attributes, tools and agents.</summary>
+    public static ModelApis For(Compilation compilation) => s_cache.GetValue(compilation, static c => new ModelApis(c, ConfiguredModelApis.None));
+
+    /// <summary>The APIs of <see cref="For(Compilation)"/> plus those <paramref name="configured"/> lists.</summary>
+    public static ModelApis For(Compilation compilation, ConfiguredModelApis configured)
+    {
+        if (configured.Entries.Length == 0)
+        {
+            return For(compilation);
+        }
+
+        ConfiguredCache cache = s_configured.GetValue(compilation, static _ => new ConfiguredCache());
+        lock (cache)
+        {
+            if (cache.Configured != configured || cache.Apis is null)
+            {
+                cache.Configured = configured;
+                cache.Apis = new ModelApis(compilation, configured);
+            }
+
+            return cache.Apis;
+        }
+    }
 
     /// <summary>Whether <paramref name="name"/> can be a listed method (a <c>[ModelCall]</c> method is in the attributed names).</summary>
     public bool MayMatch(string name) => HasEveryMethod || Names.Contains(name);
@@ -299,5 +328,13 @@ internal sealed class ModelApis
         }
 
         return false;
+    }
+
+    /// <summary>The configured instance of one compilation (one option value is in force at a time).</summary>
+    private sealed class ConfiguredCache
+    {
+        public ConfiguredModelApis? Configured { get; set; }
+
+        public ModelApis? Apis { get; set; }
     }
 }

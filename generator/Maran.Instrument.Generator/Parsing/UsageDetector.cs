@@ -21,7 +21,7 @@ internal static class UsageDetector
         ITypeSymbol? payload = shape switch
         {
             ReturnShape.Value => method.ReturnType,
-            ReturnShape.Task or ReturnShape.ValueTask or ReturnShape.Stream => method.ReturnType is INamedTypeSymbol { TypeArguments.Length: 1 } generic ? generic.TypeArguments[0] : null,
+            ReturnShape.Task or ReturnShape.ValueTask or ReturnShape.Stream or ReturnShape.AsyncCollection or ReturnShape.Collection => method.ReturnType is INamedTypeSymbol { TypeArguments.Length: 1 } generic ? generic.TypeArguments[0] : null,
             _ => null,
         };
 
@@ -30,7 +30,7 @@ internal static class UsageDetector
             return null;
         }
 
-        UsageKind? kind = KindOf(payload, shape == ReturnShape.Stream, known);
+        UsageKind? kind = KindOf(payload, shape is ReturnShape.Stream or ReturnShape.AsyncCollection or ReturnShape.Collection, known);
         if (kind is null)
         {
             return null;

@@ -425,6 +425,31 @@ public readonly struct OperationScope
         return new MonitoredAsyncEnumerable<T>(stream, this, reader);
     }
 
+    /// <summary>
+    /// Times a lazy synchronous stream (the OpenAI SDK's <c>CompleteChatStreaming</c>): the call ends when its enumerator
+    /// is disposed; the time to the first item and the number of items are recorded too.
+    /// </summary>
+    public IEnumerable<T> TrackItems<T>(IEnumerable<T> stream)
+    {
+        if (_cell is null || stream is null)
+        {
+            return stream!;
+        }
+
+        return new MonitoredEnumerable<T>(stream, this);
+    }
+
+    /// <summary>Times a stream as <see cref="TrackItems{T}(IEnumerable{T})"/> does, adding up the token usage <paramref name="reader"/> finds in its items.</summary>
+    public IEnumerable<T> TrackItems<T>(IEnumerable<T> stream, TokenUsageReader<T> reader)
+    {
+        if (_cell is null || stream is null)
+        {
+            return stream!;
+        }
+
+        return new MonitoredEnumerable<T>(stream, this, reader);
+    }
+
     /// <summary>Ends the call on whatever thread runs this (an async continuation): the thread writes its own cell.</summary>
     internal void EndOnAnyThread(OperationStatus status, Exception? exception)
     {

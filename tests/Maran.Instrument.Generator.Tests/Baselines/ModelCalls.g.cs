@@ -78,12 +78,24 @@ namespace Maran.Instrument.Generated
         private static readonly global::Maran.Instrument.OperationRecorder ModelCall13 = global::Maran.Instrument.OperationRegistry.GetOrAddCall(
             global::Maran.Instrument.OperationKind.ModelCall, "EmbeddingClient.GenerateEmbeddings", "openai", "EmbeddingClient.GenerateEmbeddings(IEnumerable<string>, EmbeddingGenerationOptions, CancellationToken)", "openai", "embeddings");
 
-        // Model calls of ResponsesClient.CreateResponseAsync (chat).
+        // Model calls of ChatClient.CompleteChatStreamingAsync (chat).
         private static readonly global::Maran.Instrument.OperationRecorder ModelCall14 = global::Maran.Instrument.OperationRegistry.GetOrAddCall(
+            global::Maran.Instrument.OperationKind.ModelCall, "ChatClient.CompleteChatStreamingAsync", "openai", "ChatClient.CompleteChatStreamingAsync(params ChatMessage[])", "openai", "chat");
+
+        // Operation "openai_stream" of component "model_calls".
+        private static readonly global::Maran.Instrument.OperationRecorder Operation15 = global::Maran.Instrument.OperationRegistry.GetOrAdd(
+            "openai_stream", "model_calls", "OpenAICalls.StreamAsync(ChatClient)", null);
+
+        // Model calls of ChatClient.CompleteChatStreaming (chat).
+        private static readonly global::Maran.Instrument.OperationRecorder ModelCall16 = global::Maran.Instrument.OperationRegistry.GetOrAddCall(
+            global::Maran.Instrument.OperationKind.ModelCall, "ChatClient.CompleteChatStreaming", "openai", "ChatClient.CompleteChatStreaming(params ChatMessage[])", "openai", "chat");
+
+        // Model calls of ResponsesClient.CreateResponseAsync (chat).
+        private static readonly global::Maran.Instrument.OperationRecorder ModelCall17 = global::Maran.Instrument.OperationRegistry.GetOrAddCall(
             global::Maran.Instrument.OperationKind.ModelCall, "ResponsesClient.CreateResponseAsync", "openai", "ResponsesClient.CreateResponseAsync(CreateResponseOptions, CancellationToken)", "openai", "chat");
 
         // Intercepts model calls of ChatClientExtensions.GetResponseAsync(IChatClient, string, ChatOptions?, CancellationToken).
-        [global::System.Runtime.CompilerServices.InterceptsLocation(1, "Xtswc6Stf36pLscDEXm2c8gSAABNb2RlbENhbGxzLmNz")] // ModelCalls.cs(112,44)
+        [global::System.Runtime.CompilerServices.InterceptsLocation(1, "L1aVSvVS2U6uJzs/KoFce8gSAABNb2RlbENhbGxzLmNz")] // ModelCalls.cs(112,44)
         internal static global::System.Threading.Tasks.Task<global::Microsoft.Extensions.AI.ChatResponse> GetResponseAsync0(this global::Microsoft.Extensions.AI.IChatClient @client, string @chatMessage, global::Microsoft.Extensions.AI.ChatOptions? @options, global::System.Threading.CancellationToken @cancellationToken)
         {
             var __recorder = global::Maran.Instrument.ModelClients.Resolve(@client, ModelCall0, DescribeChatClient, out bool __cached);
@@ -111,7 +123,7 @@ namespace Maran.Instrument.Generated
         }
 
         // Intercepts model calls of ChatClientExtensions.GetResponseAsync(IChatClient, string, ChatOptions?, CancellationToken).
-        [global::System.Runtime.CompilerServices.InterceptsLocation(1, "Xtswc6Stf36pLscDEXm2c74TAABNb2RlbENhbGxzLmNz")] // ModelCalls.cs(119,44)
+        [global::System.Runtime.CompilerServices.InterceptsLocation(1, "L1aVSvVS2U6uJzs/KoFce74TAABNb2RlbENhbGxzLmNz")] // ModelCalls.cs(119,44)
         internal static global::System.Threading.Tasks.Task<global::Microsoft.Extensions.AI.ChatResponse> GetResponseAsync1(this global::Microsoft.Extensions.AI.IChatClient @client, string @chatMessage, global::Microsoft.Extensions.AI.ChatOptions? @options, global::System.Threading.CancellationToken @cancellationToken)
         {
             var __recorder = global::Maran.Instrument.ModelClients.Resolve(@client, ModelCall0, DescribeChatClient, out bool __cached);
@@ -139,7 +151,7 @@ namespace Maran.Instrument.Generated
         }
 
         // Intercepts model calls of ChatClientExtensions.GetResponseAsync(IChatClient, string, ChatOptions?, CancellationToken).
-        [global::System.Runtime.CompilerServices.InterceptsLocation(1, "Xtswc6Stf36pLscDEXm2c6QUAABNb2RlbENhbGxzLmNz")] // ModelCalls.cs(126,46)
+        [global::System.Runtime.CompilerServices.InterceptsLocation(1, "L1aVSvVS2U6uJzs/KoFce6QUAABNb2RlbENhbGxzLmNz")] // ModelCalls.cs(126,46)
         internal static global::System.Threading.Tasks.Task<global::Microsoft.Extensions.AI.ChatResponse> GetResponseAsync2(this global::Microsoft.Extensions.AI.IChatClient @client, string @chatMessage, global::Microsoft.Extensions.AI.ChatOptions? @options, global::System.Threading.CancellationToken @cancellationToken)
         {
             var __recorder = global::Maran.Instrument.ModelClients.Resolve(@client, ModelCall0, DescribeChatClient, out bool __cached);
@@ -167,7 +179,7 @@ namespace Maran.Instrument.Generated
         }
 
         // Intercepts model calls of ChatClientExtensions.GetStreamingResponseAsync(IChatClient, string, ChatOptions?, CancellationToken).
-        [global::System.Runtime.CompilerServices.InterceptsLocation(1, "Xtswc6Stf36pLscDEXm2c80VAABNb2RlbENhbGxzLmNz")] // ModelCalls.cs(134,58)
+        [global::System.Runtime.CompilerServices.InterceptsLocation(1, "L1aVSvVS2U6uJzs/KoFce80VAABNb2RlbENhbGxzLmNz")] // ModelCalls.cs(134,58)
         internal static global::System.Collections.Generic.IAsyncEnumerable<global::Microsoft.Extensions.AI.ChatResponseUpdate> GetStreamingResponseAsync3(this global::Microsoft.Extensions.AI.IChatClient @client, string @chatMessage, global::Microsoft.Extensions.AI.ChatOptions? @options, global::System.Threading.CancellationToken @cancellationToken)
         {
             var __recorder = global::Maran.Instrument.ModelClients.Resolve(@client, ModelCall3, DescribeChatClient, out bool __cached);
@@ -196,7 +208,7 @@ namespace Maran.Instrument.Generated
         }
 
         // Intercepts model calls of EmbeddingGeneratorExtensions.GenerateVectorAsync<TInput, TEmbeddingElement>(IEmbeddingGenerator<TInput, Embedding<TEmbeddingElement>>, TInput, EmbeddingGenerationOptions?, CancellationToken).
-        [global::System.Runtime.CompilerServices.InterceptsLocation(1, "Xtswc6Stf36pLscDEXm2cyEXAABNb2RlbENhbGxzLmNz")] // ModelCalls.cs(145,56)
+        [global::System.Runtime.CompilerServices.InterceptsLocation(1, "L1aVSvVS2U6uJzs/KoFceyEXAABNb2RlbENhbGxzLmNz")] // ModelCalls.cs(145,56)
         internal static global::System.Threading.Tasks.Task<global::System.ReadOnlyMemory<TEmbeddingElement>> GenerateVectorAsync4<TInput, TEmbeddingElement>(this global::Microsoft.Extensions.AI.IEmbeddingGenerator<TInput, global::Microsoft.Extensions.AI.Embedding<TEmbeddingElement>> @generator, TInput @value, global::Microsoft.Extensions.AI.EmbeddingGenerationOptions? @options, global::System.Threading.CancellationToken @cancellationToken)
         {
             var __recorder = global::Maran.Instrument.ModelClients.Resolve(@generator, ModelCall5, DescribeEmbeddingGenerator, out bool __cached);
@@ -219,7 +231,7 @@ namespace Maran.Instrument.Generated
         }
 
         // Intercepts model calls of IEmbeddingGenerator<TInput, TEmbedding>.GenerateAsync(IEnumerable<TInput>, EmbeddingGenerationOptions?, CancellationToken).
-        [global::System.Runtime.CompilerServices.InterceptsLocation(1, "Xtswc6Stf36pLscDEXm2c4kXAABNb2RlbENhbGxzLmNz")] // ModelCalls.cs(146,76)
+        [global::System.Runtime.CompilerServices.InterceptsLocation(1, "L1aVSvVS2U6uJzs/KoFce4kXAABNb2RlbENhbGxzLmNz")] // ModelCalls.cs(146,76)
         internal static global::System.Threading.Tasks.Task<global::Microsoft.Extensions.AI.GeneratedEmbeddings<TEmbedding>> GenerateAsync5<TInput, TEmbedding>(this global::Microsoft.Extensions.AI.IEmbeddingGenerator<TInput, TEmbedding> @this, global::System.Collections.Generic.IEnumerable<TInput> @values, global::Microsoft.Extensions.AI.EmbeddingGenerationOptions? @options, global::System.Threading.CancellationToken @cancellationToken)
             where TEmbedding : global::Microsoft.Extensions.AI.Embedding
         {
@@ -243,7 +255,7 @@ namespace Maran.Instrument.Generated
         }
 
         // Intercepts model calls of ChatClientExtensions.GetResponseAsync(IChatClient, string, ChatOptions?, CancellationToken).
-        [global::System.Runtime.CompilerServices.InterceptsLocation(1, "Xtswc6Stf36pLscDEXm2c7gYAABNb2RlbENhbGxzLmNz")] // ModelCalls.cs(152,75)
+        [global::System.Runtime.CompilerServices.InterceptsLocation(1, "L1aVSvVS2U6uJzs/KoFce7gYAABNb2RlbENhbGxzLmNz")] // ModelCalls.cs(152,75)
         internal static global::System.Threading.Tasks.Task<global::Microsoft.Extensions.AI.ChatResponse> GetResponseAsync6(this global::Microsoft.Extensions.AI.IChatClient @client, string @chatMessage, global::Microsoft.Extensions.AI.ChatOptions? @options, global::System.Threading.CancellationToken @cancellationToken)
         {
             var __recorder = global::Maran.Instrument.ModelClients.Resolve(@client, ModelCall0, DescribeChatClient, out bool __cached);
@@ -271,7 +283,7 @@ namespace Maran.Instrument.Generated
         }
 
         // Intercepts calls of Program.ReplyAsync(IChatClient).
-        [global::System.Runtime.CompilerServices.InterceptsLocation(1, "Xtswc6Stf36pLscDEXm2cx0ZAABNb2RlbENhbGxzLmNz")] // ModelCalls.cs(154,74)
+        [global::System.Runtime.CompilerServices.InterceptsLocation(1, "L1aVSvVS2U6uJzs/KoFcex0ZAABNb2RlbENhbGxzLmNz")] // ModelCalls.cs(154,74)
         internal static global::System.Threading.Tasks.Task<global::Microsoft.Extensions.AI.ChatResponse> ReplyAsync7(global::Microsoft.Extensions.AI.IChatClient @chat)
         {
             var __scope = global::Maran.Instrument.OperationScope.Start(Operation8);
@@ -292,8 +304,8 @@ namespace Maran.Instrument.Generated
         }
 
         // Intercepts model calls of ChatClientExtensions.GetResponseAsync(IChatClient, string, ChatOptions?, CancellationToken).
-        [global::System.Runtime.CompilerServices.InterceptsLocation(1, "Xtswc6Stf36pLscDEXm2cy0bAABNb2RlbENhbGxzLmNz")] // ModelCalls.cs(164,36)
-        [global::System.Runtime.CompilerServices.InterceptsLocation(1, "Xtswc6Stf36pLscDEXm2c3obAABNb2RlbENhbGxzLmNz")] // ModelCalls.cs(165,37)
+        [global::System.Runtime.CompilerServices.InterceptsLocation(1, "L1aVSvVS2U6uJzs/KoFcey0bAABNb2RlbENhbGxzLmNz")] // ModelCalls.cs(164,36)
+        [global::System.Runtime.CompilerServices.InterceptsLocation(1, "L1aVSvVS2U6uJzs/KoFce3obAABNb2RlbENhbGxzLmNz")] // ModelCalls.cs(165,37)
         internal static global::System.Threading.Tasks.Task<global::Microsoft.Extensions.AI.ChatResponse> GetResponseAsync8(this global::Microsoft.Extensions.AI.IChatClient @client, string @chatMessage, global::Microsoft.Extensions.AI.ChatOptions? @options, global::System.Threading.CancellationToken @cancellationToken)
         {
             var __recorder = global::Maran.Instrument.ModelClients.Resolve(@client, ModelCall0, DescribeChatClient, out bool __cached);
@@ -321,15 +333,15 @@ namespace Maran.Instrument.Generated
         }
 
         // Intercepts AIFunctionFactory.Create(Delegate, string?, string?, JsonSerializerOptions?): the function it creates is recorded each time it is invoked.
-        [global::System.Runtime.CompilerServices.InterceptsLocation(1, "Xtswc6Stf36pLscDEXm2cw8cAABNb2RlbENhbGxzLmNz")] // ModelCalls.cs(169,65)
-        [global::System.Runtime.CompilerServices.InterceptsLocation(1, "Xtswc6Stf36pLscDEXm2c24cAABNb2RlbENhbGxzLmNz")] // ModelCalls.cs(171,61)
+        [global::System.Runtime.CompilerServices.InterceptsLocation(1, "L1aVSvVS2U6uJzs/KoFcew8cAABNb2RlbENhbGxzLmNz")] // ModelCalls.cs(169,65)
+        [global::System.Runtime.CompilerServices.InterceptsLocation(1, "L1aVSvVS2U6uJzs/KoFce24cAABNb2RlbENhbGxzLmNz")] // ModelCalls.cs(171,61)
         internal static global::Microsoft.Extensions.AI.AIFunction Create9(global::System.Delegate @method, string? @name, string? @description, global::System.Text.Json.JsonSerializerOptions? @serializerOptions)
         {
             return new MonitoredAIFunction(global::Microsoft.Extensions.AI.AIFunctionFactory.Create(@method, @name, @description, @serializerOptions));
         }
 
         // Intercepts agent runs of AIAgent.RunAsync(string, AgentSession?, AgentRunOptions?, CancellationToken), recorded under the agent's name.
-        [global::System.Runtime.CompilerServices.InterceptsLocation(1, "Xtswc6Stf36pLscDEXm2c6AdAABNb2RlbENhbGxzLmNz")] // ModelCalls.cs(177,46)
+        [global::System.Runtime.CompilerServices.InterceptsLocation(1, "L1aVSvVS2U6uJzs/KoFce6AdAABNb2RlbENhbGxzLmNz")] // ModelCalls.cs(177,46)
         internal static global::System.Threading.Tasks.Task<global::Microsoft.Agents.AI.AgentResponse> RunAsync10(this global::Microsoft.Agents.AI.AIAgent @this, string @message, global::Microsoft.Agents.AI.AgentSession? @session, global::Microsoft.Agents.AI.AgentRunOptions? @options, global::System.Threading.CancellationToken @cancellationToken)
         {
             var __scope = global::Maran.Instrument.OperationScope.StartCall(AgentRecorder(@this), Operation10);
@@ -351,7 +363,7 @@ namespace Maran.Instrument.Generated
         }
 
         // Intercepts agent runs of AIAgent.RunStreamingAsync(string, AgentSession?, AgentRunOptions?, CancellationToken), recorded under the agent's name.
-        [global::System.Runtime.CompilerServices.InterceptsLocation(1, "Xtswc6Stf36pLscDEXm2c84eAABNb2RlbENhbGxzLmNz")] // ModelCalls.cs(185,60)
+        [global::System.Runtime.CompilerServices.InterceptsLocation(1, "L1aVSvVS2U6uJzs/KoFce84eAABNb2RlbENhbGxzLmNz")] // ModelCalls.cs(185,60)
         internal static global::System.Collections.Generic.IAsyncEnumerable<global::Microsoft.Agents.AI.AgentResponseUpdate> RunStreamingAsync11(this global::Microsoft.Agents.AI.AIAgent @this, string @message, global::Microsoft.Agents.AI.AgentSession? @session, global::Microsoft.Agents.AI.AgentRunOptions? @options, global::System.Threading.CancellationToken @cancellationToken)
         {
             var __scope = global::Maran.Instrument.OperationScope.StartCall(AgentRecorder(@this), null);
@@ -373,7 +385,7 @@ namespace Maran.Instrument.Generated
         }
 
         // Intercepts model calls of ChatClient.CompleteChatAsync(params ChatMessage[]).
-        [global::System.Runtime.CompilerServices.InterceptsLocation(1, "Xtswc6Stf36pLscDEXm2cwIhAABNb2RlbENhbGxzLmNz")] // ModelCalls.cs(201,91)
+        [global::System.Runtime.CompilerServices.InterceptsLocation(1, "L1aVSvVS2U6uJzs/KoFcewIhAABNb2RlbENhbGxzLmNz")] // ModelCalls.cs(201,91)
         internal static global::System.Threading.Tasks.Task<global::System.ClientModel.ClientResult<global::OpenAI.Chat.ChatCompletion>> CompleteChatAsync12(this global::OpenAI.Chat.ChatClient @this, params global::OpenAI.Chat.ChatMessage[] @messages)
         {
             var __scope = global::Maran.Instrument.OperationScope.StartCall(ModelCall11, Operation12);
@@ -394,7 +406,7 @@ namespace Maran.Instrument.Generated
         }
 
         // Intercepts model calls of EmbeddingClient.GenerateEmbeddings(IEnumerable<string>, EmbeddingGenerationOptions, CancellationToken).
-        [global::System.Runtime.CompilerServices.InterceptsLocation(1, "Xtswc6Stf36pLscDEXm2c8IhAABNb2RlbENhbGxzLmNz")] // ModelCalls.cs(205,81)
+        [global::System.Runtime.CompilerServices.InterceptsLocation(1, "L1aVSvVS2U6uJzs/KoFce8IhAABNb2RlbENhbGxzLmNz")] // ModelCalls.cs(205,81)
         internal static global::System.ClientModel.ClientResult<global::OpenAI.Embeddings.OpenAIEmbeddingCollection> GenerateEmbeddings13(this global::OpenAI.Embeddings.EmbeddingClient @this, global::System.Collections.Generic.IEnumerable<string> @inputs, global::OpenAI.Embeddings.EmbeddingGenerationOptions @options, global::System.Threading.CancellationToken @cancellationToken)
         {
             var __scope = global::Maran.Instrument.OperationScope.StartCall(ModelCall13, null);
@@ -414,11 +426,53 @@ namespace Maran.Instrument.Generated
             }
         }
 
-        // Intercepts model calls of ResponsesClient.CreateResponseAsync(CreateResponseOptions, CancellationToken).
-        [global::System.Runtime.CompilerServices.InterceptsLocation(1, "Xtswc6Stf36pLscDEXm2c1siAABNb2RlbENhbGxzLmNz")] // ModelCalls.cs(207,109)
-        internal static global::System.Threading.Tasks.Task<global::System.ClientModel.ClientResult<global::OpenAI.Responses.ResponseResult>> CreateResponseAsync14(this global::OpenAI.Responses.ResponsesClient @this, global::OpenAI.Responses.CreateResponseOptions @options, global::System.Threading.CancellationToken @cancellationToken)
+        // Intercepts model calls of ChatClient.CompleteChatStreamingAsync(params ChatMessage[]).
+        [global::System.Runtime.CompilerServices.InterceptsLocation(1, "L1aVSvVS2U6uJzs/KoFce/IiAABNb2RlbENhbGxzLmNz")] // ModelCalls.cs(211,83)
+        internal static global::System.ClientModel.AsyncCollectionResult<global::OpenAI.Chat.StreamingChatCompletionUpdate> CompleteChatStreamingAsync14(this global::OpenAI.Chat.ChatClient @this, params global::OpenAI.Chat.ChatMessage[] @messages)
         {
-            var __scope = global::Maran.Instrument.OperationScope.StartCall(ModelCall14, null);
+            var __scope = global::Maran.Instrument.OperationScope.StartCall(ModelCall14, Operation15);
+            global::System.ClientModel.AsyncCollectionResult<global::OpenAI.Chat.StreamingChatCompletionUpdate> __stream;
+            try
+            {
+                __stream = @this.CompleteChatStreamingAsync(@messages);
+            }
+            catch (global::System.Exception __exception) when (__scope.Fail(__exception))
+            {
+                throw;
+            }
+            finally
+            {
+                __scope.Detach();
+            }
+            return MeasuredCollections.Wrap(__stream, __scope, ReadStreamingChatCompletionUpdate);
+        }
+
+        // Intercepts model calls of ChatClient.CompleteChatStreaming(params ChatMessage[]).
+        [global::System.Runtime.CompilerServices.InterceptsLocation(1, "L1aVSvVS2U6uJzs/KoFce9kkAABNb2RlbENhbGxzLmNz")] // ModelCalls.cs(223,77)
+        internal static global::System.ClientModel.CollectionResult<global::OpenAI.Chat.StreamingChatCompletionUpdate> CompleteChatStreaming15(this global::OpenAI.Chat.ChatClient @this, params global::OpenAI.Chat.ChatMessage[] @messages)
+        {
+            var __scope = global::Maran.Instrument.OperationScope.StartCall(ModelCall16, null);
+            global::System.ClientModel.CollectionResult<global::OpenAI.Chat.StreamingChatCompletionUpdate> __stream;
+            try
+            {
+                __stream = @this.CompleteChatStreaming(@messages);
+            }
+            catch (global::System.Exception __exception) when (__scope.Fail(__exception))
+            {
+                throw;
+            }
+            finally
+            {
+                __scope.Detach();
+            }
+            return MeasuredCollections.Wrap(__stream, __scope, ReadStreamingChatCompletionUpdate);
+        }
+
+        // Intercepts model calls of ResponsesClient.CreateResponseAsync(CreateResponseOptions, CancellationToken).
+        [global::System.Runtime.CompilerServices.InterceptsLocation(1, "L1aVSvVS2U6uJzs/KoFcewcmAABNb2RlbENhbGxzLmNz")] // ModelCalls.cs(231,109)
+        internal static global::System.Threading.Tasks.Task<global::System.ClientModel.ClientResult<global::OpenAI.Responses.ResponseResult>> CreateResponseAsync16(this global::OpenAI.Responses.ResponsesClient @this, global::OpenAI.Responses.CreateResponseOptions @options, global::System.Threading.CancellationToken @cancellationToken)
+        {
+            var __scope = global::Maran.Instrument.OperationScope.StartCall(ModelCall17, null);
             global::System.Threading.Tasks.Task<global::System.ClientModel.ClientResult<global::OpenAI.Responses.ResponseResult>> __task;
             try
             {
@@ -479,6 +533,12 @@ namespace Maran.Instrument.Generated
         // Reads the usage of the ChatCompletion inside an OpenAI SDK ClientResult.
         private static global::Maran.Instrument.TokenUsage ReadChatCompletionResult(global::System.ClientModel.ClientResult<global::OpenAI.Chat.ChatCompletion>? result, bool includeText) =>
             ReadChatCompletion(result?.Value, includeText);
+
+        // Reads the usage the OpenAI SDK reports on the last streamed update (when usage is included in the stream).
+        private static global::Maran.Instrument.TokenUsage ReadStreamingChatCompletionUpdate(global::OpenAI.Chat.StreamingChatCompletionUpdate? update, bool includeText) =>
+            update?.Usage is { } usage
+                ? new global::Maran.Instrument.TokenUsage(usage.InputTokenCount, usage.OutputTokenCount, usage.InputTokenDetails?.CachedTokenCount ?? 0, usage.OutputTokenDetails?.ReasoningTokenCount ?? 0, update.Model)
+                : global::Maran.Instrument.TokenUsage.Unreported(update?.Model, includeText && update?.ContentUpdate is { Count: > 0 } content ? content[0].Text : null);
 
         // Reads the usage the OpenAI SDK reports on generated embeddings: input tokens only.
         private static global::Maran.Instrument.TokenUsage ReadEmbeddingCollectionResult(global::System.ClientModel.ClientResult<global::OpenAI.Embeddings.OpenAIEmbeddingCollection>? result, bool includeText) =>
@@ -629,6 +689,204 @@ namespace Maran.Instrument.Generated
         private static global::Maran.Instrument.OperationRecorder AgentRecorder(global::Microsoft.Agents.AI.AIAgent? agent) =>
             global::Maran.Instrument.OperationRegistry.GetOrAddCall(
                 global::Maran.Instrument.OperationKind.Agent, agent?.Name is { Length: > 0 } name ? name : agent?.GetType().Name ?? "agent", "agents", null, null, "invoke_agent");
+    }
+
+    // Wraps an SDK stream; a call that is not measured (monitoring off) returns the SDK's result itself.
+    file static class MeasuredCollections
+    {
+        public static global::System.ClientModel.AsyncCollectionResult<T> Wrap<T>(global::System.ClientModel.AsyncCollectionResult<T> inner, global::Maran.Instrument.OperationScope scope, global::Maran.Instrument.TokenUsageReader<T>? reader) =>
+            inner is null || !scope.IsTimed ? inner! : new MeasuredAsyncCollectionResult<T>(inner, scope, reader);
+
+        public static global::System.ClientModel.CollectionResult<T> Wrap<T>(global::System.ClientModel.CollectionResult<T> inner, global::Maran.Instrument.OperationScope scope, global::Maran.Instrument.TokenUsageReader<T>? reader) =>
+            inner is null || !scope.IsTimed ? inner! : new MeasuredCollectionResult<T>(inner, scope, reader);
+    }
+
+    // An SDK stream measured as one call: its pages are the SDK's, the values of its first page the measured stream.
+    file sealed class MeasuredAsyncCollectionResult<T> : global::System.ClientModel.AsyncCollectionResult<T>
+    {
+        private readonly global::System.ClientModel.AsyncCollectionResult<T> _inner;
+        private readonly global::System.Collections.Generic.IAsyncEnumerable<T> _measured;
+        private global::System.ClientModel.ClientResult? _firstPage;
+        private global::System.Runtime.ExceptionServices.ExceptionDispatchInfo? _pageFailure;
+        private int _valuesStarted;
+
+        public MeasuredAsyncCollectionResult(global::System.ClientModel.AsyncCollectionResult<T> inner, global::Maran.Instrument.OperationScope scope, global::Maran.Instrument.TokenUsageReader<T>? reader)
+        {
+            _inner = inner;
+            _measured = reader is null ? scope.Track(FirstPageValues()) : scope.Track(FirstPageValues(), reader);
+        }
+
+        public override global::System.Collections.Generic.IAsyncEnumerable<global::System.ClientModel.ClientResult> GetRawPagesAsync() => Pages();
+
+        public override global::System.ClientModel.ContinuationToken? GetContinuationToken(global::System.ClientModel.ClientResult page) => _inner.GetContinuationToken(page);
+
+        protected override global::System.Collections.Generic.IAsyncEnumerable<T> GetValuesFromPageAsync(global::System.ClientModel.ClientResult page)
+        {
+            if (global::System.Threading.Interlocked.Exchange(ref _valuesStarted, 1) == 0)
+            {
+                _firstPage = page;
+                return _measured;
+            }
+
+            return ValuesOf(_inner, page);
+        }
+
+        [global::System.Runtime.CompilerServices.UnsafeAccessor(global::System.Runtime.CompilerServices.UnsafeAccessorKind.Method, Name = "GetValuesFromPageAsync")]
+        private static extern global::System.Collections.Generic.IAsyncEnumerable<T> ValuesOf(global::System.ClientModel.AsyncCollectionResult<T> collection, global::System.ClientModel.ClientResult page);
+
+        private async global::System.Collections.Generic.IAsyncEnumerable<global::System.ClientModel.ClientResult> Pages([global::System.Runtime.CompilerServices.EnumeratorCancellation] global::System.Threading.CancellationToken cancellationToken = default)
+        {
+            global::System.Collections.Generic.IAsyncEnumerator<global::System.ClientModel.ClientResult> pages = _inner.GetRawPagesAsync().GetAsyncEnumerator(cancellationToken);
+            try
+            {
+                while (true)
+                {
+                    bool more;
+                    try
+                    {
+                        more = await pages.MoveNextAsync().ConfigureAwait(false);
+                    }
+                    catch (global::System.Exception exception)
+                    {
+                        await EndAsFailedAsync(exception).ConfigureAwait(false);
+                        throw;
+                    }
+
+                    if (!more)
+                    {
+                        yield break;
+                    }
+
+                    yield return pages.Current;
+                }
+            }
+            finally
+            {
+                await pages.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+
+        // A page that fails before any value was read (the request failed: 429, 500, a timeout) ends the call as
+        // failed: the failure is raised inside the measured stream, which records it as any stream failure.
+        private async global::System.Threading.Tasks.Task EndAsFailedAsync(global::System.Exception exception)
+        {
+            if (global::System.Threading.Interlocked.Exchange(ref _valuesStarted, 1) != 0)
+            {
+                return;
+            }
+
+            _pageFailure = global::System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(exception);
+            global::System.Collections.Generic.IAsyncEnumerator<T> measured = _measured.GetAsyncEnumerator();
+            try
+            {
+                await measured.MoveNextAsync().ConfigureAwait(false);
+            }
+            catch (global::System.Exception raised) when (ReferenceEquals(raised, exception))
+            {
+            }
+            finally
+            {
+                await measured.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+
+        private async global::System.Collections.Generic.IAsyncEnumerable<T> FirstPageValues([global::System.Runtime.CompilerServices.EnumeratorCancellation] global::System.Threading.CancellationToken cancellationToken = default)
+        {
+            _pageFailure?.Throw();
+            await foreach (T value in global::System.Threading.Tasks.TaskAsyncEnumerableExtensions.WithCancellation(ValuesOf(_inner, _firstPage!), cancellationToken).ConfigureAwait(false))
+            {
+                yield return value;
+            }
+        }
+    }
+
+    // An SDK stream measured as one call: its pages are the SDK's, the values of its first page the measured stream.
+    file sealed class MeasuredCollectionResult<T> : global::System.ClientModel.CollectionResult<T>
+    {
+        private readonly global::System.ClientModel.CollectionResult<T> _inner;
+        private readonly global::System.Collections.Generic.IEnumerable<T> _measured;
+        private global::System.ClientModel.ClientResult? _firstPage;
+        private global::System.Runtime.ExceptionServices.ExceptionDispatchInfo? _pageFailure;
+        private int _valuesStarted;
+
+        public MeasuredCollectionResult(global::System.ClientModel.CollectionResult<T> inner, global::Maran.Instrument.OperationScope scope, global::Maran.Instrument.TokenUsageReader<T>? reader)
+        {
+            _inner = inner;
+            _measured = reader is null ? scope.TrackItems(FirstPageValues()) : scope.TrackItems(FirstPageValues(), reader);
+        }
+
+        public override global::System.Collections.Generic.IEnumerable<global::System.ClientModel.ClientResult> GetRawPages() => Pages();
+
+        public override global::System.ClientModel.ContinuationToken? GetContinuationToken(global::System.ClientModel.ClientResult page) => _inner.GetContinuationToken(page);
+
+        protected override global::System.Collections.Generic.IEnumerable<T> GetValuesFromPage(global::System.ClientModel.ClientResult page)
+        {
+            if (global::System.Threading.Interlocked.Exchange(ref _valuesStarted, 1) == 0)
+            {
+                _firstPage = page;
+                return _measured;
+            }
+
+            return ValuesOf(_inner, page);
+        }
+
+        [global::System.Runtime.CompilerServices.UnsafeAccessor(global::System.Runtime.CompilerServices.UnsafeAccessorKind.Method, Name = "GetValuesFromPage")]
+        private static extern global::System.Collections.Generic.IEnumerable<T> ValuesOf(global::System.ClientModel.CollectionResult<T> collection, global::System.ClientModel.ClientResult page);
+
+        private global::System.Collections.Generic.IEnumerable<global::System.ClientModel.ClientResult> Pages()
+        {
+            using global::System.Collections.Generic.IEnumerator<global::System.ClientModel.ClientResult> pages = _inner.GetRawPages().GetEnumerator();
+            while (true)
+            {
+                bool more;
+                try
+                {
+                    more = pages.MoveNext();
+                }
+                catch (global::System.Exception exception) when (EndAsFailed(exception))
+                {
+                    throw;
+                }
+
+                if (!more)
+                {
+                    yield break;
+                }
+
+                yield return pages.Current;
+            }
+        }
+
+        // A page that fails before any value was read (the request failed: 429, 500, a timeout) ends the call as
+        // failed: the failure is raised inside the measured stream, which records it as any stream failure.
+        private bool EndAsFailed(global::System.Exception exception)
+        {
+            if (global::System.Threading.Interlocked.Exchange(ref _valuesStarted, 1) != 0)
+            {
+                return false;
+            }
+
+            _pageFailure = global::System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(exception);
+            using global::System.Collections.Generic.IEnumerator<T> measured = _measured.GetEnumerator();
+            try
+            {
+                measured.MoveNext();
+            }
+            catch (global::System.Exception raised) when (ReferenceEquals(raised, exception))
+            {
+            }
+
+            return false;
+        }
+
+        private global::System.Collections.Generic.IEnumerable<T> FirstPageValues()
+        {
+            _pageFailure?.Throw();
+            foreach (T value in ValuesOf(_inner, _firstPage!))
+            {
+                yield return value;
+            }
+        }
     }
 
     // Records each invocation of a function made by AIFunctionFactory.Create as a tool call named after the function.

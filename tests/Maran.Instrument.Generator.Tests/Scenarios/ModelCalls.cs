@@ -204,6 +204,30 @@ public static class OpenAICalls
 
     public static int Embed(OpenAI.Embeddings.EmbeddingClient client) => client.GenerateEmbeddings(["a", "b"]).Value.Count;
 
+    [MonitorOperation("openai_stream", "model_calls")]
+    public static async Task<string> StreamAsync(OpenAI.Chat.ChatClient client)
+    {
+        string text = string.Empty;
+        await foreach (OpenAI.Chat.StreamingChatCompletionUpdate update in client.CompleteChatStreamingAsync([new OpenAI.Chat.UserChatMessage("hi")]))
+        {
+            text += string.Concat(update.ContentUpdate.Select(part => part.Text));
+        }
+
+        return text;
+    }
+
+    // No attribute, synchronous: the stream is still one model call, with the usage of its last update.
+    public static string Stream(OpenAI.Chat.ChatClient client)
+    {
+        string text = string.Empty;
+        foreach (OpenAI.Chat.StreamingChatCompletionUpdate update in client.CompleteChatStreaming(new OpenAI.Chat.UserChatMessage("hi")))
+        {
+            text += string.Concat(update.ContentUpdate.Select(part => part.Text));
+        }
+
+        return text;
+    }
+
     public static async Task<string> RespondAsync(OpenAI.Responses.ResponsesClient client) => (await client.CreateResponseAsync(new OpenAI.Responses.CreateResponseOptions())).Value.Id;
 }
 #pragma warning restore OPENAI001

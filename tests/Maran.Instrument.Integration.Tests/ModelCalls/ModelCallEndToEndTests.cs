@@ -297,6 +297,34 @@ public sealed class ModelCallEndToEndTests : IAsyncLifetime
         return [.. bounds];
     }
 
+    [Fact]
+    public async Task A_stream_read_with_the_OpenAI_SDK_itself_records_the_tokens_the_server_reported_in_its_last_chunk()
+    {
+        OperationRecorder? call = OperationRegistry.Find("ChatClient.CompleteChatStreamingAsync", "openai");
+        long streamsBefore = call?.Snapshot().Streams ?? 0;
+
+        Assert.Equal("It is sunny in Oslo today ", await RunAsync<string>("StreamWithTheSdkAsync", _server.Endpoint, "gpt-4.1-nano"));
+
+        await _system.CostTracker.FlushAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        UsageTotal usage = _system.CostTracker.GetTotals().Usage.Single(u => u.Model == "gpt-4.1-nano");
+        Assert.Equal(("support", "sdk_stream"), (usage.Component, usage.Operation));
+        Assert.Equal(_server.Reported["gpt-4.1-nano"], (usage.Tokens.Input, usage.Tokens.Output));
+        OperationSnapshot stream = OperationRegistry.Find("ChatClient.CompleteChatStreamingAsync", "openai")!.Snapshot();
+        Assert.Equal(streamsBefore + 1, stream.Streams);
+        Assert.True(stream.FirstItems >= 1);
+    }
+
+    [Fact]
+    public async Task A_stream_read_with_the_OpenAI_SDK_whose_request_is_rejected_fails_the_model_call_once()
+    {
+        long failedBefore = OperationRegistry.Find("ChatClient.CompleteChatStreamingAsync", "openai")?.Snapshot().Failed ?? 0;
+
+        var failure = await Assert.ThrowsAsync<ClientResultException>(() => RunAsync<string>("StreamWithTheSdkAsync", _server.Endpoint, "fail-429"));
+
+        Assert.Equal(429, failure.Status);
+        Assert.Equal(failedBefore + 1, OperationRegistry.Find("ChatClient.CompleteChatStreamingAsync", "openai")!.Snapshot().Failed);
+    }
+
     private static async Task<T> RunAsync<T>(string method, params object?[] arguments)
     {
         MethodInfo target = s_application.Value.GetType("ModelApp.App", throwOnError: true)!.GetMethod(method)!;

@@ -55,6 +55,19 @@ public static class App
         return completion.Value.Usage.TotalTokenCount;
     }
 
+    [MonitorOperation("sdk_stream", "support")]
+    public static async Task<string> StreamWithTheSdkAsync(Uri endpoint, string model)
+    {
+        ChatClient client = Client(endpoint).GetChatClient(model);
+        string text = string.Empty;
+        await foreach (StreamingChatCompletionUpdate update in client.CompleteChatStreamingAsync([new UserChatMessage("tell me")]))
+        {
+            text += string.Concat(update.ContentUpdate.Select(part => part.Text));
+        }
+
+        return text;
+    }
+
     public static async Task<float[]> EmbedAsync(Uri endpoint, string model)
     {
         IEmbeddingGenerator<string, Embedding<float>> generator = Client(endpoint).GetEmbeddingClient(model).AsIEmbeddingGenerator();

@@ -1,0 +1,141 @@
+using System.Collections.Immutable;
+using System.Diagnostics;
+using Maran.Instrument.Generator;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+
+// Usage: Incremental PROJECT_DIR [EDITS=25]
+// Compiles the .cs files of PROJECT_DIR against this program's own references (the shared framework, the runtime,
+// Microsoft.Extensions.AI), runs the generator once, then alternately edits one character of an unrelated file and of
+// a file with monitored calls, running the same driver after each edit, and prints the medians: the driver's elapsed
+// time and each tracked step's.
+string directory = args.Length > 0 ? args[0] : throw new ArgumentException("usage: Incremental PROJECT_DIR [EDITS]");
+int edits = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 25;
+
+CSharpParseOptions parseOptions = CSharpParseOptions.Default.WithLanguageVersion(LanguageVersion.Preview)
+    .WithFeatures([new("InterceptorsNamespaces", "Maran.Instrument.Generated")]);
+var references = ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!).Split(Path.PathSeparator)
+    .Where(p => !Path.GetFileName(p).StartsWith("Microsoft.CodeAnalysis", StringComparison.Ordinal))
+    .Select(p => (MetadataReference)MetadataReference.CreateFromFile(p))
+    .ToList();
+string[] paths = [.. Directory.GetFiles(directory, "*.cs").Order(StringComparer.Ordinal)];
+// The unrelated file: ordinary code that calls no monitored method, added to the project.
+const string Unrelated = """
+    namespace Measured;
+    public static class Unrelated
+    {
+        public static string Describe(int value) => value.ToString(System.Globalization.CultureInfo.InvariantCulture).PadLeft(4, '0').Trim();
+    }
+    """;
+CSharpCompilation compilation = CSharpCompilation.Create(
+    "Measured",
+    paths.Select(p => CSharpSyntaxTree.ParseText(File.ReadAllText(p), parseOptions, p))
+        .Append(CSharpSyntaxTree.ParseText(Unrelated, parseOptions, Path.Combine(directory, "Unrelated.edited.cs"))),
+    references,
+    new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
+
+// The edited file with monitored calls is the first file whose calls the generator intercepts.
+// Floors: MARAN_FLOOR=1, a generator that visits every invocation with its semantic model and finds nothing;
+// MARAN_FLOOR=2, one that registers a single output of nothing (what the driver costs per run by itself).
+ISourceGenerator measured = Environment.GetEnvironmentVariable("MARAN_FLOOR") switch
+{
+    "1" => new FloorGenerator().AsSourceGenerator(),
+    "2" => new EmptyGenerator().AsSourceGenerator(),
+    "3" => new FileFloorGenerator().AsSourceGenerator(),
+    _ => new InterceptorGenerator().AsSourceGenerator(),
+};
+GeneratorDriver driver = CSharpGeneratorDriver.Create(
+    [measured],
+    parseOptions: parseOptions,
+    driverOptions: new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: true));
+var watch = Stopwatch.StartNew();
+driver = driver.RunGenerators(compilation);
+TimeSpan first = watch.Elapsed;
+GeneratorDriverRunResult firstResult = driver.GetRunResult();
+var generatedPaths = firstResult.Results[0].GeneratedSources.Select(s => s.HintName).ToList();
+if (Environment.GetEnvironmentVariable("MARAN_GENERATED_DIR") is { Length: > 0 } dump)
+{
+    Directory.CreateDirectory(dump);
+    foreach (GeneratedSourceResult source in firstResult.Results[0].GeneratedSources)
+    {
+        File.WriteAllText(Path.Combine(dump, source.HintName), source.SourceText.ToString());
+    }
+}
+
+SyntaxTree? monitored = compilation.SyntaxTrees.FirstOrDefault(t => firstResult.Results[0].GeneratedSources.Any(s => s.SourceText.ToString().Contains(Path.GetFileName(t.FilePath) + "(", StringComparison.Ordinal)));
+SyntaxTree unrelated = compilation.SyntaxTrees.Last();
+Console.WriteLine($"{paths.Length} files, {compilation.SyntaxTrees.Sum(t => t.GetRoot().DescendantNodes().Count(n => n is Microsoft.CodeAnalysis.CSharp.Syntax.InvocationExpressionSyntax))} invocations, {generatedPaths.Count} generated files, {firstResult.Results[0].GeneratedSources.Sum(s => s.SourceText.Length) / 1024} KiB generated");
+Console.WriteLine($"first run (cold: JIT, binding, every file): {first.TotalMilliseconds:F0} ms");
+SyntaxTree withCalls = monitored ?? compilation.SyntaxTrees.First();
+Console.WriteLine($"unrelated edit in {Path.GetFileName(unrelated.FilePath)}, monitored edit in {Path.GetFileName(withCalls.FilePath)}");
+
+var samples = new Dictionary<string, List<(double Total, Dictionary<string, double> Steps)>> { ["unrelated"] = [], ["monitored"] = [] };
+for (int i = 0; i < edits + 3; i++)
+{
+    foreach (string kind in new[] { "unrelated", "monitored" })
+    {
+        SyntaxTree tree = compilation.SyntaxTrees.Single(t => t.FilePath == (kind == "unrelated" ? unrelated : withCalls).FilePath);
+        string text = tree.ToString();
+        // One character in a string literal or a comment that ends the file: the tree changes, nothing it declares does.
+        string edited = text.EndsWith("//a\n", StringComparison.Ordinal) ? text[..^4] + "//b\n" : text.TrimEnd('\n', 'b', 'a', '/') + "\n//a\n";
+        compilation = compilation.ReplaceSyntaxTree(tree, CSharpSyntaxTree.ParseText(edited, parseOptions, tree.FilePath));
+        watch.Restart();
+        driver = driver.RunGenerators(compilation);
+        double total = watch.Elapsed.TotalMilliseconds;
+        GeneratorRunResult result = driver.GetRunResult().Results[0];
+        var steps = result.TrackedSteps.ToDictionary(s => s.Key, s => s.Value.Sum(r => r.ElapsedTime.TotalMilliseconds));
+        steps["(generator, as the driver times it)"] = driver.GetTimingInfo().GeneratorTimes[0].ElapsedTime.TotalMilliseconds;
+        if (i >= 3)
+        {
+            samples[kind].Add((total, steps));
+        }
+    }
+}
+
+foreach ((string kind, var runs) in samples)
+{
+    Console.WriteLine();
+    Console.WriteLine($"{kind} edit, median of {runs.Count}: {Median(runs.Select(r => r.Total)):F2} ms for the driver run");
+    foreach (string step in runs[0].Steps.Keys.Order(StringComparer.Ordinal))
+    {
+        Console.WriteLine($"  {step,-40} {Median(runs.Select(r => r.Steps.GetValueOrDefault(step))):F3} ms");
+    }
+}
+
+static double Median(IEnumerable<double> values)
+{
+    double[] sorted = [.. values.Order()];
+    return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
+}
+
+/// <summary>The least an invocation-driven generator costs: every invocation reaches a transform that returns nothing.</summary>
+internal sealed class FloorGenerator : IIncrementalGenerator
+{
+    public void Initialize(IncrementalGeneratorInitializationContext context)
+    {
+        var calls = context.SyntaxProvider
+            .CreateSyntaxProvider(static (node, _) => node is Microsoft.CodeAnalysis.CSharp.Syntax.InvocationExpressionSyntax, static (c, _) => c.SemanticModel.Compilation is null ? "never" : string.Empty)
+            .Where(static c => c.Length > 0)
+            .Collect();
+        context.RegisterSourceOutput(calls, static (_, _) => { });
+    }
+}
+
+/// <summary>A generator with one output that depends on the compilation and does nothing.</summary>
+internal sealed class EmptyGenerator : IIncrementalGenerator
+{
+    public void Initialize(IncrementalGeneratorInitializationContext context) =>
+        context.RegisterSourceOutput(context.CompilationProvider.Select(static (c, _) => c.AssemblyName), static (_, _) => { });
+}
+
+/// <summary>A generator with one syntax node per file that passes the tree through: the floor of a per-file pipeline.</summary>
+internal sealed class FileFloorGenerator : IIncrementalGenerator
+{
+    public void Initialize(IncrementalGeneratorInitializationContext context)
+    {
+        var files = context.SyntaxProvider
+            .CreateSyntaxProvider(static (node, _) => node is Microsoft.CodeAnalysis.CSharp.Syntax.CompilationUnitSyntax, static (c, _) => c.Node.SyntaxTree.FilePath)
+            .Collect();
+        context.RegisterSourceOutput(files, static (_, _) => { });
+    }
+}

@@ -1,0 +1,156 @@
+using System.Collections;
+using System.Diagnostics;
+using System.Text;
+
+namespace Maran.Instrument;
+
+/// <summary>
+/// The synchronous form of <see cref="MonitoredAsyncEnumerable{T}"/>, for lazy synchronous streams (the OpenAI SDK's
+/// <c>CompleteChatStreaming</c>): the call ends when the first enumerator is disposed or fails, with the time to the
+/// first item, the number of items and, with a usage reader, the token usage its items carry. The first enumeration
+/// reuses this object as its enumerator; later enumerations of the same object run unmonitored.
+/// </summary>
+internal sealed class MonitoredEnumerable<T> : IEnumerable<T>, IEnumerator<T>
+{
+    private const int Created = 0;
+    private const int Enumerating = 1;
+    private const int Ended = 2;
+
+    private readonly IEnumerable<T> _source;
+    private readonly OperationScope _scope;
+    private readonly long _startTimestamp = Stopwatch.GetTimestamp();
+    private readonly TokenUsageReader<T>? _usageReader;
+    private IEnumerator<T>? _inner;
+    private TokenUsage _usage;
+    private StringBuilder? _usageText;
+    private int _state;
+    private long _items;
+    private long _firstItemTicks = -1;
+
+    internal MonitoredEnumerable(IEnumerable<T> source, OperationScope scope, TokenUsageReader<T>? usageReader = null)
+    {
+        _source = source;
+        _scope = scope;
+        _usageReader = usageReader;
+    }
+
+    public T Current => _inner!.Current;
+
+    object? IEnumerator.Current => Current;
+
+    public IEnumerator<T> GetEnumerator()
+    {
+        if (Interlocked.CompareExchange(ref _state, Enumerating, Created) != Created)
+        {
+            return _source.GetEnumerator();
+        }
+
+        try
+        {
+            _inner = _source.GetEnumerator();
+        }
+        catch (Exception ex) when (Fail(ex))
+        {
+            throw;
+        }
+
+        return this;
+    }
+
+    IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
+
+    public bool MoveNext()
+    {
+        bool hasItem;
+        try
+        {
+            hasItem = _inner!.MoveNext();
+        }
+        catch (Exception ex) when (Fail(ex))
+        {
+            throw;
+        }
+
+        if (hasItem && (++_items == 1 || _usageReader is not null))
+        {
+            OnItem();
+        }
+
+        return hasItem;
+    }
+
+    public void Reset() => throw new NotSupportedException("A measured stream is read once.");
+
+    public void Dispose()
+    {
+        try
+        {
+            _inner?.Dispose();
+        }
+        catch (Exception ex) when (Fail(ex))
+        {
+            throw;
+        }
+
+        if (Interlocked.Exchange(ref _state, Ended) != Ended)
+        {
+            _scope.Recorder?.RecordStream(_items, _firstItemTicks);
+            ReportUsage(failed: false);
+            _scope.EndOnAnyThread(OperationStatus.Success, null);
+        }
+    }
+
+    private void OnItem()
+    {
+        if (_items == 1)
+        {
+            _firstItemTicks = Stopwatch.GetTimestamp() - _startTimestamp;
+        }
+
+        if (_usageReader is not null && OperationEvents.HasUsageListeners)
+        {
+            try
+            {
+                TokenUsage item = _usageReader(_inner!.Current, OperationEvents.UsageTextWanted && !_usage.IsReported);
+                _usage = _usage.Plus(item);
+                if (item.Text is { Length: > 0 } text && !_usage.IsReported)
+                {
+                    (_usageText ??= new StringBuilder()).Append(text);
+                }
+            }
+            catch (Exception ex)
+            {
+                MonitoringDiagnostics.InternalError("token usage", ex);
+            }
+        }
+    }
+
+    // As for asynchronous streams: the usage goes out once, when the stream ends; a stream that failed before any
+    // usage or text came is no model call to count or price.
+    private void ReportUsage(bool failed)
+    {
+        if (failed && !_usage.IsReported && _usageText is null)
+        {
+            return;
+        }
+
+        if (_usageReader is not null && OperationEvents.HasUsageListeners && _scope.Recorder is { } recorder && _scope.Frame is not { CountsUsage: false })
+        {
+            TokenUsage usage = OperationEvents.OwnedBy(_usage, recorder, _scope.Frame);
+            OperationScope.PublishUsage(recorder, usage, _scope.Span);
+            OperationEvents.Usage(recorder, _usageText is null ? usage : usage.WithText(_usageText.ToString()), _scope.Frame);
+        }
+    }
+
+    private bool Fail(Exception exception)
+    {
+        if (Interlocked.Exchange(ref _state, Ended) != Ended)
+        {
+            _scope.Recorder?.RecordStream(_items, _firstItemTicks);
+            ReportUsage(failed: true);
+            _scope.EndOnAnyThread(OperationScope.Classify(exception), exception);
+        }
+
+        return false;
+    }
+}
