@@ -8,6 +8,7 @@ builder.Services.AddHealthChecks().AddMaranHealthCheck();
 
 WebApplication app = builder.Build();
 app.MapHealthChecks("/healthz");
+app.MapMaranMetrics();
 
 // Runs monitored work: n calls of a monitored method, of which every third fails (caught here, recorded by the monitoring).
 app.MapPost("/work/{n:int}", (int n) =>

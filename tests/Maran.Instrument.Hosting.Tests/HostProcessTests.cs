@@ -14,7 +14,7 @@ public sealed class HostProcessTests : IDisposable
     private readonly System.Text.StringBuilder _errors = new();
 
     [Fact]
-    public async Task Monitored_calls_are_counted_by_the_system_the_services_hold_and_SIGTERM_writes_their_errors()
+    public async Task Monitored_calls_are_counted_by_the_system_the_services_hold_and_on_metrics_and_SIGTERM_writes_their_errors()
     {
         WriteSettings("""{ "memory_percent": 100, "cpu_percent": 100, "disk_percent": 100 }""", criticalBelow: 0);
         using Process app = Start();
@@ -25,6 +25,9 @@ public sealed class HostProcessTests : IDisposable
 
             Assert.Equal("30 10", await Post(http, "work/30"));
             Assert.Equal("30 10 True True", await http.GetStringAsync(new Uri("counts", UriKind.Relative)));
+            string metrics = await http.GetStringAsync(new Uri("metrics", UriKind.Relative));
+            Assert.Contains("operation_calls_total{operation=\"step\",component=\"hosted_app\",kind=\"operation\",status=\"success\"} 20", metrics, StringComparison.Ordinal);
+            Assert.Contains("operation_calls_total{operation=\"step\",component=\"hosted_app\",kind=\"operation\",status=\"error\"} 10", metrics, StringComparison.Ordinal);
 
             Send("TERM", app.Id);
             using var stopped = new CancellationTokenSource(TimeSpan.FromMinutes(1));

@@ -134,10 +134,11 @@ internal sealed class MonitoredEnumerable<T> : IEnumerable<T>, IEnumerator<T>
             return;
         }
 
+        _scope.Frame?.NoteUsage(_usage);
         if (_usageReader is not null && OperationEvents.HasUsageListeners && _scope.Recorder is { } recorder && _scope.Frame is not { CountsUsage: false })
         {
             TokenUsage usage = OperationEvents.OwnedBy(_usage, recorder, _scope.Frame);
-            OperationScope.PublishUsage(recorder, usage, _scope.Span);
+            OperationScope.PublishUsage(recorder, usage, _scope.Frame);
             OperationEvents.Usage(recorder, _usageText is null ? usage : usage.WithText(_usageText.ToString()), _scope.Frame);
         }
     }
