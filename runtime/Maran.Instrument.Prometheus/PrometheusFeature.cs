@@ -26,6 +26,11 @@ public sealed class PrometheusFeature : MaranFeature
 /// <summary>The Prometheus metrics of a monitoring system.</summary>
 public static class PrometheusMonitoringSystemExtensions
 {
+    /// <summary>The Prometheus metrics of <paramref name="system"/>, for code compiled with a C# version before 14 (net8.0's default).</summary>
+    /// <param name="system">The monitoring system.</param>
+    /// <exception cref="InvalidOperationException">The system was built before the Prometheus feature was registered.</exception>
+    public static PrometheusExporter GetPrometheus(this AdvancedMonitoringSystem system) => system.Prometheus;
+
     extension(AdvancedMonitoringSystem system)
     {
         /// <summary>

@@ -21,6 +21,11 @@ public sealed class SerilogFeature : MaranFeature
 /// <summary>The structured log of a monitoring system.</summary>
 public static class SerilogMonitoringSystemExtensions
 {
+    /// <summary>The structured log of <paramref name="system"/>, for code compiled with a C# version before 14 (net8.0's default).</summary>
+    /// <param name="system">The monitoring system.</param>
+    /// <exception cref="InvalidOperationException">The system was built before the Serilog feature was registered.</exception>
+    public static Serilog.ILogger GetLogger(this AdvancedMonitoringSystem system) => system.Logger;
+
     extension(AdvancedMonitoringSystem system)
     {
         /// <summary>
