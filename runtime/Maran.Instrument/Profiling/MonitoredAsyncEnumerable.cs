@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
-using System.Text;
 using System.Threading.Tasks.Sources;
 
 namespace Maran.Instrument;
@@ -27,8 +26,7 @@ internal sealed class MonitoredAsyncEnumerable<T> : IAsyncEnumerable<T>, IAsyncE
     private readonly long _startTimestamp = Stopwatch.GetTimestamp();
     private readonly TokenUsageReader<T>? _usageReader;
     private IAsyncEnumerator<T>? _inner;
-    private TokenUsage _usage;
-    private StringBuilder? _usageText;
+    private StreamUsage _usage;
     private bool _innerFailsOnlyThroughTask;
     private int _state;
     private long _items;
@@ -242,7 +240,7 @@ internal sealed class MonitoredAsyncEnumerable<T> : IAsyncEnumerable<T>, IAsyncE
 
         if (_usageReader is not null && OperationEvents.HasUsageListeners)
         {
-            ReadUsage(_usageReader);
+            _usage.Read(_usageReader, _inner!.Current);
         }
     }
 
@@ -268,40 +266,7 @@ internal sealed class MonitoredAsyncEnumerable<T> : IAsyncEnumerable<T>, IAsyncE
         }
     }
 
-    private void ReadUsage(TokenUsageReader<T> reader)
-    {
-        try
-        {
-            TokenUsage item = reader(_inner!.Current, OperationEvents.UsageTextWanted && !_usage.IsReported);
-            _usage = _usage.Plus(item);
-            if (item.Text is { Length: > 0 } text && !_usage.IsReported)
-            {
-                (_usageText ??= new StringBuilder()).Append(text);
-            }
-        }
-        catch (Exception ex)
-        {
-            MonitoringDiagnostics.InternalError("token usage", ex);
-        }
-    }
-
-    // The stream's usage goes out once, when it ends (before its span does), whatever its outcome: tokens streamed before
-    // a failure were paid for. A stream that failed before any usage or text came is no model call to count or price.
-    private void ReportUsage(bool failed = false)
-    {
-        if (failed && !_usage.IsReported && _usageText is null)
-        {
-            return;
-        }
-
-        _scope.Frame?.NoteUsage(_usage);
-        if (_usageReader is not null && OperationEvents.HasUsageListeners && _scope.Recorder is { } recorder && _scope.Frame is not { CountsUsage: false })
-        {
-            TokenUsage usage = OperationEvents.OwnedBy(_usage, recorder, _scope.Frame);
-            OperationScope.PublishUsage(recorder, usage, _scope.Frame);
-            OperationEvents.Usage(recorder, _usageText is null ? usage : usage.WithText(_usageText.ToString()), _scope.Frame);
-        }
-    }
+    private void ReportUsage(bool failed = false) => _usage.Report(_scope, _usageReader is not null, failed);
 
     private bool Fail(Exception exception)
     {

@@ -1,6 +1,5 @@
 using System.Collections;
 using System.Diagnostics;
-using System.Text;
 
 namespace Maran.Instrument;
 
@@ -21,8 +20,7 @@ internal sealed class MonitoredEnumerable<T> : IEnumerable<T>, IEnumerator<T>
     private readonly long _startTimestamp = Stopwatch.GetTimestamp();
     private readonly TokenUsageReader<T>? _usageReader;
     private IEnumerator<T>? _inner;
-    private TokenUsage _usage;
-    private StringBuilder? _usageText;
+    private StreamUsage _usage;
     private int _state;
     private long _items;
     private long _firstItemTicks = -1;
@@ -109,39 +107,11 @@ internal sealed class MonitoredEnumerable<T> : IEnumerable<T>, IEnumerator<T>
 
         if (_usageReader is not null && OperationEvents.HasUsageListeners)
         {
-            try
-            {
-                TokenUsage item = _usageReader(_inner!.Current, OperationEvents.UsageTextWanted && !_usage.IsReported);
-                _usage = _usage.Plus(item);
-                if (item.Text is { Length: > 0 } text && !_usage.IsReported)
-                {
-                    (_usageText ??= new StringBuilder()).Append(text);
-                }
-            }
-            catch (Exception ex)
-            {
-                MonitoringDiagnostics.InternalError("token usage", ex);
-            }
+            _usage.Read(_usageReader, _inner!.Current);
         }
     }
 
-    // As for asynchronous streams: the usage goes out once, when the stream ends; a stream that failed before any
-    // usage or text came is no model call to count or price.
-    private void ReportUsage(bool failed)
-    {
-        if (failed && !_usage.IsReported && _usageText is null)
-        {
-            return;
-        }
-
-        _scope.Frame?.NoteUsage(_usage);
-        if (_usageReader is not null && OperationEvents.HasUsageListeners && _scope.Recorder is { } recorder && _scope.Frame is not { CountsUsage: false })
-        {
-            TokenUsage usage = OperationEvents.OwnedBy(_usage, recorder, _scope.Frame);
-            OperationScope.PublishUsage(recorder, usage, _scope.Frame);
-            OperationEvents.Usage(recorder, _usageText is null ? usage : usage.WithText(_usageText.ToString()), _scope.Frame);
-        }
-    }
+    private void ReportUsage(bool failed) => _usage.Report(_scope, _usageReader is not null, failed);
 
     private bool Fail(Exception exception)
     {
