@@ -298,10 +298,7 @@ public static class GenAIContent
     private static void Publish(Activity? span, OperationRecorder recorder, string attribute, string json)
     {
         // A tool run inside the function invoker's own execute_tool span has none of its own: its content goes on that one.
-        span ??= recorder.Kind == OperationKind.Tool && Activity.Current is { } current && current.GetTagItem("gen_ai.operation.name") is "execute_tool"
-                 && string.Equals(current.GetTagItem("gen_ai.tool.name") as string, recorder.Name, StringComparison.Ordinal)
-            ? current
-            : null;
+        span ??= GenAITelemetry.InvokerToolSpan(recorder);
         if (span is { IsAllDataRequested: true })
         {
             span.SetTag(attribute, json);

@@ -228,6 +228,20 @@ internal static class GenAITelemetry
         return MaranTelemetry.Meter.CreateHistogram<T>(name, unit, description);
 #endif
     }
+
+    /// <summary>
+    /// The span Microsoft.Extensions.AI's function invocation started for the tool <paramref name="recorder"/> runs, if any:
+    /// it starts its own <c>execute_tool</c> span for each tool (with the tool call's id), so the tool's own span would
+    /// report the execution twice, and captured content goes on that one.
+    /// </summary>
+    internal static Activity? InvokerToolSpan(OperationRecorder recorder) =>
+        recorder.Kind == OperationKind.Tool
+        && Activity.Current is { } current
+        && current.GetTagItem("maran.operation") is null
+        && current.GetTagItem("gen_ai.operation.name") is "execute_tool"
+        && string.Equals(current.GetTagItem("gen_ai.tool.name") as string, recorder.Name, StringComparison.Ordinal)
+            ? current
+            : null;
 }
 
 /// <summary>The token counts of one model call, as the GenAI conventions name them.</summary>

@@ -151,7 +151,7 @@ internal sealed class OperationFrame
             OperationFrame? ambient = s_current.Value;
             bool reportedElsewhere = client.ReportedByPipeline;
             bool tracing = !reportedElsewhere && MonitoringRuntime.TracingEnabled && MaranTelemetry.ActivitySource.HasListeners()
-                           && !(recorder.Kind == OperationKind.Tool && DescribedByCurrentSpan(recorder));
+                           && GenAITelemetry.InvokerToolSpan(recorder) is null;
             bool metrics = !reportedElsewhere && GenAITelemetry.MetricsEnabled(recorder.Kind);
             GenAIOperationInfo? genAI = tracing || metrics ? GenAITelemetry.For(recorder) : null;
             Activity? activity = null;
@@ -263,16 +263,6 @@ internal sealed class OperationFrame
             _step = parent._step;
         }
     }
-
-    // Microsoft.Extensions.AI's function invocation starts its own execute_tool span for each tool it runs (on the source of
-    // the span around it, or of its pipeline's OpenTelemetry client), with the tool call's id: the tool runs inside it, and a
-    // second span would report the execution twice. Its duration still goes to gen_ai.execute_tool.duration, which that
-    // library does not record.
-    private static bool DescribedByCurrentSpan(OperationRecorder recorder) =>
-        Activity.Current is { } current
-        && current.GetTagItem("maran.operation") is null
-        && current.GetTagItem("gen_ai.operation.name") is "execute_tool"
-        && string.Equals(current.GetTagItem("gen_ai.tool.name") as string, recorder.Name, StringComparison.Ordinal);
 
     /// <summary>
     /// Records the end of the call. <paramref name="stopSpan"/> is false inside an exception filter, where the
