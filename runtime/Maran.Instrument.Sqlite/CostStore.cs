@@ -81,8 +81,8 @@ internal sealed class CostStore : ICostPersistence
 
     public void Save(CostKey key, CostCell cell) => _database.TryWrite(new SaveHourly(key, cell.Copy()));
 
-    public void SaveBudget(BudgetPeriod period, long start, decimal spent, IEnumerable<double> fired) =>
-        _database.TryWrite(new SaveBudgetRow(period, start, spent, string.Join(",", fired.Select(f => f.ToString(CultureInfo.InvariantCulture)))));
+    public void SaveBudget(BudgetPeriod period, long start, decimal spent, IReadOnlyCollection<double> fired) =>
+        _database.TryWrite(new SaveBudgetRow(period, start, spent, string.Join(",", fired.Order().Select(f => f.ToString(CultureInfo.InvariantCulture)))));
 
     public Task FlushAsync(CancellationToken cancellationToken) => _database.FlushAsync(cancellationToken);
 

@@ -62,4 +62,11 @@ internal sealed class CostCell
     public TokenTotals ToTotals() => new(Calls, Input, Output, CachedInput, CacheWrite, Reasoning, EstimatedCalls, CallsWithoutUsage, CacheHits, CacheHitTokens);
 
     public CostCell Copy() => (CostCell)MemberwiseClone();
+
+    public void Clear()
+    {
+        Calls = Input = Output = CachedInput = CacheWrite = Reasoning = EstimatedCalls = CallsWithoutUsage = UnpricedCalls = CacheHits = CacheHitTokens = 0;
+        Quantity = 0;
+        Cost = 0;
+    }
 }

@@ -30,8 +30,17 @@ public sealed class CostTracker : IUsageListener, IMonitoringService
     private readonly HashSet<string> _warned = new(StringComparer.Ordinal);
     private readonly List<BudgetAlert> _alerts = [];
     private readonly List<string> _warnings = [];
-    private volatile ICostListener[] _listeners = [];
     private volatile PriceTable _prices;
+
+    // The run of items HandleBatch is adding up (see Run); touched on the loop, under the state lock, only.
+    private readonly CostCell _run = new();
+    private CostKey _runKey;
+    private long _runMinute;
+    private DateTimeOffset _runAt;
+    private int _runLength;
+
+    // The budget thresholds in ascending order, as the configuration gave them at Start.
+    private double[] _thresholds;
     private readonly Func<string, ITokenCounter>? _tokenizers;
     private ITokenCounter? _estimator;
     private bool _running;
@@ -44,6 +53,7 @@ public sealed class CostTracker : IUsageListener, IMonitoringService
         _meter = new ComputeMeter(cpuTime) { Gpu = gpu };
         _tokenizers = tokenizers;
         _prices = new PriceTable(options.Costs.Prices, options.Costs.DefaultPrices);
+        _thresholds = [.. options.Costs.Budgets.Thresholds.Order()];
         _estimator = tokenizers?.Invoke(options.Costs.EstimationEncoding);
         _queue = new TrackerQueue<CostItem>("costs", options.Costs.QueueCapacity, _time, options.Costs.ComputeInterval, LoadHistory, HandleBatch, MeasureCompute);
     }
@@ -255,24 +265,6 @@ public sealed class CostTracker : IUsageListener, IMonitoringService
         await _store.FlushAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Adds a listener told of every priced record, on the tracker's loop: the push entry point for exporters (OpenTelemetry GenAI metrics).</summary>
-    internal void AddListener(ICostListener listener)
-    {
-        lock (_gate)
-        {
-            _listeners = [.. _listeners, listener];
-        }
-    }
-
-    /// <summary>Removes a listener added with <see cref="AddListener"/>.</summary>
-    internal void RemoveListener(ICostListener listener)
-    {
-        lock (_gate)
-        {
-            _listeners = [.. _listeners.Where(l => !ReferenceEquals(l, listener))];
-        }
-    }
-
     /// <summary>The warnings about unpriced tokens issued so far (each also reported once through the diagnostics).</summary>
     internal IReadOnlyList<string> Warnings
     {
@@ -378,6 +370,7 @@ public sealed class CostTracker : IUsageListener, IMonitoringService
 
             _running = true;
             _prices = new PriceTable(Settings.Prices, Settings.DefaultPrices);
+            _thresholds = [.. Settings.Budgets.Thresholds.Order()];
             _estimator = _tokenizers?.Invoke(Settings.EstimationEncoding);
             if (_estimator is null && Settings.EstimateTokens)
             {
@@ -435,31 +428,42 @@ public sealed class CostTracker : IUsageListener, IMonitoringService
 
     private void HandleBatch(List<CostItem> batch)
     {
-        var records = new List<CostRecord>(batch.Count);
+        BudgetAlert[] alerts;
         lock (_state)
         {
             foreach (CostItem item in batch)
             {
                 try
                 {
-                    records.Add(item.ResourceType is null ? HandleTokens(item) : HandleCost(item));
+                    if (item.ResourceType is null)
+                    {
+                        HandleTokens(item);
+                    }
+                    else
+                    {
+                        HandleCost(item);
+                    }
                 }
                 catch (Exception ex)
                 {
                     MonitoringDiagnostics.InternalError("cost tracker", ex);
                 }
             }
+
+            EndRun();
+            alerts = TakeBudgetAlerts();
         }
 
-        Publish(records);
+        Raise(alerts);
     }
 
-    private CostRecord HandleTokens(in CostItem item)
+    private void HandleTokens(in CostItem item)
     {
         TokenUsage usage = item.Usage.OrModel(item.FallbackModel);
         if (usage.IsCacheHit)
         {
-            return HandleCacheHit(item, usage);
+            HandleCacheHit(item, usage);
+            return;
         }
 
         string? model = usage.Model;
@@ -477,37 +481,35 @@ public sealed class CostTracker : IUsageListener, IMonitoringService
         }
 
         var key = new CostKey(Floor(item.Timestamp.ToUnixTimeMilliseconds(), HourMs), TokensResource, model ?? UnknownModel, item.Component, item.Operation);
-        var delta = new CostCell
-        {
-            Calls = 1,
-            Input = usage.InputTokens,
-            Output = usage.OutputTokens,
-            CachedInput = usage.CachedInputTokens,
-            CacheWrite = usage.CacheWriteTokens,
-            Reasoning = usage.ReasoningTokens,
-            EstimatedCalls = usage.IsEstimated ? 1 : 0,
-            CallsWithoutUsage = measured ? 0 : 1,
-            UnpricedCalls = measured && cost is null ? 1 : 0,
-            Cost = cost ?? 0,
-        };
-        Apply(item.Timestamp, key, delta, usage, quantity: 0, cost);
-        return new CostRecord(item.Timestamp, TokensResource, key.Subject, key.Component, key.Operation, usage, 0, cost);
+        CostCell run = Run(item.Timestamp, key, usage, quantity: 0, cost);
+        run.Calls++;
+        run.Input += usage.InputTokens;
+        run.Output += usage.OutputTokens;
+        run.CachedInput += usage.CachedInputTokens;
+        run.CacheWrite += usage.CacheWriteTokens;
+        run.Reasoning += usage.ReasoningTokens;
+        run.EstimatedCalls += usage.IsEstimated ? 1 : 0;
+        run.CallsWithoutUsage += measured ? 0 : 1;
+        run.UnpricedCalls += measured && cost is null ? 1 : 0;
+        run.Cost += cost ?? 0;
     }
 
     // A response the application's cache served: one call of the model, its tokens counted apart, no cost (not unpriced either).
-    private CostRecord HandleCacheHit(in CostItem item, in TokenUsage usage)
+    private void HandleCacheHit(in CostItem item, in TokenUsage usage)
     {
         var key = new CostKey(Floor(item.Timestamp.ToUnixTimeMilliseconds(), HourMs), TokensResource, usage.Model ?? UnknownModel, item.Component, item.Operation);
-        var delta = new CostCell { Calls = 1, CacheHits = 1, CacheHitTokens = usage.TotalTokens };
-        Apply(item.Timestamp, key, delta, default, quantity: 0, cost: 0m);
-        return new CostRecord(item.Timestamp, TokensResource, key.Subject, key.Component, key.Operation, default, 0, 0m);
+        CostCell run = Run(item.Timestamp, key, default, quantity: 0, cost: 0m);
+        run.Calls++;
+        run.CacheHits++;
+        run.CacheHitTokens += usage.TotalTokens;
     }
 
-    private CostRecord HandleCost(in CostItem item)
+    private void HandleCost(in CostItem item)
     {
         var key = new CostKey(Floor(item.Timestamp.ToUnixTimeMilliseconds(), HourMs), item.ResourceType!, string.Empty, item.Component, item.Operation);
-        Apply(item.Timestamp, key, new CostCell { Calls = 1, Cost = item.Cost ?? 0 }, default, quantity: 0, item.Cost);
-        return new CostRecord(item.Timestamp, key.ResourceType, key.Subject, key.Component, key.Operation, default, 0, item.Cost);
+        CostCell run = Run(item.Timestamp, key, default, quantity: 0, item.Cost);
+        run.Calls++;
+        run.Cost += item.Cost ?? 0;
     }
 
     // Runs every costs.compute_interval on the loop: drops hours past the retention, then prices compute.
@@ -515,7 +517,7 @@ public sealed class CostTracker : IUsageListener, IMonitoringService
     {
         DateTimeOffset now = _time.GetUtcNow();
         long hour = Floor(now.ToUnixTimeMilliseconds(), HourMs);
-        var records = new List<CostRecord>();
+        BudgetAlert[] alerts;
         lock (_state)
         {
             long cutoff = now.ToUnixTimeMilliseconds() - (long)TimeSpan.FromDays(_options.Storage.RetentionDays).TotalMilliseconds;
@@ -530,37 +532,39 @@ public sealed class CostTracker : IUsageListener, IMonitoringService
                 _minutes.Remove(old);
             }
 
-            if (Settings.ComputeRates.Count == 0)
+            alerts = Settings.ComputeRates.Count == 0 ? [] : PriceCompute(now, hour);
+        }
+
+        Raise(alerts);
+    }
+
+    // Prices the compute time measured since the last tick, under the state lock; returns the budget alerts it raised.
+    private BudgetAlert[] PriceCompute(DateTimeOffset now, long hour)
+    {
+        // Each resource is priced once in decimal, then split over its operations, the last taking the remainder,
+        // so the parts add up to the whole exactly.
+        foreach (var resource in _meter.Sample(now.ToUnixTimeMilliseconds()).GroupBy(u => (u.ResourceType, u.Subject)))
+        {
+            List<ComputeUsage> parts = [.. resource];
+            double seconds = parts.Sum(p => p.Seconds);
+            if (RateOf(resource.Key.ResourceType, resource.Key.Subject) is not decimal rate || !(seconds > 0))
             {
-                return;
+                continue;
             }
 
-            // Each resource is priced once in decimal, then split over its operations, the last taking the remainder,
-            // so the parts add up to the whole exactly.
-            foreach (var resource in _meter.Sample(now.ToUnixTimeMilliseconds()).GroupBy(u => (u.ResourceType, u.Subject)))
+            decimal whole = (decimal)seconds * rate / 3600m;
+            decimal assigned = 0;
+            for (int i = 0; i < parts.Count; i++)
             {
-                List<ComputeUsage> parts = [.. resource];
-                double seconds = parts.Sum(p => p.Seconds);
-                if (RateOf(resource.Key.ResourceType, resource.Key.Subject) is not decimal rate || !(seconds > 0))
-                {
-                    continue;
-                }
-
-                decimal whole = (decimal)seconds * rate / 3600m;
-                decimal assigned = 0;
-                for (int i = 0; i < parts.Count; i++)
-                {
-                    ComputeUsage part = parts[i];
-                    decimal cost = i == parts.Count - 1 ? whole - assigned : decimal.Round(whole * (decimal)(part.Seconds / seconds), 12);
-                    assigned += cost;
-                    var key = new CostKey(hour, part.ResourceType, part.Subject, part.Component, part.Operation);
-                    Apply(now, key, new CostCell { Quantity = part.Seconds, Cost = cost }, default, part.Seconds, cost);
-                    records.Add(new CostRecord(now, part.ResourceType, part.Subject, part.Component, part.Operation, default, part.Seconds, cost));
-                }
+                ComputeUsage part = parts[i];
+                decimal cost = i == parts.Count - 1 ? whole - assigned : decimal.Round(whole * (decimal)(part.Seconds / seconds), 12);
+                assigned += cost;
+                var key = new CostKey(hour, part.ResourceType, part.Subject, part.Component, part.Operation);
+                Apply(now, key, new CostCell { Quantity = part.Seconds, Cost = cost }, default, part.Seconds, cost);
             }
         }
 
-        Publish(records);
+        return TakeBudgetAlerts();
     }
 
     private decimal? RateOf(string resourceType, string subject)
@@ -577,6 +581,42 @@ public sealed class CostTracker : IUsageListener, IMonitoringService
     // Adds one record everywhere it counts: the hourly table, the totals since start, the budgets and the database.
     private void Apply(DateTimeOffset at, CostKey key, CostCell delta, in TokenUsage usage, double quantity, decimal? cost)
     {
+        _store.Insert(at, key, usage, quantity, cost);
+        ApplyCell(at, key, delta);
+    }
+
+    // Consecutive items of one key in one minute (a batch's usual shape: one model called from one operation) are added
+    // up in one cell and applied once: each is still its own row in the store. The run is applied before the lock is let go.
+    private CostCell Run(DateTimeOffset at, in CostKey key, in TokenUsage usage, double quantity, decimal? cost)
+    {
+        long minute = Floor(at.ToUnixTimeMilliseconds(), MinuteMs);
+        if (_runLength > 0 && (minute != _runMinute || !_runKey.Equals(key)))
+        {
+            EndRun();
+        }
+
+        _runKey = key;
+        _runMinute = minute;
+        _runAt = at;
+        _runLength++;
+        _store.Insert(at, key, usage, quantity, cost);
+        return _run;
+    }
+
+    private void EndRun()
+    {
+        if (_runLength == 0)
+        {
+            return;
+        }
+
+        ApplyCell(_runAt, _runKey, _run);
+        _run.Clear();
+        _runLength = 0;
+    }
+
+    private void ApplyCell(DateTimeOffset at, CostKey key, CostCell delta)
+    {
         CostCell cell = Cell(_hourly, key);
         cell.Add(delta);
         if (!_totals.TryGetValue((key.ResourceType, key.Subject, key.Component, key.Operation), out CostCell? total))
@@ -588,7 +628,6 @@ public sealed class CostTracker : IUsageListener, IMonitoringService
         long minute = Floor(at.ToUnixTimeMilliseconds(), MinuteMs);
         var recent = _minutes.GetValueOrDefault(minute);
         _minutes[minute] = (recent.Cost + delta.Cost, recent.Tokens + delta.Input + delta.Output);
-        _store.Insert(at, key, usage, quantity, cost);
         _store.Save(key, cell);
         if (delta.Cost != 0)
         {
@@ -611,7 +650,7 @@ public sealed class CostTracker : IUsageListener, IMonitoringService
             budget.Spent += cost;
             if (LimitOf(period) is decimal limit)
             {
-                foreach (double threshold in Settings.Budgets.Thresholds.Order())
+                foreach (double threshold in _thresholds)
                 {
                     if (!budget.Fired.Contains(threshold) && budget.Spent >= limit * (decimal)threshold / 100m)
                     {
@@ -621,7 +660,7 @@ public sealed class CostTracker : IUsageListener, IMonitoringService
                 }
             }
 
-            _store.SaveBudget(period, start, budget.Spent, budget.Fired.Order());
+            _store.SaveBudget(period, start, budget.Spent, budget.Fired);
         }
     }
 
@@ -657,30 +696,22 @@ public sealed class CostTracker : IUsageListener, IMonitoringService
     private decimal? LimitOf(BudgetPeriod period) =>
         period == BudgetPeriod.Daily ? Settings.Budgets.DailyUsd : Settings.Budgets.MonthlyUsd;
 
-    private void Publish(List<CostRecord> records)
+    // The budget thresholds crossed since the last call; under the state lock.
+    private BudgetAlert[] TakeBudgetAlerts()
     {
-        List<BudgetAlert> alerts;
-        lock (_state)
+        if (_alerts.Count == 0)
         {
-            alerts = [.. _alerts];
-            _alerts.Clear();
+            return [];
         }
 
-        foreach (ICostListener listener in _listeners)
-        {
-            foreach (CostRecord record in records)
-            {
-                try
-                {
-                    listener.OnCostRecorded(record);
-                }
-                catch (Exception ex)
-                {
-                    MonitoringDiagnostics.InternalError("cost listener", ex);
-                }
-            }
-        }
+        BudgetAlert[] alerts = [.. _alerts];
+        _alerts.Clear();
+        return alerts;
+    }
 
+    // Tells the diagnostics and the handlers of BudgetThresholdReached of crossed thresholds, off the lock.
+    private void Raise(BudgetAlert[] alerts)
+    {
         foreach (BudgetAlert alert in alerts)
         {
             MonitoringDiagnostics.Warn($"[maran] {EnumNames.Of(alert.Period)} budget: {alert.SpentUsd:0.####} of {alert.BudgetUsd:0.##} USD spent ({alert.ThresholdPercent}% threshold)");
@@ -795,20 +826,3 @@ public sealed record CostTotals(decimal TotalUsd, IReadOnlyDictionary<string, de
 /// <param name="Tokens">The counts.</param>
 /// <param name="CostUsd">Their cost, or null when the model has no price.</param>
 public sealed record UsageTotal(string Model, string Component, string Operation, TokenTotals Tokens, decimal? CostUsd);
-
-/// <summary>One priced record, as exporters are told of it.</summary>
-/// <param name="Timestamp">When it was recorded.</param>
-/// <param name="ResourceType"><c>tokens</c>, <c>cpu</c>, <c>gpu</c> or a type given by hand.</param>
-/// <param name="Subject">The model for tokens, the device for GPU time, else empty.</param>
-/// <param name="Component">The component.</param>
-/// <param name="Operation">The operation, or empty.</param>
-/// <param name="Usage">The tokens, for token records.</param>
-/// <param name="Seconds">Compute seconds, for cpu and gpu records.</param>
-/// <param name="CostUsd">The cost, or null when unpriced.</param>
-internal readonly record struct CostRecord(DateTimeOffset Timestamp, string ResourceType, string Subject, string Component, string Operation, TokenUsage Usage, double Seconds, decimal? CostUsd);
-
-/// <summary>Told of every record the cost tracker prices, on its loop; must be quick and must not throw.</summary>
-internal interface ICostListener
-{
-    void OnCostRecorded(in CostRecord record);
-}

@@ -7,7 +7,8 @@ internal interface ICostPersistence
 
     void Save(CostKey key, CostCell cell);
 
-    void SaveBudget(BudgetPeriod period, long start, decimal spent, IEnumerable<double> fired);
+    /// <summary>Saves a budget period; <paramref name="fired"/> (the thresholds crossed, in no order) is read during the call only.</summary>
+    void SaveBudget(BudgetPeriod period, long start, decimal spent, IReadOnlyCollection<double> fired);
 
     /// <summary>Completes when every write accepted before the call has been committed.</summary>
     Task FlushAsync(CancellationToken cancellationToken);

@@ -1,4 +1,4 @@
-using System.Threading.Channels;
+using System.Collections.Concurrent;
 
 namespace Maran.Instrument;
 
@@ -7,10 +7,18 @@ namespace Maran.Instrument;
 /// loop that first reads the tracker's history and then handles items in batches, a periodic tick through the same
 /// loop, and read-your-writes waits ("everything accepted before this call has been handled").
 /// </summary>
+/// <remarks>
+/// Accepting an item takes no lock: two interlocked increments and a lock-free enqueue, so the threads that record
+/// calls never wait for the loop or for each other. One counter holds the items queued and, once stopped, a bias
+/// that makes every later item count as over capacity: an item is either refused and counted, or handled before
+/// <see cref="Stop"/> returns.
+/// </remarks>
 internal sealed class TrackerQueue<T>
     where T : struct
 {
     private const int BatchSize = 256;
+
+    private const int Closed = 1 << 30;
 
     private readonly string _name;
     private readonly int _capacity;
@@ -21,10 +29,14 @@ internal sealed class TrackerQueue<T>
     private readonly Action _tick;
     private readonly object _gate = new();
     private readonly List<(long Target, TaskCompletionSource Done)> _waiters = [];
-    private Channel<Entry> _channel;
+    private readonly ConcurrentQueue<Entry> _items = new();
     private Task? _loop;
     private ITimer? _timer;
     private volatile bool _historyRead;
+
+    // Entries queued and not yet taken by the loop, plus Closed while the queue is stopped.
+    private int _queued = Closed;
+    private TaskCompletionSource? _sleeper;
     private long _accepted;
     private long _handled;
 
@@ -38,19 +50,18 @@ internal sealed class TrackerQueue<T>
     public TrackerQueue(string name, int capacity, TimeProvider time, TimeSpan tickEvery, Action loadHistory, Action<List<T>> handle, Action tick)
     {
         _name = name;
-        _capacity = Math.Max(1, capacity);
+        _capacity = Math.Clamp(capacity, 1, Closed / 2);
         _time = time;
         _tickEvery = tickEvery;
         _loadHistory = loadHistory;
         _handle = handle;
         _tick = tick;
-        _channel = CreateChannel();
     }
 
     /// <summary>Whether an item would be accepted now; counts a drop when not. Lets callers skip costly capture work.</summary>
     public bool HasRoom()
     {
-        if (Volatile.Read(ref _channel).Reader.Count < _capacity)
+        if (Volatile.Read(ref _queued) < _capacity)
         {
             return true;
         }
@@ -62,14 +73,17 @@ internal sealed class TrackerQueue<T>
     /// <summary>Queues an item for the loop; never blocks. False (and counted) when the queue is full or stopped.</summary>
     public bool TryAccept(in T item)
     {
-        if (Volatile.Read(ref _channel).Writer.TryWrite(new Entry(item, IsTick: false)))
+        if (Interlocked.Increment(ref _queued) > _capacity)
         {
-            Interlocked.Increment(ref _accepted);
-            return true;
+            Interlocked.Decrement(ref _queued);
+            MonitoringDiagnostics.Drop(_name);
+            return false;
         }
 
-        MonitoringDiagnostics.Drop(_name);
-        return false;
+        Interlocked.Increment(ref _accepted);
+        _items.Enqueue(new Entry(item, IsTick: false));
+        Wake();
+        return true;
     }
 
     public void Start()
@@ -81,13 +95,8 @@ internal sealed class TrackerQueue<T>
                 return;
             }
 
-            if (_channel.Reader.Completion.IsCompleted)
-            {
-                Volatile.Write(ref _channel, CreateChannel());
-            }
-
-            Channel<Entry> channel = _channel;
-            _loop = Task.Run(() => RunAsync(channel));
+            Interlocked.Add(ref _queued, -Closed);
+            _loop = Task.Run(RunAsync);
             _timer = _time.CreateTimer(static s => ((TrackerQueue<T>)s!).RequestTick(), this, _tickEvery, _tickEvery);
         }
     }
@@ -102,26 +111,32 @@ internal sealed class TrackerQueue<T>
             _timer = null;
             loop = _loop;
             _loop = null;
-
-            // One last tick, so what accrued since the previous one (compute time, for costs) is recorded too.
-            if (loop is not null)
+            if (loop is null)
             {
-                RequestTick();
+                return true;
             }
 
-            _channel.Writer.TryComplete();
+            // One last tick, so what accrued since the previous one (compute time, for costs) is recorded too.
+            RequestTick();
+            Interlocked.Add(ref _queued, Closed);
+            Wake();
         }
 
-        return loop is null || loop.Wait(timeout);
+        return loop.Wait(timeout);
     }
 
     /// <summary>Runs a tick on the loop now (tests use it instead of waiting for the timer).</summary>
     public void RequestTick()
     {
-        if (Volatile.Read(ref _channel).Writer.TryWrite(new Entry(default, IsTick: true)))
+        if (Interlocked.Increment(ref _queued) >= Closed)
         {
-            Interlocked.Increment(ref _accepted);
+            Interlocked.Decrement(ref _queued);
+            return;
         }
+
+        Interlocked.Increment(ref _accepted);
+        _items.Enqueue(new Entry(default, IsTick: true));
+        Wake();
     }
 
     /// <summary>Completes when the loop has read the history and handled everything accepted before the call; at once when not running.</summary>
@@ -152,14 +167,17 @@ internal sealed class TrackerQueue<T>
     /// <summary>Waits, at most <paramref name="timeout"/>, for <see cref="WhenHandled"/>.</summary>
     public void WaitHandled(TimeSpan timeout) => WhenHandled().Wait(timeout);
 
-    private Channel<Entry> CreateChannel() =>
-        Channel.CreateBounded<Entry>(new BoundedChannelOptions(_capacity)
+    // Wakes the loop if it sleeps. The loop announces its sleep before it looks at the queue a last time, so an entry
+    // queued meanwhile is either seen by that look or followed by this release.
+    private void Wake()
+    {
+        if (Volatile.Read(ref _sleeper) is { } sleeper && Interlocked.CompareExchange(ref _sleeper, null, sleeper) == sleeper)
         {
-            SingleReader = true,
-            FullMode = BoundedChannelFullMode.Wait,
-        });
+            sleeper.TrySetResult();
+        }
+    }
 
-    private async Task RunAsync(Channel<Entry> channel)
+    private async Task RunAsync()
     {
         try
         {
@@ -171,12 +189,13 @@ internal sealed class TrackerQueue<T>
 
             MarkHandled(0);
             var batch = new List<T>(BatchSize);
-            while (await channel.Reader.WaitToReadAsync().ConfigureAwait(false))
+            while (true)
             {
                 int taken = 0;
-                while (taken < BatchSize && channel.Reader.TryRead(out Entry entry))
+                while (taken < BatchSize && _items.TryDequeue(out Entry entry))
                 {
                     taken++;
+                    Interlocked.Decrement(ref _queued);
                     if (!entry.IsTick)
                     {
                         batch.Add(entry.Item);
@@ -188,8 +207,35 @@ internal sealed class TrackerQueue<T>
                     Safely(_tick, "tick");
                 }
 
-                Handle(batch);
-                MarkHandled(taken);
+                if (taken > 0)
+                {
+                    Handle(batch);
+                    MarkHandled(taken);
+                    continue;
+                }
+
+                int queued = Volatile.Read(ref _queued);
+                if (queued == Closed)
+                {
+                    return;
+                }
+
+                if (queued != 0)
+                {
+                    // Counted but not in the queue yet: its writer is between the two steps (or is giving back a refused slot).
+                    Thread.Yield();
+                    continue;
+                }
+
+                var sleeper = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                Interlocked.Exchange(ref _sleeper, sleeper);
+                if (Volatile.Read(ref _queued) != 0)
+                {
+                    Interlocked.CompareExchange(ref _sleeper, null, sleeper);
+                    continue;
+                }
+
+                await sleeper.Task.ConfigureAwait(false);
             }
         }
         catch (Exception ex)
@@ -201,7 +247,6 @@ internal sealed class TrackerQueue<T>
             ReleaseWaiters();
         }
     }
-
     private void Handle(List<T> batch)
     {
         if (batch.Count == 0)

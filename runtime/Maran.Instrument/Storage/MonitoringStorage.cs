@@ -80,7 +80,7 @@ internal sealed class InMemoryStorage : IMonitoringStorage, IErrorPersistence, I
     {
     }
 
-    public void SaveBudget(BudgetPeriod period, long start, decimal spent, IEnumerable<double> fired)
+    public void SaveBudget(BudgetPeriod period, long start, decimal spent, IReadOnlyCollection<double> fired)
     {
     }
 
