@@ -80,6 +80,21 @@ public class ShapeTests
     }
 
     [Fact]
+    public void Results_returned_in_vector_registers_pass_through_a_frame_the_jit_does_not_inline_with_receivers_refs_and_failures_intact()
+    {
+        Assembly assembly = Prepare("VectorRegisterResults");
+
+        Assert.Equal("4 6 2 7 10 4 True True", GeneratorHarness.Invoke(assembly, "Scenarios.VectorRegisterResults.Program", "Run"));
+        Assert.Equal(2, Snapshot("accumulate", "vector_results").Succeeded);
+        Assert.Equal(1, Snapshot("scale", "vector_results").Succeeded);
+        Assert.Equal(1, Snapshot("mean", "vector_results").Succeeded);
+        Assert.Equal(1, Snapshot("convert", "vector_results").Succeeded);
+        Assert.Equal(1, Snapshot("sum2", "vector_results").Succeeded);
+        Assert.Equal(1, Snapshot("root", "vector_results").Succeeded);
+        Assert.Equal(1, Snapshot("root", "vector_results").Failed);
+    }
+
+    [Fact]
     public void Ref_out_in_params_optional_named_span_and_ref_return_parameters_pass_through()
     {
         Assembly assembly = Prepare("Parameters");

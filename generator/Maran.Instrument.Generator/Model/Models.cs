@@ -7,6 +7,12 @@ internal enum ReturnShape
 {
     Void,
     Value,
+
+    /// <summary>
+    /// A value returned in a vector register (<c>float</c>, <c>double</c>, <c>Half</c>, a SIMD vector): the interceptor
+    /// calls the target through a frame the JIT does not inline, so the target's loops keep such values in registers.
+    /// </summary>
+    VectorRegisterValue,
     Task,
     ValueTask,
     Stream,

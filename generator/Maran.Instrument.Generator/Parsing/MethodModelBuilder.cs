@@ -166,8 +166,21 @@ internal static class MethodModelBuilder
             return ReturnShape.Collection;
         }
 
-        return Is(type, known.AsyncEnumerable) ? ReturnShape.Stream : ReturnShape.Value;
+        if (Is(type, known.AsyncEnumerable))
+        {
+            return ReturnShape.Stream;
+        }
+
+        return InVectorRegister(method.ReturnType) ? ReturnShape.VectorRegisterValue : ReturnShape.Value;
     }
+
+    // Floating-point and SIMD values, which the x64 and Arm64 calling conventions return in vector registers.
+    private static bool InVectorRegister(ITypeSymbol type) =>
+        type.SpecialType is SpecialType.System_Double or SpecialType.System_Single
+        || (type is INamedTypeSymbol { IsValueType: true } named && named.ContainingNamespace?.ToDisplayString() is { } ns
+            && ((ns == "System" && named.Name == "Half")
+                || (ns == "System.Numerics" && named.Name is "Vector" or "Vector2" or "Vector3" or "Vector4")
+                || (ns == "System.Runtime.Intrinsics" && named.Name is "Vector64" or "Vector128" or "Vector256" or "Vector512")));
 
     private static bool Is(ITypeSymbol type, INamedTypeSymbol? known) =>
         known is not null && SymbolEqualityComparer.Default.Equals(type, known);

@@ -20,7 +20,7 @@ internal static class UsageDetector
 
         ITypeSymbol? payload = shape switch
         {
-            ReturnShape.Value => method.ReturnType,
+            ReturnShape.Value or ReturnShape.VectorRegisterValue => method.ReturnType,
             ReturnShape.Task or ReturnShape.ValueTask or ReturnShape.Stream or ReturnShape.AsyncCollection or ReturnShape.Collection => method.ReturnType is INamedTypeSymbol { TypeArguments.Length: 1 } generic ? generic.TypeArguments[0] : null,
             _ => null,
         };

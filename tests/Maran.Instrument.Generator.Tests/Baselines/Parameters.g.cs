@@ -96,7 +96,7 @@ namespace Maran.Instrument.Generated
             var __scope = global::Maran.Instrument.OperationScope.Start(Operation2);
             try
             {
-                var __result = global::Scenarios.Parameters.Calls.Distance(in @point);
+                var __result = __call(in @point);
                 __scope.Complete();
                 return __result;
             }
@@ -108,6 +108,9 @@ namespace Maran.Instrument.Generated
             {
                 __scope.Detach();
             }
+
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+            static double __call(in (double X, double Y) @point) => global::Scenarios.Parameters.Calls.Distance(in @point);
         }
 
         // Intercepts calls of Calls.Sum(params int[]).
