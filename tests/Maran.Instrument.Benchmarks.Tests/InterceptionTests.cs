@@ -14,7 +14,7 @@ public sealed class InterceptionTests
     [Fact]
     public void Every_workload_has_a_suite()
     {
-        Assert.Equal(10, Suites.All.Count);
+        Assert.Equal(15, Suites.All.Count);
     }
 
     [Theory]

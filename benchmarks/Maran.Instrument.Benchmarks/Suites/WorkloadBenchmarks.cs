@@ -20,12 +20,18 @@ public abstract class WorkloadBenchmarks
 
     private readonly RuntimeMethodHandle _bareMethod;
 
-    /// <summary>Sets up the benchmarks of <paramref name="workload"/>, whose bare method is <paramref name="bareMethodName"/>.</summary>
+    /// <summary>Sets up the benchmarks of <paramref name="workload"/>, whose bare method is <paramref name="bareMethodName"/> of <see cref="Bare"/>.</summary>
     protected WorkloadBenchmarks(string workload, string bareMethodName)
+        : this(workload, typeof(Bare), bareMethodName)
+    {
+    }
+
+    /// <summary>Sets up the benchmarks of <paramref name="workload"/>, whose bare method is <paramref name="bareMethodName"/> of <paramref name="bareType"/>.</summary>
+    protected WorkloadBenchmarks(string workload, Type bareType, string bareMethodName)
     {
         Workload = workload;
         Tag = new KeyValuePair<string, object?>("operation", workload);
-        _bareMethod = typeof(Bare).GetMethod(bareMethodName, BindingFlags.Public | BindingFlags.Static)!.MethodHandle;
+        _bareMethod = bareType.GetMethod(bareMethodName, BindingFlags.Public | BindingFlags.Static)!.MethodHandle;
         Timer = PrometheusPeer.Duration(workload);
         Errors = PrometheusPeer.Errors(workload);
     }

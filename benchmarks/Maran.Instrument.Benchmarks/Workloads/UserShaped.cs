@@ -22,6 +22,18 @@ public static class UserShaped
     /// <summary>Strings built by the allocating method.</summary>
     public const int Allocations = 40;
 
+    /// <summary>An array for <see cref="MemoryPass"/>, filled.</summary>
+    public static double[] NewMemory()
+    {
+        var data = new double[MemoryLength];
+        for (int i = 0; i < data.Length; i++)
+        {
+            data[i] = i * 0.5;
+        }
+
+        return data;
+    }
+
     /// <summary>A dependent floating-point recurrence.</summary>
     public static double FloatLoop(double x)
     {

@@ -4,7 +4,7 @@ namespace Maran.Instrument.Benchmarks.Workloads;
 public static class UserShapedMonitored
 {
     /// <summary>A dependent floating-point recurrence.</summary>
-    [MonitorOperation("user_float_loop", Workload.Component)]
+    [MonitorOperation(Workload.UserFloat, Workload.Component)]
     public static double FloatLoop(double x)
     {
         double y = x;
@@ -17,7 +17,7 @@ public static class UserShapedMonitored
     }
 
     /// <summary>Rounds of xorshift.</summary>
-    [MonitorOperation("user_integer_loop", Workload.Component)]
+    [MonitorOperation(Workload.UserInteger, Workload.Component)]
     public static ulong IntegerLoop(ulong state)
     {
         for (int i = 0; i < UserShaped.IntegerRounds; i++)
@@ -31,7 +31,7 @@ public static class UserShapedMonitored
     }
 
     /// <summary>Sums one double per cache line over <paramref name="data"/>.</summary>
-    [MonitorOperation("user_memory_pass", Workload.Component)]
+    [MonitorOperation(Workload.UserMemory, Workload.Component)]
     public static double MemoryPass(double[] data, int offset)
     {
         double sum = 0;
@@ -45,7 +45,7 @@ public static class UserShapedMonitored
     }
 
     /// <summary>Builds short strings and returns their total length.</summary>
-    [MonitorOperation("user_allocates", Workload.Component)]
+    [MonitorOperation(Workload.UserAllocating, Workload.Component)]
     public static int Allocates(int seed)
     {
         int total = 0;
@@ -58,6 +58,6 @@ public static class UserShapedMonitored
     }
 
     /// <summary>Only calls the bare floating-point loop.</summary>
-    [MonitorOperation("user_calls_another", Workload.Component)]
+    [MonitorOperation(Workload.UserCallsAnother, Workload.Component)]
     public static double CallsAnother(double x) => UserShaped.FloatLoop(x);
 }

@@ -33,6 +33,21 @@ public static class Workload
     /// <summary>An async stream of 100 items.</summary>
     public const string Stream = "stream_100";
 
+    /// <summary>A dependent floating-point loop of about 2 µs, written without attributes.</summary>
+    public const string UserFloat = "user_float_loop";
+
+    /// <summary>An integer loop of about 2 µs, written without attributes.</summary>
+    public const string UserInteger = "user_integer_loop";
+
+    /// <summary>A memory-bound pass over an array larger than L1.</summary>
+    public const string UserMemory = "user_memory_pass";
+
+    /// <summary>A method that allocates.</summary>
+    public const string UserAllocating = "user_allocates";
+
+    /// <summary>A monitored method whose body only calls another.</summary>
+    public const string UserCallsAnother = "user_calls_another";
+
     /// <summary>A method that throws; the caller catches.</summary>
     public const string Failure = "failure";
 

@@ -187,7 +187,7 @@ internal static class CallEmitter
         }
     }
 
-    /// <summary>Puts an agent run in its session's conversation: the runtime knows the session by the object it is.</summary>
+    /// <summary>Puts a call in its conversation: an agent run by its session object, a chat call by the conversation id of its options.</summary>
     public static void WriteSession(SourceWriter writer, MethodModel method, string scope)
     {
         foreach (ParameterModel parameter in method.Parameters)
@@ -195,6 +195,10 @@ internal static class CallEmitter
             if (method.Kind == CallKind.Agent && parameter.Type.TrimEnd('?') == "global::Microsoft.Agents.AI.AgentSession")
             {
                 writer.Line($"{scope}.InSession({parameter.Name});");
+            }
+            else if (method.Client is ClientKind.Chat or ClientKind.CachingChat && parameter.Type.TrimEnd('?') == "global::Microsoft.Extensions.AI.ChatOptions")
+            {
+                writer.Line($"{scope}.InConversation({parameter.Name}?.ConversationId);");
             }
         }
     }

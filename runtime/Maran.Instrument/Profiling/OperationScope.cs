@@ -287,6 +287,18 @@ public readonly struct OperationScope
     }
 
     /// <summary>
+    /// Puts a model call in the conversation its request names (Microsoft.Extensions.AI's <c>ChatOptions.ConversationId</c>):
+    /// the call's span carries it as <c>gen_ai.conversation.id</c>. Null or empty leaves the call in none.
+    /// </summary>
+    public void InConversation(string? conversationId)
+    {
+        if (conversationId is { Length: > 0 } id && _frame is { } frame)
+        {
+            frame.JoinConversation(id);
+        }
+    }
+
+    /// <summary>
     /// Called as control leaves the interceptor (a <c>finally</c>): gives the caller back its ambient operation
     /// and span. Does nothing unless call trees or tracing are on.
     /// </summary>

@@ -100,6 +100,7 @@ namespace Maran.Instrument.Generated
         {
             var __recorder = global::Maran.Instrument.ModelClients.Resolve(@client, ModelCall0, DescribeChatClient, out bool __cached);
             var __scope = global::Maran.Instrument.OperationScope.StartCall(__recorder, null);
+            __scope.InConversation(@options?.ConversationId);
             if (global::Maran.Instrument.GenAIContent.Enabled)
             {
                 global::Maran.Instrument.GenAIContent.RecordMessages(__scope, "gen_ai.system_instructions", WriteChatInstructions, @options);
@@ -128,6 +129,7 @@ namespace Maran.Instrument.Generated
         {
             var __recorder = global::Maran.Instrument.ModelClients.Resolve(@client, ModelCall0, DescribeChatClient, out bool __cached);
             var __scope = global::Maran.Instrument.OperationScope.StartCall(__recorder, Operation1);
+            __scope.InConversation(@options?.ConversationId);
             if (global::Maran.Instrument.GenAIContent.Enabled)
             {
                 global::Maran.Instrument.GenAIContent.RecordMessages(__scope, "gen_ai.system_instructions", WriteChatInstructions, @options);
@@ -156,6 +158,7 @@ namespace Maran.Instrument.Generated
         {
             var __recorder = global::Maran.Instrument.ModelClients.Resolve(@client, ModelCall0, DescribeChatClient, out bool __cached);
             var __scope = global::Maran.Instrument.OperationScope.StartCall(__recorder, Operation2);
+            __scope.InConversation(@options?.ConversationId);
             if (global::Maran.Instrument.GenAIContent.Enabled)
             {
                 global::Maran.Instrument.GenAIContent.RecordMessages(__scope, "gen_ai.system_instructions", WriteChatInstructions, @options);
@@ -185,6 +188,7 @@ namespace Maran.Instrument.Generated
             var __recorder = global::Maran.Instrument.ModelClients.Resolve(@client, ModelCall3, DescribeChatClient, out bool __cached);
             _ = __cached;
             var __scope = global::Maran.Instrument.OperationScope.StartCall(__recorder, Operation4);
+            __scope.InConversation(@options?.ConversationId);
             if (global::Maran.Instrument.GenAIContent.Enabled)
             {
                 global::Maran.Instrument.GenAIContent.RecordMessages(__scope, "gen_ai.system_instructions", WriteChatInstructions, @options);
@@ -260,6 +264,7 @@ namespace Maran.Instrument.Generated
         {
             var __recorder = global::Maran.Instrument.ModelClients.Resolve(@client, ModelCall0, DescribeChatClient, out bool __cached);
             var __scope = global::Maran.Instrument.OperationScope.StartCall(__recorder, Operation8);
+            __scope.InConversation(@options?.ConversationId);
             if (global::Maran.Instrument.GenAIContent.Enabled)
             {
                 global::Maran.Instrument.GenAIContent.RecordMessages(__scope, "gen_ai.system_instructions", WriteChatInstructions, @options);
@@ -310,6 +315,7 @@ namespace Maran.Instrument.Generated
         {
             var __recorder = global::Maran.Instrument.ModelClients.Resolve(@client, ModelCall0, DescribeChatClient, out bool __cached);
             var __scope = global::Maran.Instrument.OperationScope.StartCall(__recorder, Operation9);
+            __scope.InConversation(@options?.ConversationId);
             if (global::Maran.Instrument.GenAIContent.Enabled)
             {
                 global::Maran.Instrument.GenAIContent.RecordMessages(__scope, "gen_ai.system_instructions", WriteChatInstructions, @options);

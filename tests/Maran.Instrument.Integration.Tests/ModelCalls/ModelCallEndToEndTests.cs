@@ -189,6 +189,22 @@ public sealed class ModelCallEndToEndTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_chat_call_whose_options_name_a_conversation_carries_it_on_its_span()
+    {
+        string model = "gpt-conversation-" + Guid.NewGuid().ToString("N")[..6];
+        var spans = new List<Activity>();
+        using TracerProvider tracing = Sdk.CreateTracerProviderBuilder().AddMaranInstrumentation().AddInMemoryExporter(spans).Build()!;
+
+        await RunAsync<string>("AskInConversationAsync", _server.Endpoint, model, "hello", "conv-42");
+        await RunAsync<string>("AskAsync", _server.Endpoint, model, "hello");
+        tracing.ForceFlush();
+
+        Activity[] chats = [.. spans.Where(s => s.DisplayName == $"chat {model}")];
+        Assert.Equal(2, chats.Length);
+        Assert.Equal(["conv-42", null], chats.Select(s => s.GetTagItem("gen_ai.conversation.id")));
+    }
+
+    [Fact]
     public async Task A_call_through_UseOpenTelemetry_is_reported_once_by_that_pipeline_and_still_counted_and_priced()
     {
         string model = "gpt-pipeline-" + Guid.NewGuid().ToString("N")[..6];

@@ -27,6 +27,14 @@ public static class App
         return response.Text;
     }
 
+    // A question in a conversation the application names (ChatOptions.ConversationId).
+    public static async Task<string> AskInConversationAsync(Uri endpoint, string model, string question, string conversationId)
+    {
+        IChatClient chat = Chat(endpoint, model);
+        ChatResponse response = await chat.GetResponseAsync(question, new ChatOptions { ConversationId = conversationId });
+        return response.Text;
+    }
+
     // The same question through a pipeline that reports to OpenTelemetry itself (Microsoft.Extensions.AI's UseOpenTelemetry()).
     public static async Task<string> AskThroughTheTelemetryPipelineAsync(Uri endpoint, string model, string question, string sourceName)
     {
