@@ -155,16 +155,19 @@ public class AuditTrailTests
     [Fact]
     public void Records_a_full_queue_cannot_take_are_written_into_the_chain_as_a_gap_and_counted()
     {
-        using var test = new SecurityTestSystem(o => o.Production.Security.AuditAllOperations = true);
+        using var test = new SecurityTestSystem(o =>
+        {
+            o.Production.Security.AuditAllOperations = true;
+            o.Production.Security.AuditQueueCapacity = 4;
+        });
         long droppedBefore = MonitoringDiagnostics.Dropped.GetValueOrDefault(AuditTrail.QueueName);
-        using var audit = new AuditTrail(test.Options, test.Monitoring.CostTracker, TimeProvider.System, capacity: 4);
-        audit.Start();
+        test.Monitoring.Start();
         for (int i = 0; i < 1000; i++)
         {
-            audit.RecordAuthenticationFailure("192.0.2.1", "invalid token " + i);
+            test.Monitoring.Audit.RecordAuthenticationFailure("192.0.2.1", "invalid token " + i);
         }
 
-        audit.Stop();
+        test.Monitoring.Stop();
 
         string file = Assert.Single(test.AuditFiles);
         List<JsonElement> records = Records(file);

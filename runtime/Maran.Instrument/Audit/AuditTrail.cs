@@ -8,7 +8,7 @@ namespace Maran.Instrument;
 /// dashboard writes, every monitored call and every model call's tokens and cost, as hash-chained JSON lines
 /// (<see cref="AuditFile"/>). One background loop writes them: successful calls are read from the rings the hot path
 /// already fills (<see cref="CallRingReader"/>), failed calls come from the failure path, model calls from the cost
-/// tracker's loop, and the rest through a bounded queue. Whatever cannot be kept is written into the chain as a gap
+/// tracker's loop, and the rest through a bounded queue (<c>production.security.audit_queue_capacity</c>). Whatever cannot be kept is written into the chain as a gap
 /// and counted in <c>maran_dropped_total{queue="audit"}</c>.
 /// </summary>
 /// <remarks>
@@ -21,16 +21,12 @@ internal sealed class AuditTrail : IMonitoringService, IOperationListener, ICost
     /// <summary>The queue's name in <c>maran_dropped_total</c>.</summary>
     internal const string QueueName = "audit";
 
-    /// <summary>Records waiting to be written at most, by default.</summary>
-    internal const int DefaultCapacity = 65_536;
-
     /// <summary>How often the loop reads the rings and writes what waits.</summary>
     internal static readonly TimeSpan DrainInterval = TimeSpan.FromMilliseconds(200);
 
     private readonly MonitoringOptions _options;
     private readonly CostTracker _costs;
     private readonly TimeProvider _time;
-    private readonly int _capacity;
     private readonly object _gate = new();
     private readonly CallRingReader _rings = new();
     private readonly List<TaskCompletionSource> _waiters = [];
@@ -44,12 +40,11 @@ internal sealed class AuditTrail : IMonitoringService, IOperationListener, ICost
     private long _dropped;
     private volatile bool _running;
 
-    internal AuditTrail(MonitoringOptions options, CostTracker costs, TimeProvider time, int capacity = DefaultCapacity)
+    internal AuditTrail(MonitoringOptions options, CostTracker costs, TimeProvider time)
     {
         _options = options;
         _costs = costs;
         _time = time;
-        _capacity = Math.Max(1, capacity);
         _queue = CreateQueue();
     }
 
@@ -225,7 +220,7 @@ internal sealed class AuditTrail : IMonitoringService, IOperationListener, ICost
 
     private static double Milliseconds(long ticks) => ticks * 1000.0 / Stopwatch.Frequency;
 
-    private Channel<AuditRecord> CreateQueue() => Channel.CreateBounded<AuditRecord>(new BoundedChannelOptions(_capacity)
+    private Channel<AuditRecord> CreateQueue() => Channel.CreateBounded<AuditRecord>(new BoundedChannelOptions(Math.Max(1, _options.Production.Security.AuditQueueCapacity))
     {
         FullMode = BoundedChannelFullMode.Wait,
         SingleReader = true,
@@ -286,7 +281,7 @@ internal sealed class AuditTrail : IMonitoringService, IOperationListener, ICost
         try
         {
             _rings.Read(
-                (recorder, start, elapsed) => file.Write(new AuditRecord(AuditRecordType.Call, CallRingReader.WallTime(start, _anchorTime, _anchorTimestamp))
+                (recorder, start, elapsed) => file.Write(new AuditRecord(AuditRecordType.Call, CallRingReader.WallTime(start + elapsed, _anchorTime, _anchorTimestamp))
                 {
                     Kind = recorder.Kind.Label(),
                     Operation = recorder.Name,

@@ -45,12 +45,21 @@ public sealed class ProductionSecuritySettings
     [ConfigurationKeyName("key_file")]
     public string? KeyFile { get; set; }
 
+    /// <summary>
+    /// Audit records waiting to be written at most (default 65,536; 1 to 1,000,000): authentication failures,
+    /// dashboard writes, failed calls and model calls. A record a full queue cannot take is counted and written into
+    /// the trail as a gap.
+    /// </summary>
+    [ConfigurationKeyName("audit_queue_capacity")]
+    public int AuditQueueCapacity { get; set; } = 65_536;
+
     /// <summary>The folder of the audit trail (default <see cref="DefaultAuditDirectory"/>).</summary>
     [ConfigurationKeyName("audit_directory")]
     public string AuditDirectory { get; set; } = DefaultAuditDirectory;
 
     internal void Validate(OptionsBinder binder, string prefix)
     {
+        binder.CheckRange($"{prefix}:audit_queue_capacity", AuditQueueCapacity, 1, 1_000_000, "the audit queue capacity");
         if (string.IsNullOrWhiteSpace(AuditDirectory))
         {
             binder.Error($"{prefix}:audit_directory", AuditDirectory, "the audit folder must be a path (the default is logs)");
