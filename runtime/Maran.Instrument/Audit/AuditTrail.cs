@@ -38,6 +38,7 @@ internal sealed class AuditTrail : IMonitoringService, IOperationListener, ICost
     private DateTimeOffset _anchorTime;
     private long _anchorTimestamp;
     private long _dropped;
+    private long _unwritten;
     private volatile bool _running;
 
     internal AuditTrail(MonitoringOptions options, CostTracker costs, TimeProvider time)
@@ -49,6 +50,8 @@ internal sealed class AuditTrail : IMonitoringService, IOperationListener, ICost
     }
 
     public string Name => "audit";
+
+    private string FileKind => $"the audit trail in {Path.GetFullPath(_options.Production.Security.AuditDirectory)}";
 
     /// <summary>Whether records are being written (the trail is on and the system runs).</summary>
     internal bool IsEnabled => _running;
@@ -134,7 +137,7 @@ internal sealed class AuditTrail : IMonitoringService, IOperationListener, ICost
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
                 file.Dispose();
-                MonitoringDiagnostics.InternalError($"the audit trail in {Path.GetFullPath(settings.AuditDirectory)}", ex);
+                MonitoringDiagnostics.InternalError(FileKind, ex);
                 return;
             }
 
@@ -255,7 +258,7 @@ internal sealed class AuditTrail : IMonitoringService, IOperationListener, ICost
 
             // What was accepted before the stop, and every call completed before it, is written before the stop record.
             Drain(file);
-            file.Write(new AuditRecord(AuditRecordType.Stop, _time.GetUtcNow()) { Count = file.Written + 1 });
+            Write(file, new AuditRecord(AuditRecordType.Stop, _time.GetUtcNow()) { Count = file.Written + 1 });
             file.Flush();
         }
         catch (Exception ex)
@@ -281,7 +284,7 @@ internal sealed class AuditTrail : IMonitoringService, IOperationListener, ICost
         try
         {
             _rings.Read(
-                (recorder, start, elapsed) => file.Write(new AuditRecord(AuditRecordType.Call, CallRingReader.WallTime(start + elapsed, _anchorTime, _anchorTimestamp))
+                (recorder, start, elapsed) => Write(file, new AuditRecord(AuditRecordType.Call, CallRingReader.WallTime(start + elapsed, _anchorTime, _anchorTimestamp))
                 {
                     Kind = recorder.Kind.Label(),
                     Operation = recorder.Name,
@@ -292,7 +295,7 @@ internal sealed class AuditTrail : IMonitoringService, IOperationListener, ICost
                 (recorder, lost) =>
                 {
                     MonitoringDiagnostics.Drop(QueueName, lost);
-                    file.Write(new AuditRecord(AuditRecordType.Gap, _time.GetUtcNow())
+                    Write(file, new AuditRecord(AuditRecordType.Gap, _time.GetUtcNow())
                     {
                         Operation = recorder.Name,
                         Component = recorder.Component,
@@ -303,16 +306,27 @@ internal sealed class AuditTrail : IMonitoringService, IOperationListener, ICost
 
             while (_queue.Reader.TryRead(out AuditRecord record))
             {
-                file.Write(record);
+                Write(file, record);
             }
 
             long dropped = Interlocked.Exchange(ref _dropped, 0);
             if (dropped > 0)
             {
-                file.Write(new AuditRecord(AuditRecordType.Gap, _time.GetUtcNow()) { Reason = "queue_full", Count = dropped });
+                Write(file, new AuditRecord(AuditRecordType.Gap, _time.GetUtcNow()) { Reason = "queue_full", Count = dropped });
+            }
+
+            // Records the disk refused are a gap of their own once it takes writes again.
+            long unwritten = _unwritten;
+            if (unwritten > 0 && Write(file, new AuditRecord(AuditRecordType.Gap, _time.GetUtcNow()) { Reason = "write_failed", Count = unwritten }))
+            {
+                _unwritten -= unwritten;
             }
 
             file.Flush();
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            MonitoringDiagnostics.InternalError(FileKind, ex);
         }
         finally
         {
@@ -320,6 +334,23 @@ internal sealed class AuditTrail : IMonitoringService, IOperationListener, ICost
             {
                 done.TrySetResult();
             }
+        }
+    }
+
+    // A write the disk refuses (full, gone) is counted, reported once, and later written into the chain as a gap.
+    private bool Write(AuditFile file, in AuditRecord record)
+    {
+        try
+        {
+            file.Write(record);
+            return true;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            _unwritten++;
+            MonitoringDiagnostics.Drop(QueueName);
+            MonitoringDiagnostics.InternalError(FileKind, ex);
+            return false;
         }
     }
 
