@@ -202,4 +202,19 @@ public class AuditTrailTests
         Assert.True(lost > 0);
         Assert.Equal(1000, written + lost);
     }
+
+    [Fact]
+    public void Start_fails_naming_the_audit_folder_when_it_cannot_be_written()
+    {
+        using var test = new SecurityTestSystem(o => o.Production.Security.AuditAllOperations = true);
+        string blocker = Path.Combine(test.Folder, "blocker");
+        File.WriteAllText(blocker, "a file where the folder should be");
+        test.Options.Production.Security.AuditDirectory = Path.Combine(blocker, "audit");
+
+        var failure = Assert.Throws<MonitoringConfigurationException>(test.Monitoring.Start);
+
+        Assert.Contains("production.security.audit_directory", failure.Message, StringComparison.Ordinal);
+        Assert.Contains("cannot be written", failure.Message, StringComparison.Ordinal);
+        Assert.False(test.Monitoring.IsRunning);
+    }
 }
