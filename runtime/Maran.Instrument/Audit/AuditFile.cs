@@ -74,8 +74,8 @@ internal sealed class AuditFile : IDisposable
         Written++;
     }
 
-    /// <summary>Pushes what was written to the disk.</summary>
-    internal void Flush() => _stream?.Flush(flushToDisk: true);
+    /// <summary>Hands what was written to the operating system, and to the disk itself when <paramref name="toDisk"/>.</summary>
+    internal void Flush(bool toDisk) => _stream?.Flush(flushToDisk: toDisk);
 
     public void Dispose()
     {

@@ -21,8 +21,14 @@ internal sealed class AuditTrail : IMonitoringService, IOperationListener, ICost
     /// <summary>The queue's name in <c>maran_dropped_total</c>.</summary>
     internal const string QueueName = "audit";
 
-    /// <summary>How often the loop reads the rings and writes what waits.</summary>
+    /// <summary>How often the loop reads the rings and writes what waits, while the rings fill slowly.</summary>
     internal static readonly TimeSpan DrainInterval = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>How often the written records are synced to the disk at most while running; a stop always syncs.</summary>
+    internal static readonly TimeSpan SyncInterval = TimeSpan.FromSeconds(1);
+
+    /// <summary>The shortest wait between two reads, for the busiest operations.</summary>
+    internal static readonly TimeSpan BusyDrainInterval = TimeSpan.FromMilliseconds(1);
 
     private readonly MonitoringOptions _options;
     private readonly CostTracker _costs;
@@ -33,12 +39,13 @@ internal sealed class AuditTrail : IMonitoringService, IOperationListener, ICost
     private readonly SemaphoreSlim _wake = new(0);
     private Channel<AuditRecord> _queue;
     private AuditFile? _file;
-    private Task? _loop;
+    private Thread? _loop;
     private CancellationTokenSource? _stopping;
     private DateTimeOffset _anchorTime;
     private long _anchorTimestamp;
     private long _dropped;
     private long _unwritten;
+    private long _syncedAt;
     private volatile bool _running;
 
     internal AuditTrail(MonitoringOptions options, CostTracker costs, TimeProvider time)
@@ -132,7 +139,7 @@ internal sealed class AuditTrail : IMonitoringService, IOperationListener, ICost
                     ConfigurationDigest = EffectiveConfiguration.Digest(_options),
                     Sources = EffectiveConfiguration.Sources(effective),
                 });
-                file.Flush();
+                file.Flush(toDisk: true);
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
@@ -148,13 +155,15 @@ internal sealed class AuditTrail : IMonitoringService, IOperationListener, ICost
             OperationEvents.Subscribe(this);
             _costs.AddListener(this);
             CancellationToken token = _stopping.Token;
-            _loop = Task.Run(() => RunAsync(file, token));
+            // A thread of its own: the rings must be read on time even when the thread pool is saturated.
+            _loop = new Thread(() => Run(file, token)) { IsBackground = true, Name = "maran-audit" };
+            _loop.Start();
         }
     }
 
     public void Stop()
     {
-        Task? loop;
+        Thread? loop;
         lock (_gate)
         {
             if (_loop is null)
@@ -170,7 +179,7 @@ internal sealed class AuditTrail : IMonitoringService, IOperationListener, ICost
             loop = _loop;
         }
 
-        if (!loop.Wait(_options.Storage.StopTimeout))
+        if (!loop.Join(_options.Storage.StopTimeout))
         {
             MonitoringDiagnostics.Warn("[maran] the audit trail did not finish writing within storage.stop_timeout");
         }
@@ -238,28 +247,32 @@ internal sealed class AuditTrail : IMonitoringService, IOperationListener, ICost
         }
     }
 
-    private async Task RunAsync(AuditFile file, CancellationToken stopping)
+    private void Run(AuditFile file, CancellationToken stopping)
     {
         try
         {
+            TimeSpan wait = DrainInterval;
+            long previous = Stopwatch.GetTimestamp();
             while (!stopping.IsCancellationRequested)
             {
                 try
                 {
-                    await _wake.WaitAsync(DrainInterval, stopping).ConfigureAwait(false);
+                    _wake.Wait(wait, stopping);
                 }
                 catch (OperationCanceledException)
                 {
                     break;
                 }
 
-                Drain(file);
+                long now = Stopwatch.GetTimestamp();
+                wait = NextWait(Drain(file), Stopwatch.GetElapsedTime(previous, now));
+                previous = now;
             }
 
             // What was accepted before the stop, and every call completed before it, is written before the stop record.
-            Drain(file);
+            _ = Drain(file);
             Write(file, new AuditRecord(AuditRecordType.Stop, _time.GetUtcNow()) { Count = file.Written + 1 });
-            file.Flush();
+            file.Flush(toDisk: true);
         }
         catch (Exception ex)
         {
@@ -272,8 +285,25 @@ internal sealed class AuditTrail : IMonitoringService, IOperationListener, ICost
         }
     }
 
-    private void Drain(AuditFile file)
+    /// <summary>
+    /// The wait before the next read: long enough that the fullest ring, at the rate it filled since the last read,
+    /// reaches an eighth of its size, so a read that comes up to eight times late still finds every call; between <see cref="BusyDrainInterval"/> and <see cref="DrainInterval"/>.
+    /// </summary>
+    internal static TimeSpan NextWait(int fullest, TimeSpan since)
     {
+        if (fullest <= 0)
+        {
+            return DrainInterval;
+        }
+
+        TimeSpan target = since * (RecorderCell.RingSize / 8.0 / fullest);
+        return target < BusyDrainInterval ? BusyDrainInterval : target > DrainInterval ? DrainInterval : target;
+    }
+
+    // Returns the most calls one ring held since the previous drain.
+    private int Drain(AuditFile file)
+    {
+        int fullest = 0;
         List<TaskCompletionSource> waiting;
         lock (_gate)
         {
@@ -283,7 +313,7 @@ internal sealed class AuditTrail : IMonitoringService, IOperationListener, ICost
 
         try
         {
-            _rings.Read(
+            fullest = _rings.Read(
                 (recorder, start, elapsed) => Write(file, new AuditRecord(AuditRecordType.Call, CallRingReader.WallTime(start + elapsed, _anchorTime, _anchorTimestamp))
                 {
                     Kind = recorder.Kind.Label(),
@@ -322,7 +352,13 @@ internal sealed class AuditTrail : IMonitoringService, IOperationListener, ICost
                 _unwritten -= unwritten;
             }
 
-            file.Flush();
+            // A sync can take milliseconds on a busy disk: the rings are read far more often than the disk is synced.
+            bool sync = Stopwatch.GetElapsedTime(_syncedAt) >= SyncInterval;
+            file.Flush(toDisk: sync);
+            if (sync)
+            {
+                _syncedAt = Stopwatch.GetTimestamp();
+            }
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
@@ -335,6 +371,8 @@ internal sealed class AuditTrail : IMonitoringService, IOperationListener, ICost
                 done.TrySetResult();
             }
         }
+
+        return fullest;
     }
 
     // A write the disk refuses (full, gone) is counted, reported once, and later written into the chain as a gap.

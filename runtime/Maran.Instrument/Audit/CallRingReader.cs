@@ -35,11 +35,13 @@ internal sealed class CallRingReader
     /// <summary>
     /// Hands every successful call completed since the last look to <paramref name="call"/>, and the number of calls of
     /// an operation that were overwritten before they could be read to <paramref name="lost"/>. Failed and cancelled
-    /// calls are left to the failure path, which knows their trace and exception type.
+    /// calls are left to the failure path, which knows their trace and exception type. Returns the most calls one ring
+    /// held since the last look, so the reader can look sooner when rings fill up.
     /// </summary>
-    internal void Read(Action<OperationRecorder, long, long> call, Action<OperationRecorder, long> lost)
+    internal int Read(Action<OperationRecorder, long, long> call, Action<OperationRecorder, long> lost)
     {
         _look++;
+        int fullest = 0;
         foreach (OperationRecorder recorder in OperationRegistry.All)
         {
             foreach (RecorderCell cell in recorder.Cells)
@@ -52,7 +54,7 @@ internal sealed class CallRingReader
                 }
 
                 cursor.Look = _look;
-                ReadCell(cell, cursor, call, lost);
+                fullest = Math.Max(fullest, ReadCell(cell, cursor, call, lost));
             }
         }
 
@@ -72,12 +74,14 @@ internal sealed class CallRingReader
         }
 
         _ended.Clear();
+        return fullest;
     }
 
-    private static void ReadCell(RecorderCell cell, Cursor cursor, Action<OperationRecorder, long, long> call, Action<OperationRecorder, long> lost)
+    private static int ReadCell(RecorderCell cell, Cursor cursor, Action<OperationRecorder, long, long> call, Action<OperationRecorder, long> lost)
     {
         int head = Volatile.Read(ref cell.RingHead);
         int from = cursor.Head;
+        int since = head - from;
         int size = RecorderCell.RingSize;
         long missed = 0;
         if (head - from > size)
@@ -124,6 +128,8 @@ internal sealed class CallRingReader
         {
             lost(cell.Recorder, missed);
         }
+
+        return since;
     }
 
     private sealed class Cursor
