@@ -30,9 +30,6 @@ internal sealed class AuditFile : IDisposable
         _json = new Utf8JsonWriter(_buffer);
     }
 
-    /// <summary>The file written to now, or null before the first record.</summary>
-    internal string? CurrentPath => _stream?.Name;
-
     /// <summary>Records written since this file was opened.</summary>
     internal long Written { get; private set; }
 

@@ -38,7 +38,6 @@ internal sealed class AuditTrail : IMonitoringService, IOperationListener, ICost
     private readonly List<TaskCompletionSource> _waiters = [];
     private readonly SemaphoreSlim _wake = new(0);
     private Channel<AuditRecord> _queue;
-    private AuditFile? _file;
     private Thread? _loop;
     private CancellationTokenSource? _stopping;
     private DateTimeOffset _anchorTime;
@@ -62,9 +61,6 @@ internal sealed class AuditTrail : IMonitoringService, IOperationListener, ICost
 
     /// <summary>Whether records are being written (the trail is on and the system runs).</summary>
     internal bool IsEnabled => _running;
-
-    /// <summary>The file written to now, or null while nothing was written.</summary>
-    internal string? CurrentFile => _file?.CurrentPath;
 
     /// <summary>Records one failed authentication: the client's address and why it failed (never the credential).</summary>
     internal void RecordAuthenticationFailure(string client, string reason)
@@ -148,7 +144,6 @@ internal sealed class AuditTrail : IMonitoringService, IOperationListener, ICost
                 return;
             }
 
-            _file = file;
             _queue = CreateQueue();
             _stopping = new CancellationTokenSource();
             _running = true;
@@ -189,7 +184,6 @@ internal sealed class AuditTrail : IMonitoringService, IOperationListener, ICost
             _loop = null;
             _stopping!.Dispose();
             _stopping = null;
-            _file = null;
         }
     }
 
