@@ -2,6 +2,7 @@ using Serilog;
 using Serilog.Configuration;
 using Serilog.Core;
 using Serilog.Events;
+using Serilog.Formatting;
 using Serilog.Formatting.Compact;
 
 namespace Maran.Instrument;
@@ -23,6 +24,7 @@ internal sealed class MaranLogging : IMonitoringService, IDisposable
     internal const string ConsoleProperty = "MaranConsole";
 
     private readonly MonitoringOptions _options;
+    private readonly Func<LogCipher?> _cipher;
     private readonly LoggingLevelSwitch _level = new(LogEventLevel.Information);
     private readonly ForwardingSink _forward = new();
     private readonly Logger _logger;
@@ -31,9 +33,13 @@ internal sealed class MaranLogging : IMonitoringService, IDisposable
     private Action<string>? _previousReport;
     private Action<string>? _report;
 
-    internal MaranLogging(MonitoringOptions options, LogStore store)
+    /// <param name="options">The system's options.</param>
+    /// <param name="store">The system's log store.</param>
+    /// <param name="cipher">The key that encrypts the log files, once the system has started; null when they are plain.</param>
+    internal MaranLogging(MonitoringOptions options, LogStore store, Func<LogCipher?>? cipher = null)
     {
         _options = options;
+        _cipher = cipher ?? (static () => null);
         Store = store;
         _logger = new LoggerConfiguration()
             .MinimumLevel.ControlledBy(_level)
@@ -63,6 +69,7 @@ internal sealed class MaranLogging : IMonitoringService, IDisposable
         LoggingSettings settings = _options.Logging;
         _level.MinimumLevel = SerilogLevels.ToSerilog(_options.Monitoring.LogLevel);
         var formatter = new RenderedCompactJsonFormatter();
+        ITextFormatter fileFormatter = _cipher() is { } cipher ? new EncryptingFormatter(formatter, cipher) : formatter;
         LoggerConfiguration configuration = new LoggerConfiguration()
             .MinimumLevel.Verbose()
             .WriteTo.Sink(new LogStoreSink(Store));
@@ -82,7 +89,7 @@ internal sealed class MaranLogging : IMonitoringService, IDisposable
             configuration = configuration.WriteTo.Sink(LoggerSinkConfiguration.Wrap(
                 file => new FailureReportingSink(LogFileKind(Directory), file),
                 to => to.File(
-                    formatter,
+                    fileFormatter,
                     Path.Combine(Directory, FileName),
                     fileSizeLimitBytes: (long)(settings.FileSizeLimitMegabytes * 1024 * 1024),
                     rollOnFileSizeLimit: true,

@@ -28,6 +28,7 @@ public sealed class AdvancedMonitoringSystem : IDisposable
     private long _startedTimestamp;
     private bool _running;
     private StopOnExit? _stopOnExit;
+    private LogCipher? _logCipher;
 
     /// <summary>Creates a system configured from <c>monitoring_config.yaml</c> and the <c>MARAN_*</c> variables.</summary>
     public AdvancedMonitoringSystem()
@@ -84,11 +85,15 @@ public sealed class AdvancedMonitoringSystem : IDisposable
         HealthMonitor = new SystemHealthMonitor(Options.Monitoring, time);
         Profiler = new PerformanceProfiler(HealthMonitor);
         Storage = contributions.Storage?.Invoke(Options, time) ?? new InMemoryStorage();
-        Logs = new LogStore(Storage.Logs, () => Options.Logging);
-        AddService(Storage);
+        Logs = new LogStore(Storage.Logs, () => Options.Logging, () => _logCipher);
         ErrorTracker = new ErrorTracker(Options, Storage.Errors, time);
-        AddService(ErrorTracker);
         CostTracker = new CostTracker(Options, Storage.Costs, time, gpu: new HealthGpuUtilization(HealthMonitor), tokenizers: contributions.Tokenizers);
+        Audit = new AuditTrail(Options, CostTracker, time);
+
+        // The audit trail stops after the trackers whose last records it writes, and before the storage.
+        AddService(Storage);
+        AddService(Audit);
+        AddService(ErrorTracker);
         AddService(CostTracker);
         AddService(HealthMonitor);
         Alerts = new AlertEngine(Options, Storage.AlertHistory, time, contributions.AlertChannels);
@@ -185,6 +190,15 @@ public sealed class AdvancedMonitoringSystem : IDisposable
     /// <summary>Alerting: threshold rules, their alerts, silences, notification channels and the alert history.</summary>
     public AlertEngine Alerts { get; }
 
+    /// <summary>
+    /// The audit trail of <c>production.security.audit_all_operations</c>; a dashboard records its authentication
+    /// failures and writes here (<see cref="AuditTrail.RecordAuthenticationFailure"/>, <see cref="AuditTrail.RecordDashboardWrite"/>).
+    /// </summary>
+    internal AuditTrail Audit { get; }
+
+    /// <summary>The key that encrypts log records at rest (<c>production.security.encrypt_logs</c>), from the last <see cref="Start"/>; null when logs are not encrypted.</summary>
+    internal LogCipher? LogCipher => Volatile.Read(ref _logCipher);
+
     /// <summary>Where errors, costs, logs and alert history are kept beyond memory; memory only without a storage feature.</summary>
     internal IMonitoringStorage Storage { get; }
 
@@ -217,17 +231,16 @@ public sealed class AdvancedMonitoringSystem : IDisposable
                 return;
             }
 
-            IReadOnlyList<ConfigurationError> errors = _loadErrors.Count > 0
-                ? _loadErrors
-                : Options.Validate(new OptionsBinder(Options.ConfigurationRoot));
-            if (errors.Count == 0)
-            {
-                errors = HealthMonitor.Validate(new OptionsBinder(Options.ConfigurationRoot));
-            }
-
+            IReadOnlyList<ConfigurationError> errors = Check(Options, _loadErrors, HealthMonitor, Environment.GetEnvironmentVariable, out LogCipher? cipher);
             if (errors.Count > 0)
             {
                 throw new MonitoringConfigurationException(errors);
+            }
+
+            Volatile.Write(ref _logCipher, cipher);
+            if (cipher is not null && Options.Logging.Console)
+            {
+                MonitoringDiagnostics.Warn("[maran] production.security.encrypt_logs is on and logging.console is on: events still reach standard error as plain text. Set logging.console: false where standard error is kept on disk.");
             }
 
             ApplyRuntimeSwitches(Options.Monitoring);
@@ -277,6 +290,7 @@ public sealed class AdvancedMonitoringSystem : IDisposable
     public void Dispose()
     {
         Stop();
+        Audit.Dispose();
         foreach (IDisposable component in _components.OfType<IDisposable>())
         {
             component.Dispose();
@@ -342,6 +356,34 @@ public sealed class AdvancedMonitoringSystem : IDisposable
                 service.Start();
             }
         }
+    }
+
+    /// <summary>
+    /// Everything <see cref="Start"/> checks before it starts anything: the load problems, else every value, the health
+    /// settings, the log encryption key and the audit folder. Gives the log cipher when logs are encrypted.
+    /// </summary>
+    internal static IReadOnlyList<ConfigurationError> Check(MonitoringOptions options, IReadOnlyList<ConfigurationError> loadErrors, SystemHealthMonitor health, Func<string, string?> variable, out LogCipher? cipher)
+    {
+        cipher = null;
+        if (loadErrors.Count > 0)
+        {
+            return loadErrors;
+        }
+
+        IReadOnlyList<ConfigurationError> errors = options.Validate(new OptionsBinder(options.ConfigurationRoot));
+        if (errors.Count == 0)
+        {
+            errors = health.Validate(new OptionsBinder(options.ConfigurationRoot));
+        }
+
+        if (errors.Count == 0)
+        {
+            var binder = new OptionsBinder(options.ConfigurationRoot);
+            cipher = SecurityChecks.Check(options.Production.Security, binder, variable);
+            errors = binder.Errors;
+        }
+
+        return errors;
     }
 
     private static (MonitoringOptions, IReadOnlyList<ConfigurationError>) Load(Action<MonitoringOptions>? configure)

@@ -49,6 +49,10 @@ public sealed class MonitoringOptions
     [ConfigurationKeyName("costs")]
     public CostSettings Costs { get; set; } = new();
 
+    /// <summary>The <c>production:</c> section: the audit trail and encryption of logs at rest.</summary>
+    [ConfigurationKeyName("production")]
+    public ProductionSettings Production { get; set; } = new();
+
     /// <summary>
     /// Loads the configuration: defaults, then the YAML file (<paramref name="path"/>, else <c>MARAN_CONFIG</c>, else
     /// <see cref="DefaultFileName"/> if present), then the <c>MARAN_*</c> variables of <paramref name="environment"/>
@@ -79,6 +83,7 @@ public sealed class MonitoringOptions
         Dashboard.Validate(binder, "dashboard");
         Errors.Validate(binder, "errors");
         Costs.Validate(binder, "costs");
+        Production.Validate(binder, "production");
         return binder.Errors;
     }
 

@@ -57,6 +57,15 @@ internal static class MonitoringDiagnostics
         }
     }
 
+    /// <summary>Counts <paramref name="count"/> items dropped at once under <paramref name="queue"/>; reports the first drop of each queue.</summary>
+    internal static void Drop(string queue, long count)
+    {
+        if (count > 0 && s_dropped.AddOrUpdate(queue, count, (_, n) => n + count) == count)
+        {
+            Warn($"[maran] the {queue} queue is full: items are dropped and counted in maran_dropped_total (reported once)");
+        }
+    }
+
     private static long Count(string queue) => s_dropped.AddOrUpdate(queue, 1, static (_, n) => n + 1);
 
     /// <summary>Reports a message, swallowing any failure of the report sink itself.</summary>

@@ -73,6 +73,9 @@ public sealed class OperationRecorder
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public OperationScope Start() => OperationScope.Start(this);
 
+    /// <summary>The live threads' cells; a cell whose thread ended leaves the array at the next <see cref="Snapshot"/>.</summary>
+    internal RecorderCell[] Cells => Volatile.Read(ref _cells);
+
     /// <summary>Whether the operation has been called at least once, on any thread.</summary>
     internal bool IsUsed => Volatile.Read(ref _firstUseTimestamp) != 0;
 

@@ -1,0 +1,220 @@
+using System.Text;
+using System.Text.Json;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Maran.Instrument.Tool.Tests;
+
+public class AuditTrailTests
+{
+    private static readonly string Unique = Guid.NewGuid().ToString("N")[..8];
+
+    private static List<JsonElement> Records(string file) =>
+        [.. File.ReadAllLines(file).Where(l => l.Length > 0).Select(l => JsonDocument.Parse(l).RootElement.Clone())];
+
+    private static string Type(JsonElement record) => record.GetProperty("type").GetString()!;
+
+    private static string? Text(JsonElement record, string name) =>
+        record.TryGetProperty(name, out JsonElement value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+
+    private static async Task<SecurityTestSystem> RunAuditedAsync(string operation, Action<AdvancedMonitoringSystem>? work = null)
+    {
+        var test = new SecurityTestSystem(o => o.Production.Security.AuditAllOperations = true);
+        test.Monitoring.Start();
+        using (test.Monitoring.Profiler.Operation(operation, "audit-tests"))
+        {
+        }
+
+        work?.Invoke(test.Monitoring);
+        await test.Monitoring.Audit.FlushAsync();
+        test.Monitoring.Stop();
+        return test;
+    }
+
+    [Fact]
+    public async Task A_run_writes_start_calls_failures_model_calls_dashboard_events_and_stop_that_maran_audit_verify_finds_intact()
+    {
+        string operation = "answer-" + Unique;
+        using SecurityTestSystem test = await RunAuditedAsync(operation, monitoring =>
+        {
+            OperationToken failing = monitoring.Profiler.StartOperation("fail-" + Unique, "audit-tests");
+            monitoring.Profiler.EndOperation(failing, OperationStatus.Error, new InvalidOperationException("the secret argument"));
+            monitoring.CostTracker.RecordTokens("gpt-4o-mini", input: 1200, output: 300, component: "audit-tests", operation: operation);
+            monitoring.CostTracker.FlushAsync().GetAwaiter().GetResult();
+            monitoring.Audit.RecordAuthenticationFailure("192.0.2.7", "invalid token");
+            monitoring.Audit.RecordDashboardWrite("ops", "POST /api/alerts/cpu/silence", 200, "192.0.2.8");
+        });
+
+        string file = Assert.Single(test.AuditFiles);
+        List<JsonElement> records = Records(file);
+        ToolRun verified = SecurityTestSystem.RunTool(null, "audit", "verify", file);
+
+        Assert.Equal("start", Type(records[0]));
+        Assert.Equal(64, Text(records[0], "config_sha256")!.Length);
+        Assert.Equal("stop", Type(records[^1]));
+        JsonElement call = Assert.Single(records, r => Type(r) == "call" && Text(r, "operation") == operation);
+        Assert.Equal("success", Text(call, "outcome"));
+        Assert.Equal("operation", Text(call, "kind"));
+        Assert.True(call.GetProperty("duration_ms").GetDouble() >= 0);
+        JsonElement failure = Assert.Single(records, r => Type(r) == "call" && Text(r, "operation") == "fail-" + Unique);
+        Assert.Equal("error", Text(failure, "outcome"));
+        Assert.Equal(typeof(InvalidOperationException).FullName, Text(failure, "error_type"));
+        JsonElement model = Assert.Single(records, r => Type(r) == "model" && Text(r, "operation") == operation);
+        Assert.Equal("gpt-4o-mini", Text(model, "model"));
+        Assert.Equal(1200, model.GetProperty("input_tokens").GetInt64());
+        Assert.Equal(300, model.GetProperty("output_tokens").GetInt64());
+        Assert.True(model.GetProperty("cost_usd").GetDecimal() > 0);
+        Assert.Equal("invalid token", Text(Assert.Single(records, r => Type(r) == "auth_failure"), "reason"));
+        Assert.Equal("ops", Text(Assert.Single(records, r => Type(r) == "dashboard_write"), "token"));
+        Assert.DoesNotContain("the secret argument", File.ReadAllText(file), StringComparison.Ordinal);
+        Assert.Equal(0, verified.ExitCode);
+        Assert.Contains($"intact: {records.Count} records", verified.Output, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("edit")]
+    [InlineData("delete")]
+    [InlineData("reorder")]
+    public async Task Editing_deleting_or_reordering_a_line_is_detected_and_the_line_named(string tampering)
+    {
+        using SecurityTestSystem test = await RunAuditedAsync("tamper-" + Unique, monitoring =>
+        {
+            for (int i = 0; i < 5; i++)
+            {
+                monitoring.Audit.RecordAuthenticationFailure("192.0.2." + i, "invalid token");
+            }
+        });
+        string file = Assert.Single(test.AuditFiles);
+        List<string> lines = [.. File.ReadAllLines(file)];
+        int target = 2;
+        switch (tampering)
+        {
+            case "edit":
+                lines[target] = lines[target].Replace("192.0.2.", "198.51.100.", StringComparison.Ordinal);
+                break;
+            case "delete":
+                lines.RemoveAt(target);
+                break;
+            default:
+                (lines[target], lines[target + 1]) = (lines[target + 1], lines[target]);
+                break;
+        }
+
+        File.WriteAllText(file, string.Join('\n', lines) + "\n");
+        ToolRun verified = SecurityTestSystem.RunTool(null, "audit", "verify", file);
+
+        // Lines are numbered from 1: the line after the edit, the one now in the deleted line's place, the moved one.
+        string named = tampering == "edit" ? $"line {target + 2}" : $"line {target + 1}";
+        Assert.Equal(1, verified.ExitCode);
+        Assert.Contains($"{Path.GetFileName(file)} {named}:", verified.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_new_utc_day_starts_a_new_file_whose_first_line_links_to_the_last_line_of_the_day_before()
+    {
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 3, 1, 23, 59, 0, TimeSpan.Zero));
+        using var test = new SecurityTestSystem(o => o.Production.Security.AuditAllOperations = true, time);
+        test.Monitoring.Start();
+        test.Monitoring.Audit.RecordAuthenticationFailure("192.0.2.1", "invalid token");
+        await test.Monitoring.Audit.FlushAsync();
+        time.Advance(TimeSpan.FromMinutes(2));
+        test.Monitoring.Audit.RecordAuthenticationFailure("192.0.2.2", "invalid token");
+        test.Monitoring.Stop();
+
+        string[] files = test.AuditFiles;
+        string lastOfFirstDay = File.ReadAllLines(files[0]).Last();
+        JsonElement firstOfSecondDay = Records(files[1])[0];
+        ToolRun both = SecurityTestSystem.RunTool(null, ["audit", "verify", .. files]);
+        ToolRun secondAlone = SecurityTestSystem.RunTool(null, "audit", "verify", files[1]);
+        ToolRun secondContinuing = SecurityTestSystem.RunTool(null, "audit", "verify", "--continues", files[1]);
+
+        Assert.Equal(["audit-20260301.jsonl", "audit-20260302.jsonl"], files.Select(Path.GetFileName));
+        Assert.Equal(AuditChain.Hash(Encoding.UTF8.GetBytes(lastOfFirstDay)), Text(firstOfSecondDay, "prev"));
+        Assert.Equal(0, both.ExitCode);
+        Assert.Equal(1, secondAlone.ExitCode);
+        Assert.Contains("not 0", secondAlone.Error, StringComparison.Ordinal);
+        Assert.Equal(0, secondContinuing.ExitCode);
+    }
+
+    [Fact]
+    public async Task A_restarted_system_continues_the_chain_in_the_same_file()
+    {
+        using var test = new SecurityTestSystem(o => o.Production.Security.AuditAllOperations = true);
+        test.Monitoring.Start();
+        test.Monitoring.Stop();
+        test.Monitoring.Start();
+        await test.Monitoring.Audit.FlushAsync();
+        test.Monitoring.Stop();
+
+        string file = Assert.Single(test.AuditFiles);
+        ToolRun verified = SecurityTestSystem.RunTool(null, "audit", "verify", file);
+
+        Assert.Equal(2, Records(file).Count(r => Type(r) == "start"));
+        Assert.Equal(0, verified.ExitCode);
+    }
+
+    [Fact]
+    public void Records_a_full_queue_cannot_take_are_written_into_the_chain_as_a_gap_and_counted()
+    {
+        using var test = new SecurityTestSystem(o =>
+        {
+            o.Production.Security.AuditAllOperations = true;
+            o.Production.Security.AuditQueueCapacity = 4;
+        });
+        long droppedBefore = MonitoringDiagnostics.Dropped.GetValueOrDefault(AuditTrail.QueueName);
+        test.Monitoring.Start();
+        for (int i = 0; i < 1000; i++)
+        {
+            test.Monitoring.Audit.RecordAuthenticationFailure("192.0.2.1", "invalid token " + i);
+        }
+
+        test.Monitoring.Stop();
+
+        string file = Assert.Single(test.AuditFiles);
+        List<JsonElement> records = Records(file);
+        long kept = records.Count(r => Type(r) == "auth_failure");
+        long gaps = records.Where(r => Type(r) == "gap" && Text(r, "reason") == "queue_full").Sum(r => r.GetProperty("dropped").GetInt64());
+        ToolRun verified = SecurityTestSystem.RunTool(null, "audit", "verify", file);
+
+        Assert.True(gaps > 0);
+        Assert.Equal(1000, kept + gaps);
+        Assert.True(MonitoringDiagnostics.Dropped[AuditTrail.QueueName] - droppedBefore >= gaps);
+        Assert.Equal(0, verified.ExitCode);
+    }
+
+    [Fact]
+    public async Task Calls_that_outrun_the_recent_call_ring_between_two_reads_are_counted_in_a_gap()
+    {
+        string operation = "busy-" + Unique;
+        using SecurityTestSystem test = await RunAuditedAsync("warmup-" + Unique, monitoring =>
+        {
+            for (int i = 0; i < 1000; i++)
+            {
+                using (monitoring.Profiler.Operation(operation, "audit-tests"))
+                {
+                }
+            }
+        });
+
+        List<JsonElement> records = Records(Assert.Single(test.AuditFiles));
+        long written = records.Count(r => Type(r) == "call" && Text(r, "operation") == operation);
+        long lost = records.Where(r => Type(r) == "gap" && Text(r, "operation") == operation).Sum(r => r.GetProperty("dropped").GetInt64());
+
+        Assert.True(lost > 0);
+        Assert.Equal(1000, written + lost);
+    }
+
+    [Fact]
+    public void Start_fails_naming_the_audit_folder_when_it_cannot_be_written()
+    {
+        using var test = new SecurityTestSystem(o => o.Production.Security.AuditAllOperations = true);
+        string blocker = Path.Combine(test.Folder, "blocker");
+        File.WriteAllText(blocker, "a file where the folder should be");
+        test.Options.Production.Security.AuditDirectory = Path.Combine(blocker, "audit");
+
+        var failure = Assert.Throws<MonitoringConfigurationException>(test.Monitoring.Start);
+
+        Assert.Contains("production.security.audit_directory", failure.Message, StringComparison.Ordinal);
+        Assert.Contains("cannot be written", failure.Message, StringComparison.Ordinal);
+        Assert.False(test.Monitoring.IsRunning);
+    }
+}

@@ -1,0 +1,3 @@
+using Maran.Instrument.Tool;
+
+return MaranTool.Run(args, Console.Out, Console.Error, Environment.GetEnvironmentVariables());
