@@ -208,21 +208,16 @@ internal sealed class AuditTrail : IMonitoringService, IOperationListener, ICost
         });
     }
 
-    void ICostListener.OnCostRecorded(in CostRecord record)
-    {
-        if (record.ResourceType == "tokens")
+    void ICostListener.OnTokensPriced(DateTimeOffset at, in CostKey key, in TokenUsage usage, decimal? cost) =>
+        Accept(new AuditRecord(AuditRecordType.Model, at)
         {
-            Accept(new AuditRecord(AuditRecordType.Model, record.Timestamp)
-            {
-                Model = record.Subject,
-                Operation = record.Operation.Length > 0 ? record.Operation : null,
-                Component = record.Component,
-                InputTokens = record.Usage.InputTokens,
-                OutputTokens = record.Usage.OutputTokens,
-                CostUsd = record.CostUsd,
-            });
-        }
-    }
+            Model = key.Subject,
+            Operation = key.Operation.Length > 0 ? key.Operation : null,
+            Component = key.Component,
+            InputTokens = usage.InputTokens,
+            OutputTokens = usage.OutputTokens,
+            CostUsd = cost,
+        });
 
     private static double Milliseconds(long ticks) => ticks * 1000.0 / Stopwatch.Frequency;
 

@@ -32,6 +32,8 @@ public sealed class CostTracker : IUsageListener, IMonitoringService
     private readonly List<string> _warnings = [];
     private volatile PriceTable _prices;
 
+    private volatile ICostListener[] _listeners = [];
+
     // The run of items HandleBatch is adding up (see Run); touched on the loop, under the state lock, only.
     private readonly CostCell _run = new();
     private CostKey _runKey;
@@ -265,6 +267,24 @@ public sealed class CostTracker : IUsageListener, IMonitoringService
         await _store.FlushAsync(cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>Adds a listener told of every priced model call, on the tracker's loop (the audit trail's source of model records).</summary>
+    internal void AddListener(ICostListener listener)
+    {
+        lock (_gate)
+        {
+            _listeners = [.. _listeners, listener];
+        }
+    }
+
+    /// <summary>Removes a listener added with <see cref="AddListener"/>.</summary>
+    internal void RemoveListener(ICostListener listener)
+    {
+        lock (_gate)
+        {
+            _listeners = [.. _listeners.Where(l => !ReferenceEquals(l, listener))];
+        }
+    }
+
     /// <summary>The warnings about unpriced tokens issued so far (each also reported once through the diagnostics).</summary>
     internal IReadOnlyList<string> Warnings
     {
@@ -492,6 +512,22 @@ public sealed class CostTracker : IUsageListener, IMonitoringService
         run.CallsWithoutUsage += measured ? 0 : 1;
         run.UnpricedCalls += measured && cost is null ? 1 : 0;
         run.Cost += cost ?? 0;
+        Tell(item.Timestamp, key, usage, cost);
+    }
+
+    private void Tell(DateTimeOffset at, in CostKey key, in TokenUsage usage, decimal? cost)
+    {
+        foreach (ICostListener listener in _listeners)
+        {
+            try
+            {
+                listener.OnTokensPriced(at, key, usage, cost);
+            }
+            catch (Exception ex)
+            {
+                MonitoringDiagnostics.InternalError("cost listener", ex);
+            }
+        }
     }
 
     // A response the application's cache served: one call of the model, its tokens counted apart, no cost (not unpriced either).
@@ -502,6 +538,7 @@ public sealed class CostTracker : IUsageListener, IMonitoringService
         run.Calls++;
         run.CacheHits++;
         run.CacheHitTokens += usage.TotalTokens;
+        Tell(item.Timestamp, key, default, 0m);
     }
 
     private void HandleCost(in CostItem item)
@@ -826,3 +863,9 @@ public sealed record CostTotals(decimal TotalUsd, IReadOnlyDictionary<string, de
 /// <param name="Tokens">The counts.</param>
 /// <param name="CostUsd">Their cost, or null when the model has no price.</param>
 public sealed record UsageTotal(string Model, string Component, string Operation, TokenTotals Tokens, decimal? CostUsd);
+
+/// <summary>Told of every model call the cost tracker prices, on its loop under its lock; must be quick and must not throw.</summary>
+internal interface ICostListener
+{
+    void OnTokensPriced(DateTimeOffset at, in CostKey key, in TokenUsage usage, decimal? cost);
+}
