@@ -61,7 +61,7 @@ internal sealed class MaranLogging : IMonitoringService, IDisposable
     public void Start()
     {
         LoggingSettings settings = _options.Logging;
-        _level.MinimumLevel = SerilogLevels.ToSerilog(_options.Monitoring.LogLevel);
+        _level.MinimumLevel = SerilogLevels.ToSerilog(_options.EffectiveLogLevel);
         var formatter = new RenderedCompactJsonFormatter();
         LoggerConfiguration configuration = new LoggerConfiguration()
             .MinimumLevel.Verbose()

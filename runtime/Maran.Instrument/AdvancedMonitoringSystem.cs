@@ -25,6 +25,7 @@ public sealed class AdvancedMonitoringSystem : IDisposable
     private readonly IReadOnlyList<ConfigurationError> _loadErrors;
     private readonly List<IMonitoringService> _services = [];
     private readonly List<object> _components = [];
+    private readonly TimeProvider _time;
     private long _startedTimestamp;
     private bool _running;
     private StopOnExit? _stopOnExit;
@@ -79,6 +80,7 @@ public sealed class AdvancedMonitoringSystem : IDisposable
     {
         Options = loaded.Options;
         _loadErrors = loaded.Errors;
+        _time = time;
         FeatureContributions contributions = FeatureContributions.From(features);
         Features = contributions.Features;
         HealthMonitor = new SystemHealthMonitor(Options.Monitoring, time);
@@ -188,6 +190,12 @@ public sealed class AdvancedMonitoringSystem : IDisposable
     /// <summary>Where errors, costs, logs and alert history are kept beyond memory; memory only without a storage feature.</summary>
     internal IMonitoringStorage Storage { get; }
 
+    /// <summary>
+    /// The certificate the toolkit's own servers present under <c>production.ssl_enabled</c>, read and checked by
+    /// <see cref="Start"/>; null before, and when TLS is off.
+    /// </summary>
+    internal ServerCertificate? ServerCertificate { get; private set; }
+
     /// <summary>Whether <see cref="Start"/> has been called and <see cref="Stop"/> has not.</summary>
     public bool IsRunning
     {
@@ -207,7 +215,10 @@ public sealed class AdvancedMonitoringSystem : IDisposable
     /// signals to shut down on its own (a handler registered after this call, or the Generic Host's) calls
     /// <see cref="Stop"/> when it is done.
     /// </summary>
-    /// <exception cref="MonitoringConfigurationException">The configuration is invalid; the message names every bad key, its value and where it was set.</exception>
+    /// <exception cref="MonitoringConfigurationException">
+    /// The configuration is invalid, or under <c>production.ssl_enabled</c> the certificate or its key is missing,
+    /// unreadable, expired, not valid yet or mismatched; the message names every bad key, its value (the file) and why.
+    /// </exception>
     public void Start()
     {
         lock (_gate)
@@ -223,6 +234,18 @@ public sealed class AdvancedMonitoringSystem : IDisposable
             if (errors.Count == 0)
             {
                 errors = HealthMonitor.Validate(new OptionsBinder(Options.ConfigurationRoot));
+            }
+
+            if (errors.Count == 0)
+            {
+                var certificates = new OptionsBinder(Options.ConfigurationRoot);
+                ServerCertificate? certificate = global::Maran.Instrument.ServerCertificate.Load(Options, certificates, _time);
+                errors = certificates.Errors;
+                if (errors.Count == 0)
+                {
+                    ServerCertificate?.Dispose();
+                    ServerCertificate = certificate;
+                }
             }
 
             if (errors.Count > 0)
@@ -286,6 +309,8 @@ public sealed class AdvancedMonitoringSystem : IDisposable
         {
             _stopOnExit?.Dispose();
             _stopOnExit = null;
+            ServerCertificate?.Dispose();
+            ServerCertificate = null;
         }
     }
 

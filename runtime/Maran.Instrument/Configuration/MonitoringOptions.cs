@@ -50,6 +50,16 @@ public sealed class MonitoringOptions
     public CostSettings Costs { get; set; } = new();
 
     /// <summary>
+    /// The <c>production:</c> section: null (development mode) unless the configuration has one. Its presence forbids
+    /// secrets written inline in the file; it adds TLS (<c>ssl_enabled</c>) and the diagnostic switch <c>debug_mode</c>.
+    /// </summary>
+    [ConfigurationKeyName("production")]
+    public ProductionSettings? Production { get; set; }
+
+    /// <summary>The least severe level logged: DEBUG under <c>production.debug_mode</c>, else <c>monitoring.log_level</c>.</summary>
+    public MonitoringLogLevel EffectiveLogLevel => Production is { DebugMode: true } ? MonitoringLogLevel.Debug : Monitoring.LogLevel;
+
+    /// <summary>
     /// Loads the configuration: defaults, then the YAML file (<paramref name="path"/>, else <c>MARAN_CONFIG</c>, else
     /// <see cref="DefaultFileName"/> if present), then the <c>MARAN_*</c> variables of <paramref name="environment"/>
     /// (the process environment when null).
@@ -76,9 +86,10 @@ public sealed class MonitoringOptions
         Storage.Validate(binder, "storage");
         Logging.Validate(binder, "logging");
         Alerts.Validate(binder, "alerts", Monitoring);
-        Dashboard.Validate(binder, "dashboard");
+        Dashboard.Validate(binder, "dashboard", production: Production is not null);
         Errors.Validate(binder, "errors");
         Costs.Validate(binder, "costs");
+        Production?.Validate(binder, "production");
         return binder.Errors;
     }
 
