@@ -63,6 +63,10 @@ public sealed class MonitoringDashboard : IAsyncDisposable
     /// <summary>The hub, for tests: trends, clients and the current frame.</summary>
     internal DashboardHub? Hub => _hub;
 
+    /// <summary>The routes served once started, for tests that must cover every one (every change route, say).</summary>
+    internal IEnumerable<Microsoft.AspNetCore.Routing.RouteEndpoint> Routes =>
+        _app is null ? [] : ((Microsoft.AspNetCore.Routing.IEndpointRouteBuilder)_app).DataSources.SelectMany(static d => d.Endpoints).OfType<Microsoft.AspNetCore.Routing.RouteEndpoint>();
+
     /// <summary>
     /// Starts listening and returns once the port is bound. Prints an address a browser on this machine can open to
     /// standard output: with a generated access token, once; a configured token is never printed.
