@@ -80,9 +80,6 @@ public sealed class DashboardSettings
         string.Equals(Host, "localhost", StringComparison.OrdinalIgnoreCase)
         || (IPAddress.TryParse(Host, out IPAddress? address) && IPAddress.IsLoopback(address));
 
-    /// <summary>Whether any access token is configured: <see cref="Token"/> or an item of <see cref="Tokens"/>.</summary>
-    public bool HasTokens => Token is { Length: > 0 } || Tokens.Count > 0;
-
     internal void Validate(OptionsBinder binder, string prefix, bool production = false)
     {
         if (string.IsNullOrWhiteSpace(Host))

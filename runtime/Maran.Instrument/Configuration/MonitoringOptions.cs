@@ -57,7 +57,7 @@ public sealed class MonitoringOptions
     public ProductionSettings? Production { get; set; }
 
     /// <summary>The least severe level logged: DEBUG under <c>production.debug_mode</c>, else <c>monitoring.log_level</c>.</summary>
-    public MonitoringLogLevel EffectiveLogLevel => Production is { DebugMode: true } ? MonitoringLogLevel.Debug : Monitoring.LogLevel;
+    internal MonitoringLogLevel EffectiveLogLevel => Production is { DebugMode: true } ? MonitoringLogLevel.Debug : Monitoring.LogLevel;
 
     /// <summary>
     /// Loads the configuration: defaults, then the YAML file (<paramref name="path"/>, else <c>MARAN_CONFIG</c>, else
