@@ -8,12 +8,14 @@ namespace Maran.Instrument;
 /// The standalone <c>/metrics</c> endpoint: prometheus-net's <see cref="MetricServer"/> on
 /// <c>monitoring.metrics_host</c> (127.0.0.1 and the <c>localhost</c> name by default; <c>*</c> for every interface)
 /// at <c>monitoring.metrics_port</c>, started and stopped with the monitoring system. A port that is taken is
-/// reported, naming the port and the setting, and monitoring carries on without the endpoint.
+/// reported, naming the port and the setting, and monitoring carries on without the endpoint. Under
+/// <c>production.ssl_enabled</c> it serves HTTPS only, from a <see cref="TlsMetricServer"/>.
 /// </summary>
-internal sealed class MetricsEndpoint(PrometheusExporter exporter, Func<(string Host, int Port)> address) : IMonitoringService
+internal sealed class MetricsEndpoint(PrometheusExporter exporter, Func<(string Host, int Port)> address, Func<ServerCertificate?> certificate) : IMonitoringService
 {
     private const int FreePortAttempts = 5;
     private readonly List<MetricServer> _servers = [];
+    private TlsMetricServer? _tls;
 
     public string Name => "metrics endpoint";
 
@@ -24,6 +26,12 @@ internal sealed class MetricsEndpoint(PrometheusExporter exporter, Func<(string 
         string host = everyInterface ? "+" : configuredHost;
         string shown = everyInterface ? "0.0.0.0" : configuredHost;
         exporter.MetricSet();
+        if (certificate() is { } tls)
+        {
+            StartTls(host, shown, configured, tls);
+            return;
+        }
+
         for (int attempt = 1; ; attempt++)
         {
             int chosen = configured == 0 ? FreePort() : configured;
@@ -73,7 +81,36 @@ internal sealed class MetricsEndpoint(PrometheusExporter exporter, Func<(string 
         }
 
         _servers.Clear();
+        try
+        {
+            _tls?.Dispose();
+        }
+        catch (Exception ex) when (ex is ObjectDisposedException or IOException or InvalidOperationException)
+        {
+            MonitoringDiagnostics.InternalError("stopping the metrics endpoint", ex);
+        }
+
+        _tls = null;
         exporter.EndpointUrl = null;
+    }
+
+    private void StartTls(string host, string shown, int port, ServerCertificate tls)
+    {
+        try
+        {
+            _tls = TlsMetricServer.Start(host, port, tls, exporter.Registry);
+            exporter.EndpointUrl = _tls.Url;
+            exporter.EndpointProblem = null;
+        }
+        catch (Exception ex) when (ex is IOException or SocketException or InvalidOperationException)
+        {
+            exporter.EndpointUrl = null;
+            exporter.EndpointProblem =
+                $"the metrics endpoint could not listen on https://{shown}:{port} ({(ex.InnerException ?? ex).Message}); is another program using port {port}? " +
+                "Choose another port with monitoring.metrics_port in monitoring_config.yaml or the MARAN_METRICS_PORT variable " +
+                "(0 picks a free port). Monitoring carries on without /metrics.";
+            MonitoringDiagnostics.Warn("[maran] " + exporter.EndpointProblem);
+        }
     }
 
     private void Listen(string host, int chosen)

@@ -19,7 +19,7 @@ public sealed class PrometheusFeature : MaranFeature
         contributions.AddComponent(static system => new PrometheusExporter(
             () => system.Options.Monitoring.MetricsPrefix, system.Telemetry, () => system.Options.Monitoring.MetricsMaxOperations));
         contributions.AddComponent(static system => new MetricsEndpoint(
-            system.Component<PrometheusExporter>()!, () => (system.Options.Monitoring.MetricsHost, system.Options.Monitoring.MetricsPort)));
+            system.Component<PrometheusExporter>()!, () => (system.Options.Monitoring.MetricsHost, system.Options.Monitoring.MetricsPort), () => system.ServerCertificate));
     }
 }
 

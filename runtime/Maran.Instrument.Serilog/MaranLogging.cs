@@ -67,7 +67,7 @@ internal sealed class MaranLogging : IMonitoringService, IDisposable
     public void Start()
     {
         LoggingSettings settings = _options.Logging;
-        _level.MinimumLevel = SerilogLevels.ToSerilog(_options.Monitoring.LogLevel);
+        _level.MinimumLevel = SerilogLevels.ToSerilog(_options.EffectiveLogLevel);
         var formatter = new RenderedCompactJsonFormatter();
         ITextFormatter fileFormatter = _cipher() is { } cipher ? new EncryptingFormatter(formatter, cipher) : formatter;
         LoggerConfiguration configuration = new LoggerConfiguration()

@@ -25,6 +25,7 @@ public sealed class AdvancedMonitoringSystem : IDisposable
     private readonly IReadOnlyList<ConfigurationError> _loadErrors;
     private readonly List<IMonitoringService> _services = [];
     private readonly List<object> _components = [];
+    private readonly TimeProvider _time;
     private long _startedTimestamp;
     private bool _running;
     private StopOnExit? _stopOnExit;
@@ -80,6 +81,7 @@ public sealed class AdvancedMonitoringSystem : IDisposable
     {
         Options = loaded.Options;
         _loadErrors = loaded.Errors;
+        _time = time;
         FeatureContributions contributions = FeatureContributions.From(features);
         Features = contributions.Features;
         HealthMonitor = new SystemHealthMonitor(Options.Monitoring, time);
@@ -202,6 +204,12 @@ public sealed class AdvancedMonitoringSystem : IDisposable
     /// <summary>Where errors, costs, logs and alert history are kept beyond memory; memory only without a storage feature.</summary>
     internal IMonitoringStorage Storage { get; }
 
+    /// <summary>
+    /// The certificate the toolkit's own servers present under <c>production.ssl_enabled</c>, read and checked by
+    /// <see cref="Start"/>; null before, and when TLS is off.
+    /// </summary>
+    internal ServerCertificate? ServerCertificate { get; private set; }
+
     /// <summary>Whether <see cref="Start"/> has been called and <see cref="Stop"/> has not.</summary>
     public bool IsRunning
     {
@@ -221,7 +229,10 @@ public sealed class AdvancedMonitoringSystem : IDisposable
     /// signals to shut down on its own (a handler registered after this call, or the Generic Host's) calls
     /// <see cref="Stop"/> when it is done.
     /// </summary>
-    /// <exception cref="MonitoringConfigurationException">The configuration is invalid; the message names every bad key, its value and where it was set.</exception>
+    /// <exception cref="MonitoringConfigurationException">
+    /// The configuration is invalid, or under <c>production.ssl_enabled</c> the certificate or its key is missing,
+    /// unreadable, expired, not valid yet or mismatched; the message names every bad key, its value (the file) and why.
+    /// </exception>
     public void Start()
     {
         lock (_gate)
@@ -232,6 +243,18 @@ public sealed class AdvancedMonitoringSystem : IDisposable
             }
 
             IReadOnlyList<ConfigurationError> errors = Check(Options, _loadErrors, HealthMonitor, Environment.GetEnvironmentVariable, out LogCipher? cipher);
+            if (errors.Count == 0)
+            {
+                var certificates = new OptionsBinder(Options.ConfigurationRoot);
+                ServerCertificate? certificate = global::Maran.Instrument.ServerCertificate.Load(Options, certificates, _time);
+                errors = certificates.Errors;
+                if (errors.Count == 0)
+                {
+                    ServerCertificate?.Dispose();
+                    ServerCertificate = certificate;
+                }
+            }
+
             if (errors.Count > 0)
             {
                 throw new MonitoringConfigurationException(errors);
@@ -300,6 +323,8 @@ public sealed class AdvancedMonitoringSystem : IDisposable
         {
             _stopOnExit?.Dispose();
             _stopOnExit = null;
+            ServerCertificate?.Dispose();
+            ServerCertificate = null;
         }
     }
 
@@ -379,7 +404,7 @@ public sealed class AdvancedMonitoringSystem : IDisposable
         if (errors.Count == 0)
         {
             var binder = new OptionsBinder(options.ConfigurationRoot);
-            cipher = SecurityChecks.Check(options.Production.Security, binder, variable);
+            cipher = SecurityChecks.Check(options.ProductionSecurity, binder, variable);
             errors = binder.Errors;
         }
 

@@ -18,7 +18,7 @@ public class AuditTrailTests
 
     private static async Task<SecurityTestSystem> RunAuditedAsync(string operation, Action<AdvancedMonitoringSystem>? work = null)
     {
-        var test = new SecurityTestSystem(o => o.Production.Security.AuditAllOperations = true);
+        var test = new SecurityTestSystem(o => o.Production!.Security.AuditAllOperations = true);
         test.Monitoring.Start();
         using (test.Monitoring.Profiler.Operation(operation, "audit-tests"))
         {
@@ -112,7 +112,7 @@ public class AuditTrailTests
     public async Task A_new_utc_day_starts_a_new_file_whose_first_line_links_to_the_last_line_of_the_day_before()
     {
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 3, 1, 23, 59, 0, TimeSpan.Zero));
-        using var test = new SecurityTestSystem(o => o.Production.Security.AuditAllOperations = true, time);
+        using var test = new SecurityTestSystem(o => o.Production!.Security.AuditAllOperations = true, time);
         test.Monitoring.Start();
         test.Monitoring.Audit.RecordAuthenticationFailure("192.0.2.1", "invalid token");
         await test.Monitoring.Audit.FlushAsync();
@@ -138,7 +138,7 @@ public class AuditTrailTests
     [Fact]
     public async Task A_restarted_system_continues_the_chain_in_the_same_file()
     {
-        using var test = new SecurityTestSystem(o => o.Production.Security.AuditAllOperations = true);
+        using var test = new SecurityTestSystem(o => o.Production!.Security.AuditAllOperations = true);
         test.Monitoring.Start();
         test.Monitoring.Stop();
         test.Monitoring.Start();
@@ -157,8 +157,8 @@ public class AuditTrailTests
     {
         using var test = new SecurityTestSystem(o =>
         {
-            o.Production.Security.AuditAllOperations = true;
-            o.Production.Security.AuditQueueCapacity = 4;
+            o.Production!.Security.AuditAllOperations = true;
+            o.Production!.Security.AuditQueueCapacity = 4;
         });
         long droppedBefore = MonitoringDiagnostics.Dropped.GetValueOrDefault(AuditTrail.QueueName);
         test.Monitoring.Start();
@@ -206,10 +206,10 @@ public class AuditTrailTests
     [Fact]
     public void Start_fails_naming_the_audit_folder_when_it_cannot_be_written()
     {
-        using var test = new SecurityTestSystem(o => o.Production.Security.AuditAllOperations = true);
+        using var test = new SecurityTestSystem(o => o.Production!.Security.AuditAllOperations = true);
         string blocker = Path.Combine(test.Folder, "blocker");
         File.WriteAllText(blocker, "a file where the folder should be");
-        test.Options.Production.Security.AuditDirectory = Path.Combine(blocker, "audit");
+        test.Options.Production!.Security.AuditDirectory = Path.Combine(blocker, "audit");
 
         var failure = Assert.Throws<MonitoringConfigurationException>(test.Monitoring.Start);
 

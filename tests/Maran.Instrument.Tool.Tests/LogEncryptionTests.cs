@@ -11,8 +11,8 @@ public class LogEncryptionTests
     {
         var test = new SecurityTestSystem();
         string keyFile = test.WriteKeyFile(out key);
-        test.Options.Production.Security.EncryptLogs = true;
-        test.Options.Production.Security.KeyFile = keyFile;
+        test.Options.Production!.Security.EncryptLogs = true;
+        test.Options.Production!.Security.KeyFile = keyFile;
         marker = "zebra" + Guid.NewGuid().ToString("N");
         return test;
     }
@@ -100,8 +100,8 @@ public class LogEncryptionTests
     {
         using var test = new SecurityTestSystem();
         string keyFile = Path.Combine(test.Folder, "key.txt");
-        test.Options.Production.Security.EncryptLogs = true;
-        test.Options.Production.Security.KeyFile = problem == "no key" ? null : keyFile;
+        test.Options.Production!.Security.EncryptLogs = true;
+        test.Options.Production!.Security.KeyFile = problem == "no key" ? null : keyFile;
         if (problem == "not base64")
         {
             File.WriteAllText(keyFile, "not a key at all!");

@@ -15,6 +15,7 @@ internal sealed class SecurityTestSystem : IDisposable
         Options.Monitoring.LogsDirectory = Path.Combine(Folder, "logs");
         Options.Monitoring.DataDirectory = Path.Combine(Folder, "data");
         Options.Logging.Console = false;
+        Options.Production = new ProductionSettings();
         Options.Production.Security.AuditDirectory = AuditFolder;
         configure?.Invoke(Options);
         Monitoring = time is null

@@ -126,7 +126,7 @@ public class ToolCommandTests
     [Fact]
     public async Task The_maran_executable_run_as_a_process_verifies_a_trail_and_exits_1_on_a_broken_one()
     {
-        using var test = new SecurityTestSystem(o => o.Production.Security.AuditAllOperations = true);
+        using var test = new SecurityTestSystem(o => o.Production!.Security.AuditAllOperations = true);
         test.Monitoring.Start();
         test.Monitoring.Audit.RecordAuthenticationFailure("192.0.2.9", "invalid token");
         await test.Monitoring.Audit.FlushAsync();

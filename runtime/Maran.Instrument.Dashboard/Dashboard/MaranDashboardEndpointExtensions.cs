@@ -12,9 +12,11 @@ public static class MaranDashboardEndpointExtensions
     /// <summary>
     /// Serves the dashboard of <paramref name="system"/> under <paramref name="prefix"/> on the app's own port. It
     /// starts updating when the app starts and stops with it. Requests must come from this machine unless
-    /// <c>dashboard.token</c> is set; then they must carry the token (<c>?t=</c> once, then a cookie, or
-    /// <c>Authorization: Bearer</c>).
+    /// <c>dashboard.token</c> or <c>dashboard.tokens</c> is set; then they must carry a token (<c>?t=</c> once, then a
+    /// cookie, or <c>Authorization: Bearer</c>), an operator's for a change. The app's Kestrel serves it, with its own
+    /// HTTPS configuration; under <c>production.ssl_enabled</c> a request that did not arrive over HTTPS is refused (403).
     /// </summary>
+    /// <exception cref="InvalidOperationException">The secret of a token of <c>dashboard.tokens</c> cannot be read; the message names the token and why.</exception>
     /// <param name="endpoints">The app's endpoint routes.</param>
     /// <param name="prefix">The path the dashboard is served under, <c>/maran</c> by default.</param>
     /// <param name="system">The monitoring system shown; <see cref="AdvancedMonitoringSystem.Default"/> when null.</param>
@@ -30,8 +32,23 @@ public static class MaranDashboardEndpointExtensions
 
         system ??= AdvancedMonitoringSystem.Default;
         DashboardSettings settings = system.Options.Dashboard;
-        var hub = new DashboardHub(system, settings, TimeProvider.System);
-        var guard = new AccessGuard(settings.Token is { Length: > 0 } token ? token : null, "maran_dashboard", prefix.Length > 0 ? prefix : "/");
+        ProductionSettings? production = system.Options.Production;
+        var problems = new List<string>();
+        IReadOnlyList<DashboardCredential> credentials = DashboardCredential.Resolve(
+            settings, settings.Token is { Length: > 0 } token ? token : null, Environment.GetEnvironmentVariable, problems);
+        if (problems.Count > 0)
+        {
+            throw new InvalidOperationException("The Maran dashboard cannot be mapped: " + string.Join("; ", problems));
+        }
+
+        var failures = new AuthFailures(system.Prometheus.Registry, system.Options.Monitoring.MetricsPrefix);
+        var hub = new DashboardHub(system, settings, TimeProvider.System, failures);
+        var limiter = new AuthFailureLimiter(settings.AuthFailureLimit, settings.AuthFailureWindow, TimeProvider.System);
+        var guard = new AccessGuard(credentials, "maran_dashboard", prefix.Length > 0 ? prefix : "/", limiter, failures)
+        {
+            DebugMode = production is { DebugMode: true },
+            RequireHttps = production is { SslEnabled: true },
+        };
         RouteGroupBuilder group = DashboardEndpoints.Map(endpoints, prefix, hub, guard);
 
         IHostApplicationLifetime? lifetime = endpoints.ServiceProvider.GetService<IHostApplicationLifetime>();

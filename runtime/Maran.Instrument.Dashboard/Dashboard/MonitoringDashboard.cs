@@ -14,7 +14,8 @@ namespace Maran.Instrument;
 
 /// <summary>
 /// The live web dashboard of a monitoring system, on its own Kestrel server: <c>http://127.0.0.1:8080</c> by
-/// default (<c>monitoring.dashboard_port</c>, <c>MARAN_DASHBOARD_PORT</c>; <c>dashboard.host</c>). Operations,
+/// default (<c>monitoring.dashboard_port</c>, <c>MARAN_DASHBOARD_PORT</c>; <c>dashboard.host</c>), HTTPS only under
+/// <c>production.ssl_enabled</c>. Operations,
 /// trends, health, errors, costs, logs, alerts and traces, pushed to the page once a second over WebSocket, and the
 /// Prometheus metrics at <c>/metrics</c> on the same port and access rules.
 /// To serve it from an existing ASP.NET Core app instead, use <c>app.MapMaranDashboard()</c>.
@@ -37,6 +38,7 @@ public sealed class MonitoringDashboard : IAsyncDisposable
     private WebApplication? _app;
     private DashboardHub? _hub;
     private string? _generatedToken;
+    private ServerCertificate? _ownCertificate;
 
     /// <summary>Creates the dashboard of <paramref name="system"/>; nothing listens until it is started.</summary>
     public MonitoringDashboard(AdvancedMonitoringSystem system)
@@ -61,11 +63,19 @@ public sealed class MonitoringDashboard : IAsyncDisposable
     /// <summary>The hub, for tests: trends, clients and the current frame.</summary>
     internal DashboardHub? Hub => _hub;
 
+    /// <summary>The routes served once started, for tests that must cover every one (every change route, say).</summary>
+    internal IEnumerable<Microsoft.AspNetCore.Routing.RouteEndpoint> Routes =>
+        _app is null ? [] : ((Microsoft.AspNetCore.Routing.IEndpointRouteBuilder)_app).DataSources.SelectMany(static d => d.Endpoints).OfType<Microsoft.AspNetCore.Routing.RouteEndpoint>();
+
     /// <summary>
     /// Starts listening and returns once the port is bound. Prints an address a browser on this machine can open to
     /// standard output: with a generated access token, once; a configured token is never printed.
     /// </summary>
-    /// <exception cref="DashboardStartException">The port is taken, the address cannot be used, or a token is needed and none may be generated; the message says which setting to change.</exception>
+    /// <exception cref="DashboardStartException">
+    /// The port is taken, the address cannot be used, a token is needed and none may be generated, a token's secret
+    /// cannot be read, or the certificate of <c>production.ssl</c> is missing, unreadable, expired, not valid yet or
+    /// mismatched; the message says which setting or file to change.
+    /// </exception>
     public async Task StartAsync(CancellationToken cancellationToken = default)
     {
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -77,9 +87,12 @@ public sealed class MonitoringDashboard : IAsyncDisposable
             }
 
             DashboardSettings settings = _system.Options.Dashboard;
+            ProductionSettings? production = _system.Options.Production;
             int port = _system.Options.Monitoring.DashboardPort;
             CheckSettings(settings, port);
             string? token = ResolveToken(settings);
+            IReadOnlyList<DashboardCredential> credentials = ResolveCredentials(settings, token);
+            ServerCertificate? certificate = Certificate();
             IPAddress address = ListenAddress(settings.Host);
 
             WebApplicationBuilder builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { ApplicationName = typeof(MonitoringDashboard).Assembly.GetName().Name });
@@ -87,14 +100,26 @@ public sealed class MonitoringDashboard : IAsyncDisposable
             {
                 kestrel.AddServerHeader = false;
                 DashboardPipeline.Configure(kestrel.Limits);
-                kestrel.Listen(address, port);
+                kestrel.Listen(address, port, listen =>
+                {
+                    if (certificate is not null)
+                    {
+                        HttpsListener.UseServerCertificate(listen, certificate);
+                    }
+                });
             });
             builder.Services.AddRouting();
             builder.Services.AddSingleton<IHostLifetime, DetachedLifetime>();
             WebApplication app = builder.Build();
-            DashboardPipeline.Use(app);
-            var hub = new DashboardHub(_system, settings, _time);
-            var guard = new AccessGuard(token, string.Create(System.Globalization.CultureInfo.InvariantCulture, $"maran_dashboard_{port}"), "/");
+            bool debugMode = production is { DebugMode: true };
+            DashboardPipeline.Use(app, debugMode);
+            var failures = new AuthFailures(_system.Prometheus.Registry, _system.Options.Monitoring.MetricsPrefix);
+            var hub = new DashboardHub(_system, settings, _time, failures);
+            var limiter = new AuthFailureLimiter(settings.AuthFailureLimit, settings.AuthFailureWindow, _time);
+            var guard = new AccessGuard(credentials, string.Create(System.Globalization.CultureInfo.InvariantCulture, $"maran_dashboard_{port}"), "/", limiter, failures)
+            {
+                DebugMode = debugMode,
+            };
             DashboardEndpoints.Map(app, string.Empty, hub, guard);
             DashboardEndpoints.MapMetrics(app, _system.Prometheus.Registry, guard);
 
@@ -106,6 +131,8 @@ public sealed class MonitoringDashboard : IAsyncDisposable
             {
                 await hub.DisposeAsync().ConfigureAwait(false);
                 await app.DisposeAsync().ConfigureAwait(false);
+                _ownCertificate?.Dispose();
+                _ownCertificate = null;
                 throw BindFailure(settings.Host, port, ex);
             }
 
@@ -114,7 +141,7 @@ public sealed class MonitoringDashboard : IAsyncDisposable
             _app = app;
             AccessToken = token;
             Url = BoundUrl(app, settings.Host);
-            Announce(token);
+            Announce(token, credentials.Count > (token is null ? 0 : 1));
         }
         finally
         {
@@ -139,6 +166,8 @@ public sealed class MonitoringDashboard : IAsyncDisposable
             _app = null;
             _hub = null;
             Url = null;
+            _ownCertificate?.Dispose();
+            _ownCertificate = null;
         }
         finally
         {
@@ -207,7 +236,8 @@ public sealed class MonitoringDashboard : IAsyncDisposable
     private void CheckSettings(DashboardSettings settings, int port)
     {
         var binder = new OptionsBinder(_system.Options.ConfigurationRoot);
-        settings.Validate(binder, "dashboard");
+        settings.Validate(binder, "dashboard", production: _system.Options.Production is not null);
+        _system.Options.Production?.Validate(binder, "production");
         if (port is < 0 or > 65535)
         {
             binder.Error("monitoring:dashboard_port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "a port must be between 1 and 65535 (0 picks a free port)");
@@ -227,7 +257,7 @@ public sealed class MonitoringDashboard : IAsyncDisposable
             return configured;
         }
 
-        if (settings.IsLoopback)
+        if (settings.IsLoopback || settings.Tokens.Count > 0)
         {
             return null;
         }
@@ -241,6 +271,48 @@ public sealed class MonitoringDashboard : IAsyncDisposable
         }
 
         return _generatedToken ??= Convert.ToBase64String(RandomNumberGenerator.GetBytes(24)).Replace('+', '-').Replace('/', '_');
+    }
+
+    /// <summary>The named tokens of <c>dashboard.tokens</c> with their secrets read, and <paramref name="token"/> as an operator's.</summary>
+    private static IReadOnlyList<DashboardCredential> ResolveCredentials(DashboardSettings settings, string? token)
+    {
+        var problems = new List<string>();
+        IReadOnlyList<DashboardCredential> credentials = DashboardCredential.Resolve(settings, token, Environment.GetEnvironmentVariable, problems);
+        if (problems.Count > 0)
+        {
+            throw new DashboardStartException("The dashboard cannot start: " + string.Join("; ", problems));
+        }
+
+        return credentials;
+    }
+
+    /// <summary>
+    /// The certificate under <c>production.ssl_enabled</c>: the one the started monitoring system checked, or, when it
+    /// has not started, one read and checked here (and released when the dashboard stops).
+    /// </summary>
+    private ServerCertificate? Certificate()
+    {
+        if (_system.Options.Production is not { SslEnabled: true })
+        {
+            return null;
+        }
+
+        if (_system.ServerCertificate is { } checkedAtStart)
+        {
+            return checkedAtStart;
+        }
+
+        var binder = new OptionsBinder(_system.Options.ConfigurationRoot);
+        ServerCertificate? certificate = ServerCertificate.Load(_system.Options, binder, _time);
+        if (certificate is null)
+        {
+            throw new DashboardStartException(
+                "The dashboard cannot start: " + string.Join("; ", binder.Errors.Select(static e => e.ToString())));
+        }
+
+        _ownCertificate?.Dispose();
+        _ownCertificate = certificate;
+        return certificate;
     }
 
     private static IPAddress ListenAddress(string host) =>
@@ -268,13 +340,18 @@ public sealed class MonitoringDashboard : IAsyncDisposable
         return new UriBuilder(uri.Scheme, shownHost, uri.Port, "/").Uri;
     }
 
-    private void Announce(string? token)
+    private void Announce(string? token, bool namedTokens)
     {
         try
         {
             if (token is null)
             {
                 _console.WriteLine($"Maran dashboard: {Url}");
+                if (namedTokens)
+                {
+                    _console.WriteLine("  requests need one of the access tokens of dashboard.tokens.");
+                }
+
                 return;
             }
 

@@ -57,7 +57,7 @@ internal sealed class AuditTrail : IMonitoringService, IOperationListener, ICost
 
     public string Name => "audit";
 
-    private string FileKind => $"the audit trail in {Path.GetFullPath(_options.Production.Security.AuditDirectory)}";
+    private string FileKind => $"the audit trail in {Path.GetFullPath(_options.ProductionSecurity.AuditDirectory)}";
 
     /// <summary>Whether records are being written (the trail is on and the system runs).</summary>
     internal bool IsEnabled => _running;
@@ -109,7 +109,7 @@ internal sealed class AuditTrail : IMonitoringService, IOperationListener, ICost
 
     public void Start()
     {
-        ProductionSecuritySettings settings = _options.Production.Security;
+        ProductionSecuritySettings settings = _options.ProductionSecurity;
         if (!settings.AuditAllOperations)
         {
             return;
@@ -221,7 +221,7 @@ internal sealed class AuditTrail : IMonitoringService, IOperationListener, ICost
 
     private static double Milliseconds(long ticks) => ticks * 1000.0 / Stopwatch.Frequency;
 
-    private Channel<AuditRecord> CreateQueue() => Channel.CreateBounded<AuditRecord>(new BoundedChannelOptions(Math.Max(1, _options.Production.Security.AuditQueueCapacity))
+    private Channel<AuditRecord> CreateQueue() => Channel.CreateBounded<AuditRecord>(new BoundedChannelOptions(Math.Max(1, _options.ProductionSecurity.AuditQueueCapacity))
     {
         FullMode = BoundedChannelFullMode.Wait,
         SingleReader = true,

@@ -27,6 +27,24 @@ public sealed class DashboardSettings
     public string? Token { get; set; }
 
     /// <summary>
+    /// Named access tokens, each with a role (<c>viewer</c> or <c>operator</c>) and its secret from an environment variable
+    /// or a file; see <see cref="DashboardTokenSettings"/>. <see cref="Token"/>, when set too, is one more operator token.
+    /// </summary>
+    [ConfigurationKeyName("tokens")]
+    public List<DashboardTokenSettings> Tokens { get; set; } = [];
+
+    /// <summary>
+    /// Failed authentications one client address may make in <see cref="AuthFailureWindow"/> (default 10, 1 to 10,000);
+    /// past them its requests are answered 429 with <c>Retry-After</c> until the window lets one more through.
+    /// </summary>
+    [ConfigurationKeyName("auth_failure_limit")]
+    public int AuthFailureLimit { get; set; } = 10;
+
+    /// <summary>The window of <see cref="AuthFailureLimit"/> (default 1m, 1s to 1d): an address regains one attempt every window / limit.</summary>
+    [ConfigurationKeyName("auth_failure_window")]
+    public TimeSpan AuthFailureWindow { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>
     /// Whether a dashboard bound beyond loopback without <see cref="Token"/> generates one and prints it once at start.
     /// When false it refuses to start instead.
     /// </summary>
@@ -62,7 +80,7 @@ public sealed class DashboardSettings
         string.Equals(Host, "localhost", StringComparison.OrdinalIgnoreCase)
         || (IPAddress.TryParse(Host, out IPAddress? address) && IPAddress.IsLoopback(address));
 
-    internal void Validate(OptionsBinder binder, string prefix)
+    internal void Validate(OptionsBinder binder, string prefix, bool production = false)
     {
         if (string.IsNullOrWhiteSpace(Host))
         {
@@ -78,6 +96,24 @@ public sealed class DashboardSettings
             binder.Error($"{prefix}:token", token, $"an access token must be at least {MinimumTokenLength} characters", secret: true);
         }
 
+        var names = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        for (int i = 0; i < Tokens.Count; i++)
+        {
+            DashboardTokenSettings item = Tokens[i];
+            item.Validate(binder, $"{prefix}:tokens:{i}", production);
+            if (item.Name is { Length: > 0 } name && !names.Add(name))
+            {
+                binder.Error($"{prefix}:tokens:{i}:name", name, "another dashboard token has this name: each name must be unique");
+            }
+        }
+
+        if (production && Token is { Length: > 0 } && binder.IsSetInFile($"{prefix}:token"))
+        {
+            binder.Error($"{prefix}:token", Token, "a token may not be written inline in the configuration file when it has a production section: set MARAN_DASHBOARD_TOKEN, or list the token under dashboard.tokens with token_env or token_file", secret: true);
+        }
+
+        CheckRange(binder, $"{prefix}:auth_failure_limit", AuthFailureLimit, 1, 10_000, "failed authentications allowed");
+        binder.CheckDuration($"{prefix}:auth_failure_window", AuthFailureWindow, TimeSpan.FromSeconds(1), TimeSpan.FromDays(1), "the failed authentication window", minIncluded: true);
         CheckRange(binder, $"{prefix}:trend_minutes", TrendMinutes, 1, 24 * 60, "minutes of trend");
         CheckRange(binder, $"{prefix}:trend_operations", TrendOperations, 0, 10_000, "operations with a trend");
         CheckRange(binder, $"{prefix}:max_traces", MaxTraces, 1, 10_000, "traces");

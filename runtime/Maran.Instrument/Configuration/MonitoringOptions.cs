@@ -49,9 +49,19 @@ public sealed class MonitoringOptions
     [ConfigurationKeyName("costs")]
     public CostSettings Costs { get; set; } = new();
 
-    /// <summary>The <c>production:</c> section: the audit trail and encryption of logs at rest.</summary>
+    /// <summary>
+    /// The <c>production:</c> section: null (development mode) unless the configuration has one. Its presence forbids
+    /// secrets written inline in the file; it adds TLS (<c>ssl_enabled</c>), the diagnostic switch <c>debug_mode</c>,
+    /// and the audit trail and encryption of logs at rest (<c>security</c>).
+    /// </summary>
     [ConfigurationKeyName("production")]
-    public ProductionSettings Production { get; set; } = new();
+    public ProductionSettings? Production { get; set; }
+
+    /// <summary>The <c>production.security:</c> settings, their defaults (audit and encryption off) without a <c>production</c> section.</summary>
+    internal ProductionSecuritySettings ProductionSecurity => Production?.Security ?? new ProductionSecuritySettings();
+
+    /// <summary>The least severe level logged: DEBUG under <c>production.debug_mode</c>, else <c>monitoring.log_level</c>.</summary>
+    internal MonitoringLogLevel EffectiveLogLevel => Production is { DebugMode: true } ? MonitoringLogLevel.Debug : Monitoring.LogLevel;
 
     /// <summary>
     /// Loads the configuration: defaults, then the YAML file (<paramref name="path"/>, else <c>MARAN_CONFIG</c>, else
@@ -80,10 +90,10 @@ public sealed class MonitoringOptions
         Storage.Validate(binder, "storage");
         Logging.Validate(binder, "logging");
         Alerts.Validate(binder, "alerts", Monitoring);
-        Dashboard.Validate(binder, "dashboard");
+        Dashboard.Validate(binder, "dashboard", production: Production is not null);
         Errors.Validate(binder, "errors");
         Costs.Validate(binder, "costs");
-        Production.Validate(binder, "production");
+        Production?.Validate(binder, "production");
         return binder.Errors;
     }
 

@@ -100,6 +100,25 @@ internal sealed class OptionsBinder(IConfigurationRoot? root)
         return Math.Abs(ms) >= 1_000 || ms == 0 ? Format(value.TotalSeconds) + "s" : Format(ms) + "ms";
     }
 
+    /// <summary>Whether the value of <paramref name="key"/> (colon-separated) was last set by a configuration file rather than a variable or code.</summary>
+    public bool IsSetInFile(string key)
+    {
+        if (root is null)
+        {
+            return false;
+        }
+
+        foreach (IConfigurationProvider provider in root.Providers.Reverse())
+        {
+            if (provider.TryGet(key, out _))
+            {
+                return provider is YamlConfigurationProvider;
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>The value <paramref name="key"/> (colon-separated) holds in the configuration as written, or null when it was not set there.</summary>
     public string? ValueAt(string key) => root?[key];
 

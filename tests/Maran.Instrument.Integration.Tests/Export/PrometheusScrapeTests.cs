@@ -93,7 +93,7 @@ public class PrometheusScrapeTests
         public ServedExporter(FakeSources sources)
         {
             Exporter = new PrometheusExporter(static () => string.Empty, sources);
-            _endpoint = new MetricsEndpoint(Exporter, static () => ("127.0.0.1", 0));
+            _endpoint = new MetricsEndpoint(Exporter, static () => ("127.0.0.1", 0), static () => null);
         }
 
         public PrometheusExporter Exporter { get; }

@@ -83,7 +83,8 @@ internal static class DashboardEndpoints
                 return;
             }
 
-            string by = "dashboard" + (context.Connection.RemoteIpAddress is { } address ? " at " + address : string.Empty);
+            string by = "dashboard" + (AccessGuard.Caller(context) is { } caller && !ReferenceEquals(caller, AccessGuard.Local) ? $" token '{caller.Name}'" : string.Empty)
+                + (context.Connection.RemoteIpAddress is { } address ? " at " + address : string.Empty);
             (int code, byte[] json) = alerts.Silence(request, by);
             await DashboardResponses.JsonAsync(context, json, code).ConfigureAwait(false);
         }));
@@ -101,6 +102,11 @@ internal static class DashboardEndpoints
             (int code, byte[] json) = errors.Resolve((string)context.Request.RouteValues["fingerprint"]!);
             return DashboardResponses.JsonAsync(context, json, code);
         }));
+
+        if (guard.DebugMode)
+        {
+            MapDebug(group, hub, guard);
+        }
 
         group.MapGet("/api/{section}", Guarded(guard, isPage: false, context =>
         {
@@ -142,6 +148,22 @@ internal static class DashboardEndpoints
         return endpoints.MapGet("/metrics", Guarded(guard, isPage: false, exposition));
     }
 
+    /// <summary>
+    /// <c>GET /api/debug/status</c> under <c>production.debug_mode</c>: the monitoring system's whole
+    /// <c>GetDashboardData()</c> as JSON, for a caller that presented an access token (never by loopback alone).
+    /// </summary>
+    private static void MapDebug(RouteGroupBuilder group, DashboardHub hub, AccessGuard guard) =>
+        group.MapGet("/api/debug/status", Guarded(guard, isPage: false, context =>
+        {
+            if (!guard.HasTokens || ReferenceEquals(AccessGuard.Caller(context), AccessGuard.Local))
+            {
+                return DashboardResponses.ErrorAsync(context, StatusCodes.Status403Forbidden,
+                    "The debug status is served only to a caller with an access token: set one (dashboard.tokens, dashboard.token) and send it.");
+            }
+
+            return DashboardResponses.JsonAsync(context, DashboardJson.Serialize(hub.System.GetDashboardData(), DashboardJson.Default.DashboardData));
+        }));
+
     private static RequestDelegate GuardedChange(AccessGuard guard, RequestDelegate handler) => async context =>
     {
         DashboardResponses.ApplySecurityHeaders(context.Response);
@@ -154,7 +176,7 @@ internal static class DashboardEndpoints
         }
         catch (Exception ex) when (!context.RequestAborted.IsCancellationRequested)
         {
-            await DashboardResponses.FailedAsync(context, ex).ConfigureAwait(false);
+            await DashboardResponses.FailedAsync(context, ex, guard.DebugMode).ConfigureAwait(false);
         }
     };
 
@@ -204,7 +226,7 @@ internal static class DashboardEndpoints
         }
         catch (Exception ex) when (!context.RequestAborted.IsCancellationRequested)
         {
-            await DashboardResponses.FailedAsync(context, ex).ConfigureAwait(false);
+            await DashboardResponses.FailedAsync(context, ex, guard.DebugMode).ConfigureAwait(false);
         }
     };
 }

@@ -36,11 +36,24 @@ internal static class DashboardPipeline
         limits.MaxRequestHeaderCount = 1000;
     }
 
-    public static void Use(IApplicationBuilder app) => app.Use(async (context, next) =>
+    /// <summary>What <c>Strict-Transport-Security</c> says over HTTPS: one year, so a browser never tries plain HTTP on this host again.</summary>
+    internal const string StrictTransportSecurity = "max-age=31536000";
+
+    /// <summary>
+    /// Adds the middleware; over HTTPS every response also carries <see cref="StrictTransportSecurity"/>, and in
+    /// <paramref name="debugMode"/> a failure's problem body carries the exception's text.
+    /// </summary>
+    public static void Use(IApplicationBuilder app, bool debugMode = false) => app.Use(async (context, next) =>
     {
         context.Response.OnStarting(static state =>
         {
-            DashboardResponses.ApplySecurityHeaders((HttpResponse)state);
+            var response = (HttpResponse)state;
+            DashboardResponses.ApplySecurityHeaders(response);
+            if (response.HttpContext.Request.IsHttps)
+            {
+                response.Headers.StrictTransportSecurity = StrictTransportSecurity;
+            }
+
             return Task.CompletedTask;
         }, context.Response);
 
@@ -56,7 +69,7 @@ internal static class DashboardPipeline
         }
         catch (Exception ex) when (!context.RequestAborted.IsCancellationRequested)
         {
-            await DashboardResponses.FailedAsync(context, ex).ConfigureAwait(false);
+            await DashboardResponses.FailedAsync(context, ex, debugMode).ConfigureAwait(false);
         }
     });
 

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.WebUtilities;
 
 namespace Maran.Instrument.Dashboard;
 
@@ -26,25 +27,28 @@ internal static class DashboardResponses
         headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=(), usb=()";
     }
 
+    /// <summary>Answers <paramref name="json"/>; with an error status it is a problem body (<see cref="ProblemResponse"/>) and says so.</summary>
     public static async Task JsonAsync(HttpContext context, byte[] json, int status = StatusCodes.Status200OK)
     {
         context.Response.StatusCode = status;
-        context.Response.ContentType = "application/json; charset=utf-8";
+        context.Response.ContentType = status >= StatusCodes.Status400BadRequest ? "application/problem+json; charset=utf-8" : "application/json; charset=utf-8";
         context.Response.Headers.CacheControl = "no-store";
         context.Response.ContentLength = json.Length;
         await context.Response.Body.WriteAsync(json, context.RequestAborted).ConfigureAwait(false);
     }
 
+    /// <summary>Answers an API error: a problem body whose title is the status's reason phrase and whose detail is <paramref name="message"/>.</summary>
     public static Task ErrorAsync(HttpContext context, int status, string message) =>
-        JsonAsync(context, DashboardJson.Serialize(new ErrorResponse(message), DashboardJson.Default.ErrorResponse), status);
+        ProblemAsync(context, status, ReasonPhrases.GetReasonPhrase(status), message);
 
     /// <summary>
     /// Answers with an RFC 9457 problem body (<c>application/problem+json</c>): <c>type</c>, <c>title</c>,
-    /// <c>status</c>, <c>detail</c>, and for a refused parameter its name and allowed range.
+    /// <c>status</c>, <c>detail</c> (repeated as <c>error</c>, which the page shows), for a refused parameter its name and
+    /// allowed range, and under <c>production.debug_mode</c> the text of the exception that failed the request.
     /// </summary>
-    public static Task ProblemAsync(HttpContext context, int status, string title, string detail, QueryProblem? problem = null)
+    public static Task ProblemAsync(HttpContext context, int status, string title, string detail, QueryProblem? problem = null, string? exception = null)
     {
-        var body = new ProblemResponse("about:blank", title, status, detail, problem?.Parameter, problem?.Allowed);
+        var body = new ProblemResponse("about:blank", title, status, detail, problem?.Parameter, problem?.Allowed, detail, exception);
         byte[] json = DashboardJson.Serialize(body, DashboardJson.Default.ProblemResponse);
         context.Response.StatusCode = status;
         context.Response.ContentType = "application/problem+json; charset=utf-8";
@@ -60,8 +64,9 @@ internal static class DashboardResponses
     /// <summary>
     /// Answers a request that failed inside the dashboard: counted and reported once per kind
     /// (<c>maran_internal_errors_total</c>), then 500 with a problem body, unless the response had already started.
+    /// The body carries the exception's text (type, message, stack) only in <paramref name="debugMode"/>.
     /// </summary>
-    public static async Task FailedAsync(HttpContext context, Exception exception)
+    public static async Task FailedAsync(HttpContext context, Exception exception, bool debugMode)
     {
         MonitoringDiagnostics.InternalError($"dashboard request ({exception.GetType().Name})", exception);
         if (context.Response.HasStarted)
@@ -76,7 +81,8 @@ internal static class DashboardResponses
             context,
             StatusCodes.Status500InternalServerError,
             "The dashboard failed",
-            "The request failed inside the dashboard; the failure is counted in maran_internal_errors_total and reported once.").ConfigureAwait(false);
+            "The request failed inside the dashboard; the failure is counted in maran_internal_errors_total and reported once.",
+            exception: debugMode ? exception.ToString() : null).ConfigureAwait(false);
     }
 
     public static async Task TextAsync(HttpContext context, int status, string message)

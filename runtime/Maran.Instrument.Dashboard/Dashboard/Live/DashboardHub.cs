@@ -38,10 +38,12 @@ internal sealed class DashboardHub : IAsyncDisposable
     private DashboardFrame? _current;
     private long _sequence;
     private long _droppedClients;
+    private readonly AuthFailures? _authFailures;
 
-    public DashboardHub(AdvancedMonitoringSystem system, DashboardSettings settings, TimeProvider time)
+    public DashboardHub(AdvancedMonitoringSystem system, DashboardSettings settings, TimeProvider time, AuthFailures? authFailures = null)
     {
         _system = system;
+        _authFailures = authFailures;
         _settings = settings;
         _time = time;
         _trends = new TrendRecorder(settings.TrendMinutes * 60, settings.TrendOperations);
@@ -63,6 +65,9 @@ internal sealed class DashboardHub : IAsyncDisposable
         ];
         _sectionsByName = Sections.ToDictionary(static s => s.Name, StringComparer.Ordinal);
     }
+
+    /// <summary>The monitoring system shown.</summary>
+    public AdvancedMonitoringSystem System => _system;
 
     /// <summary>Every section, in navigation order.</summary>
     public IReadOnlyList<DashboardSection> Sections { get; }
@@ -166,7 +171,7 @@ internal sealed class DashboardHub : IAsyncDisposable
 
         var frame = new DashboardFrame(Interlocked.Increment(ref _sequence), data, rows, _trends, _trends.Latest());
         SectionInfo[] sections = [.. Sections.Select(s => s.Describe(frame))];
-        frame.Complete(_overview.Build(frame, sections, new ClientsView(ClientCount, DroppedClients)));
+        frame.Complete(_overview.Build(frame, sections, new ClientsView(ClientCount, DroppedClients, _authFailures?.Failed ?? 0, _authFailures?.Limited ?? 0)));
         Volatile.Write(ref _current, frame);
         Push(frame);
         return frame;

@@ -131,7 +131,7 @@ internal sealed class AlertsSection(AdvancedMonitoringSystem system, TimeProvide
             : Error(StatusCodes.Status404NotFound, "No such silence is in force: it may have ended already.");
 
     private static (int, byte[]) Error(int status, string message) =>
-        (status, DashboardJson.Serialize(new ErrorResponse(message), DashboardJson.Default.ErrorResponse));
+        (status, ProblemResponse.Json(status, message));
 
     private static ActiveAlertView Active(Alert alert, IReadOnlyList<Silence> silences) => new(
         alert.Fingerprint,

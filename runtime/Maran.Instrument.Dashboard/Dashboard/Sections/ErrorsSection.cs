@@ -110,9 +110,8 @@ internal sealed class ErrorsSection(AdvancedMonitoringSystem system) : Dashboard
     {
         if (fingerprint.Length > 64 || !Tracker.ResolveGroup(fingerprint))
         {
-            return (StatusCodes.Status404NotFound, DashboardJson.Serialize(
-                new ErrorResponse("No such error group is kept: it may have been pruned after the retention (storage.retention_days)."),
-                DashboardJson.Default.ErrorResponse));
+            return (StatusCodes.Status404NotFound, ProblemResponse.Json(
+                StatusCodes.Status404NotFound, "No such error group is kept: it may have been pruned after the retention (storage.retention_days)."));
         }
 
         return (StatusCodes.Status200OK, DashboardJson.Serialize(new GroupResolved(fingerprint, true), DashboardJson.Default.GroupResolved));

@@ -30,8 +30,11 @@ internal sealed record InternalView(long Errors, long Dropped, IReadOnlyList<Cou
 /// <summary>A named count.</summary>
 internal sealed record CountView(string Name, long Count);
 
-/// <summary>Live dashboard clients now, and how many were dropped for falling behind.</summary>
-internal sealed record ClientsView(int Connected, long Dropped);
+/// <summary>
+/// Live dashboard clients now, how many were dropped for falling behind, and the requests refused for their
+/// credentials (missing or wrong) and, past the failure limit, with 429 (<c>maran_dashboard_auth_failures_total</c>).
+/// </summary>
+internal sealed record ClientsView(int Connected, long Dropped, long AuthFailures = 0, long AuthRateLimited = 0);
 
 /// <summary>
 /// Today's (UTC) costs in brief: the priced cost and the tokens, how many models had tokens but no price, and the

@@ -1,16 +1,19 @@
+using System.Globalization;
 using System.Net;
 using System.Security.Cryptography;
-using System.Text;
 using Microsoft.AspNetCore.Http;
 
 namespace Maran.Instrument.Dashboard;
 
 /// <summary>
-/// Decides who may see the dashboard, on every page, asset, API and WebSocket request.
-/// With an access token: the request carries it as <c>Authorization: Bearer</c>, as the cookie the page sets, or
-/// (pages only) as <c>?t=</c>, which is swapped for the cookie by a redirect. Without one: only this machine, by a
-/// loopback connection naming a loopback host (so a web page elsewhere cannot reach it by DNS rebinding).
-/// A change (POST) must also pass <see cref="AllowChangeAsync"/>: JSON from the dashboard's own origin carrying the
+/// Decides who may see the dashboard and what they may change, on every page, asset, API and WebSocket request.
+/// With access tokens: the request carries one as <c>Authorization: Bearer</c>, as the cookie the page sets, or
+/// (pages only) as <c>?t=</c>, which is swapped for the cookie by a redirect; a viewer's token reads everything, and
+/// every request that is not a read (any method but GET, HEAD and OPTIONS) needs an operator's. Failed
+/// authentications are counted and limited per client address (<see cref="AuthFailureLimiter"/>: 429 with
+/// <c>Retry-After</c>). Without a token: only this machine, by a loopback connection naming a loopback host (so a web
+/// page elsewhere cannot reach it by DNS rebinding), with every right.
+/// A change must also pass <see cref="AllowChangeAsync"/>: JSON from the dashboard's own origin carrying the
 /// CSRF token, which only the dashboard's own page can read.
 /// </summary>
 internal sealed class AccessGuard
@@ -18,19 +21,46 @@ internal sealed class AccessGuard
     /// <summary>The header in which a change carries the CSRF token.</summary>
     internal const string CsrfHeader = "X-Maran-Csrf";
 
-    private readonly byte[]? _tokenHash;
+    /// <summary>The caller of a request on this machine when no token is set: every right.</summary>
+    internal static readonly DashboardCredential Local = new("local", DashboardRole.Operator, RandomNumberGenerator.GetHexString(32));
+
+    private static readonly object s_callerKey = new();
+
+    private readonly IReadOnlyList<DashboardCredential> _credentials;
     private readonly byte[] _csrfHash;
     private readonly string _cookieName;
     private readonly string _cookiePath;
+    private readonly AuthFailureLimiter _limiter;
 
-    public AccessGuard(string? token, string cookieName, string cookiePath)
+    public AccessGuard(IReadOnlyList<DashboardCredential> credentials, string cookieName, string cookiePath, AuthFailureLimiter limiter, AuthFailures failures)
     {
-        _tokenHash = token is null ? null : Hash(token);
+        _credentials = credentials;
         _cookieName = cookieName;
         _cookiePath = cookiePath;
+        _limiter = limiter;
+        Failures = failures;
         CsrfToken = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
-        _csrfHash = Hash(CsrfToken);
+        _csrfHash = DashboardCredential.Hash(CsrfToken);
     }
+
+    /// <summary>Whether API problems carry the exception text of a failure (<c>production.debug_mode</c>).</summary>
+    public bool DebugMode { get; init; }
+
+    /// <summary>Whether only requests that arrived over HTTPS are served (<c>production.ssl_enabled</c> when mounted in an app).</summary>
+    public bool RequireHttps { get; init; }
+
+    /// <summary>The failed authentications so far.</summary>
+    public AuthFailures Failures { get; }
+
+    /// <summary>Whether access needs a token (one is configured).</summary>
+    public bool HasTokens => _credentials.Count > 0;
+
+    /// <summary>Who made <paramref name="context"/>'s request, once the guard let it through: a token, or <see cref="Local"/>.</summary>
+    public static DashboardCredential? Caller(HttpContext context) => context.Items.TryGetValue(s_callerKey, out object? caller) ? caller as DashboardCredential : null;
+
+    /// <summary>Whether <paramref name="method"/> only reads: GET, HEAD and OPTIONS (and CONNECT, which opens the live WebSocket over HTTP/2).</summary>
+    public static bool IsRead(string method) =>
+        HttpMethods.IsGet(method) || HttpMethods.IsHead(method) || HttpMethods.IsOptions(method) || HttpMethods.IsConnect(method);
 
     /// <summary>
     /// The token a change must carry in <see cref="CsrfHeader"/>: random for each start, handed out by
@@ -39,32 +69,59 @@ internal sealed class AccessGuard
     public string CsrfToken { get; }
 
     /// <summary>
-    /// Lets the request through (true), or answers it (false): 401 without a valid token, 403 from another machine
-    /// when no token is set, a redirect when a page was opened with <c>?t=</c>.
+    /// Lets the request through (true), or answers it (false): 401 without a valid token, 429 while the address has
+    /// failed too often, 403 for a viewer's change or from another machine when no token is set, a redirect when a
+    /// page was opened with <c>?t=</c>.
     /// </summary>
     public async Task<bool> AllowAsync(HttpContext context, bool isPage)
     {
-        if (_tokenHash is null)
+        if (RequireHttps && !context.Request.IsHttps)
         {
-            if (IsLocal(context))
-            {
-                return true;
-            }
-
-            await DashboardResponses.TextAsync(
-                context,
-                StatusCodes.Status403Forbidden,
-                "The Maran dashboard answers only this machine (a loopback address and host name) unless an access token is set (dashboard.token, MARAN_DASHBOARD_TOKEN).").ConfigureAwait(false);
+            await DashboardResponses.ProblemAsync(context, StatusCodes.Status403Forbidden, "HTTPS is required",
+                "The dashboard is served over HTTPS only (production.ssl_enabled).").ConfigureAwait(false);
             return false;
         }
 
-        if (Matches(BearerToken(context.Request)) || Matches(context.Request.Cookies[_cookieName]))
+        if (_credentials.Count == 0)
         {
-            return true;
+            if (IsLocal(context))
+            {
+                context.Items[s_callerKey] = Local;
+                return true;
+            }
+
+            await DashboardResponses.ProblemAsync(
+                context,
+                StatusCodes.Status403Forbidden,
+                "Only this machine",
+                "The Maran dashboard answers only this machine (a loopback address and host name) unless an access token is set (dashboard.token, MARAN_DASHBOARD_TOKEN, dashboard.tokens).").ConfigureAwait(false);
+            return false;
+        }
+
+        IPAddress? address = context.Connection.RemoteIpAddress;
+        if (_limiter.RetryAfter(address) is { } wait)
+        {
+            Failures.Count(AuthFailures.RateLimited);
+            long seconds = Math.Max(1, (long)Math.Ceiling(wait.TotalSeconds));
+            context.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+            await DashboardResponses.ProblemAsync(
+                context,
+                StatusCodes.Status429TooManyRequests,
+                "Too many failed authentications",
+                string.Create(CultureInfo.InvariantCulture, $"This address failed to authenticate too often: try again in {seconds} s (dashboard.auth_failure_limit, dashboard.auth_failure_window).")).ConfigureAwait(false);
+            return false;
+        }
+
+        string? bearer = BearerToken(context.Request);
+        string? cookie = context.Request.Cookies[_cookieName];
+        if ((DashboardCredential.Find(_credentials, bearer) ?? DashboardCredential.Find(_credentials, cookie)) is { } caller)
+        {
+            context.Items[s_callerKey] = caller;
+            return await AllowRoleAsync(context, caller).ConfigureAwait(false);
         }
 
         string? fromQuery = context.Request.Query["t"];
-        if (isPage && Matches(fromQuery))
+        if (isPage && DashboardCredential.Find(_credentials, fromQuery) is not null)
         {
             context.Response.Cookies.Append(_cookieName, fromQuery!, new CookieOptions
             {
@@ -79,11 +136,31 @@ internal sealed class AccessGuard
             return false;
         }
 
+        bool presented = bearer is { Length: > 0 } || cookie is { Length: > 0 } || fromQuery is { Length: > 0 };
+        Failures.Count(presented ? AuthFailures.Invalid : AuthFailures.Missing);
+        _limiter.Failed(address);
         context.Response.Headers.WWWAuthenticate = "Bearer";
-        await DashboardResponses.TextAsync(
+        await DashboardResponses.ProblemAsync(
             context,
             StatusCodes.Status401Unauthorized,
+            "An access token is needed",
             "This dashboard needs its access token: open the address it printed when it started (it ends in ?t=...), or send 'Authorization: Bearer <token>'.").ConfigureAwait(false);
+        return false;
+    }
+
+    /// <summary>A request that is not a read needs an operator's token; a viewer's is answered 403.</summary>
+    private static async Task<bool> AllowRoleAsync(HttpContext context, DashboardCredential caller)
+    {
+        if (caller.Role == DashboardRole.Operator || IsRead(context.Request.Method))
+        {
+            return true;
+        }
+
+        await DashboardResponses.ProblemAsync(
+            context,
+            StatusCodes.Status403Forbidden,
+            "An operator's token is needed",
+            $"The token '{caller.Name}' has the viewer role, which reads everything and changes nothing: {context.Request.Method} needs a token with the operator role (dashboard.tokens).").ConfigureAwait(false);
         return false;
     }
 
@@ -143,13 +220,13 @@ internal sealed class AccessGuard
             return (StatusCodes.Status415UnsupportedMediaType, "Send changes as JSON (Content-Type: application/json).");
         }
 
-        if (_tokenHash is not null && Matches(BearerToken(request)))
+        if (DashboardCredential.Find(_credentials, BearerToken(request)) is not null)
         {
             return null;
         }
 
         string? csrf = request.Headers[CsrfHeader];
-        return csrf is { Length: > 0 } && CryptographicOperations.FixedTimeEquals(Hash(csrf), _csrfHash)
+        return csrf is { Length: > 0 } && CryptographicOperations.FixedTimeEquals(DashboardCredential.Hash(csrf), _csrfHash)
             ? null
             : (StatusCodes.Status403Forbidden, $"The change lacks the dashboard's CSRF token: send the one GET api/session gives in the {CsrfHeader} header.");
     }
@@ -158,9 +235,6 @@ internal sealed class AccessGuard
         contentType is not null
         && Microsoft.Net.Http.Headers.MediaTypeHeaderValue.TryParse(contentType, out var media)
         && string.Equals(media.MediaType.Value, "application/json", StringComparison.OrdinalIgnoreCase);
-
-    private bool Matches(string? candidate) =>
-        _tokenHash is not null && candidate is { Length: > 0 } && CryptographicOperations.FixedTimeEquals(Hash(candidate), _tokenHash);
 
     private static string? BearerToken(HttpRequest request)
     {
@@ -180,6 +254,4 @@ internal sealed class AccessGuard
         return string.Equals(host, "localhost", StringComparison.OrdinalIgnoreCase)
             || (IPAddress.TryParse(host, out IPAddress? address) && IPAddress.IsLoopback(address));
     }
-
-    private static byte[] Hash(string value) => SHA256.HashData(Encoding.UTF8.GetBytes(value));
 }
