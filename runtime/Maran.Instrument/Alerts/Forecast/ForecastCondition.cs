@@ -4,9 +4,9 @@ namespace Maran.Instrument;
 
 /// <summary>
 /// A forecast rule's condition: each series has its own <see cref="LinearTrend"/>, and the condition holds while the
-/// value already compares true with the limit, or while the trend is real (its slope differs from zero at the 95%
-/// level) and the fitted line reaches the limit within the horizon. The comparison says which way: <c>&gt;</c>
-/// (default) forecasts a rise above the limit, <c>&lt;</c> a fall below it.
+/// value already compares true with the limit, or while the trend is real (its slope differs from zero at the 99%
+/// level) and the fitted line reaches the limit within the horizon and no further ahead than the history fitted
+/// goes back. The comparison says which way: <c>&gt;</c> (default) forecasts a rise above the limit, <c>&lt;</c> a fall below it.
 /// </summary>
 internal sealed class ForecastCondition(AlertRule rule) : AlertCondition
 {
@@ -53,8 +53,9 @@ internal sealed class ForecastCondition(AlertRule rule) : AlertCondition
             bool towards = rising ? fit.Slope > 0 : fit.Slope < 0;
             if (eta is null && towards && fit.HasTrend)
             {
-                double seconds = Math.Max(0, (limit - fit.Level) / fit.Slope);
-                if (seconds <= horizon)
+                // Rounded to the millisecond, so floating-point noise does not move the ETA across a minute.
+                double seconds = Math.Round(Math.Max(0, (limit - fit.Level) / fit.Slope), 3);
+                if (seconds <= Math.Min(horizon, fit.Span))
                 {
                     eta = seconds;
                 }

@@ -9,6 +9,7 @@ namespace Maran.Instrument;
 internal sealed class LinearTrend(TimeSpan lookback)
 {
     private readonly double _tau = lookback.TotalSeconds;
+    private DateTimeOffset _first;
     private DateTimeOffset _last;
     private bool _any;
     private double _w;
@@ -45,6 +46,11 @@ internal sealed class LinearTrend(TimeSpan lookback)
             _yy = yy;
         }
 
+        if (!_any)
+        {
+            _first = at;
+        }
+
         _w += 1;
         _w2 += 1;
         _y += value;
@@ -54,10 +60,13 @@ internal sealed class LinearTrend(TimeSpan lookback)
         Count++;
     }
 
-    /// <summary>The fit now, or null while it has fewer than three effective points or no spread in time.</summary>
+    /// <summary>Effective points a fit needs: fewer say too little about a trend to forecast from.</summary>
+    internal const int MinPoints = 10;
+
+    /// <summary>The fit now, or null while it has fewer than <see cref="MinPoints"/> effective points or no spread in time.</summary>
     public TrendFit? Fit()
     {
-        if (!_any || Count < 3)
+        if (!_any || Count < MinPoints)
         {
             return null;
         }
@@ -66,7 +75,7 @@ internal sealed class LinearTrend(TimeSpan lookback)
         double meanX = _x / _w;
         double meanY = _y / _w;
         double sxx = _xx - (_x * meanX);
-        if (n < 3 || sxx <= 0)
+        if (n < MinPoints || sxx <= 0)
         {
             return null;
         }
@@ -80,7 +89,7 @@ internal sealed class LinearTrend(TimeSpan lookback)
         // The weighted mean square residual, scaled to an unbiased variance for n effective points and two fitted parameters.
         double variance = residual * n / (n - 2);
         double slopeError = Math.Sqrt(variance / (sxx / _w * n));
-        return new TrendFit(_last, level, slope, Math.Sqrt(variance), slopeError, n, meanX, sxx / _w);
+        return new TrendFit(_last, level, slope, Math.Sqrt(variance), slopeError, n, meanX, sxx / _w, (_last - _first).TotalSeconds);
     }
 }
 
@@ -93,10 +102,20 @@ internal sealed class LinearTrend(TimeSpan lookback)
 /// <param name="Points">The effective number of points.</param>
 /// <param name="MeanX">The weighted mean time, in seconds relative to <see cref="At"/> (negative).</param>
 /// <param name="VarianceX">The weighted variance of the times, in seconds squared.</param>
-internal readonly record struct TrendFit(DateTimeOffset At, double Level, double Slope, double Sigma, double SlopeError, double Points, double MeanX, double VarianceX)
+/// <param name="Span">Seconds from the first point fitted to the newest: how far back the history goes.</param>
+internal readonly record struct TrendFit(DateTimeOffset At, double Level, double Slope, double Sigma, double SlopeError, double Points, double MeanX, double VarianceX, double Span)
 {
-    /// <summary>The two-sided 95% normal quantile, for prediction intervals and the slope's significance.</summary>
-    internal const double Z95 = 1.96;
+    /// <summary>The two-sided 99% normal quantile, for the slope's significance: a forecast alert is tested at every evaluation, so it asks for more than 95%.</summary>
+    internal const double Z99 = 2.575829;
+
+    /// <summary>The two-sided 95% normal quantile.</summary>
+    internal const double Z95 = 1.959964;
+
+    /// <summary>The two-sided 95% quantile of Student's t with n - 2 degrees of freedom.</summary>
+    public double T95 => StudentT(Z95, Points - 2);
+
+    /// <summary>The two-sided 99% quantile of Student's t with n - 2 degrees of freedom.</summary>
+    public double T99 => StudentT(Z99, Points - 2);
 
     /// <summary>The fitted value <paramref name="seconds"/> after <see cref="At"/>.</summary>
     public double ValueAt(double seconds) => Level + (Slope * seconds);
@@ -105,9 +124,16 @@ internal readonly record struct TrendFit(DateTimeOffset At, double Level, double
     public double PredictionHalfWidth(double seconds)
     {
         double offset = seconds - MeanX;
-        return Z95 * Sigma * Math.Sqrt(1 + (1 / Points) + (offset * offset / (VarianceX * Points)));
+        return T95 * Sigma * Math.Sqrt(1 + (1 / Points) + (offset * offset / (VarianceX * Points)));
     }
 
-    /// <summary>Whether the slope differs from zero at the 95% level.</summary>
-    public bool HasTrend => Math.Abs(Slope) > Z95 * SlopeError;
+    /// <summary>Whether the slope differs from zero at the 99% level.</summary>
+    public bool HasTrend => Math.Abs(Slope) > T99 * SlopeError;
+
+    // Student's t quantile from the normal one by the Cornish-Fisher expansion: within 1% from 8 degrees of freedom up.
+    private static double StudentT(double z, double degrees)
+    {
+        double df = Math.Max(1, degrees);
+        return z + (((z * z * z) + z) / (4 * df)) + (((5 * Math.Pow(z, 5)) + (16 * z * z * z) + (3 * z)) / (96 * df * df));
+    }
 }

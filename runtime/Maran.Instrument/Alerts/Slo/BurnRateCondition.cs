@@ -2,7 +2,8 @@ namespace Maran.Instrument;
 
 /// <summary>
 /// A burn-rate rule's condition: the SLO's error budget burns at least the rule's rate over both its long window
-/// (the sample's value) and its short window.
+/// (the sample's value) and its short window. "At least" allows a relative 1e-9, so a burn rate that is the
+/// threshold on paper (72 failures in 1,000 calls against 99.5 % is 14.4x) is not missed for floating-point rounding.
 /// </summary>
 internal sealed class BurnRateCondition(SloBurnRate burn, SloTracker tracker) : AlertCondition
 {
@@ -20,6 +21,7 @@ internal sealed class BurnRateCondition(SloBurnRate burn, SloTracker tracker) : 
             .Set(AlertVariables.ShortWindow, AlertRuleValidator.ShortDuration(burn.ShortWindow))
             .Set(AlertVariables.ErrorBudgetRemaining, remaining)
             .Set(AlertVariables.ErrorBudgetRemainingPercent, remaining * 100);
-        return sample.Value >= burn.Rate && shortRate >= burn.Rate;
+        double threshold = burn.Rate * (1 - 1e-9);
+        return sample.Value >= threshold && shortRate >= threshold;
     }
 }

@@ -102,7 +102,7 @@ internal sealed class SloTracker
     }
 
     // Timed calls at most `ticks` long: whole buckets under the threshold, and the bucket holding it in proportion.
-    private static double TimedUnder(long[] buckets, long ticks)
+    internal static double TimedUnder(long[] buckets, long ticks)
     {
         double under = 0;
         for (int i = 0; i < buckets.Length; i++)
