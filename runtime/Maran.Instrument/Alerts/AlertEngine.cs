@@ -27,6 +27,7 @@ public sealed class AlertEngine : IMonitoringService
     private readonly List<Silence> _silences = [];
     private List<RuleEvaluator> _evaluators = [];
     private List<AlertDispatcher> _dispatchers = [];
+    private Dictionary<string, SloTracker> _slos = new(StringComparer.Ordinal);
     private ITimer? _timer;
     private bool _running;
     private int _evaluating;
@@ -61,7 +62,7 @@ public sealed class AlertEngine : IMonitoringService
         {
             lock (_gate)
             {
-                return _running ? [.. _evaluators.Select(static e => e.Rule)] : BuildRules();
+                return _running ? [.. _evaluators.Select(static e => e.Rule)] : BuildRules(BuildSlos());
             }
         }
     }
@@ -89,7 +90,7 @@ public sealed class AlertEngine : IMonitoringService
             if (_running)
             {
                 _evaluators.RemoveAll(e => e.Rule.Name == rule.Name && e.Rule.Severity == rule.Severity);
-                _evaluators.Add(new RuleEvaluator(rule, Metrics.SourceFor(rule.Metric)));
+                _evaluators.Add(CreateEvaluator(rule));
             }
         }
     }
@@ -171,6 +172,32 @@ public sealed class AlertEngine : IMonitoringService
                 !AlertMetricInfo.BuiltIn.TryGetValue(e.Rule.Metric, out AlertMetricInfo? info) || info.Kind != AlertMetricKind.Gauge || Metrics.Connected.IsConnected(e.Rule.Metric),
                 e.Alerts.Count(static a => a.State == AlertState.Pending),
                 e.Alerts.Count(static a => a.State == AlertState.Firing)))];
+        }
+    }
+
+    /// <summary>
+    /// Every SLO of <c>alerts.slos</c> with its calls over its window, the share of its error budget left and its burn
+    /// rates now; empty while the engine is not running.
+    /// </summary>
+    public IReadOnlyList<SloStatus> GetSloStatus()
+    {
+        DateTimeOffset now = _time.GetUtcNow();
+        lock (_gate)
+        {
+            return [.. _slos.Values.Select(t => t.Status(now))];
+        }
+    }
+
+    /// <summary>Every series an anomaly rule watches, with its latest score and recent points.</summary>
+    internal IReadOnlyList<AnomalyReading> GetAnomalies()
+    {
+        lock (_gate)
+        {
+            return [.. _evaluators
+                .Where(static e => e.Condition is AnomalyCondition)
+                .SelectMany(static e => ((AnomalyCondition)e.Condition).Series)
+                .Where(static s => s.Latest is not null)
+                .Select(static s => new AnomalyReading(s.Rule.Name, s.Rule.Severity, s.Rule.Metric, s.Name, s.Labels, s.Latest!.Value, s.Trail()))];
         }
     }
 
@@ -308,7 +335,9 @@ public sealed class AlertEngine : IMonitoringService
                 return;
             }
 
-            _evaluators = [.. BuildRules().Select(r => new RuleEvaluator(r, Metrics.SourceFor(r.Metric)))];
+            List<SloDefinition> slos = BuildSlos();
+            _slos = slos.ToDictionary(static s => s.Name, static s => new SloTracker(s), StringComparer.Ordinal);
+            _evaluators = [.. BuildRules(slos).Select(CreateEvaluator)];
             _dispatchers = [.. CreateChannels().Select(c => new AlertDispatcher(c, Settings.QueueCapacity, History))];
             foreach (AlertDispatcher dispatcher in _dispatchers)
             {
@@ -360,6 +389,18 @@ public sealed class AlertEngine : IMonitoringService
             DateTimeOffset now = _time.GetUtcNow();
             var cycle = new AlertEvaluationCycle();
             var transitions = new List<AlertTransition>();
+            foreach (SloTracker slo in _slos.Values)
+            {
+                try
+                {
+                    slo.Observe(now, cycle);
+                }
+                catch (Exception ex)
+                {
+                    MonitoringDiagnostics.InternalError("slo tracking", ex);
+                }
+            }
+
             foreach (RuleEvaluator evaluator in _evaluators)
             {
                 try
@@ -508,7 +549,26 @@ public sealed class AlertEngine : IMonitoringService
         }
     }
 
-    private List<AlertRule> BuildRules()
+    private RuleEvaluator CreateEvaluator(AlertRule rule) => new(
+        rule,
+        rule.Kind == AlertRuleKind.BurnRate ? new SloMetricSource(_slos) : Metrics.SourceFor(rule.Metric),
+        AlertCondition.For(rule, _slos));
+
+    private List<SloDefinition> BuildSlos()
+    {
+        var slos = new List<SloDefinition>();
+        foreach (SloOptions options in Settings.Slos)
+        {
+            if (SloValidator.Check(options, static (_, _, _) => { }) is { } slo && !slos.Exists(s => s.Name == slo.Name))
+            {
+                slos.Add(slo);
+            }
+        }
+
+        return slos;
+    }
+
+    private List<AlertRule> BuildRules(List<SloDefinition> slos)
     {
         var rules = new List<AlertRule>();
         void Put(AlertRule rule)
@@ -545,6 +605,7 @@ public sealed class AlertEngine : IMonitoringService
         }
 
         _codeRules.ForEach(Put);
+        slos.SelectMany(static s => s.Rules).ToList().ForEach(Put);
         return rules;
     }
 
@@ -618,6 +679,12 @@ public sealed class AlertEngine : IMonitoringService
     }
 
     private static AlertRuleFields ToFields(AlertRule rule) =>
-        new(rule.Name, rule.Metric, rule.Operation, rule.Component, rule.Comparison.Symbol(), rule.Threshold, rule.For, rule.KeepFiringFor,
-            rule.Window, rule.Severity, rule.Labels, rule.Annotations);
+        new(rule.Name, rule.Metric, rule.Operation, rule.Component, rule.Comparison.Symbol(), rule.Kind == AlertRuleKind.Threshold ? rule.Threshold : null,
+            rule.For, rule.KeepFiringFor, rule.Window, rule.Severity, rule.Labels, rule.Annotations,
+            AlertRuleValidator.KindName(rule.Kind),
+            rule.Kind == AlertRuleKind.Anomaly ? rule.MinScore : null,
+            rule.Kind == AlertRuleKind.Anomaly ? AlertRuleValidator.DirectionName(rule.Direction) : null,
+            rule.Limit,
+            rule.Kind == AlertRuleKind.Forecast ? rule.Horizon : null,
+            rule.Kind == AlertRuleKind.Forecast ? rule.Lookback : null);
 }

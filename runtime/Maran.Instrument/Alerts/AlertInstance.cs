@@ -13,6 +13,9 @@ internal sealed class AlertInstance(string fingerprint, IReadOnlyDictionary<stri
 
     public double Value { get; set; }
 
+    /// <summary>What the rule's condition worked out at the last evaluation that saw the series, for the templates.</summary>
+    public AlertVariables? Variables { get; set; }
+
     public DateTimeOffset ActiveAt { get; set; }
 
     public DateTimeOffset? FiredAt { get; set; }

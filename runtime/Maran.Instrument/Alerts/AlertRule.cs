@@ -1,9 +1,11 @@
 namespace Maran.Instrument;
 
 /// <summary>
-/// A threshold rule: while <see cref="Metric"/> compares true with <see cref="Threshold"/>, its alert is pending,
-/// and after <see cref="For"/> it fires. Built from the <c>alerts.rules</c> configuration or with
-/// <see cref="Create"/>; a rule that exists has been checked.
+/// An alert rule: while its condition holds for a series of <see cref="Metric"/>, that series' alert is pending, and
+/// after <see cref="For"/> it fires. The condition depends on <see cref="Kind"/>: the value compares true with
+/// <see cref="Threshold"/>; the series' anomaly detector scores it at least <see cref="MinScore"/>; its trend reaches
+/// <see cref="Limit"/> within <see cref="Horizon"/>; or an SLO's error budget burns too fast. Built from the
+/// <c>alerts.rules</c> and <c>alerts.slos</c> configuration or with <see cref="Create"/>; a rule that exists has been checked.
 /// </summary>
 /// <example>
 /// <code>
@@ -73,6 +75,27 @@ public sealed class AlertRule
     /// <summary>For windowed operation metrics: the window (default 5 minutes).</summary>
     public TimeSpan? Window { get; }
 
+    /// <summary>What makes the condition true: a threshold, an anomaly, a forecast or an SLO burn rate.</summary>
+    public AlertRuleKind Kind { get; internal init; }
+
+    /// <summary>For anomaly rules: the lowest anomaly score (0 to 1) that counts as anomalous.</summary>
+    public double MinScore { get; internal init; }
+
+    /// <summary>For anomaly rules: which side of the expected band counts.</summary>
+    public AnomalyDirection Direction { get; internal init; }
+
+    /// <summary>For forecast rules: the value whose crossing is forecast.</summary>
+    public double? Limit { get; internal init; }
+
+    /// <summary>For forecast rules: how far ahead a crossing of <see cref="Limit"/> makes the condition true.</summary>
+    public TimeSpan Horizon { get; internal init; }
+
+    /// <summary>For forecast rules: how much history the trend is fitted to (the weights' time constant).</summary>
+    public TimeSpan Lookback { get; internal init; }
+
+    /// <summary>For burn-rate rules: the SLO and the burn rate they watch.</summary>
+    internal SloBurnRate? BurnRate { get; init; }
+
     /// <summary>The severity, also the <c>severity</c> label.</summary>
     public AlertSeverity Severity { get; }
 
@@ -90,6 +113,15 @@ public sealed class AlertRule
     public static AlertRuleBuilder Create(string name) => new(name);
 
     /// <inheritdoc/>
-    public override string ToString() =>
-        $"{Name} ({AlertRuleValidator.SeverityName(Severity)}): {Metric} {Comparison.Symbol()} {AlertTemplate.FormatNumber(Threshold)} for {For}";
+    public override string ToString() => $"{Name} ({AlertRuleValidator.SeverityName(Severity)}): {Condition()} for {For}";
+
+    /// <summary>The condition in words: <c>operation_p95_ms &gt; 2000</c>, <c>anomaly of cost_per_hour_usd (score ≥ 0.9, above)</c>.</summary>
+    internal string Condition() => Kind switch
+    {
+        AlertRuleKind.Anomaly => $"anomaly of {Metric} (score >= {AlertTemplate.FormatNumber(MinScore)}, {AlertRuleValidator.DirectionName(Direction)})",
+        AlertRuleKind.Forecast => $"{Metric} forecast to reach {AlertTemplate.FormatNumber(Limit ?? 0)} within {AlertRuleValidator.ShortDuration(Horizon)}",
+        AlertRuleKind.BurnRate when BurnRate is { } burn =>
+            $"SLO {burn.Slo.Name} burns its error budget at >= {AlertTemplate.FormatNumber(burn.Rate)}x over {AlertRuleValidator.ShortDuration(burn.LongWindow)} and {AlertRuleValidator.ShortDuration(burn.ShortWindow)}",
+        _ => $"{Metric} {Comparison.Symbol()} {AlertTemplate.FormatNumber(Threshold)}",
+    };
 }

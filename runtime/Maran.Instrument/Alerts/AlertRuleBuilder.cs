@@ -15,6 +15,12 @@ public sealed class AlertRuleBuilder
     private TimeSpan _keepFiringFor;
     private TimeSpan? _window;
     private AlertSeverity _severity = AlertSeverity.Warning;
+    private AlertRuleKind _kind = AlertRuleKind.Threshold;
+    private double? _minScore;
+    private AnomalyDirection? _direction;
+    private double? _limit;
+    private TimeSpan? _horizon;
+    private TimeSpan? _lookback;
 
     internal AlertRuleBuilder(string name) => _name = name;
 
@@ -44,6 +50,31 @@ public sealed class AlertRuleBuilder
     {
         _comparison = comparison;
         _threshold = threshold;
+        return this;
+    }
+
+    /// <summary>
+    /// Makes this an anomaly rule: its condition holds while the series' streaming anomaly detector scores the value at
+    /// least <paramref name="minScore"/> (0 to 1) on the <paramref name="direction"/> side of the expected band.
+    /// </summary>
+    public AlertRuleBuilder Anomalous(double minScore = AlertRuleValidator.DefaultMinScore, AnomalyDirection direction = AnomalyDirection.Both)
+    {
+        _kind = AlertRuleKind.Anomaly;
+        _minScore = minScore;
+        _direction = direction;
+        return this;
+    }
+
+    /// <summary>
+    /// Makes this a forecast rule: its condition holds while the series' trend, fitted over about
+    /// <paramref name="lookback"/> (1 hour unless given), is forecast to reach <paramref name="limit"/> within <paramref name="horizon"/>.
+    /// </summary>
+    public AlertRuleBuilder Forecast(double limit, TimeSpan horizon, TimeSpan? lookback = null)
+    {
+        _kind = AlertRuleKind.Forecast;
+        _limit = limit;
+        _horizon = horizon;
+        _lookback = lookback;
         return this;
     }
 
@@ -95,7 +126,8 @@ public sealed class AlertRuleBuilder
     {
         var errors = new List<ConfigurationError>();
         var fields = new AlertRuleFields(
-            _name, _metric, _operation, _component, _comparison.Symbol(), _threshold, _for, _keepFiringFor, _window, _severity, _labels, _annotations);
+            _name, _metric, _operation, _component, _comparison.Symbol(), _kind == AlertRuleKind.Threshold ? _threshold : null, _for, _keepFiringFor, _window, _severity, _labels, _annotations,
+            AlertRuleValidator.KindName(_kind), _minScore, _direction is { } direction ? AlertRuleValidator.DirectionName(direction) : null, _limit, _horizon, _lookback);
         AlertRule? rule = AlertRuleValidator.Check(fields, isCustomMetric: null, (field, value, message) =>
             errors.Add(new ConfigurationError($"alerts.rules[{_name}].{field}", value, "code", message)));
         return rule ?? throw new MonitoringConfigurationException(errors);

@@ -16,6 +16,16 @@ namespace Maran.Instrument;
 ///       severity: critical
 ///       annotations:
 ///         summary: "p95 of {{ $labels.operation }} is {{ $value }} ms"
+///     - name: CostAnomaly
+///       kind: anomaly
+///       metric: cost_per_hour_usd
+///       min_score: 0.9
+///       direction: above
+///     - name: BudgetExhaustion
+///       kind: forecast
+///       metric: budget_used_percent
+///       limit: 100
+///       horizon: 2h
 /// </code>
 /// </example>
 public sealed class AlertRuleOptions
@@ -23,6 +33,10 @@ public sealed class AlertRuleOptions
     /// <summary>The rule's name, also its alerts' <c>alertname</c>. Two rules may share a name only with different severities.</summary>
     [ConfigurationKeyName("name")]
     public string? Name { get; set; }
+
+    /// <summary><c>threshold</c> (default): the value compared with <c>threshold</c>; <c>anomaly</c>: the series' anomaly score against <c>min_score</c>; <c>forecast</c>: the series' trend against <c>limit</c> and <c>horizon</c>.</summary>
+    [ConfigurationKeyName("kind")]
+    public string? Kind { get; set; }
 
     /// <summary>The metric watched: one of <see cref="AlertMetrics"/> or a declared custom metric.</summary>
     [ConfigurationKeyName("metric")]
@@ -40,9 +54,29 @@ public sealed class AlertRuleOptions
     [ConfigurationKeyName("comparison")]
     public string Comparison { get; set; } = ">";
 
-    /// <summary>The threshold (required).</summary>
+    /// <summary>Threshold rules: the threshold (required).</summary>
     [ConfigurationKeyName("threshold")]
     public double? Threshold { get; set; }
+
+    /// <summary>Anomaly rules: the lowest anomaly score that counts, above 0 and at most 1 (default 0.9).</summary>
+    [ConfigurationKeyName("min_score")]
+    public double? MinScore { get; set; }
+
+    /// <summary>Anomaly rules: <c>above</c>, <c>below</c> or <c>both</c> (default) sides of the expected band.</summary>
+    [ConfigurationKeyName("direction")]
+    public string? Direction { get; set; }
+
+    /// <summary>Forecast rules: the value whose crossing is forecast (required): 100 for <c>budget_used_percent</c>, a provider's token limit.</summary>
+    [ConfigurationKeyName("limit")]
+    public double? Limit { get; set; }
+
+    /// <summary>Forecast rules: how far ahead a forecast crossing makes the condition true (required, longer than zero: <c>30m</c>, <c>3h</c>).</summary>
+    [ConfigurationKeyName("horizon")]
+    public TimeSpan? Horizon { get; set; }
+
+    /// <summary>Forecast rules: the time constant of the trend fit's weights (default 1h): points this old weigh 1/e of the newest.</summary>
+    [ConfigurationKeyName("lookback")]
+    public TimeSpan? Lookback { get; set; }
 
     /// <summary>How long the condition must hold before the alert fires (<c>30s</c>, <c>5m</c>; 0 fires at once).</summary>
     [ConfigurationKeyName("for")]
@@ -69,5 +103,6 @@ public sealed class AlertRuleOptions
     public Dictionary<string, string> Annotations { get; set; } = new(StringComparer.Ordinal);
 
     internal AlertRuleFields ToFields() =>
-        new(Name, Metric, Operation, Component, Comparison, Threshold, For, KeepFiringFor, Window, Severity, Labels, Annotations);
+        new(Name, Metric, Operation, Component, Comparison, Threshold, For, KeepFiringFor, Window, Severity, Labels, Annotations,
+            Kind, MinScore, Direction, Limit, Horizon, Lookback);
 }

@@ -15,7 +15,13 @@ internal sealed record AlertRuleFields(
     TimeSpan? Window,
     AlertSeverity Severity,
     IReadOnlyDictionary<string, string> Labels,
-    IReadOnlyDictionary<string, string> Annotations);
+    IReadOnlyDictionary<string, string> Annotations,
+    string? Kind = null,
+    double? MinScore = null,
+    string? Direction = null,
+    double? Limit = null,
+    TimeSpan? Horizon = null,
+    TimeSpan? Lookback = null);
 
 /// <summary>
 /// Checks a rule's fields the same way for the configuration file and the builder, reporting each problem with the
@@ -83,14 +89,122 @@ internal static class AlertRuleValidator
             Fail("comparison", fields.Comparison, $"unknown comparison '{fields.Comparison}' (use {AlertComparisons.Accepted})");
         }
 
-        if (fields.Threshold is not { } threshold)
+        AlertRuleKind kind = AlertRuleKind.Threshold;
+        if (!TryParseKind(fields.Kind, out kind))
         {
-            Fail("threshold", null, "every rule needs a threshold");
-            threshold = 0;
+            Fail("kind", fields.Kind, $"unknown kind '{fields.Kind}' (use threshold, anomaly or forecast)");
         }
-        else if (!double.IsFinite(threshold))
+
+        double threshold = 0;
+        if (kind == AlertRuleKind.Threshold)
         {
-            Fail("threshold", threshold.ToString(CultureInfo.InvariantCulture), "the threshold must be a finite number");
+            if (fields.Threshold is not { } given)
+            {
+                Fail("threshold", null, "every threshold rule needs a threshold");
+            }
+            else if (!double.IsFinite(given))
+            {
+                Fail("threshold", given.ToString(CultureInfo.InvariantCulture), "the threshold must be a finite number");
+            }
+            else
+            {
+                threshold = given;
+            }
+        }
+        else if (fields.Threshold is { } unwanted)
+        {
+            Fail("threshold", unwanted.ToString(CultureInfo.InvariantCulture),
+                $"only threshold rules take a threshold; a{(kind == AlertRuleKind.Anomaly ? "n anomaly rule takes min_score" : " forecast rule takes limit")}");
+        }
+
+        double minScore = DefaultMinScore;
+        AnomalyDirection direction = AnomalyDirection.Both;
+        if (kind == AlertRuleKind.Anomaly)
+        {
+            if (fields.MinScore is { } score)
+            {
+                if (!(score > 0 && score <= 1))
+                {
+                    Fail("min_score", score.ToString(CultureInfo.InvariantCulture), "min_score is an anomaly score, above 0 and at most 1");
+                }
+                else
+                {
+                    minScore = score;
+                }
+            }
+
+            if (!TryParseDirection(fields.Direction, out direction))
+            {
+                Fail("direction", fields.Direction, $"unknown direction '{fields.Direction}' (use above, below or both)");
+            }
+        }
+        else
+        {
+            OnlyFor(fields.MinScore?.ToString(CultureInfo.InvariantCulture), "min_score", "anomaly");
+            OnlyFor(fields.Direction, "direction", "anomaly");
+        }
+
+        double? limit = null;
+        TimeSpan horizon = TimeSpan.Zero;
+        TimeSpan lookback = DefaultLookback;
+        if (kind == AlertRuleKind.Forecast)
+        {
+            if (fields.Limit is not { } given)
+            {
+                Fail("limit", null, "every forecast rule needs a limit (the value whose crossing is forecast)");
+            }
+            else if (!double.IsFinite(given))
+            {
+                Fail("limit", given.ToString(CultureInfo.InvariantCulture), "the limit must be a finite number");
+            }
+            else
+            {
+                limit = given;
+            }
+
+            if (comparison is AlertComparison.Equal or AlertComparison.NotEqual)
+            {
+                Fail("comparison", fields.Comparison, "a forecast rule forecasts a rise (> or >=, the default) or a fall (< or <=) to its limit");
+            }
+
+            if (fields.Horizon is not { } ahead)
+            {
+                Fail("horizon", null, "every forecast rule needs a horizon (how far ahead a crossing counts: 30m, 3h)");
+            }
+            else if (ahead <= TimeSpan.Zero)
+            {
+                Fail("horizon", FormatDuration(ahead), "the horizon must be longer than zero");
+            }
+            else
+            {
+                horizon = ahead;
+            }
+
+            if (fields.Lookback is { } back)
+            {
+                if (back <= TimeSpan.Zero)
+                {
+                    Fail("lookback", FormatDuration(back), "the lookback must be longer than zero");
+                }
+                else
+                {
+                    lookback = back;
+                }
+            }
+        }
+        else
+        {
+            OnlyFor(fields.Limit?.ToString(CultureInfo.InvariantCulture), "limit", "forecast");
+            OnlyFor(fields.Horizon is { } h ? FormatDuration(h) : null, "horizon", "forecast");
+            OnlyFor(fields.Lookback is { } l ? FormatDuration(l) : null, "lookback", "forecast");
+        }
+
+        void OnlyFor(string? value, string field, string kindName)
+        {
+            if (value is not null)
+            {
+                Fail(field, value, $"only {kindName} rules take {field}; this rule is kind {KindName(kind)}");
+            }
         }
 
         if (fields.For < TimeSpan.Zero)
@@ -164,6 +278,16 @@ internal static class AlertRuleValidator
             }
         }
 
+        IReadOnlyCollection<string> available = AlertVariables.Of(kind);
+        foreach ((string name, AlertTemplate template) in annotations)
+        {
+            foreach (string variable in template.Variables.Where(v => !available.Contains(v)).Distinct())
+            {
+                string others = available.Count == 0 ? "threshold rules have $value, $threshold and $labels" : "this rule has " + string.Join(", ", available.Select(static v => "$" + v));
+                Fail("annotations." + name, template.Text, $"${variable} is not a variable of {KindName(kind)} rules ({others})");
+            }
+        }
+
         if (!ok)
         {
             return null;
@@ -172,7 +296,13 @@ internal static class AlertRuleValidator
         if (!annotations.ContainsKey("summary"))
         {
             string selector = fields.Operation is null ? string.Empty : " of {{ $labels.component }}/{{ $labels.operation }}";
-            if (AlertTemplate.TryParse($"{fields.Metric}{selector} is {{{{ $value }}}} ({comparison.Symbol()} {{{{ $threshold }}}})", out AlertTemplate? summary, out _))
+            string text = kind switch
+            {
+                AlertRuleKind.Anomaly => $"{fields.Metric}{selector} is {{{{ $value }}}}, outside its expected band {{{{ $lower }}}} to {{{{ $upper }}}} (score {{{{ $score | printf \"%.2f\" }}}})",
+                AlertRuleKind.Forecast => $"{fields.Metric}{selector} is {{{{ $value }}}} and is forecast to reach {{{{ $limit }}}} in {{{{ $eta }}}} (at {{{{ $eta_time }}}})",
+                _ => $"{fields.Metric}{selector} is {{{{ $value }}}} ({comparison.Symbol()} {{{{ $threshold }}}})",
+            };
+            if (AlertTemplate.TryParse(text, out AlertTemplate? summary, out _))
             {
                 annotations["summary"] = summary!;
             }
@@ -180,7 +310,101 @@ internal static class AlertRuleValidator
 
         return new AlertRule(
             fields.Name!, fields.Metric!, fields.Operation, fields.Component, comparison, threshold,
-            fields.For, fields.KeepFiringFor, fields.Window, fields.Severity, labels, annotations);
+            fields.For, fields.KeepFiringFor, fields.Window, fields.Severity, labels, annotations)
+        {
+            Kind = kind,
+            MinScore = minScore,
+            Direction = direction,
+            Limit = limit,
+            Horizon = horizon,
+            Lookback = lookback,
+        };
+    }
+
+    /// <summary>The <c>min_score</c> of an anomaly rule that gives none.</summary>
+    internal const double DefaultMinScore = 0.9;
+
+    /// <summary>The <c>lookback</c> of a forecast rule that gives none.</summary>
+    internal static readonly TimeSpan DefaultLookback = TimeSpan.FromHours(1);
+
+    internal static bool TryParseKind(string? text, out AlertRuleKind kind)
+    {
+        kind = AlertRuleKind.Threshold;
+        switch (text?.Trim().ToLowerInvariant())
+        {
+            case null or "" or "threshold":
+                return true;
+            case "anomaly":
+                kind = AlertRuleKind.Anomaly;
+                return true;
+            case "forecast":
+                kind = AlertRuleKind.Forecast;
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    internal static bool TryParseDirection(string? text, out AnomalyDirection direction)
+    {
+        direction = AnomalyDirection.Both;
+        switch (text?.Trim().ToLowerInvariant())
+        {
+            case null or "" or "both":
+                return true;
+            case "above":
+                direction = AnomalyDirection.Above;
+                return true;
+            case "below":
+                direction = AnomalyDirection.Below;
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    internal static string KindName(AlertRuleKind kind) => kind switch
+    {
+        AlertRuleKind.Anomaly => "anomaly",
+        AlertRuleKind.Forecast => "forecast",
+        AlertRuleKind.BurnRate => "burn_rate",
+        _ => "threshold",
+    };
+
+    internal static string DirectionName(AnomalyDirection direction) => direction switch
+    {
+        AnomalyDirection.Above => "above",
+        AnomalyDirection.Below => "below",
+        _ => "both",
+    };
+
+    /// <summary>A duration as configuration writes it: <c>30d</c>, <c>6h</c>, <c>1h30m</c>, <c>5m</c>, <c>10s</c>.</summary>
+    internal static string ShortDuration(TimeSpan duration)
+    {
+        if (duration <= TimeSpan.Zero)
+        {
+            return "0s";
+        }
+
+        var text = new System.Text.StringBuilder();
+        void Part(long amount, string unit)
+        {
+            if (amount > 0)
+            {
+                text.Append(amount.ToString(CultureInfo.InvariantCulture)).Append(unit);
+            }
+        }
+
+        Part(duration.Days, "d");
+        Part(duration.Hours, "h");
+        Part(duration.Minutes, "m");
+        Part(duration.Seconds, "s");
+        if (text.Length == 0)
+        {
+            Part((long)Math.Max(1, duration.TotalMilliseconds), "ms");
+        }
+
+        return text.ToString();
     }
 
     internal static bool IsLabelName(string name) =>

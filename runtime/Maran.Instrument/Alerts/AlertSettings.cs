@@ -36,6 +36,10 @@ public sealed class AlertSettings
     [ConfigurationKeyName("rules")]
     public List<AlertRuleOptions> Rules { get; set; } = [];
 
+    /// <summary>Service level objectives, each with multi-window burn-rate alerts on its error budget.</summary>
+    [ConfigurationKeyName("slos")]
+    public List<SloOptions> Slos { get; set; } = [];
+
     /// <summary>Where notifications go.</summary>
     [ConfigurationKeyName("channels")]
     public AlertChannelSettings Channels { get; set; } = new();
@@ -106,6 +110,21 @@ public sealed class AlertSettings
             {
                 binder.Error($"{rulePrefix}:name", rule.Name,
                     $"rule '{rule.Name}': another {AlertRuleValidator.SeverityName(rule.Severity)} rule has this name (rules may share a name only with different severities)");
+            }
+        }
+
+        var slos = new HashSet<string>(StringComparer.Ordinal);
+        for (int i = 0; i < Slos.Count; i++)
+        {
+            string sloPrefix = $"{prefix}:slos:{i}";
+            SloDefinition? slo = SloValidator.Check(Slos[i], (field, value, message) =>
+            {
+                string key = $"{sloPrefix}:{field.Replace('.', ':')}";
+                binder.Error(key, binder.ValueAt(key) ?? value, message, originKey: sloPrefix);
+            });
+            if (slo is not null && !slos.Add(slo.Name))
+            {
+                binder.Error($"{sloPrefix}:name", slo.Name, $"slo '{slo.Name}': another SLO has this name");
             }
         }
 

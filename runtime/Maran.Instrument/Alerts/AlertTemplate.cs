@@ -6,7 +6,9 @@ namespace Maran.Instrument;
 
 /// <summary>
 /// A label or annotation text with Prometheus-style placeholders: <c>{{ $value }}</c>, <c>{{ $threshold }}</c>,
-/// <c>{{ $labels.name }}</c>, each optionally piped through <c>humanize</c> or <c>printf "%.2f"</c>.
+/// <c>{{ $labels.name }}</c> and the variables of anomaly, forecast and SLO rules (<see cref="AlertVariables.Known"/>:
+/// <c>{{ $expected }}</c>, <c>{{ $eta }}</c>, <c>{{ $burn_rate }}</c>, ...), each number optionally piped through
+/// <c>humanize</c> or <c>printf "%.2f"</c>.
 /// Parsed once when the rule is built, so a mistake is reported at start naming the rule and field.
 /// </summary>
 internal sealed partial class AlertTemplate
@@ -22,8 +24,11 @@ internal sealed partial class AlertTemplate
     /// <summary>The template as written.</summary>
     public string Text { get; }
 
-    /// <summary>Whether the template uses <c>$value</c>.</summary>
-    public bool UsesValue => _parts.Any(static p => p.Kind == PartKind.Value);
+    /// <summary>Whether the template uses <c>$value</c> or a rule variable, which change at every evaluation.</summary>
+    public bool UsesValue => _parts.Any(static p => p.Kind is PartKind.Value or PartKind.Variable);
+
+    /// <summary>The rule variables the template uses (<c>expected</c>, <c>eta</c>, ...), without <c>$value</c>, <c>$threshold</c> and labels.</summary>
+    public IEnumerable<string> Variables => _parts.Where(static p => p.Kind == PartKind.Variable).Select(static p => p.Text);
 
     /// <summary>Parses <paramref name="text"/>; on failure <paramref name="problem"/> says what is wrong and where.</summary>
     public static bool TryParse(string text, out AlertTemplate? template, out string? problem)
@@ -74,8 +79,8 @@ internal sealed partial class AlertTemplate
         return true;
     }
 
-    /// <summary>Fills in the placeholders; a label the alert does not have renders empty.</summary>
-    public string Render(double value, double threshold, IReadOnlyDictionary<string, string> labels)
+    /// <summary>Fills in the placeholders; a label the alert does not have, or a variable it has no value for, renders empty.</summary>
+    public string Render(double value, double threshold, IReadOnlyDictionary<string, string> labels, AlertVariables? variables = null)
     {
         if (_parts.Length == 1 && _parts[0].Kind == PartKind.Literal)
         {
@@ -98,6 +103,17 @@ internal sealed partial class AlertTemplate
                     break;
                 case PartKind.Label:
                     builder.Append(labels.GetValueOrDefault(part.Text, string.Empty));
+                    break;
+                case PartKind.Variable when variables is not null:
+                    if (variables.TryGetNumber(part.Text, out double number))
+                    {
+                        builder.Append(Format(number, part));
+                    }
+                    else
+                    {
+                        builder.Append(variables.TextOf(part.Text));
+                    }
+
                     break;
             }
         }
@@ -139,7 +155,7 @@ internal sealed partial class AlertTemplate
         problem = null;
         if (action.Length == 0)
         {
-            problem = "an empty placeholder; write $value, $threshold or $labels.<name>";
+            problem = "an empty placeholder; write $value, $threshold, $labels.<name> or a rule variable";
             return false;
         }
 
@@ -212,9 +228,21 @@ internal sealed partial class AlertTemplate
             return true;
         }
 
+        if (subject.StartsWith('$') && AlertVariables.Known.TryGetValue(subject[1..], out bool isText))
+        {
+            if (isText && (humanize || decimals is not null))
+            {
+                problem = $"{subject} is text; only numbers take humanize or printf";
+                return false;
+            }
+
+            part = new Part(PartKind.Variable, subject[1..], humanize, decimals);
+            return true;
+        }
+
         problem = subject == "$labels"
             ? "$labels needs a label name: $labels.<name>"
-            : $"unknown variable '{subject}' (known: $value, $threshold, $labels.<name>)";
+            : $"unknown variable '{subject}' (known: $value, $threshold, $labels.<name>, {string.Join(", ", AlertVariables.Known.Keys.Select(static k => "$" + k))})";
         return false;
     }
 
@@ -230,6 +258,7 @@ internal sealed partial class AlertTemplate
         Value,
         Threshold,
         Label,
+        Variable,
     }
 
     private sealed record Part(PartKind Kind, string Text, bool Humanize, int? Decimals)

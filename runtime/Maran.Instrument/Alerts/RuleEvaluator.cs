@@ -5,9 +5,10 @@ internal readonly record struct AlertTransition(AlertRule Rule, AlertInstance Al
 
 /// <summary>
 /// One rule's alerts and their state machine: inactive → pending → firing → resolved, one alert per labelled
-/// series. Called by the engine's evaluation only, one evaluation at a time.
+/// series, with the rule's condition deciding for each sample. Called by the engine's evaluation only, one
+/// evaluation at a time.
 /// </summary>
-internal sealed class RuleEvaluator(AlertRule rule, IAlertMetricSource source)
+internal sealed class RuleEvaluator(AlertRule rule, IAlertMetricSource source, AlertCondition condition)
 {
     /// <summary>How long a resolved alert stays visible (and in the group's notifications) before it is forgotten.</summary>
     internal static readonly TimeSpan ResolvedRetention = TimeSpan.FromMinutes(15);
@@ -33,6 +34,9 @@ internal sealed class RuleEvaluator(AlertRule rule, IAlertMetricSource source)
 
     public IEnumerable<AlertInstance> Alerts => _alerts.Values;
 
+    /// <summary>What decides whether a sample makes its alert's condition true (an anomaly rule's detectors, ...).</summary>
+    public AlertCondition Condition { get; } = condition;
+
     /// <summary>Reads the metric and moves every alert of the rule on; appends the state changes.</summary>
     public void Evaluate(DateTimeOffset now, AlertEvaluationCycle cycle, List<AlertTransition> transitions)
     {
@@ -54,11 +58,12 @@ internal sealed class RuleEvaluator(AlertRule rule, IAlertMetricSource source)
             }
 
             _alerts.TryGetValue(fingerprint, out AlertInstance? alert);
-            if (!Rule.Comparison.Holds(sample.Value, Rule.Threshold))
+            if (!Condition.Holds(fingerprint, sample, now, out AlertVariables? variables))
             {
                 if (alert is not null)
                 {
                     alert.Value = sample.Value;
+                    alert.Variables = variables ?? alert.Variables;
                     ConditionFalse(alert, now, transitions);
                 }
 
@@ -82,6 +87,7 @@ internal sealed class RuleEvaluator(AlertRule rule, IAlertMetricSource source)
             }
 
             alert.Value = sample.Value;
+            alert.Variables = variables;
             alert.LastTrueAt = now;
             alert.Annotations = Render(alert);
             if (alert.State == AlertState.Pending && now - alert.ActiveAt >= Rule.For)
@@ -91,6 +97,8 @@ internal sealed class RuleEvaluator(AlertRule rule, IAlertMetricSource source)
                 transitions.Add(new AlertTransition(Rule, alert, AlertState.Pending, AlertState.Firing));
             }
         }
+
+        Condition.EndEvaluation(seen, now);
 
         // A series that reported nothing is no data: its condition no longer holds.
         foreach (AlertInstance alert in _alerts.Values.Where(a => !seen.Contains(a.Fingerprint)).ToList())
@@ -156,7 +164,7 @@ internal sealed class RuleEvaluator(AlertRule rule, IAlertMetricSource source)
         var annotations = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach ((string name, AlertTemplate template) in Rule.AnnotationTemplates)
         {
-            annotations[name] = template.Render(alert.Value, Rule.Threshold, alert.Labels);
+            annotations[name] = template.Render(alert.Value, Rule.Threshold, alert.Labels, alert.Variables);
         }
 
         return annotations;

@@ -81,7 +81,7 @@ public class AlertRuleParsingTests
         Assert.Contains("unknown variable '$valu'", variable.Message, StringComparison.Ordinal);
 
         ConfigurationError threshold = ErrorAt(error, "alerts.rules.6.threshold");
-        Assert.Equal((null, "alerts-bad-rules.yaml line 29", "rule 'NoThreshold': every rule needs a threshold"), (threshold.Value, threshold.Origin, threshold.Message));
+        Assert.Equal((null, "alerts-bad-rules.yaml line 29", "rule 'NoThreshold': every threshold rule needs a threshold"), (threshold.Value, threshold.Origin, threshold.Message));
 
         Assert.Contains("rule 'OperationOnGauge': only operation metrics", ErrorAt(error, "alerts.rules.7.operation").Message, StringComparison.Ordinal);
         Assert.Contains("rule 'ValueInLabel': a label cannot use $value", ErrorAt(error, "alerts.rules.8.labels.level").Message, StringComparison.Ordinal);

@@ -150,7 +150,7 @@ public sealed partial class LayeringTests
         return folder switch
         {
             "Profiling" or "Diagnostics" or "Interop" => "hot path",
-            "Health" or "Errors" or "Costs" => "trackers",
+            "Health" or "Errors" or "Costs" or "Anomaly" => "trackers",
             "Alerts" => "alerts",
             _ when path.EndsWith("Attribute.cs", StringComparison.Ordinal) && folder.Length == 0 => "hot path",
             _ => "system",
