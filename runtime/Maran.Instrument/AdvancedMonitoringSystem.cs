@@ -28,6 +28,7 @@ public sealed class AdvancedMonitoringSystem : IDisposable
     private long _startedTimestamp;
     private bool _running;
     private StopOnExit? _stopOnExit;
+    private ServiceIdentity? _identity;
 
     /// <summary>Creates a system configured from <c>monitoring_config.yaml</c> and the <c>MARAN_*</c> variables.</summary>
     public AdvancedMonitoringSystem()
@@ -188,6 +189,22 @@ public sealed class AdvancedMonitoringSystem : IDisposable
     /// <summary>Where errors, costs, logs and alert history are kept beyond memory; memory only without a storage feature.</summary>
     internal IMonitoringStorage Storage { get; }
 
+    /// <summary>
+    /// Which service and instance this process is (<c>service.name</c>, <c>service.instance.id</c>): resolved once at
+    /// <see cref="Start"/> from <c>OTEL_SERVICE_NAME</c> and <c>OTEL_RESOURCE_ATTRIBUTES</c>, else <c>monitoring.service</c>
+    /// and <c>monitoring.instance</c>, else the entry assembly and <c>host:pid</c>; before start, what it would resolve to now.
+    /// </summary>
+    public ServiceIdentity Identity
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _identity ?? ServiceIdentity.Resolve(Options.Monitoring, Environment.GetEnvironmentVariables());
+            }
+        }
+    }
+
     /// <summary>Whether <see cref="Start"/> has been called and <see cref="Stop"/> has not.</summary>
     public bool IsRunning
     {
@@ -230,6 +247,7 @@ public sealed class AdvancedMonitoringSystem : IDisposable
                 throw new MonitoringConfigurationException(errors);
             }
 
+            _identity ??= ServiceIdentity.Resolve(Options.Monitoring, Environment.GetEnvironmentVariables());
             ApplyRuntimeSwitches(Options.Monitoring);
             GenAIContent.Configure(Options.Monitoring.CaptureContent, Logs);
 
