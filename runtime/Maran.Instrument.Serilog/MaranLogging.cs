@@ -7,7 +7,8 @@ using Serilog.Formatting.Compact;
 namespace Maran.Instrument;
 
 /// <summary>
-/// The structured log: one Serilog logger, enriched with the current monitored call and cleared of secrets, whose
+/// The structured log: one Serilog logger, enriched with the service identity and the current monitored call and
+/// cleared of secrets, whose
 /// events go (while the system runs) to standard error and a rolling file as compact JSON lines, and to the log
 /// store. Monitoring's own reports (<see cref="MonitoringDiagnostics"/>) are routed into it while it runs.
 /// </summary>
@@ -31,13 +32,14 @@ internal sealed class MaranLogging : IMonitoringService, IDisposable
     private Action<string>? _previousReport;
     private Action<string>? _report;
 
-    internal MaranLogging(MonitoringOptions options, LogStore store)
+    internal MaranLogging(MonitoringOptions options, LogStore store, Func<ServiceIdentity> identity)
     {
         _options = options;
         Store = store;
         _logger = new LoggerConfiguration()
             .MinimumLevel.ControlledBy(_level)
             .Enrich.With(new OperationContextEnricher())
+            .Enrich.With(new ServiceIdentityEnricher(identity))
             .WriteTo.Sink(new RedactingSink(_forward))
             .CreateLogger();
     }

@@ -194,16 +194,8 @@ public sealed class AdvancedMonitoringSystem : IDisposable
     /// <see cref="Start"/> from <c>OTEL_SERVICE_NAME</c> and <c>OTEL_RESOURCE_ATTRIBUTES</c>, else <c>monitoring.service</c>
     /// and <c>monitoring.instance</c>, else the entry assembly and <c>host:pid</c>; before start, what it would resolve to now.
     /// </summary>
-    public ServiceIdentity Identity
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _identity ?? ServiceIdentity.Resolve(Options.Monitoring, Environment.GetEnvironmentVariables());
-            }
-        }
-    }
+    public ServiceIdentity Identity =>
+        Volatile.Read(ref _identity) ?? ServiceIdentity.Resolve(Options.Monitoring, Environment.GetEnvironmentVariables());
 
     /// <summary>Whether <see cref="Start"/> has been called and <see cref="Stop"/> has not.</summary>
     public bool IsRunning
@@ -247,7 +239,11 @@ public sealed class AdvancedMonitoringSystem : IDisposable
                 throw new MonitoringConfigurationException(errors);
             }
 
-            _identity ??= ServiceIdentity.Resolve(Options.Monitoring, Environment.GetEnvironmentVariables());
+            if (_identity is null)
+            {
+                Volatile.Write(ref _identity, ServiceIdentity.Resolve(Options.Monitoring, Environment.GetEnvironmentVariables()));
+            }
+
             ApplyRuntimeSwitches(Options.Monitoring);
             GenAIContent.Configure(Options.Monitoring.CaptureContent, Logs);
 
