@@ -12,9 +12,11 @@ namespace Microsoft.Extensions.DependencyInjection;
 /// <summary>Sends Maran.Instrument's traces, metrics and logs to an OpenTelemetry collector.</summary>
 public static class MaranOtlpExporterExtensions
 {
+    private const string AspNetCoreSource = "Microsoft.AspNetCore";
+
     /// <summary>
     /// Sends the three signals over OTLP with the OpenTelemetry SDK's own exporter: the spans of monitored calls (the
-    /// <c>Maran.Instrument</c> activity source), the <c>Maran.Instrument</c> meter (GenAI histograms with the spec's
+    /// <c>Maran.Instrument</c> activity source, with ASP.NET Core's request spans as their parents), the <c>Maran.Instrument</c> meter (GenAI histograms with the spec's
     /// buckets, live operation figures) and the application's <see cref="Logging.ILogger"/> logs, the monitoring's own
     /// included; every one carries the <see cref="AdvancedMonitoringSystem.Identity"/> as resource attributes. Where
     /// to is the SDK's to read: <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> (<c>http://localhost:4317</c> by default),
@@ -42,7 +44,8 @@ public static class MaranOtlpExporterExtensions
         builder.Services.AddOpenTelemetry()
             .ConfigureResource(static resource => resource.AddDetector(
                 static provider => new MaranResourceDetector(provider.GetRequiredService<AdvancedMonitoringSystem>())))
-            .WithTracing(tracing => tracing.AddMaranInstrumentation().AddOtlpExporter(options))
+            // ASP.NET Core's request activity is the parent of the calls a request makes: unsampled, it would drop them.
+            .WithTracing(tracing => tracing.AddSource(AspNetCoreSource).AddMaranInstrumentation().AddOtlpExporter(options))
             .WithMetrics(metrics => metrics.AddMaranInstrumentation().AddOtlpExporter(options))
             .WithLogging(logging => logging.AddOtlpExporter(options));
         return builder;
