@@ -13,12 +13,21 @@ public sealed class PrometheusExporter
     private readonly object _gate = new();
     private readonly Func<string> _prefix;
     private readonly Func<int> _maxOperations;
+    private readonly Func<ServiceIdentity>? _identity;
+    private readonly Func<MonitoringSettings>? _settings;
     private PrometheusMetricSet? _metrics;
 
-    internal PrometheusExporter(Func<string> prefix, ITelemetrySources sources, Func<int>? maxOperations = null)
+    internal PrometheusExporter(
+        Func<string> prefix,
+        ITelemetrySources sources,
+        Func<int>? maxOperations = null,
+        Func<ServiceIdentity>? identity = null,
+        Func<MonitoringSettings>? settings = null)
     {
         _prefix = prefix;
         _maxOperations = maxOperations ?? (static () => PrometheusMetricSet.DefaultMaxOperations);
+        _identity = identity;
+        _settings = settings;
         Sources = sources;
         Registry = Prometheus.Metrics.NewCustomRegistry();
         Registry.AddBeforeCollectCallback(Collect);
@@ -59,7 +68,7 @@ public sealed class PrometheusExporter
             PrometheusMetricSet metrics = MetricSet();
             lock (_gate)
             {
-                metrics.Update(Sources);
+                metrics.Update(Sources, _identity?.Invoke(), _settings?.Invoke());
             }
         }
         catch (Exception ex)

@@ -17,7 +17,11 @@ public sealed class PrometheusFeature : MaranFeature
     internal override void Contribute(FeatureContributions contributions)
     {
         contributions.AddComponent(static system => new PrometheusExporter(
-            () => system.Options.Monitoring.MetricsPrefix, system.Telemetry, () => system.Options.Monitoring.MetricsMaxOperations));
+            () => system.Options.Monitoring.MetricsPrefix,
+            system.Telemetry,
+            () => system.Options.Monitoring.MetricsMaxOperations,
+            () => system.Identity,
+            () => system.Options.Monitoring));
         contributions.AddComponent(static system => new MetricsEndpoint(
             system.Component<PrometheusExporter>()!, () => (system.Options.Monitoring.MetricsHost, system.Options.Monitoring.MetricsPort), () => system.ServerCertificate));
     }

@@ -50,6 +50,12 @@ internal sealed class PrometheusMetricSet
     private readonly Counter _tokens;
     private readonly Counter _dropped;
     private readonly Counter _internalErrors;
+    private readonly Gauge _targetInfo;
+    private readonly Gauge _processInFlight;
+    private readonly Gauge _processLimit;
+    private readonly Gauge _processSaturation;
+    private readonly Gauge _operationLimit;
+    private readonly Gauge _operationSaturation;
     private readonly Dictionary<(int Id, OperationStatus Status), long[]> _observed = [];
     private readonly HashSet<string> _gpusShown = new(StringComparer.Ordinal);
     private readonly HashSet<(string, string, string)> _costsShown = [];
@@ -100,6 +106,25 @@ internal sealed class PrometheusMetricSet
         _internalErrors = factory.CreateCounter(Name("maran_internal_errors_total"),
             "Failures inside the monitoring itself, by kind; the monitored program carried on.",
             ["kind"]);
+
+        // OpenMetrics' target_info keeps its conventional name whatever the prefix, so Prometheus and Grafana find it.
+        _targetInfo = factory.CreateGauge("target_info",
+            "The service and instance this process is (service.name, service.instance.id, deployment.environment); always 1.",
+            ["service_name", "service_instance_id", "deployment_environment"]);
+        _processInFlight = factory.CreateGauge(Name("maran_in_flight"),
+            "Monitored operations (kind operation) started and not yet ended in this process; a nested monitored operation counts too.");
+        _processLimit = factory.CreateGauge(Name("maran_concurrency_limit"),
+            "The operations this process is sized to run at once (monitoring.concurrency_limit); absent when unset.",
+            new GaugeConfiguration { SuppressInitialValue = true });
+        _processSaturation = factory.CreateGauge(Name("maran_saturation_ratio"),
+            "maran_in_flight divided by maran_concurrency_limit: 1 is a process at its configured capacity; absent without a limit.",
+            new GaugeConfiguration { SuppressInitialValue = true });
+        _operationLimit = factory.CreateGauge(Name("operation_concurrency_limit"),
+            "The calls an operation is sized to run at once (monitoring.concurrency_limits).",
+            ["operation", "component", "kind"]);
+        _operationSaturation = factory.CreateGauge(Name("operation_saturation_ratio"),
+            "operation_in_flight divided by operation_concurrency_limit: 1 is an operation at its configured capacity.",
+            ["operation", "component", "kind"]);
     }
 
     internal string Prefix { get; }
@@ -115,8 +140,15 @@ internal sealed class PrometheusMetricSet
     };
 
     /// <summary>Copies every source into the metrics; called before each scrape, one scrape at a time.</summary>
-    internal void Update(ITelemetrySources sources)
+    internal void Update(ITelemetrySources sources) => Update(sources, identity: null, settings: null);
+
+    /// <summary>
+    /// Copies every source into the metrics, with <paramref name="identity"/> as <c>target_info</c> and the concurrency
+    /// limits of <paramref name="settings"/> as the saturation series; called before each scrape, one scrape at a time.
+    /// </summary>
+    internal void Update(ITelemetrySources sources, ServiceIdentity? identity, MonitoringSettings? settings)
     {
+        long processInFlight = 0;
         var errorTallies = new Dictionary<(string Type, string Component), long>();
         // Operations take a slot the first time they are seen to have run, and keep it, so published series stay put;
         // operations that never ran take none. Past the limit, each operation left out is counted once as a dropped series.
@@ -146,6 +178,12 @@ internal sealed class PrometheusMetricSet
 
             OperationSnapshot snapshot = recorders[r].Snapshot();
             UpdateOperation(snapshot);
+            UpdateSaturation(snapshot, settings);
+            if (snapshot.Recorder.Kind == OperationKind.Operation)
+            {
+                processInFlight += snapshot.InFlight;
+            }
+
             string component = Label(snapshot.Recorder.Component);
             foreach ((string type, long count) in snapshot.RaisedErrorTypes)
             {
@@ -173,6 +211,45 @@ internal sealed class PrometheusMetricSet
         }
 
         _memory.WithLabels("process", string.Empty, string.Empty).Set(Environment.WorkingSet);
+        UpdateProcess(identity, settings, processInFlight);
+    }
+
+    private void UpdateProcess(ServiceIdentity? identity, MonitoringSettings? settings, long inFlight)
+    {
+        if (identity is not null)
+        {
+            _targetInfo.WithLabels(Label(identity.ServiceName), Label(identity.InstanceId), Label(identity.Environment)).Set(1);
+        }
+
+        _processInFlight.Set(inFlight);
+        if (settings is { ConcurrencyLimit: > 0 } limited)
+        {
+            _processLimit.Set(limited.ConcurrencyLimit);
+            _processSaturation.Set((double)inFlight / limited.ConcurrencyLimit);
+            _processLimit.Publish();
+            _processSaturation.Publish();
+        }
+        else
+        {
+            _processLimit.Unpublish();
+            _processSaturation.Unpublish();
+        }
+    }
+
+    // Operations with a configured limit publish it and their share of it; the in-flight gauge itself is already there.
+    private void UpdateSaturation(OperationSnapshot snapshot, MonitoringSettings? settings)
+    {
+        OperationRecorder recorder = snapshot.Recorder;
+        if (snapshot.Started == 0 || settings is null || !settings.ConcurrencyLimits.TryGetValue(recorder.Name, out int limit) || limit <= 0)
+        {
+            return;
+        }
+
+        string operation = Label(recorder.Name);
+        string component = Label(recorder.Component);
+        string kind = recorder.Kind.Label();
+        _operationLimit.WithLabels(operation, component, kind).Set(limit);
+        _operationSaturation.WithLabels(operation, component, kind).Set((double)snapshot.InFlight / limit);
     }
 
     private void UpdateOperation(OperationSnapshot snapshot)

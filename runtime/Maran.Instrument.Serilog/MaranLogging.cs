@@ -8,7 +8,8 @@ using Serilog.Formatting.Compact;
 namespace Maran.Instrument;
 
 /// <summary>
-/// The structured log: one Serilog logger, enriched with the current monitored call and cleared of secrets, whose
+/// The structured log: one Serilog logger, enriched with the service identity and the current monitored call and
+/// cleared of secrets, whose
 /// events go (while the system runs) to standard error and a rolling file as compact JSON lines, and to the log
 /// store. Monitoring's own reports (<see cref="MonitoringDiagnostics"/>) are routed into it while it runs.
 /// </summary>
@@ -35,8 +36,9 @@ internal sealed class MaranLogging : IMonitoringService, IDisposable
 
     /// <param name="options">The system's options.</param>
     /// <param name="store">The system's log store.</param>
+    /// <param name="identity">Which service and instance this process is, once the system has started.</param>
     /// <param name="cipher">The key that encrypts the log files, once the system has started; null when they are plain.</param>
-    internal MaranLogging(MonitoringOptions options, LogStore store, Func<LogCipher?>? cipher = null)
+    internal MaranLogging(MonitoringOptions options, LogStore store, Func<ServiceIdentity> identity, Func<LogCipher?>? cipher = null)
     {
         _options = options;
         _cipher = cipher ?? (static () => null);
@@ -44,6 +46,7 @@ internal sealed class MaranLogging : IMonitoringService, IDisposable
         _logger = new LoggerConfiguration()
             .MinimumLevel.ControlledBy(_level)
             .Enrich.With(new OperationContextEnricher())
+            .Enrich.With(new ServiceIdentityEnricher(identity))
             .WriteTo.Sink(new RedactingSink(_forward))
             .CreateLogger();
     }

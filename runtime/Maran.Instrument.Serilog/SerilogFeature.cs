@@ -15,7 +15,7 @@ public sealed class SerilogFeature : MaranFeature
     public override string Name => "serilog";
 
     internal override void Contribute(FeatureContributions contributions) =>
-        contributions.AddComponent(static system => new MaranLogging(system.Options, system.Logs, () => system.LogCipher), startsFirst: true);
+        contributions.AddComponent(static system => new MaranLogging(system.Options, system.Logs, () => system.Identity, () => system.LogCipher), startsFirst: true);
 }
 
 /// <summary>The structured log of a monitoring system.</summary>

@@ -30,6 +30,7 @@ public sealed class AdvancedMonitoringSystem : IDisposable
     private bool _running;
     private StopOnExit? _stopOnExit;
     private LogCipher? _logCipher;
+    private ServiceIdentity? _identity;
 
     /// <summary>Creates a system configured from <c>monitoring_config.yaml</c> and the <c>MARAN_*</c> variables.</summary>
     public AdvancedMonitoringSystem()
@@ -210,6 +211,14 @@ public sealed class AdvancedMonitoringSystem : IDisposable
     /// </summary>
     internal ServerCertificate? ServerCertificate { get; private set; }
 
+    /// <summary>
+    /// Which service and instance this process is (<c>service.name</c>, <c>service.instance.id</c>): resolved once at
+    /// <see cref="Start"/> from <c>OTEL_SERVICE_NAME</c> and <c>OTEL_RESOURCE_ATTRIBUTES</c>, else <c>monitoring.service</c>
+    /// and <c>monitoring.instance</c>, else the entry assembly and <c>host:pid</c>; before start, what it would resolve to now.
+    /// </summary>
+    public ServiceIdentity Identity =>
+        Volatile.Read(ref _identity) ?? ServiceIdentity.Resolve(Options.Monitoring, Environment.GetEnvironmentVariables());
+
     /// <summary>Whether <see cref="Start"/> has been called and <see cref="Stop"/> has not.</summary>
     public bool IsRunning
     {
@@ -264,6 +273,11 @@ public sealed class AdvancedMonitoringSystem : IDisposable
             if (cipher is not null && Options.Logging.Console)
             {
                 MonitoringDiagnostics.Warn("[maran] production.security.encrypt_logs is on and logging.console is on: events still reach standard error as plain text. Set logging.console: false where standard error is kept on disk.");
+            }
+
+            if (_identity is null)
+            {
+                Volatile.Write(ref _identity, ServiceIdentity.Resolve(Options.Monitoring, Environment.GetEnvironmentVariables()));
             }
 
             ApplyRuntimeSwitches(Options.Monitoring);

@@ -126,6 +126,40 @@ public sealed class MonitoringSettings
     [ConfigurationKeyName("health")]
     public HealthSettings Health { get; set; } = new();
 
+    /// <summary>
+    /// The service's name (<c>service.name</c>) when <c>OTEL_SERVICE_NAME</c> and <c>OTEL_RESOURCE_ATTRIBUTES</c> name none;
+    /// the entry assembly's name when unset. See <see cref="ServiceIdentity"/>.
+    /// </summary>
+    [ConfigurationKeyName("service")]
+    public string? Service { get; set; }
+
+    /// <summary>
+    /// This instance's id (<c>service.instance.id</c>) when <c>OTEL_RESOURCE_ATTRIBUTES</c> names none; the host name and
+    /// process id (<c>host:1234</c>) when unset. See <see cref="ServiceIdentity"/>.
+    /// </summary>
+    [ConfigurationKeyName("instance")]
+    public string? Instance { get; set; }
+
+    /// <summary>The deployment environment (<c>deployment.environment</c>) when <c>OTEL_RESOURCE_ATTRIBUTES</c> names none; none when unset.</summary>
+    [ConfigurationKeyName("environment")]
+    public string? Environment { get; set; }
+
+    /// <summary>
+    /// How many monitored operations (kind <c>operation</c>) this process is sized to run at once; 0 (the default) sets
+    /// no limit. With a limit, <c>/metrics</c> exports <c>maran_concurrency_limit</c> and <c>maran_saturation_ratio</c>
+    /// (<c>maran_in_flight</c> / the limit), the signal to scale replicas on. At most 1,000,000.
+    /// </summary>
+    [ConfigurationKeyName("concurrency_limit")]
+    public int ConcurrencyLimit { get; set; }
+
+    /// <summary>
+    /// Calls one operation, by name, is sized to run at once (<c>answer: 8</c>); its series on <c>/metrics</c> gain
+    /// <c>operation_concurrency_limit</c> and <c>operation_saturation_ratio</c> (<c>operation_in_flight</c> / the limit).
+    /// Each limit is 1 to 1,000,000.
+    /// </summary>
+    [ConfigurationKeyName("concurrency_limits")]
+    public Dictionary<string, int> ConcurrencyLimits { get; set; } = new(StringComparer.Ordinal);
+
     private const int MaxMetricsPrefixLength = 100;
 
     internal void Validate(OptionsBinder binder, string prefix)
@@ -159,6 +193,20 @@ public sealed class MonitoringSettings
         if (string.IsNullOrWhiteSpace(LogsDirectory))
         {
             binder.Error($"{prefix}:logs_dir", LogsDirectory, "the logs directory must not be empty");
+        }
+
+        binder.CheckRange($"{prefix}:concurrency_limit", ConcurrencyLimit, 0, MaxOperationsCeiling, "the calls the process runs at once (0 = no limit)");
+        foreach ((string operation, int limit) in ConcurrencyLimits)
+        {
+            binder.CheckRange($"{prefix}:concurrency_limits:{operation}", limit, 1, MaxOperationsCeiling, "the calls the operation runs at once");
+        }
+
+        foreach ((string key, string? value) in (ReadOnlySpan<(string, string?)>)[("service", Service), ("instance", Instance), ("environment", Environment)])
+        {
+            if (value is not null && (string.IsNullOrWhiteSpace(value) || value.Length > ServiceIdentity.MaxLength))
+            {
+                binder.Error($"{prefix}:{key}", value, $"expected a name of 1 to {ServiceIdentity.MaxLength} characters, or no value to use the default");
+            }
         }
 
         Sampling.Validate(binder, $"{prefix}:sampling");

@@ -193,7 +193,7 @@ public class PrometheusExporterTests
     }
 
     [Fact]
-    public async Task Every_metric_name_carries_the_configured_prefix()
+    public async Task Every_metric_name_but_target_info_carries_the_configured_prefix()
     {
         using var system = NewSystem(m => m.MetricsPrefix = "maran_");
         string op = Unique("pref");
@@ -202,7 +202,7 @@ public class PrometheusExporterTests
         Exposition scrape = await Exposition.ScrapeAsync(system.Prometheus.Registry);
 
         Assert.Equal(1, scrape.Value($"maran_operation_duration_seconds_count{{operation=\"{op}\",component=\"agent\",kind=\"operation\",status=\"success\"}}"));
-        Assert.DoesNotContain(scrape.Samples.Keys, k => !k.StartsWith("maran_", StringComparison.Ordinal));
+        Assert.DoesNotContain(scrape.Samples.Keys, k => !k.StartsWith("maran_", StringComparison.Ordinal) && !k.StartsWith("target_info{", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -37,6 +37,26 @@ public class StructuredLoggingTests
     }
 
     [Fact]
+    public void Every_json_line_names_the_service_and_instance_that_wrote_it()
+    {
+        using var test = new LoggingTestSystem(o =>
+        {
+            o.Monitoring.Service = "support-agent";
+            o.Monitoring.Instance = "replica-2";
+            o.Monitoring.Environment = "staging";
+        });
+        test.Monitoring.Start();
+        ServiceIdentity identity = test.Monitoring.Identity;
+        test.Monitoring.Logger.Information("outside any call");
+
+        JsonElement line = Line(test.StopAndReadLines(), "outside any call");
+
+        Assert.Equal(identity.ServiceName, Text(line, "service_name"));
+        Assert.Equal(identity.InstanceId, Text(line, "service_instance_id"));
+        Assert.Equal(identity.Environment, Text(line, "deployment_environment"));
+    }
+
+    [Fact]
     public void With_tracing_on_and_no_call_tree_the_operation_comes_from_the_monitored_calls_span()
     {
         using var test = new LoggingTestSystem();
