@@ -5,62 +5,71 @@ namespace Maran.Instrument;
 /// constant work per point, and no training run.
 /// </summary>
 /// <remarks>
+/// <para>
+/// Each point is compared with what the series usually does: an exponentially weighted level, or, once two days are
+/// known and it forecasts better, the same time of day on previous days. Its deviation, in units of the forecast's
+/// usual error, is then judged against the deviations this series usually shows (a noisy series needs a larger one),
+/// giving the evidence −log10 of its tail probability. Evidence is discounted when the value is one the series
+/// already jumped to lately (a recurring spike, the new level after a shift) or was the surprise at this time of day
+/// lately (a daily job), and after an anomaly is reported only stronger evidence is reported until about
+/// <see cref="RefractoryPoints"/> points have passed. The score is <c>1 − exp(−evidence / 4)</c>: about 0.5 for a
+/// deviation this series shows once in a thousand points.
+/// </para>
+/// <para>
 /// Not thread-safe: one detector watches one series and is fed from one thread (the alert evaluator, the NAB runner).
 /// A point whose value is <see cref="double.NaN"/> is a missing point: it is scored 0 and teaches nothing.
+/// Memory is fixed at construction (about 10 KB, mostly the daily profile); nothing grows with the history.
+/// </para>
 /// </remarks>
 public sealed class AnomalyDetector
 {
-    private const long DaySeconds = 86_400;
-    private readonly AnomalyDetectorSettings _s;
+    /// <summary>Points learnt before any score is given; the point interval is inferred from their timestamps.</summary>
+    public const int WarmUpPoints = 30;
+
+    /// <summary>Points over which the bar for reporting again falls back after an anomaly (it halves in about 20).</summary>
+    public const int RefractoryPoints = 30;
+
+    /// <summary>Smallest weight of a new point in the level and its error: about the last hundred points count.</summary>
+    private const double LevelAlpha = 0.01;
+
+    /// <summary>The daily profile replaces the level as forecast when its error is below this share of the level's.</summary>
+    private const double SeasonalAdvantage = 0.8;
+
+    /// <summary>Mean absolute deviation times this estimates a standard deviation (exact for a normal distribution).</summary>
+    private const double DeviationToSigma = 1.25;
+
+    /// <summary>Deviations are capped here (in usual errors) so that one huge spike does not hide every later one.</summary>
+    private const double MaxDeviation = 20;
+
+    /// <summary>Deviations from this size on are remembered and checked for novelty.</summary>
+    private const double NoveltyDeviation = 1.5;
+
+    /// <summary>Two values are alike when they differ by less than this share of the current point's deviation.</summary>
+    private const double AlikeShare = 0.15;
+
+    /// <summary>Buckets either side searched for a daily surprise like this one (daily jobs drift by minutes).</summary>
+    private const int DailySpan = 3;
+
+    /// <summary>Evidence kept when the same surprise happened at this time of day lately.</summary>
+    private const double DailyDiscount = 0.1;
+
+    /// <summary>Evidence that maps to a score of 1 − 1/e.</summary>
+    private const double EvidenceScale = 4;
+
+    /// <summary>Band half-width in estimated standard deviations.</summary>
+    private const double BandSigmas = 3;
+
+    private readonly SeasonalProfile _season = new();
+    private readonly NoveltyMemory _novelty = new();
+    private SurpriseNormalizer _surprise;
 
     private long _count;
     private long _learnt;
     private DateTimeOffset _last;
-    private double _interval;
-
-    private double _mean;
-    private double _dev;
-
-    private int _buckets;
-    private readonly double[] _bucketMean;
-    private readonly double[] _bucketDev;
-    private readonly int[] _bucketSeen;
-    private double _seasonErr;
-    private double _levelErr;
-
-    private readonly double[] _short;
-    private int _shortNext;
-    private int _shortCount;
-    private double _shortSum;
-    private double _longMean;
-    private double _longVar;
-    private long _longN;
-    private double _suppress;
-    private double _record;
-    private double _quantile = 1;
-    private readonly double[] _seen;
-    private int _seenNext;
-    private int _seenCount;
-    private readonly double[] _lastAt;
-    private readonly double[] _peakZ;
-
-    /// <summary>Creates a detector with the default parameters.</summary>
-    public AnomalyDetector()
-        : this(new AnomalyDetectorSettings())
-    {
-    }
-
-    internal AnomalyDetector(AnomalyDetectorSettings settings)
-    {
-        _s = settings;
-        _bucketMean = new double[settings.MaxBuckets];
-        _bucketDev = new double[settings.MaxBuckets];
-        _bucketSeen = new int[settings.MaxBuckets];
-        _short = new double[settings.ShortWindow];
-        _seen = new double[settings.NoveltyRing];
-        _lastAt = new double[settings.MaxBuckets];
-        _peakZ = new double[settings.MaxBuckets];
-    }
+    private double _intervalSeconds;
+    private double _level;
+    private double _levelError;
+    private double _bar;
 
     /// <summary>Points seen so far, missing ones included.</summary>
     public long Count => _count;
@@ -71,233 +80,91 @@ public sealed class AnomalyDetector
     public AnomalyScore Observe(DateTimeOffset timestamp, double value)
     {
         _count++;
+        InferInterval(timestamp);
+        if (!double.IsFinite(value))
+        {
+            return new AnomalyScore(0, double.NaN, _level, Lower(_level, _levelError), Upper(_level, _levelError));
+        }
+
+        if (_season.Buckets == 0 && _learnt >= WarmUpPoints && _intervalSeconds > 0)
+        {
+            _season.Start(_intervalSeconds);
+        }
+
+        int bucket = _season.BucketOf(timestamp);
+        double expected = _level;
+        double error = _levelError;
+        double floor = 1e-9 + (1e-6 * Math.Abs(_level));
+        double deviation = Math.Abs(value - _level) / ((DeviationToSigma * error) + floor);
+        if (_season.CanForecast(bucket) && _season.Error < SeasonalAdvantage * _levelError)
+        {
+            expected = _season.MeanOf(bucket);
+            error = _season.Error;
+            deviation = _season.NearestMeanDistance(bucket, value) / ((DeviationToSigma * error) + floor);
+        }
+
+        deviation = Math.Min(MaxDeviation, deviation);
+        double evidence = _learnt >= WarmUpPoints ? _surprise.Observe(deviation) : 0;
+        if (deviation >= NoveltyDeviation)
+        {
+            evidence = DiscountKnown(evidence, value, Math.Max(AlikeShare * Math.Abs(value - expected), 1e-12), bucket);
+        }
+
+        Learn(value, bucket, deviation);
+        double reported = evidence > _bar ? evidence : 0;
+        _bar = Math.Max(_bar * (1 - (1.0 / RefractoryPoints)), evidence);
+        double score = 1 - Math.Exp(-reported / EvidenceScale);
+        return new AnomalyScore(score, value, expected, Lower(expected, error), Upper(expected, error));
+    }
+
+    private static double Lower(double expected, double error) => expected - (BandSigmas * DeviationToSigma * error);
+
+    private static double Upper(double expected, double error) => expected + (BandSigmas * DeviationToSigma * error);
+
+    /// <summary>The interval is the smallest positive gap among the first points (later gaps are missing points).</summary>
+    private void InferInterval(DateTimeOffset timestamp)
+    {
         if (_count > 1)
         {
-            double delta = (timestamp - _last).TotalSeconds;
-            if (delta > 0 && (_interval == 0 || (_count <= _s.WarmUpPoints && delta < _interval)))
+            double gap = (timestamp - _last).TotalSeconds;
+            if (gap > 0 && (_intervalSeconds == 0 || (_count <= WarmUpPoints && gap < _intervalSeconds)))
             {
-                _interval = delta;
+                _intervalSeconds = gap;
             }
         }
 
         _last = timestamp;
-        if (!double.IsFinite(value))
+    }
+
+    /// <summary>Divides the evidence by one plus the number of alike surprising values lately, and by ten for a daily repeat.</summary>
+    private double DiscountKnown(double evidence, double value, double tolerance, int bucket)
+    {
+        evidence /= 1 + _novelty.CountNear(value, tolerance);
+        if (bucket >= 0 && _season.SurprisedSimilarly(bucket, value, tolerance, DailySpan))
         {
-            return new AnomalyScore(0, double.NaN, _mean, _mean - 3 * _dev, _mean + 3 * _dev);
+            evidence *= DailyDiscount;
         }
 
-        if (_buckets == 0 && _learnt >= _s.WarmUpPoints && _interval > 0)
-        {
-            _buckets = (int)Math.Clamp(Math.Round(DaySeconds / _interval), 1, _s.MaxBuckets);
-        }
+        _novelty.Add(value);
+        return evidence;
+    }
 
-        int bucket = _buckets > 1 ? (int)(timestamp.UtcDateTime.TimeOfDay.TotalSeconds * _buckets / DaySeconds) % _buckets : -1;
-
-        double expected = _mean;
-        double scale = _dev;
-        double floor = 1e-9 + 1e-6 * Math.Abs(expected);
-        double z = Math.Abs(value - expected) / (1.25 * scale + floor);
-        if (bucket >= 0 && _bucketSeen[bucket] >= 2)
-        {
-            double zs = double.PositiveInfinity;
-            int span = (_s.Mode & 2) != 0 ? 1 : 0;
-            for (int k = -span; k <= span; k++)
-            {
-                int b = (bucket + k + _buckets) % _buckets;
-                if (_bucketSeen[b] >= 2)
-                {
-                    double zb = Math.Abs(value - _bucketMean[b]) / (1.25 * _seasonErr + floor);
-                    if (zb < zs)
-                    {
-                        zs = zb;
-                        if (k == 0 || expected == _mean) { }
-                    }
-                }
-            }
-
-            bool better = _seasonErr < _s.SeasonalAdvantage * _levelErr;
-            if (better)
-            {
-                expected = _bucketMean[bucket];
-                scale = _seasonErr;
-                z = zs;
-            }
-            else if ((_s.Mode & 4) != 0)
-            {
-                z = Math.Min(z, zs);
-            }
-        }
-
-        z = Math.Min(_s.RawCap, z);
-        double score = 0;
-        if (_learnt >= _s.WarmUpPoints)
-        {
-            score = (_s.Mode & 64) != 0 ? QuantileScore(z) : Likelihood(z);
-            if ((_s.Mode & 8) != 0)
-            {
-                double ratio = z / (_record + 1e-9);
-                score *= Math.Min(1, Math.Pow(ratio, _s.RecordPower));
-            }
-        }
-
-        _record = Math.Max(z, _record * _s.RecordDecay);
-        if ((_s.Mode & 16) != 0 && z >= _s.NoveltyZ)
-        {
-            double tol = Math.Max(_s.NoveltyFraction * Math.Abs(value - expected), 1e-12);
-            int seen = 0;
-            for (int k = 0; k < _seenCount; k++)
-            {
-                if (Math.Abs(_seen[k] - value) <= tol)
-                {
-                    seen++;
-                }
-            }
-
-            bool daily = false;
-            if ((_s.Mode & 32) != 0 && bucket >= 0)
-            {
-                for (int k = -_s.DailySpan; k <= _s.DailySpan; k++)
-                {
-                    int b = (bucket + k + _buckets) % _buckets;
-                    if (_bucketSeen[b] > 0 && Math.Abs(_lastAt[b] - value) <= tol)
-                    {
-                        daily = true;
-                    }
-                }
-            }
-
-            score /= Math.Pow(1 + seen, _s.NoveltyPower);
-            if (daily)
-            {
-                score *= _s.DailyDamp;
-            }
-
-            _seen[_seenNext] = value;
-            _seenNext = (_seenNext + 1) % _seen.Length;
-            _seenCount = Math.Min(_seenCount + 1, _seen.Length);
-        }
-
-
+    private void Learn(double value, int bucket, double deviation)
+    {
         if (bucket >= 0)
         {
-            _peakZ[bucket] *= _s.PeakDecay;
-            if (z >= _peakZ[bucket])
-            {
-                _peakZ[bucket] = z;
-                _lastAt[bucket] = value;
-            }
+            _season.Learn(bucket, value, deviation);
         }
 
-        Learn(value, bucket);
-        _learnt++;
-
-        if (_s.Refractory > 0)
-        {
-            double output = score > _suppress ? score : 0;
-            _suppress = Math.Max((_s.Mode & 128) != 0 ? _suppress * (1 - 1.0 / _s.Refractory) : _suppress - 1.0 / _s.Refractory, score);
-            score = output;
-        }
-
-        return new AnomalyScore(score, value, expected, expected - 3 * 1.25 * scale, expected + 3 * 1.25 * scale);
-    }
-
-    private double QuantileScore(double z)
-    {
-        double r = z / (_quantile + 1e-9);
-        double result = _learnt > 2 * _s.WarmUpPoints ? r / (1 + r) : 0;
-        if (z > _quantile)
-        {
-            _quantile *= Math.Exp(_s.QuantileRate * _s.QuantileP);
-        }
-        else
-        {
-            _quantile *= Math.Exp(-_s.QuantileRate * (1 - _s.QuantileP));
-        }
-
-        return result;
-    }
-
-    private double Likelihood(double raw)
-    {
-        if (_shortCount == _short.Length)
-        {
-            _shortSum -= _short[_shortNext];
-        }
-        else
-        {
-            _shortCount++;
-        }
-
-        _short[_shortNext] = raw;
-        _shortSum += raw;
-        _shortNext = (_shortNext + 1) % _short.Length;
-        double avg = _shortSum / _shortCount;
-
-        double result = 0;
-        if (_longN > _s.WarmUpPoints)
-        {
-            double std = Math.Sqrt(_longVar) + 1e-3;
-            double zz = (avg - _longMean) / std;
-            result = TailScore(zz);
-        }
-
-        _longN++;
-        double a = Math.Max(_s.LongAlpha, 1.0 / _longN);
-        double d = raw - _longMean;
-        _longMean += a * d;
-        _longVar = (1 - a) * (_longVar + a * d * d);
-        return result;
-    }
-
-    private double TailScore(double z)
-    {
-        if (z <= 0)
-        {
-            return 0;
-        }
-
-        double q = 0.5 * Erfc(z / Math.Sqrt(2));
-        return (_s.Mode & 256) != 0 ? 1 - Math.Exp(-(-Math.Log10(q + 1e-300)) / _s.TailDiv) : Math.Min(1, -Math.Log10(q + 1e-300) / _s.TailDiv);
-    }
-
-    private static double Erfc(double x)
-    {
-        double t = 1 / (1 + 0.5 * Math.Abs(x));
-        double r = t * Math.Exp(-x * x - 1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418 +
-            t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))));
-        return x >= 0 ? r : 2 - r;
-    }
-
-    private void Learn(double value, int bucket)
-    {
         if (_learnt == 0)
         {
-            _mean = value;
+            _level = value;
         }
 
-        double a = Math.Max(_s.LevelAlpha, 1.0 / (_learnt + 1));
-        double r = value - _mean;
-        _levelErr += a * (Math.Abs(r) - _levelErr);
-        _mean += a * r;
-        _dev += a * (Math.Abs(r) - _dev);
-
-        if (bucket >= 0)
-        {
-            int seen = _bucketSeen[bucket];
-            if (seen == 0)
-            {
-                _bucketMean[bucket] = value;
-            }
-            else
-            {
-                double rs = value - _bucketMean[bucket];
-                _seasonErr += _s.LevelAlpha * (Math.Abs(rs) - _seasonErr);
-                double b = Math.Max(_s.SeasonAlpha, 1.0 / (seen + 1));
-                _bucketMean[bucket] += b * rs;
-                _bucketDev[bucket] += b * (Math.Abs(rs) - _bucketDev[bucket]);
-            }
-
-            _bucketSeen[bucket] = Math.Min(seen + 1, 1_000_000);
-        }
+        double alpha = Math.Max(LevelAlpha, 1.0 / (_learnt + 1));
+        double residual = value - _level;
+        _levelError += alpha * (Math.Abs(residual) - _levelError);
+        _level += alpha * residual;
+        _learnt++;
     }
 }
