@@ -50,11 +50,11 @@ public static class NabScorer
     }
 
     /// <summary>2·sigmoid(−5x) − 1 for x ≤ 3, else −1: about 1 at x = −1 (a window's start), 0 at its end, −1 far after it.</summary>
-    internal static double ScaledSigmoid(double relativePosition) =>
+    public static double ScaledSigmoid(double relativePosition) =>
         relativePosition > 3.0 ? -1.0 : (2 / (1 + Math.Exp(5 * relativePosition))) - 1;
 
     /// <summary>The probationary length of a file of <paramref name="rowCount"/> rows.</summary>
-    internal static int ProbationaryRows(int rowCount) =>
+    public static int ProbationaryRows(int rowCount) =>
         (int)Math.Min(Math.Floor(ProbationaryPercent * rowCount), ProbationaryPercent * ProbationaryCapRows);
 
     /// <summary>The scorable rows of all files sorted by anomaly score, highest first, with what each is worth.</summary>
