@@ -1,6 +1,19 @@
 using BenchmarkDotNet.Running;
 using Maran.Instrument.Benchmarks;
+using Maran.Instrument.Benchmarks.Nab;
 using Maran.Instrument.Benchmarks.Report;
+
+// `nab DATA_DIR RESULTS_DIR` runs the anomaly detector over a NAB data folder; `nab-score NAB_DIR [RESULTS_DIR...]`
+// scores detectors' results with the NAB scorer.
+if (args is ["nab", ..])
+{
+    return NabCommand.Run(args[1..], Console.Out);
+}
+
+if (args is ["nab-score", ..])
+{
+    return NabCommand.Score(args[1..], Console.Out);
+}
 
 // `report [folder]` prints the overhead table from BenchmarkDotNet's JSON exports; anything else runs benchmarks
 // (BenchmarkDotNet's own arguments: --filter, --job, --list ...) and then prints the table of what just ran.
