@@ -54,23 +54,22 @@ public class ToolCommandTests
         string file = Write(test.Folder, "monitoring_config.yaml", """
             monitoring:
               metrics_port: 9191
-            dashboard:
-              token: a-long-secret-token-0123456789
             production:
               security:
                 audit_all_operations: true
                 audit_directory: "{AUDIT}"
             """.Replace("{AUDIT}", test.AuditFolder, StringComparison.Ordinal));
 
-        ToolRun run = SecurityTestSystem.RunTool(new Hashtable { ["MARAN_LOG_LEVEL"] = "DEBUG" }, "config", "check", file);
+        // Under production a secret comes from the environment or a file, never inline.
+        ToolRun run = SecurityTestSystem.RunTool(new Hashtable { ["MARAN_LOG_LEVEL"] = "DEBUG", ["MARAN_DASHBOARD_TOKEN"] = "a-long-secret-token-0123456789" }, "config", "check", file);
         string[] lines = run.Output.ReplaceLineEndings("\n").Split('\n');
 
         Assert.Equal(0, run.ExitCode);
         Assert.Matches(@"^monitoring\.metrics_port = 9191 +\(monitoring_config\.yaml line 2\)$", Assert.Single(lines, l => l.StartsWith("monitoring.metrics_port ", StringComparison.Ordinal)));
         Assert.Matches(@"^monitoring\.log_level = DEBUG +\(environment variable MARAN_LOG_LEVEL\)$", Assert.Single(lines, l => l.StartsWith("monitoring.log_level ", StringComparison.Ordinal)));
         Assert.Matches(@"^monitoring\.dashboard_port = 8080 +\(default\)$", Assert.Single(lines, l => l.StartsWith("monitoring.dashboard_port ", StringComparison.Ordinal)));
-        Assert.Matches(@"\(monitoring_config\.yaml line 7\)$", Assert.Single(lines, l => l.StartsWith("production.security.audit_all_operations ", StringComparison.Ordinal)));
-        Assert.Matches(@"^dashboard\.token = \(hidden\) +\(monitoring_config\.yaml line 4\)$", Assert.Single(lines, l => l.StartsWith("dashboard.token ", StringComparison.Ordinal)));
+        Assert.Matches(@"\(monitoring_config\.yaml line 5\)$", Assert.Single(lines, l => l.StartsWith("production.security.audit_all_operations ", StringComparison.Ordinal)));
+        Assert.Matches(@"^dashboard\.token = \(hidden\) +\(environment variable MARAN_DASHBOARD_TOKEN\)$", Assert.Single(lines, l => l.StartsWith("dashboard.token ", StringComparison.Ordinal)));
         Assert.DoesNotContain("a-long-secret-token", run.Output, StringComparison.Ordinal);
     }
 

@@ -115,7 +115,7 @@ public sealed class AlertRule
     /// <inheritdoc/>
     public override string ToString() => $"{Name} ({AlertRuleValidator.SeverityName(Severity)}): {Condition()} for {For}";
 
-    /// <summary>The condition in words: <c>operation_p95_ms &gt; 2000</c>, <c>anomaly of cost_per_hour_usd (score ≥ 0.9, above)</c>.</summary>
+    /// <summary>The condition in words: <c>operation_p95_ms &gt; 2000</c>, <c>anomaly of cost_per_hour_usd (score ≥ 0.5, above)</c>.</summary>
     internal string Condition() => Kind switch
     {
         AlertRuleKind.Anomaly => $"anomaly of {Metric} (score >= {AlertTemplate.FormatNumber(MinScore)}, {AlertRuleValidator.DirectionName(Direction)})",

@@ -19,7 +19,7 @@ namespace Maran.Instrument;
 ///     - name: CostAnomaly
 ///       kind: anomaly
 ///       metric: cost_per_hour_usd
-///       min_score: 0.9
+///       min_score: 0.5
 ///       direction: above
 ///     - name: BudgetExhaustion
 ///       kind: forecast
@@ -58,7 +58,7 @@ public sealed class AlertRuleOptions
     [ConfigurationKeyName("threshold")]
     public double? Threshold { get; set; }
 
-    /// <summary>Anomaly rules: the lowest anomaly score that counts, above 0 and at most 1 (default 0.9).</summary>
+    /// <summary>Anomaly rules: the lowest anomaly score that counts, above 0 and at most 1 (default 0.5, the threshold that scores best on NAB).</summary>
     [ConfigurationKeyName("min_score")]
     public double? MinScore { get; set; }
 

@@ -322,7 +322,7 @@ internal static class AlertRuleValidator
     }
 
     /// <summary>The <c>min_score</c> of an anomaly rule that gives none.</summary>
-    internal const double DefaultMinScore = 0.9;
+    internal const double DefaultMinScore = 0.5;
 
     /// <summary>The <c>lookback</c> of a forecast rule that gives none.</summary>
     internal static readonly TimeSpan DefaultLookback = TimeSpan.FromHours(1);
