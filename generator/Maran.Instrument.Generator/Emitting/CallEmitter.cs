@@ -147,7 +147,12 @@ internal static class CallEmitter
     }
 
     /// <summary>The generated method that describes a client of <paramref name="client"/>'s kind to the runtime.</summary>
-    public static string DescriberName(ClientKind client) => client == ClientKind.Embedding ? "DescribeEmbeddingGenerator" : "DescribeChatClient";
+    public static string DescriberName(ClientKind client) => client switch
+    {
+        ClientKind.Embedding => "DescribeEmbeddingGenerator",
+        ClientKind.Agent => "DescribeAgent",
+        _ => "DescribeChatClient",
+    };
 
     /// <summary>
     /// Writes how a client describes itself, through the SDK's own service lookup: its metadata's provider and default
@@ -158,7 +163,15 @@ internal static class CallEmitter
     public static void WriteDescriber(SourceWriter writer, ClientKind client)
     {
         const string Source = "global::System.Diagnostics.ActivitySource";
-        if (client != ClientKind.Embedding)
+        if (client == ClientKind.Agent)
+        {
+            writer.Line("// Whether an agent's pipeline reports its runs to OpenTelemetry itself (the Agent Framework's UseOpenTelemetry()); read once per agent.");
+            writer.Line($"private static {Runtime}.ModelClient DescribeAgent(object agent) =>");
+            writer.Line($"    agent is global::Microsoft.Agents.AI.AIAgent run && run.GetService(typeof(global::Microsoft.Agents.AI.OpenTelemetryAgent), null) is not null");
+            writer.Line($"        ? new {Runtime}.ModelClient(null, false, null, ReportedByPipeline: true)");
+            writer.Line("        : default;");
+        }
+        else if (client != ClientKind.Embedding)
         {
             string cache = client == ClientKind.CachingChat ? $"chat.GetService(typeof({Ai}.CachingChatClient), null) is not null" : "false";
             writer.Line("// A chat client's provider, default model, response cache and own telemetry; read once per client.");

@@ -83,6 +83,9 @@ internal enum ClientKind
 
     /// <summary>An embedding generator: provider from its <c>EmbeddingGeneratorMetadata</c>.</summary>
     Embedding,
+
+    /// <summary>An Agent Framework <c>AIAgent</c> where <c>OpenTelemetryAgent</c> exists: its pipeline may report its runs itself.</summary>
+    Agent,
 }
 
 /// <summary>Which token usage a result carries, and so which reader the interceptor passes to the runtime.</summary>

@@ -428,7 +428,12 @@ internal static class CallSiteParser
                 && apis.Find(method, out CallKind kind) is { } call
                 && MethodModelBuilder.WhyNotInterceptable(method, compilation, known) is null)
             {
-                ClientKind client = kind == CallKind.ModelCall ? ModelApis.ClientOf(method, compilation) : ClientKind.None;
+                ClientKind client = kind switch
+                {
+                    CallKind.ModelCall => ModelApis.ClientOf(method, compilation),
+                    CallKind.Agent => ModelApis.AgentClientOf(compilation),
+                    _ => ClientKind.None,
+                };
                 return new MethodVerdict(MethodModelBuilder.Build(method, call, compilation, known) with { Kind = kind, Client = client });
             }
 

@@ -163,6 +163,13 @@ internal sealed class ModelApis
         return IsOrImplements(client, "IEmbeddingGenerator") ? ClientKind.Embedding : ClientKind.None;
     }
 
+    /// <summary>
+    /// How an agent run's interceptor asks the agent about its pipeline: only where the Agent Framework's
+    /// <c>OpenTelemetryAgent</c> (<c>UseOpenTelemetry()</c>) can be named, else not at all.
+    /// </summary>
+    public static ClientKind AgentClientOf(Compilation compilation) =>
+        compilation.GetTypeByMetadataName("Microsoft.Agents.AI.OpenTelemetryAgent") is null ? ClientKind.None : ClientKind.Agent;
+
     private static bool IsOrImplements(ITypeSymbol type, string name)
     {
         if (IsAiType(type, name))

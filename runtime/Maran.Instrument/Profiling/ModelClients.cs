@@ -12,9 +12,10 @@ namespace Maran.Instrument;
 /// <param name="HasResponseCache">Whether the client's pipeline holds a response cache (Microsoft.Extensions.AI's caching middleware).</param>
 /// <param name="DefaultModel">The model the client asks for when a call names none (<c>gen_ai.request.model</c>), from its metadata, or null.</param>
 /// <param name="ReportedByPipeline">
-/// Whether the client's pipeline holds Microsoft.Extensions.AI's <c>OpenTelemetryChatClient</c> (<c>UseOpenTelemetry()</c>), which
-/// reports each call as a GenAI span and on the GenAI histograms: then the toolkit records the call (counts, tokens, cost)
-/// but starts no span of its own and adds nothing to the GenAI histograms, so the call is not reported twice.
+/// Whether the client's pipeline holds Microsoft.Extensions.AI's <c>OpenTelemetryChatClient</c> (<c>UseOpenTelemetry()</c>), or an
+/// agent's pipeline the Agent Framework's <c>OpenTelemetryAgent</c>, which reports each call as a GenAI span and on the GenAI
+/// histograms: then the toolkit records the call (counts, tokens, cost) but starts no span of its own and adds nothing to
+/// the GenAI histograms, so the call is not reported twice.
 /// </param>
 [EditorBrowsable(EditorBrowsableState.Advanced)]
 public readonly record struct ModelClient(string? Provider, bool HasResponseCache, string? DefaultModel = null, bool ReportedByPipeline = false);

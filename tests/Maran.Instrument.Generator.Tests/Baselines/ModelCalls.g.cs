@@ -350,7 +350,9 @@ namespace Maran.Instrument.Generated
         [global::System.Runtime.CompilerServices.InterceptsLocation(1, "L1aVSvVS2U6uJzs/KoFce6AdAABNb2RlbENhbGxzLmNz")] // ModelCalls.cs(177,46)
         internal static global::System.Threading.Tasks.Task<global::Microsoft.Agents.AI.AgentResponse> RunAsync10(this global::Microsoft.Agents.AI.AIAgent @this, string @message, global::Microsoft.Agents.AI.AgentSession? @session, global::Microsoft.Agents.AI.AgentRunOptions? @options, global::System.Threading.CancellationToken @cancellationToken)
         {
-            var __scope = global::Maran.Instrument.OperationScope.StartCall(AgentRecorder(@this), Operation10);
+            var __recorder = global::Maran.Instrument.ModelClients.Resolve(@this, AgentRecorder(@this), DescribeAgent, out bool __cached);
+            _ = __cached;
+            var __scope = global::Maran.Instrument.OperationScope.StartCall(__recorder, Operation10);
             __scope.InSession(@session);
             global::System.Threading.Tasks.Task<global::Microsoft.Agents.AI.AgentResponse> __task;
             try
@@ -372,7 +374,9 @@ namespace Maran.Instrument.Generated
         [global::System.Runtime.CompilerServices.InterceptsLocation(1, "L1aVSvVS2U6uJzs/KoFce84eAABNb2RlbENhbGxzLmNz")] // ModelCalls.cs(185,60)
         internal static global::System.Collections.Generic.IAsyncEnumerable<global::Microsoft.Agents.AI.AgentResponseUpdate> RunStreamingAsync11(this global::Microsoft.Agents.AI.AIAgent @this, string @message, global::Microsoft.Agents.AI.AgentSession? @session, global::Microsoft.Agents.AI.AgentRunOptions? @options, global::System.Threading.CancellationToken @cancellationToken)
         {
-            var __scope = global::Maran.Instrument.OperationScope.StartCall(AgentRecorder(@this), null);
+            var __recorder = global::Maran.Instrument.ModelClients.Resolve(@this, AgentRecorder(@this), DescribeAgent, out bool __cached);
+            _ = __cached;
+            var __scope = global::Maran.Instrument.OperationScope.StartCall(__recorder, null);
             __scope.InSession(@session);
             global::System.Collections.Generic.IAsyncEnumerable<global::Microsoft.Agents.AI.AgentResponseUpdate> __stream;
             try
@@ -618,6 +622,12 @@ namespace Maran.Instrument.Generated
             var metadata = embeddings.GetService(typeof(global::Microsoft.Extensions.AI.EmbeddingGeneratorMetadata), null) as global::Microsoft.Extensions.AI.EmbeddingGeneratorMetadata;
             return new global::Maran.Instrument.ModelClient(metadata?.ProviderName, false, metadata?.DefaultModelId, embeddings.GetService(typeof(global::System.Diagnostics.ActivitySource), null) is global::System.Diagnostics.ActivitySource);
         }
+
+        // Whether an agent's pipeline reports its runs to OpenTelemetry itself (the Agent Framework's UseOpenTelemetry()); read once per agent.
+        private static global::Maran.Instrument.ModelClient DescribeAgent(object agent) =>
+            agent is global::Microsoft.Agents.AI.AIAgent run && run.GetService(typeof(global::Microsoft.Agents.AI.OpenTelemetryAgent), null) is not null
+                ? new global::Maran.Instrument.ModelClient(null, false, null, ReportedByPipeline: true)
+                : default;
 
         // Content capture: a chat call's input messages, as the GenAI conventions shape them.
         private static void WriteChatInput(global::Maran.Instrument.GenAIContentWriter writer, object? input)

@@ -229,6 +229,30 @@ public sealed class ModelCallEndToEndTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_agent_run_through_the_Agent_Frameworks_UseOpenTelemetry_is_one_invoke_agent_span_and_still_counted()
+    {
+        string model = "gpt-traced-" + Guid.NewGuid().ToString("N")[..6];
+        string pipelineSource = "ModelApp.Agents." + model;
+        var spans = new List<Activity>();
+        var metrics = new List<Metric>();
+        using TracerProvider tracing = Sdk.CreateTracerProviderBuilder().AddMaranInstrumentation().AddSource(pipelineSource).AddInMemoryExporter(spans).Build()!;
+        using MeterProvider meters = Sdk.CreateMeterProviderBuilder().AddMaranInstrumentation().AddMeter(pipelineSource).AddInMemoryExporter(metrics).Build()!;
+        long runsBefore = OperationRegistry.Find("traced_agent", "agents")?.Snapshot().Succeeded ?? 0;
+        long toolsBefore = OperationRegistry.Find("weather", "tools")?.Snapshot().Succeeded ?? 0;
+
+        Assert.Equal("It is sunny in Oslo today", await RunAsync<string>("AskTheTracedAgentAsync", _server.Endpoint, model, pipelineSource));
+        tracing.ForceFlush();
+        meters.ForceFlush();
+
+        Activity run = Assert.Single(spans, s => s.DisplayName.StartsWith("invoke_agent", StringComparison.Ordinal));
+        Assert.Equal(pipelineSource, run.Source.Name);
+        Assert.Single(spans, s => s.DisplayName == "execute_tool weather" && s.TraceId == run.TraceId);
+        Assert.Empty(Points(metrics, "gen_ai.invoke_agent.duration", "s", "gen_ai.agent.name", "traced_agent"));
+        Assert.Equal(runsBefore + 1, OperationRegistry.Find("traced_agent", "agents")!.Snapshot().Succeeded);
+        Assert.Equal(toolsBefore + 1, OperationRegistry.Find("weather", "tools")!.Snapshot().Succeeded);
+    }
+
+    [Fact]
     public async Task With_content_capture_on_messages_and_tool_calls_are_recorded_redacted_on_spans_and_in_the_log_store()
     {
         string model = "gpt-content-" + Guid.NewGuid().ToString("N")[..6];

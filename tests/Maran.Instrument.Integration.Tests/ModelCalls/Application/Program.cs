@@ -91,6 +91,17 @@ public static class App
         return response.Text;
     }
 
+    // An agent whose pipeline reports to OpenTelemetry itself (the Agent Framework's UseOpenTelemetry()).
+    public static async Task<string> AskTheTracedAgentAsync(Uri endpoint, string model, string sourceName)
+    {
+        AIAgent agent = new ChatClientAgent(Chat(endpoint, model), "You answer weather questions.", "traced_agent", tools: [AIFunctionFactory.Create(Weather, "weather")])
+            .AsBuilder()
+            .UseOpenTelemetry(sourceName)
+            .Build();
+        AgentResponse response = await agent.RunAsync("What is the weather in Oslo?");
+        return response.Text;
+    }
+
     // A tool whose parameter holds personal data (a Microsoft.Extensions.Compliance classification) and whose result holds a key.
     [MonitorOperation("resident_question", "support")]
     public static async Task<string> AskTheResidentAgentAsync(Uri endpoint, string model)
