@@ -69,6 +69,9 @@ internal static class CallEmitter
     /// <summary>The generated method that writes a chat response's output messages.</summary>
     public const string ChatOutputWriter = "WriteChatOutput";
 
+    /// <summary>The generated method that writes the response a chat stream's updates make up.</summary>
+    public const string ChatStreamOutputWriter = "WriteChatStreamOutput";
+
     /// <summary>
     /// Writes the readers content capture uses on Microsoft.Extensions.AI chat calls: the input (a text, a message or
     /// messages), the options' instructions and the response's messages, each walked into the conventions' JSON shape
@@ -123,6 +126,10 @@ internal static class CallEmitter
         writer.Line();
         writer.Line("writer.EndList();");
         writer.Close();
+        writer.Line();
+        writer.Line("// Content capture: the response a chat stream's updates make up, as Microsoft.Extensions.AI joins them.");
+        writer.Line($"private static void {ChatStreamOutputWriter}({Writer} writer, global::System.Collections.Generic.IReadOnlyList<{Ai}.ChatResponseUpdate> updates) =>");
+        writer.Line($"    {ChatOutputWriter}(writer, {Ai}.ChatResponseExtensions.ToChatResponse(updates));");
         writer.Line();
         writer.Open($"private static void WriteChatMessage({Writer} writer, {Ai}.ChatMessage message, string? finishReason)");
         writer.Line("writer.BeginMessage(message.Role.Value, message.AuthorName);");

@@ -309,6 +309,10 @@ internal static class InterceptorEmitter
             {
                 output = $"{Runtime}.GenAIContent.Enabled ? {Runtime}.GenAIContent.RecordResponse({scope}, {locals.Task}, {CallEmitter.ChatOutputWriter}) : {locals.Task}";
             }
+            else if (method.Shape == ReturnShape.Stream && method.Usage is { Kind: UsageKind.ChatResponseUpdate })
+            {
+                output = $"{Runtime}.GenAIContent.Enabled ? {Runtime}.GenAIContent.RecordStream({scope}, {locals.Stream}, {CallEmitter.ChatStreamOutputWriter}) : {locals.Stream}";
+            }
         }
         switch (method.Shape)
         {

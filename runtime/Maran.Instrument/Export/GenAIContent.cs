@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.ComponentModel;
 using System.Diagnostics;
 using System.Reflection;
+using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Compliance.Classification;
@@ -161,6 +162,26 @@ public static class GenAIContent
         return AwaitResponse(scope, response, write);
     }
 
+    /// <summary>
+    /// Records the messages of a streamed model call's response as <c>gen_ai.output.messages</c> once the stream has been
+    /// read to its end, before the call's span ends: the updates read are kept (capture is on, and it is opt-in) and
+    /// written as one response. A stream that fails, or that the caller stops reading, records no output.
+    /// </summary>
+    /// <typeparam name="T">The stream's update type.</typeparam>
+    /// <param name="scope">The model call's scope.</param>
+    /// <param name="stream">The call's stream, as the API returned it.</param>
+    /// <param name="write">Writes the response the updates make up through a <see cref="GenAIContentWriter"/>.</param>
+    /// <returns>A stream of the same updates.</returns>
+    public static IAsyncEnumerable<T> RecordStream<T>(OperationScope scope, IAsyncEnumerable<T> stream, Action<GenAIContentWriter, IReadOnlyList<T>> write)
+    {
+        if (!s_enabled || scope.Recorder is null || stream is null || write is null)
+        {
+            return stream!;
+        }
+
+        return CollectStream(scope, stream, write, default);
+    }
+
     /// <summary>Writes one value: its classification's redaction, a secret mask, a JSON document as it is with its texts redacted, a number or a redacted text.</summary>
     internal static void WriteValue(Utf8JsonWriter writer, object? value, Redactor? redactor, bool secret)
     {
@@ -207,6 +228,18 @@ public static class GenAIContent
         T value = await response.ConfigureAwait(false);
         RecordMessages(scope, "gen_ai.output.messages", write, value);
         return value;
+    }
+
+    private static async IAsyncEnumerable<T> CollectStream<T>(OperationScope scope, IAsyncEnumerable<T> stream, Action<GenAIContentWriter, IReadOnlyList<T>> write, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var updates = new List<T>();
+        await foreach (T update in stream.WithCancellation(cancellationToken).ConfigureAwait(false))
+        {
+            updates.Add(update);
+            yield return update;
+        }
+
+        RecordMessages(scope, "gen_ai.output.messages", write, (IReadOnlyList<T>)updates);
     }
 
     private static async ValueTask<object?> AwaitResult(OperationScope scope, MethodInfo? method, ValueTask<object?> result)

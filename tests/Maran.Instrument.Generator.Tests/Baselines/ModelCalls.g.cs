@@ -208,7 +208,7 @@ namespace Maran.Instrument.Generated
             {
                 __scope.Detach();
             }
-            return __scope.Track(__stream, ReadChatResponseUpdate);
+            return __scope.Track(global::Maran.Instrument.GenAIContent.Enabled ? global::Maran.Instrument.GenAIContent.RecordStream(__scope, __stream, WriteChatStreamOutput) : __stream, ReadChatResponseUpdate);
         }
 
         // Intercepts model calls of EmbeddingGeneratorExtensions.GenerateVectorAsync<TInput, TEmbeddingElement>(IEmbeddingGenerator<TInput, Embedding<TEmbeddingElement>>, TInput, EmbeddingGenerationOptions?, CancellationToken).
@@ -678,6 +678,10 @@ namespace Maran.Instrument.Generated
 
             writer.EndList();
         }
+
+        // Content capture: the response a chat stream's updates make up, as Microsoft.Extensions.AI joins them.
+        private static void WriteChatStreamOutput(global::Maran.Instrument.GenAIContentWriter writer, global::System.Collections.Generic.IReadOnlyList<global::Microsoft.Extensions.AI.ChatResponseUpdate> updates) =>
+            WriteChatOutput(writer, global::Microsoft.Extensions.AI.ChatResponseExtensions.ToChatResponse(updates));
 
         private static void WriteChatMessage(global::Maran.Instrument.GenAIContentWriter writer, global::Microsoft.Extensions.AI.ChatMessage message, string? finishReason)
         {

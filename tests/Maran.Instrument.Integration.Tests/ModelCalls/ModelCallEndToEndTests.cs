@@ -263,6 +263,7 @@ public sealed class ModelCallEndToEndTests : IAsyncLifetime
         {
             await RunAsync<string>("AskAsync", _server.Endpoint, model, "Is my key sk-proj-abcdefghijklmnopqrstuvwx safe?");
             await RunAsync<string>("AskTheResidentAgentAsync", _server.Endpoint, model);
+            await RunAsync<string>("StreamAsync", _server.Endpoint, model);
         }
         finally
         {
@@ -271,11 +272,17 @@ public sealed class ModelCallEndToEndTests : IAsyncLifetime
 
         tracing.ForceFlush();
 
-        Activity chat = Assert.Single(spans, s => s.DisplayName == $"chat {model}");
+        Activity chat = Assert.Single(spans, s => s.DisplayName == $"chat {model}" && s.GetTagItem("maran.operation") as string == "IChatClient.GetResponseAsync");
         string input = (string)chat.GetTagItem("gen_ai.input.messages")!;
         Assert.Equal("""[{"role":"user","parts":[{"type":"text","content":"Is my key [REDACTED] safe?"}]}]""", input);
         Assert.Equal("""[{"role":"assistant","parts":[{"type":"text","content":"It is sunny in Oslo today"}],"finish_reason":"stop"}]""",
             chat.GetTagItem("gen_ai.output.messages"));
+
+        // A stream's updates, read to the end, are recorded as the one response they make up.
+        Activity streamed = Assert.Single(spans, s => s.DisplayName == $"chat {model}" && s.GetTagItem("maran.operation") as string == "IChatClient.GetStreamingResponseAsync");
+        Assert.Equal("""[{"role":"user","parts":[{"type":"text","content":"tell me"}]}]""", streamed.GetTagItem("gen_ai.input.messages"));
+        Assert.Equal("""[{"role":"assistant","parts":[{"type":"text","content":"It is sunny in Oslo today "}],"finish_reason":"stop"}]""",
+            streamed.GetTagItem("gen_ai.output.messages"));
 
         // The classified argument is erased (no redactor is configured for its classification), the key in the result masked.
         Activity tool = Assert.Single(spans, s => s.DisplayName == "execute_tool resident");
