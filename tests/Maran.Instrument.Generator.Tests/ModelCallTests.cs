@@ -101,6 +101,54 @@ public sealed class ModelCallTests : IDisposable
     }
 
     [Fact]
+    public void An_operation_whose_model_call_is_made_in_the_methods_it_calls_is_made_their_ambient_parent_and_others_are_not()
+    {
+        const string Source = """
+            using System.Threading.Tasks;
+            using Maran.Instrument;
+            using Microsoft.Extensions.AI;
+
+            public static class Program
+            {
+                public static Task<string> Route(IChatClient chat) => Handle(chat);
+
+                public static int RouteSum(int[] values) => Sum(values);
+
+                [MonitorOperation("handle", "app")]
+                public static async Task<string> Handle(IChatClient chat) => await Service.Answer(chat);
+
+                [MonitorOperation("sum", "app")]
+                public static int Sum(int[] values) => Arithmetic.Total(values);
+            }
+
+            public static class Service
+            {
+                public static Task<string> Answer(IChatClient chat) => Prompts.Complete(chat);
+            }
+
+            public static class Prompts
+            {
+                public static async Task<string> Complete(IChatClient chat) => (await chat.GetResponseAsync("hi")).Text;
+            }
+
+            public static class Arithmetic
+            {
+                public static int Total(int[] values) => System.Linq.Enumerable.Sum(values);
+            }
+            """;
+        var compilation = GeneratorHarness.CreateCompilation([("/src/Ambient.cs", Source)], SdkReferences(), assemblyName: "Ambient");
+
+        GeneratorRun run = GeneratorHarness.Generate(compilation);
+
+        Assert.Empty(run.Problems);
+        string[] interceptors = run.GeneratedText.Split("// Intercepts ");
+        Assert.Contains("OperationScope.StartAmbient(", Assert.Single(interceptors, i => i.StartsWith("calls of Program.Handle(", StringComparison.Ordinal)), StringComparison.Ordinal);
+        string sum = Assert.Single(interceptors, i => i.StartsWith("calls of Program.Sum(", StringComparison.Ordinal));
+        Assert.Contains("OperationScope.Start(", sum, StringComparison.Ordinal);
+        Assert.DoesNotContain("StartAmbient", sum, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Tokens_of_a_model_call_in_a_monitored_method_returning_a_string_belong_to_that_operation()
     {
         var (_, assembly) = s_scenario.Value;

@@ -288,7 +288,7 @@ internal static class InterceptorEmitter
         }
 
         writer.Line(method.Kind == CallKind.Operation
-            ? $"var {scope} = {Runtime}.OperationScope.Start({recorder});"
+            ? $"var {scope} = {Runtime}.OperationScope.{(method.Ambient ? "StartAmbient" : "Start")}({recorder});"
             : $"var {scope} = {Runtime}.OperationScope.StartCall({recorder}, {parent});");
         CallEmitter.WriteSession(writer, method, scope);
         string? output = null;

@@ -188,7 +188,14 @@ internal sealed record MethodModel(
     CallKind Kind = CallKind.Operation,
     bool HasInnerModelCalls = false,
     string? ExtensionNamespace = null,
-    ClientKind Client = ClientKind.None);
+    ClientKind Client = ClientKind.None)
+{
+    /// <summary>The names the method's source body calls (empty for a method of a reference): what <see cref="Ambient"/> is found from.</summary>
+    public EquatableArray<string> BodyCalls { get; init; } = EquatableArray<string>.Empty;
+
+    /// <summary>Whether the operation reaches model calls only through the methods it calls, and so is made their ambient parent.</summary>
+    public bool Ambient { get; init; }
+}
 
 /// <summary>The monitored operation around a model, tool or agent call site, as its own interceptors register it.</summary>
 internal sealed record ParentModel(string Name, string Component, string Display, string? Model, string? Provider, string? GenAIOperation);

@@ -52,7 +52,7 @@ internal static class CallSiteParser
             sites.AddRange(Parse(tree, compilation, cancellationToken));
         }
 
-        return sites.ToEquatableArray();
+        return AmbientOperations.Mark(sites, trees).ToEquatableArray();
     }
 
     private static EquatableArray<CallSiteModel> Parse(SyntaxTree tree, Compilation compilation, CancellationToken cancellationToken)
@@ -330,7 +330,8 @@ internal static class CallSiteParser
         return false;
     }
 
-    private static string? CalledName(InvocationExpressionSyntax invocation) => invocation.Expression switch
+    /// <summary>The name an invocation calls, as written (null for a call through <c>base</c> or of a delegate expression).</summary>
+    internal static string? CalledName(InvocationExpressionSyntax invocation) => invocation.Expression switch
     {
         MemberAccessExpressionSyntax { Expression: BaseExpressionSyntax } => null,
         MemberAccessExpressionSyntax member => member.Name.Identifier.ValueText,
@@ -420,7 +421,7 @@ internal static class CallSiteParser
                     return NotMonitored;
                 }
 
-                MethodModel model = MethodModelBuilder.Build(method, operation, compilation, known);
+                MethodModel model = MethodModelBuilder.Build(method, operation, compilation, known) with { BodyCalls = AmbientOperations.CalledNames(method) };
                 return new MethodVerdict(model.Usage is not null && MakesModelCalls(method, compilation, apis, known) ? model with { HasInnerModelCalls = true } : model);
             }
 

@@ -3,7 +3,8 @@ using System.Diagnostics;
 namespace Maran.Instrument;
 
 /// <summary>
-/// The ambient state of one monitored call when call trees, tracing or GenAI metrics are on: its parent (across
+/// The ambient state of one monitored call when call trees, tracing or GenAI metrics are on, or when the call is an
+/// operation the generator found reaching model calls through other methods: its parent (across
 /// <c>await</c>, through an <see cref="AsyncLocal{T}"/>), its span and, for a model call, its GenAI description.
 /// Never created otherwise, so the default path allocates nothing.
 /// </summary>
@@ -89,12 +90,16 @@ internal sealed class OperationFrame
         MonitoringRuntime.CallTreeEnabled || (MonitoringRuntime.TracingEnabled && MaranTelemetry.ActivitySource.HasListeners())
         || GenAITelemetry.DurationEnabled;
 
-    /// <summary>Enters a call: makes it the ambient operation and starts its span. Null when neither is wanted.</summary>
-    internal static OperationFrame? Enter(OperationRecorder recorder)
+    /// <summary>
+    /// Enters a call: makes it the ambient operation (when call trees are on, or <paramref name="ambient"/>) and starts its
+    /// span. Null when neither is wanted.
+    /// </summary>
+    internal static OperationFrame? Enter(OperationRecorder recorder, bool ambient = false)
     {
         try
         {
             bool tree = MonitoringRuntime.CallTreeEnabled;
+            bool push = tree || ambient;
             Activity? activity = null;
             bool tracing = MonitoringRuntime.TracingEnabled && MaranTelemetry.ActivitySource.HasListeners();
             GenAIOperationInfo? genAI = tracing || GenAITelemetry.DurationEnabled ? GenAITelemetry.For(recorder) : null;
@@ -115,13 +120,13 @@ internal sealed class OperationFrame
             }
 
             GenAIOperationInfo? measured = genAI is not null && GenAITelemetry.DurationEnabled ? genAI : null;
-            if (!tree && activity is null && measured is null)
+            if (!push && activity is null && measured is null)
             {
                 return null;
             }
 
-            var frame = new OperationFrame(recorder, tree ? s_current.Value : null, activity, measured, pushed: tree, tree);
-            if (tree)
+            var frame = new OperationFrame(recorder, push ? s_current.Value : null, activity, measured, pushed: push, tree);
+            if (push)
             {
                 frame.InheritRun();
                 s_current.Value = frame;

@@ -60,7 +60,25 @@ public readonly struct OperationScope
             return new OperationScope(cell, 0, NotMeasured, null);
         }
 
-        return StartTimed(cell);
+        return StartTimed(cell, ambient: false);
+    }
+
+    /// <summary>
+    /// Starts one call of an operation that reaches model calls through the methods it calls (the generator found them):
+    /// always timed, and the ambient operation of the calls inside it, so their tokens and cost belong to it whether or
+    /// not call trees are on. Costs the frame and its <see cref="AsyncLocal{T}"/> write that call trees cost.
+    /// </summary>
+    /// <param name="recorder">The operation's recorder.</param>
+    public static OperationScope StartAmbient(OperationRecorder recorder)
+    {
+        if (!MonitoringRuntime.Enabled)
+        {
+            return default;
+        }
+
+        RecorderCell cell = recorder.ThreadCell;
+        cell.Started++;
+        return StartTimed(cell, ambient: true);
     }
 
     /// <summary>
@@ -87,7 +105,7 @@ public readonly struct OperationScope
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static OperationScope StartTimed(RecorderCell cell)
+    private static OperationScope StartTimed(RecorderCell cell, bool ambient)
     {
         cell.SampleCountdown = MonitoringRuntime.SampleInterval;
         long allocationStart = NotMeasured;
@@ -96,7 +114,7 @@ public readonly struct OperationScope
             allocationStart = BeginAllocationSample(cell);
         }
 
-        OperationFrame? frame = OperationFrame.Wanted ? OperationFrame.Enter(cell.Recorder) : null;
+        OperationFrame? frame = ambient || OperationFrame.Wanted ? OperationFrame.Enter(cell.Recorder, ambient) : null;
         return new OperationScope(cell, Stopwatch.GetTimestamp(), allocationStart, frame);
     }
 

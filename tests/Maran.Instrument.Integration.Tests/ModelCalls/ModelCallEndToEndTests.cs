@@ -67,6 +67,7 @@ public sealed class ModelCallEndToEndTests : IAsyncLifetime
         Assert.True(await RunAsync<long>("CompleteWithTheSdkAsync", _server.Endpoint, "gpt-4o") > 0);
         Assert.Equal(4, (await RunAsync<float[]>("EmbedAsync", _server.Endpoint, "text-embedding-3-small")).Length);
         Assert.Equal("It is sunny in Oslo today", await RunAsync<string>("AskTheAgentAsync", _server.Endpoint, "gpt-4.1"));
+        Assert.Equal("It is sunny in Oslo today", await RunAsync<string>("RouteQuestionAsync", _server.Endpoint, "gpt-4.1-nano"));
 
         await _system.CostTracker.FlushAsync().WaitAsync(TimeSpan.FromSeconds(30));
         IReadOnlyList<UsageTotal> usage = _system.CostTracker.GetTotals().Usage;
@@ -76,6 +77,9 @@ public sealed class ModelCallEndToEndTests : IAsyncLifetime
         // Each call belongs where it was made: to the monitored operation around it, else to the model call itself.
         Assert.Contains(usage, u => (u.Component, u.Operation, u.Model) == ("support", "stream_answer", "gpt-4.1-mini"));
         Assert.Contains(usage, u => (u.Component, u.Operation, u.Model) == ("support", "weather_question", "gpt-4.1"));
+
+        // Made two methods down, with call trees off: the operation the model call runs inside is still its owner.
+        Assert.Equal(("support", "answer_handler"), Assert.Single(usage, u => u.Model == "gpt-4.1-nano") is var nano ? (nano.Component, nano.Operation) : default);
         Assert.Contains(usage, u => (u.Component, u.Operation, u.Model) == ("openai", "IChatClient.GetResponseAsync", "gpt-4o-mini"));
         Assert.Contains(usage, u => (u.Component, u.Operation, u.Model) == ("openai", "ChatClient.CompleteChatAsync", "gpt-4o"));
         Assert.Contains(usage, u => (u.Component, u.Operation, u.Model) == ("openai", "IEmbeddingGenerator.GenerateAsync", "text-embedding-3-small"));

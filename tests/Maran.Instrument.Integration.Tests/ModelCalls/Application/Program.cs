@@ -91,6 +91,17 @@ public static class App
         return response.Text;
     }
 
+    // What routes a request to the handler: the handler's call site, which the generator intercepts.
+    public static Task<string> RouteQuestionAsync(Uri endpoint, string model) => HandleQuestionAsync(endpoint, model);
+
+    // A handler whose model call is made two methods down, in services with no attribute, after an await.
+    [MonitorOperation("answer_handler", "support")]
+    public static async Task<string> HandleQuestionAsync(Uri endpoint, string model)
+    {
+        await Task.Yield();
+        return await AnswerService.AnswerAsync(endpoint, model);
+    }
+
     // An agent whose pipeline reports to OpenTelemetry itself (the Agent Framework's UseOpenTelemetry()).
     public static async Task<string> AskTheTracedAgentAsync(Uri endpoint, string model, string sourceName)
     {
@@ -114,6 +125,26 @@ public static class App
     private static string Weather(string city) => "sunny in " + city;
 
     private static string Resident([PersonalData] string city) => "registry key sk-proj-0123456789abcdefghijklmnop for " + city;
+}
+
+// A service the handler calls, which calls another that makes the model call.
+public static class AnswerService
+{
+    public static async Task<string> AnswerAsync(Uri endpoint, string model)
+    {
+        string answer = await PromptService.CompleteAsync(endpoint, model, "What should I wear in Oslo?");
+        return answer.Trim();
+    }
+}
+
+public static class PromptService
+{
+    public static async Task<string> CompleteAsync(Uri endpoint, string model, string prompt)
+    {
+        IChatClient chat = App.Chat(endpoint, model);
+        ChatResponse response = await chat.GetResponseAsync(prompt);
+        return response.Text;
+    }
 }
 
 // The application's data classification for personal data.
