@@ -150,6 +150,19 @@ public sealed class PrometheusRulesTests : IDisposable
     }
 
     [Fact]
+    public void The_rules_file_under_deploy_is_what_the_command_writes_for_the_sample_configuration()
+    {
+        string committed = Path.Combine(RepositoryRoot(), "deploy", "prometheus", "maran-rules.yml");
+        string written = Path.Combine(_folder, "maran-rules.yml");
+
+        ToolRun run = SecurityTestSystem.RunTool(null, "prometheus", "rules", SampleConfiguration, "--output", written);
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.True(File.ReadAllText(committed) == File.ReadAllText(written),
+            "deploy/prometheus/maran-rules.yml is out of date: run maran prometheus rules samples/Maran.Agent/monitoring_config.yaml --output deploy/prometheus/maran-rules.yml");
+    }
+
+    [Fact]
     public void The_latency_buckets_the_rules_interpolate_between_are_those_the_exporter_publishes() =>
         Assert.Equal(PrometheusMetricSet.BucketBoundaries, PromQl.BucketBoundaries);
 
