@@ -57,7 +57,8 @@ public sealed partial class DeploymentFilesTests(SampleRun run) : IClassFixture<
             .ToDictionary(v => v.GetProperty("name").GetString()!, v => v.GetProperty("definition").GetString()!);
 
         Assert.Equal(["instance", "service"], variables.Keys.Order(StringComparer.Ordinal));
-        Assert.All(variables.Values, d => Assert.Equal(["target_info"], PromQlNames.Of(d.Replace("label_values(", "(", StringComparison.Ordinal))));
+        Assert.Equal("label_values(target_info, service)", variables["service"]);
+        Assert.Equal("label_values(target_info{service=~\"$service\"}, instance)", variables["instance"]);
     }
 
     [Fact]
@@ -130,13 +131,12 @@ public sealed partial class DeploymentFilesTests(SampleRun run) : IClassFixture<
         var containerPorts = ((YamlSequenceNode)container["ports"]).Cast<YamlMappingNode>().ToDictionary(p => Scalar(p, "name"), p => Scalar(p, "containerPort"));
         string probed = Scalar(Mapping(Mapping(container, "readinessProbe"), "httpGet"), "port");
         YamlMappingNode annotations = Mapping(Mapping(service, "metadata"), "annotations");
-        var servicePort = ((YamlSequenceNode)Mapping(service, "spec")["ports"]).Cast<YamlMappingNode>()
-            .Single(p => Scalar(p, "port") == Scalar(annotations, "prometheus.io/port"));
+        var servicePorts = ((YamlSequenceNode)Mapping(service, "spec")["ports"]).Cast<YamlMappingNode>().ToDictionary(p => Scalar(p, "port"), p => Scalar(p, "targetPort"));
 
         Assert.Equal("true", Scalar(annotations, "prometheus.io/scrape"));
         Assert.Equal("/metrics", Scalar(annotations, "prometheus.io/path"));
         Assert.Equal(containerPorts["metrics"], Scalar(annotations, "prometheus.io/port"));
-        Assert.Equal("metrics", Scalar(servicePort, "targetPort"));
+        Assert.Equal("metrics", servicePorts.GetValueOrDefault(Scalar(annotations, "prometheus.io/port")));
         Assert.Equal("metrics", probed);
         Assert.Contains("EXPOSE 8080 " + containerPorts["metrics"], File.ReadAllLines(Deploy("Dockerfile")));
         var environment = ((YamlSequenceNode)container["env"]).Cast<YamlMappingNode>().ToDictionary(e => Scalar(e, "name"));
