@@ -129,7 +129,7 @@ internal static partial class PrometheusRulesWriter
         to.WriteLine("        labels:");
         foreach ((string key, string value) in labels)
         {
-            to.WriteLine($"          {key}: {Yaml(value)}");
+            to.WriteLine($"          {Key(key)}: {Yaml(value)}");
         }
 
         var annotations = new SortedDictionary<string, string>(StringComparer.Ordinal);
@@ -155,7 +155,7 @@ internal static partial class PrometheusRulesWriter
         to.WriteLine("        annotations:");
         foreach ((string key, string value) in annotations)
         {
-            to.WriteLine($"          {key}: {Yaml(value)}");
+            to.WriteLine($"          {Key(key)}: {Yaml(value)}");
         }
     }
 
@@ -194,6 +194,9 @@ internal static partial class PrometheusRulesWriter
         string number = PromQl.Number(value);
         return number.Contains('.', StringComparison.Ordinal) ? number : number + ".0";
     }
+
+    // Label names are plain YAML keys; an annotation name may be anything, so any other is quoted.
+    private static string Key(string key) => AlertRuleValidator.IsLabelName(key) ? key : Yaml(key);
 
     /// <summary>A YAML scalar: single-quoted (only <c>'</c> doubled) unless it holds a control character, then double-quoted with escapes.</summary>
     private static string Yaml(string value)
