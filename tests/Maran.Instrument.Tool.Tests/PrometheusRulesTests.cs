@@ -47,6 +47,8 @@ public sealed class PrometheusRulesTests : IDisposable
               latency: 2s
               burn_rates:
                 - { burn_rate: 10, long_window: 2h, short_window: 10m, severity: critical }
+              annotations:
+                description: "{{ $error_budget_remaining_percent }}% of the budget is left"
         """;
 
     private readonly string _folder = Path.Combine(Path.GetTempPath(), "maran-rules-" + Guid.NewGuid().ToString("N"));
@@ -115,6 +117,18 @@ public sealed class PrometheusRulesTests : IDisposable
         Assert.Equal("2m", Scalar(slow, "keep_firing_for"));
         Assert.Equal("{{ \"generate_availability\" }} burns {{ $value | humanize }}x (limit {{ 14.4 }}) over {{ \"1h\" }}",
             Scalar((YamlMappingNode)alerts["generate_availability_burn_1h"]["annotations"], "summary"));
+    }
+
+    [Fact]
+    public void An_annotation_naming_a_variable_only_the_process_works_out_is_left_out_with_a_comment()
+    {
+        string file = WriteRules(EveryKind);
+
+        var annotations = (YamlMappingNode)Alerts(file)["generate_latency_burn_2h"]["annotations"];
+
+        Assert.False(annotations.Children.ContainsKey("description"));
+        Assert.StartsWith("SLO generate_latency burns its error budget", Scalar(annotations, "summary"), StringComparison.Ordinal);
+        Assert.Matches(@"# left out: (description, summary|summary, description), whose variables only the process works out", File.ReadAllText(file));
     }
 
     [Fact]
