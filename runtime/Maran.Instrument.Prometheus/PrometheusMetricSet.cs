@@ -24,6 +24,9 @@ internal sealed class PrometheusMetricSet
     /// <summary>Longest label value published; longer user-supplied values are cut.</summary>
     internal const int MaxLabelLength = MetricLabels.MaxLength;
 
+    /// <summary>The OpenMetrics name of the identity series, which no prefix changes.</summary>
+    internal const string TargetInfoName = "target_info";
+
     /// <summary>Most operations published by default (<c>monitoring.metrics_max_operations</c>).</summary>
     internal const int DefaultMaxOperations = MetricLabels.DefaultMaxOperations;
 
@@ -56,6 +59,7 @@ internal sealed class PrometheusMetricSet
     private readonly Gauge _processSaturation;
     private readonly Gauge _operationLimit;
     private readonly Gauge _operationSaturation;
+    private readonly List<string> _names = [];
     private readonly Dictionary<(int Id, OperationStatus Status), long[]> _observed = [];
     private readonly HashSet<string> _gpusShown = new(StringComparer.Ordinal);
     private readonly HashSet<(string, string, string)> _costsShown = [];
@@ -65,7 +69,11 @@ internal sealed class PrometheusMetricSet
         Prefix = prefix;
         _maxOperations = Math.Max(1, maxOperations);
         MetricFactory factory = Prometheus.Metrics.WithCustomRegistry(registry);
-        string Name(string name) => prefix + name;
+        string Name(string name)
+        {
+            _names.Add(prefix + name);
+            return prefix + name;
+        }
 
         _duration = factory.CreateHistogram(Name("operation_duration_seconds"),
             "Duration of monitored calls, in seconds (timed calls only when sampling is on); kind is operation, model_call, tool or agent.",
@@ -108,7 +116,8 @@ internal sealed class PrometheusMetricSet
             ["kind"]);
 
         // OpenMetrics' target_info keeps its conventional name whatever the prefix, so Prometheus and Grafana find it.
-        _targetInfo = factory.CreateGauge("target_info",
+        _names.Add(TargetInfoName);
+        _targetInfo = factory.CreateGauge(TargetInfoName,
             "The service and instance this process is (service.name, service.instance.id, deployment.environment); always 1.",
             ["service_name", "service_instance_id", "deployment_environment"]);
         _processInFlight = factory.CreateGauge(Name("maran_in_flight"),
@@ -128,6 +137,9 @@ internal sealed class PrometheusMetricSet
     }
 
     internal string Prefix { get; }
+
+    /// <summary>The name of every metric family this set exports, prefix included, in the order they were created.</summary>
+    internal IReadOnlyList<string> Names => _names;
 
     /// <summary>A label value as published: at most <see cref="MaxLabelLength"/> characters (prometheus-net escapes the rest).</summary>
     internal static string Label(string? value) => MetricLabels.Label(value);

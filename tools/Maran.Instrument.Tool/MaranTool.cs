@@ -16,6 +16,7 @@ internal static class MaranTool
         new LogsDecryptCommand(),
         new DbCheckCommand(),
         new ConfigCheckCommand(),
+        new PrometheusRulesCommand(),
     ];
 
     /// <summary>Runs the command <paramref name="args"/> name; returns the exit code.</summary>

@@ -7,7 +7,8 @@ namespace Maran.Instrument.Integration.Tests.Export;
 
 /// <summary>
 /// A real Prometheus server (Debian's <c>prometheus</c> package) on 127.0.0.1, with a temporary configuration
-/// that scrapes one target every second and a temporary storage folder; killed and deleted on dispose.
+/// that scrapes one target every second (evaluating the rules of an optional rules file as often) and a temporary
+/// storage folder; killed and deleted on dispose.
 /// </summary>
 internal sealed class PrometheusServer : IDisposable
 {
@@ -32,7 +33,7 @@ internal sealed class PrometheusServer : IDisposable
             .Select(d => Path.Combine(d, tool))
             .FirstOrDefault(File.Exists);
 
-    public static PrometheusServer Start(Uri target)
+    public static PrometheusServer Start(Uri target, string? rulesFile = null)
     {
         string binary = Find("prometheus") ?? throw new InvalidOperationException("prometheus is not installed");
         string directory = Path.Combine(Path.GetTempPath(), "maran-prometheus-" + Guid.NewGuid().ToString("N"));
@@ -42,6 +43,7 @@ internal sealed class PrometheusServer : IDisposable
             global:
               scrape_interval: 1s
               evaluation_interval: 1s
+            rule_files: [{(rulesFile is null ? string.Empty : "\"" + rulesFile + "\"")}]
             scrape_configs:
               - job_name: maran
                 metrics_path: {target.AbsolutePath}
