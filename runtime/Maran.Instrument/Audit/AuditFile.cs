@@ -156,7 +156,8 @@ internal sealed class AuditFile : IDisposable
 
         WriteIfSet(json, "client", r.Client);
         WriteIfSet(json, "token", r.Token);
-        WriteIfSet(json, "action", r.Action);
+        WriteIfSet(json, "route", r.Route);
+        WriteIfSet(json, "change", r.Change);
         WriteIfSet(json, "reason", r.Reason);
         if (r.Type == AuditRecordType.Gap)
         {
