@@ -40,8 +40,8 @@ public class AuditTrailTests
             monitoring.Profiler.EndOperation(failing, OperationStatus.Error, new InvalidOperationException("the secret argument"));
             monitoring.CostTracker.RecordTokens("gpt-4o-mini", input: 1200, output: 300, component: "audit-tests", operation: operation);
             monitoring.CostTracker.FlushAsync().GetAwaiter().GetResult();
-            monitoring.Audit.RecordAuthenticationFailure("192.0.2.7", "invalid token");
-            monitoring.Audit.RecordDashboardWrite("ops", "POST /api/alerts/cpu/silence", 200, "192.0.2.8");
+            monitoring.Audit.RecordAuthenticationFailure("192.0.2.7", "GET /api/overview", "invalid");
+            monitoring.Audit.RecordDashboardWrite("ops", "POST /api/alerts/silences", "silence alertname=HighCpu", 201, "192.0.2.8");
         });
 
         string file = Assert.Single(test.AuditFiles);
@@ -63,8 +63,12 @@ public class AuditTrailTests
         Assert.Equal(1200, model.GetProperty("input_tokens").GetInt64());
         Assert.Equal(300, model.GetProperty("output_tokens").GetInt64());
         Assert.True(model.GetProperty("cost_usd").GetDecimal() > 0);
-        Assert.Equal("invalid token", Text(Assert.Single(records, r => Type(r) == "auth_failure"), "reason"));
-        Assert.Equal("ops", Text(Assert.Single(records, r => Type(r) == "dashboard_write"), "token"));
+        JsonElement refused = Assert.Single(records, r => Type(r) == "auth_failure");
+        Assert.Equal("invalid", Text(refused, "reason"));
+        Assert.Equal("GET /api/overview", Text(refused, "route"));
+        JsonElement write = Assert.Single(records, r => Type(r) == "dashboard_write");
+        Assert.Equal("ops", Text(write, "token"));
+        Assert.Equal("silence alertname=HighCpu", Text(write, "change"));
         Assert.DoesNotContain("the secret argument", File.ReadAllText(file), StringComparison.Ordinal);
         Assert.Equal(0, verified.ExitCode);
         Assert.Contains($"intact: {records.Count} records", verified.Output, StringComparison.Ordinal);
@@ -80,7 +84,7 @@ public class AuditTrailTests
         {
             for (int i = 0; i < 5; i++)
             {
-                monitoring.Audit.RecordAuthenticationFailure("192.0.2." + i, "invalid token");
+                monitoring.Audit.RecordAuthenticationFailure("192.0.2." + i, "GET /", "invalid");
             }
         });
         string file = Assert.Single(test.AuditFiles);
@@ -114,10 +118,10 @@ public class AuditTrailTests
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 3, 1, 23, 59, 0, TimeSpan.Zero));
         using var test = new SecurityTestSystem(o => o.Production!.Security.AuditAllOperations = true, time);
         test.Monitoring.Start();
-        test.Monitoring.Audit.RecordAuthenticationFailure("192.0.2.1", "invalid token");
+        test.Monitoring.Audit.RecordAuthenticationFailure("192.0.2.1", "GET /", "invalid");
         await test.Monitoring.Audit.FlushAsync();
         time.Advance(TimeSpan.FromMinutes(2));
-        test.Monitoring.Audit.RecordAuthenticationFailure("192.0.2.2", "invalid token");
+        test.Monitoring.Audit.RecordAuthenticationFailure("192.0.2.2", "GET /", "invalid");
         test.Monitoring.Stop();
 
         string[] files = test.AuditFiles;
@@ -164,7 +168,7 @@ public class AuditTrailTests
         test.Monitoring.Start();
         for (int i = 0; i < 1000; i++)
         {
-            test.Monitoring.Audit.RecordAuthenticationFailure("192.0.2.1", "invalid token " + i);
+            test.Monitoring.Audit.RecordAuthenticationFailure("192.0.2.1", "GET /api/overview", "invalid " + i);
         }
 
         test.Monitoring.Stop();
@@ -182,12 +186,48 @@ public class AuditTrailTests
     }
 
     [Fact]
-    public async Task Calls_that_outrun_the_recent_call_ring_between_two_reads_are_counted_in_a_gap()
+    public async Task Six_hundred_calls_a_second_for_ten_seconds_from_four_threads_are_all_in_the_chain_with_no_gap()
+    {
+        // Each simulated second, every thread makes its 150 calls in a tight loop and the clock moves on: the trail
+        // must keep up with bursts far faster than 600 a second, with no help from the scheduler.
+        const int Seconds = 10, Threads = 4, PerThreadAndSecond = 150;
+        string operation = "steady-" + Unique;
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 3, 1, 12, 0, 0, TimeSpan.Zero));
+        using var test = new SecurityTestSystem(o => o.Production!.Security.AuditAllOperations = true, time);
+        test.Monitoring.Start();
+        for (int second = 0; second < Seconds; second++)
+        {
+            Parallel.For(0, Threads, new ParallelOptions { MaxDegreeOfParallelism = Threads }, _ =>
+            {
+                for (int i = 0; i < PerThreadAndSecond; i++)
+                {
+                    using (test.Monitoring.Profiler.Operation(operation, "audit-tests"))
+                    {
+                    }
+                }
+            });
+            time.Advance(TimeSpan.FromSeconds(1));
+        }
+
+        await test.Monitoring.Audit.FlushAsync();
+        test.Monitoring.Stop();
+
+        string file = Assert.Single(test.AuditFiles);
+        List<JsonElement> records = Records(file);
+        ToolRun verified = SecurityTestSystem.RunTool(null, "audit", "verify", file);
+
+        Assert.Equal(Seconds * Threads * PerThreadAndSecond, records.Count(r => Type(r) == "call" && Text(r, "operation") == operation));
+        Assert.DoesNotContain(records, r => Type(r) == "gap");
+        Assert.Equal(0, verified.ExitCode);
+    }
+
+    [Fact]
+    public async Task A_tight_loop_far_longer_than_the_recent_call_ring_is_audited_call_by_call()
     {
         string operation = "busy-" + Unique;
         using SecurityTestSystem test = await RunAuditedAsync("warmup-" + Unique, monitoring =>
         {
-            for (int i = 0; i < 1000; i++)
+            for (int i = 0; i < 10_000; i++)
             {
                 using (monitoring.Profiler.Operation(operation, "audit-tests"))
                 {
@@ -196,11 +236,41 @@ public class AuditTrailTests
         });
 
         List<JsonElement> records = Records(Assert.Single(test.AuditFiles));
-        long written = records.Count(r => Type(r) == "call" && Text(r, "operation") == operation);
-        long lost = records.Where(r => Type(r) == "gap" && Text(r, "operation") == operation).Sum(r => r.GetProperty("dropped").GetInt64());
 
-        Assert.True(lost > 0);
-        Assert.Equal(1000, written + lost);
+        Assert.Equal(10_000, records.Count(r => Type(r) == "call" && Text(r, "operation") == operation));
+        Assert.DoesNotContain(records, r => Type(r) == "gap");
+    }
+
+    [Fact]
+    public void Calls_a_tiny_queue_cannot_take_are_gaps_that_with_the_calls_written_account_for_every_call()
+    {
+        const int Calls = 5_000;
+        string operation = "tiny-" + Unique;
+        using var test = new SecurityTestSystem(o =>
+        {
+            o.Production!.Security.AuditAllOperations = true;
+            o.Production!.Security.AuditQueueCapacity = 4;
+        });
+        test.Monitoring.Start();
+        for (int i = 0; i < Calls; i++)
+        {
+            using (test.Monitoring.Profiler.Operation(operation, "audit-tests"))
+            {
+            }
+        }
+
+        test.Monitoring.Stop();
+
+        string file = Assert.Single(test.AuditFiles);
+        List<JsonElement> records = Records(file);
+        long written = records.Count(r => Type(r) == "call" && Text(r, "operation") == operation);
+        long gaps = records.Where(r => Type(r) == "gap").Sum(r => r.GetProperty("dropped").GetInt64());
+        ToolRun verified = SecurityTestSystem.RunTool(null, "audit", "verify", file);
+
+        Assert.True(gaps > 0, $"{written} of {Calls} calls written and no gap: the queue was never full");
+        Assert.Equal(Calls, written + gaps);
+        Assert.All(records.Where(r => Type(r) == "gap"), r => Assert.Equal("queue_full", Text(r, "reason")));
+        Assert.Equal(0, verified.ExitCode);
     }
 
     [Fact]

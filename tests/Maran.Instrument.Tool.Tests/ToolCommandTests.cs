@@ -127,7 +127,7 @@ public class ToolCommandTests
     {
         using var test = new SecurityTestSystem(o => o.Production!.Security.AuditAllOperations = true);
         test.Monitoring.Start();
-        test.Monitoring.Audit.RecordAuthenticationFailure("192.0.2.9", "invalid token");
+        test.Monitoring.Audit.RecordAuthenticationFailure("192.0.2.9", "GET /api/overview", "invalid");
         await test.Monitoring.Audit.FlushAsync();
         test.Monitoring.Stop();
         string file = Assert.Single(test.AuditFiles);

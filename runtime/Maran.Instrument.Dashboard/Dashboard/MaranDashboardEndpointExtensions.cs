@@ -48,6 +48,7 @@ public static class MaranDashboardEndpointExtensions
         {
             DebugMode = production is { DebugMode: true },
             RequireHttps = production is { SslEnabled: true },
+            Audit = system.Audit,
         };
         RouteGroupBuilder group = DashboardEndpoints.Map(endpoints, prefix, hub, guard);
 

@@ -119,6 +119,7 @@ public sealed class MonitoringDashboard : IAsyncDisposable
             var guard = new AccessGuard(credentials, string.Create(System.Globalization.CultureInfo.InvariantCulture, $"maran_dashboard_{port}"), "/", limiter, failures)
             {
                 DebugMode = debugMode,
+                Audit = _system.Audit,
             };
             DashboardEndpoints.Map(app, string.Empty, hub, guard);
             DashboardEndpoints.MapMetrics(app, _system.Prometheus.Registry, guard);

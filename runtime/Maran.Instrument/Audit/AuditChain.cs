@@ -20,7 +20,12 @@ internal static class AuditChain
     internal const string FileExtension = ".jsonl";
 
     /// <summary>The hash a following line links to.</summary>
-    internal static string Hash(ReadOnlySpan<byte> line) => Convert.ToHexString(SHA256.HashData(line)).ToLowerInvariant();
+    internal static string Hash(ReadOnlySpan<byte> line)
+    {
+        Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
+        SHA256.HashData(line, hash);
+        return Convert.ToHexStringLower(hash);
+    }
 
     /// <summary>The file of <paramref name="day"/> (UTC).</summary>
     internal static string FileName(DateTime day) => FilePrefix + day.ToString("yyyyMMdd", CultureInfo.InvariantCulture) + FileExtension;

@@ -21,7 +21,7 @@ internal enum AuditRecordType
     /// <summary><c>dashboard_write</c>: a change made through the dashboard (an alert silenced), with the token that made it.</summary>
     DashboardWrite,
 
-    /// <summary><c>gap</c>: records that could not be kept (a full queue, calls faster than the drain), counted.</summary>
+    /// <summary><c>gap</c>: records that could not be kept (a full queue, a refused write, calls overwritten before they were taken), counted.</summary>
     Gap,
 }
 
@@ -73,8 +73,11 @@ internal readonly record struct AuditRecord(AuditRecordType Type, DateTimeOffset
     /// <summary>For dashboard writes: the name of the token that made the change.</summary>
     public string? Token { get; init; }
 
-    /// <summary>For dashboard writes: what was done (<c>POST /api/alerts/{id}/silence</c>).</summary>
-    public string? Action { get; init; }
+    /// <summary>For authentication failures and dashboard writes: the method and path asked for (<c>POST /api/alerts/silences</c>), never the query.</summary>
+    public string? Route { get; init; }
+
+    /// <summary>For dashboard writes: what the write changed (<c>silence alertname=HighCpu for 1h</c>).</summary>
+    public string? Change { get; init; }
 
     /// <summary>For gaps: records lost; for stop: records written in this run.</summary>
     public long Count { get; init; }

@@ -1,47 +1,48 @@
 using System.Diagnostics;
-using System.Threading.Channels;
 
 namespace Maran.Instrument;
 
 /// <summary>
 /// The audit trail of <c>production.security.audit_all_operations</c>: start and stop, authentication failures,
 /// dashboard writes, every monitored call and every model call's tokens and cost, as hash-chained JSON lines
-/// (<see cref="AuditFile"/>). One background loop writes them: successful calls are read from the rings the hot path
-/// already fills (<see cref="CallRingReader"/>), failed calls come from the failure path, model calls from the cost
-/// tracker's loop, and the rest through a bounded queue (<c>production.security.audit_queue_capacity</c>). Whatever cannot be kept is written into the chain as a gap
-/// and counted in <c>maran_dropped_total{queue="audit"}</c>.
+/// (<see cref="AuditFile"/>). One background loop writes them from a bounded queue
+/// (<c>production.security.audit_queue_capacity</c>, a <see cref="TrackerQueue{T}"/>): successful calls are taken from
+/// the rings the hot path already fills (<see cref="CallRingReader"/>), by the calling thread each time its ring is
+/// full and by the loop for what is left, failed calls come from the failure path, model calls from the cost
+/// tracker's loop. Whatever the queue cannot take is written into the chain as a gap and counted in
+/// <c>maran_dropped_total{queue="audit"}</c>.
 /// </summary>
 /// <remarks>
 /// Records never hold arguments, results, prompts or messages: names, outcomes, durations, trace ids, token counts.
 /// A dashboard calls <see cref="RecordAuthenticationFailure"/> and <see cref="RecordDashboardWrite"/>; both return at
 /// once and do nothing while the trail is off.
 /// </remarks>
-internal sealed class AuditTrail : IMonitoringService, IOperationListener, ICostListener, IDisposable
+internal sealed class AuditTrail : IMonitoringService, IOperationListener, ICostListener, ICallRingListener, IDisposable
 {
     /// <summary>The queue's name in <c>maran_dropped_total</c>.</summary>
     internal const string QueueName = "audit";
 
-    /// <summary>How often the loop reads the rings and writes what waits, while the rings fill slowly.</summary>
+    /// <summary>How often the loop takes the calls of rings that are not full and hands what it wrote to the operating system.</summary>
     internal static readonly TimeSpan DrainInterval = TimeSpan.FromMilliseconds(200);
 
     /// <summary>How often the written records are synced to the disk at most while running; a stop always syncs.</summary>
     internal static readonly TimeSpan SyncInterval = TimeSpan.FromSeconds(1);
-
-    /// <summary>The shortest wait between two reads, for the busiest operations.</summary>
-    internal static readonly TimeSpan BusyDrainInterval = TimeSpan.FromMilliseconds(1);
 
     private readonly MonitoringOptions _options;
     private readonly CostTracker _costs;
     private readonly TimeProvider _time;
     private readonly object _gate = new();
     private readonly CallRingReader _rings = new();
-    private readonly List<TaskCompletionSource> _waiters = [];
-    private readonly SemaphoreSlim _wake = new(0);
-    private Channel<AuditRecord> _queue;
-    private Thread? _loop;
-    private CancellationTokenSource? _stopping;
+    private readonly Action<OperationRecorder, long, long> _queueCall;
+    private readonly Action<OperationRecorder, long> _queueLost;
+    private readonly Action<OperationRecorder, long, long> _writeCall;
+    private readonly Action<OperationRecorder, long> _writeLost;
+    private TrackerQueue<AuditRecord>? _queue;
+    private AuditFile? _file;
     private DateTimeOffset _anchorTime;
     private long _anchorTimestamp;
+
+    // Records the queue refused since the last gap line, and records the disk refused.
     private long _dropped;
     private long _unwritten;
     private long _syncedAt;
@@ -52,7 +53,10 @@ internal sealed class AuditTrail : IMonitoringService, IOperationListener, ICost
         _options = options;
         _costs = costs;
         _time = time;
-        _queue = CreateQueue();
+        _queueCall = (recorder, start, elapsed) => Accept(CallRecord(recorder, start, elapsed));
+        _queueLost = (recorder, lost) => Accept(LostRecord(recorder, lost));
+        _writeCall = (recorder, start, elapsed) => Write(_file!, CallRecord(recorder, start, elapsed));
+        _writeLost = (recorder, lost) => Write(_file!, LostRecord(recorder, lost));
     }
 
     public string Name => "audit";
@@ -62,27 +66,32 @@ internal sealed class AuditTrail : IMonitoringService, IOperationListener, ICost
     /// <summary>Whether records are being written (the trail is on and the system runs).</summary>
     internal bool IsEnabled => _running;
 
-    /// <summary>Records one failed authentication: the client's address and why it failed (never the credential).</summary>
-    internal void RecordAuthenticationFailure(string client, string reason)
+    /// <summary>
+    /// Records one failed authentication: the client's address, the route asked for (method and path, never the query,
+    /// which may hold a token) and why it failed; never the credential presented.
+    /// </summary>
+    internal void RecordAuthenticationFailure(string? client, string route, string reason)
     {
         if (_running)
         {
-            Accept(new AuditRecord(AuditRecordType.AuthenticationFailure, _time.GetUtcNow()) { Client = client, Reason = reason });
+            Accept(new AuditRecord(AuditRecordType.AuthenticationFailure, _time.GetUtcNow()) { Client = client, Route = route, Reason = reason });
         }
     }
 
     /// <summary>
-    /// Records one change made through the dashboard: the token's name (never its secret), what was done
-    /// (<c>POST /api/alerts/{id}/silence</c>), the HTTP status answered and the client's address.
+    /// Records one change made through the dashboard: the token's name (never its secret), the route
+    /// (<c>POST /api/alerts/silences</c>), what it changed (<c>silence alertname=HighCpu for 1h</c>), the HTTP status
+    /// answered and the client's address.
     /// </summary>
-    internal void RecordDashboardWrite(string token, string action, int status, string? client = null)
+    internal void RecordDashboardWrite(string token, string route, string? change, int status, string? client)
     {
         if (_running)
         {
             Accept(new AuditRecord(AuditRecordType.DashboardWrite, _time.GetUtcNow())
             {
                 Token = token,
-                Action = action,
+                Route = route,
+                Change = change,
                 Outcome = status.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 Client = client,
             });
@@ -92,19 +101,14 @@ internal sealed class AuditTrail : IMonitoringService, IOperationListener, ICost
     /// <summary>Completes once everything accepted, and every call completed, before it was called is written and flushed.</summary>
     internal Task FlushAsync()
     {
-        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        lock (_gate)
+        TrackerQueue<AuditRecord>? queue = Volatile.Read(ref _queue);
+        if (queue is null)
         {
-            if (_loop is null)
-            {
-                return Task.CompletedTask;
-            }
-
-            _waiters.Add(done);
+            return Task.CompletedTask;
         }
 
-        _wake.Release();
-        return done.Task;
+        queue.RequestTick();
+        return queue.WhenHandled();
     }
 
     public void Start()
@@ -117,7 +121,7 @@ internal sealed class AuditTrail : IMonitoringService, IOperationListener, ICost
 
         lock (_gate)
         {
-            if (_loop is not null)
+            if (_queue is not null)
             {
                 return;
             }
@@ -128,7 +132,6 @@ internal sealed class AuditTrail : IMonitoringService, IOperationListener, ICost
                 file.Open();
                 _anchorTime = _time.GetUtcNow();
                 _anchorTimestamp = Stopwatch.GetTimestamp();
-                _rings.Prime();
                 IReadOnlyList<EffectiveSetting> effective = EffectiveConfiguration.Of(_options);
                 file.Write(new AuditRecord(AuditRecordType.Start, _anchorTime)
                 {
@@ -144,54 +147,70 @@ internal sealed class AuditTrail : IMonitoringService, IOperationListener, ICost
                 return;
             }
 
-            _queue = CreateQueue();
-            _stopping = new CancellationTokenSource();
+            _file = file;
+            _rings.Prime();
+            _syncedAt = Stopwatch.GetTimestamp();
+            var queue = new TrackerQueue<AuditRecord>(
+                QueueName, settings.AuditQueueCapacity, _time, DrainInterval, static () => { }, WriteBatch, Tick);
+            queue.Start();
+            Volatile.Write(ref _queue, queue);
             _running = true;
+            if (!OperationEvents.SetCallRingListener(this))
+            {
+                MonitoringDiagnostics.Warn("[maran] another monitoring system audits this process's calls: this one audits the calls its loop finds in the rings");
+            }
+
             OperationEvents.Subscribe(this);
             _costs.AddListener(this);
-            CancellationToken token = _stopping.Token;
-            // A thread of its own: the rings must be read on time even when the thread pool is saturated.
-            _loop = new Thread(() => Run(file, token)) { IsBackground = true, Name = "maran-audit" };
-            _loop.Start();
         }
     }
 
     public void Stop()
     {
-        Thread? loop;
+        TrackerQueue<AuditRecord> queue;
+        AuditFile file;
         lock (_gate)
         {
-            if (_loop is null)
+            if (_queue is null)
             {
                 return;
             }
 
             _running = false;
             OperationEvents.Unsubscribe(this);
+            OperationEvents.ClearCallRingListener(this);
             _costs.RemoveListener(this);
-            _queue.Writer.TryComplete();
-            _stopping!.Cancel();
-            loop = _loop;
-        }
+            queue = _queue;
+            file = _file!;
 
-        if (!loop.Join(_options.Storage.StopTimeout))
-        {
-            MonitoringDiagnostics.Warn("[maran] the audit trail did not finish writing within storage.stop_timeout");
-        }
+            // The queue's last tick takes the calls still in the rings; everything accepted is written before it returns.
+            if (!queue.Stop(_options.Storage.StopTimeout))
+            {
+                MonitoringDiagnostics.Warn("[maran] the audit trail did not finish writing within storage.stop_timeout");
+                return;
+            }
 
-        lock (_gate)
-        {
-            _loop = null;
-            _stopping!.Dispose();
-            _stopping = null;
+            try
+            {
+                Write(file, new AuditRecord(AuditRecordType.Stop, _time.GetUtcNow()) { Count = file.Written + 1 });
+                file.Flush(toDisk: true);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                MonitoringDiagnostics.InternalError(FileKind, ex);
+            }
+            finally
+            {
+                file.Dispose();
+                _file = null;
+                Volatile.Write(ref _queue, null);
+            }
         }
     }
 
-    public void Dispose()
-    {
-        Stop();
-        _wake.Dispose();
-    }
+    public void Dispose() => Stop();
+
+    void ICallRingListener.OnRingFull(RecorderCell cell) => CallRingReader.Claim(cell, _queueCall, _queueLost);
 
     void IOperationListener.OnOperationFailed(in OperationFailure failure)
     {
@@ -221,113 +240,55 @@ internal sealed class AuditTrail : IMonitoringService, IOperationListener, ICost
 
     private static double Milliseconds(long ticks) => ticks * 1000.0 / Stopwatch.Frequency;
 
-    private Channel<AuditRecord> CreateQueue() => Channel.CreateBounded<AuditRecord>(new BoundedChannelOptions(Math.Max(1, _options.ProductionSecurity.AuditQueueCapacity))
-    {
-        FullMode = BoundedChannelFullMode.Wait,
-        SingleReader = true,
-    });
+    private AuditRecord CallRecord(OperationRecorder recorder, long start, long elapsed) =>
+        new(AuditRecordType.Call, CallRingReader.WallTime(start + elapsed, _anchorTime, _anchorTimestamp))
+        {
+            Kind = recorder.Kind.Label(),
+            Operation = recorder.Name,
+            Component = recorder.Component,
+            Outcome = "success",
+            DurationMs = Milliseconds(elapsed),
+        };
 
+    private AuditRecord LostRecord(OperationRecorder recorder, long lost)
+    {
+        MonitoringDiagnostics.Drop(QueueName, lost);
+        return new AuditRecord(AuditRecordType.Gap, _time.GetUtcNow())
+        {
+            Operation = recorder.Name,
+            Component = recorder.Component,
+            Reason = "calls_overwritten",
+            Count = lost,
+        };
+    }
+
+    // A record the queue refuses (full, or stopping) is counted in the queue's drops and in the next gap line.
     private void Accept(in AuditRecord record)
     {
-        if (!Volatile.Read(ref _queue).Writer.TryWrite(record))
+        TrackerQueue<AuditRecord>? queue = Volatile.Read(ref _queue);
+        if (queue is null || !queue.TryAccept(record))
         {
-            Interlocked.Increment(ref _dropped);
-            MonitoringDiagnostics.Drop(QueueName);
+            Interlocked.Add(ref _dropped, record.Type == AuditRecordType.Gap ? record.Count : 1);
         }
     }
 
-    private void Run(AuditFile file, CancellationToken stopping)
+    private void WriteBatch(List<AuditRecord> batch)
     {
+        AuditFile file = _file!;
+        foreach (AuditRecord record in batch)
+        {
+            Write(file, record);
+        }
+    }
+
+    // On the loop, every DrainInterval, at each flush and at the stop: the calls of rings that are not full yet, the
+    // gaps since the last tick, and the hand-over to the operating system (and at most once a SyncInterval, the disk).
+    private void Tick()
+    {
+        AuditFile file = _file!;
         try
         {
-            TimeSpan wait = DrainInterval;
-            long previous = Stopwatch.GetTimestamp();
-            while (!stopping.IsCancellationRequested)
-            {
-                try
-                {
-                    _wake.Wait(wait, stopping);
-                }
-                catch (OperationCanceledException)
-                {
-                    break;
-                }
-
-                long now = Stopwatch.GetTimestamp();
-                wait = NextWait(Drain(file), Stopwatch.GetElapsedTime(previous, now));
-                previous = now;
-            }
-
-            // What was accepted before the stop, and every call completed before it, is written before the stop record.
-            _ = Drain(file);
-            Write(file, new AuditRecord(AuditRecordType.Stop, _time.GetUtcNow()) { Count = file.Written + 1 });
-            file.Flush(toDisk: true);
-        }
-        catch (Exception ex)
-        {
-            MonitoringDiagnostics.InternalError("the audit trail", ex);
-        }
-        finally
-        {
-            file.Dispose();
-            ReleaseWaiters();
-        }
-    }
-
-    /// <summary>
-    /// The wait before the next read: long enough that the fullest ring, at the rate it filled since the last read,
-    /// reaches an eighth of its size, so a read that comes up to eight times late still finds every call; between <see cref="BusyDrainInterval"/> and <see cref="DrainInterval"/>.
-    /// </summary>
-    internal static TimeSpan NextWait(int fullest, TimeSpan since)
-    {
-        if (fullest <= 0)
-        {
-            return DrainInterval;
-        }
-
-        TimeSpan target = since * (RecorderCell.RingSize / 8.0 / fullest);
-        return target < BusyDrainInterval ? BusyDrainInterval : target > DrainInterval ? DrainInterval : target;
-    }
-
-    // Returns the most calls one ring held since the previous drain.
-    private int Drain(AuditFile file)
-    {
-        int fullest = 0;
-        List<TaskCompletionSource> waiting;
-        lock (_gate)
-        {
-            waiting = [.. _waiters];
-            _waiters.Clear();
-        }
-
-        try
-        {
-            fullest = _rings.Read(
-                (recorder, start, elapsed) => Write(file, new AuditRecord(AuditRecordType.Call, CallRingReader.WallTime(start + elapsed, _anchorTime, _anchorTimestamp))
-                {
-                    Kind = recorder.Kind.Label(),
-                    Operation = recorder.Name,
-                    Component = recorder.Component,
-                    Outcome = "success",
-                    DurationMs = Milliseconds(elapsed),
-                }),
-                (recorder, lost) =>
-                {
-                    MonitoringDiagnostics.Drop(QueueName, lost);
-                    Write(file, new AuditRecord(AuditRecordType.Gap, _time.GetUtcNow())
-                    {
-                        Operation = recorder.Name,
-                        Component = recorder.Component,
-                        Reason = "calls_faster_than_drain",
-                        Count = lost,
-                    });
-                });
-
-            while (_queue.Reader.TryRead(out AuditRecord record))
-            {
-                Write(file, record);
-            }
-
+            _rings.Read(_writeCall, _writeLost);
             long dropped = Interlocked.Exchange(ref _dropped, 0);
             if (dropped > 0)
             {
@@ -341,7 +302,6 @@ internal sealed class AuditTrail : IMonitoringService, IOperationListener, ICost
                 _unwritten -= unwritten;
             }
 
-            // A sync can take milliseconds on a busy disk: the rings are read far more often than the disk is synced.
             bool sync = Stopwatch.GetElapsedTime(_syncedAt) >= SyncInterval;
             file.Flush(toDisk: sync);
             if (sync)
@@ -353,15 +313,6 @@ internal sealed class AuditTrail : IMonitoringService, IOperationListener, ICost
         {
             MonitoringDiagnostics.InternalError(FileKind, ex);
         }
-        finally
-        {
-            foreach (TaskCompletionSource done in waiting)
-            {
-                done.TrySetResult();
-            }
-        }
-
-        return fullest;
     }
 
     // A write the disk refuses (full, gone) is counted, reported once, and later written into the chain as a gap.
@@ -378,19 +329,6 @@ internal sealed class AuditTrail : IMonitoringService, IOperationListener, ICost
             MonitoringDiagnostics.Drop(QueueName);
             MonitoringDiagnostics.InternalError(FileKind, ex);
             return false;
-        }
-    }
-
-    private void ReleaseWaiters()
-    {
-        lock (_gate)
-        {
-            foreach (TaskCompletionSource done in _waiters)
-            {
-                done.TrySetResult();
-            }
-
-            _waiters.Clear();
         }
     }
 }

@@ -3,15 +3,17 @@ using System.Diagnostics;
 namespace Maran.Instrument;
 
 /// <summary>
-/// Reads the calls that completed since its last look from the recent-call rings the hot path already writes (one
-/// per thread and operation), so auditing every call adds nothing to the call itself. A ring holds the last
-/// <see cref="RecorderCell.RingSize"/> calls of its thread: calls overwritten before a look are counted as lost, never
-/// skipped in silence.
+/// Takes every call the hot path writes into the recent-call rings (one per thread and operation), so auditing every
+/// call adds nothing to the call itself. A call is taken once, by whichever side moves the cell's
+/// <see cref="RecorderCell.AuditHead"/> past it first: the owning thread when its ring is full (before it overwrites
+/// the oldest entry, see <see cref="ICallRingListener"/>), or the audit loop for the calls of a ring that is not full
+/// yet. Calls overwritten before either took them (only while no listener was set) are counted as lost, never skipped
+/// in silence.
 /// </summary>
-/// <remarks>Used by one thread, the audit loop.</remarks>
+/// <remarks><see cref="Read"/> and <see cref="Prime"/> are used by one thread, the audit loop; <see cref="Claim"/> by any.</remarks>
 internal sealed class CallRingReader
 {
-    private readonly Dictionary<RecorderCell, Cursor> _cursors = new(ReferenceEqualityComparer.Instance);
+    private readonly Dictionary<RecorderCell, int> _looks = new(ReferenceEqualityComparer.Instance);
     private readonly List<RecorderCell> _ended = [];
     private int _look;
 
@@ -19,122 +21,119 @@ internal sealed class CallRingReader
     internal static DateTimeOffset WallTime(long timestamp, DateTimeOffset anchorTime, long anchorTimestamp) =>
         anchorTime.AddSeconds((timestamp - anchorTimestamp) / (double)Stopwatch.Frequency);
 
-    /// <summary>Starts from now: calls already in the rings are not read.</summary>
+    /// <summary>Starts from now: calls already in the rings are not taken. Runs before the listener is set.</summary>
     internal void Prime()
     {
-        _cursors.Clear();
+        _looks.Clear();
         foreach (OperationRecorder recorder in OperationRegistry.All)
         {
             foreach (RecorderCell cell in recorder.Cells)
             {
-                _cursors[cell] = new Cursor { Head = Volatile.Read(ref cell.RingHead) };
+                Volatile.Write(ref cell.AuditHead, Volatile.Read(ref cell.RingHead));
+                _looks[cell] = 0;
             }
         }
     }
 
     /// <summary>
-    /// Hands every successful call completed since the last look to <paramref name="call"/>, and the number of calls of
-    /// an operation that were overwritten before they could be read to <paramref name="lost"/>. Failed and cancelled
-    /// calls are left to the failure path, which knows their trace and exception type. Returns the most calls one ring
-    /// held since the last look, so the reader can look sooner when rings fill up.
+    /// Takes every call of <paramref name="cell"/> not taken yet: each successful one goes to <paramref name="call"/>
+    /// (recorder, start timestamp, elapsed ticks), and the number that were overwritten before they could be taken to
+    /// <paramref name="lost"/>. Failed and cancelled calls are left to the failure path, which knows their trace and
+    /// exception type.
     /// </summary>
-    internal int Read(Action<OperationRecorder, long, long> call, Action<OperationRecorder, long> lost)
+    /// <remarks>
+    /// The entries are copied first and kept only if the head still stood where the copy began: the owning thread
+    /// overwrites an entry only after its full ring moved the head past it, so a copy that wins is a copy of entries
+    /// no one changed.
+    /// </remarks>
+    internal static void Claim(RecorderCell cell, Action<OperationRecorder, long, long> call, Action<OperationRecorder, long> lost)
+    {
+        const int Size = RecorderCell.RingSize;
+        Span<long> timestamps = stackalloc long[Size];
+        Span<long> packs = stackalloc long[Size];
+        RecentCallSlot[] ring = cell.Ring;
+        while (true)
+        {
+            int from = Volatile.Read(ref cell.AuditHead);
+            int head = Volatile.Read(ref cell.RingHead);
+            if (head == from)
+            {
+                return;
+            }
+
+            int start = head - from > Size ? head - Size : from;
+            int count = 0;
+            for (int i = start; i != head; i++)
+            {
+                ref RecentCallSlot slot = ref ring[i & (Size - 1)];
+                long packed = Volatile.Read(ref slot.Packed);
+                timestamps[count] = Volatile.Read(ref slot.Timestamp);
+                packs[count] = packed == Volatile.Read(ref slot.Packed) ? packed : 0;
+                count++;
+            }
+
+            int after = Volatile.Read(ref cell.RingHead);
+            if (Interlocked.CompareExchange(ref cell.AuditHead, head, from) != from)
+            {
+                continue;
+            }
+
+            // An entry is lapped once the call RingSize after it is in (the head is past it); that happens to entries
+            // not taken yet only while no listener takes full rings (before one was set). Torn reads show as 0.
+            long missed = start - from;
+            for (int n = 0; n < count; n++)
+            {
+                long packed = packs[n];
+                if (after - (start + n) > Size || packed == 0)
+                {
+                    missed++;
+                }
+                else if (RecentCallSlot.Status(packed) == OperationStatus.Success)
+                {
+                    call(cell.Recorder, timestamps[n], RecentCallSlot.Elapsed(packed));
+                }
+            }
+
+            if (missed > 0)
+            {
+                lost(cell.Recorder, missed);
+            }
+
+            return;
+        }
+    }
+
+    /// <summary>
+    /// <see cref="Claim">Takes</see> the calls not taken yet from every ring, including the rings of threads that ended
+    /// since the last look, which are read once more and then forgotten.
+    /// </summary>
+    internal void Read(Action<OperationRecorder, long, long> call, Action<OperationRecorder, long> lost)
     {
         _look++;
-        int fullest = 0;
         foreach (OperationRecorder recorder in OperationRegistry.All)
         {
             foreach (RecorderCell cell in recorder.Cells)
             {
-                if (!_cursors.TryGetValue(cell, out Cursor? cursor))
-                {
-                    // A cell made since the last look belongs to a thread that first called the operation since then.
-                    cursor = new Cursor();
-                    _cursors[cell] = cursor;
-                }
-
-                cursor.Look = _look;
-                fullest = Math.Max(fullest, ReadCell(cell, cursor, call, lost));
+                _looks[cell] = _look;
+                Claim(cell, call, lost);
             }
         }
 
-        // A thread that ended left its cell's array; what it wrote before is still in the cell, read once more.
-        foreach ((RecorderCell cell, Cursor cursor) in _cursors)
+        // A thread that ended left its recorder's cells; what it wrote before is still in its cell.
+        foreach ((RecorderCell cell, int look) in _looks)
         {
-            if (cursor.Look != _look)
+            if (look != _look)
             {
-                ReadCell(cell, cursor, call, lost);
+                Claim(cell, call, lost);
                 _ended.Add(cell);
             }
         }
 
         foreach (RecorderCell cell in _ended)
         {
-            _cursors.Remove(cell);
+            _looks.Remove(cell);
         }
 
         _ended.Clear();
-        return fullest;
-    }
-
-    private static int ReadCell(RecorderCell cell, Cursor cursor, Action<OperationRecorder, long, long> call, Action<OperationRecorder, long> lost)
-    {
-        int head = Volatile.Read(ref cell.RingHead);
-        int from = cursor.Head;
-        int since = head - from;
-        int size = RecorderCell.RingSize;
-        long missed = 0;
-        if (head - from > size)
-        {
-            missed = head - from - size;
-            from = head - size;
-        }
-
-        RecentCallSlot[] ring = cell.Ring;
-        Span<long> timestamps = stackalloc long[RecorderCell.RingSize];
-        Span<long> packs = stackalloc long[RecorderCell.RingSize];
-        int count = 0;
-        for (int i = from; i != head; i++)
-        {
-            ref RecentCallSlot slot = ref ring[i & (size - 1)];
-            long packed = Volatile.Read(ref slot.Packed);
-            long timestamp = Volatile.Read(ref slot.Timestamp);
-            timestamps[count] = timestamp;
-            packs[count] = packed == Volatile.Read(ref slot.Packed) ? packed : 0;
-            count++;
-        }
-
-        // Entries the writer may have lapped while they were read are not trusted: the call at head - size + 1 and
-        // later ones were still in place when the head was read again.
-        int after = Volatile.Read(ref cell.RingHead);
-        for (int n = 0; n < count; n++)
-        {
-            int index = from + n;
-            long packed = packs[n];
-            if (after - index >= size || packed == 0)
-            {
-                missed++;
-                continue;
-            }
-
-            if (RecentCallSlot.Status(packed) == OperationStatus.Success)
-            {
-                call(cell.Recorder, timestamps[n], RecentCallSlot.Elapsed(packed));
-            }
-        }
-
-        cursor.Head = head;
-        if (missed > 0)
-        {
-            lost(cell.Recorder, missed);
-        }
-
-        return since;
-    }
-
-    private sealed class Cursor
-    {
-        public int Head;
-        public int Look;
     }
 }

@@ -46,9 +46,9 @@ public sealed class ProductionSecuritySettings
     public string? KeyFile { get; set; }
 
     /// <summary>
-    /// Audit records waiting to be written at most (default 65,536; 1 to 1,000,000): authentication failures,
-    /// dashboard writes, failed calls and model calls. A record a full queue cannot take is counted and written into
-    /// the trail as a gap.
+    /// Audit records waiting to be written at most (default 65,536; 1 to 1,000,000): every call, model call,
+    /// authentication failure and dashboard write. A record a full queue cannot take is counted and written into the
+    /// trail as a gap.
     /// </summary>
     [ConfigurationKeyName("audit_queue_capacity")]
     public int AuditQueueCapacity { get; set; } = 65_536;

@@ -36,8 +36,18 @@ internal interface IUsageListener
 }
 
 /// <summary>
+/// Takes every call the recent-call rings record (the audit trail): told by a thread whose ring is full, before the
+/// thread overwrites the ring's oldest entry. Must be fast, must not throw, must not block.
+/// </summary>
+internal interface ICallRingListener
+{
+    void OnRingFull(RecorderCell cell);
+}
+
+/// <summary>
 /// The door from interceptors to the trackers: the hot path never sees it; only failures and the token usage of
-/// usage-bearing results are dispatched, to every listener of every started monitoring system.
+/// usage-bearing results are dispatched, to every listener of every started monitoring system, and full recent-call
+/// rings (every 32 calls per thread) to the one call ring listener.
 /// </summary>
 internal static class OperationEvents
 {
@@ -45,12 +55,55 @@ internal static class OperationEvents
     private static volatile IOperationListener[] s_listeners = [];
     private static volatile IUsageListener[] s_usageListeners = [];
     private static volatile bool s_usageTextWanted;
+    private static volatile ICallRingListener? s_callRingListener;
 
     /// <summary>Whether anyone listens for usage; when not, generated readers are not even called.</summary>
     internal static bool HasUsageListeners => s_usageListeners.Length > 0;
 
     /// <summary>Whether a usage listener wants the text of results without usage (token estimation is on).</summary>
     internal static bool UsageTextWanted => s_usageTextWanted;
+
+    /// <summary>The one listener that takes the rings' calls, or null; one, because each call is handed over once.</summary>
+    internal static ICallRingListener? CallRingListener => s_callRingListener;
+
+    /// <summary>Makes <paramref name="listener"/> the rings' listener; false when another one already is.</summary>
+    internal static bool SetCallRingListener(ICallRingListener listener)
+    {
+        lock (s_gate)
+        {
+            if (s_callRingListener is not null && !ReferenceEquals(s_callRingListener, listener))
+            {
+                return false;
+            }
+
+            s_callRingListener = listener;
+            return true;
+        }
+    }
+
+    internal static void ClearCallRingListener(ICallRingListener listener)
+    {
+        lock (s_gate)
+        {
+            if (ReferenceEquals(s_callRingListener, listener))
+            {
+                s_callRingListener = null;
+            }
+        }
+    }
+
+    /// <summary>Tells <paramref name="listener"/> that <paramref name="cell"/>'s ring is full; a failure is counted, never thrown.</summary>
+    internal static void RingFull(ICallRingListener listener, RecorderCell cell)
+    {
+        try
+        {
+            listener.OnRingFull(cell);
+        }
+        catch (Exception ex)
+        {
+            MonitoringDiagnostics.InternalError("call ring listener", ex);
+        }
+    }
 
     internal static void Subscribe(IOperationListener listener)
     {

@@ -292,6 +292,13 @@ public sealed class OperationRecorder
                 Interlocked.MemoryBarrier();
                 alive ??= [.. cells.AsSpan(0, i)];
                 RecorderCell retired = _retired ??= new RecorderCell(this, owner: null);
+
+                // The calls the ended thread left in its ring are taken before the cell is dropped from the cells.
+                if (OperationEvents.CallRingListener is { } listener)
+                {
+                    OperationEvents.RingFull(listener, cell);
+                }
+
                 retired.Absorb(cell);
                 MoveRingToRetired(cell, retired);
             }

@@ -44,6 +44,10 @@ internal sealed class RecorderCell
     internal int CpuCountdown = 1;
     internal int RingHead;
 
+    // Ring entries before this one have been taken by the audit trail; moved forward only by compare-and-swap, by
+    // the owning thread when its ring is full and by the audit loop (see CallRingReader.Claim).
+    internal int AuditHead;
+
     // Ring entries up to here are in Buckets and MaxTicks; those after it are pending (at most RingSize).
     internal int FoldedHead;
 
@@ -82,7 +86,22 @@ internal sealed class RecorderCell
         Volatile.Write(ref RingHead, ++head);
         if (head - FoldedHead == RingSize)
         {
-            Fold();
+            RingFull();
+        }
+    }
+
+    /// <summary>
+    /// Folds a full ring and, while a listener takes every call (the audit trail), hands it the entries it has not
+    /// taken yet, before the next call overwrites the oldest: a ring that fills faster than the listener reads loses
+    /// nothing. Every <see cref="RingSize"/> calls, on the owning thread.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void RingFull()
+    {
+        Fold();
+        if (OperationEvents.CallRingListener is { } listener)
+        {
+            OperationEvents.RingFull(listener, this);
         }
     }
 

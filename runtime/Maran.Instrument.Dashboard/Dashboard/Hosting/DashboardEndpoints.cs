@@ -86,6 +86,7 @@ internal static class DashboardEndpoints
             string by = "dashboard" + (AccessGuard.Caller(context) is { } caller && !ReferenceEquals(caller, AccessGuard.Local) ? $" token '{caller.Name}'" : string.Empty)
                 + (context.Connection.RemoteIpAddress is { } address ? " at " + address : string.Empty);
             (int code, byte[] json) = alerts.Silence(request, by);
+            AccessGuard.DescribeChange(context, SilenceChange(request));
             await DashboardResponses.JsonAsync(context, json, code).ConfigureAwait(false);
         }));
 
@@ -93,13 +94,16 @@ internal static class DashboardEndpoints
         {
             var id = Guid.Parse((string)context.Request.RouteValues["id"]!, System.Globalization.CultureInfo.InvariantCulture);
             (int code, byte[] json) = alerts.Unsilence(id);
+            AccessGuard.DescribeChange(context, "expire silence " + id.ToString("D", System.Globalization.CultureInfo.InvariantCulture));
             return DashboardResponses.JsonAsync(context, json, code);
         }));
 
         var errors = (ErrorsSection)hub.Section("errors")!;
         group.MapPost("/api/errors/groups/{fingerprint}/resolve", GuardedChange(guard, context =>
         {
-            (int code, byte[] json) = errors.Resolve((string)context.Request.RouteValues["fingerprint"]!);
+            string fingerprint = (string)context.Request.RouteValues["fingerprint"]!;
+            (int code, byte[] json) = errors.Resolve(fingerprint);
+            AccessGuard.DescribeChange(context, "resolve error group " + fingerprint);
             return DashboardResponses.JsonAsync(context, json, code);
         }));
 
@@ -164,6 +168,18 @@ internal static class DashboardEndpoints
             return DashboardResponses.JsonAsync(context, DashboardJson.Serialize(hub.System.GetDashboardData(), DashboardJson.Default.DashboardData));
         }));
 
+    // What a silence request asks for, for the audit: the fingerprint or the matchers, and the duration when given.
+    private static string SilenceChange(SilenceRequest request)
+    {
+        string what = request.Fingerprint is { Length: > 0 } fingerprint
+            ? "fingerprint " + fingerprint
+            : string.Join(",", (request.Matchers ?? []).OrderBy(static m => m.Key, StringComparer.Ordinal).Select(static m => m.Key + "=" + m.Value));
+        return request.Minutes is { } minutes
+            ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"silence {what} for {minutes} min")
+            : "silence " + what;
+    }
+
+    /// <summary>A change behind <paramref name="guard"/>; one that went through is recorded in the audit trail when it is on.</summary>
     private static RequestDelegate GuardedChange(AccessGuard guard, RequestDelegate handler) => async context =>
     {
         DashboardResponses.ApplySecurityHeaders(context.Response);
@@ -172,6 +188,7 @@ internal static class DashboardEndpoints
             if (await guard.AllowChangeAsync(context).ConfigureAwait(false))
             {
                 await handler(context).ConfigureAwait(false);
+                guard.RecordChange(context);
             }
         }
         catch (Exception ex) when (!context.RequestAborted.IsCancellationRequested)

@@ -15,9 +15,17 @@ namespace Maran.Instrument.Dashboard;
 /// page elsewhere cannot reach it by DNS rebinding), with every right.
 /// A change must also pass <see cref="AllowChangeAsync"/>: JSON from the dashboard's own origin carrying the
 /// CSRF token, which only the dashboard's own page can read.
+/// With the audit trail on (<c>production.security.audit_all_operations</c>), every refusal for a credential and every
+/// change that went through is recorded there, with the client's address and the route, never a secret.
 /// </summary>
 internal sealed class AccessGuard
 {
+    /// <summary>The audit reason of a request from another machine while no token is set.</summary>
+    internal const string NotLoopback = "not_loopback";
+
+    /// <summary>The audit reason of a change asked for with a viewer's token.</summary>
+    internal const string ViewerRole = "viewer_role";
+
     /// <summary>The header in which a change carries the CSRF token.</summary>
     internal const string CsrfHeader = "X-Maran-Csrf";
 
@@ -25,6 +33,8 @@ internal sealed class AccessGuard
     internal static readonly DashboardCredential Local = new("local", DashboardRole.Operator, RandomNumberGenerator.GetHexString(32));
 
     private static readonly object s_callerKey = new();
+    private static readonly object s_changeKey = new();
+    private static readonly object s_failureKey = new();
 
     private readonly IReadOnlyList<DashboardCredential> _credentials;
     private readonly byte[] _csrfHash;
@@ -48,6 +58,9 @@ internal sealed class AccessGuard
 
     /// <summary>Whether only requests that arrived over HTTPS are served (<c>production.ssl_enabled</c> when mounted in an app).</summary>
     public bool RequireHttps { get; init; }
+
+    /// <summary>The audit trail that hears authentication failures and dashboard writes (does nothing while it is off).</summary>
+    public AuditTrail? Audit { get; init; }
 
     /// <summary>The failed authentications so far.</summary>
     public AuthFailures Failures { get; }
@@ -75,6 +88,43 @@ internal sealed class AccessGuard
     /// </summary>
     public async Task<bool> AllowAsync(HttpContext context, bool isPage)
     {
+        bool allowed = await CheckAsync(context, isPage).ConfigureAwait(false);
+        if (!allowed && context.Items.TryGetValue(s_failureKey, out object? reason) && reason is string why && Audit is { IsEnabled: true } audit)
+        {
+            audit.RecordAuthenticationFailure(Client(context), Route(context), why);
+        }
+
+        return allowed;
+    }
+
+    /// <summary>
+    /// Describes what the change being answered changed, for its audit record (<c>silence alertname=HighCpu</c>); the
+    /// route alone is recorded when a handler says nothing.
+    /// </summary>
+    public static void DescribeChange(HttpContext context, string change) => context.Items[s_changeKey] = change;
+
+    /// <summary>Records the change <paramref name="context"/> answered in the audit trail: who (the token's name), the route, what, the status.</summary>
+    public void RecordChange(HttpContext context)
+    {
+        if (Audit is { IsEnabled: true } audit)
+        {
+            DashboardCredential caller = Caller(context) ?? Local;
+            audit.RecordDashboardWrite(caller.Name, Route(context), context.Items.TryGetValue(s_changeKey, out object? change) ? change as string : null,
+                context.Response.StatusCode, Client(context));
+        }
+    }
+
+    private static string? Client(HttpContext context) =>
+        context.Connection.RemoteIpAddress is { } address ? (address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address).ToString() : null;
+
+    // The method and path, never the query string: a page may be opened with its token in ?t=.
+    private static string Route(HttpContext context) => string.Concat(context.Request.Method, " ", context.Request.PathBase, context.Request.Path);
+
+    // Why the request was refused for its credential, for the audit: an AuthFailures reason, NotLoopback or ViewerRole.
+    private static void Failed(HttpContext context, string reason) => context.Items[s_failureKey] = reason;
+
+    private async Task<bool> CheckAsync(HttpContext context, bool isPage)
+    {
         if (RequireHttps && !context.Request.IsHttps)
         {
             await DashboardResponses.ProblemAsync(context, StatusCodes.Status403Forbidden, "HTTPS is required",
@@ -90,6 +140,7 @@ internal sealed class AccessGuard
                 return true;
             }
 
+            Failed(context, NotLoopback);
             await DashboardResponses.ProblemAsync(
                 context,
                 StatusCodes.Status403Forbidden,
@@ -102,6 +153,7 @@ internal sealed class AccessGuard
         if (_limiter.RetryAfter(address) is { } wait)
         {
             Failures.Count(AuthFailures.RateLimited);
+            Failed(context, AuthFailures.RateLimited);
             long seconds = Math.Max(1, (long)Math.Ceiling(wait.TotalSeconds));
             context.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
             await DashboardResponses.ProblemAsync(
@@ -137,7 +189,9 @@ internal sealed class AccessGuard
         }
 
         bool presented = bearer is { Length: > 0 } || cookie is { Length: > 0 } || fromQuery is { Length: > 0 };
-        Failures.Count(presented ? AuthFailures.Invalid : AuthFailures.Missing);
+        string failure = presented ? AuthFailures.Invalid : AuthFailures.Missing;
+        Failures.Count(failure);
+        Failed(context, failure);
         _limiter.Failed(address);
         context.Response.Headers.WWWAuthenticate = "Bearer";
         await DashboardResponses.ProblemAsync(
@@ -155,6 +209,8 @@ internal sealed class AccessGuard
         {
             return true;
         }
+
+        Failed(context, ViewerRole);
 
         await DashboardResponses.ProblemAsync(
             context,
