@@ -40,6 +40,9 @@ public sealed class BrowserFixture : IAsyncLifetime
         {
             o.Monitoring.CallTree = true;
             o.Monitoring.HealthCheckInterval = 1;
+            o.Monitoring.Service = "browser-agent";
+            o.Monitoring.Instance = "browser-replica-1";
+            o.Monitoring.Environment = "staging";
             o.Monitoring.HealthThresholds[QueueMetric] = 100;
             o.Storage.Enabled = true;
             o.Alerts.EvaluationInterval = TimeSpan.FromSeconds(1);

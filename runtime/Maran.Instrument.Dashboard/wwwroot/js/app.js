@@ -4,7 +4,7 @@
 
 import { h, setText, clear } from './dom.js';
 import { Live } from './live.js';
-import { showIdentity, updateInstances } from './fleet.js';
+import { showIdentity, updateInstances, showInstances } from './fleet.js';
 import overview from './sections/overview.js';
 import performance from './sections/performance.js';
 import health from './sections/health.js';
@@ -52,6 +52,7 @@ const live = new Live({
   tick: (message) => {
     if (message.overview) updateNav(message.overview.sections);
     if (message.overview) updateInstances(message.overview.instances);
+    if (message.overview) showInstances(message.overview);
     if (state.current && state.current.tick) state.current.tick(message);
   },
   view: (section, data) => {

@@ -58,3 +58,31 @@ function choose(instance) {
   const search = params.toString();
   location.search = search ? '?' + search : '';
 }
+
+// The overview of a fleet lists its instances: up or down, calls per second, error rate and health score of each.
+export function showInstances(overview) {
+  const root = document.querySelector('[data-view=overview]');
+  if (!root || !overview || !overview.instances) return;
+  let body = root.querySelector('tbody[data-table=instances]');
+  if (!body) {
+    body = h('tbody', { 'data-table': 'instances' });
+    root.append(h('section', { class: 'card', 'data-card': 'instances' }, h('h2', null, 'Instances'),
+      h('p', { class: 'unavailable-message', 'data-field': 'source-problem' }),
+      h('table', null,
+        h('thead', null, h('tr', null, ['instance', 'id', 'state', 'calls/s', 'error rate', 'health'].map((t) => h('th', null, t)))),
+        body)));
+  }
+  const problem = root.querySelector('[data-field=source-problem]');
+  setText(problem, overview.sourceProblem || '');
+  problem.hidden = !overview.sourceProblem;
+  clear(body);
+  for (const i of overview.instances) {
+    body.append(h('tr', { 'data-instance': i.instance, 'data-up': i.up ? 'true' : 'false' },
+      h('td', null, i.instance),
+      h('td', null, i.serviceInstanceId || ''),
+      h('td', null, i.up ? 'up' : 'down'),
+      h('td', null, i.callsPerSecond.toFixed(2)),
+      h('td', null, (i.errorRate * 100).toFixed(2) + ' %'),
+      h('td', null, i.healthScore === undefined || i.healthScore === null ? '–' : i.healthScore.toFixed(0))));
+  }
+}
