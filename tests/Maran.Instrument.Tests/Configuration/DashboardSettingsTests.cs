@@ -76,7 +76,7 @@ public class DashboardSettingsTests
     }
 
     [Theory]
-    [InlineData("prometheus:9090", "absolute http or https")]
+    [InlineData("prometheus:9090", "must use http or https, not prometheus")]
     [InlineData("ftp://prometheus:9090/", "not ftp")]
     [InlineData("http://prometheus:9090/?x=1", "query or a fragment")]
     [InlineData("http://admin:secret@prometheus:9090/", "user name or password")]
