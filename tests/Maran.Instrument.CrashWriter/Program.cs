@@ -6,6 +6,10 @@ using Maran.Instrument;
 // Usage: Maran.Instrument.CrashWriter <data directory> accept <n> [dashboard]
 //   Accepts n errors without waiting for them to be written, prints "accepted <n>" (after "dashboard <url>" when the
 //   dashboard is started too), then waits for a signal to end it.
+// Usage: Maran.Instrument.CrashWriter <data directory> fleet <in flight> <concurrency limit>
+//   One replica of a fleet: serves /metrics on a free port and prints "metrics <url>", holds <in flight> calls of the
+//   operation "answer" open against monitoring.concurrency_limit <concurrency limit>, and completes ten calls a second
+//   (one in five failing, each with priced tokens) until a signal ends it. Its identity comes from OTEL_RESOURCE_ATTRIBUTES.
 var options = new MonitoringOptions();
 options.Monitoring.DataDirectory = args[0];
 options.Monitoring.MetricsPort = 0;
@@ -16,8 +20,44 @@ options.Alerts.Channels.Console.Enabled = false;
 options.Storage.StopTimeout = TimeSpan.FromSeconds(30);
 options.Storage.QueueCapacity = 100_000;
 options.Errors.QueueCapacity = 100_000;
+if (args.Length > 3 && args[1] == "fleet")
+{
+    options.Storage.Enabled = false;
+    options.Monitoring.HealthCheckInterval = 1;
+    options.Monitoring.ConcurrencyLimit = int.Parse(args[3], CultureInfo.InvariantCulture);
+}
+
 using var system = new AdvancedMonitoringSystem(options);
 system.Start();
+
+if (args.Length > 3 && args[1] == "fleet")
+{
+    PerformanceProfiler profiler = system.Profiler;
+    int held = int.Parse(args[2], CultureInfo.InvariantCulture);
+    var open = new List<OperationToken>();
+    for (int i = 0; i < held; i++)
+    {
+        open.Add(profiler.StartOperation("answer", "support"));
+    }
+
+    Console.WriteLine($"metrics {system.Prometheus.EndpointUrl}");
+    using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(100));
+    for (long call = 0; await timer.WaitForNextTickAsync(); call++)
+    {
+        OperationToken handle = profiler.StartOperation("answer", "support");
+        system.CostTracker.RecordTokens("gpt-4o-mini", 100, 10, component: "support");
+        if (call % 5 == 4)
+        {
+            profiler.EndOperation(handle, OperationStatus.Error, new TimeoutException("the model did not answer"));
+        }
+        else
+        {
+            profiler.EndOperation(handle);
+        }
+    }
+
+    GC.KeepAlive(open);
+}
 
 if (args.Length > 2 && args[1] == "accept")
 {

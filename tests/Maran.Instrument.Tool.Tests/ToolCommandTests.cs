@@ -122,6 +122,30 @@ public class ToolCommandTests
         Assert.Equal(2, noFiles.ExitCode);
     }
 
+    [Theory]
+    [InlineData(new[] { "dashboard" }, "--prometheus URL is required")]
+    [InlineData(new[] { "dashboard", "--prometheus", "ftp://prometheus:9090/" }, "--prometheus ftp://prometheus:9090/: the Prometheus address must use http or https, not ftp")]
+    [InlineData(new[] { "dashboard", "--prometheus", "http://prometheus:9090/", "--port", "70000" }, "--port 70000: a port must be between 1 and 65535")]
+    [InlineData(new[] { "dashboard", "--prometheus" }, "--prometheus needs a value")]
+    [InlineData(new[] { "dashboard", "--prometheus", "http://prometheus:9090/", "--tls" }, "unknown argument '--tls'")]
+    public void The_fleet_dashboard_command_names_the_argument_it_refuses_and_exits_2(string[] args, string why)
+    {
+        ToolRun run = SecurityTestSystem.RunTool(null, args);
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains("maran: dashboard: " + why, run.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_help_lists_the_one_word_dashboard_command_with_its_arguments()
+    {
+        ToolRun help = SecurityTestSystem.RunTool(null, "--help");
+        ToolRun usage = SecurityTestSystem.RunTool(null, "dashboard", "--help");
+
+        Assert.Contains("dashboard --prometheus URL [--port N] [--host H]", help.Output, StringComparison.Ordinal);
+        Assert.Contains("usage: maran dashboard --prometheus URL", usage.Output, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task The_maran_executable_run_as_a_process_verifies_a_trail_and_exits_1_on_a_broken_one()
     {

@@ -17,6 +17,7 @@ internal static class MaranTool
         new DbCheckCommand(),
         new ConfigCheckCommand(),
         new PrometheusRulesCommand(),
+        new DashboardCommand(),
     ];
 
     /// <summary>Runs the command <paramref name="args"/> name; returns the exit code.</summary>
@@ -29,9 +30,9 @@ internal static class MaranTool
             return args.Length == 0 ? ExitCodes.BadInput : ExitCodes.Success;
         }
 
-        IToolCommand? command = args.Length >= 2
-            ? Commands.FirstOrDefault(c => c.Group == args[0] && c.Name == args[1])
-            : null;
+        // A one-word command (maran dashboard) has no name: its arguments start after the first word.
+        IToolCommand? command = Commands.FirstOrDefault(c => c.Name.Length == 0 && c.Group == args[0])
+            ?? (args.Length >= 2 ? Commands.FirstOrDefault(c => c.Group == args[0] && c.Name == args[1]) : null);
         if (command is null)
         {
             context.Fail(ExitCodes.BadInput, $"unknown command '{string.Join(' ', args.Take(2))}'");
@@ -39,10 +40,10 @@ internal static class MaranTool
             return ExitCodes.BadInput;
         }
 
-        string[] rest = args[2..];
+        string[] rest = command.Name.Length == 0 ? args[1..] : args[2..];
         if (rest is ["-h" or "--help"])
         {
-            output.WriteLine($"usage: maran {command.Group} {command.Name} {command.Arguments}");
+            output.WriteLine($"usage: maran {Words(command)} {command.Arguments}");
             output.WriteLine(command.Summary);
             return ExitCodes.Success;
         }
@@ -63,7 +64,9 @@ internal static class MaranTool
         to.WriteLine();
         foreach (IToolCommand command in Commands)
         {
-            to.WriteLine($"  {command.Group} {command.Name} {command.Arguments}".PadRight(40) + command.Summary);
+            to.WriteLine($"  {Words(command)} {command.Arguments}".PadRight(40) + command.Summary);
         }
     }
+
+    private static string Words(IToolCommand command) => command.Name.Length == 0 ? command.Group : $"{command.Group} {command.Name}";
 }

@@ -16,7 +16,10 @@ public static class MaranDashboardEndpointExtensions
     /// cookie, or <c>Authorization: Bearer</c>), an operator's for a change. The app's Kestrel serves it, with its own
     /// HTTPS configuration; under <c>production.ssl_enabled</c> a request that did not arrive over HTTPS is refused (403).
     /// </summary>
-    /// <exception cref="InvalidOperationException">The secret of a token of <c>dashboard.tokens</c> cannot be read; the message names the token and why.</exception>
+    /// <exception cref="InvalidOperationException">
+    /// The secret of a token of <c>dashboard.tokens</c> cannot be read, or <c>dashboard.prometheus_url</c> is not a
+    /// server's address under <c>dashboard.source: prometheus</c>; the message names the setting and why.
+    /// </exception>
     /// <param name="endpoints">The app's endpoint routes.</param>
     /// <param name="prefix">The path the dashboard is served under, <c>/maran</c> by default.</param>
     /// <param name="system">The monitoring system shown; <see cref="AdvancedMonitoringSystem.Default"/> when null.</param>
@@ -36,13 +39,19 @@ public static class MaranDashboardEndpointExtensions
         var problems = new List<string>();
         IReadOnlyList<DashboardCredential> credentials = DashboardCredential.Resolve(
             settings, settings.Token is { Length: > 0 } token ? token : null, Environment.GetEnvironmentVariable, problems);
+        if (settings.Source == DashboardSource.Prometheus
+            && (settings.PrometheusUrl is { } url ? DashboardSettings.CheckPrometheusUrl(url) : "dashboard.source: prometheus needs the Prometheus server's address") is { } badUrl)
+        {
+            problems.Add($"dashboard.prometheus_url ({settings.PrometheusUrl}): {badUrl}");
+        }
+
         if (problems.Count > 0)
         {
             throw new InvalidOperationException("The Maran dashboard cannot be mapped: " + string.Join("; ", problems));
         }
 
         var failures = new AuthFailures(system.Prometheus.Registry, system.Options.Monitoring.MetricsPrefix);
-        var hub = new DashboardHub(system, settings, TimeProvider.System, failures);
+        var hub = new DashboardHub(system, settings, TimeProvider.System, failures, DashboardHub.SourceOf(system, TimeProvider.System));
         var limiter = new AuthFailureLimiter(settings.AuthFailureLimit, settings.AuthFailureWindow, TimeProvider.System);
         var guard = new AccessGuard(credentials, "maran_dashboard", prefix.Length > 0 ? prefix : "/", limiter, failures)
         {

@@ -114,7 +114,7 @@ public sealed class MonitoringDashboard : IAsyncDisposable
             bool debugMode = production is { DebugMode: true };
             DashboardPipeline.Use(app, debugMode);
             var failures = new AuthFailures(_system.Prometheus.Registry, _system.Options.Monitoring.MetricsPrefix);
-            var hub = new DashboardHub(_system, settings, _time, failures);
+            var hub = new DashboardHub(_system, settings, _time, failures, DashboardHub.SourceOf(_system, _time));
             var limiter = new AuthFailureLimiter(settings.AuthFailureLimit, settings.AuthFailureWindow, _time);
             var guard = new AccessGuard(credentials, string.Create(System.Globalization.CultureInfo.InvariantCulture, $"maran_dashboard_{port}"), "/", limiter, failures)
             {

@@ -75,6 +75,20 @@ public sealed class DashboardSettings
     [ConfigurationKeyName("max_clients")]
     public int MaxClients { get; set; } = 100;
 
+    /// <summary>
+    /// Where the numbers come from (<c>dashboard.source</c>): <see cref="DashboardSource.Process"/>, this process, by
+    /// default; <see cref="DashboardSource.Prometheus"/> reads them from <see cref="PrometheusUrl"/> across every instance.
+    /// </summary>
+    [ConfigurationKeyName("source")]
+    public DashboardSource Source { get; set; } = DashboardSource.Process;
+
+    /// <summary>
+    /// The Prometheus server read under <see cref="DashboardSource.Prometheus"/> (<c>dashboard.prometheus_url</c>): an
+    /// absolute <c>http</c> or <c>https</c> address such as <c>http://prometheus:9090/</c>, without query or fragment.
+    /// </summary>
+    [ConfigurationKeyName("prometheus_url")]
+    public string? PrometheusUrl { get; set; }
+
     /// <summary>Whether <see cref="Host"/> is a loopback address or <c>localhost</c>.</summary>
     public bool IsLoopback =>
         string.Equals(Host, "localhost", StringComparison.OrdinalIgnoreCase)
@@ -112,6 +126,16 @@ public sealed class DashboardSettings
             binder.Error($"{prefix}:token", Token, "a token may not be written inline in the configuration file when it has a production section: set MARAN_DASHBOARD_TOKEN, or list the token under dashboard.tokens with token_env or token_file", secret: true);
         }
 
+        if (Source == DashboardSource.Prometheus && PrometheusUrl is null)
+        {
+            binder.Error($"{prefix}:prometheus_url", string.Empty, "dashboard.source: prometheus needs the Prometheus server's address (http://host:9090/)");
+        }
+
+        if (PrometheusUrl is { } url && CheckPrometheusUrl(url) is { } problem)
+        {
+            binder.Error($"{prefix}:prometheus_url", url, problem, secret: url.Contains('@', StringComparison.Ordinal));
+        }
+
         CheckRange(binder, $"{prefix}:auth_failure_limit", AuthFailureLimit, 1, 10_000, "failed authentications allowed");
         binder.CheckDuration($"{prefix}:auth_failure_window", AuthFailureWindow, TimeSpan.FromSeconds(1), TimeSpan.FromDays(1), "the failed authentication window", minIncluded: true);
         CheckRange(binder, $"{prefix}:trend_minutes", TrendMinutes, 1, 24 * 60, "minutes of trend");
@@ -119,6 +143,29 @@ public sealed class DashboardSettings
         CheckRange(binder, $"{prefix}:max_traces", MaxTraces, 1, 10_000, "traces");
         CheckRange(binder, $"{prefix}:max_clients", MaxClients, 1, 10_000, "live clients");
         binder.CheckRange($"{prefix}:traces_per_second", TracesPerSecond, 0, 10_000, "the trace rate per second");
+    }
+
+    /// <summary>Why <paramref name="url"/> is not a Prometheus server's address, or null when it is one.</summary>
+    internal static string? CheckPrometheusUrl(string url)
+    {
+        if (!Uri.TryCreate(url, UriKind.Absolute, out Uri? uri) || uri.IsFile || uri.IsUnc)
+        {
+            return "the Prometheus address must be an absolute http or https URL (http://host:9090/)";
+        }
+
+        if (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps)
+        {
+            return $"the Prometheus address must use http or https, not {uri.Scheme}";
+        }
+
+        if (uri.Query.Length > 0 || uri.Fragment.Length > 0)
+        {
+            return "the Prometheus address may not carry a query or a fragment: give the server's base address";
+        }
+
+        return uri.UserInfo.Length > 0
+            ? "the Prometheus address may not carry a user name or password: put the server behind a proxy that adds them"
+            : null;
     }
 
     private static void CheckRange(OptionsBinder binder, string key, int value, int min, int max, string what)

@@ -40,6 +40,9 @@ public sealed class BrowserFixture : IAsyncLifetime
         {
             o.Monitoring.CallTree = true;
             o.Monitoring.HealthCheckInterval = 1;
+            o.Monitoring.Service = "browser-agent";
+            o.Monitoring.Instance = "browser-replica-1";
+            o.Monitoring.Environment = "staging";
             o.Monitoring.HealthThresholds[QueueMetric] = 100;
             o.Storage.Enabled = true;
             o.Alerts.EvaluationInterval = TimeSpan.FromSeconds(1);
@@ -85,7 +88,7 @@ public sealed class BrowserFixture : IAsyncLifetime
     }
 
     /// <summary>A fresh page on the dashboard, collecting console errors and script failures.</summary>
-    internal async Task<(IPage Page, List<string> Errors)> OpenAsync(string hash = "#/overview")
+    internal async Task<(IPage Page, List<string> Errors)> OpenAsync(string hash = "#/overview", Uri? dashboard = null)
     {
         Chromium.Require();
         IPage page = await Browser!.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1400, Height = 1000 } });
@@ -117,7 +120,7 @@ public sealed class BrowserFixture : IAsyncLifetime
                 errors.Add(error);
             }
         };
-        await page.GotoAsync(new Uri(Server.Url, hash).ToString());
+        await page.GotoAsync(new Uri(dashboard ?? Server.Url, hash).ToString());
         await page.Locator("#status[data-state=live]").WaitForAsync();
         return (page, errors);
     }

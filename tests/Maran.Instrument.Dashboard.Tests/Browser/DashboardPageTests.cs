@@ -50,6 +50,21 @@ public sealed class DashboardPageTests(BrowserFixture fixture)
     }
 
     [SkippableFact]
+    public async Task The_header_shows_the_service_name_instance_id_and_environment_of_the_process()
+    {
+        (IPage page, List<string> errors) = await fixture.OpenAsync();
+        ServiceIdentity identity = fixture.Server.System.Identity;
+
+        await Expect(page.Locator("header [data-identity=service]")).ToHaveTextAsync(identity.ServiceName);
+        await Expect(page.Locator("header [data-identity=instance]")).ToHaveTextAsync(identity.InstanceId);
+        await Expect(page.Locator("header [data-identity=environment]")).ToHaveTextAsync(identity.Environment!);
+        await Expect(page.Locator("header [data-identity=instance-filter]")).ToHaveCountAsync(0);
+
+        await page.CloseAsync();
+        Assert.True(errors.Count == 0, string.Join("\n", errors));
+    }
+
+    [SkippableFact]
     public async Task Overview_shows_live_totals_health_gauges_cost_today_and_alerts()
     {
         (IPage page, List<string> errors) = await fixture.OpenAsync();

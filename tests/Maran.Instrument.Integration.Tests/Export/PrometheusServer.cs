@@ -7,7 +7,7 @@ namespace Maran.Instrument.Integration.Tests.Export;
 
 /// <summary>
 /// A real Prometheus server (Debian's <c>prometheus</c> package) on 127.0.0.1, with a temporary configuration
-/// that scrapes one target every second (evaluating the rules of an optional rules file as often) and a temporary
+/// that scrapes its targets every second (evaluating the rules of an optional rules file as often) and a temporary
 /// storage folder; killed and deleted on dispose.
 /// </summary>
 internal sealed class PrometheusServer : IDisposable
@@ -33,22 +33,30 @@ internal sealed class PrometheusServer : IDisposable
             .Select(d => Path.Combine(d, tool))
             .FirstOrDefault(File.Exists);
 
-    public static PrometheusServer Start(Uri target, string? rulesFile = null)
+    /// <summary>The seconds between two scrapes of a target.</summary>
+    public const int ScrapeIntervalSeconds = 1;
+
+    public static PrometheusServer Start(Uri target, string? rulesFile = null) => Start([target], rulesFile);
+
+    /// <summary>Starts a server scraping every one of <paramref name="targets"/> (all on the same metrics path) every second.</summary>
+    public static PrometheusServer Start(IReadOnlyList<Uri> targets, string? rulesFile = null)
     {
+        Uri target = targets[0];
+        string list = string.Join(", ", targets.Select(static t => $"\"{t.Authority}\""));
         string binary = Find("prometheus") ?? throw new InvalidOperationException("prometheus is not installed");
         string directory = Path.Combine(Path.GetTempPath(), "maran-prometheus-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(Path.Combine(directory, "data"));
         string config = Path.Combine(directory, "prometheus.yml");
         File.WriteAllText(config, $"""
             global:
-              scrape_interval: 1s
-              evaluation_interval: 1s
+              scrape_interval: {ScrapeIntervalSeconds}s
+              evaluation_interval: {ScrapeIntervalSeconds}s
             rule_files: [{(rulesFile is null ? string.Empty : "\"" + rulesFile + "\"")}]
             scrape_configs:
               - job_name: maran
                 metrics_path: {target.AbsolutePath}
                 static_configs:
-                  - targets: ["{target.Authority}"]
+                  - targets: [{list}]
             """);
 
         int port = FreePort();
@@ -111,9 +119,10 @@ internal sealed class PrometheusServer : IDisposable
         return last;
     }
 
-    public async Task<IReadOnlyList<(IReadOnlyDictionary<string, string> Labels, double Value)>> QueryAsync(string query)
+    /// <summary>Runs an instant query now, or at <paramref name="time"/> (Unix seconds) when given.</summary>
+    public async Task<IReadOnlyList<(IReadOnlyDictionary<string, string> Labels, double Value)>> QueryAsync(string query, string? time = null)
     {
-        string json = await _http.GetStringAsync(new Uri(Api, "api/v1/query?query=" + Uri.EscapeDataString(query)));
+        string json = await _http.GetStringAsync(new Uri(Api, "api/v1/query?query=" + Uri.EscapeDataString(query) + (time is null ? string.Empty : "&time=" + time)));
         using JsonDocument document = JsonDocument.Parse(json);
         var results = new List<(IReadOnlyDictionary<string, string>, double)>();
         foreach (JsonElement series in document.RootElement.GetProperty("data").GetProperty("result").EnumerateArray())

@@ -56,4 +56,52 @@ public class DashboardSettingsTests
 
         Assert.Equal("dashboard.host", Assert.Single(options.Validate()).Key);
     }
+
+    [Fact]
+    public void The_prometheus_source_and_its_address_are_read_from_the_file_in_any_case()
+    {
+        string file = Path.Combine(Path.GetTempPath(), $"maran-dashboard-{Guid.NewGuid():N}.yaml");
+        File.WriteAllText(file, "dashboard:\n  source: Prometheus\n  prometheus_url: http://prometheus:9090/\n");
+        try
+        {
+            DashboardSettings settings = MonitoringOptions.Load(file, new Hashtable()).Dashboard;
+
+            Assert.Equal(DashboardSource.Prometheus, settings.Source);
+            Assert.Equal("http://prometheus:9090/", settings.PrometheusUrl);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Theory]
+    [InlineData("prometheus:9090", "must use http or https, not prometheus")]
+    [InlineData("ftp://prometheus:9090/", "not ftp")]
+    [InlineData("http://prometheus:9090/?x=1", "query or a fragment")]
+    [InlineData("http://admin:secret@prometheus:9090/", "user name or password")]
+    [InlineData("/var/prometheus", "absolute http or https")]
+    public void A_prometheus_address_that_is_not_a_servers_is_an_error_naming_the_key_and_why(string url, string why)
+    {
+        var options = new MonitoringOptions();
+        options.Dashboard.Source = DashboardSource.Prometheus;
+        options.Dashboard.PrometheusUrl = url;
+
+        ConfigurationError error = Assert.Single(options.Validate());
+
+        Assert.Equal("dashboard.prometheus_url", error.Key);
+        Assert.Contains(why, error.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_prometheus_source_without_an_address_is_an_error_naming_the_key()
+    {
+        var options = new MonitoringOptions();
+        options.Dashboard.Source = DashboardSource.Prometheus;
+
+        ConfigurationError error = Assert.Single(options.Validate());
+
+        Assert.Equal("dashboard.prometheus_url", error.Key);
+        Assert.Contains("source: prometheus", error.ToString(), StringComparison.Ordinal);
+    }
 }

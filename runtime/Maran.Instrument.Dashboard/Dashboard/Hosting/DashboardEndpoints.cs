@@ -120,9 +120,14 @@ internal static class DashboardEndpoints
                 return DashboardResponses.ErrorAsync(context, StatusCodes.Status404NotFound, "No such section.");
             }
 
-            return SectionQuery.Read(context.Request.Query, out QueryProblem? problem) is { } query
-                ? DashboardResponses.JsonAsync(context, hub.Current.Render(section, query).Json)
-                : DashboardResponses.BadParameterAsync(context, problem!);
+            if (SectionQuery.Read(context.Request.Query, out QueryProblem? problem) is not { } query)
+            {
+                return DashboardResponses.BadParameterAsync(context, problem!);
+            }
+
+            return FrameOf(context, hub, out DashboardFrame? frame) is { } refusal
+                ? refusal
+                : DashboardResponses.JsonAsync(context, frame!.Render(section, query).Json);
         }));
 
         var webSockets = new WebSocketMiddleware(hub.AcceptAsync, Options.Create(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(30) }), loggers);
@@ -138,6 +143,46 @@ internal static class DashboardEndpoints
         }));
 
         return group;
+    }
+
+    /// <summary>
+    /// The frame a request reads: the current one, or one read at <c>time=</c> (Unix seconds, as Prometheus's own API
+    /// takes it) from a source that reads the past, narrowed to <c>instance=</c> when given. Null with
+    /// <paramref name="frame"/> set, or the response refusing the request (a bad time, an unknown instance).
+    /// </summary>
+    private static Task? FrameOf(HttpContext context, DashboardHub hub, out DashboardFrame? frame)
+    {
+        frame = null;
+        DashboardFrame read = hub.Current;
+        if (context.Request.Query["time"] is { Count: > 0 } times && !string.IsNullOrWhiteSpace(times[0]))
+        {
+            if (hub.Source is not PrometheusSource)
+            {
+                return DashboardResponses.ErrorAsync(context, StatusCodes.Status400BadRequest,
+                    "time= is read only from a Prometheus source (dashboard.source: prometheus): a process shows only its present.");
+            }
+
+            if (!double.TryParse(times[0], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double seconds)
+                || !double.IsFinite(seconds) || seconds < 0 || seconds > SectionQuery.MaxBefore / 1000.0)
+            {
+                return DashboardResponses.ErrorAsync(context, StatusCodes.Status400BadRequest,
+                    "time= must be a moment in Unix seconds (1767225600 or 1767225600.25).");
+            }
+
+            read = hub.At(DateTimeOffset.FromUnixTimeMilliseconds((long)Math.Round(seconds * 1000)));
+        }
+
+        string? instance = context.Request.Query["instance"] is { Count: > 0 } named && !string.IsNullOrWhiteSpace(named[0]) ? named[0] : null;
+        if (read.For(instance) is not { } narrowed)
+        {
+            string known = read.Instances.Count == 0
+                ? "this dashboard shows one process"
+                : "the instances are " + string.Join(", ", read.Instances.Keys.Order(StringComparer.Ordinal));
+            return DashboardResponses.ErrorAsync(context, StatusCodes.Status404NotFound, $"No instance {instance} is scraped: {known}.");
+        }
+
+        frame = narrowed;
+        return null;
     }
 
     /// <summary>

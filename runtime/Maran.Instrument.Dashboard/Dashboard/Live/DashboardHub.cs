@@ -23,6 +23,7 @@ internal sealed class DashboardHub : IAsyncDisposable
     private const int CostFactor = 5;
 
     private readonly AdvancedMonitoringSystem _system;
+    private readonly IDashboardSource _source;
     private readonly DashboardSettings _settings;
     private readonly TimeProvider _time;
     private readonly TrendRecorder _trends;
@@ -40,16 +41,18 @@ internal sealed class DashboardHub : IAsyncDisposable
     private long _droppedClients;
     private readonly AuthFailures? _authFailures;
 
-    public DashboardHub(AdvancedMonitoringSystem system, DashboardSettings settings, TimeProvider time, AuthFailures? authFailures = null)
+    /// <summary>Creates the hub of <paramref name="system"/>, its numbers read from <paramref name="source"/> (the system itself when null).</summary>
+    public DashboardHub(AdvancedMonitoringSystem system, DashboardSettings settings, TimeProvider time, AuthFailures? authFailures = null, IDashboardSource? source = null)
     {
         _system = system;
+        _source = source ?? new ProcessSource(system);
         _authFailures = authFailures;
         _settings = settings;
         _time = time;
         _trends = new TrendRecorder(settings.TrendMinutes * 60, settings.TrendOperations);
         _traces = settings.Traces ? new TraceCollector(settings.MaxTraces, settings.TracesPerSecond, time) : null;
-        var health = new HealthSection(system.HealthMonitor, system.Options.Monitoring);
-        var costs = new CostsSection(system);
+        var health = new HealthSection(_source, system.HealthMonitor, system.Options.Monitoring);
+        var costs = new CostsSection(system, _source);
         _overview = new OverviewSection(system, health, costs);
         Sections =
         [
@@ -68,6 +71,18 @@ internal sealed class DashboardHub : IAsyncDisposable
 
     /// <summary>The monitoring system shown.</summary>
     public AdvancedMonitoringSystem System => _system;
+
+    /// <summary>
+    /// The source <c>dashboard.source</c> names: a <see cref="PrometheusSource"/> on <c>dashboard.prometheus_url</c>, or
+    /// null for the system itself. The settings are validated before.
+    /// </summary>
+    public static IDashboardSource? SourceOf(AdvancedMonitoringSystem system, TimeProvider time) =>
+        system.Options.Dashboard is { Source: DashboardSource.Prometheus, PrometheusUrl: { } url }
+            ? new PrometheusSource(new Uri(url), system.Options, time)
+            : null;
+
+    /// <summary>Where the numbers come from; the hub disposes it when it stops.</summary>
+    public IDashboardSource Source => _source;
 
     /// <summary>Every section, in navigation order.</summary>
     public IReadOnlyList<DashboardSection> Sections { get; }
@@ -137,6 +152,7 @@ internal sealed class DashboardHub : IAsyncDisposable
         }
 
         _traces?.Dispose();
+        (_source as IDisposable)?.Dispose();
     }
 
     public async ValueTask DisposeAsync() => await StopAsync().ConfigureAwait(false);
@@ -155,26 +171,50 @@ internal sealed class DashboardHub : IAsyncDisposable
 
     private DashboardFrame TickLocked()
     {
-        DashboardData data = _system.GetDashboardData();
-        var rows = new List<OperationRow>(data.Performance.Operations.Count);
-        var samples = new List<OperationSample>(data.Performance.Operations.Count);
-        foreach (OperationSummary summary in data.Performance.Operations)
-        {
-            if (OperationRegistry.Find(summary.Name, summary.Component) is { } recorder)
-            {
-                rows.Add(OperationRow.From(recorder.Id, summary));
-                samples.Add(new OperationSample(recorder, summary.Count, summary.InFlight));
-            }
-        }
-
-        _trends.Record(_time.GetUtcNow(), samples);
-
-        var frame = new DashboardFrame(Interlocked.Increment(ref _sequence), data, rows, _trends, _trends.Latest());
-        SectionInfo[] sections = [.. Sections.Select(s => s.Describe(frame))];
-        frame.Complete(_overview.Build(frame, sections, new ClientsView(ClientCount, DroppedClients, _authFailures?.Failed ?? 0, _authFailures?.Limited ?? 0)));
+        DashboardReading reading = _source.Read(null);
+        _trends.Record(_time.GetUtcNow(), reading.Samples);
+        DashboardFrame frame = Build(Interlocked.Increment(ref _sequence), reading, _trends.Latest());
         Volatile.Write(ref _current, frame);
         Push(frame);
         return frame;
+    }
+
+    /// <summary>
+    /// A frame read at <paramref name="at"/> for one request (a source that reads the past evaluates its queries then);
+    /// it adds nothing to the trends and is never pushed to live clients.
+    /// </summary>
+    internal DashboardFrame At(DateTimeOffset at) => Build(Current.Sequence, _source.Read(at), point: null);
+
+    private DashboardFrame Build(long sequence, DashboardReading reading, TrendPoint? point)
+    {
+        var clients = new ClientsView(ClientCount, DroppedClients, _authFailures?.Failed ?? 0, _authFailures?.Limited ?? 0);
+        var instances = new Dictionary<string, DashboardFrame>(reading.ByInstance.Count, StringComparer.Ordinal);
+        foreach ((string name, DashboardReading alone) in reading.ByInstance)
+        {
+            var narrowed = new DashboardFrame(sequence, alone.Data, alone.Rows, _trends, point)
+            {
+                Source = _source,
+                Instance = name,
+                Fleet = alone.Fleet,
+            };
+            Complete(narrowed, clients);
+            instances[name] = narrowed;
+        }
+
+        var frame = new DashboardFrame(sequence, reading.Data, reading.Rows, _trends, point)
+        {
+            Source = _source,
+            Fleet = reading.Fleet,
+            Instances = instances,
+        };
+        Complete(frame, clients);
+        return frame;
+    }
+
+    private void Complete(DashboardFrame frame, ClientsView clients)
+    {
+        SectionInfo[] sections = [.. Sections.Select(s => s.Describe(frame))];
+        frame.Complete(_overview.Build(frame, sections, clients));
     }
 
     /// <summary>Serves one WebSocket request until the client leaves or the dashboard stops.</summary>
@@ -208,16 +248,20 @@ internal sealed class DashboardHub : IAsyncDisposable
             return;
         }
 
+        string? instance = context.Request.Query["instance"] is { Count: > 0 } named && !string.IsNullOrWhiteSpace(named[0]) ? named[0] : null;
         WebSocket socket = await context.WebSockets.AcceptWebSocketAsync().ConfigureAwait(false);
-        await ServeAsync(socket, stopping).ConfigureAwait(false);
+        await ServeAsync(socket, stopping, instance).ConfigureAwait(false);
     }
 
-    /// <summary>Serves an accepted WebSocket as a live client until it leaves, is dropped or the dashboard stops.</summary>
-    internal async Task ServeAsync(WebSocket socket, CancellationToken stopping)
+    /// <summary>
+    /// Serves an accepted WebSocket as a live client until it leaves, is dropped or the dashboard stops; every view it
+    /// is sent is narrowed to <paramref name="instance"/> when that names one of a fleet's instances.
+    /// </summary>
+    internal async Task ServeAsync(WebSocket socket, CancellationToken stopping, string? instance = null)
     {
-        var client = new LiveClient(socket, this);
-        DashboardFrame current = Current;
-        byte[] hello = LiveMessages.Hello(current, current.Overview.Sections, IntervalMs);
+        var client = new LiveClient(socket, this, instance);
+        DashboardFrame current = client.Narrow(Current);
+        byte[] hello = LiveMessages.Hello(current, current.Overview.Sections, IntervalMs, _source.Identity);
         Task session;
         lock (_gate)
         {

@@ -30,6 +30,8 @@ namespace Maran.Instrument.Dashboard;
 [JsonSerializable(typeof(ViewRequest))]
 [JsonSerializable(typeof(ProblemResponse))]
 [JsonSerializable(typeof(DashboardData))]
+[JsonSerializable(typeof(ElsewhereView))]
+[JsonSerializable(typeof(IdentityView))]
 internal sealed partial class DashboardJson : JsonSerializerContext
 {
     public static byte[] Serialize<T>(T value, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> info) =>

@@ -22,16 +22,21 @@ internal sealed class LiveClient
 
     private readonly WebSocket _socket;
     private readonly DashboardHub _hub;
+    private readonly string? _instance;
     private readonly Channel<byte[]> _queue;
     private readonly object _gate = new();
     private View? _view;
     private ulong _sentHash;
     private int _dropped;
 
-    public LiveClient(WebSocket socket, DashboardHub hub)
+    /// <param name="socket">The accepted connection.</param>
+    /// <param name="hub">The hub whose frames the client is sent.</param>
+    /// <param name="instance">The fleet instance the client narrows every view to (<c>ws?instance=</c>); null for all.</param>
+    public LiveClient(WebSocket socket, DashboardHub hub, string? instance = null)
     {
         _socket = socket;
         _hub = hub;
+        _instance = instance;
         _queue = Channel.CreateBounded<byte[]>(new BoundedChannelOptions(QueueCapacity)
         {
             SingleReader = true,
@@ -49,6 +54,7 @@ internal sealed class LiveClient
     /// <summary>The tick for this client: the frame's shared tick, with the client's view when that changed.</summary>
     public byte[] ComposeTick(DashboardFrame frame)
     {
+        frame = Narrow(frame);
         lock (_gate)
         {
             if (_view is not { } view)
@@ -66,6 +72,9 @@ internal sealed class LiveClient
             return LiveMessages.Tick(frame, (view.Id, view.Section.Name, rendered));
         }
     }
+
+    /// <summary>The frame of the client's instance; the whole frame when the instance is not (or no longer) scraped.</summary>
+    public DashboardFrame Narrow(DashboardFrame frame) => frame.For(_instance) ?? frame;
 
     /// <summary>Drops the client: its queue is closed and its connection aborted.</summary>
     public void Drop()
@@ -85,7 +94,7 @@ internal sealed class LiveClient
     {
         using CancellationTokenSource linked = CancellationTokenSource.CreateLinkedTokenSource(stopping);
         Offer(hello);
-        Offer(_hub.Current.TickJson);
+        Offer(Narrow(_hub.Current).TickJson);
         Task sending = SendLoopAsync(linked.Token);
         Task receiving = ReceiveLoopAsync(linked.Token);
         await Task.WhenAny(sending, receiving).ConfigureAwait(false);
@@ -191,7 +200,7 @@ internal sealed class LiveClient
     /// <summary>Makes <paramref name="view"/> the client's view and returns its message; an error message when it cannot be rendered.</summary>
     private byte[] Show(View view)
     {
-        DashboardFrame frame = _hub.Current;
+        DashboardFrame frame = Narrow(_hub.Current);
         try
         {
             lock (_gate)

@@ -10,13 +10,21 @@ namespace Maran.Instrument.Dashboard;
 /// </summary>
 internal static class LiveMessages
 {
-    public static byte[] Hello(DashboardFrame frame, IReadOnlyList<SectionInfo> sections, int intervalMs)
+    /// <summary>The first message: the tick interval, the trend capacity, the sections, who the dashboard shows and the instance chosen.</summary>
+    public static byte[] Hello(DashboardFrame frame, IReadOnlyList<SectionInfo> sections, int intervalMs, IdentityView identity)
     {
         return Write(writer =>
         {
             writer.WriteString("type", "hello");
             writer.WriteNumber("intervalMs", intervalMs);
             writer.WriteNumber("capacity", frame.Trends.Capacity);
+            writer.WritePropertyName("identity");
+            JsonSerializer.Serialize(writer, identity, DashboardJson.Default.IdentityView);
+            if (frame.Instance is { } instance)
+            {
+                writer.WriteString("instance", instance);
+            }
+
             writer.WritePropertyName("sections");
             JsonSerializer.Serialize(writer, sections, DashboardJson.Default.IReadOnlyListSectionInfo);
         });

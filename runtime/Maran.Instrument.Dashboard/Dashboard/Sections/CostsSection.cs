@@ -5,7 +5,7 @@ namespace Maran.Instrument.Dashboard;
 /// per frame) with its breakdowns, hourly and daily points and budgets, and the totals since the tracker started.
 /// A model without a price shows its tokens and "unpriced", never a cost of zero.
 /// </summary>
-internal sealed class CostsSection(AdvancedMonitoringSystem system) : DashboardSection("costs", "Costs")
+internal sealed class CostsSection(AdvancedMonitoringSystem system, IDashboardSource source) : DashboardSection("costs", "Costs")
 {
     /// <summary>The window the frame's snapshot covers (<see cref="DashboardData.Costs"/>).</summary>
     internal const int DefaultHours = 24;
@@ -15,8 +15,6 @@ internal sealed class CostsSection(AdvancedMonitoringSystem system) : DashboardS
 
     /// <summary>Components and resource types listed at most; the rest are summed together.</summary>
     internal const int MaxParts = 20;
-
-    private CostTracker Tracker => system.CostTracker;
 
     public override byte[] Render(DashboardFrame frame, SectionQuery query) =>
         DashboardJson.Serialize(Build(frame, query), DashboardJson.Default.CostsView);
@@ -62,9 +60,9 @@ internal sealed class CostsSection(AdvancedMonitoringSystem system) : DashboardS
         int hours = query.Hours ?? DefaultHours;
         CostSummary summary = hours == DefaultHours
             ? frame.Data.Costs
-            : frame.Memo($"costs:summary:{hours}", _ => Tracker.GetCostSummary(hours));
-        CostsSinceStartView sinceStart = frame.Memo("costs:totals", _ => SinceStart(Tracker.GetTotals()));
-        IReadOnlyDictionary<(string Component, string Operation), long> unpricedCalls = frame.Memo($"costs:unpriced:{hours}", _ => Tracker.GetUnpricedCalls(hours));
+            : frame.Memo($"costs:summary:{hours}", f => source.CostSummary(f, hours));
+        CostsSinceStartView sinceStart = frame.Memo("costs:totals", f => SinceStart(source.CostTotals(f)));
+        IReadOnlyDictionary<(string Component, string Operation), long> unpricedCalls = frame.Memo($"costs:unpriced:{hours}", f => source.UnpricedCalls(f, hours));
         var unpricedComponents = new HashSet<string>(unpricedCalls.Keys.Select(static k => k.Component), StringComparer.Ordinal);
         bool enabled = system.Options.Costs.Enabled;
         bool running = frame.Data.IsRunning;

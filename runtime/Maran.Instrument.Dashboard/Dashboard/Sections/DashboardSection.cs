@@ -18,10 +18,13 @@ internal abstract class DashboardSection(string name, string title)
     /// <summary>The section's view of <paramref name="frame"/> for <paramref name="query"/>, as UTF-8 JSON.</summary>
     public abstract byte[] Render(DashboardFrame frame, SectionQuery query);
 
-    /// <summary>Where the navigation and the overview learn which sections have data.</summary>
+    /// <summary>
+    /// Where the navigation and the overview learn which sections have data; a section whose data the frame's source
+    /// does not hold (a fleet's logs) says where to look instead.
+    /// </summary>
     public SectionInfo Describe(DashboardFrame frame)
     {
-        string? reason = Unavailable(frame);
+        string? reason = frame.Source.Elsewhere(Name, frame) ?? Unavailable(frame);
         return new SectionInfo(Name, Title, reason is null, reason);
     }
 }

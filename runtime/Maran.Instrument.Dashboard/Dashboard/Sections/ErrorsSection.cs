@@ -43,6 +43,9 @@ internal sealed class ErrorsSection(AdvancedMonitoringSystem system) : Dashboard
     /// <summary>Groups whose occurrences are kept between frames at most.</summary>
     private const int CachedGroups = 16;
 
+    /// <summary>The part of the section a source may hold elsewhere: the groups with their occurrences and stacks.</summary>
+    internal const string GroupsPart = "errors.groups";
+
     private static readonly Dictionary<string, Func<ErrorGroup, IComparable>> s_sorts = new(StringComparer.OrdinalIgnoreCase)
     {
         ["lastSeen"] = static g => g.LastSeen,
@@ -69,15 +72,16 @@ internal sealed class ErrorsSection(AdvancedMonitoringSystem system) : Dashboard
         int hours = query.Hours ?? DefaultHours;
         ErrorAnalytics analytics = hours == DefaultHours
             ? frame.Data.Errors
-            : frame.Memo($"errors:analytics:{hours}", _ => Tracker.GetErrorAnalytics(hours));
-        IReadOnlyList<ErrorGroup> groups = frame.Memo($"errors:groups:{hours}", _ => Tracker.GetGroups(hours));
+            : frame.Memo($"errors:analytics:{hours}", f => f.Source.ErrorAnalytics(f, hours));
+        IReadOnlyList<ErrorGroup> groups = frame.Memo($"errors:groups:{hours}", f => f.Source.ErrorGroups(f, hours));
         bool enabled = system.Options.Errors.Enabled;
         bool running = frame.Data.IsRunning;
-        string? message = !enabled
-            ? "Error tracking is off (errors.enabled: false): nothing new is tracked."
-            : !running
-                ? "Errors are tracked while the monitoring system runs (AdvancedMonitoringSystem.Start); what is shown was kept."
-                : null;
+        string? message = frame.Source.Elsewhere(GroupsPart, frame)
+            ?? (!enabled
+                ? "Error tracking is off (errors.enabled: false): nothing new is tracked."
+                : !running
+                    ? "Errors are tracked while the monitoring system runs (AdvancedMonitoringSystem.Start); what is shown was kept."
+                    : null);
 
         return new ErrorsView(
             enabled,

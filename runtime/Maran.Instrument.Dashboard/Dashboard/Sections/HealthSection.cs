@@ -7,7 +7,7 @@ namespace Maran.Instrument.Dashboard;
 /// The health section, from the system health monitor: the score and status over time, each reading over time with
 /// its threshold, the threshold violations, the GPUs (or why there are none) and the custom metrics.
 /// </summary>
-internal sealed class HealthSection(SystemHealthMonitor monitor, MonitoringSettings settings) : DashboardSection("health", "Health")
+internal sealed class HealthSection(IDashboardSource source, SystemHealthMonitor monitor, MonitoringSettings settings) : DashboardSection("health", "Health")
 {
     /// <summary>Samples sent as series at most (the newest); the monitor may keep more (<c>monitoring.health.history_size</c>).</summary>
     internal const int MaxPoints = 720;
@@ -31,18 +31,18 @@ internal sealed class HealthSection(SystemHealthMonitor monitor, MonitoringSetti
     internal static bool IsBuiltIn(string key) => s_order.ContainsKey(key);
 
     /// <summary>Why there is no sample yet, in words.</summary>
-    internal string Waiting() => monitor.IsMonitoring
+    internal string Waiting() => source.HealthSampling
         ? string.Create(CultureInfo.InvariantCulture, $"No sample yet: the health monitor takes one every {settings.HealthCheckInterval:0.##} s (monitoring.health_check_interval).")
         : "No sample yet: the health monitor samples while the monitoring system runs (AdvancedMonitoringSystem.Start).";
 
     public HealthView Build(DashboardFrame frame)
     {
         HealthStatus? latest = frame.Data.Health;
-        IReadOnlyList<HealthStatus> history = monitor.GetHistory();
+        IReadOnlyList<HealthStatus> history = source.HealthHistory(frame);
         int capacity = Math.Clamp(settings.Health.HistorySize, 1, 100_000);
         if (latest is null)
         {
-            return new HealthView(false, Waiting(), monitor.IsMonitoring, settings.HealthCheckInterval, 0, capacity, null, [], null, [], new HealthSeriesView([], [], [], 0), []);
+            return new HealthView(false, Waiting(), source.HealthSampling, settings.HealthCheckInterval, 0, capacity, null, [], null, [], new HealthSeriesView([], [], [], 0), []);
         }
 
         var thresholds = new Dictionary<string, double>(monitor.Thresholds, StringComparer.OrdinalIgnoreCase);
@@ -60,11 +60,11 @@ internal sealed class HealthSection(SystemHealthMonitor monitor, MonitoringSetti
             g.Problems,
             [.. latest.Snapshot.Readings.Where(r => r.Subject == g.Subject).OrderBy(static r => Order(r.Key)).Select(r => Reading(r, thresholds))]))];
 
-        string? note = monitor.IsMonitoring ? null : "The health monitor is not sampling now: these are the samples it kept.";
+        string? note = source.HealthSampling ? null : "The health monitor is not sampling now: these are the samples it kept.";
         return new HealthView(
             true,
             note,
-            monitor.IsMonitoring,
+            source.HealthSampling,
             settings.HealthCheckInterval,
             history.Count,
             capacity,

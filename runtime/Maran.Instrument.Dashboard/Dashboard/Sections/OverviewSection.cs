@@ -20,8 +20,9 @@ internal sealed class OverviewSection(AdvancedMonitoringSystem system, HealthSec
     public OverviewView Build(DashboardFrame frame, IReadOnlyList<SectionInfo> sections, ClientsView clients)
     {
         DashboardData data = frame.Data;
-        (long rateCalls, _, double rateSeconds) = frame.Trends.Window(RateSeconds);
-        (long minuteCalls, long minuteErrors, _) = frame.Trends.Window(ErrorRateSeconds);
+        (double callsPerSecond, double errorRate, long minuteCalls, long minuteErrors) = frame.Fleet is { } fleet
+            ? (fleet.CallsPerSecond, fleet.ErrorRate, fleet.CallsInWindow, fleet.ErrorsInWindow)
+            : Rates(frame.Trends);
         long totalCalls = 0, totalErrors = 0, inFlight = 0;
         foreach (OperationSummary operation in data.Performance.Operations)
         {
@@ -34,8 +35,8 @@ internal sealed class OverviewSection(AdvancedMonitoringSystem system, HealthSec
             data.Timestamp,
             data.IsRunning,
             Math.Round(data.UptimeSeconds, 1),
-            rateSeconds > 0 ? Math.Round(rateCalls / rateSeconds, 3) : 0,
-            minuteCalls > 0 ? Math.Round((double)minuteErrors / minuteCalls, 5) : 0,
+            callsPerSecond,
+            errorRate,
             minuteCalls,
             minuteErrors,
             totalCalls,
@@ -51,8 +52,24 @@ internal sealed class OverviewSection(AdvancedMonitoringSystem system, HealthSec
             clients,
             Health(data.Health),
             costs.Today(data),
-            Alerts(data),
-            sections);
+            frame.Source.Elsewhere("alerts", frame) is { } elsewhere ? new OverviewAlertsView(false, elsewhere) : Alerts(data),
+            sections)
+        {
+            Instances = frame.Fleet?.Instances,
+            SourceProblem = frame.Fleet?.Problem,
+        };
+    }
+
+    /// <summary>The process's live rates from its trends: calls per second over <see cref="RateSeconds"/>, errors over <see cref="ErrorRateSeconds"/>.</summary>
+    private static (double CallsPerSecond, double ErrorRate, long MinuteCalls, long MinuteErrors) Rates(TrendRecorder trends)
+    {
+        (long rateCalls, _, double rateSeconds) = trends.Window(RateSeconds);
+        (long minuteCalls, long minuteErrors, _) = trends.Window(ErrorRateSeconds);
+        return (
+            rateSeconds > 0 ? Math.Round(rateCalls / rateSeconds, 3) : 0,
+            minuteCalls > 0 ? Math.Round((double)minuteErrors / minuteCalls, 5) : 0,
+            minuteCalls,
+            minuteErrors);
     }
 
     private OverviewHealthView Health(HealthStatus? status)

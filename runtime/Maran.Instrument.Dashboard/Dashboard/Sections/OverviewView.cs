@@ -3,6 +3,7 @@ namespace Maran.Instrument.Dashboard;
 /// <summary>
 /// The overview: live totals of every operation, the state of the monitoring itself, the health score and gauges, the
 /// active alerts, and a placeholder (never a made-up figure) for each part whose data source is absent or silent.
+/// For a fleet the totals are sums over the instances that are up, and every instance is listed.
 /// </summary>
 internal sealed record OverviewView(
     DateTimeOffset Time,
@@ -22,7 +23,14 @@ internal sealed record OverviewView(
     OverviewHealthView Health,
     OverviewCostView CostToday,
     OverviewAlertsView Alerts,
-    IReadOnlyList<SectionInfo> Sections);
+    IReadOnlyList<SectionInfo> Sections)
+{
+    /// <summary>A fleet's instances, up or down, from Prometheus; null for a single process.</summary>
+    public IReadOnlyList<InstanceView>? Instances { get; init; }
+
+    /// <summary>Why the fleet's source could not be read in full (Prometheus did not answer, a query failed); null when it was.</summary>
+    public string? SourceProblem { get; init; }
+}
 
 /// <summary>Failures and drops inside the monitoring, in total and by kind (the ten largest).</summary>
 internal sealed record InternalView(long Errors, long Dropped, IReadOnlyList<CountView> ErrorKinds, IReadOnlyList<CountView> DroppedQueues);

@@ -4,6 +4,7 @@
 
 import { h, setText, clear } from './dom.js';
 import { Live } from './live.js';
+import { showIdentity, updateInstances, showInstances } from './fleet.js';
 import overview from './sections/overview.js';
 import performance from './sections/performance.js';
 import health from './sections/health.js';
@@ -43,12 +44,15 @@ const live = new Live({
   hello: (message) => {
     state.hello = message;
     state.sections = message.sections;
+    showIdentity(message.identity);
     buildNav();
     if (!state.current) route();
     else if (state.current.hello) state.current.hello(message);
   },
   tick: (message) => {
     if (message.overview) updateNav(message.overview.sections);
+    if (message.overview) updateInstances(message.overview.instances);
+    if (message.overview) showInstances(message.overview);
     if (state.current && state.current.tick) state.current.tick(message);
   },
   view: (section, data) => {

@@ -14,6 +14,8 @@ export class Live {
 
   connect() {
     const url = new URL('ws', document.baseURI);
+    const instance = new URLSearchParams(location.search).get('instance');
+    if (instance) url.searchParams.set('instance', instance);
     url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
     const socket = new WebSocket(url);
     this.socket = socket;

@@ -1,0 +1,56 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Maran.Instrument.Integration.Tests.Export;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace Maran.Instrument.Dashboard.Tests;
+
+/// <summary>
+/// The fleet dashboard's page in Chromium: two process dashboards serve /metrics, a real Prometheus scrapes both, and a
+/// third dashboard reads Prometheus (<c>dashboard.source: prometheus</c>).
+/// </summary>
+[Collection(BrowserCollection.Name)]
+public sealed class FleetPageTests(BrowserFixture fixture)
+{
+    static FleetPageTests() => SetDefaultExpectTimeout(15_000);
+
+    [SkippableFact]
+    public async Task The_header_names_the_prometheus_server_and_its_selector_narrows_the_page_to_one_instance()
+    {
+        Chromium.Require();
+        Skip.If(PrometheusServer.Find("prometheus") is null, "prometheus is not installed (apt-get install prometheus)");
+        await using TestDashboard first = await TestDashboard.StartAsync(static o => o.Monitoring.Instance = "replica-a");
+        await using TestDashboard second = await TestDashboard.StartAsync(static o => o.Monitoring.Instance = "replica-b");
+        using PrometheusServer prometheus = PrometheusServer.Start([new Uri(first.Url, "metrics"), new Uri(second.Url, "metrics")]);
+        await using TestDashboard fleet = await TestDashboard.StartAsync(o =>
+        {
+            o.Dashboard.Source = DashboardSource.Prometheus;
+            o.Dashboard.PrometheusUrl = prometheus.Api.AbsoluteUri;
+        });
+        await fleet.WaitForJsonAsync("api/overview", static o =>
+            o.TryGetProperty("instances", out JsonElement i) && i.EnumerateArray().Count(static x => x.GetProperty("up").GetBoolean()) == 2);
+
+        (IPage page, List<string> errors) = await fixture.OpenAsync(dashboard: fleet.Url);
+        await Expect(page.Locator("header [data-identity=service]")).ToHaveTextAsync("fleet");
+        await Expect(page.Locator("header [data-identity=prometheus]")).ToHaveTextAsync(prometheus.Api.AbsoluteUri);
+        ILocator options = page.Locator("header select[data-identity=instance-filter] option");
+        await Expect(options).ToHaveCountAsync(3);
+        await Expect(page.Locator("tbody[data-table=instances] tr[data-up=true]")).ToHaveCountAsync(2);
+
+        string chosen = second.Url.Authority;
+        await page.Locator("header select[data-identity=instance-filter]").SelectOptionAsync(chosen);
+        await Expect(page).ToHaveURLAsync(new Regex("[?&]instance=" + Regex.Escape(Uri.EscapeDataString(chosen))));
+        await page.Locator("#status[data-state=live]").WaitForAsync();
+        await Expect(page.Locator($"tbody[data-table=instances] tr[data-instance='{chosen}']")).ToHaveCountAsync(1);
+        await Expect(page.Locator("tbody[data-table=instances] tr")).ToHaveCountAsync(1);
+        await Expect(page.Locator("header select[data-identity=instance-filter]")).ToHaveValueAsync(chosen);
+        await Expect(options.Filter(new() { HasText = "replica-b" })).ToHaveCountAsync(1);
+
+        await page.Locator("nav a[data-section=logs]").ClickAsync();
+        await Expect(page.Locator("[data-unavailable=logs]")).ToContainTextAsync($"the dashboard of {chosen} itself");
+
+        await page.CloseAsync();
+        Assert.True(errors.Count == 0, string.Join("\n", errors));
+    }
+}
