@@ -20,8 +20,9 @@ namespace Maran.Instrument.Generator.Parsing;
 /// </summary>
 internal static class CallSiteParser
 {
-    // Verdicts per set of model APIs (each belongs to one compilation): the common one and the configured one differ.
-    private static readonly ConditionalWeakTable<ModelApis, ConcurrentDictionary<IMethodSymbol, MethodVerdict>> s_verdicts = new();
+    // Verdicts per compilation (they weigh accessibility from its assembly, and its source methods are its own symbols)
+    // and set of model APIs (the common one and the configured one differ; either can serve several compilations).
+    private static readonly ConditionalWeakTable<Compilation, ConcurrentDictionary<ModelApis, ConcurrentDictionary<IMethodSymbol, MethodVerdict>>> s_verdicts = new();
     private static readonly ConditionalWeakTable<SyntaxTree, Dictionary<string, List<InvocationExpressionSyntax>>> s_callsByName = new();
     private static readonly ConditionalWeakTable<SyntaxTree, TreeAnswer> s_answers = new();
 
@@ -212,7 +213,8 @@ internal static class CallSiteParser
 
         IMethodSymbol method = (called.ReducedFrom ?? called).OriginalDefinition;
         MethodVerdict verdict = s_verdicts
-            .GetValue(apis, static _ => new ConcurrentDictionary<IMethodSymbol, MethodVerdict>(SymbolEqualityComparer.Default))
+            .GetValue(compilation, static _ => new ConcurrentDictionary<ModelApis, ConcurrentDictionary<IMethodSymbol, MethodVerdict>>())
+            .GetOrAdd(apis, static _ => new ConcurrentDictionary<IMethodSymbol, MethodVerdict>(SymbolEqualityComparer.Default))
             .GetOrAdd(method, m => MethodVerdict.Of(m, compilation, known, apis));
         if (verdict.Model is not { } model
             || ReceiverNeedsBoxing(invocation, method, semanticModel, cancellationToken)
