@@ -155,6 +155,21 @@ public class IncrementalityTests
     }
 
     [Fact]
+    public void An_edit_inside_a_method_body_of_a_file_with_monitored_calls_examines_no_monitored_method_of_another_file_again()
+    {
+        var (first, compilation) = FirstRun();
+        compilation = compilation.AddSyntaxTrees(CSharpSyntaxTree.ParseText(Caller, GeneratorHarness.ParseOptions(), "/src/Caller.cs"));
+        GeneratorRun second = GeneratorHarness.Generate(compilation, first.Driver);
+        CSharpCompilation edited = Replace(compilation, "/src/Caller.cs", Caller.Replace("\"again\"", "\"again!\"", StringComparison.Ordinal));
+        long before = CallSiteParser.MethodsExamined;
+
+        GeneratorRun third = GeneratorHarness.Generate(edited, second.Driver);
+
+        Assert.Equal(0, CallSiteParser.MethodsExamined - before);
+        Assert.Contains("Caller.cs(", third.GeneratedText, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_new_reference_looks_the_known_types_and_the_model_apis_up_again()
     {
         var (first, compilation) = FirstRun();

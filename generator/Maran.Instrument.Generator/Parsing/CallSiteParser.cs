@@ -25,13 +25,21 @@ internal static class CallSiteParser
     private static readonly ConditionalWeakTable<Compilation, ConcurrentDictionary<ModelApis, ConcurrentDictionary<IMethodSymbol, MethodVerdict>>> s_verdicts = new();
     private static readonly ConditionalWeakTable<SyntaxTree, Dictionary<string, List<InvocationExpressionSyntax>>> s_callsByName = new();
     private static readonly ConditionalWeakTable<SyntaxTree, TreeAnswer> s_answers = new();
+    private static readonly ConditionalWeakTable<SyntaxTree, TreeVerdicts> s_sourceVerdicts = new();
 
     // Files whose candidate calls this thread bound: what an edit cost, for the incrementality tests.
     [ThreadStatic]
     private static long t_filesBound;
 
+    // Methods declared in source whose verdict this thread found (not reused from an earlier compilation).
+    [ThreadStatic]
+    private static long t_methodsExamined;
+
     /// <summary>How many files this thread has bound candidate calls of (a file's answer found again, not reused).</summary>
     internal static long FilesBound => t_filesBound;
+
+    /// <summary>How many methods declared in source this thread examined (a verdict found again, not reused).</summary>
+    internal static long MethodsExamined => t_methodsExamined;
 
     /// <summary>
     /// Syntactic filter: a whole file. The driver runs the transform of every node that passes on every edit (a new
@@ -113,6 +121,52 @@ internal static class CallSiteParser
         }
 
         return sites.OrderBy(s => s.Position).ToEquatableArray();
+    }
+
+    // A method declared in one source tree: what the generator makes of it depends on that tree (its body, read for
+    // model calls) and on what the compilation declares, so the verdict is kept with the tree under the declaration key
+    // and an edit elsewhere does not examine it, or bind its body, again. Verdicts on the project's configured model
+    // APIs, and of methods declared in several parts, are found per compilation.
+    private static MethodVerdict VerdictOf(IMethodSymbol method, Compilation compilation, KnownSymbols known, ModelApis apis)
+    {
+        if (method.DeclaringSyntaxReferences.Length != 1 || !ReferenceEquals(apis, ModelApis.For(compilation)))
+        {
+            return MethodVerdict.Of(method, compilation, known, apis);
+        }
+
+        SyntaxReference declaration = method.DeclaringSyntaxReferences[0];
+        ulong key = DeclarationKey.Of(compilation);
+        TreeVerdicts kept = s_sourceVerdicts.GetValue(declaration.SyntaxTree, static _ => new TreeVerdicts());
+        lock (kept)
+        {
+            if (kept.Key == key && kept.ByPosition.TryGetValue(declaration.Span.Start, out MethodVerdict? verdict))
+            {
+                return verdict;
+            }
+        }
+
+        t_methodsExamined++;
+        MethodVerdict found = MethodVerdict.Of(method, compilation, known, apis);
+        lock (kept)
+        {
+            if (kept.Key != key)
+            {
+                kept.Key = key;
+                kept.ByPosition.Clear();
+            }
+
+            kept.ByPosition[declaration.Span.Start] = found;
+        }
+
+        return found;
+    }
+
+    /// <summary>The verdicts on the methods one tree declares, under the declaration key they were found with.</summary>
+    private sealed class TreeVerdicts
+    {
+        public ulong Key { get; set; }
+
+        public Dictionary<int, MethodVerdict> ByPosition { get; } = [];
     }
 
     /// <summary>The intercepted calls of one tree, under the declaration key they were found with.</summary>
@@ -215,7 +269,7 @@ internal static class CallSiteParser
         MethodVerdict verdict = s_verdicts
             .GetValue(compilation, static _ => new ConcurrentDictionary<ModelApis, ConcurrentDictionary<IMethodSymbol, MethodVerdict>>())
             .GetOrAdd(apis, static _ => new ConcurrentDictionary<IMethodSymbol, MethodVerdict>(SymbolEqualityComparer.Default))
-            .GetOrAdd(method, m => MethodVerdict.Of(m, compilation, known, apis));
+            .GetOrAdd(method, m => VerdictOf(m, compilation, known, apis));
         if (verdict.Model is not { } model
             || ReceiverNeedsBoxing(invocation, method, semanticModel, cancellationToken)
             || IsInExpressionTree(invocation, semanticModel, known, cancellationToken))
