@@ -45,6 +45,16 @@ public class IncrementalityTests
         }
         """;
 
+    // A call of a monitored method after another body, which an edit lengthens.
+    private const string Twice = """
+        namespace App;
+        public static class Twice
+        {
+            public static int Helper() => 1;
+            public static string Again() => new Agent().Generate("again");
+        }
+        """;
+
     // A model API the project declares on a type of its own.
     private const string Gateway = """
         [assembly: Maran.Instrument.ModelApi(typeof(Vendor.Gateway), nameof(Vendor.Gateway.Complete))]
@@ -137,6 +147,23 @@ public class IncrementalityTests
 
         Assert.Equal(1, CallSiteParser.FilesBound - before);
         Assert.Contains("Caller.cs(", third.GeneratedText, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_edit_inside_another_body_of_a_file_with_monitored_calls_binds_no_file_and_moves_the_interceptor_with_its_call()
+    {
+        var (first, compilation) = FirstRun();
+        compilation = compilation.AddSyntaxTrees(CSharpSyntaxTree.ParseText(Twice, GeneratorHarness.ParseOptions(), "/src/Twice.cs"));
+        GeneratorRun second = GeneratorHarness.Generate(compilation, first.Driver);
+        CSharpCompilation edited = Replace(compilation, "/src/Twice.cs", Twice.Replace("=> 1;", "=> 1 + 1;", StringComparison.Ordinal));
+        long before = CallSiteParser.FilesBound;
+
+        GeneratorRun third = GeneratorHarness.Generate(edited, second.Driver);
+
+        Assert.Equal(0, CallSiteParser.FilesBound - before);
+        Assert.Contains("Twice.cs(", third.GeneratedText, StringComparison.Ordinal);
+        Assert.NotEqual(second.GeneratedText, third.GeneratedText);
+        Assert.Empty(third.Problems);
     }
 
     [Fact]

@@ -27,6 +27,11 @@ internal static class CallSiteParser
     private static readonly ConditionalWeakTable<SyntaxTree, TreeAnswer> s_answers = new();
     private static readonly ConditionalWeakTable<SyntaxTree, TreeVerdicts> s_sourceVerdicts = new();
 
+    // By file path, what the latest tree of each file gave, body by body: plain text and models, no Roslyn object.
+    // Bounded: cleared past this many files (an edit after that binds its file whole again).
+    private const int MaxFilesKept = 16384;
+    private static readonly ConcurrentDictionary<string, FileAnswer> s_byPath = new(StringComparer.Ordinal);
+
     // Files whose candidate calls this thread bound: what an edit cost, for the incrementality tests.
     [ThreadStatic]
     private static long t_filesBound;
@@ -76,7 +81,7 @@ internal static class CallSiteParser
             }
         }
 
-        EquatableArray<CallSiteModel> found = ParseTree(tree, compilation.GetSemanticModel(tree), cancellationToken);
+        EquatableArray<CallSiteModel> found = ParseTree(tree, compilation.GetSemanticModel(tree), key, cancellationToken);
         lock (answer)
         {
             answer.Key = key;
@@ -86,7 +91,10 @@ internal static class CallSiteParser
         return found;
     }
 
-    private static EquatableArray<CallSiteModel> ParseTree(SyntaxTree tree, SemanticModel semanticModel, CancellationToken cancellationToken)
+    // A new tree of a file (an edit) under an unchanged declaration key has the same bodies in the same order (adding or
+    // removing one changes the key), and a call in a body whose text is unchanged binds as before: so only the calls of
+    // bodies whose text changed are bound, and the others keep what was found for them, at their new places.
+    private static EquatableArray<CallSiteModel> ParseTree(SyntaxTree tree, SemanticModel semanticModel, ulong key, CancellationToken cancellationToken)
     {
         CandidateNames names = CandidateNames.For(semanticModel.Compilation);
         if (names.IsEmpty)
@@ -94,17 +102,44 @@ internal static class CallSiteParser
             return EquatableArray<CallSiteModel>.Empty;
         }
 
+        var candidates = new List<InvocationExpressionSyntax>();
+        foreach (KeyValuePair<string, List<InvocationExpressionSyntax>> calls in s_callsByName.GetValue(tree, static t => IndexCalls(t)))
+        {
+            if (names.Contains(calls.Key))
+            {
+                candidates.AddRange(calls.Value);
+            }
+        }
+
+        List<SyntaxNode> bodies = Bodies(tree);
+        FileAnswer? previous = s_byPath.TryGetValue(tree.FilePath, out FileAnswer? kept) && kept.Key == key && kept.Bodies.Length == bodies.Count ? kept : null;
+        var current = new FileAnswer(key, bodies.Count);
+
         // The model APIs are resolved (some fifty type lookups) only for a file that calls one of the candidate names.
         ModelApis? apis = null;
         var sites = new List<CallSiteModel>();
-        foreach (KeyValuePair<string, List<InvocationExpressionSyntax>> calls in s_callsByName.GetValue(tree, static t => IndexCalls(t)))
+        foreach (IGrouping<int, InvocationExpressionSyntax> group in candidates.GroupBy(c => BodyIndex(c, bodies)))
         {
-            if (!names.Contains(calls.Key))
+            SyntaxNode? body = group.Key < 0 ? null : bodies[group.Key];
+            string? text = body?.ToString();
+            if (body is not null && previous?.Bodies[group.Key] is { } answer && string.Equals(answer.Text, text, StringComparison.Ordinal))
             {
+                foreach (BodyCall call in answer.Calls)
+                {
+                    var span = new Microsoft.CodeAnalysis.Text.TextSpan(body.SpanStart + call.Offset, call.Length);
+                    if (body.FindNode(span, getInnermostNodeForTie: true).AncestorsAndSelf().OfType<InvocationExpressionSyntax>().FirstOrDefault(n => n.Span == span) is { } invocation
+                        && semanticModel.GetInterceptableLocation(invocation, cancellationToken) is { } location)
+                    {
+                        sites.Add(new CallSiteModel(tree.FilePath, invocation.SpanStart, location.Version, location.Data, DisplayLocation(invocation), call.Method, call.Parent));
+                    }
+                }
+
+                current.Bodies[group.Key] = answer;
                 continue;
             }
 
-            foreach (InvocationExpressionSyntax invocation in calls.Value)
+            var found = new List<BodyCall>();
+            foreach (InvocationExpressionSyntax invocation in group)
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 if (apis is null)
@@ -116,12 +151,83 @@ internal static class CallSiteParser
                 if (Parse(invocation, semanticModel, apis, byName: false, cancellationToken) is { } site)
                 {
                     sites.Add(site);
+                    if (body is not null)
+                    {
+                        found.Add(new BodyCall(invocation.SpanStart - body.SpanStart, invocation.Span.Length, site.Method, site.Parent));
+                    }
                 }
+            }
+
+            if (body is not null)
+            {
+                current.Bodies[group.Key] = new BodyAnswer(text!, found);
             }
         }
 
+        if (s_byPath.Count > MaxFilesKept)
+        {
+            s_byPath.Clear();
+        }
+
+        s_byPath[tree.FilePath] = current;
         return sites.OrderBy(s => s.Position).ToEquatableArray();
     }
+
+    // The bodies of a tree in source order, as the declaration key leaves them out.
+    private static List<SyntaxNode> Bodies(SyntaxTree tree) =>
+        tree.GetRoot().DescendantNodes(static node => !DeclarationKey.IsBody(node)).Where(DeclarationKey.IsBody).ToList();
+
+    // The index of the body a call is in, or -1 for a call outside every body (a field initializer, a top-level statement).
+    private static int BodyIndex(SyntaxNode call, List<SyntaxNode> bodies)
+    {
+        SyntaxNode? body = call.Ancestors().FirstOrDefault(DeclarationKey.IsBody);
+        if (body is null)
+        {
+            return -1;
+        }
+
+        int low = 0;
+        int high = bodies.Count - 1;
+        while (low <= high)
+        {
+            int middle = (low + high) / 2;
+            int start = bodies[middle].SpanStart;
+            if (start == body.SpanStart)
+            {
+                return middle;
+            }
+
+            if (start < body.SpanStart)
+            {
+                low = middle + 1;
+            }
+            else
+            {
+                high = middle - 1;
+            }
+        }
+
+        return -1;
+    }
+
+    /// <summary>What was found for the latest tree of a file: per body, its text and its intercepted calls.</summary>
+    private sealed class FileAnswer(ulong key, int bodies)
+    {
+        public ulong Key { get; } = key;
+
+        public BodyAnswer?[] Bodies { get; } = new BodyAnswer?[bodies];
+    }
+
+    /// <summary>A body with candidate calls: its text, and the calls in it the generator intercepts.</summary>
+    private sealed class BodyAnswer(string text, List<BodyCall> calls)
+    {
+        public string Text { get; } = text;
+
+        public List<BodyCall> Calls { get; } = calls;
+    }
+
+    /// <summary>An intercepted call, placed relative to its body's start.</summary>
+    private sealed record BodyCall(int Offset, int Length, MethodModel Method, ParentModel? Parent);
 
     // A method declared in one source tree: what the generator makes of it depends on that tree (its body, read for
     // model calls) and on what the compilation declares, so the verdict is kept with the tree under the declaration key
