@@ -9,8 +9,10 @@ namespace Maran.Instrument.Generator.Tests;
 
 /// <summary>
 /// The pipeline caches: unrelated edits redo nothing (no file is bound again after an edit inside another file's
-/// method body), declaration changes reach the call sites of every file, and no step holds on to a Roslyn object.
+/// method body, no type is looked up again while the references are unchanged), declaration changes reach the call
+/// sites of every file, and no step holds on to a Roslyn object.
 /// </summary>
+[Collection(ReferenceCacheCollection.Name)]
 public class IncrementalityTests
 {
     private const string Agent = """
@@ -40,6 +42,34 @@ public class IncrementalityTests
         public static class Caller
         {
             public static string Again() => new Agent().Generate("again");
+        }
+        """;
+
+    // A call of a monitored method after another body, which an edit lengthens.
+    private const string Twice = """
+        namespace App;
+        public static class Twice
+        {
+            public static int Helper() => 1;
+            public static string Again() => new Agent().Generate("again");
+        }
+        """;
+
+    // A model API the project declares on a type of its own.
+    private const string Gateway = """
+        [assembly: Maran.Instrument.ModelApi(typeof(Vendor.Gateway), nameof(Vendor.Gateway.Complete))]
+        namespace Vendor;
+        public class Gateway
+        {
+            public string Complete(string prompt) => prompt;
+        }
+        """;
+
+    private const string GatewayCaller = """
+        namespace App;
+        public static class GatewayCaller
+        {
+            public static string Ask() => new Vendor.Gateway().Complete("hi");
         }
         """;
 
@@ -117,6 +147,84 @@ public class IncrementalityTests
 
         Assert.Equal(1, CallSiteParser.FilesBound - before);
         Assert.Contains("Caller.cs(", third.GeneratedText, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_edit_inside_another_body_of_a_file_with_monitored_calls_binds_no_file_and_moves_the_interceptor_with_its_call()
+    {
+        var (first, compilation) = FirstRun();
+        compilation = compilation.AddSyntaxTrees(CSharpSyntaxTree.ParseText(Twice, GeneratorHarness.ParseOptions(), "/src/Twice.cs"));
+        GeneratorRun second = GeneratorHarness.Generate(compilation, first.Driver);
+        CSharpCompilation edited = Replace(compilation, "/src/Twice.cs", Twice.Replace("=> 1;", "=> 1 + 1;", StringComparison.Ordinal));
+        long before = CallSiteParser.FilesBound;
+
+        GeneratorRun third = GeneratorHarness.Generate(edited, second.Driver);
+
+        Assert.Equal(0, CallSiteParser.FilesBound - before);
+        Assert.Contains("Twice.cs(", third.GeneratedText, StringComparison.Ordinal);
+        Assert.NotEqual(second.GeneratedText, third.GeneratedText);
+        Assert.Empty(third.Problems);
+    }
+
+    [Fact]
+    public void An_edit_inside_a_method_body_of_a_file_with_monitored_calls_looks_up_no_type_in_the_references()
+    {
+        var (first, compilation) = FirstRun();
+        compilation = compilation.AddSyntaxTrees(CSharpSyntaxTree.ParseText(Caller, GeneratorHarness.ParseOptions(), "/src/Caller.cs"));
+        GeneratorRun second = GeneratorHarness.Generate(compilation, first.Driver);
+        CSharpCompilation edited = Replace(compilation, "/src/Caller.cs", Caller.Replace("\"again\"", "\"again!\"", StringComparison.Ordinal));
+        long before = ReferenceCache.Resolved;
+
+        GeneratorRun third = GeneratorHarness.Generate(edited, second.Driver);
+
+        Assert.Equal(0, ReferenceCache.Resolved - before);
+        Assert.Contains("Caller.cs(", third.GeneratedText, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_edit_inside_a_method_body_of_a_file_with_monitored_calls_examines_no_monitored_method_of_another_file_again()
+    {
+        var (first, compilation) = FirstRun();
+        compilation = compilation.AddSyntaxTrees(CSharpSyntaxTree.ParseText(Caller, GeneratorHarness.ParseOptions(), "/src/Caller.cs"));
+        GeneratorRun second = GeneratorHarness.Generate(compilation, first.Driver);
+        CSharpCompilation edited = Replace(compilation, "/src/Caller.cs", Caller.Replace("\"again\"", "\"again!\"", StringComparison.Ordinal));
+        long before = CallSiteParser.MethodsExamined;
+
+        GeneratorRun third = GeneratorHarness.Generate(edited, second.Driver);
+
+        Assert.Equal(0, CallSiteParser.MethodsExamined - before);
+        Assert.Contains("Caller.cs(", third.GeneratedText, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_new_reference_looks_the_known_types_and_the_model_apis_up_again()
+    {
+        var (first, compilation) = FirstRun();
+        CSharpCompilation referenced = GeneratorHarness.CreateCompilation([("/lib/Gateway.cs", Gateway)], assemblyName: "Gateway");
+        CSharpCompilation edited = compilation
+            .AddSyntaxTrees(CSharpSyntaxTree.ParseText(GatewayCaller, GeneratorHarness.ParseOptions(), "/src/GatewayCaller.cs"))
+            .AddReferences(referenced.ToMetadataReference());
+        long before = ReferenceCache.Resolved;
+
+        GeneratorRun second = GeneratorHarness.Generate(edited, first.Driver);
+
+        Assert.Equal(2, ReferenceCache.Resolved - before);
+        Assert.Contains("Gateway.Complete", second.GeneratedText, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Model_apis_that_name_a_type_declared_in_source_are_looked_up_again_after_each_edit()
+    {
+        CSharpCompilation compilation = GeneratorHarness.CreateCompilation([("/src/Gateway.cs", Gateway), ("/src/GatewayCaller.cs", GatewayCaller), ("/src/Other.cs", Other)]);
+        GeneratorRun first = GeneratorHarness.Generate(compilation);
+        CSharpCompilation edited = Replace(compilation, "/src/GatewayCaller.cs", GatewayCaller.Replace("\"hi\"", "\"hi!\"", StringComparison.Ordinal));
+        long before = ReferenceCache.Resolved;
+
+        GeneratorRun second = GeneratorHarness.Generate(edited, first.Driver);
+
+        Assert.Equal(1, ReferenceCache.Resolved - before);
+        Assert.Contains("Gateway.Complete", first.GeneratedText, StringComparison.Ordinal);
+        Assert.Contains("GatewayCaller.cs(", second.GeneratedText, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,14 +1,18 @@
 using System.Collections.Immutable;
 using System.Diagnostics;
+using System.Globalization;
+using System.Text.RegularExpressions;
 using Maran.Instrument.Generator;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 
 // Usage: Incremental PROJECT_DIR [EDITS=25]
 // Compiles the .cs files of PROJECT_DIR against this program's own references (the shared framework, the runtime,
-// Microsoft.Extensions.AI), runs the generator once, then alternately edits one character of an unrelated file and of
-// a file with monitored calls, running the same driver after each edit, and prints the medians: the driver's elapsed
-// time and each tracked step's.
+// Microsoft.Extensions.AI), runs the generator once, then in turn edits one character of an unrelated file, of a file
+// with monitored calls outside its bodies, and inside the body that holds one of those calls, running the same driver
+// after each edit, and prints the medians: the driver's elapsed
+// time, the process's CPU time over it, and each tracked step's.
 string directory = args.Length > 0 ? args[0] : throw new ArgumentException("usage: Incremental PROJECT_DIR [EDITS]");
 int edits = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 25;
 
@@ -69,22 +73,36 @@ Console.WriteLine($"first run (cold: JIT, binding, every file): {first.TotalMill
 SyntaxTree withCalls = monitored ?? compilation.SyntaxTrees.First();
 Console.WriteLine($"unrelated edit in {Path.GetFileName(unrelated.FilePath)}, monitored edit in {Path.GetFileName(withCalls.FilePath)}");
 
-var samples = new Dictionary<string, List<(double Total, Dictionary<string, double> Steps)>> { ["unrelated"] = [], ["monitored"] = [] };
+// CPU time as well as elapsed time: on a shared machine the elapsed time includes waiting for a core.
+using var process = Process.GetCurrentProcess();
+// The body edit goes into the body that holds the first intercepted call of the monitored file.
+Match firstSite = Regex.Match(string.Concat(firstResult.Results[0].GeneratedSources.Select(s => s.SourceText.ToString())), Regex.Escape(Path.GetFileName(withCalls.FilePath)) + @"\((\d+),(\d+)\)");
+int firstCall = firstSite.Success ? withCalls.GetText().Lines[int.Parse(firstSite.Groups[1].Value, CultureInfo.InvariantCulture) - 1].Start + int.Parse(firstSite.Groups[2].Value, CultureInfo.InvariantCulture) - 1 : 0;
+Console.WriteLine($"monitored body edit: a comment at the start of the body holding the call at {Path.GetFileName(withCalls.FilePath)}({firstSite.Groups[1].Value},{firstSite.Groups[2].Value})");
+
+var samples = new Dictionary<string, List<(double Total, Dictionary<string, double> Steps)>> { ["unrelated"] = [], ["monitored"] = [], ["monitored body"] = [] };
 for (int i = 0; i < edits + 3; i++)
 {
-    foreach (string kind in new[] { "unrelated", "monitored" })
+    foreach (string kind in samples.Keys)
     {
         SyntaxTree tree = compilation.SyntaxTrees.Single(t => t.FilePath == (kind == "unrelated" ? unrelated : withCalls).FilePath);
         string text = tree.ToString();
-        // One character in a string literal or a comment that ends the file: the tree changes, nothing it declares does.
-        string edited = text.EndsWith("//a\n", StringComparison.Ordinal) ? text[..^4] + "//b\n" : text.TrimEnd('\n', 'b', 'a', '/') + "\n//a\n";
+        // Unrelated and monitored: one character of a comment that ends the file, so the tree changes and no body does.
+        // Monitored body: one character of a comment that starts the body with the call, which that body's calls are bound again for.
+        string edited = kind == "monitored body" ? EditBody(tree, firstCall)
+            : text.EndsWith("//a\n", StringComparison.Ordinal) ? text[..^4] + "//b\n" : text.TrimEnd('\n', 'b', 'a', '/') + "\n//a\n";
         compilation = compilation.ReplaceSyntaxTree(tree, CSharpSyntaxTree.ParseText(edited, parseOptions, tree.FilePath));
+        process.Refresh();
+        TimeSpan cpuBefore = process.TotalProcessorTime;
         watch.Restart();
         driver = driver.RunGenerators(compilation);
         double total = watch.Elapsed.TotalMilliseconds;
+        process.Refresh();
+        double cpu = (process.TotalProcessorTime - cpuBefore).TotalMilliseconds;
         GeneratorRunResult result = driver.GetRunResult().Results[0];
         var steps = result.TrackedSteps.ToDictionary(s => s.Key, s => s.Value.Sum(r => r.ElapsedTime.TotalMilliseconds));
         steps["(generator, as the driver times it)"] = driver.GetTimingInfo().GeneratorTimes[0].ElapsedTime.TotalMilliseconds;
+        steps["(process CPU over the driver run)"] = cpu;
         if (i >= 3)
         {
             samples[kind].Add((total, steps));
@@ -100,6 +118,21 @@ foreach ((string kind, var runs) in samples)
     {
         Console.WriteLine($"  {step,-40} {Median(runs.Select(r => r.Steps.GetValueOrDefault(step))):F3} ms");
     }
+}
+
+static string EditBody(SyntaxTree tree, int position)
+{
+    SyntaxNode body = tree.GetRoot().FindToken(position).Parent!.AncestorsAndSelf()
+        .First(n => n is BlockSyntax { Parent: BaseMethodDeclarationSyntax or AccessorDeclarationSyntax } or ArrowExpressionClauseSyntax);
+    int at = body.SpanStart + (body is BlockSyntax ? 1 : 2);
+    string text = tree.ToString();
+    string marker = text.Substring(at, 5);
+    return marker switch
+    {
+        "/*a*/" => text[..at] + "/*b*/" + text[(at + 5)..],
+        "/*b*/" => text[..at] + "/*a*/" + text[(at + 5)..],
+        _ => text[..at] + "/*a*/" + text[at..],
+    };
 }
 
 static double Median(IEnumerable<double> values)

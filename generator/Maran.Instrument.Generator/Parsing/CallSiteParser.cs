@@ -20,17 +20,31 @@ namespace Maran.Instrument.Generator.Parsing;
 /// </summary>
 internal static class CallSiteParser
 {
-    // Verdicts per set of model APIs (each belongs to one compilation): the common one and the configured one differ.
-    private static readonly ConditionalWeakTable<ModelApis, ConcurrentDictionary<IMethodSymbol, MethodVerdict>> s_verdicts = new();
+    // Verdicts per compilation (they weigh accessibility from its assembly, and its source methods are its own symbols)
+    // and set of model APIs (the common one and the configured one differ; either can serve several compilations).
+    private static readonly ConditionalWeakTable<Compilation, ConcurrentDictionary<ModelApis, ConcurrentDictionary<IMethodSymbol, MethodVerdict>>> s_verdicts = new();
     private static readonly ConditionalWeakTable<SyntaxTree, Dictionary<string, List<InvocationExpressionSyntax>>> s_callsByName = new();
     private static readonly ConditionalWeakTable<SyntaxTree, TreeAnswer> s_answers = new();
+    private static readonly ConditionalWeakTable<SyntaxTree, TreeVerdicts> s_sourceVerdicts = new();
+
+    // By file path, what the latest tree of each file gave, body by body: plain text and models, no Roslyn object.
+    // Bounded: cleared past this many files (an edit after that binds its file whole again).
+    private const int MaxFilesKept = 16384;
+    private static readonly ConcurrentDictionary<string, FileAnswer> s_byPath = new(StringComparer.Ordinal);
 
     // Files whose candidate calls this thread bound: what an edit cost, for the incrementality tests.
     [ThreadStatic]
     private static long t_filesBound;
 
+    // Methods declared in source whose verdict this thread found (not reused from an earlier compilation).
+    [ThreadStatic]
+    private static long t_methodsExamined;
+
     /// <summary>How many files this thread has bound candidate calls of (a file's answer found again, not reused).</summary>
     internal static long FilesBound => t_filesBound;
+
+    /// <summary>How many methods declared in source this thread examined (a verdict found again, not reused).</summary>
+    internal static long MethodsExamined => t_methodsExamined;
 
     /// <summary>
     /// Syntactic filter: a whole file. The driver runs the transform of every node that passes on every edit (a new
@@ -67,7 +81,7 @@ internal static class CallSiteParser
             }
         }
 
-        EquatableArray<CallSiteModel> found = ParseTree(tree, compilation.GetSemanticModel(tree), cancellationToken);
+        EquatableArray<CallSiteModel> found = ParseTree(tree, compilation.GetSemanticModel(tree), key, cancellationToken);
         lock (answer)
         {
             answer.Key = key;
@@ -77,7 +91,10 @@ internal static class CallSiteParser
         return found;
     }
 
-    private static EquatableArray<CallSiteModel> ParseTree(SyntaxTree tree, SemanticModel semanticModel, CancellationToken cancellationToken)
+    // A new tree of a file (an edit) under an unchanged declaration key has the same bodies in the same order (adding or
+    // removing one changes the key), and a call in a body whose text is unchanged binds as before: so only the calls of
+    // bodies whose text changed are bound, and the others keep what was found for them, at their new places.
+    private static EquatableArray<CallSiteModel> ParseTree(SyntaxTree tree, SemanticModel semanticModel, ulong key, CancellationToken cancellationToken)
     {
         CandidateNames names = CandidateNames.For(semanticModel.Compilation);
         if (names.IsEmpty)
@@ -85,17 +102,44 @@ internal static class CallSiteParser
             return EquatableArray<CallSiteModel>.Empty;
         }
 
+        var candidates = new List<InvocationExpressionSyntax>();
+        foreach (KeyValuePair<string, List<InvocationExpressionSyntax>> calls in s_callsByName.GetValue(tree, static t => IndexCalls(t)))
+        {
+            if (names.Contains(calls.Key))
+            {
+                candidates.AddRange(calls.Value);
+            }
+        }
+
+        List<SyntaxNode> bodies = Bodies(tree);
+        FileAnswer? previous = s_byPath.TryGetValue(tree.FilePath, out FileAnswer? kept) && kept.Key == key && kept.Bodies.Length == bodies.Count ? kept : null;
+        var current = new FileAnswer(key, bodies.Count);
+
         // The model APIs are resolved (some fifty type lookups) only for a file that calls one of the candidate names.
         ModelApis? apis = null;
         var sites = new List<CallSiteModel>();
-        foreach (KeyValuePair<string, List<InvocationExpressionSyntax>> calls in s_callsByName.GetValue(tree, static t => IndexCalls(t)))
+        foreach (IGrouping<int, InvocationExpressionSyntax> group in candidates.GroupBy(c => BodyIndex(c, bodies)))
         {
-            if (!names.Contains(calls.Key))
+            SyntaxNode? body = group.Key < 0 ? null : bodies[group.Key];
+            string? text = body?.ToString();
+            if (body is not null && previous?.Bodies[group.Key] is { } answer && string.Equals(answer.Text, text, StringComparison.Ordinal))
             {
+                foreach (BodyCall call in answer.Calls)
+                {
+                    var span = new Microsoft.CodeAnalysis.Text.TextSpan(body.SpanStart + call.Offset, call.Length);
+                    if (body.FindNode(span, getInnermostNodeForTie: true).AncestorsAndSelf().OfType<InvocationExpressionSyntax>().FirstOrDefault(n => n.Span == span) is { } invocation
+                        && semanticModel.GetInterceptableLocation(invocation, cancellationToken) is { } location)
+                    {
+                        sites.Add(new CallSiteModel(tree.FilePath, invocation.SpanStart, location.Version, location.Data, DisplayLocation(invocation), call.Method, call.Parent));
+                    }
+                }
+
+                current.Bodies[group.Key] = answer;
                 continue;
             }
 
-            foreach (InvocationExpressionSyntax invocation in calls.Value)
+            var found = new List<BodyCall>();
+            foreach (InvocationExpressionSyntax invocation in group)
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 if (apis is null)
@@ -107,11 +151,128 @@ internal static class CallSiteParser
                 if (Parse(invocation, semanticModel, apis, byName: false, cancellationToken) is { } site)
                 {
                     sites.Add(site);
+                    if (body is not null)
+                    {
+                        found.Add(new BodyCall(invocation.SpanStart - body.SpanStart, invocation.Span.Length, site.Method, site.Parent));
+                    }
                 }
+            }
+
+            if (body is not null)
+            {
+                current.Bodies[group.Key] = new BodyAnswer(text!, found);
             }
         }
 
+        if (s_byPath.Count > MaxFilesKept)
+        {
+            s_byPath.Clear();
+        }
+
+        s_byPath[tree.FilePath] = current;
         return sites.OrderBy(s => s.Position).ToEquatableArray();
+    }
+
+    // The bodies of a tree in source order, as the declaration key leaves them out.
+    private static List<SyntaxNode> Bodies(SyntaxTree tree) =>
+        tree.GetRoot().DescendantNodes(static node => !DeclarationKey.IsBody(node)).Where(DeclarationKey.IsBody).ToList();
+
+    // The index of the body a call is in, or -1 for a call outside every body (a field initializer, a top-level statement).
+    private static int BodyIndex(SyntaxNode call, List<SyntaxNode> bodies)
+    {
+        SyntaxNode? body = call.Ancestors().FirstOrDefault(DeclarationKey.IsBody);
+        if (body is null)
+        {
+            return -1;
+        }
+
+        int low = 0;
+        int high = bodies.Count - 1;
+        while (low <= high)
+        {
+            int middle = (low + high) / 2;
+            int start = bodies[middle].SpanStart;
+            if (start == body.SpanStart)
+            {
+                return middle;
+            }
+
+            if (start < body.SpanStart)
+            {
+                low = middle + 1;
+            }
+            else
+            {
+                high = middle - 1;
+            }
+        }
+
+        return -1;
+    }
+
+    /// <summary>What was found for the latest tree of a file: per body, its text and its intercepted calls.</summary>
+    private sealed class FileAnswer(ulong key, int bodies)
+    {
+        public ulong Key { get; } = key;
+
+        public BodyAnswer?[] Bodies { get; } = new BodyAnswer?[bodies];
+    }
+
+    /// <summary>A body with candidate calls: its text, and the calls in it the generator intercepts.</summary>
+    private sealed class BodyAnswer(string text, List<BodyCall> calls)
+    {
+        public string Text { get; } = text;
+
+        public List<BodyCall> Calls { get; } = calls;
+    }
+
+    /// <summary>An intercepted call, placed relative to its body's start.</summary>
+    private sealed record BodyCall(int Offset, int Length, MethodModel Method, ParentModel? Parent);
+
+    // A method declared in one source tree: what the generator makes of it depends on that tree (its body, read for
+    // model calls) and on what the compilation declares, so the verdict is kept with the tree under the declaration key
+    // and an edit elsewhere does not examine it, or bind its body, again. Verdicts on the project's configured model
+    // APIs, and of methods declared in several parts, are found per compilation.
+    private static MethodVerdict VerdictOf(IMethodSymbol method, Compilation compilation, KnownSymbols known, ModelApis apis)
+    {
+        if (method.DeclaringSyntaxReferences.Length != 1 || !ReferenceEquals(apis, ModelApis.For(compilation)))
+        {
+            return MethodVerdict.Of(method, compilation, known, apis);
+        }
+
+        SyntaxReference declaration = method.DeclaringSyntaxReferences[0];
+        ulong key = DeclarationKey.Of(compilation);
+        TreeVerdicts kept = s_sourceVerdicts.GetValue(declaration.SyntaxTree, static _ => new TreeVerdicts());
+        lock (kept)
+        {
+            if (kept.Key == key && kept.ByPosition.TryGetValue(declaration.Span.Start, out MethodVerdict? verdict))
+            {
+                return verdict;
+            }
+        }
+
+        t_methodsExamined++;
+        MethodVerdict found = MethodVerdict.Of(method, compilation, known, apis);
+        lock (kept)
+        {
+            if (kept.Key != key)
+            {
+                kept.Key = key;
+                kept.ByPosition.Clear();
+            }
+
+            kept.ByPosition[declaration.Span.Start] = found;
+        }
+
+        return found;
+    }
+
+    /// <summary>The verdicts on the methods one tree declares, under the declaration key they were found with.</summary>
+    private sealed class TreeVerdicts
+    {
+        public ulong Key { get; set; }
+
+        public Dictionary<int, MethodVerdict> ByPosition { get; } = [];
     }
 
     /// <summary>The intercepted calls of one tree, under the declaration key they were found with.</summary>
@@ -212,8 +373,9 @@ internal static class CallSiteParser
 
         IMethodSymbol method = (called.ReducedFrom ?? called).OriginalDefinition;
         MethodVerdict verdict = s_verdicts
-            .GetValue(apis, static _ => new ConcurrentDictionary<IMethodSymbol, MethodVerdict>(SymbolEqualityComparer.Default))
-            .GetOrAdd(method, m => MethodVerdict.Of(m, compilation, known, apis));
+            .GetValue(compilation, static _ => new ConcurrentDictionary<ModelApis, ConcurrentDictionary<IMethodSymbol, MethodVerdict>>())
+            .GetOrAdd(apis, static _ => new ConcurrentDictionary<IMethodSymbol, MethodVerdict>(SymbolEqualityComparer.Default))
+            .GetOrAdd(method, m => VerdictOf(m, compilation, known, apis));
         if (verdict.Model is not { } model
             || ReceiverNeedsBoxing(invocation, method, semanticModel, cancellationToken)
             || IsInExpressionTree(invocation, semanticModel, known, cancellationToken))

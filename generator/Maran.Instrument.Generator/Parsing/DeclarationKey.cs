@@ -81,8 +81,8 @@ internal static class DeclarationKey
         return key;
     }
 
-    // A body whose content declares nothing: that of a method, constructor, operator or accessor, or an expression body.
-    private static bool IsBody(SyntaxNode node) => node switch
+    /// <summary>A body whose content declares nothing: that of a method, constructor, operator or accessor, or an expression body.</summary>
+    internal static bool IsBody(SyntaxNode node) => node switch
     {
         BlockSyntax { Parent: BaseMethodDeclarationSyntax or AccessorDeclarationSyntax } => true,
         ArrowExpressionClauseSyntax { Parent: BaseMethodDeclarationSyntax or AccessorDeclarationSyntax or PropertyDeclarationSyntax or IndexerDeclarationSyntax } => true,

@@ -1,60 +1,65 @@
+using System.Collections.Generic;
 using System.Linq;
-using System.Runtime.CompilerServices;
 using Microsoft.CodeAnalysis;
 
 namespace Maran.Instrument.Generator.Parsing;
 
-/// <summary>The symbols the parser compares against, looked up once per compilation.</summary>
-internal sealed class KnownSymbols
+/// <summary>
+/// The symbols the parser compares against. <c>For</c> gives those of a compilation: the generator keeps them across
+/// compilations with the same references and declarations (KnownSymbols.Reuse.cs), the analyzers per compilation.
+/// </summary>
+internal sealed partial class KnownSymbols
 {
-    private static readonly ConditionalWeakTable<Compilation, KnownSymbols?> s_cache = new();
+    // Every symbol found: whether one is declared in source decides if these symbols can serve the next compilation.
+    private readonly List<INamedTypeSymbol> _held = [];
 
     private KnownSymbols(Compilation compilation, INamedTypeSymbol monitorOperation)
     {
+        _held.Add(monitorOperation);
         MonitorOperation = monitorOperation;
-        MonitorComponent = compilation.GetTypeByMetadataName("Maran.Instrument.MonitorComponentAttribute");
-        DoNotMonitor = compilation.GetTypeByMetadataName("Maran.Instrument.DoNotMonitorAttribute");
-        Task = compilation.GetTypeByMetadataName("System.Threading.Tasks.Task");
-        TaskOfT = compilation.GetTypeByMetadataName("System.Threading.Tasks.Task`1");
-        ValueTask = compilation.GetTypeByMetadataName("System.Threading.Tasks.ValueTask");
-        ValueTaskOfT = compilation.GetTypeByMetadataName("System.Threading.Tasks.ValueTask`1");
-        AsyncEnumerable = compilation.GetTypeByMetadataName("System.Collections.Generic.IAsyncEnumerable`1");
-        ExpressionOfT = compilation.GetTypeByMetadataName("System.Linq.Expressions.Expression`1");
-        Obsolete = compilation.GetTypeByMetadataName("System.ObsoleteAttribute");
-        Experimental = compilation.GetTypeByMetadataName("System.Diagnostics.CodeAnalysis.ExperimentalAttribute");
-        UnscopedRef = compilation.GetTypeByMetadataName("System.Diagnostics.CodeAnalysis.UnscopedRefAttribute");
-        HasUnsafeAccessor = compilation.GetTypeByMetadataName("System.Runtime.CompilerServices.UnsafeAccessorAttribute") is not null;
+        MonitorComponent = Lookup(compilation, "Maran.Instrument.MonitorComponentAttribute");
+        DoNotMonitor = Lookup(compilation, "Maran.Instrument.DoNotMonitorAttribute");
+        Task = Lookup(compilation, "System.Threading.Tasks.Task");
+        TaskOfT = Lookup(compilation, "System.Threading.Tasks.Task`1");
+        ValueTask = Lookup(compilation, "System.Threading.Tasks.ValueTask");
+        ValueTaskOfT = Lookup(compilation, "System.Threading.Tasks.ValueTask`1");
+        AsyncEnumerable = Lookup(compilation, "System.Collections.Generic.IAsyncEnumerable`1");
+        ExpressionOfT = Lookup(compilation, "System.Linq.Expressions.Expression`1");
+        Obsolete = Lookup(compilation, "System.ObsoleteAttribute");
+        Experimental = Lookup(compilation, "System.Diagnostics.CodeAnalysis.ExperimentalAttribute");
+        UnscopedRef = Lookup(compilation, "System.Diagnostics.CodeAnalysis.UnscopedRefAttribute");
+        HasUnsafeAccessor = Lookup(compilation, "System.Runtime.CompilerServices.UnsafeAccessorAttribute") is not null;
 
         // Generic [UnsafeAccessor] targets arrived in .NET 9 (marked by System.Threading.Lock), type-by-name ones in .NET 10.
-        HasGenericUnsafeAccessor = HasUnsafeAccessor && compilation.GetTypeByMetadataName("System.Threading.Lock") is not null;
-        HasUnsafeAccessorType = compilation.GetTypeByMetadataName("System.Runtime.CompilerServices.UnsafeAccessorTypeAttribute") is not null;
+        HasGenericUnsafeAccessor = HasUnsafeAccessor && Lookup(compilation, "System.Threading.Lock") is not null;
+        HasUnsafeAccessorType = Lookup(compilation, "System.Runtime.CompilerServices.UnsafeAccessorTypeAttribute") is not null;
 
         // Token usage: read only when the runtime has the reader overloads; the SDK types are looked up by name, never referenced.
-        TokenUsageReader = compilation.GetTypeByMetadataName("Maran.Instrument.TokenUsageReader`1");
-        TokenUsageInterface = compilation.GetTypeByMetadataName("Maran.Instrument.ITokenUsage");
-        ChatResponse = compilation.GetTypeByMetadataName("Microsoft.Extensions.AI.ChatResponse");
-        ChatResponseUpdate = compilation.GetTypeByMetadataName("Microsoft.Extensions.AI.ChatResponseUpdate");
-        GeneratedEmbeddings = compilation.GetTypeByMetadataName("Microsoft.Extensions.AI.GeneratedEmbeddings`1");
-        UsageDetails = compilation.GetTypeByMetadataName("Microsoft.Extensions.AI.UsageDetails");
-        ChatCompletion = compilation.GetTypeByMetadataName("OpenAI.Chat.ChatCompletion");
-        StreamingChatCompletionUpdate = compilation.GetTypeByMetadataName("OpenAI.Chat.StreamingChatCompletionUpdate");
-        ChatTokenUsage = compilation.GetTypeByMetadataName("OpenAI.Chat.ChatTokenUsage");
-        ClientResultOfT = compilation.GetTypeByMetadataName("System.ClientModel.ClientResult`1");
-        AsyncCollectionResultOfT = !HasGenericUnsafeAccessor ? null : OverridableCollection(compilation.GetTypeByMetadataName("System.ClientModel.AsyncCollectionResult`1"), "GetValuesFromPageAsync", "GetRawPagesAsync");
-        CollectionResultOfT = HasGenericUnsafeAccessor && compilation.GetTypeByMetadataName("Maran.Instrument.OperationScope") is { } scope && !scope.GetMembers("TrackItems").IsEmpty
-            ? OverridableCollection(compilation.GetTypeByMetadataName("System.ClientModel.CollectionResult`1"), "GetValuesFromPage", "GetRawPages")
+        TokenUsageReader = Lookup(compilation, "Maran.Instrument.TokenUsageReader`1");
+        TokenUsageInterface = Lookup(compilation, "Maran.Instrument.ITokenUsage");
+        ChatResponse = Lookup(compilation, "Microsoft.Extensions.AI.ChatResponse");
+        ChatResponseUpdate = Lookup(compilation, "Microsoft.Extensions.AI.ChatResponseUpdate");
+        GeneratedEmbeddings = Lookup(compilation, "Microsoft.Extensions.AI.GeneratedEmbeddings`1");
+        UsageDetails = Lookup(compilation, "Microsoft.Extensions.AI.UsageDetails");
+        ChatCompletion = Lookup(compilation, "OpenAI.Chat.ChatCompletion");
+        StreamingChatCompletionUpdate = Lookup(compilation, "OpenAI.Chat.StreamingChatCompletionUpdate");
+        ChatTokenUsage = Lookup(compilation, "OpenAI.Chat.ChatTokenUsage");
+        ClientResultOfT = Lookup(compilation, "System.ClientModel.ClientResult`1");
+        AsyncCollectionResultOfT = !HasGenericUnsafeAccessor ? null : OverridableCollection(Lookup(compilation, "System.ClientModel.AsyncCollectionResult`1"), "GetValuesFromPageAsync", "GetRawPagesAsync");
+        CollectionResultOfT = HasGenericUnsafeAccessor && Lookup(compilation, "Maran.Instrument.OperationScope") is { } scope && !scope.GetMembers("TrackItems").IsEmpty
+            ? OverridableCollection(Lookup(compilation, "System.ClientModel.CollectionResult`1"), "GetValuesFromPage", "GetRawPages")
             : null;
-        EmbeddingCollection = compilation.GetTypeByMetadataName("OpenAI.Embeddings.OpenAIEmbeddingCollection");
-        ResponseResult = compilation.GetTypeByMetadataName("OpenAI.Responses.ResponseResult");
-        AgentResponse = compilation.GetTypeByMetadataName("Microsoft.Agents.AI.AgentResponse");
-        AgentResponseUpdate = compilation.GetTypeByMetadataName("Microsoft.Agents.AI.AgentResponseUpdate");
-        KernelContent = compilation.GetTypeByMetadataName("Microsoft.SemanticKernel.KernelContent");
-        StreamingKernelContent = compilation.GetTypeByMetadataName("Microsoft.SemanticKernel.StreamingKernelContent");
-        KernelFunctionResult = compilation.GetTypeByMetadataName("Microsoft.SemanticKernel.FunctionResult");
-        ReadOnlyListOfT = compilation.GetTypeByMetadataName("System.Collections.Generic.IReadOnlyList`1");
-        OllamaChatStream = compilation.GetTypeByMetadataName("OllamaSharp.Models.Chat.ChatResponseStream");
-        OllamaGenerateStream = compilation.GetTypeByMetadataName("OllamaSharp.Models.GenerateResponseStream");
-        OllamaEmbed = compilation.GetTypeByMetadataName("OllamaSharp.Models.EmbedResponse");
+        EmbeddingCollection = Lookup(compilation, "OpenAI.Embeddings.OpenAIEmbeddingCollection");
+        ResponseResult = Lookup(compilation, "OpenAI.Responses.ResponseResult");
+        AgentResponse = Lookup(compilation, "Microsoft.Agents.AI.AgentResponse");
+        AgentResponseUpdate = Lookup(compilation, "Microsoft.Agents.AI.AgentResponseUpdate");
+        KernelContent = Lookup(compilation, "Microsoft.SemanticKernel.KernelContent");
+        StreamingKernelContent = Lookup(compilation, "Microsoft.SemanticKernel.StreamingKernelContent");
+        KernelFunctionResult = Lookup(compilation, "Microsoft.SemanticKernel.FunctionResult");
+        ReadOnlyListOfT = Lookup(compilation, "System.Collections.Generic.IReadOnlyList`1");
+        OllamaChatStream = Lookup(compilation, "OllamaSharp.Models.Chat.ChatResponseStream");
+        OllamaGenerateStream = Lookup(compilation, "OllamaSharp.Models.GenerateResponseStream");
+        OllamaEmbed = Lookup(compilation, "OllamaSharp.Models.EmbedResponse");
     }
 
     public INamedTypeSymbol MonitorOperation { get; }
@@ -135,13 +140,37 @@ internal sealed class KnownSymbols
 
     public bool HasUnsafeAccessorType { get; }
 
-    /// <summary>The known symbols of <paramref name="compilation"/>, or null when it does not reference Maran.Instrument.</summary>
-    public static KnownSymbols? For(Compilation compilation) =>
-        s_cache.GetValue(compilation, static c =>
-            c.GetTypeByMetadataName("Maran.Instrument.MonitorOperationAttribute") is { } attribute
-            && c.GetTypeByMetadataName("Maran.Instrument.OperationScope") is not null
-                ? new KnownSymbols(c, attribute)
-                : null);
+    /// <summary>Looks the known symbols of <paramref name="compilation"/> up: null when it does not reference Maran.Instrument.</summary>
+    private static KnownSymbols? Resolve(Compilation compilation) =>
+        compilation.GetTypeByMetadataName("Maran.Instrument.MonitorOperationAttribute") is { } attribute
+        && compilation.GetTypeByMetadataName("Maran.Instrument.OperationScope") is not null
+            ? new KnownSymbols(compilation, attribute)
+            : null;
+
+    /// <summary>Whether one of these symbols is declared in <paramref name="assembly"/>.</summary>
+    private bool HoldsSymbolOf(IAssemblySymbol assembly)
+    {
+        foreach (INamedTypeSymbol symbol in _held)
+        {
+            if (SymbolEqualityComparer.Default.Equals(symbol.ContainingAssembly, assembly))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private INamedTypeSymbol? Lookup(Compilation compilation, string metadataName)
+    {
+        INamedTypeSymbol? symbol = compilation.GetTypeByMetadataName(metadataName);
+        if (symbol is not null)
+        {
+            _held.Add(symbol);
+        }
+
+        return symbol;
+    }
 
     // A System.ClientModel collection the generated wrapper can derive from: a constructor it can call, and the steps its
     // enumerator takes (the raw pages, the values of a page) to override (System.ClientModel 1.4 and later; earlier

@@ -22,7 +22,7 @@ internal sealed class ModelApis
     // Tensor and classical ML libraries (ML.NET, ONNX Runtime, TorchSharp): their calls are math in tight loops and carry no tokens.
     private static readonly string[] NotIntercepted = ["Microsoft.ML.", "TorchSharp."];
 
-    private static readonly ConditionalWeakTable<Compilation, ModelApis> s_cache = new();
+    private static readonly ReferenceCache<ModelApis> s_cache = new(static c => new ModelApis(c, ConfiguredModelApis.None), static (apis, assembly) => apis.HoldsSymbolOf(assembly));
     private static readonly ConditionalWeakTable<Compilation, ConfiguredCache> s_configured = new();
 
     // A type mapped to null lists every one of its methods.
@@ -87,8 +87,11 @@ internal sealed class ModelApis
     /// <summary>Whether some type is listed with every method (<c>"*"</c>): then no name is dismissed.</summary>
     public bool HasEveryMethod { get; }
 
-    /// <summary>The APIs every project has: the catalog, attributes, tools and agents.</summary>
-    public static ModelApis For(Compilation compilation) => s_cache.GetValue(compilation, static c => new ModelApis(c, ConfiguredModelApis.None));
+    /// <summary>
+    /// The APIs every project has: the catalog, attributes, tools and agents; those of an earlier compilation with the
+    /// same references and declarations when they are all declared in references.
+    /// </summary>
+    public static ModelApis For(Compilation compilation) => s_cache.For(compilation);
 
     /// <summary>The APIs of <see cref="For(Compilation)"/> plus those <paramref name="configured"/> lists.</summary>
     public static ModelApis For(Compilation compilation, ConfiguredModelApis configured)
@@ -109,6 +112,24 @@ internal sealed class ModelApis
 
             return cache.Apis;
         }
+    }
+
+    private bool HoldsSymbolOf(IAssemblySymbol assembly)
+    {
+        if (_modelCall is not null && SymbolEqualityComparer.Default.Equals(_modelCall.ContainingAssembly, assembly))
+        {
+            return true;
+        }
+
+        foreach (INamedTypeSymbol type in _types.Keys)
+        {
+            if (SymbolEqualityComparer.Default.Equals(type.ContainingAssembly, assembly))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>Whether <paramref name="name"/> can be a listed method (a <c>[ModelCall]</c> method is in the attributed names).</summary>
