@@ -24,7 +24,11 @@ internal static class AuditChain
     {
         Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
         SHA256.HashData(line, hash);
+#if NET9_0_OR_GREATER
         return Convert.ToHexStringLower(hash);
+#else
+        return Convert.ToHexString(hash).ToLowerInvariant();
+#endif
     }
 
     /// <summary>The file of <paramref name="day"/> (UTC).</summary>
