@@ -54,4 +54,26 @@ public sealed class AnomalyAndSloSectionTests
         JsonElement hour = Assert.Single(slo.GetProperty("burnRates").EnumerateArray(), static b => b.GetProperty("window").GetString() == "1h");
         Assert.Equal(10, hour.GetProperty("burnRate").GetDouble(), 9);
     }
+
+    [Fact]
+    public async Task The_selected_operation_gives_its_watched_call_rate_with_band_and_scores_for_its_charts()
+    {
+        await using AnomalyWorkload workload = await AnomalyWorkload.StartAsync();
+        for (int i = 0; i < 40; i++)
+        {
+            workload.RunCalls(50);
+        }
+
+        int id = OperationRegistry.All.First(r => r.Name == "generate" && r.Component == workload.Component).Id;
+        JsonElement performance = await workload.Server.WaitForJsonAsync($"api/performance?selected={id}", static j =>
+            j.TryGetProperty("selected", out JsonElement selected) && selected.ValueKind == JsonValueKind.Object && selected.GetProperty("anomalies").GetArrayLength() > 0);
+
+        JsonElement series = Assert.Single(performance.GetProperty("selected").GetProperty("anomalies").EnumerateArray());
+        Assert.Equal(("GenerateRate", AlertMetrics.OperationCallsPerSecond), (series.GetProperty("rule").GetString(), series.GetProperty("metric").GetString()));
+        Assert.Equal([("component", workload.Component), ("operation", "generate")],
+            series.GetProperty("labels").EnumerateArray().Select(static l => (l.GetProperty("name").GetString(), l.GetProperty("value").GetString())));
+        JsonElement latest = series.GetProperty("points").EnumerateArray().Last();
+        Assert.Equal(JsonValueKind.Number, latest.GetProperty("lower").ValueKind);
+        Assert.False(latest.GetProperty("anomalous").GetBoolean());
+    }
 }

@@ -4,7 +4,7 @@ namespace Maran.Instrument.Dashboard.Tests;
 
 /// <summary>
 /// A dashboard over a system on a fake clock, with an anomaly rule on a queue depth fed to the alert engine and the
-/// health monitor alike, and an availability SLO on an operation: the clock moves one evaluation at a time.
+/// health monitor alike, an anomaly rule on an operation's calls per second, and an availability SLO on that operation: the clock moves one evaluation at a time.
 /// </summary>
 internal sealed class AnomalyWorkload : IAsyncDisposable
 {
@@ -13,14 +13,16 @@ internal sealed class AnomalyWorkload : IAsyncDisposable
     internal const string Slo = "generate_availability";
     internal static readonly TimeSpan Interval = TimeSpan.FromSeconds(10);
 
-    private readonly string _component;
 
     private AnomalyWorkload(TestDashboard server, FakeTimeProvider time, string component)
     {
         Server = server;
         Time = time;
-        _component = component;
+        Component = component;
     }
+
+    /// <summary>The component of the SLO's operation, <c>generate</c>: unique to this workload.</summary>
+    public string Component { get; }
 
     public TestDashboard Server { get; }
 
@@ -38,6 +40,7 @@ internal sealed class AnomalyWorkload : IAsyncDisposable
             o.Alerts.EvaluationInterval = Interval;
             o.Alerts.Rules.Add(new AlertRuleOptions { Name = Rule, Kind = "anomaly", Metric = Metric, Direction = "above" });
             o.Alerts.Rules.Add(new AlertRuleOptions { Name = "QueueFull", Kind = "forecast", Metric = Metric, Limit = 5000, Horizon = TimeSpan.FromHours(1), Method = "holt" });
+            o.Alerts.Rules.Add(new AlertRuleOptions { Name = "GenerateRate", Kind = "anomaly", Metric = AlertMetrics.OperationCallsPerSecond, Operation = "generate", Component = component });
             o.Alerts.Slos.Add(new SloOptions { Name = Slo, Operation = "generate", Component = component, Objective = 0.99 });
         }, systemTime: time);
         var workload = new AnomalyWorkload(server, time, component);
@@ -63,7 +66,7 @@ internal sealed class AnomalyWorkload : IAsyncDisposable
         PerformanceProfiler profiler = Server.System.Profiler;
         for (int i = 0; i < calls; i++)
         {
-            OperationToken token = profiler.StartOperation("generate", _component);
+            OperationToken token = profiler.StartOperation("generate", Component);
             bool fails = i % 10 == 9;
             profiler.EndOperation(token, fails ? OperationStatus.Error : OperationStatus.Success, fails ? new InvalidOperationException("model down") : null);
         }

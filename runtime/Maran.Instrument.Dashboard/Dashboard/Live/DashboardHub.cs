@@ -54,7 +54,7 @@ internal sealed class DashboardHub : IAsyncDisposable
         Sections =
         [
             _overview,
-            new PerformanceSection(settings.TrendOperations),
+            new PerformanceSection(settings.TrendOperations, system.Telemetry, () => system.Alerts.Rules),
             health,
             new ErrorsSection(system),
             costs,

@@ -8,8 +8,10 @@ const markStroke = '#e5534b';
 // Lays `reading` (an AnomalySeriesView of the API) over `chart` (a TrendChart); null takes the overlay away.
 export function showAnomalies(chart, reading) {
   if (!reading) {
-    chart.setOverlay(null);
+    if (chart.overlay) chart.setOverlay(null);
     delete chart.el.dataset.anomalySeries;
+    delete chart.el.dataset.bandPoints;
+    delete chart.el.dataset.anomalyMarks;
     return;
   }
   chart.el.dataset.anomalySeries = reading.series;
