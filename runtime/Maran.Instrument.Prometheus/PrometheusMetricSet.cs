@@ -60,7 +60,16 @@ internal sealed class PrometheusMetricSet
     private readonly Gauge _operationLimit;
     private readonly Gauge _operationSaturation;
     private readonly List<string> _names = [];
+    private readonly Gauge _anomalyScore;
+    private readonly Gauge _anomalyLower;
+    private readonly Gauge _anomalyUpper;
+    private readonly Gauge _sloObjective;
+    private readonly Gauge _sloBudget;
+    private readonly Gauge _sloBurnRate;
     private readonly Dictionary<(int Id, OperationStatus Status), long[]> _observed = [];
+    private readonly HashSet<string> _anomaliesShown = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _slosShown = new(StringComparer.Ordinal);
+    private readonly HashSet<(string, string)> _burnRatesShown = [];
     private readonly HashSet<string> _gpusShown = new(StringComparer.Ordinal);
     private readonly HashSet<(string, string, string)> _costsShown = [];
 
@@ -134,6 +143,24 @@ internal sealed class PrometheusMetricSet
         _operationSaturation = factory.CreateGauge(Name("operation_saturation_ratio"),
             "operation_in_flight divided by operation_concurrency_limit: 1 is an operation at its configured capacity.",
             ["operation", "component", "kind"]);
+        _anomalyScore = factory.CreateGauge(Name("maran_anomaly_score"),
+            "The anomaly detector's latest score of each series an anomaly rule watches, from 0 (as expected) to 1; about 0.5 is a deviation the series shows once in a thousand points.",
+            ["series"]);
+        _anomalyLower = factory.CreateGauge(Name("maran_anomaly_expected_lower"),
+            "Lower edge of the band the anomaly detector expected the series' latest point in.",
+            ["series"]);
+        _anomalyUpper = factory.CreateGauge(Name("maran_anomaly_expected_upper"),
+            "Upper edge of the band the anomaly detector expected the series' latest point in.",
+            ["series"]);
+        _sloObjective = factory.CreateGauge(Name("maran_slo_objective"),
+            "The share of an SLO's calls that must be good over its window, 0 to 1 (alerts.slos).",
+            ["slo"]);
+        _sloBudget = factory.CreateGauge(Name("maran_slo_error_budget_remaining"),
+            "The share of an SLO's error budget left over its window: 1 untouched, 0 spent, negative when overspent.",
+            ["slo"]);
+        _sloBurnRate = factory.CreateGauge(Name("maran_slo_burn_rate"),
+            "An SLO's burn rate over a window ending now (its error rate divided by 1 - objective); absent for a window without calls.",
+            ["slo", "window"]);
     }
 
     internal string Prefix { get; }
@@ -207,6 +234,8 @@ internal sealed class PrometheusMetricSet
         UpdateErrors(sources, errorTallies);
         UpdateHealth(sources.Health());
         UpdateCosts(sources.Costs());
+        UpdateAnomalies(sources.Anomalies());
+        UpdateSlos(sources.Slos());
         foreach (((string model, string type), long count) in TokenTally.Process.Read())
         {
             _tokens.WithLabels(model, type).IncTo(count);
@@ -401,6 +430,76 @@ internal sealed class PrometheusMetricSet
 
         _costsShown.Clear();
         _costsShown.UnionWith(present);
+    }
+
+    // A series two rules watch (say a warning and a critical one) is published once, with the higher score.
+    private void UpdateAnomalies(IReadOnlyList<AnomalyReading> readings)
+    {
+        var latest = new Dictionary<string, AnomalyPoint>(StringComparer.Ordinal);
+        foreach (AnomalyReading reading in readings)
+        {
+            string series = Label(reading.Series);
+            if (!latest.TryGetValue(series, out AnomalyPoint seen) || reading.Latest.Score > seen.Score)
+            {
+                latest[series] = reading.Latest;
+            }
+        }
+
+        foreach ((string series, AnomalyPoint point) in latest)
+        {
+            SetOrRemove(_anomalyScore, series, point.Score);
+            SetOrRemove(_anomalyLower, series, point.Lower);
+            SetOrRemove(_anomalyUpper, series, point.Upper);
+        }
+
+        foreach (string gone in _anomaliesShown.Where(s => !latest.ContainsKey(s)).ToList())
+        {
+            foreach (Gauge gauge in (Gauge[])[_anomalyScore, _anomalyLower, _anomalyUpper])
+            {
+                gauge.RemoveLabelled(gone);
+            }
+        }
+
+        _anomaliesShown.Clear();
+        _anomaliesShown.UnionWith(latest.Keys);
+    }
+
+    private void UpdateSlos(IReadOnlyList<SloStatus> slos)
+    {
+        var present = new HashSet<string>(StringComparer.Ordinal);
+        var burning = new HashSet<(string, string)>();
+        foreach (SloStatus slo in slos)
+        {
+            string name = Label(slo.Name);
+            present.Add(name);
+            _sloObjective.WithLabels(name).Set(slo.Objective);
+            SetOrRemove(_sloBudget, name, slo.ErrorBudgetRemaining);
+            foreach (SloBurnRateReading burn in slo.BurnRates)
+            {
+                string window = AlertRuleValidator.ShortDuration(burn.Window);
+                if (burn.BurnRate is { } rate && double.IsFinite(rate))
+                {
+                    _sloBurnRate.WithLabels(name, window).Set(rate);
+                    burning.Add((name, window));
+                }
+            }
+        }
+
+        foreach (string gone in _slosShown.Where(s => !present.Contains(s)).ToList())
+        {
+            _sloObjective.RemoveLabelled(gone);
+            _sloBudget.RemoveLabelled(gone);
+        }
+
+        foreach ((string slo, string window) in _burnRatesShown.Where(b => !burning.Contains(b)).ToList())
+        {
+            _sloBurnRate.RemoveLabelled(slo, window);
+        }
+
+        _slosShown.Clear();
+        _slosShown.UnionWith(present);
+        _burnRatesShown.Clear();
+        _burnRatesShown.UnionWith(burning);
     }
 
     private static void SetOrHide(Gauge gauge, double? value)

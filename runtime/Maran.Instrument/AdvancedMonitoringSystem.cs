@@ -103,7 +103,7 @@ public sealed class AdvancedMonitoringSystem : IDisposable
         HealthMetricConnection.Connect(Alerts.Metrics, HealthMonitor);
         CostMetricConnection.Connect(Alerts.Metrics, CostTracker);
         AddService(Alerts);
-        Telemetry = new TelemetrySources(HealthMonitor, ErrorTracker, CostTracker, Options);
+        Telemetry = new TelemetrySources(HealthMonitor, ErrorTracker, CostTracker, Alerts, Options);
         foreach (FeatureComponent component in contributions.Components)
         {
             object created = component.Create(this);

@@ -56,9 +56,10 @@ internal sealed class TestDashboard : IAsyncDisposable
         return options;
     }
 
-    public static async Task<TestDashboard> StartAsync(Action<MonitoringOptions>? configure = null, TimeProvider? time = null)
+    /// <summary>Starts a dashboard on <paramref name="time"/>, over a system whose own clock is <paramref name="systemTime"/> (the machine's unless given).</summary>
+    public static async Task<TestDashboard> StartAsync(Action<MonitoringOptions>? configure = null, TimeProvider? time = null, TimeProvider? systemTime = null)
     {
-        var system = new AdvancedMonitoringSystem(Options(configure));
+        var system = new AdvancedMonitoringSystem(Options(configure), systemTime ?? TimeProvider.System);
         var console = new StringWriter();
         var dashboard = new MonitoringDashboard(system, time ?? TimeProvider.System, console);
         await dashboard.StartAsync();

@@ -686,5 +686,6 @@ public sealed class AlertEngine : IMonitoringService
             rule.Kind == AlertRuleKind.Anomaly ? AlertRuleValidator.DirectionName(rule.Direction) : null,
             rule.Limit,
             rule.Kind == AlertRuleKind.Forecast ? rule.Horizon : null,
-            rule.Kind == AlertRuleKind.Forecast ? rule.Lookback : null);
+            rule.Kind == AlertRuleKind.Forecast ? rule.Lookback : null,
+            rule.Kind == AlertRuleKind.Forecast ? AlertRuleValidator.MethodName(rule.Method) : null);
 }

@@ -93,6 +93,9 @@ public sealed class AlertRule
     /// <summary>For forecast rules: how much history the trend is fitted to (the weights' time constant).</summary>
     public TimeSpan Lookback { get; internal init; }
 
+    /// <summary>For forecast rules: how the trend is fitted (<see cref="ForecastMethod.Linear"/> unless <c>method: holt</c>).</summary>
+    public ForecastMethod Method { get; internal init; }
+
     /// <summary>For burn-rate rules: the SLO and the burn rate they watch.</summary>
     internal SloBurnRate? BurnRate { get; init; }
 
@@ -119,7 +122,7 @@ public sealed class AlertRule
     internal string Condition() => Kind switch
     {
         AlertRuleKind.Anomaly => $"anomaly of {Metric} (score >= {AlertTemplate.FormatNumber(MinScore)}, {AlertRuleValidator.DirectionName(Direction)})",
-        AlertRuleKind.Forecast => $"{Metric} forecast to reach {AlertTemplate.FormatNumber(Limit ?? 0)} within {AlertRuleValidator.ShortDuration(Horizon)}",
+        AlertRuleKind.Forecast => $"{Metric} forecast to reach {AlertTemplate.FormatNumber(Limit ?? 0)} within {AlertRuleValidator.ShortDuration(Horizon)}{(Method == ForecastMethod.Holt ? " (holt)" : string.Empty)}",
         AlertRuleKind.BurnRate when BurnRate is { } burn =>
             $"SLO {burn.Slo.Name} burns its error budget at >= {AlertTemplate.FormatNumber(burn.Rate)}x over {AlertRuleValidator.ShortDuration(burn.LongWindow)} and {AlertRuleValidator.ShortDuration(burn.ShortWindow)}",
         _ => $"{Metric} {Comparison.Symbol()} {AlertTemplate.FormatNumber(Threshold)}",

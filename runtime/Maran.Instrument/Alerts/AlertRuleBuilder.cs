@@ -21,6 +21,7 @@ public sealed class AlertRuleBuilder
     private double? _limit;
     private TimeSpan? _horizon;
     private TimeSpan? _lookback;
+    private ForecastMethod? _method;
 
     internal AlertRuleBuilder(string name) => _name = name;
 
@@ -67,10 +68,12 @@ public sealed class AlertRuleBuilder
 
     /// <summary>
     /// Makes this a forecast rule: its condition holds while the series' trend, fitted over about
-    /// <paramref name="lookback"/> (1 hour unless given), is forecast to reach <paramref name="limit"/> within <paramref name="horizon"/>.
+    /// <paramref name="lookback"/> (1 hour unless given) by <paramref name="method"/>, is forecast to reach
+    /// <paramref name="limit"/> within <paramref name="horizon"/>.
     /// </summary>
-    public AlertRuleBuilder Forecast(double limit, TimeSpan horizon, TimeSpan? lookback = null)
+    public AlertRuleBuilder Forecast(double limit, TimeSpan horizon, TimeSpan? lookback = null, ForecastMethod method = ForecastMethod.Linear)
     {
+        _method = method;
         _kind = AlertRuleKind.Forecast;
         _limit = limit;
         _horizon = horizon;
@@ -127,7 +130,7 @@ public sealed class AlertRuleBuilder
         var errors = new List<ConfigurationError>();
         var fields = new AlertRuleFields(
             _name, _metric, _operation, _component, _comparison.Symbol(), _kind == AlertRuleKind.Threshold ? _threshold : null, _for, _keepFiringFor, _window, _severity, _labels, _annotations,
-            AlertRuleValidator.KindName(_kind), _minScore, _direction is { } direction ? AlertRuleValidator.DirectionName(direction) : null, _limit, _horizon, _lookback);
+            AlertRuleValidator.KindName(_kind), _minScore, _direction is { } direction ? AlertRuleValidator.DirectionName(direction) : null, _limit, _horizon, _lookback, _method is { } m ? AlertRuleValidator.MethodName(m) : null);
         AlertRule? rule = AlertRuleValidator.Check(fields, isCustomMetric: null, (field, value, message) =>
             errors.Add(new ConfigurationError($"alerts.rules[{_name}].{field}", value, "code", message)));
         return rule ?? throw new MonitoringConfigurationException(errors);

@@ -26,6 +26,7 @@ namespace Maran.Instrument;
 ///       metric: budget_used_percent
 ///       limit: 100
 ///       horizon: 2h
+///       method: holt
 /// </code>
 /// </example>
 public sealed class AlertRuleOptions
@@ -78,6 +79,13 @@ public sealed class AlertRuleOptions
     [ConfigurationKeyName("lookback")]
     public TimeSpan? Lookback { get; set; }
 
+    /// <summary>
+    /// Forecast rules: how the trend is fitted: <c>linear</c> (default; a weighted straight line, steady, with an exact
+    /// significance test) or <c>holt</c> (double exponential smoothing, quicker to follow a trend that bends).
+    /// </summary>
+    [ConfigurationKeyName("method")]
+    public string? Method { get; set; }
+
     /// <summary>How long the condition must hold before the alert fires (<c>30s</c>, <c>5m</c>; 0 fires at once).</summary>
     [ConfigurationKeyName("for")]
     public TimeSpan For { get; set; }
@@ -104,5 +112,5 @@ public sealed class AlertRuleOptions
 
     internal AlertRuleFields ToFields() =>
         new(Name, Metric, Operation, Component, Comparison, Threshold, For, KeepFiringFor, Window, Severity, Labels, Annotations,
-            Kind, MinScore, Direction, Limit, Horizon, Lookback);
+            Kind, MinScore, Direction, Limit, Horizon, Lookback, Method);
 }

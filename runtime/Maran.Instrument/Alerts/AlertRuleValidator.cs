@@ -21,7 +21,8 @@ internal sealed record AlertRuleFields(
     string? Direction = null,
     double? Limit = null,
     TimeSpan? Horizon = null,
-    TimeSpan? Lookback = null);
+    TimeSpan? Lookback = null,
+    string? Method = null);
 
 /// <summary>
 /// Checks a rule's fields the same way for the configuration file and the builder, reporting each problem with the
@@ -147,8 +148,14 @@ internal static class AlertRuleValidator
         double? limit = null;
         TimeSpan horizon = TimeSpan.Zero;
         TimeSpan lookback = DefaultLookback;
+        ForecastMethod method = ForecastMethod.Linear;
         if (kind == AlertRuleKind.Forecast)
         {
+            if (!TryParseMethod(fields.Method, out method))
+            {
+                Fail("method", fields.Method, $"unknown method '{fields.Method}' (use linear, the default, or holt)");
+            }
+
             if (fields.Limit is not { } given)
             {
                 Fail("limit", null, "every forecast rule needs a limit (the value whose crossing is forecast)");
@@ -197,6 +204,7 @@ internal static class AlertRuleValidator
             OnlyFor(fields.Limit?.ToString(CultureInfo.InvariantCulture), "limit", "forecast");
             OnlyFor(fields.Horizon is { } h ? FormatDuration(h) : null, "horizon", "forecast");
             OnlyFor(fields.Lookback is { } l ? FormatDuration(l) : null, "lookback", "forecast");
+            OnlyFor(fields.Method, "method", "forecast");
         }
 
         void OnlyFor(string? value, string field, string kindName)
@@ -299,7 +307,7 @@ internal static class AlertRuleValidator
             string text = kind switch
             {
                 AlertRuleKind.Anomaly => $"{fields.Metric}{selector} is {{{{ $value }}}}, outside its expected band {{{{ $lower }}}} to {{{{ $upper }}}} (score {{{{ $score | printf \"%.2f\" }}}})",
-                AlertRuleKind.Forecast => $"{fields.Metric}{selector} is {{{{ $value }}}} and is forecast to reach {{{{ $limit }}}} in {{{{ $eta }}}} (at {{{{ $eta_time }}}})",
+                AlertRuleKind.Forecast => $"{fields.Metric}{selector} is {{{{ $value }}}} and is forecast to reach {{{{ $limit }}}} in {{{{ $eta }}}} (at {{{{ $eta_time }}}}); forecast {{{{ $forecast_range }}}}",
                 _ => $"{fields.Metric}{selector} is {{{{ $value }}}} ({comparison.Symbol()} {{{{ $threshold }}}})",
             };
             if (AlertTemplate.TryParse(text, out AlertTemplate? summary, out _))
@@ -318,6 +326,7 @@ internal static class AlertRuleValidator
             Limit = limit,
             Horizon = horizon,
             Lookback = lookback,
+            Method = method,
         };
     }
 
@@ -326,6 +335,24 @@ internal static class AlertRuleValidator
 
     /// <summary>The <c>lookback</c> of a forecast rule that gives none.</summary>
     internal static readonly TimeSpan DefaultLookback = TimeSpan.FromHours(1);
+
+    /// <summary>A forecast method as written in the configuration: <c>linear</c> or <c>holt</c>.</summary>
+    internal static string MethodName(ForecastMethod method) => method == ForecastMethod.Holt ? "holt" : "linear";
+
+    internal static bool TryParseMethod(string? text, out ForecastMethod method)
+    {
+        method = ForecastMethod.Linear;
+        switch (text?.Trim().ToLowerInvariant())
+        {
+            case null or "" or "linear":
+                return true;
+            case "holt":
+                method = ForecastMethod.Holt;
+                return true;
+            default:
+                return false;
+        }
+    }
 
     internal static bool TryParseKind(string? text, out AlertRuleKind kind)
     {

@@ -20,6 +20,8 @@ internal sealed class AlertVariables
         [Forecast] = false,
         [ForecastLower] = false,
         [ForecastUpper] = false,
+        [ForecastMargin] = false,
+        [ForecastRange] = true,
         [TrendPerHour] = false,
         [Slo] = true,
         [Objective] = false,
@@ -43,6 +45,8 @@ internal sealed class AlertVariables
     internal const string Forecast = "forecast";
     internal const string ForecastLower = "forecast_lower";
     internal const string ForecastUpper = "forecast_upper";
+    internal const string ForecastMargin = "forecast_margin";
+    internal const string ForecastRange = "forecast_range";
     internal const string TrendPerHour = "trend_per_hour";
     internal const string Slo = "slo";
     internal const string Objective = "objective";
@@ -61,7 +65,7 @@ internal sealed class AlertVariables
     internal static IReadOnlyCollection<string> Of(AlertRuleKind kind) => kind switch
     {
         AlertRuleKind.Anomaly => [Score, Expected, Lower, Upper],
-        AlertRuleKind.Forecast => [Limit, Eta, EtaTime, EtaSeconds, Forecast, ForecastLower, ForecastUpper, TrendPerHour],
+        AlertRuleKind.Forecast => [Limit, Eta, EtaTime, EtaSeconds, Forecast, ForecastLower, ForecastUpper, ForecastMargin, ForecastRange, TrendPerHour],
         AlertRuleKind.BurnRate => [Slo, Objective, BurnRate, BurnRateShort, BurnRateThreshold, LongWindow, ShortWindow, ErrorBudgetRemaining, ErrorBudgetRemainingPercent],
         _ => [],
     };

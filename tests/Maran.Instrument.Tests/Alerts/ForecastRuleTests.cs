@@ -1,3 +1,6 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+
 namespace Maran.Instrument.Tests.Alerts;
 
 public class ForecastRuleTests
@@ -96,5 +99,119 @@ public class ForecastRuleTests
 
         test.Feed("disk_used", 5);
         Assert.Equal("now", Assert.Single(test.Engine.GetActiveAlerts()).Annotations["summary"]);
+    }
+
+    [Fact]
+    public async Task With_holt_a_steady_rise_is_pending_fires_with_its_95_percent_range_in_the_summary_and_resolves_when_the_rise_stops()
+    {
+        using AlertTestEngine test = Engine(AlertRule.Create("DiskFull").When("disk_used")
+            .Forecast(100, TimeSpan.FromMinutes(10), lookback: TimeSpan.FromMinutes(2), ForecastMethod.Holt)
+            .For(TimeSpan.FromMinutes(1))
+            .Build());
+
+        // 0.5 a point, one point every 10 s, with a little noise so the one-step errors have a spread.
+        var noise = new Random(11);
+        double value = 50;
+        int points = 0;
+        while (test.StateOf("DiskFull") is null && value < 100)
+        {
+            test.Feed("disk_used", value + ((noise.NextDouble() - 0.5) * 0.2));
+            value += 0.5;
+            points++;
+        }
+
+        Assert.Equal(AlertState.Pending, test.StateOf("DiskFull"));
+        Assert.InRange(value, 70, 80);
+        for (int i = 0; i < 6; i++)
+        {
+            test.Feed("disk_used", value);
+            value += 0.5;
+        }
+
+        Alert firing = Assert.Single(test.Engine.GetActiveAlerts());
+        Assert.Equal(AlertState.Firing, firing.State);
+        Match summary = Regex.Match(firing.Annotations["summary"], @"^disk_used is [\d.]+ and is forecast to reach 100 in \d+m \(at \d\d:\d\d UTC\); forecast ([\d.]+) ± ([\d.]+) in 10m \(95%, holt\)$");
+        Assert.True(summary.Success, firing.Annotations["summary"]);
+        double forecast = double.Parse(summary.Groups[1].Value, CultureInfo.InvariantCulture);
+        double margin = double.Parse(summary.Groups[2].Value, CultureInfo.InvariantCulture);
+        Assert.InRange(forecast, firing.Value + 25, firing.Value + 35);
+        Assert.InRange(margin, 0.05, 10);
+
+        for (int i = 0; i < 60 && test.StateOf("DiskFull") is not null; i++)
+        {
+            test.Feed("disk_used", value);
+        }
+
+        Assert.Null(test.StateOf("DiskFull"));
+        await test.FlushAsync();
+        var states = test.Engine.GetAlertHistory(kind: AlertHistoryKind.StateChange).Reverse().Select(e => (e.PreviousState!.Value, e.State)).ToList();
+        Assert.Equal([(AlertState.Inactive, AlertState.Pending), (AlertState.Pending, AlertState.Firing), (AlertState.Firing, AlertState.Resolved)], states);
+    }
+
+    [Theory]
+    [InlineData(5)]
+    [InlineData(17)]
+    [InlineData(42)]
+    [InlineData(1234)]
+    public void With_holt_noise_around_a_flat_level_is_no_trend_and_forecasts_nothing(int seed)
+    {
+        using AlertTestEngine test = Engine(AlertRule.Create("DiskFull").When("disk_used").Forecast(54, TimeSpan.FromHours(6), method: ForecastMethod.Holt)
+            .Annotation("summary", "{{ $eta }} {{ $trend_per_hour }} {{ $forecast_range }}").Build());
+        var noise = new Random(seed);
+
+        for (int i = 0; i < 500; i++)
+        {
+            test.Feed("disk_used", 50 + (noise.NextDouble() - 0.5) * 6);
+            Assert.True(test.StateOf("DiskFull") is null, $"point {i}: {test.Engine.GetActiveAlerts().FirstOrDefault()?.Annotations["summary"]}");
+        }
+    }
+
+    [Fact]
+    public void After_an_hour_flat_holt_forecasts_a_new_rise_sooner_than_the_linear_fit()
+    {
+        int PointsUntilPending(ForecastMethod method)
+        {
+            using AlertTestEngine test = Engine(AlertRule.Create("DiskFull").When("disk_used")
+                .Forecast(100, TimeSpan.FromMinutes(30), lookback: TimeSpan.FromHours(1), method).Build());
+            var noise = new Random(8);
+            for (int i = 0; i < 360; i++)
+            {
+                test.Feed("disk_used", 40 + (noise.NextDouble() - 0.5));
+            }
+
+            double value = 40;
+            for (int i = 1; i <= 360; i++)
+            {
+                value += 0.2;
+                test.Feed("disk_used", value + (noise.NextDouble() - 0.5));
+                if (test.StateOf("DiskFull") is not null)
+                {
+                    return i;
+                }
+            }
+
+            return int.MaxValue;
+        }
+
+        int holt = PointsUntilPending(ForecastMethod.Holt);
+        int linear = PointsUntilPending(ForecastMethod.Linear);
+
+        Assert.True(holt < linear, $"holt after {holt} points, linear after {linear}");
+    }
+
+    [Fact]
+    public void The_default_summary_states_the_linear_forecast_with_its_95_percent_range()
+    {
+        using AlertTestEngine test = Engine(AlertRule.Create("DiskFull").When("disk_used").Forecast(100, TimeSpan.FromMinutes(10), lookback: TimeSpan.FromMinutes(2)).Build());
+
+        double value = 50;
+        while (test.StateOf("DiskFull") is null && value < 100)
+        {
+            test.Feed("disk_used", value);
+            value += 0.5;
+        }
+
+        string summary = Assert.Single(test.Engine.GetActiveAlerts()).Annotations["summary"];
+        Assert.Matches(@"; forecast [\d.]+ ± [\d.]+ in 10m \(95%, linear\)$", summary);
     }
 }

@@ -19,7 +19,7 @@ public class RuleKindParsingTests
         AlertRuleOptions anomaly = alerts.Rules[0];
         Assert.Equal(("anomaly", 0.95, "above", TimeSpan.FromMinutes(2)), (anomaly.Kind, anomaly.MinScore, anomaly.Direction, anomaly.For));
         AlertRuleOptions forecast = alerts.Rules[1];
-        Assert.Equal(("forecast", 95.0, TimeSpan.FromHours(3), TimeSpan.FromMinutes(30)), (forecast.Kind, forecast.Limit, forecast.Horizon, forecast.Lookback));
+        Assert.Equal(("forecast", 95.0, TimeSpan.FromHours(3), TimeSpan.FromMinutes(30), "holt"), (forecast.Kind, forecast.Limit, forecast.Horizon, forecast.Lookback, forecast.Method));
         Assert.Equal(2, alerts.Slos.Count);
         SloOptions latency = alerts.Slos[1];
         Assert.Equal(("generate_latency", 0.95, TimeSpan.FromSeconds(2), TimeSpan.FromDays(7)), (latency.Name, latency.Objective, latency.Latency, latency.Window));
@@ -46,7 +46,8 @@ public class RuleKindParsingTests
         AlertRule ticket = rules["generate_availability_burn_6h"];
         Assert.Equal((AlertSeverity.Warning, 6.0), (ticket.Severity, ticket.Threshold));
         Assert.Equal("SLO generate_availability burns its error budget at >= 6x over 6h and 30m", ticket.Condition());
-        Assert.Equal("disk_percent forecast to reach 95 within 3h", rules["DiskFull"].Condition());
+        Assert.Equal("disk_percent forecast to reach 95 within 3h (holt)", rules["DiskFull"].Condition());
+        Assert.Equal(ForecastMethod.Holt, rules["DiskFull"].Method);
         Assert.Equal("anomaly of queue_depth (score >= 0.95, above)", rules["QueueAnomaly"].Condition());
     }
 
@@ -93,5 +94,22 @@ public class RuleKindParsingTests
 
         AlertRule anomaly = AlertRule.Create("Spiky").When(AlertMetrics.CostPerHourUsd).Anomalous(0.8, AnomalyDirection.Above).Build();
         Assert.Equal((AlertRuleKind.Anomaly, 0.8, AnomalyDirection.Above), (anomaly.Kind, anomaly.MinScore, anomaly.Direction));
+    }
+
+    [Fact]
+    public void A_forecast_rule_fits_a_linear_trend_unless_it_names_holt_and_an_unknown_method_names_the_rule_and_the_key()
+    {
+        Assert.Equal(ForecastMethod.Linear, AlertRule.Create("Soon").When(AlertMetrics.DiskPercent).Forecast(95, TimeSpan.FromHours(3)).Build().Method);
+
+        var options = new MonitoringOptions();
+        options.Alerts.Rules.Add(new AlertRuleOptions { Name = "Curvy", Kind = "forecast", Metric = AlertMetrics.DiskPercent, Limit = 95, Horizon = TimeSpan.FromHours(3), Method = "quadratic" });
+        options.Alerts.Rules.Add(new AlertRuleOptions { Name = "Plain", Metric = AlertMetrics.DiskPercent, Threshold = 95, Method = "holt" });
+
+        IReadOnlyList<ConfigurationError> errors = options.Validate();
+
+        ConfigurationError unknown = Assert.Single(errors, e => e.Key == "alerts.rules.0.method");
+        Assert.Equal(("quadratic", "rule 'Curvy': unknown method 'quadratic' (use linear, the default, or holt)"), (unknown.Value, unknown.Message));
+        ConfigurationError misplaced = Assert.Single(errors, e => e.Key == "alerts.rules.1.method");
+        Assert.Equal("rule 'Plain': only forecast rules take method; this rule is kind threshold", misplaced.Message);
     }
 }

@@ -1,6 +1,6 @@
 namespace Maran.Instrument.Tests.Export;
 
-/// <summary>Health, error and cost figures a test sets, read by an exporter the test builds.</summary>
+/// <summary>Health, error, cost, anomaly and SLO figures a test sets, read by an exporter the test builds.</summary>
 internal sealed class FakeSources : ITelemetrySources
 {
     public Func<ExportedHealth?> Health { get; set; } = static () => null;
@@ -9,9 +9,17 @@ internal sealed class FakeSources : ITelemetrySources
 
     public Func<IReadOnlyList<CostTotal>> Costs { get; set; } = static () => [];
 
+    public Func<IReadOnlyList<AnomalyReading>> Anomalies { get; set; } = static () => [];
+
+    public Func<IReadOnlyList<SloStatus>> Slos { get; set; } = static () => [];
+
     ExportedHealth? ITelemetrySources.Health() => Health();
 
     IReadOnlyList<ErrorCount>? ITelemetrySources.Errors() => Errors();
 
     IReadOnlyList<CostTotal> ITelemetrySources.Costs() => Costs();
+
+    IReadOnlyList<AnomalyReading> ITelemetrySources.Anomalies() => Anomalies();
+
+    IReadOnlyList<SloStatus> ITelemetrySources.Slos() => Slos();
 }

@@ -51,13 +51,13 @@ internal sealed class DashboardHub : IAsyncDisposable
         _time = time;
         _trends = new TrendRecorder(settings.TrendMinutes * 60, settings.TrendOperations);
         _traces = settings.Traces ? new TraceCollector(settings.MaxTraces, settings.TracesPerSecond, time) : null;
-        var health = new HealthSection(_source, system.HealthMonitor, system.Options.Monitoring);
+        var health = new HealthSection(_source, system.HealthMonitor, system.Options.Monitoring, system.Telemetry, () => system.Alerts.Rules);
         var costs = new CostsSection(system, _source);
         _overview = new OverviewSection(system, health, costs);
         Sections =
         [
             _overview,
-            new PerformanceSection(settings.TrendOperations),
+            new PerformanceSection(settings.TrendOperations, system.Telemetry, () => system.Alerts.Rules),
             health,
             new ErrorsSection(system),
             costs,

@@ -5,7 +5,7 @@ namespace Maran.Instrument.Dashboard;
 
 /// <summary>
 /// The alerts section, from the alert engine: active alerts, silences (set and ended from the page), rules, the
-/// history (paged, by rule and severity) and its analysis. The analysis reads the whole day's history, so it is
+/// history (paged, by rule and severity), its analysis, and each SLO's error budget and burn rates. The analysis reads the whole day's history, so it is
 /// computed again only when the history gains an entry, or every <see cref="AnalysisMaxAge"/> for the moving window.
 /// </summary>
 internal sealed class AlertsSection(AdvancedMonitoringSystem system, TimeProvider time) : DashboardSection("alerts", "Alerts")
@@ -70,6 +70,7 @@ internal sealed class AlertsSection(AdvancedMonitoringSystem system, TimeProvide
                 .Select(static r => new AlertRuleView(
                     r.Rule.Name,
                     Word(r.Rule.Severity),
+                    r.Rule.Kind == AlertRuleKind.BurnRate ? "slo" : AlertRuleValidator.KindName(r.Rule.Kind),
                     Condition(r.Rule),
                     r.LastEvaluatedAt,
                     r.Series,
@@ -77,7 +78,8 @@ internal sealed class AlertsSection(AdvancedMonitoringSystem system, TimeProvide
                     r.Pending,
                     r.Firing))],
             History(query),
-            Analysis());
+            Analysis(),
+            [.. Engine.GetSloStatus().Select(SloView.From)]);
     }
 
     /// <summary>Sets a silence asked for by the page; the answer is the status and its JSON body.</summary>
@@ -152,8 +154,15 @@ internal sealed class AlertsSection(AdvancedMonitoringSystem system, TimeProvide
     private static LabelView[] Labels(IReadOnlyDictionary<string, string> labels) =>
         [.. labels.OrderBy(static l => l.Key, StringComparer.Ordinal).Select(static l => new LabelView(l.Key, l.Value))];
 
+    // Anomaly, forecast and SLO rules say their condition in their own words; a threshold rule's shows its selector and window too.
     private static string Condition(AlertRule rule)
     {
+        if (rule.Kind != AlertRuleKind.Threshold)
+        {
+            string selector = rule.Kind != AlertRuleKind.BurnRate && rule.Operation is { } op ? $" {{operation={op}{(rule.Component is { } comp ? ", component=" + comp : string.Empty)}}}" : string.Empty;
+            return rule.Condition() + selector + (rule.For > TimeSpan.Zero ? " for " + AlertRuleValidator.ShortDuration(rule.For) : string.Empty);
+        }
+
         string target = rule.Operation is { } operation ? $"{{operation={operation}{(rule.Component is { } c ? ", component=" + c : string.Empty)}}}" : string.Empty;
         string window = rule.Window is { } w ? $" over {w}" : string.Empty;
         string wait = rule.For > TimeSpan.Zero ? $" for {rule.For}" : string.Empty;

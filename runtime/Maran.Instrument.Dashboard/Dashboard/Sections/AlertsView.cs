@@ -2,8 +2,8 @@ namespace Maran.Instrument.Dashboard;
 
 /// <summary>
 /// The alerts section: every active alert (with the silence that holds it back, if any), the silences in force,
-/// the rules, one page of the history, and the analysis of the last day. <see cref="Message"/> says why nothing is
-/// evaluated when alerting is off or the system is stopped.
+/// the rules, one page of the history, the analysis of the last day, and each SLO's budget and burn rates.
+/// <see cref="Message"/> says why nothing is evaluated when alerting is off or the system is stopped.
 /// </summary>
 internal sealed record AlertsView(
     bool Enabled,
@@ -16,7 +16,8 @@ internal sealed record AlertsView(
     double MaxSilenceMinutes,
     IReadOnlyList<AlertRuleView> Rules,
     AlertHistoryView History,
-    AlertAnalysisView Analysis);
+    AlertAnalysisView Analysis,
+    IReadOnlyList<SloView> Slos);
 
 /// <summary>A label or annotation: a name and its value.</summary>
 internal sealed record LabelView(string Name, string Value);
@@ -38,8 +39,8 @@ internal sealed record ActiveAlertView(
 /// <summary>A silence in force: the labels it matches, until when, why and who set it.</summary>
 internal sealed record SilenceView(string Id, IReadOnlyList<LabelView> Matchers, DateTimeOffset StartsAt, DateTimeOffset EndsAt, string? Comment, string? CreatedBy);
 
-/// <summary>A rule: its condition, when it was last evaluated, how many series it saw and its alerts now.</summary>
-internal sealed record AlertRuleView(string Name, string Severity, string Condition, DateTimeOffset? LastEvaluatedAt, int Series, bool Connected, int Pending, int Firing);
+/// <summary>A rule: its kind (threshold, anomaly, forecast, slo), its condition, when it was last evaluated, how many series it saw and its alerts now.</summary>
+internal sealed record AlertRuleView(string Name, string Severity, string Kind, string Condition, DateTimeOffset? LastEvaluatedAt, int Series, bool Connected, int Pending, int Firing);
 
 /// <summary>
 /// One page of the alert history, newest first, optionally of one rule and severity; the newest

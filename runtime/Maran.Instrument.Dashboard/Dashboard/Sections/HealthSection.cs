@@ -5,9 +5,10 @@ namespace Maran.Instrument.Dashboard;
 
 /// <summary>
 /// The health section, from the system health monitor: the score and status over time, each reading over time with
-/// its threshold, the threshold violations, the GPUs (or why there are none) and the custom metrics.
+/// its threshold, the threshold violations, the GPUs (or why there are none) and the custom metrics; and, from the
+/// telemetry sources, the expected band and score of each reading an anomaly rule watches, for its chart.
 /// </summary>
-internal sealed class HealthSection(IDashboardSource source, SystemHealthMonitor monitor, MonitoringSettings settings) : DashboardSection("health", "Health")
+internal sealed class HealthSection(IDashboardSource source, SystemHealthMonitor monitor, MonitoringSettings settings, ITelemetrySources telemetry, Func<IReadOnlyList<AlertRule>> rules) : DashboardSection("health", "Health")
 {
     /// <summary>Samples sent as series at most (the newest); the monitor may keep more (<c>monitoring.health.history_size</c>).</summary>
     internal const int MaxPoints = 720;
@@ -42,7 +43,7 @@ internal sealed class HealthSection(IDashboardSource source, SystemHealthMonitor
         int capacity = Math.Clamp(settings.Health.HistorySize, 1, 100_000);
         if (latest is null)
         {
-            return new HealthView(false, Waiting(), source.HealthSampling, settings.HealthCheckInterval, 0, capacity, null, [], null, [], new HealthSeriesView([], [], [], 0), []);
+            return new HealthView(false, Waiting(), source.HealthSampling, settings.HealthCheckInterval, 0, capacity, null, [], null, [], new HealthSeriesView([], [], [], 0), [], []);
         }
 
         var thresholds = new Dictionary<string, double>(monitor.Thresholds, StringComparer.OrdinalIgnoreCase);
@@ -79,7 +80,21 @@ internal sealed class HealthSection(IDashboardSource source, SystemHealthMonitor
             latest.Snapshot.GpuStatus,
             gpus,
             Series(history, thresholds),
-            Episodes(history));
+            Episodes(history),
+            Anomalies(history));
+    }
+
+    // The readings' charts are keyed by reading: a watched series of the same metric, with no labels but a subject at most, is drawn on it.
+    private AnomalySeriesView[] Anomalies(IReadOnlyList<HealthStatus> history)
+    {
+        IReadOnlyList<AnomalyReading> readings = telemetry.Anomalies();
+        if (readings.Count == 0)
+        {
+            return [];
+        }
+
+        var keys = new HashSet<string>(history.Count == 0 ? [] : history[^1].Snapshot.Readings.Select(static r => r.Key), StringComparer.Ordinal);
+        return AnomalySeriesView.From(readings, rules(), r => keys.Contains(r.Metric));
     }
 
     private static int Order(string key) => s_order.TryGetValue(key, out int order) ? order : int.MaxValue;

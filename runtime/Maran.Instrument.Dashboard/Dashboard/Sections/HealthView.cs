@@ -3,7 +3,8 @@ namespace Maran.Instrument.Dashboard;
 /// <summary>
 /// The health section: the latest sample (score, status, readings against their thresholds, violations, GPUs), the
 /// kept samples as series (the score and every reading, at most <see cref="HealthSection.MaxPoints"/> points), and
-/// the threshold violations of the kept history as episodes. <see cref="Message"/> says why there is no sample.
+/// the threshold violations of the kept history as episodes, and the readings an anomaly rule watches with their
+/// expected bands. <see cref="Message"/> says why there is no sample.
 /// </summary>
 internal sealed record HealthView(
     bool HasSample,
@@ -17,7 +18,8 @@ internal sealed record HealthView(
     string? GpuStatus,
     IReadOnlyList<GpuView> Gpus,
     HealthSeriesView Series,
-    IReadOnlyList<ViolationEpisodeView> Episodes);
+    IReadOnlyList<ViolationEpisodeView> Episodes,
+    IReadOnlyList<AnomalySeriesView> Anomalies);
 
 /// <summary>The latest sample's score and status, its violations, and what could not be read or checked and why.</summary>
 internal sealed record HealthNowView(

@@ -1,7 +1,10 @@
 namespace Maran.Instrument.Dashboard;
 
-/// <summary>The performance section: the per-operation table (filtered, sorted, paged), bottlenecks and the call tree.</summary>
-internal sealed class PerformanceSection(int trendLimit) : DashboardSection("performance", "Performance")
+/// <summary>
+/// The performance section: the per-operation table (filtered, sorted, paged), bottlenecks and the call tree; for the
+/// selected operation, its series an anomaly rule watches (from the telemetry sources), drawn on its charts.
+/// </summary>
+internal sealed class PerformanceSection(int trendLimit, ITelemetrySources telemetry, Func<IReadOnlyList<AlertRule>> rules) : DashboardSection("performance", "Performance")
 {
     private const int Bottlenecks = 5;
     private const int MaxEdges = 300;
@@ -48,7 +51,7 @@ internal sealed class PerformanceSection(int trendLimit) : DashboardSection("per
         if (int.TryParse(query.Selected, out int id) && all.FirstOrDefault(r => r.Id == id) is { } row)
         {
             OperationTrendPoint? point = frame.Trends.LatestFor(id);
-            selected = new SelectedOperationView(row, point is not null || frame.Trends.Operation(id) is not null, point);
+            selected = new SelectedOperationView(row, point is not null || frame.Trends.Operation(id) is not null, point, Anomalies(row));
         }
 
         return new PerformanceView(
@@ -64,6 +67,18 @@ internal sealed class PerformanceSection(int trendLimit) : DashboardSection("per
             frame.Memo("calltree", CallTree),
             new TrendCoverageView(frame.Trends.TrackedOperations, trendLimit, frame.Trends.UntrackedActiveOperations, frame.Trends.Capacity),
             selected);
+    }
+
+    // The charts draw p95 (duration) and calls per second (throughput): a watched series of those, of this operation, is drawn on them.
+    private AnomalySeriesView[] Anomalies(OperationRow row)
+    {
+        IReadOnlyList<AnomalyReading> readings = telemetry.Anomalies();
+        return readings.Count == 0
+            ? []
+            : AnomalySeriesView.From(readings, rules(), r =>
+                r.Metric is AlertMetrics.OperationP95Ms or AlertMetrics.OperationCallsPerSecond
+                && r.Labels.GetValueOrDefault("operation") == row.Name
+                && r.Labels.GetValueOrDefault("component") == row.Component);
     }
 
     private static bool Matches(OperationRow row, string filter) =>

@@ -27,5 +27,5 @@ internal sealed record CallTreeView(bool Enabled, IReadOnlyList<CallTreeEdge> Ed
 /// <summary>How many operations keep a trend of their own, the limit, and how many active ones keep none for it.</summary>
 internal sealed record TrendCoverageView(int Tracked, int Limit, int UntrackedActive, int Capacity);
 
-/// <summary>The selected operation: its row (whatever the page) and its newest trend point.</summary>
-internal sealed record SelectedOperationView(OperationRow Row, bool HasTrend, OperationTrendPoint? Point);
+/// <summary>The selected operation: its row (whatever the page), its newest trend point, and its series an anomaly rule watches, for its charts.</summary>
+internal sealed record SelectedOperationView(OperationRow Row, bool HasTrend, OperationTrendPoint? Point, IReadOnlyList<AnomalySeriesView> Anomalies);

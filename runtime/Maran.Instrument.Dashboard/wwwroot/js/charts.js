@@ -22,6 +22,8 @@ export class TrendChart {
       width: Math.max(200, this.plotEl.clientWidth || 400),
       height,
       cursor: { drag: { x: false, y: false } },
+      // Whatever is laid over the lines (the anomaly band and marks of anomaly.js) draws after them, on every redraw.
+      hooks: { draw: [(u) => { if (this.overlay) this.overlay(u); }] },
       legend: { show: true },
       scales: { x: step ? { time: true, range: (u, min, max) => [min - step / 2, max + step / 2] } : { time: true } },
       axes: [
@@ -67,6 +69,12 @@ export class TrendChart {
     values.forEach((v, i) => this.columns[i + 1].push(v === undefined ? null : v));
     if (xs.length > this.capacity) this.columns.forEach((c) => c.splice(0, c.length - this.capacity));
     this.plot.setData(this.columns);
+  }
+
+  // Draws `overlay(u)` over the chart from now on (null removes it), and redraws.
+  setOverlay(overlay) {
+    this.overlay = overlay;
+    this.plot.redraw(false, false);
   }
 
   destroy() {

@@ -3,20 +3,20 @@ using System.Globalization;
 namespace Maran.Instrument;
 
 /// <summary>
-/// A forecast rule's condition: each series has its own <see cref="LinearTrend"/>, and the condition holds while the
-/// value already compares true with the limit, or while the trend is real (its slope differs from zero at the 99%
-/// level) and the fitted line reaches the limit within the horizon and no further ahead than the history fitted
-/// goes back. The comparison says which way: <c>&gt;</c> (default) forecasts a rise above the limit, <c>&lt;</c> a fall below it.
+/// A forecast rule's condition: each series has its own trend (a <see cref="LinearTrend"/>, or a <see cref="HoltTrend"/>
+/// with <c>method: holt</c>), and the condition holds while the value already compares true with the limit, or while
+/// the trend is real (its slope differs from zero at the 99% level) and reaches the limit within the horizon and no
+/// further ahead than the history learnt goes back. The comparison says which way: <c>&gt;</c> (default) forecasts a rise above the limit, <c>&lt;</c> a fall below it.
 /// </summary>
 internal sealed class ForecastCondition(AlertRule rule) : AlertCondition
 {
-    private readonly Dictionary<string, LinearTrend> _series = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, ITrend> _series = new(StringComparer.Ordinal);
     private readonly HashSet<string> _leftOut = new(StringComparer.Ordinal);
 
     public override bool Holds(string fingerprint, AlertSample sample, DateTimeOffset now, out AlertVariables? variables)
     {
         variables = null;
-        if (!_series.TryGetValue(fingerprint, out LinearTrend? trend))
+        if (!_series.TryGetValue(fingerprint, out ITrend? trend))
         {
             if (_series.Count >= MaxSeries)
             {
@@ -28,14 +28,16 @@ internal sealed class ForecastCondition(AlertRule rule) : AlertCondition
                 return false;
             }
 
-            trend = new LinearTrend(rule.Lookback);
+            trend = rule.Method == ForecastMethod.Holt ? new HoltTrend(rule.Lookback) : new LinearTrend(rule.Lookback);
             _series.Add(fingerprint, trend);
         }
 
         trend.Add(now, sample.Value);
         double limit = rule.Limit ?? 0;
         double horizon = rule.Horizon.TotalSeconds;
-        variables = new AlertVariables().Set(AlertVariables.Limit, limit);
+        variables = new AlertVariables()
+            .Set(AlertVariables.Limit, limit)
+            .Set(AlertVariables.ForecastRange, "not yet known (too few points for a trend)");
         bool rising = rule.Comparison is AlertComparison.GreaterThan or AlertComparison.GreaterThanOrEqual;
         double? eta = null;
         if (rule.Comparison.Holds(sample.Value, limit))
@@ -43,12 +45,17 @@ internal sealed class ForecastCondition(AlertRule rule) : AlertCondition
             eta = 0;
         }
 
-        if (trend.Fit() is { } fit)
+        if (trend.Forecast() is { } fit)
         {
+            double expected = fit.ValueAt(horizon);
+            double margin = fit.PredictionHalfWidth(horizon);
             variables
-                .Set(AlertVariables.Forecast, fit.ValueAt(horizon))
-                .Set(AlertVariables.ForecastLower, fit.ValueAt(horizon) - fit.PredictionHalfWidth(horizon))
-                .Set(AlertVariables.ForecastUpper, fit.ValueAt(horizon) + fit.PredictionHalfWidth(horizon))
+                .Set(AlertVariables.Forecast, expected)
+                .Set(AlertVariables.ForecastLower, expected - margin)
+                .Set(AlertVariables.ForecastUpper, expected + margin)
+                .Set(AlertVariables.ForecastMargin, margin)
+                .Set(AlertVariables.ForecastRange, string.Create(CultureInfo.InvariantCulture,
+                    $"{AlertTemplate.FormatNumber(expected)} ± {AlertTemplate.FormatNumber(margin)} in {AlertRuleValidator.ShortDuration(rule.Horizon)} (95%, {AlertRuleValidator.MethodName(rule.Method)})"))
                 .Set(AlertVariables.TrendPerHour, fit.Slope * 3600);
             bool towards = rising ? fit.Slope > 0 : fit.Slope < 0;
             if (eta is null && towards && fit.HasTrend)

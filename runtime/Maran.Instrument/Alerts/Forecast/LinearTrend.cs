@@ -6,7 +6,7 @@ namespace Maran.Instrument;
 /// axis re-centred on the newest point so the sums stay small. Gives the level now, the slope, and the standard
 /// errors of both from the weighted residuals (with the weights' effective number of points, Kish's n = (Σw)² / Σw²).
 /// </summary>
-internal sealed class LinearTrend(TimeSpan lookback)
+internal sealed class LinearTrend(TimeSpan lookback) : ITrend
 {
     private readonly double _tau = lookback.TotalSeconds;
     private DateTimeOffset _first;
@@ -63,6 +63,8 @@ internal sealed class LinearTrend(TimeSpan lookback)
     /// <summary>Effective points a fit needs: fewer say too little about a trend to forecast from.</summary>
     internal const int MinPoints = 10;
 
+    public ITrendForecast? Forecast() => Fit();
+
     /// <summary>The fit now, or null while it has fewer than <see cref="MinPoints"/> effective points or no spread in time.</summary>
     public TrendFit? Fit()
     {
@@ -103,7 +105,7 @@ internal sealed class LinearTrend(TimeSpan lookback)
 /// <param name="MeanX">The weighted mean time, in seconds relative to <see cref="At"/> (negative).</param>
 /// <param name="VarianceX">The weighted variance of the times, in seconds squared.</param>
 /// <param name="Span">Seconds from the first point fitted to the newest: how far back the history goes.</param>
-internal readonly record struct TrendFit(DateTimeOffset At, double Level, double Slope, double Sigma, double SlopeError, double Points, double MeanX, double VarianceX, double Span)
+internal readonly record struct TrendFit(DateTimeOffset At, double Level, double Slope, double Sigma, double SlopeError, double Points, double MeanX, double VarianceX, double Span) : ITrendForecast
 {
     /// <summary>The two-sided 99% normal quantile, for the slope's significance: a forecast alert is tested at every evaluation, so it asks for more than 95%.</summary>
     internal const double Z99 = 2.575829;

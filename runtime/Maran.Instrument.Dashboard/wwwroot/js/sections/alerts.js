@@ -1,10 +1,11 @@
-// Alerts: the active alerts (silenced from here, and un-silenced), the silences in force, the rules, the analysis of
-// the last day and the history, paged and filtered by rule and severity on the server. Silencing is a POST with the
+// Alerts: the active alerts (silenced from here, and un-silenced), the silences in force, the SLOs' error budgets
+// and burn rates, the rules of every kind, the analysis of the last day and the history, paged and filtered by rule and severity on the server. Silencing is a POST with the
 // dashboard's CSRF token; the list shows the change at the next tick.
 
 import { h, card, setText, clear } from '../dom.js';
 import { postJson } from '../live.js';
 import * as fmt from '../format.js';
+import { renderSlos } from '../slo-panel.js';
 
 let ctx, els, query, newest, minutes, comment;
 
@@ -29,6 +30,7 @@ export default {
       activeTotal: h('span', { class: 'muted' }),
       silences: h('tbody', { 'data-table': 'silences' }),
       rules: h('tbody', { 'data-table': 'rules' }),
+      slos: h('div', { 'data-block': 'slos' }),
       analysis: h('div', { 'data-block': 'analysis' }),
       history: h('tbody', { 'data-table': 'alert-history' }),
       historyState: h('span', { class: 'muted', 'data-field': 'history-state' }),
@@ -45,6 +47,7 @@ export default {
       card('Active alerts', h('div', { class: 'toolbar' }, h('span', { class: 'muted' }, 'Silence for'), minutes, comment, els.activeTotal), els.status,
         table(['Severity', 'State', 'Alert', 'Value', 'Since', 'Labels', ''], els.active)),
       card('Silences in force', table(['Matches', 'Until', 'Why', 'Set by', ''], els.silences)),
+      card('Service level objectives', els.slos),
       h('div', { class: 'two' },
         card('Rules', table(['Rule', 'Condition', 'Firing', 'Pending', 'Last evaluated'], els.rules)),
         card('Last 24 hours', els.analysis)),
@@ -59,6 +62,7 @@ export default {
     renderActive(data);
     renderSilences(data.silences);
     renderRules(data.rules);
+    renderSlos(els.slos, data.slos);
     renderAnalysis(data.analysis);
     renderHistory(data.history, data.rules);
   },
@@ -132,7 +136,7 @@ function renderSilences(silences) {
 function renderRules(rules) {
   els.rules.replaceChildren(...rules.map((r) => h('tr', { 'data-rule': r.name },
     h('td', { class: 'wrap-cell' }, h('div', { class: 'op-name' }, r.name), severityBadge(r.severity)),
-    h('td', { class: 'wrap-cell' }, h('code', null, r.condition), r.connected ? null : h('div', { class: 'small muted' }, 'its metric has no source in this build')),
+    h('td', { class: 'wrap-cell', 'data-kind': r.kind }, r.kind === 'threshold' ? null : h('span', { class: 'badge' }, r.kind), ' ', h('code', null, r.condition), r.connected ? null : h('div', { class: 'small muted' }, 'its metric has no source in this build')),
     h('td', null, r.firing ? h('span', { class: 'bad' }, String(r.firing)) : '0'),
     h('td', null, String(r.pending)),
     h('td', { class: 'nowrap' }, r.lastEvaluatedAt ? fmt.moment(r.lastEvaluatedAt) : 'not yet'))));

@@ -4,6 +4,7 @@
 
 import { h, card, setText, clear } from '../dom.js';
 import { TrendChart } from '../charts.js';
+import { showAnomalies } from '../anomaly.js';
 import * as fmt from '../format.js';
 
 let els, charts, scoreChart;
@@ -61,7 +62,7 @@ export default {
     renderViolations(data.now.violations);
     renderEpisodes(data.episodes);
     renderGpus(data);
-    renderCharts(series);
+    renderCharts(series, data.anomalies);
     renderTable(data.readings);
     renderUnread(data.now);
   },
@@ -129,7 +130,7 @@ function renderGpus(data) {
   }
 }
 
-function renderCharts(series) {
+function renderCharts(series, anomalies) {
   const seen = new Set();
   let customCount = 0;
   for (const group of series.groups) {
@@ -154,6 +155,7 @@ function renderCharts(series) {
     const columns = group.series.map((s) => s.values);
     if (group.threshold !== null && group.threshold !== undefined) columns.push(series.times.map(() => group.threshold));
     entry.chart.setData(series.times, ...columns);
+    showAnomalies(entry.chart, watchedSeries(anomalies, group));
   }
   for (const [key, entry] of charts) {
     if (!seen.has(key)) {
@@ -166,6 +168,12 @@ function renderCharts(series) {
     els.custom.append(h('p', { class: 'muted' }, 'No custom metric: feed one with HealthMonitor.SetCustomMetric(name, value) and give it a threshold in monitoring.health_thresholds.'));
   }
   if (series.omitted > 0) els.readings.dataset.omitted = String(series.omitted);
+}
+
+// The watched series a reading's chart draws: the one of its metric (the first, when several rules watch it), when
+// the chart has one line or the series is the metric as a whole.
+function watchedSeries(anomalies, group) {
+  return (anomalies || []).find((a) => a.metric === group.key && (group.series.length === 1 || a.labels.length === 0)) || null;
 }
 
 function renderTable(readings) {

@@ -3,6 +3,7 @@
 
 import { h, card, setText, clear } from '../dom.js';
 import { TrendChart } from '../charts.js';
+import { showAnomalies } from '../anomaly.js';
 import { getJson } from '../live.js';
 import * as fmt from '../format.js';
 
@@ -244,9 +245,16 @@ function renderSelected(selected) {
   for (const [t, v] of facts) els.detail.info.append(h('dt', null, t), h('dd', null, v));
   els.detail.errors.replaceChildren(...r.errorTypes.map((e) => h('li', null, h('code', null, e.name), ` × ${fmt.count(e.count)}`)));
   if (r.errorTypes.length === 0) els.detail.errors.append(h('li', { class: 'muted' }, 'none'));
+  if (detailCharts) showOperationAnomalies(selected.anomalies || []);
   const p = selected.point;
   if (p && detailCharts) {
     detailCharts.throughput.push(p.time, p.callsPerSecond, p.errorsPerSecond);
     detailCharts.duration.push(p.time, p.p95Ms, p.meanMs);
   }
+}
+
+// The selected operation's watched series on its charts: p95 on the duration chart, calls per second on the throughput one.
+function showOperationAnomalies(anomalies) {
+  showAnomalies(detailCharts.duration, anomalies.find((a) => a.metric === 'operation_p95_ms') || null);
+  showAnomalies(detailCharts.throughput, anomalies.find((a) => a.metric === 'operation_calls_per_second') || null);
 }
