@@ -1,5 +1,7 @@
+using System.Collections;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 
 namespace Maran.Instrument.Hosting;
 
@@ -9,21 +11,36 @@ internal sealed class MonitoringOptionsConfiguration(Action<MonitoringOptions> c
     public Action<MonitoringOptions> Configure { get; } = configure;
 }
 
-/// <summary>Builds the system the services hand out: options bound from the <c>Maran</c> section, then changed in code; made the process default.</summary>
+/// <summary>
+/// Builds the system the services hand out: options read from the sources of <see cref="HostConfigurationSources"/>,
+/// then changed in code; features registered in the process and those the builder added; made the process default.
+/// </summary>
 internal static class MaranMonitoringFactory
 {
     public static AdvancedMonitoringSystem Create(IServiceProvider provider)
     {
         IConfiguration configuration = provider.GetService<IConfiguration>() ?? new ConfigurationBuilder().Build();
-        MonitoringOptions options = MonitoringOptions.LoadCollectingErrors(
-            configuration, MaranServiceCollectionExtensions.SectionName, out IReadOnlyList<ConfigurationError> errors);
+        string contentRoot = provider.GetService<IHostEnvironment>()?.ContentRootPath is { Length: > 0 } root ? root : Directory.GetCurrentDirectory();
+        IDictionary environment = provider.GetService<MaranEnvironment>()?.Variables ?? Environment.GetEnvironmentVariables();
+        IConfigurationRoot sources = HostConfigurationSources.Build(
+            configuration, MaranServiceCollectionExtensions.SectionName, contentRoot, environment, out IReadOnlyList<ConfigurationError> fileErrors);
+        MonitoringOptions options = MonitoringOptions.LoadCollectingErrors(sources, out IReadOnlyList<ConfigurationError> errors);
         foreach (MonitoringOptionsConfiguration change in provider.GetServices<MonitoringOptionsConfiguration>())
         {
             change.Configure(options);
         }
 
+        var features = new List<MaranFeature>(MaranFeatures.Registered);
+        foreach (MaranFeature added in provider.GetServices<MaranFeature>())
+        {
+            if (!features.Exists(f => f.GetType() == added.GetType()))
+            {
+                features.Add(added);
+            }
+        }
+
         // The host owns the process's signals: its console lifetime stops the hosted service, which stops the system.
-        var system = new AdvancedMonitoringSystem(options, errors) { StopOnProcessExit = false };
+        var system = new AdvancedMonitoringSystem(options, [.. fileErrors, .. errors], features) { StopOnProcessExit = false };
         AdvancedMonitoringSystem.SetDefault(system);
         return system;
     }

@@ -59,6 +59,15 @@ public sealed class AdvancedMonitoringSystem : IDisposable
     {
     }
 
+    /// <summary>
+    /// Creates a system with <paramref name="options"/> bound from configuration and <paramref name="features"/> (those a
+    /// host's builder added, beside the registered ones); <paramref name="loadErrors"/> surface when <see cref="Start"/> is called.
+    /// </summary>
+    internal AdvancedMonitoringSystem(MonitoringOptions options, IReadOnlyList<ConfigurationError> loadErrors, IEnumerable<MaranFeature> features)
+        : this((options ?? throw new ArgumentNullException(nameof(options)), loadErrors), TimeProvider.System, features)
+    {
+    }
+
     /// <summary>Creates a system with exactly <paramref name="options"/> whose background work keeps time by <paramref name="time"/>.</summary>
     internal AdvancedMonitoringSystem(MonitoringOptions options, TimeProvider time)
         : this((options ?? throw new ArgumentNullException(nameof(options)), []), time)
@@ -99,6 +108,7 @@ public sealed class AdvancedMonitoringSystem : IDisposable
         AddService(ErrorTracker);
         AddService(CostTracker);
         AddService(HealthMonitor);
+        AddService(new CallRateSampler(Profiler, time));
         Alerts = new AlertEngine(Options, Storage.AlertHistory, time, contributions.AlertChannels);
         HealthMetricConnection.Connect(Alerts.Metrics, HealthMonitor);
         CostMetricConnection.Connect(Alerts.Metrics, CostTracker);
@@ -342,7 +352,25 @@ public sealed class AdvancedMonitoringSystem : IDisposable
         }
     }
 
-    /// <summary>One snapshot of everything the system knows, serialisable with System.Text.Json.</summary>
+    /// <summary>
+    /// Makes what was recorded before the call visible to the reads, which never wait: the errors grouped and the costs
+    /// priced by their background loops and written to the storage. Waits at most <paramref name="timeout"/> (5 s when
+    /// null) for each tracker; false when the time ran out first.
+    /// </summary>
+    public bool Flush(TimeSpan? timeout = null)
+    {
+        bool errors = ErrorTracker.Flush(timeout);
+        return CostTracker.Flush(timeout) && errors;
+    }
+
+    /// <summary>Completes when what was recorded before the call is visible to the reads, as <see cref="Flush"/> waits for.</summary>
+    public async Task FlushAsync(CancellationToken cancellationToken = default)
+    {
+        await ErrorTracker.FlushAsync(cancellationToken).ConfigureAwait(false);
+        await CostTracker.FlushAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>One snapshot of everything the system knows, serialisable with System.Text.Json; pure reads that do not wait for work still queued (see <see cref="Flush"/>).</summary>
     public DashboardData GetDashboardData()
     {
         long started;

@@ -392,6 +392,7 @@ public sealed class ModelCallTests : IDisposable
     private async Task<UsageTotal> UsageAsync(string component, string operation, string? model = null)
     {
         await _system.CostTracker.FlushAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        _system.CostTracker.Flush();
         return _system.CostTracker.GetTotals().Usage.Single(u => u.Component == component && u.Operation == operation && (model is null || u.Model == model));
     }
 }
@@ -575,6 +576,7 @@ public sealed class ModelCallFamilyTests : IDisposable
         await task;
 
         await _system.CostTracker.FlushAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        _system.CostTracker.Flush();
         UsageTotal usage = _system.CostTracker.GetTotals().Usage.Single(u => u.Component == "families" && u.Operation == operation);
         Assert.Equal(("gpt-4o-mini", 1L, 70L, 7L), (usage.Model, usage.Tokens.Calls, usage.Tokens.Input, usage.Tokens.Output));
     }

@@ -84,6 +84,7 @@ public sealed class TokenUsageTests : IDisposable
 
         Assert.Equal("answer to q|async|42|no usage here|4|1|gpt-4.1-2025-04-14|gpt-4.1-2025-04-14|hello|plain", result);
         await _system.CostTracker.FlushAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        _system.CostTracker.Flush();
         CostTotals totals = _system.CostTracker.GetTotals();
 
         UsageTotal chat = Usage(totals, "usage_chat", "chat");
@@ -154,6 +155,7 @@ public sealed class TokenUsageTests : IDisposable
         await _system.CostTracker.FlushAsync().WaitAsync(TimeSpan.FromSeconds(30));
 
         Assert.Equal(0, allocated);
+        _system.CostTracker.Flush();
         Assert.Equal(((3 * (2_000 + 100)) + 1_000 + 100) * 10L, _system.CostTracker.GetTotals().Usage.Where(u => u.Component == "usage_alloc").Sum(u => u.Tokens.Input));
     }
 

@@ -152,7 +152,12 @@ public sealed class MonitoringOptions
     {
         ArgumentNullException.ThrowIfNull(configuration);
         ArgumentException.ThrowIfNullOrEmpty(section);
-        IConfigurationRoot root = SectionProvider.Over(configuration, section);
+        return LoadCollectingErrors(SectionProvider.Over(configuration, section), out errors);
+    }
+
+    /// <summary>Binds and checks the options from <paramref name="root"/>, whose providers name where each key came from; the problems are returned, not thrown.</summary>
+    internal static MonitoringOptions LoadCollectingErrors(IConfigurationRoot root, out IReadOnlyList<ConfigurationError> errors)
+    {
         var options = new MonitoringOptions();
         var binder = new OptionsBinder(root);
         binder.Bind(root, options, SettingsMetadata.MonitoringOptions);

@@ -136,12 +136,12 @@ public sealed class CostTracker : IUsageListener, IMonitoringService
 
     /// <summary>
     /// Costs of the last <paramref name="hours"/> clock hours (the current one included): total USD, tokens, the
-    /// breakdowns, hourly and daily history and the budgets. Records made before the call are included.
+    /// breakdowns, hourly and daily history and the budgets. A pure read that answers at once from what the background
+    /// loop has priced; a caller that needs the records it just made calls <see cref="Flush"/> or <see cref="FlushAsync"/> first.
     /// </summary>
     public CostSummary GetCostSummary(int hours = 24)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(hours, 1);
-        _queue.WaitHandled(ReadYourWrites);
         DateTimeOffset now = _time.GetUtcNow();
         long nowMs = now.ToUnixTimeMilliseconds();
         long firstHour = Floor(nowMs, HourMs) - ((hours - 1) * HourMs);
@@ -221,11 +221,11 @@ public sealed class CostTracker : IUsageListener, IMonitoringService
 
     /// <summary>
     /// Everything recorded since this tracker was created, cumulative and never reset by retention: the entry point
-    /// for exporters of counters such as <c>tokens_total</c> and <c>total_cost_usd</c>.
+    /// for exporters of counters such as <c>tokens_total</c> and <c>total_cost_usd</c>. A pure read, as
+    /// <see cref="GetCostSummary"/> is.
     /// </summary>
     public CostTotals GetTotals()
     {
-        _queue.WaitHandled(ReadYourWrites);
         lock (_state)
         {
             var byResource = new Dictionary<string, decimal>(StringComparer.Ordinal);
@@ -266,6 +266,9 @@ public sealed class CostTracker : IUsageListener, IMonitoringService
         await _queue.WhenHandled().WaitAsync(cancellationToken).ConfigureAwait(false);
         await _store.FlushAsync(cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>Waits, at most <paramref name="timeout"/> (5 s when null), for what <see cref="FlushAsync"/> completes on; false when the time ran out first.</summary>
+    public bool Flush(TimeSpan? timeout = null) => TrackerFlush.Wait(FlushAsync(), timeout ?? ReadYourWrites, "cost tracker");
 
     /// <summary>Adds a listener told of every priced model call, on the tracker's loop (the audit trail's source of model records).</summary>
     internal void AddListener(ICostListener listener)

@@ -130,12 +130,12 @@ public sealed class ErrorTracker : IOperationListener, IMonitoringService
     /// <summary>
     /// Errors of the last <paramref name="hours"/> clock hours (the current one included): totals by type, category,
     /// component and severity, the hourly trend, the top groups and the error rate of each monitored operation.
-    /// Errors tracked before the call are included.
+    /// A pure read that answers at once from what the background loop has handled; a caller that needs the errors it
+    /// just tracked calls <see cref="Flush"/> or <see cref="FlushAsync"/> first.
     /// </summary>
     public ErrorAnalytics GetErrorAnalytics(int hours = 24)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(hours, 1);
-        _queue.WaitHandled(ReadYourWrites);
         DateTimeOffset now = _time.GetUtcNow();
         long nowMs = now.ToUnixTimeMilliseconds();
         long firstHour = HourOf(nowMs) - ((hours - 1) * HourMs);
@@ -151,7 +151,6 @@ public sealed class ErrorTracker : IOperationListener, IMonitoringService
 
         lock (_state)
         {
-            SampleCalls(nowMs);
             long lastHour = HourOf(nowMs);
             foreach ((HourlyErrorKey key, long count) in _hourly)
             {
@@ -228,10 +227,9 @@ public sealed class ErrorTracker : IOperationListener, IMonitoringService
     internal IReadOnlyList<ErrorCount> GetErrorCounts() =>
         [.. _counts.Select(c => new ErrorCount(c.Key.Type, c.Key.Category, c.Key.Component, c.Key.Severity, Interlocked.Read(ref c.Value.Value)))];
 
-    /// <summary>The group of <paramref name="fingerprint"/>, or null when there is none.</summary>
+    /// <summary>The group of <paramref name="fingerprint"/>, or null when there is none; a pure read, as <see cref="GetErrorAnalytics"/> is.</summary>
     public ErrorGroup? GetGroup(string fingerprint)
     {
-        _queue.WaitHandled(ReadYourWrites);
         lock (_state)
         {
             long now = _time.GetUtcNow().ToUnixTimeMilliseconds();
@@ -274,23 +272,13 @@ public sealed class ErrorTracker : IOperationListener, IMonitoringService
         }
     }
 
-    /// <summary>The latest errors, newest first, optionally of one group: from the database, or from memory when it cannot be read.</summary>
+    /// <summary>
+    /// The latest errors, newest first, optionally of one group: from the database, or from memory when it cannot be read.
+    /// A pure read of what is written; call <see cref="Flush"/> first for the errors just tracked.
+    /// </summary>
     public IReadOnlyList<TrackedError> GetRecentErrors(int limit = 50, string? fingerprint = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
-        _queue.WaitHandled(ReadYourWrites);
-        if (_store.IsAvailable)
-        {
-            try
-            {
-                _store.FlushAsync(CancellationToken.None).Wait(ReadYourWrites);
-            }
-            catch (AggregateException ex)
-            {
-                MonitoringDiagnostics.InternalError("error storage", ex);
-            }
-        }
-
         if (_store.TryReadRecent(limit, fingerprint, out List<TrackedError> stored) && stored.Count > 0)
         {
             return stored;
@@ -319,12 +307,23 @@ public sealed class ErrorTracker : IOperationListener, IMonitoringService
         }
     }
 
-    /// <summary>Completes when every error tracked before the call has been grouped and written to the database (or the database gave up).</summary>
+    /// <summary>
+    /// Completes when every error tracked before the call has been grouped and written to the database (or the database
+    /// gave up), and the monitored calls made before it are counted for the error rates: read-your-writes for the reads,
+    /// which never wait.
+    /// </summary>
     public async Task FlushAsync(CancellationToken cancellationToken = default)
     {
         await _queue.WhenHandled().WaitAsync(cancellationToken).ConfigureAwait(false);
         await _store.FlushAsync(cancellationToken).ConfigureAwait(false);
+        lock (_state)
+        {
+            SampleCalls(_time.GetUtcNow().ToUnixTimeMilliseconds());
+        }
     }
+
+    /// <summary>Waits, at most <paramref name="timeout"/> (5 s when null), for what <see cref="FlushAsync"/> completes on; false when the time ran out first.</summary>
+    public bool Flush(TimeSpan? timeout = null) => TrackerFlush.Wait(FlushAsync(), timeout ?? ReadYourWrites, "error tracker");
 
     void IOperationListener.OnOperationFailed(in OperationFailure failure)
     {

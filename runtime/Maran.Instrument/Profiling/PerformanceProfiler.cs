@@ -53,7 +53,10 @@ public sealed class PerformanceProfiler
     public OperationHandle Operation(string name, string component) =>
         new(OperationScope.Start(OperationRegistry.GetOrAddByName(name, component)));
 
-    /// <summary>Every operation's count, errors, percentiles, mean, max, total time and rate.</summary>
+    /// <summary>
+    /// Every operation's count, errors, percentiles, mean, max, total time and rate. A pure read: reading it twice
+    /// gives the same figures, and calls per second come from the counts the system samples once a second.
+    /// </summary>
     public PerformanceSummary GetPerformanceSummary()
     {
         long now = Stopwatch.GetTimestamp();
@@ -61,7 +64,7 @@ public sealed class PerformanceProfiler
         foreach (OperationRecorder recorder in OperationRegistry.All)
         {
             OperationSnapshot snapshot = recorder.Snapshot();
-            operations.Add(WithGpu(Summarise(snapshot, CallsPerSecond(snapshot, now)), snapshot));
+            operations.Add(WithGpu(Summarise(snapshot, CallsPerSecond(snapshot)), snapshot));
         }
 
         operations.Sort(static (a, b) => b.TotalMs.CompareTo(a.TotalMs));
@@ -83,7 +86,7 @@ public sealed class PerformanceProfiler
         }
 
         OperationSnapshot snapshot = recorder.Snapshot();
-        return WithGpu(Summarise(snapshot, CallsPerSecond(snapshot, Stopwatch.GetTimestamp())), snapshot);
+        return WithGpu(Summarise(snapshot, CallsPerSecond(snapshot)), snapshot);
     }
 
     /// <summary>The most recent timed calls of an operation, oldest first (up to 32 per thread that ran it).</summary>
@@ -142,40 +145,64 @@ public sealed class PerformanceProfiler
             ? summary with { GpuUtilizationPercent = gpu.Percent, GpuUtilizationSamples = gpu.Samples }
             : summary;
 
-    // Rate over the last minute, from the counts seen by earlier summaries; since the first call until a minute has passed.
-    private double CallsPerSecond(OperationSnapshot snapshot, long now)
+    /// <summary>
+    /// Records every used operation's count at <paramref name="now"/>, keeping a minute of samples: the rate sampler's
+    /// tick, once a second while the system runs. Reads never sample, so how often a summary is read does not change
+    /// its rates.
+    /// </summary>
+    internal void SampleRates(long now)
     {
         long window = (long)(RateWindow.TotalSeconds * Stopwatch.Frequency);
-        lock (_rateGate)
+        foreach (OperationRecorder recorder in OperationRegistry.All)
         {
-            if (!_rateSamples.TryGetValue(snapshot.Recorder.Id, out Queue<(long Timestamp, long Count)>? samples))
+            if (!recorder.IsUsed)
             {
-                samples = new Queue<(long Timestamp, long Count)>();
-                _rateSamples.Add(snapshot.Recorder.Id, samples);
+                continue;
             }
 
-            while (samples.Count > 1 && now - samples.Peek().Timestamp > window)
+            long count = recorder.Snapshot().Count;
+            lock (_rateGate)
             {
-                samples.Dequeue();
+                if (!_rateSamples.TryGetValue(recorder.Id, out Queue<(long Timestamp, long Count)>? samples))
+                {
+                    samples = new Queue<(long Timestamp, long Count)>();
+                    _rateSamples.Add(recorder.Id, samples);
+                }
+
+                samples.Enqueue((now, count));
+                while (samples.Count > 1 && now - samples.Peek().Timestamp > window)
+                {
+                    samples.Dequeue();
+                }
             }
-
-            (long Timestamp, long Count) baseline = samples.Count > 0 && now - samples.Peek().Timestamp >= Stopwatch.Frequency
-                ? samples.Peek()
-                : (snapshot.FirstUseTimestamp, 0);
-
-            if (samples.Count == 0 || now - samples.Last().Timestamp >= Stopwatch.Frequency)
-            {
-                samples.Enqueue((now, snapshot.Count));
-            }
-
-            if (baseline.Timestamp == 0 || now <= baseline.Timestamp)
-            {
-                return 0;
-            }
-
-            return (snapshot.Count - baseline.Count) / MonitoringClock.ToSeconds(now - baseline.Timestamp);
         }
     }
+
+    // Calls per second over the kept samples (the last minute): from the oldest to the newest, or from the first use to
+    // the only one; before any sample, from the first use to the end of the latest call. Reads only, so two reads agree.
+    private double CallsPerSecond(OperationSnapshot snapshot)
+    {
+        lock (_rateGate)
+        {
+            if (_rateSamples.TryGetValue(snapshot.Recorder.Id, out Queue<(long Timestamp, long Count)>? samples) && samples.Count > 0)
+            {
+                (long Timestamp, long Count) newest = samples.Last();
+                (long Timestamp, long Count) oldest = samples.Count > 1 ? samples.Peek() : (snapshot.FirstUseTimestamp, 0);
+                return Rate(newest.Count - oldest.Count, oldest.Timestamp, newest.Timestamp);
+            }
+        }
+
+        long latestEnd = 0;
+        foreach (RecentCall call in snapshot.RecentCalls)
+        {
+            latestEnd = Math.Max(latestEnd, call.StartTimestamp + call.ElapsedTicks);
+        }
+
+        return Rate(snapshot.Count, snapshot.FirstUseTimestamp, latestEnd);
+    }
+
+    private static double Rate(long calls, long from, long to) =>
+        from == 0 || to <= from ? 0 : calls / MonitoringClock.ToSeconds(to - from);
 
     private static CallTreeEdge? ToEdge((int Parent, int Child, long Count, long TotalTicks) edge)
     {

@@ -88,6 +88,7 @@ public sealed class SectionPageTests(BrowserFixture fixture)
         await page.Locator("[data-control=resolve]").ClickAsync();
         await Expect(page.Locator("[data-block=group] [data-field=status]")).ToContainTextAsync("resolved");
         await Expect(row.Locator("[data-status]")).ToHaveTextAsync("resolved");
+        fixture.Server.System.ErrorTracker.Flush();
         Assert.Equal(ErrorGroupStatus.Resolved, fixture.Server.System.ErrorTracker.GetGroup(await row.GetAttributeAsync("data-group") ?? string.Empty)?.Status);
         Assert.Equal(0, await page.Locator("main img, main script, main b").CountAsync());
 

@@ -165,6 +165,7 @@ public class ErrorsSectionTests
             $"api/errors/groups/{fingerprint}/resolve", new StringContent("{}", System.Text.Encoding.UTF8, "application/json"));
 
         Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        server.System.ErrorTracker.Flush();
         Assert.Equal(ErrorGroupStatus.New, server.System.ErrorTracker.GetGroup(fingerprint)!.Status);
     }
 

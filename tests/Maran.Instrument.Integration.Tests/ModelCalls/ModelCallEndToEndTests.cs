@@ -70,6 +70,7 @@ public sealed class ModelCallEndToEndTests : IAsyncLifetime
         Assert.Equal("It is sunny in Oslo today", await RunAsync<string>("RouteQuestionAsync", _server.Endpoint, "gpt-4.1-nano"));
 
         await _system.CostTracker.FlushAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        _system.CostTracker.Flush();
         IReadOnlyList<UsageTotal> usage = _system.CostTracker.GetTotals().Usage;
         var recorded = usage.GroupBy(u => u.Model).ToDictionary(g => g.Key, g => (g.Sum(u => u.Tokens.Input), g.Sum(u => u.Tokens.Output)));
         Assert.Equal(_server.Reported.OrderBy(r => r.Key), recorded.OrderBy(r => r.Key));
@@ -228,6 +229,7 @@ public sealed class ModelCallEndToEndTests : IAsyncLifetime
         Assert.Single(Points(metrics, "gen_ai.client.operation.duration", "s", "gen_ai.request.model", model));
         Assert.Equal(callsBefore + 1, OperationRegistry.Find("IChatClient.GetResponseAsync", "openai")!.Snapshot().Succeeded);
         await _system.CostTracker.FlushAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        _system.CostTracker.Flush();
         UsageTotal usage = Assert.Single(_system.CostTracker.GetTotals().Usage, u => u.Model == model);
         Assert.Equal(_server.Reported[model], (usage.Tokens.Input, usage.Tokens.Output));
     }
@@ -357,6 +359,7 @@ public sealed class ModelCallEndToEndTests : IAsyncLifetime
         Assert.Equal("It is sunny in Oslo today ", await RunAsync<string>("StreamWithTheSdkAsync", _server.Endpoint, "gpt-4.1-nano"));
 
         await _system.CostTracker.FlushAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        _system.CostTracker.Flush();
         UsageTotal usage = _system.CostTracker.GetTotals().Usage.Single(u => u.Model == "gpt-4.1-nano");
         Assert.Equal(("support", "sdk_stream"), (usage.Component, usage.Operation));
         Assert.Equal(_server.Reported["gpt-4.1-nano"], (usage.Tokens.Input, usage.Tokens.Output));

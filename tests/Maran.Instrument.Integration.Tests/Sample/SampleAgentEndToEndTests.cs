@@ -90,6 +90,7 @@ public sealed class SampleAgentEndToEndTests(SampleRun run) : IClassFixture<Samp
     [Fact]
     public void Errors_are_grouped_with_their_categories()
     {
+        _system.ErrorTracker.Flush();
         ErrorAnalytics errors = _system.ErrorTracker.GetErrorAnalytics(1);
 
         Assert.True(_result.Failed > 0, "the workload's fault injection produced no failure");
@@ -102,6 +103,7 @@ public sealed class SampleAgentEndToEndTests(SampleRun run) : IClassFixture<Samp
     [Fact]
     public void Costs_are_not_zero_and_their_breakdowns_add_up_to_the_total()
     {
+        _system.CostTracker.Flush();
         CostSummary costs = _system.CostTracker.GetCostSummary(24);
 
         Assert.True(costs.TotalUsd > 0, "no cost was recorded");

@@ -45,6 +45,7 @@ public class BudgetTests
         Assert.Equal([(50.0, 0.55m), (80.0, 0.85m), (100.0, 1.05m)], alerts.Select(a => (a.ThresholdPercent, a.SpentUsd)));
         Assert.All(alerts, a => Assert.Equal((BudgetPeriod.Daily, TrackerHarness.Epoch, 1.00m), (a.Period, a.PeriodStart, a.BudgetUsd)));
         Assert.True(alerts.Last().IsExceeded);
+        harness.Costs.Flush();
         BudgetStatus status = Assert.Single(harness.Costs.GetCostSummary().Budgets);
         Assert.Equal((1.55m, 155.0), (status.SpentUsd, status.Percent));
     }
@@ -62,6 +63,7 @@ public class BudgetTests
         await SpendAsync(harness, 0.20m);
 
         Assert.Equal([TrackerHarness.Epoch, TrackerHarness.Epoch.AddDays(1)], alerts.Select(a => a.PeriodStart));
+        harness.Costs.Flush();
         Assert.Equal(0.60m, Assert.Single(harness.Costs.GetCostSummary().Budgets).SpentUsd);
     }
 
@@ -79,9 +81,11 @@ public class BudgetTests
 
         Assert.Equal([(50.0, 5.10m), (80.0, 8.10m)], alerts.Select(a => (a.ThresholdPercent, a.SpentUsd)));
         Assert.All(alerts, a => Assert.Equal(BudgetPeriod.Monthly, a.Period));
+        harness.Costs.Flush();
         Assert.Equal(9.30m, Assert.Single(harness.Costs.GetCostSummary().Budgets).SpentUsd);
 
         harness.Time.SetUtcNow(new DateTimeOffset(2026, 4, 1, 1, 0, 0, TimeSpan.Zero));
+        harness.Costs.Flush();
         Assert.Equal(0m, Assert.Single(harness.Costs.GetCostSummary().Budgets).SpentUsd);
     }
 
@@ -114,6 +118,7 @@ public class BudgetTests
         await SpendAsync(harness, 0.30m);
 
         Assert.Equal([50.0, 80.0], alerts.Select(a => a.ThresholdPercent));
+        harness.Costs.Flush();
         Assert.Equal(0.90m, harness.Costs.GetCostSummary().TotalUsd);
     }
 }

@@ -37,6 +37,7 @@ public class ComputeCostTests
         harness.Time.Advance(TimeSpan.FromSeconds(1));
         await harness.Costs.FlushAsync().WaitAsync(TrackerHarness.Patience);
 
+        harness.Costs.Flush();
         CostSummary summary = harness.Costs.GetCostSummary();
         Assert.Equal(10 * 0.36m / 3600, summary.ByResourceType["cpu"]);
         Assert.Equal((30 * 3.60m / 3600) + (60 * 7.20m / 3600), summary.ByResourceType["gpu"]);
@@ -54,6 +55,7 @@ public class ComputeCostTests
         harness.Time.Advance(TimeSpan.FromMinutes(1));
         await harness.Costs.FlushAsync().WaitAsync(TrackerHarness.Patience);
 
+        harness.Costs.Flush();
         Assert.Empty(harness.Costs.GetCostSummary().ByResourceType);
     }
 
@@ -74,6 +76,7 @@ public class ComputeCostTests
         harness.Time.Advance(TimeSpan.FromMinutes(1));
         await harness.Costs.FlushAsync().WaitAsync(TrackerHarness.Patience);
 
+        harness.Costs.Flush();
         CostSummary summary = harness.Costs.GetCostSummary();
         Assert.Equal(7 * 3.60m / 3600, summary.ByResourceType["cpu"]);
         Assert.Equal(summary.ByResourceType["cpu"], summary.ByOperation.Sum(o => o.CostUsd));

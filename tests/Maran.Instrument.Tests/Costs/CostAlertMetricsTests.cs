@@ -14,6 +14,7 @@ public class CostAlertMetricsTests
         harness.Costs.RecordTokens("flat", 600, 0);
         harness.Time.SetUtcNow(TrackerHarness.Epoch.AddMinutes(70));
         harness.Costs.RecordTokens("flat", 60, 60);
+        harness.Costs.Flush();
         harness.Costs.GetCostSummary();
         harness.Time.SetUtcNow(TrackerHarness.Epoch.AddMinutes(70).AddSeconds(30));
 
@@ -34,6 +35,7 @@ public class CostAlertMetricsTests
         }).Start();
 
         harness.Costs.RecordCost("model_api", 0.5m, "budget_use");
+        harness.Costs.Flush();
         harness.Costs.GetCostSummary();
 
         Assert.Equal([(BudgetPeriod.Daily, 25.0), (BudgetPeriod.Monthly, 5.0)], harness.Costs.BudgetUse());

@@ -30,6 +30,7 @@ public class CostSummaryTests
         using var harness = new TrackerHarness().Start();
         WriteTwoDays(harness);
 
+        harness.Costs.Flush();
         CostSummary summary = harness.Costs.GetCostSummary(48);
 
         decimal perHour = (2 * PlanCall) + WriteCall + Retrieval;
@@ -50,7 +51,9 @@ public class CostSummaryTests
         using var harness = new TrackerHarness().Start();
         WriteTwoDays(harness);
 
+        harness.Costs.Flush();
         CostSummary summary = harness.Costs.GetCostSummary(48);
+        harness.Costs.Flush();
         CostSummary lastDay = harness.Costs.GetCostSummary(24);
 
         decimal perHour = (2 * PlanCall) + WriteCall + Retrieval;
@@ -66,10 +69,12 @@ public class CostSummaryTests
     {
         using var harness = new TrackerHarness().Start();
         WriteTwoDays(harness);
+        harness.Costs.Flush();
         CostSummary before = harness.Costs.GetCostSummary(48);
         await harness.FlushAsync();
 
         harness.Restart();
+        harness.Costs.Flush();
         CostSummary after = harness.Costs.GetCostSummary(48);
 
         Assert.Equal(before.TotalUsd, after.TotalUsd);
@@ -86,8 +91,10 @@ public class CostSummaryTests
         WriteTwoDays(harness);
         harness.Time.Advance(TimeSpan.FromDays(3));
 
+        harness.Costs.Flush();
         CostTotals totals = harness.Costs.GetTotals();
 
+        harness.Costs.Flush();
         Assert.Equal(0m, harness.Costs.GetCostSummary(24).TotalUsd);
         Assert.Equal(48 * ((2 * PlanCall) + WriteCall + Retrieval), totals.TotalUsd);
         UsageTotal plan = Assert.Single(totals.Usage, u => u.Operation == "plan");

@@ -24,6 +24,7 @@ public class CostTruthTests
         listener.OnUsage(answer, new TokenUsage(1000, 200, model: Model).AsCacheHit());
         listener.OnUsage(answer, new TokenUsage(1000, 200, model: Model).AsCacheHit());
 
+        harness.Costs.Flush();
         CostSummary summary = harness.Costs.GetCostSummary();
         ModelCost model = Assert.Single(summary.ByModel);
         Assert.Equal((3L, 2L, 2400L, 1000L, 200L), (model.Tokens.Calls, model.Tokens.CacheHits, model.Tokens.CacheHitTokens, model.Tokens.Input, model.Tokens.Output));
@@ -35,6 +36,7 @@ public class CostTruthTests
 
         await harness.FlushAsync();
         harness.Restart();
+        harness.Costs.Flush();
         ModelCost reloaded = Assert.Single(harness.Costs.GetCostSummary().ByModel);
         Assert.Equal((2L, 2400L, Billed), (reloaded.Tokens.CacheHits, reloaded.Tokens.CacheHitTokens, reloaded.CostUsd));
     }
@@ -50,6 +52,7 @@ public class CostTruthTests
         await Assert.ThrowsAsync<HttpRequestException>(() => Drain(OperationScope.Start(failedEarly).Track(Updates(usageFirst: false), ReadUsage)));
         await Assert.ThrowsAsync<HttpRequestException>(() => Drain(OperationScope.Start(failedLate).Track(Updates(usageFirst: true), ReadUsage)));
 
+        harness.Costs.Flush();
         CostSummary summary = harness.Costs.GetCostSummary();
         Assert.DoesNotContain(summary.ByOperation, o => o.Component == component && o.Operation == "stream_early");
         OperationCost late = Assert.Single(summary.ByOperation, o => o.Component == component);

@@ -60,6 +60,7 @@ public class PriceArithmeticTests
             harness.Costs.RecordTokens("cheap", input: 3, output: 0);
         }
 
+        harness.Costs.Flush();
         Assert.Equal(0.0003m, harness.Costs.GetCostSummary().TotalUsd);
         Assert.NotEqual(0.0003, Enumerable.Repeat(3 * 0.1 / 1_000_000, 1000).Sum());
     }
@@ -72,6 +73,7 @@ public class PriceArithmeticTests
         Assert.Null(harness.Costs.RecordTokens("acme-llm-7b", 1000, 200, component: "unknown_model"));
         Assert.Null(harness.Costs.RecordTokens("acme-llm-7b", 500, 100, component: "unknown_model"));
 
+        harness.Costs.Flush();
         CostSummary summary = harness.Costs.GetCostSummary();
         ModelCost model = Assert.Single(summary.ByModel);
         Assert.Equal(("acme-llm-7b", 1500L, 300L, 2L, (decimal?)null), (model.Model, model.Tokens.Input, model.Tokens.Output, model.Tokens.Calls, model.CostUsd));
@@ -91,6 +93,7 @@ public class PriceArithmeticTests
         listener.OnUsage(OperationRegistry.GetOrAdd("named", "costs_fallback", model: "gpt-4o-mini"), new TokenUsage(1000, 100));
         listener.OnUsage(OperationRegistry.GetOrAdd("anonymous", "costs_fallback"), new TokenUsage(1000, 100));
 
+        harness.Costs.Flush();
         CostSummary summary = harness.Costs.GetCostSummary();
         Assert.Equal(((1000 * 0.15m) + (100 * 0.60m)) / 1_000_000m, summary.ByModel.Single(m => m.Model == "gpt-4o-mini").CostUsd);
         Assert.Null(summary.ByModel.Single(m => m.Model == "(unknown)").CostUsd);

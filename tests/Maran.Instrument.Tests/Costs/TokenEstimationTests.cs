@@ -17,6 +17,7 @@ public class TokenEstimationTests
 
         listener.OnUsage(OperationRegistry.GetOrAdd("answer", "costs_estimated"), TokenUsage.Unreported("gpt-4o", Answer));
 
+        harness.Costs.Flush();
         ModelCost model = Assert.Single(harness.Costs.GetCostSummary().ByModel);
         int expected = TiktokenTokenizer.CreateForModel("gpt-4o").CountTokens(Answer);
         Assert.Equal((1L, 0L, (long)expected), (model.Tokens.EstimatedCalls, model.Tokens.Input, model.Tokens.Output));
@@ -34,6 +35,7 @@ public class TokenEstimationTests
         listener.OnUsage(OperationRegistry.GetOrAdd("answer", "costs_estimated_local"), TokenUsage.Unreported("llama3.1:8b", Answer));
 
         int expected = TiktokenTokenizer.CreateForEncoding("o200k_base").CountTokens(Answer);
+        harness.Costs.Flush();
         Assert.Equal(expected, Assert.Single(harness.Costs.GetCostSummary().ByModel).Tokens.Output);
     }
 
@@ -46,6 +48,7 @@ public class TokenEstimationTests
 
         listener.OnUsage(OperationRegistry.GetOrAdd("answer", "costs_unreported"), TokenUsage.Unreported("gpt-4o"));
 
+        harness.Costs.Flush();
         ModelCost model = Assert.Single(harness.Costs.GetCostSummary().ByModel);
         Assert.Equal((1L, 1L, 0L, 0L), (model.Tokens.Calls, model.Tokens.CallsWithoutUsage, model.Tokens.EstimatedCalls, model.Tokens.Output));
         Assert.Empty(harness.Costs.Warnings);
@@ -58,6 +61,7 @@ public class TokenEstimationTests
 
         harness.Costs.RecordTokens("gpt-4o", 120, 40, estimated: true);
 
+        harness.Costs.Flush();
         Assert.Equal(1, harness.Costs.GetCostSummary().Tokens.EstimatedCalls);
     }
 }

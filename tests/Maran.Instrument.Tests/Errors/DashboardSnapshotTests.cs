@@ -21,6 +21,7 @@ public class DashboardSnapshotTests
             system.Start();
             Assert.Throws<KeyNotFoundException>(() => Intercepted.CallLookup(11));
             system.CostTracker.RecordTokens("gpt-4o-mini", 1000, 100, component: "dashboard");
+            system.Flush();
 
             DashboardData data = system.GetDashboardData();
             string json = JsonSerializer.Serialize(data);

@@ -32,6 +32,7 @@ public class ErrorAnalyticsTests
         using var harness = new TrackerHarness().Start();
         WriteTwoDays(harness);
 
+        harness.Errors.Flush();
         ErrorAnalytics analytics = harness.Errors.GetErrorAnalytics(48);
 
         Assert.Equal(48 + 8 + 6, analytics.TotalErrors);
@@ -49,6 +50,7 @@ public class ErrorAnalyticsTests
         using var harness = new TrackerHarness().Start();
         WriteTwoDays(harness);
 
+        harness.Errors.Flush();
         ErrorAnalytics analytics = harness.Errors.GetErrorAnalytics(48);
 
         Assert.Equal(48, analytics.HourlyTrend.Count);
@@ -64,7 +66,9 @@ public class ErrorAnalyticsTests
         using var harness = new TrackerHarness().Start();
         WriteTwoDays(harness);
 
+        harness.Errors.Flush();
         ErrorAnalytics lastDay = harness.Errors.GetErrorAnalytics(24);
+        harness.Errors.Flush();
         ErrorAnalytics lastHour = harness.Errors.GetErrorAnalytics(1);
 
         Assert.Equal(24 + 4 + 6, lastDay.TotalErrors);
@@ -78,6 +82,7 @@ public class ErrorAnalyticsTests
         using var harness = new TrackerHarness().Start();
         WriteTwoDays(harness);
 
+        harness.Errors.Flush();
         ErrorAnalytics analytics = harness.Errors.GetErrorAnalytics(24);
 
         Assert.Equal(["System.TimeoutException", "ValidationError", "System.Net.Http.HttpRequestException"], analytics.TopGroups.Select(g => g.Type));
@@ -94,13 +99,16 @@ public class ErrorAnalyticsTests
     {
         using var harness = new TrackerHarness().Start();
         WriteTwoDays(harness);
+        harness.Errors.Flush();
         string fingerprint = harness.Errors.GetErrorAnalytics(48).TopGroups[0].Fingerprint;
 
         Assert.True(harness.Errors.ResolveGroup(fingerprint));
+        harness.Errors.Flush();
         Assert.Equal(ErrorGroupStatus.Resolved, harness.Errors.GetGroup(fingerprint)!.Status);
         harness.Time.Advance(TimeSpan.FromHours(1));
         harness.Errors.TrackError(new TimeoutException("model did not answer within 99 s"), component: "model");
 
+        harness.Errors.Flush();
         Assert.Equal(ErrorGroupStatus.Regressed, harness.Errors.GetGroup(fingerprint)!.Status);
         Assert.False(harness.Errors.ResolveGroup("no-such-group"));
     }
@@ -128,6 +136,7 @@ public class ErrorAnalyticsTests
             }
         }
 
+        harness.Errors.Flush();
         OperationErrorRate rate = Assert.Single(harness.Errors.GetErrorAnalytics().ErrorRates, r => r.Component == recorder.Component);
         Assert.Equal(("answer", 3L, 10L, 0.3), (rate.Operation, rate.Errors, rate.Calls, rate.Rate));
     }

@@ -27,6 +27,7 @@ public class ErrorGroupingTests
         harness.Errors.TrackError(Failures.UserNotFound(3), component: "grouping_same");
         harness.Errors.TrackError(Failures.UserNotFound(1234567), component: "grouping_same");
 
+        harness.Errors.Flush();
         ErrorGroup group = Assert.Single(harness.Errors.GetErrorAnalytics().TopGroups);
         Assert.Equal(3, group.Count);
         Assert.Equal("System.Collections.Generic.KeyNotFoundException: User <num> not found at <url> (request <guid>)", group.Title);
@@ -40,6 +41,7 @@ public class ErrorGroupingTests
         harness.Errors.TrackError(Failures.UserNotFound(2), component: "grouping_lines");
         harness.Errors.TrackError(Failures.UserNotFound(3), component: "grouping_lines");
 
+        harness.Errors.Flush();
         Assert.Equal(2, Assert.Single(harness.Errors.GetErrorAnalytics().TopGroups).Count);
     }
 
@@ -51,6 +53,7 @@ public class ErrorGroupingTests
         harness.Errors.TrackError(Failures.UserNotFound(1), component: "grouping_other_site");
         harness.Errors.TrackError(Failures.UserNotFoundElsewhere(1), component: "grouping_other_site");
 
+        harness.Errors.Flush();
         Assert.Equal(2, harness.Errors.GetErrorAnalytics().TopGroups.Count);
     }
 
@@ -63,6 +66,7 @@ public class ErrorGroupingTests
         harness.Errors.TrackError(Failures.Caught(() => Throw("model unavailable")), component: "grouping_message");
         harness.Errors.TrackError(Failures.Caught(() => Throw("tool failed")), component: "grouping_message");
 
+        harness.Errors.Flush();
         Assert.Equal([2L, 1L], harness.Errors.GetErrorAnalytics().TopGroups.Select(g => g.Count));
     }
 
@@ -75,6 +79,7 @@ public class ErrorGroupingTests
         harness.Errors.TrackError("ToolError", ErrorSeverity.Warning, "search", "search returned 12 results for 'dogs'");
         harness.Errors.TrackError("ToolError", ErrorSeverity.Warning, "browse", "search returned 0 results for 'cats'");
 
+        harness.Errors.Flush();
         Assert.Equal([2L, 1L], harness.Errors.GetErrorAnalytics().TopGroups.Select(g => g.Count));
     }
 
@@ -91,6 +96,7 @@ public class ErrorGroupingTests
 
         Assert.Throws<KeyNotFoundException>(() => Intercepted.CallLookup(5));
 
+        harness.Errors.Flush();
         TrackedError error = Assert.Single(harness.Errors.GetRecentErrors(), e => e.Component == "errors_agent" && e.Operation == "lookup");
         Assert.Equal("System.Collections.Generic.KeyNotFoundException", error.Type);
         Assert.Equal(ErrorSeverity.Error, error.Severity);
@@ -110,6 +116,7 @@ public class ErrorGroupingTests
         Assert.Throws<KeyNotFoundException>(() => CallerOne(1));
         Assert.Throws<KeyNotFoundException>(() => CallerTwo(3));
 
+        harness.Errors.Flush();
         ErrorGroup group = Assert.Single(harness.Errors.GetErrorAnalytics().TopGroups, g => g.Operation == "lookup");
         Assert.Equal(2, group.Count);
     }
@@ -126,8 +133,10 @@ public class ErrorGroupingTests
             await Assert.ThrowsAsync<KeyNotFoundException>(() => AsyncCallerTwo((2 * round) + 3));
         }
 
+        harness.Errors.Flush();
         ErrorGroup group = Assert.Single(harness.Errors.GetErrorAnalytics().TopGroups, g => g.Operation == "lookup_async");
         Assert.Equal(400, group.Count);
+        harness.Errors.Flush();
         TrackedError error = harness.Errors.GetRecentErrors(fingerprint: group.Fingerprint)[0];
         Assert.Contains("Agent.LookupAsync", error.StackTrace, StringComparison.Ordinal);
         Assert.DoesNotContain(nameof(AsyncCallerTwo), error.StackTrace, StringComparison.Ordinal);
@@ -142,6 +151,7 @@ public class ErrorGroupingTests
         var scope = OperationScope.Start(recorder);
         scope.Fail(new OperationCanceledException("the user stopped the answer"));
 
+        harness.Errors.Flush();
         TrackedError error = Assert.Single(harness.Errors.GetRecentErrors(), e => e.Component == "errors_cancel");
         Assert.Equal((ErrorSeverity.Info, ErrorCategory.Cancelled), (error.Severity, error.Category));
     }
@@ -159,9 +169,11 @@ public class ErrorGroupingTests
             harness.Errors.TrackError("ToolError", ErrorSeverity.Warning, "errors_context", "tool failed", context: new Dictionary<string, string> { ["tool"] = "search" });
         }
 
+        harness.Errors.Flush();
         TrackedError automatic = Assert.Single(harness.Errors.GetRecentErrors(), e => e.Operation == "lookup");
         Assert.Equal(new Dictionary<string, string> { ["conversation"] = "c-17", ["user"] = "inner" }, automatic.Context);
         Assert.DoesNotContain("424242", string.Join(",", automatic.Context!.Values), StringComparison.Ordinal);
+        harness.Errors.Flush();
         TrackedError manual = Assert.Single(harness.Errors.GetRecentErrors(), e => e.Component == "errors_context");
         Assert.Equal("search", manual.Context!["tool"]);
         Assert.Equal("c-17", manual.Context["conversation"]);
@@ -175,6 +187,7 @@ public class ErrorGroupingTests
 
         harness.Errors.TrackError(wrapped, component: "errors_inner");
 
+        harness.Errors.Flush();
         TrackedError error = Assert.Single(harness.Errors.GetRecentErrors(), e => e.Component == "errors_inner");
         Assert.Equal(ErrorCategory.RateLimited, error.Category);
         InnerError inner = Assert.Single(error.InnerExceptions);

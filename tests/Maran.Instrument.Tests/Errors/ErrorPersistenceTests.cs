@@ -15,10 +15,12 @@ public class ErrorPersistenceTests
             harness.Errors.TrackError(new TimeoutException("slow tool"), ErrorSeverity.Warning, "persist_tools");
         }
 
+        harness.Errors.Flush();
         ErrorAnalytics before = harness.Errors.GetErrorAnalytics(6);
         await harness.FlushAsync();
 
         harness.Restart();
+        harness.Errors.Flush();
         ErrorAnalytics after = harness.Errors.GetErrorAnalytics(6);
 
         Assert.Equal(10, after.TotalErrors);
@@ -33,15 +35,18 @@ public class ErrorPersistenceTests
     {
         using var harness = new TrackerHarness().Start();
         harness.Errors.TrackError(Failures.UserNotFound(1), component: "persist_group");
+        harness.Errors.Flush();
         string fingerprint = Assert.Single(harness.Errors.GetErrorAnalytics().TopGroups).Fingerprint;
         harness.Errors.ResolveGroup(fingerprint);
         await harness.FlushAsync();
 
         harness.Restart();
+        harness.Errors.Flush();
         Assert.Equal(ErrorGroupStatus.Resolved, harness.Errors.GetGroup(fingerprint)!.Status);
         harness.Time.Advance(TimeSpan.FromMinutes(5));
         harness.Errors.TrackError(Failures.UserNotFound(99), component: "persist_group");
 
+        harness.Errors.Flush();
         ErrorGroup group = harness.Errors.GetGroup(fingerprint)!;
         Assert.Equal((2L, ErrorGroupStatus.Regressed), (group.Count, group.Status));
     }
@@ -58,6 +63,7 @@ public class ErrorPersistenceTests
         await harness.FlushAsync();
         harness.Restart();
 
+        harness.Errors.Flush();
         TrackedError stored = Assert.Single(harness.Errors.GetRecentErrors(10));
         Assert.Equal(("System.InvalidOperationException", "tool call failed", ErrorSeverity.Critical, "persist_row"), (stored.Type, stored.Message, stored.Severity, stored.Component));
         Assert.Equal(TrackerHarness.Epoch, stored.Timestamp);

@@ -21,6 +21,7 @@ public class OneFailureOneErrorTests
         Assert.Throws<TimeoutException>(() => Nested.CallAnswer(() => Nested.CallModel(new TimeoutException("model did not answer"))));
         await harness.FlushAsync();
 
+        harness.Errors.Flush();
         ErrorAnalytics analytics = harness.Errors.GetErrorAnalytics();
         Assert.Equal(1, ErrorsTotal(harness));
         Assert.Equal(1, analytics.ByComponent[Nested.Component]);
@@ -44,6 +45,7 @@ public class OneFailureOneErrorTests
         await harness.FlushAsync();
 
         Assert.Equal(1, ErrorsTotal(harness));
+        harness.Errors.Flush();
         Assert.Equal("model_async", Assert.Single(harness.Errors.GetErrorAnalytics().TopGroups).Operation);
         Assert.Equal(1, FailedCalls(Nested.AnswerAsync) - answerFailed);
     }
@@ -67,6 +69,7 @@ public class OneFailureOneErrorTests
         await harness.FlushAsync();
 
         Assert.Equal(1, ErrorsTotal(harness));
+        harness.Errors.Flush();
         Assert.Equal("System.TimeoutException", Assert.Single(harness.Errors.GetErrorAnalytics().TopGroups).Type);
     }
 
@@ -80,6 +83,7 @@ public class OneFailureOneErrorTests
         await harness.FlushAsync();
 
         Assert.Equal(2, ErrorsTotal(harness));
+        harness.Errors.Flush();
         Assert.Equal(2, harness.Errors.GetErrorAnalytics().ByComponent[Nested.Component]);
     }
 
@@ -107,6 +111,7 @@ public class OneFailureOneErrorTests
         await harness.FlushAsync();
 
         Assert.Equal(2, ErrorsTotal(harness));
+        harness.Errors.Flush();
         Assert.Equal(2, harness.Errors.GetErrorAnalytics().TotalErrors);
     }
 }

@@ -60,6 +60,7 @@ public class StorageFaultTests
         Assert.True(harness.Scalar("SELECT COUNT(*) FROM cost_events") >= flushed);
 
         harness.Start();
+        harness.Errors.Flush();
         ErrorAnalytics analytics = harness.Errors.GetErrorAnalytics();
         Assert.True(analytics.ByComponent["crash_writer"] >= flushed);
         harness.Errors.TrackError(new TimeoutException("after the crash"), component: "crash_writer");
@@ -100,9 +101,11 @@ public class StorageFaultTests
                 await WaitUntil(() => system.Database.GetStatus().Fault is not null);
 
                 // The first run's history is read from the read-only file; what happens now is counted in memory.
+                system.ErrorTracker.Flush();
                 ErrorAnalytics analytics = system.ErrorTracker.GetErrorAnalytics();
                 Assert.Equal(2, analytics.ByComponent["readonly"]);
                 Assert.Contains(analytics.ErrorRates, r => r.Operation == "lookup");
+                system.CostTracker.Flush();
                 Assert.Equal(0.00375m, system.CostTracker.GetCostSummary().ByComponent["readonly"]);
                 StorageStatus status = system.Database.GetStatus();
                 Assert.False(status.Available);
