@@ -101,7 +101,7 @@ public sealed class ModelCallTests : IDisposable
     }
 
     [Fact]
-    public void An_operation_whose_model_call_is_made_in_the_methods_it_calls_is_made_their_ambient_parent_and_others_are_not()
+    public void An_operation_whose_model_call_is_made_in_the_methods_it_calls_is_made_their_ambient_parent_and_no_other_is()
     {
         const string Source = """
             using System.Threading.Tasks;
@@ -113,6 +113,11 @@ public sealed class ModelCallTests : IDisposable
                 public static Task<string> Route(IChatClient chat) => Handle(chat);
 
                 public static int RouteSum(int[] values) => Sum(values);
+
+                public static Task<string> RouteOuter(IChatClient chat) => Outer(chat);
+
+                [MonitorOperation("outer", "app")]
+                public static async Task<string> Outer(IChatClient chat) => await Handle(chat);
 
                 [MonitorOperation("handle", "app")]
                 public static async Task<string> Handle(IChatClient chat) => await Service.Answer(chat);
@@ -146,6 +151,9 @@ public sealed class ModelCallTests : IDisposable
         string sum = Assert.Single(interceptors, i => i.StartsWith("calls of Program.Sum(", StringComparison.Ordinal));
         Assert.Contains("OperationScope.Start(", sum, StringComparison.Ordinal);
         Assert.DoesNotContain("StartAmbient", sum, StringComparison.Ordinal);
+
+        // An operation that reaches the model only through another monitored operation leaves it the parent.
+        Assert.DoesNotContain("StartAmbient", Assert.Single(interceptors, i => i.StartsWith("calls of Program.Outer(", StringComparison.Ordinal)), StringComparison.Ordinal);
     }
 
     [Fact]

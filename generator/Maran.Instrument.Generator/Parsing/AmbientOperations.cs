@@ -48,7 +48,8 @@ internal static class AmbientOperations
             return sites;
         }
 
-        HashSet<string> reaching = Reaching(modelApis, trees);
+        var monitored = new HashSet<string>(sites.Where(s => s.Method.Kind == CallKind.Operation).Select(s => s.Method.Name), StringComparer.Ordinal);
+        HashSet<string> reaching = Reaching(modelApis, monitored, trees);
         if (reaching.Count == 0)
         {
             return sites;
@@ -60,8 +61,9 @@ internal static class AmbientOperations
     }
 
     // The names of the methods that call a model API, directly or through other methods of the compilation; the APIs
-    // themselves are left out, since a direct call names its operation at the call site.
-    private static HashSet<string> Reaching(HashSet<string> modelApis, ImmutableArray<SyntaxTree> trees)
+    // themselves are left out, since a direct call names its operation at the call site. A monitored method passes
+    // nothing on: the model calls under it belong to it (as their lexical or ambient parent), not to its callers.
+    private static HashSet<string> Reaching(HashSet<string> modelApis, HashSet<string> monitored, ImmutableArray<SyntaxTree> trees)
     {
         DeclaredMethod[] declared = [.. trees.SelectMany(t => s_declared.GetValue(t, static tree => Declare(tree)))];
         var reaching = new HashSet<string>(StringComparer.Ordinal);
@@ -72,7 +74,7 @@ internal static class AmbientOperations
             grew = false;
             for (int i = 0; i < declared.Length; i++)
             {
-                if (!marked[i] && declared[i].Calls.Any(n => modelApis.Contains(n) || reaching.Contains(n)))
+                if (!marked[i] && !monitored.Contains(declared[i].Name) && declared[i].Calls.Any(n => modelApis.Contains(n) || reaching.Contains(n)))
                 {
                     marked[i] = true;
                     reaching.Add(declared[i].Name);
