@@ -136,7 +136,10 @@ internal sealed class PromQl(string prefix)
     /// <summary>A number PromQL and Go templates read back exactly enough: <c>0.005</c>, <c>14.4</c>, <c>2000</c>.</summary>
     internal static string Number(double value) => Math.Round(value, 12).ToString("0.############", CultureInfo.InvariantCulture);
 
-    /// <summary>A PromQL string literal: quoted, with backslash, quote and line breaks escaped.</summary>
+    /// <summary>
+    /// A double-quoted literal with backslash, quote, line breaks and other control characters escaped: a PromQL string
+    /// and a YAML double-quoted scalar read it back the same.
+    /// </summary>
     internal static string Quote(string value)
     {
         var text = new StringBuilder("\"");
@@ -149,6 +152,7 @@ internal sealed class PromQl(string prefix)
                 '\n' => "\\n",
                 '\r' => "\\r",
                 '\t' => "\\t",
+                _ when char.IsControl(c) => $"\\u{(int)c:x4}",
                 _ => c.ToString(),
             });
         }

@@ -199,30 +199,8 @@ internal static partial class PrometheusRulesWriter
     private static string Key(string key) => AlertRuleValidator.IsLabelName(key) ? key : Yaml(key);
 
     /// <summary>A YAML scalar: single-quoted (only <c>'</c> doubled) unless it holds a control character, then double-quoted with escapes.</summary>
-    private static string Yaml(string value)
-    {
-        if (!value.Any(char.IsControl))
-        {
-            return "'" + value.Replace("'", "''", StringComparison.Ordinal) + "'";
-        }
-
-        var text = new StringBuilder("\"");
-        foreach (char c in value)
-        {
-            text.Append(c switch
-            {
-                '\\' => "\\\\",
-                '"' => "\\\"",
-                '\n' => "\\n",
-                '\r' => "\\r",
-                '\t' => "\\t",
-                _ when char.IsControl(c) => $"\\u{(int)c:x4}",
-                _ => c.ToString(),
-            });
-        }
-
-        return text.Append('"').ToString();
-    }
+    private static string Yaml(string value) =>
+        value.Any(char.IsControl) ? PromQl.Quote(value) : "'" + value.Replace("'", "''", StringComparison.Ordinal) + "'";
 
     [GeneratedRegex(@"\{\{.*?\}\}", RegexOptions.Singleline)]
     private static partial Regex Action();
