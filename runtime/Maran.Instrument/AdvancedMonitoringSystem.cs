@@ -293,17 +293,44 @@ public sealed class AdvancedMonitoringSystem : IDisposable
             ApplyRuntimeSwitches(Options.Monitoring);
             GenAIContent.Configure(Options.Monitoring.CaptureContent, Logs);
 
-            foreach (IMonitoringService service in _services)
-            {
-                service.Start();
-            }
-
+            StartServices();
             _startedTimestamp = Stopwatch.GetTimestamp();
             _running = true;
             if (StopOnProcessExit)
             {
                 _stopOnExit ??= new StopOnExit(Stop);
             }
+        }
+    }
+
+    // Starts the services in order. One that fails to start stops the ones already started, newest first, so a Start()
+    // that throws leaves no thread, port or file behind and can be called again once its cause is fixed.
+    private void StartServices()
+    {
+        int started = 0;
+        try
+        {
+            for (; started < _services.Count; started++)
+            {
+                _services[started].Start();
+            }
+        }
+        catch
+        {
+            GenAIContent.Detach(Logs);
+            for (int i = started - 1; i >= 0; i--)
+            {
+                try
+                {
+                    _services[i].Stop();
+                }
+                catch (Exception ex)
+                {
+                    MonitoringDiagnostics.InternalError($"stopping {_services[i].Name} after a failed start", ex);
+                }
+            }
+
+            throw;
         }
     }
 
