@@ -7,12 +7,13 @@ namespace Maran.Instrument.Dashboard.Tests;
 
 /// <summary>
 /// A WebSocket held by the test: it records what the server sends, or, when <paramref name="stuck"/>, never finishes
-/// a send (a client that stopped reading). It receives nothing until it is closed or aborted.
+/// a send (a client that stopped reading). It receives nothing until it is closed, aborted or broken.
 /// </summary>
 internal sealed class FakeWebSocket(bool stuck) : WebSocket
 {
     private readonly Channel<JsonElement> _sent = Channel.CreateUnbounded<JsonElement>();
     private readonly TaskCompletionSource _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _broken = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private WebSocketState _state = WebSocketState.Open;
 
     public bool Aborted { get; private set; }
@@ -26,6 +27,9 @@ internal sealed class FakeWebSocket(bool stuck) : WebSocket
     public override string? SubProtocol => null;
 
     public ChannelReader<JsonElement> Sent => _sent.Reader;
+
+    /// <summary>The client breaks the connection: the server's receive fails, and its sends hang from now on.</summary>
+    public void Break() => _broken.TrySetResult();
 
     public override void Abort()
     {
@@ -54,13 +58,13 @@ internal sealed class FakeWebSocket(bool stuck) : WebSocket
 
     public override async Task<WebSocketReceiveResult> ReceiveAsync(ArraySegment<byte> buffer, CancellationToken cancellationToken)
     {
-        await _closed.Task.WaitAsync(cancellationToken);
+        await Task.WhenAny(_closed.Task, _broken.Task).WaitAsync(cancellationToken);
         throw new WebSocketException(WebSocketError.ConnectionClosedPrematurely);
     }
 
     public override async Task SendAsync(ArraySegment<byte> buffer, WebSocketMessageType messageType, bool endOfMessage, CancellationToken cancellationToken)
     {
-        if (stuck)
+        if (stuck || _broken.Task.IsCompleted)
         {
             await _closed.Task.WaitAsync(cancellationToken);
             throw new WebSocketException(WebSocketError.ConnectionClosedPrematurely);

@@ -34,6 +34,29 @@ public class SlowClientTests
     }
 
     [Fact]
+    public async Task A_client_that_breaks_the_connection_is_not_counted_as_falling_behind_while_it_leaves()
+    {
+        var system = new AdvancedMonitoringSystem(TestDashboard.Options());
+        await using var hub = new DashboardHub(system, system.Options.Dashboard, new FakeTimeProvider());
+        hub.Start();
+        var leaving = new FakeWebSocket(stuck: false);
+        Task session = hub.ServeAsync(leaving, CancellationToken.None);
+        await WaitForTick(leaving, hub.Tick().Sequence);
+
+        // Its last send hangs while it leaves (up to the send timeout); the ticks meanwhile are fewer than its queue holds.
+        leaving.Break();
+        for (int i = 0; i < LiveClient.QueueCapacity - 2; i++)
+        {
+            hub.Tick();
+            await Task.Delay(50);
+        }
+
+        Assert.Equal(0, hub.DroppedClients);
+        await hub.StopAsync();
+        await session.WaitAsync(TimeSpan.FromSeconds(30));
+    }
+
+    [Fact]
     public async Task Offering_a_tick_to_a_stuck_client_never_waits()
     {
         var system = new AdvancedMonitoringSystem(TestDashboard.Options());

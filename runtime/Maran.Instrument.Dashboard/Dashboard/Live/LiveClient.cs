@@ -28,6 +28,7 @@ internal sealed class LiveClient
     private View? _view;
     private ulong _sentHash;
     private int _dropped;
+    private int _leaving;
 
     /// <param name="socket">The accepted connection.</param>
     /// <param name="hub">The hub whose frames the client is sent.</param>
@@ -48,8 +49,14 @@ internal sealed class LiveClient
     /// <summary>Whether the client was dropped for falling behind.</summary>
     public bool Dropped => Volatile.Read(ref _dropped) != 0;
 
-    /// <summary>Queues a message without waiting; false when the client is too far behind (the caller drops it).</summary>
-    public bool Offer(byte[] message) => _queue.Writer.TryWrite(message);
+    /// <summary>Whether the client is leaving (it closed or broke the connection, or the hub ended it): it is sent nothing more.</summary>
+    public bool Leaving => Volatile.Read(ref _leaving) != 0;
+
+    /// <summary>
+    /// Queues a message without waiting; false when the client is too far behind (the caller drops it). A client that is
+    /// leaving takes nothing and is not behind: its queue was closed on purpose.
+    /// </summary>
+    public bool Offer(byte[] message) => _queue.Writer.TryWrite(message) || Leaving;
 
     /// <summary>The tick for this client: the frame's shared tick, with the client's view when that changed.</summary>
     public byte[] ComposeTick(DashboardFrame frame)
@@ -87,7 +94,14 @@ internal sealed class LiveClient
     }
 
     /// <summary>Ends the client politely: what is queued is sent, then a close frame.</summary>
-    public void Complete() => _queue.Writer.TryComplete();
+    public void Complete() => Leave();
+
+    // Closes the queue for a client on its way out, marked first so that a tick offered meanwhile does not count it as slow.
+    private void Leave()
+    {
+        Volatile.Write(ref _leaving, 1);
+        _queue.Writer.TryComplete();
+    }
 
     /// <summary>Serves the client until it leaves, is dropped or <paramref name="stopping"/> fires.</summary>
     public async Task RunAsync(byte[] hello, CancellationToken stopping)
@@ -98,7 +112,7 @@ internal sealed class LiveClient
         Task sending = SendLoopAsync(linked.Token);
         Task receiving = ReceiveLoopAsync(linked.Token);
         await Task.WhenAny(sending, receiving).ConfigureAwait(false);
-        _queue.Writer.TryComplete();
+        Leave();
         if (receiving.IsCompleted)
         {
             // The client closed or broke the connection: let the send loop finish what is queued and answer the close.
