@@ -87,32 +87,37 @@ internal static class AmbientOperations
         return reaching;
     }
 
+    // The methods and local functions of a tree with the names their bodies call, from the tree's index of calls by name
+    // (a local function's calls are its own; the method around it calls it by name).
     private static DeclaredMethod[] Declare(SyntaxTree tree)
     {
-        var methods = new List<DeclaredMethod>();
-        foreach (SyntaxNode node in tree.GetRoot().DescendantNodes())
+        var methods = new Dictionary<SyntaxNode, DeclaredMethod>();
+        foreach (KeyValuePair<string, List<InvocationExpressionSyntax>> calls in CallSiteParser.CallsByName(tree))
         {
-            string? name = node switch
+            foreach (InvocationExpressionSyntax invocation in calls.Value)
             {
-                MethodDeclarationSyntax method => method.Identifier.ValueText,
-                LocalFunctionStatementSyntax local => local.Identifier.ValueText,
-                _ => null,
-            };
-            if (name is not null)
-            {
-                var calls = new HashSet<string>(StringComparer.Ordinal);
-                AddCalledNames(node, calls);
-                if (calls.Count > 0)
+                SyntaxNode? container = invocation.Ancestors().FirstOrDefault(static n => n is MethodDeclarationSyntax or LocalFunctionStatementSyntax);
+                if (container is null)
                 {
-                    methods.Add(new DeclaredMethod(name, calls));
+                    continue;
                 }
+
+                if (!methods.TryGetValue(container, out DeclaredMethod? method))
+                {
+                    string name = container is MethodDeclarationSyntax declared
+                        ? declared.Identifier.ValueText
+                        : ((LocalFunctionStatementSyntax)container).Identifier.ValueText;
+                    methods[container] = method = new DeclaredMethod(name, new HashSet<string>(StringComparer.Ordinal));
+                }
+
+                method.Calls.Add(calls.Key);
             }
         }
 
-        return [.. methods];
+        return [.. methods.Values];
     }
 
-    private static void AddCalledNames(SyntaxNode declaration, ISet<string> names)
+    private static void AddCalledNames(SyntaxNode declaration, SortedSet<string> names)
     {
         foreach (InvocationExpressionSyntax invocation in declaration.DescendantNodes().OfType<InvocationExpressionSyntax>())
         {

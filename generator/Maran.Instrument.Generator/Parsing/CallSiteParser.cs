@@ -103,7 +103,7 @@ internal static class CallSiteParser
         }
 
         var candidates = new List<InvocationExpressionSyntax>();
-        foreach (KeyValuePair<string, List<InvocationExpressionSyntax>> calls in s_callsByName.GetValue(tree, static t => IndexCalls(t)))
+        foreach (KeyValuePair<string, List<InvocationExpressionSyntax>> calls in CallsByName(tree))
         {
             if (names.Contains(calls.Key))
             {
@@ -312,7 +312,7 @@ internal static class CallSiteParser
         var sites = ImmutableArray.CreateBuilder<CallSiteModel>();
         foreach (SyntaxTree tree in compilation.SyntaxTrees)
         {
-            Dictionary<string, List<InvocationExpressionSyntax>> calls = s_callsByName.GetValue(tree, static t => IndexCalls(t));
+            Dictionary<string, List<InvocationExpressionSyntax>> calls = CallsByName(tree);
             SemanticModel? semanticModel = null;
             foreach (string name in names)
             {
@@ -336,6 +336,10 @@ internal static class CallSiteParser
 
         return sites.ToImmutable();
     }
+
+    /// <summary>The invocations of <paramref name="tree"/> by the name they call, read once per tree.</summary>
+    internal static Dictionary<string, List<InvocationExpressionSyntax>> CallsByName(SyntaxTree tree) =>
+        s_callsByName.GetValue(tree, static t => IndexCalls(t));
 
     private static Dictionary<string, List<InvocationExpressionSyntax>> IndexCalls(SyntaxTree tree)
     {
