@@ -177,22 +177,34 @@ public sealed class OperationRecorder
     }
 
     /// <summary>Calls started so far, on every thread: what <see cref="Snapshot"/> reports as started, without its histogram and ring.</summary>
-    internal long StartedCount()
+    internal long StartedCount() => Counts().Started;
+
+    /// <summary>Calls ended so far (succeeded, failed or cancelled): what <see cref="Snapshot"/> reports as its count, without its histogram and ring.</summary>
+    internal long CompletedCount() => Counts().Completed;
+
+    private (long Started, long Completed) Counts()
     {
         if (!IsUsed)
         {
-            return 0;
+            return default;
         }
 
         lock (_gate)
         {
-            long started = _retired?.Started ?? 0;
+            long started = 0, completed = 0;
+            if (_retired is { } retired)
+            {
+                started = retired.Started;
+                completed = retired.Succeeded + retired.Failed + retired.Cancelled;
+            }
+
             foreach (RecorderCell cell in _cells)
             {
                 started += Volatile.Read(ref cell.Started);
+                completed += Volatile.Read(ref cell.Succeeded) + Volatile.Read(ref cell.Failed) + Volatile.Read(ref cell.Cancelled);
             }
 
-            return started;
+            return (started, completed);
         }
     }
 

@@ -160,7 +160,7 @@ public sealed class PerformanceProfiler
                 continue;
             }
 
-            long count = recorder.Snapshot().Count;
+            long count = recorder.CompletedCount();
             lock (_rateGate)
             {
                 if (!_rateSamples.TryGetValue(recorder.Id, out Queue<(long Timestamp, long Count)>? samples))
