@@ -36,6 +36,15 @@ public sealed class BrowserFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
+        // Playwright sets Console.OutputEncoding, which takes the console's lock and then flushes its writer: a warning
+        // written to the console meanwhile (the workload's drops) takes them the other way round and both threads hang.
+        // So the browser is started before anything of this fixture can write to the console.
+        if (File.Exists(Chromium.ExecutablePath))
+        {
+            Playwright = await Microsoft.Playwright.Playwright.CreateAsync();
+            Browser = await Chromium.LaunchAsync(Playwright);
+        }
+
         Server = await TestDashboard.StartAsync(o =>
         {
             o.Monitoring.CallTree = true;
@@ -59,11 +68,6 @@ public sealed class BrowserFixture : IAsyncLifetime
         await WeatherAgent.AskAsync("browser_weather_agent", "Oslo", session);
         await WeatherAgent.AskAsync("browser_weather_agent", string.Empty, session);
         _workload = Task.Run(() => Workload(system.Profiler, system.CostTracker, system.Logger, _stop.Token));
-        if (File.Exists(Chromium.ExecutablePath))
-        {
-            Playwright = await Microsoft.Playwright.Playwright.CreateAsync();
-            Browser = await Chromium.LaunchAsync(Playwright);
-        }
     }
 
     public async Task DisposeAsync()
