@@ -74,10 +74,13 @@ internal sealed class TestDashboard : IAsyncDisposable
         return JsonDocument.Parse(body).RootElement.Clone();
     }
 
-    /// <summary>Reads the API until <paramref name="condition"/> holds; a tick comes every second, so this ends well before the bound.</summary>
-    public async Task<JsonElement> WaitForJsonAsync(string path, Func<JsonElement, bool> condition)
+    /// <summary>
+    /// Reads the API until <paramref name="condition"/> holds; a tick comes every second, so this ends well before the
+    /// bound (20 s unless <paramref name="bound"/> says more, for what waits on an outside process as well).
+    /// </summary>
+    public async Task<JsonElement> WaitForJsonAsync(string path, Func<JsonElement, bool> condition, TimeSpan? bound = null)
     {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        using var timeout = new CancellationTokenSource(bound ?? TimeSpan.FromSeconds(20));
         while (true)
         {
             JsonElement json = await GetJsonAsync(path);

@@ -28,8 +28,11 @@ public sealed class FleetPageTests(BrowserFixture fixture)
             o.Dashboard.Source = DashboardSource.Prometheus;
             o.Dashboard.PrometheusUrl = prometheus.Api.AbsoluteUri;
         });
-        await fleet.WaitForJsonAsync("api/overview", static o =>
-            o.TryGetProperty("instances", out JsonElement i) && i.EnumerateArray().Count(static x => x.GetProperty("up").GetBoolean()) == 2);
+        // Prometheus has to start and scrape both dashboards first: on a loaded CI machine that alone can take 20 s.
+        await fleet.WaitForJsonAsync(
+            "api/overview",
+            static o => o.TryGetProperty("instances", out JsonElement i) && i.EnumerateArray().Count(static x => x.GetProperty("up").GetBoolean()) == 2,
+            TimeSpan.FromSeconds(90));
 
         (IPage page, List<string> errors) = await fixture.OpenAsync(dashboard: fleet.Url);
         await Expect(page.Locator("header [data-identity=service]")).ToHaveTextAsync("fleet");
