@@ -20,6 +20,10 @@ internal sealed class GenAIOperationInfo
     // Span names of the request models a client names at run time (its metadata's default model): one string per model.
     private readonly ConcurrentDictionary<string, string> _spanNames = new(StringComparer.Ordinal);
 
+    // The attributes a span starts with, for the request model the attribute names (or none) and per run-time request model.
+    private KeyValuePair<string, object?>[]? _startTags;
+    private readonly ConcurrentDictionary<string, KeyValuePair<string, object?>[]> _startTagsByModel = new(StringComparer.Ordinal);
+
     private GenAIOperationInfo(OperationKind kind, string operationName, string? provider, string? requestModel, string? nameAttribute = null, string? name = null)
     {
         Kind = kind;
@@ -60,6 +64,48 @@ internal sealed class GenAIOperationInfo
         requestModel is null || Name is not null || RequestModel is not null
             ? SpanName
             : _spanNames.GetOrAdd(requestModel, static (model, operation) => $"{operation} {model}", OperationName);
+
+    /// <summary>
+    /// The attributes a span of <paramref name="recorder"/>'s calls starts with: <c>maran.operation</c>, <c>maran.component</c>,
+    /// <c>gen_ai.operation.name</c>, <c>gen_ai.provider.name</c>, <c>gen_ai.request.model</c> and the tool or agent name.
+    /// Built once per request model and handed to the span at its creation, where they are added without the lock
+    /// and the search each later <see cref="Activity.SetTag"/> takes (and where a sampler sees them).
+    /// </summary>
+    internal KeyValuePair<string, object?>[] StartTags(OperationRecorder recorder, string? requestModel)
+    {
+        if (requestModel is null || RequestModel is not null)
+        {
+            return _startTags ??= BuildStartTags(recorder, RequestModel);
+        }
+
+        return _startTagsByModel.GetOrAdd(requestModel, static (model, state) => state.Info.BuildStartTags(state.Recorder, model), (Info: this, Recorder: recorder));
+    }
+
+    private KeyValuePair<string, object?>[] BuildStartTags(OperationRecorder recorder, string? requestModel)
+    {
+        var tags = new List<KeyValuePair<string, object?>>(6)
+        {
+            new("maran.operation", recorder.Name),
+            new("maran.component", recorder.Component),
+            new("gen_ai.operation.name", OperationName),
+        };
+        if (Provider is not null)
+        {
+            tags.Add(new("gen_ai.provider.name", Provider));
+        }
+
+        if (requestModel is not null)
+        {
+            tags.Add(new("gen_ai.request.model", requestModel));
+        }
+
+        if (NameAttribute is not null)
+        {
+            tags.Add(new(NameAttribute, Name));
+        }
+
+        return [.. tags];
+    }
 
     /// <summary>
     /// The GenAI description of <paramref name="recorder"/>'s operation, or null when it is not a model operation:

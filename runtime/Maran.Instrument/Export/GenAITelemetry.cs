@@ -89,28 +89,8 @@ internal static class GenAITelemetry
         return ReferenceEquals(info, GenAIOperationInfo.NotModel) ? null : info;
     }
 
-    /// <summary>Sets a call's request attributes on its span.</summary>
-    internal static void Describe(Activity activity, GenAIOperationInfo info, string? requestModel)
-    {
-        activity.SetTag("gen_ai.operation.name", info.OperationName);
-        if (info.Provider is not null)
-        {
-            activity.SetTag("gen_ai.provider.name", info.Provider);
-        }
-
-        if ((info.RequestModel ?? requestModel) is { } model)
-        {
-            activity.SetTag("gen_ai.request.model", model);
-        }
-
-        if (info.NameAttribute is not null)
-        {
-            activity.SetTag(info.NameAttribute, info.Name);
-        }
-    }
-
     /// <summary>Records one call's duration on the histogram of its kind, when that histogram is enabled.</summary>
-    internal static void RecordDuration(GenAIOperationInfo info, string? requestModel, long elapsedTicks, OperationStatus status, Exception? exception, Activity? activity)
+    internal static void RecordDuration(GenAIOperationInfo info, string? requestModel, string? responseModel, long elapsedTicks, OperationStatus status, Exception? exception)
     {
         Histogram<double> histogram = info.Kind switch
         {
@@ -123,7 +103,7 @@ internal static class GenAITelemetry
             return;
         }
 
-        TagList tags = Tags(info, requestModel, activity?.GetTagItem("gen_ai.response.model") as string);
+        TagList tags = Tags(info, requestModel, responseModel);
         if (status == OperationStatus.Error)
         {
             tags.Add("error.type", exception?.GetType().FullName ?? "_OTHER");

@@ -24,6 +24,9 @@ internal sealed class OperationFrame
     private int _step = -1;
     private bool _ownsStep;
     private string? _requestModel;
+    private string? _responseModel;
+    private ExecutionContext? _contextBefore;
+    private ExecutionContext? _contextEntered;
     private bool _reportedByPipeline;
     private int _ended;
 
@@ -98,6 +101,7 @@ internal sealed class OperationFrame
     {
         try
         {
+            ExecutionContext? before = ExecutionContext.Capture();
             bool tree = MonitoringRuntime.CallTreeEnabled;
             bool push = tree || ambient;
             Activity? activity = null;
@@ -106,17 +110,8 @@ internal sealed class OperationFrame
             if (tracing)
             {
                 activity = genAI is null
-                    ? MaranTelemetry.ActivitySource.StartActivity(recorder.Name, ActivityKind.Internal)
-                    : MaranTelemetry.ActivitySource.StartActivity(genAI.SpanName, ActivityKind.Client);
-                if (activity is { IsAllDataRequested: true })
-                {
-                    activity.SetTag("maran.operation", recorder.Name);
-                    activity.SetTag("maran.component", recorder.Component);
-                    if (genAI is not null)
-                    {
-                        GenAITelemetry.Describe(activity, genAI, null);
-                    }
-                }
+                    ? MaranTelemetry.ActivitySource.StartActivity(recorder.Name, ActivityKind.Internal, default(ActivityContext), recorder.SpanTags)
+                    : MaranTelemetry.ActivitySource.StartActivity(genAI.SpanName, ActivityKind.Client, default(ActivityContext), genAI.StartTags(recorder, null));
             }
 
             GenAIOperationInfo? measured = genAI is not null && GenAITelemetry.DurationEnabled ? genAI : null;
@@ -132,6 +127,7 @@ internal sealed class OperationFrame
                 s_current.Value = frame;
             }
 
+            frame.Entered(before);
             return frame;
         }
         catch (Exception ex)
@@ -153,6 +149,7 @@ internal sealed class OperationFrame
     {
         try
         {
+            ExecutionContext? before = ExecutionContext.Capture();
             OperationFrame? ambient = s_current.Value;
             bool reportedElsewhere = client.ReportedByPipeline;
             bool tracing = !reportedElsewhere && MonitoringRuntime.TracingEnabled && MaranTelemetry.ActivitySource.HasListeners()
@@ -164,16 +161,9 @@ internal sealed class OperationFrame
             {
                 activity = MaranTelemetry.ActivitySource.StartActivity(
                     genAI?.SpanNameFor(client.DefaultModel) ?? recorder.Name,
-                    genAI?.SpanKind ?? (recorder.Kind == OperationKind.Tool ? ActivityKind.Internal : ActivityKind.Client));
-                if (activity is { IsAllDataRequested: true })
-                {
-                    activity.SetTag("maran.operation", recorder.Name);
-                    activity.SetTag("maran.component", recorder.Component);
-                    if (genAI is not null)
-                    {
-                        GenAITelemetry.Describe(activity, genAI, client.DefaultModel);
-                    }
-                }
+                    genAI?.SpanKind ?? (recorder.Kind == OperationKind.Tool ? ActivityKind.Internal : ActivityKind.Client),
+                    default(ActivityContext),
+                    genAI?.StartTags(recorder, client.DefaultModel) ?? recorder.SpanTags);
             }
 
             OperationRecorder? owner = lexicalParent ?? ambient?._usageOwner;
@@ -186,6 +176,7 @@ internal sealed class OperationFrame
             };
             frame.BeginStep();
             s_current.Value = frame;
+            frame.Entered(before);
             return frame;
         }
         catch (Exception ex)
@@ -230,6 +221,23 @@ internal sealed class OperationFrame
         if (_activity is { IsAllDataRequested: true } activity)
         {
             activity.SetTag("gen_ai.conversation.id", id);
+        }
+    }
+
+    // The flow's execution context from before the call entered, and the one its entry left (its span and frame made
+    // current): Detach puts the first back when the second is still current.
+    private void Entered(ExecutionContext? before)
+    {
+        _contextBefore = before;
+        _contextEntered = before is null ? null : ExecutionContext.Capture();
+    }
+
+    /// <summary>Notes the model the call's response names (<c>gen_ai.response.model</c> on its duration measurement).</summary>
+    internal void NoteResponseModel(string? model)
+    {
+        if (model is not null)
+        {
+            _responseModel = model;
         }
     }
 
@@ -294,7 +302,7 @@ internal sealed class OperationFrame
 
             if (_genAI is not null)
             {
-                GenAITelemetry.RecordDuration(_genAI, _requestModel, elapsedTicks, status, exception, _activity);
+                GenAITelemetry.RecordDuration(_genAI, _requestModel, _responseModel, elapsedTicks, status, exception);
             }
 
             if (_activity is { } activity)
@@ -320,6 +328,23 @@ internal sealed class OperationFrame
     {
         try
         {
+            ExecutionContext? before = _contextBefore;
+            bool unchanged = before is not null && ReferenceEquals(ExecutionContext.Capture(), _contextEntered);
+            _contextBefore = _contextEntered = null;
+            if (unchanged)
+            {
+                // Nothing has changed the flow's state since the call entered (the callee set no async-local value, or
+                // its own async method put it back): the state from before the call is the caller's ambient operation
+                // and span, put back in one step instead of one write per async local.
+                ExecutionContext.Restore(before!);
+                if (_activity is { IsStopped: false } ended && Volatile.Read(ref _ended) != 0)
+                {
+                    ended.Stop();
+                }
+
+                return;
+            }
+
             if (_pushed && ReferenceEquals(s_current.Value, this))
             {
                 s_current.Value = _parent;

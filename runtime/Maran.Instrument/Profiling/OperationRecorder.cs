@@ -27,6 +27,7 @@ public sealed class OperationRecorder
     private long[]? _spilled;
     private long[]? _errorBuckets;
     private long[]? _cancelledBuckets;
+    private KeyValuePair<string, object?>[]? _spanTags;
     private long _firstUseTimestamp;
     private long _streams;
     private long _streamItems;
@@ -52,6 +53,12 @@ public sealed class OperationRecorder
 
     /// <summary>The operation's component, from <see cref="MonitorOperationAttribute.Component"/>.</summary>
     public string Component { get; }
+
+    /// <summary>
+    /// The attributes the span of a call of this operation starts with (<c>maran.operation</c>, <c>maran.component</c>), when
+    /// it is not a model operation: built once, handed to the span at its creation.
+    /// </summary>
+    internal KeyValuePair<string, object?>[] SpanTags => _spanTags ??= [new("maran.operation", Name), new("maran.component", Component)];
 
     /// <summary>The monitored method, as the generator saw it (for example <c>Agent.GenerateAsync(string)</c>), or null when created by name.</summary>
     public string? Method { get; }

@@ -246,6 +246,7 @@ public readonly struct OperationScope
     {
         if (usage.IsReported && !usage.IsCacheHit)
         {
+            frame?.NoteResponseModel(usage.Model);
             UsageTelemetry.Record(recorder, usage, frame?.Activity, frame?.RequestModel, frame is { ReportedByPipeline: true });
         }
     }

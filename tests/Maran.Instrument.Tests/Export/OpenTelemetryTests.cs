@@ -109,6 +109,81 @@ public class OpenTelemetryTests
         Assert.Equal(25, Assert.Single(tokens, p => Tag(p, "gen_ai.token.type") == "output").GetHistogramSum());
     }
 
+    private static readonly AsyncLocal<string?> s_tenant = new();
+
+    [Fact]
+    public void A_span_starts_with_its_operation_and_GenAI_attributes_so_a_sampler_sees_them()
+    {
+        using IDisposable switches = RuntimeSwitches.Set();
+        var sampled = new List<KeyValuePair<string, object?>>();
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = static source => source.Name == MaranTelemetry.SourceName,
+            Sample = (ref ActivityCreationOptions<ActivityContext> options) =>
+            {
+                lock (sampled)
+                {
+                    sampled.AddRange(options.Tags ?? []);
+                }
+
+                return ActivitySamplingResult.AllDataAndRecorded;
+            },
+        };
+        ActivitySource.AddActivityListener(listener);
+        OperationRecorder recorder = ModelOperation(out string model);
+
+        Call(recorder, static () => { });
+
+        Assert.Contains(new KeyValuePair<string, object?>("maran.operation", recorder.Name), sampled);
+        Assert.Contains(new KeyValuePair<string, object?>("maran.component", "agent"), sampled);
+        Assert.Contains(new KeyValuePair<string, object?>("gen_ai.operation.name", "chat"), sampled);
+        Assert.Contains(new KeyValuePair<string, object?>("gen_ai.provider.name", "openai"), sampled);
+        Assert.Contains(new KeyValuePair<string, object?>("gen_ai.request.model", model), sampled);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void After_a_traced_call_the_caller_has_its_span_and_frame_back_and_keeps_what_the_callee_set(bool calleeSetsAsyncLocal)
+    {
+        using IDisposable switches = RuntimeSwitches.Set(callTree: true);
+        using var source = new ActivitySource("Maran.Instrument.Tests.Caller");
+        var spans = new List<Activity>();
+        using TracerProvider provider = Sdk.CreateTracerProviderBuilder().AddMaranInstrumentation().AddSource(source.Name).AddInMemoryExporter(spans).Build()!;
+        OperationRecorder outer = OperationRegistry.GetOrAdd("outer_" + Guid.NewGuid().ToString("N")[..8], "tools");
+        OperationRecorder inner = ModelOperation(out _);
+        s_tenant.Value = null;
+        using Activity request = source.StartActivity("request")!;
+        Activity? insideInner = null;
+        OperationFrame? frameInOuter = null;
+        OperationFrame? frameAfterInner = null;
+        Activity? spanAfterInner = null;
+
+        Call(outer, () =>
+        {
+            frameInOuter = OperationFrame.Current;
+            Call(inner, () =>
+            {
+                insideInner = Activity.Current;
+                if (calleeSetsAsyncLocal)
+                {
+                    s_tenant.Value = "acme";
+                }
+            });
+            frameAfterInner = OperationFrame.Current;
+            spanAfterInner = Activity.Current;
+        });
+
+        Assert.NotNull(frameInOuter);
+        Assert.Same(frameInOuter, frameAfterInner);
+        Assert.Same(frameInOuter!.Activity, spanAfterInner);
+        Assert.NotSame(spanAfterInner, insideInner);
+        Assert.Same(spanAfterInner, insideInner!.Parent);
+        Assert.Same(request, Activity.Current);
+        Assert.Null(OperationFrame.Current);
+        Assert.Equal(calleeSetsAsyncLocal ? "acme" : null, s_tenant.Value);
+    }
+
     [Fact]
     public void With_no_listener_a_model_call_makes_no_frame_and_no_span()
     {
