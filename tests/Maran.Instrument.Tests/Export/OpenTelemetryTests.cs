@@ -109,6 +109,47 @@ public class OpenTelemetryTests
         Assert.Equal(25, Assert.Single(tokens, p => Tag(p, "gen_ai.token.type") == "output").GetHistogramSum());
     }
 
+    [Fact]
+    public void With_only_metrics_listening_a_calls_duration_carries_the_model_its_response_named()
+    {
+        using IDisposable switches = RuntimeSwitches.Set();
+        var exported = new List<Metric>();
+        using MeterProvider provider = Sdk.CreateMeterProviderBuilder().AddMaranInstrumentation().AddInMemoryExporter(exported).Build()!;
+        var listener = new IgnoringUsageListener();
+        OperationEvents.SubscribeUsage(listener);
+        try
+        {
+            OperationRecorder recorder = ModelOperation(out string model);
+            OperationScope scope = OperationScope.Start(recorder);
+            try
+            {
+                scope.Complete("It is sunny", static (_, _) => new TokenUsage(10, 5, model: "gpt-4o-2024-08-06"));
+            }
+            finally
+            {
+                scope.Detach();
+            }
+
+            provider.ForceFlush();
+
+            MetricPoint duration = Assert.Single(PointsFor([.. exported], "gen_ai.client.operation.duration", model));
+            Assert.Equal("gpt-4o-2024-08-06", Tag(duration, "gen_ai.response.model"));
+        }
+        finally
+        {
+            OperationEvents.UnsubscribeUsage(listener);
+        }
+    }
+
+    private sealed class IgnoringUsageListener : IUsageListener
+    {
+        public bool WantsText => false;
+
+        public void OnUsage(OperationRecorder recorder, in TokenUsage usage)
+        {
+        }
+    }
+
     private static readonly AsyncLocal<string?> s_tenant = new();
 
     [Fact]
