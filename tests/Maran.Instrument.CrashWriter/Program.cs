@@ -10,7 +10,12 @@ using Maran.Instrument;
 //   One replica of a fleet: serves /metrics on a free port and prints "metrics <url>", holds <in flight> calls of the
 //   operation "answer" open against monitoring.concurrency_limit <concurrency limit>, and completes ten calls a second
 //   (one in five failing, each with priced tokens) until a signal ends it. Its identity comes from OTEL_RESOURCE_ATTRIBUTES.
-var options = new MonitoringOptions();
+// Usage: Maran.Instrument.CrashWriter <data directory> slo <configuration file>
+//   A process with the SLOs of the configuration file: serves /metrics on a free port and prints "metrics <url>", then
+//   ends calls of the operation "answer" (component "support") one after another, ten every 10 ms, every fourth one
+//   failing, until a signal ends it: any run of consecutive calls has a failure ratio within one call of 1/4.
+bool slo = args.Length > 2 && args[1] == "slo";
+MonitoringOptions options = slo ? MonitoringOptions.Load(args[2]) : new MonitoringOptions();
 options.Monitoring.DataDirectory = args[0];
 options.Monitoring.MetricsPort = 0;
 options.Monitoring.DashboardPort = 0;
@@ -25,6 +30,11 @@ if (args.Length > 3 && args[1] == "fleet")
     options.Storage.Enabled = false;
     options.Monitoring.HealthCheckInterval = 1;
     options.Monitoring.ConcurrencyLimit = int.Parse(args[3], CultureInfo.InvariantCulture);
+}
+
+if (slo)
+{
+    options.Storage.Enabled = false;
 }
 
 using var system = new AdvancedMonitoringSystem(options);
@@ -57,6 +67,30 @@ if (args.Length > 3 && args[1] == "fleet")
     }
 
     GC.KeepAlive(open);
+}
+
+if (slo)
+{
+    PerformanceProfiler profiler = system.Profiler;
+    var failure = new TimeoutException("the model did not answer");
+    Console.WriteLine($"metrics {system.Prometheus.EndpointUrl}");
+    using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(10));
+    long call = 0;
+    while (await timer.WaitForNextTickAsync())
+    {
+        for (int i = 0; i < 10; i++, call++)
+        {
+            OperationToken handle = profiler.StartOperation("answer", "support");
+            if (call % 4 == 3)
+            {
+                profiler.EndOperation(handle, OperationStatus.Error, failure);
+            }
+            else
+            {
+                profiler.EndOperation(handle);
+            }
+        }
+    }
 }
 
 if (args.Length > 2 && args[1] == "accept")

@@ -274,6 +274,31 @@ public class AuditTrailTests
     }
 
     [Fact]
+    public void Claiming_a_ring_copies_its_untaken_successful_calls_oldest_first_and_counts_those_lapped_before_it()
+    {
+        var cell = new RecorderCell(OperationRegistry.GetOrAdd("claim-" + Unique, "audit-tests"), Thread.CurrentThread);
+        const int Written = RecorderCell.RingSize + 8;
+        for (int i = 0; i < Written; i++)
+        {
+            OperationStatus status = i == 10 ? OperationStatus.Error : OperationStatus.Success;
+            cell.Ring[i & (RecorderCell.RingSize - 1)] = new RecentCallSlot { Timestamp = 1000 + i, Packed = RecentCallSlot.Pack(i, status) };
+            cell.RingHead++;
+        }
+
+        var calls = new RecentCallSlot[RecorderCell.RingSize];
+        int taken = CallRingReader.Claim(cell, calls, out long lost);
+        int again = CallRingReader.Claim(cell, calls, out long lostAgain);
+
+        // The first 8 were overwritten by the last 8; of the 32 left, the failed one is the failure path's to audit.
+        Assert.Equal(8, lost);
+        Assert.Equal(RecorderCell.RingSize - 1, taken);
+        Assert.Equal(Enumerable.Range(8, Written - 8).Where(i => i != 10).Select(i => 1000L + i), calls.Take(taken).Select(c => c.Timestamp));
+        Assert.Equal(Enumerable.Range(8, Written - 8).Where(i => i != 10).Select(i => (long)i), calls.Take(taken).Select(c => RecentCallSlot.Elapsed(c.Packed)));
+        Assert.Equal(0, again);
+        Assert.Equal(0, lostAgain);
+    }
+
+    [Fact]
     public void Start_fails_naming_the_audit_folder_when_it_cannot_be_written()
     {
         using var test = new SecurityTestSystem(o => o.Production!.Security.AuditAllOperations = true);

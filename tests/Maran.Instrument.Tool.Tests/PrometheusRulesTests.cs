@@ -98,11 +98,45 @@ public sealed class PrometheusRulesTests : IDisposable
         string ticket = Scalar(alerts["generate_availability_burn_6h"], "expr");
         string custom = Scalar(alerts["generate_latency_burn_2h"], "expr");
 
-        Assert.Equal("slo:sli_error:ratio_rate1h{slo=\"generate_availability\"} / 0.005 >= 14.4 and slo:sli_error:ratio_rate5m{slo=\"generate_availability\"} / 0.005 >= 14.4", page);
-        Assert.Equal("slo:sli_error:ratio_rate6h{slo=\"generate_availability\"} / 0.005 >= 6 and slo:sli_error:ratio_rate30m{slo=\"generate_availability\"} / 0.005 >= 6", ticket);
-        Assert.Equal("slo:sli_error:ratio_rate2h{slo=\"generate_latency\"} / 0.05 >= 10 and slo:sli_error:ratio_rate10m{slo=\"generate_latency\"} / 0.05 >= 10", custom);
+        Assert.Equal("slo:sli_error:ratio_rate1h{slo=\"generate_availability\"} / 0.005 >= 14.4 * (1 - 1e-9) and slo:sli_error:ratio_rate5m{slo=\"generate_availability\"} / 0.005 >= 14.4 * (1 - 1e-9)", page);
+        Assert.Equal("slo:sli_error:ratio_rate6h{slo=\"generate_availability\"} / 0.005 >= 6 * (1 - 1e-9) and slo:sli_error:ratio_rate30m{slo=\"generate_availability\"} / 0.005 >= 6 * (1 - 1e-9)", ticket);
+        Assert.Equal("slo:sli_error:ratio_rate2h{slo=\"generate_latency\"} / 0.05 >= 10 * (1 - 1e-9) and slo:sli_error:ratio_rate10m{slo=\"generate_latency\"} / 0.05 >= 10 * (1 - 1e-9)", custom);
         Assert.Equal("critical", Scalar((YamlMappingNode)alerts["generate_availability_burn_1h"]["labels"], "severity"));
         Assert.Equal("warning", Scalar((YamlMappingNode)alerts["generate_availability_burn_6h"]["labels"], "severity"));
+    }
+
+    [PrometheusFact]
+    public void Promtool_unit_tests_of_the_sample_rules_file_pass()
+    {
+        (int exit, string output) = Promtool("test", "rules", Path.Combine(RepositoryRoot(), "deploy", "prometheus", "maran-rules.test.yml"));
+
+        Assert.True(exit == 0, output);
+        Assert.Contains("SUCCESS", output, StringComparison.Ordinal);
+    }
+
+    [PrometheusFact]
+    public void Promtool_unit_tests_at_the_worked_burn_rate_example_of_the_docs_pass_on_the_rules_written_for_it()
+    {
+        string examples = Path.Combine(RepositoryRoot(), "tests", "Maran.Instrument.Tool.Tests", "Promtool");
+        string tests = Path.Combine(_folder, "worked-example.test.yml");
+        File.Copy(Path.Combine(examples, "worked-example.test.yml"), tests);
+        ToolRun run = SecurityTestSystem.RunTool(null, "prometheus", "rules", Path.Combine(examples, "worked-example.yaml"), "--output", Path.Combine(_folder, "worked-example.rules.yml"));
+        Assert.True(run.ExitCode == 0, run.Error);
+
+        (int exit, string output) = Promtool("test", "rules", tests);
+
+        Assert.True(exit == 0, output);
+        Assert.Contains("SUCCESS", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_latency_between_two_exported_buckets_is_said_in_a_comment_and_one_on_a_boundary_is_not()
+    {
+        string between = File.ReadAllText(WriteRules(EveryKind));
+        string onBoundary = File.ReadAllText(WriteRules(EveryKind.Replace("latency: 2s", "latency: 2500ms", StringComparison.Ordinal)));
+
+        Assert.Contains("# generate_latency: its latency (2s) lies between the exported buckets 1s and 2.5s", between, StringComparison.Ordinal);
+        Assert.DoesNotContain("# generate_latency: its latency", onBoundary, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -9,7 +9,8 @@ namespace Maran.Instrument;
 /// (<c>production.security.audit_queue_capacity</c>, a <see cref="TrackerQueue{T}"/>): successful calls are taken from
 /// the rings the hot path already fills (<see cref="CallRingReader"/>), by the calling thread each time its ring is
 /// full and by the loop for what is left, failed calls come from the failure path, model calls from the cost
-/// tracker's loop. Whatever the queue cannot take is written into the chain as a gap and counted in
+/// tracker's loop. A full ring is handed over as one item, a <see cref="CallBatch"/> of its raw slots, and its
+/// records are built on the loop. Whatever the queue cannot take is written into the chain as a gap and counted in
 /// <c>maran_dropped_total{queue="audit"}</c>.
 /// </summary>
 /// <remarks>
@@ -33,11 +34,9 @@ internal sealed class AuditTrail : IMonitoringService, IOperationListener, ICost
     private readonly TimeProvider _time;
     private readonly object _gate = new();
     private readonly CallRingReader _rings = new();
-    private readonly Action<OperationRecorder, long, long> _queueCall;
-    private readonly Action<OperationRecorder, long> _queueLost;
-    private readonly Action<OperationRecorder, long, long> _writeCall;
-    private readonly Action<OperationRecorder, long> _writeLost;
-    private TrackerQueue<AuditRecord>? _queue;
+    private readonly TakenCalls _writeCalls;
+    private TrackerQueue<Entry>? _queue;
+    private CallBatchPool? _batches;
     private AuditFile? _file;
     private DateTimeOffset _anchorTime;
     private long _anchorTimestamp;
@@ -53,10 +52,7 @@ internal sealed class AuditTrail : IMonitoringService, IOperationListener, ICost
         _options = options;
         _costs = costs;
         _time = time;
-        _queueCall = (recorder, start, elapsed) => Accept(CallRecord(recorder, start, elapsed));
-        _queueLost = (recorder, lost) => Accept(LostRecord(recorder, lost));
-        _writeCall = (recorder, start, elapsed) => Write(_file!, CallRecord(recorder, start, elapsed));
-        _writeLost = (recorder, lost) => Write(_file!, LostRecord(recorder, lost));
+        _writeCalls = (recorder, calls, lost) => WriteCalls(_file!, recorder, calls, lost);
     }
 
     public string Name => "audit";
@@ -101,7 +97,7 @@ internal sealed class AuditTrail : IMonitoringService, IOperationListener, ICost
     /// <summary>Completes once everything accepted, and every call completed, before it was called is written and flushed.</summary>
     internal Task FlushAsync()
     {
-        TrackerQueue<AuditRecord>? queue = Volatile.Read(ref _queue);
+        TrackerQueue<Entry>? queue = Volatile.Read(ref _queue);
         if (queue is null)
         {
             return Task.CompletedTask;
@@ -150,7 +146,9 @@ internal sealed class AuditTrail : IMonitoringService, IOperationListener, ICost
             _file = file;
             _rings.Prime();
             _syncedAt = Stopwatch.GetTimestamp();
-            var queue = new TrackerQueue<AuditRecord>(
+            // Calls waiting in batches are bounded as single records are: by the queue's capacity.
+            _batches = new CallBatchPool(settings.AuditQueueCapacity / RecorderCell.RingSize);
+            var queue = new TrackerQueue<Entry>(
                 QueueName, settings.AuditQueueCapacity, _time, DrainInterval, static () => { }, WriteBatch, Tick);
             queue.Start();
             Volatile.Write(ref _queue, queue);
@@ -167,7 +165,7 @@ internal sealed class AuditTrail : IMonitoringService, IOperationListener, ICost
 
     public void Stop()
     {
-        TrackerQueue<AuditRecord> queue;
+        TrackerQueue<Entry> queue;
         AuditFile file;
         lock (_gate)
         {
@@ -210,7 +208,37 @@ internal sealed class AuditTrail : IMonitoringService, IOperationListener, ICost
 
     public void Dispose() => Stop();
 
-    void ICallRingListener.OnRingFull(RecorderCell cell) => CallRingReader.Claim(cell, _queueCall, _queueLost);
+    // On the calling thread: the ring's raw slots are copied into a pooled batch and queued as one item; no record is
+    // built here. With every batch waiting, or the queue full, the calls are still taken (so they are not lost to the
+    // next lap) and counted as refused.
+    void ICallRingListener.OnRingFull(RecorderCell cell)
+    {
+        CallBatchPool? pool = Volatile.Read(ref _batches);
+        if (pool?.Rent() is not { } batch)
+        {
+            Span<RecentCallSlot> refused = stackalloc RecentCallSlot[RecorderCell.RingSize];
+            int taken = CallRingReader.Claim(cell, refused, out long lapped);
+            Refuse(taken + lapped, countedByQueue: 0);
+            return;
+        }
+
+        int count = CallRingReader.Claim(cell, batch.Slots, out long lost);
+        if (count == 0 && lost == 0)
+        {
+            pool.Return(batch);
+            return;
+        }
+
+        batch.Recorder = cell.Recorder;
+        batch.Count = count;
+        batch.Lost = lost;
+        TrackerQueue<Entry>? queue = Volatile.Read(ref _queue);
+        if (queue is null || !queue.TryAccept(new Entry(default, batch)))
+        {
+            Refuse(count + lost, countedByQueue: queue is null ? 0 : 1);
+            pool.Return(batch);
+        }
+    }
 
     void IOperationListener.OnOperationFailed(in OperationFailure failure)
     {
@@ -250,6 +278,20 @@ internal sealed class AuditTrail : IMonitoringService, IOperationListener, ICost
             DurationMs = Milliseconds(elapsed),
         };
 
+    // The records of one ring's calls, oldest first, then the gap of the calls it lost.
+    private void WriteCalls(AuditFile file, OperationRecorder recorder, ReadOnlySpan<RecentCallSlot> calls, long lost)
+    {
+        foreach (ref readonly RecentCallSlot call in calls)
+        {
+            Write(file, CallRecord(recorder, call.Timestamp, RecentCallSlot.Elapsed(call.Packed)));
+        }
+
+        if (lost > 0)
+        {
+            Write(file, LostRecord(recorder, lost));
+        }
+    }
+
     private AuditRecord LostRecord(OperationRecorder recorder, long lost)
     {
         MonitoringDiagnostics.Drop(QueueName, lost);
@@ -265,19 +307,44 @@ internal sealed class AuditTrail : IMonitoringService, IOperationListener, ICost
     // A record the queue refuses (full, or stopping) is counted in the queue's drops and in the next gap line.
     private void Accept(in AuditRecord record)
     {
-        TrackerQueue<AuditRecord>? queue = Volatile.Read(ref _queue);
-        if (queue is null || !queue.TryAccept(record))
+        TrackerQueue<Entry>? queue = Volatile.Read(ref _queue);
+        if (queue is null || !queue.TryAccept(new Entry(record, null)))
         {
-            Interlocked.Add(ref _dropped, record.Type == AuditRecordType.Gap ? record.Count : 1);
+            Interlocked.Increment(ref _dropped);
         }
     }
 
-    private void WriteBatch(List<AuditRecord> batch)
+    // Calls that could not be queued: each one is counted once in maran_dropped_total (the queue counted a refused
+    // batch as one drop) and in the next gap line.
+    private void Refuse(long calls, int countedByQueue)
+    {
+        if (calls <= 0)
+        {
+            return;
+        }
+
+        if (calls > countedByQueue)
+        {
+            MonitoringDiagnostics.Drop(QueueName, calls - countedByQueue);
+        }
+
+        Interlocked.Add(ref _dropped, calls);
+    }
+
+    private void WriteBatch(List<Entry> entries)
     {
         AuditFile file = _file!;
-        foreach (AuditRecord record in batch)
+        foreach (Entry entry in entries)
         {
-            Write(file, record);
+            if (entry.Calls is { } batch)
+            {
+                WriteCalls(file, batch.Recorder!, batch.Calls, batch.Lost);
+                _batches!.Return(batch);
+            }
+            else
+            {
+                Write(file, entry.Record);
+            }
         }
     }
 
@@ -288,7 +355,7 @@ internal sealed class AuditTrail : IMonitoringService, IOperationListener, ICost
         AuditFile file = _file!;
         try
         {
-            _rings.Read(_writeCall, _writeLost);
+            _rings.Read(_writeCalls);
             long dropped = Interlocked.Exchange(ref _dropped, 0);
             if (dropped > 0)
             {
@@ -331,4 +398,7 @@ internal sealed class AuditTrail : IMonitoringService, IOperationListener, ICost
             return false;
         }
     }
+
+    /// <summary>One item of the queue: a record, or a ring's calls whose records the loop builds.</summary>
+    private readonly record struct Entry(AuditRecord Record, CallBatch? Calls);
 }

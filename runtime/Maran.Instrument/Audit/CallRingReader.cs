@@ -36,21 +36,22 @@ internal sealed class CallRingReader
     }
 
     /// <summary>
-    /// Takes every call of <paramref name="cell"/> not taken yet: each successful one goes to <paramref name="call"/>
-    /// (recorder, start timestamp, elapsed ticks), and the number that were overwritten before they could be taken to
-    /// <paramref name="lost"/>. Failed and cancelled calls are left to the failure path, which knows their trace and
-    /// exception type.
+    /// Takes every call of <paramref name="cell"/> not taken yet: copies each successful one's raw slot (start timestamp,
+    /// packed duration and status) into <paramref name="calls"/>, oldest first, returns how many it copied, and sets
+    /// <paramref name="lost"/> to the number that were overwritten before they could be taken. Failed and cancelled
+    /// calls are left to the failure path, which knows their trace and exception type.
     /// </summary>
+    /// <param name="cell">The ring to take from.</param>
+    /// <param name="calls">At least <see cref="RecorderCell.RingSize"/> slots.</param>
+    /// <param name="lost">Calls lapped before they were taken.</param>
     /// <remarks>
     /// The entries are copied first and kept only if the head still stood where the copy began: the owning thread
     /// overwrites an entry only after its full ring moved the head past it, so a copy that wins is a copy of entries
     /// no one changed.
     /// </remarks>
-    internal static void Claim(RecorderCell cell, Action<OperationRecorder, long, long> call, Action<OperationRecorder, long> lost)
+    internal static int Claim(RecorderCell cell, Span<RecentCallSlot> calls, out long lost)
     {
         const int Size = RecorderCell.RingSize;
-        Span<long> timestamps = stackalloc long[Size];
-        Span<long> packs = stackalloc long[Size];
         RecentCallSlot[] ring = cell.Ring;
         while (true)
         {
@@ -58,18 +59,19 @@ internal sealed class CallRingReader
             int head = Volatile.Read(ref cell.RingHead);
             if (head == from)
             {
-                return;
+                lost = 0;
+                return 0;
             }
 
             int start = head - from > Size ? head - Size : from;
-            int count = 0;
+            int copied = 0;
             for (int i = start; i != head; i++)
             {
                 ref RecentCallSlot slot = ref ring[i & (Size - 1)];
                 long packed = Volatile.Read(ref slot.Packed);
-                timestamps[count] = Volatile.Read(ref slot.Timestamp);
-                packs[count] = packed == Volatile.Read(ref slot.Packed) ? packed : 0;
-                count++;
+                calls[copied].Timestamp = Volatile.Read(ref slot.Timestamp);
+                calls[copied].Packed = packed == Volatile.Read(ref slot.Packed) ? packed : 0;
+                copied++;
             }
 
             int after = Volatile.Read(ref cell.RingHead);
@@ -79,27 +81,24 @@ internal sealed class CallRingReader
             }
 
             // An entry is lapped once the call RingSize after it is in (the head is past it); that happens to entries
-            // not taken yet only while no listener takes full rings (before one was set). Torn reads show as 0.
-            long missed = start - from;
-            for (int n = 0; n < count; n++)
+            // not taken yet only while no listener takes full rings (before one was set). Torn reads show as 0. The
+            // successful calls are moved down over the others, keeping their order.
+            lost = start - from;
+            int kept = 0;
+            for (int n = 0; n < copied; n++)
             {
-                long packed = packs[n];
+                long packed = calls[n].Packed;
                 if (after - (start + n) > Size || packed == 0)
                 {
-                    missed++;
+                    lost++;
                 }
                 else if (RecentCallSlot.Status(packed) == OperationStatus.Success)
                 {
-                    call(cell.Recorder, timestamps[n], RecentCallSlot.Elapsed(packed));
+                    calls[kept++] = calls[n];
                 }
             }
 
-            if (missed > 0)
-            {
-                lost(cell.Recorder, missed);
-            }
-
-            return;
+            return kept;
         }
     }
 
@@ -107,15 +106,16 @@ internal sealed class CallRingReader
     /// <see cref="Claim">Takes</see> the calls not taken yet from every ring, including the rings of threads that ended
     /// since the last look, which are read once more and then forgotten.
     /// </summary>
-    internal void Read(Action<OperationRecorder, long, long> call, Action<OperationRecorder, long> lost)
+    internal void Read(TakenCalls taken)
     {
+        Span<RecentCallSlot> calls = stackalloc RecentCallSlot[RecorderCell.RingSize];
         _look++;
         foreach (OperationRecorder recorder in OperationRegistry.All)
         {
             foreach (RecorderCell cell in recorder.Cells)
             {
                 _looks[cell] = _look;
-                Claim(cell, call, lost);
+                Take(cell, calls, taken);
             }
         }
 
@@ -124,7 +124,7 @@ internal sealed class CallRingReader
         {
             if (look != _look)
             {
-                Claim(cell, call, lost);
+                Take(cell, calls, taken);
                 _ended.Add(cell);
             }
         }
@@ -136,4 +136,16 @@ internal sealed class CallRingReader
 
         _ended.Clear();
     }
+
+    private static void Take(RecorderCell cell, Span<RecentCallSlot> calls, TakenCalls taken)
+    {
+        int count = Claim(cell, calls, out long lost);
+        if (count > 0 || lost > 0)
+        {
+            taken(cell.Recorder, calls[..count], lost);
+        }
+    }
 }
+
+/// <summary>The successful calls taken from one ring (raw slots, oldest first) and the calls it lost before they were taken.</summary>
+internal delegate void TakenCalls(OperationRecorder recorder, ReadOnlySpan<RecentCallSlot> calls, long lost);

@@ -130,6 +130,27 @@ internal sealed class PromQl(string prefix)
         return $"1 - {good} / {total}";
     }
 
+    /// <summary>
+    /// The exported <c>le</c> boundaries either side of a latency SLO's latency, when it is not one of them (the calls
+    /// between them are then interpolated); nulls for an availability SLO or a latency on a boundary.
+    /// </summary>
+    internal static (double? Lower, double? Upper) LatencyBetweenBuckets(SloDefinition slo)
+    {
+        if (slo.Latency is not { } latency || Array.IndexOf(BucketBoundaries, latency.TotalSeconds) >= 0)
+        {
+            return (null, null);
+        }
+
+        double seconds = latency.TotalSeconds;
+        int upper = Array.FindIndex(BucketBoundaries, b => b > seconds);
+        return upper switch
+        {
+            < 0 => (BucketBoundaries[^1], double.PositiveInfinity),
+            0 => (0, BucketBoundaries[0]),
+            _ => (BucketBoundaries[upper - 1], BucketBoundaries[upper]),
+        };
+    }
+
     /// <summary>A duration as Prometheus writes one: <c>5m</c>, <c>1h30m</c>, <c>1d</c>.</summary>
     internal static string Duration(TimeSpan duration) => AlertRuleValidator.ShortDuration(duration);
 

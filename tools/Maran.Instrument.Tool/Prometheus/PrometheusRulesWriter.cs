@@ -47,12 +47,29 @@ internal static partial class PrometheusRulesWriter
                 + (rule.Kind == AlertRuleKind.Anomaly ? "expected band as it goes (a streaming detector's state), which PromQL cannot keep." : "trend with a confidence test on its residuals, which PromQL cannot express."));
         }
 
+        foreach (SloDefinition slo in slos)
+        {
+            if (PromQl.LatencyBetweenBuckets(slo) is ({ } lower, { } upper))
+            {
+                string latency = PromQl.Duration(slo.Latency!.Value);
+                to.WriteLine(double.IsPositiveInfinity(upper)
+                    ? $"# {slo.Name}: its latency ({latency}) is above the largest exported bucket ({PromQl.Number(lower)}s): calls slower than that count as bad here, "
+                        + "though the process counts them good up to the latency."
+                    : $"# {slo.Name}: its latency ({latency}) lies between the exported buckets {PromQl.Number(lower)}s and {PromQl.Number(upper)}s, "
+                        + "whose calls count as good in proportion, as if spread evenly: the recorded ratio can differ from the process's, which interpolates within buckets at most 12.5 % wide "
+                        + "(with a latency on a boundary, by the calls of that one fine bucket at most).");
+            }
+        }
+
+        // A burn rate that is the threshold on paper (72 failures in 1,000 calls against 99.5 % is 14.4x) computes as
+        // 14.399999999999999: the engine's relative tolerance keeps such a window from being missed here too.
+        string Threshold(SloBurnRate burn) => $"{PromQl.Number(burn.Rate)} * (1 - {BurnRateCondition.Tolerance.ToString("0e0", System.Globalization.CultureInfo.InvariantCulture)})";
         foreach (AlertRule rule in rules.Where(static r => r.Kind == AlertRuleKind.BurnRate))
         {
             SloBurnRate burn = rule.BurnRate!;
             string Burn(TimeSpan window) =>
                 $"{promql.Recorded("slo", "sli_error", "ratio_rate" + PromQl.Duration(window))}{{slo={PromQl.Quote(burn.Slo.Name)}}} / {PromQl.Number(burn.Slo.ErrorBudget)}";
-            alerts.Add((rule, $"{Burn(burn.LongWindow)} >= {PromQl.Number(burn.Rate)} and {Burn(burn.ShortWindow)} >= {PromQl.Number(burn.Rate)}"));
+            alerts.Add((rule, $"{Burn(burn.LongWindow)} >= {Threshold(burn)} and {Burn(burn.ShortWindow)} >= {Threshold(burn)}"));
         }
 
         to.WriteLine("groups:");
@@ -146,7 +163,9 @@ internal static partial class PrometheusRulesWriter
             }
         }
 
-        annotations.TryAdd("summary", $"{rule.Condition()}: {{{{ $value }}}}");
+        annotations.TryAdd("summary", rule.BurnRate is { } slo
+            ? $"{rule.Condition()}: {{{{ $value | printf \"%.1f\" }}}}x over {PromQl.Duration(slo.LongWindow)}"
+            : $"{rule.Condition()}: {{{{ $value }}}}");
         if (untranslated.Count > 0)
         {
             to.WriteLine($"        # left out: {string.Join(", ", untranslated)}, whose variables only the process works out");

@@ -7,6 +7,9 @@ namespace Maran.Instrument;
 /// </summary>
 internal sealed class BurnRateCondition(SloBurnRate burn, SloTracker tracker) : AlertCondition
 {
+    /// <summary>The relative shortfall under the threshold that still counts as reaching it (the Prometheus rules use it too).</summary>
+    internal const double Tolerance = 1e-9;
+
     public override bool Holds(string fingerprint, AlertSample sample, DateTimeOffset now, out AlertVariables? variables)
     {
         double shortRate = tracker.BurnRate(now, burn.ShortWindow) ?? 0;
@@ -21,7 +24,7 @@ internal sealed class BurnRateCondition(SloBurnRate burn, SloTracker tracker) : 
             .Set(AlertVariables.ShortWindow, AlertRuleValidator.ShortDuration(burn.ShortWindow))
             .Set(AlertVariables.ErrorBudgetRemaining, remaining)
             .Set(AlertVariables.ErrorBudgetRemainingPercent, remaining * 100);
-        double threshold = burn.Rate * (1 - 1e-9);
+        double threshold = burn.Rate * (1 - Tolerance);
         return sample.Value >= threshold && shortRate >= threshold;
     }
 }
