@@ -10,6 +10,9 @@ using Maran.Instrument;
 //   One replica of a fleet: serves /metrics on a free port and prints "metrics <url>", holds <in flight> calls of the
 //   operation "answer" open against monitoring.concurrency_limit <concurrency limit>, and completes ten calls a second
 //   (one in five failing, each with priced tokens) until a signal ends it. Its identity comes from OTEL_RESOURCE_ATTRIBUTES.
+// Usage: Maran.Instrument.CrashWriter <data directory> console-encoding <n>
+//   Sets Console.OutputEncoding n times on one thread while another records the tokens of n models that have no price
+//   (each one a warning), then stops the system and prints "done <n>".
 var options = new MonitoringOptions();
 options.Monitoring.DataDirectory = args[0];
 options.Monitoring.MetricsPort = 0;
@@ -27,8 +30,39 @@ if (args.Length > 3 && args[1] == "fleet")
     options.Monitoring.ConcurrencyLimit = int.Parse(args[3], CultureInfo.InvariantCulture);
 }
 
+if (args.Length > 2 && args[1] == "console-encoding")
+{
+    options.Storage.Enabled = false;
+}
+
 using var system = new AdvancedMonitoringSystem(options);
 system.Start();
+
+if (args.Length > 2 && args[1] == "console-encoding")
+{
+    int rounds = int.Parse(args[2], CultureInfo.InvariantCulture);
+    var encodings = new Thread(() =>
+    {
+        for (int i = 0; i < rounds; i++)
+        {
+            Console.OutputEncoding = i % 2 == 0 ? new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: false) : System.Text.Encoding.UTF8;
+        }
+    });
+    var warnings = new Thread(() =>
+    {
+        for (int i = 0; i < rounds; i++)
+        {
+            system.CostTracker.RecordTokens($"unpriced-model-{i}", 10, 1, component: "crash_writer");
+        }
+    });
+    encodings.Start();
+    warnings.Start();
+    encodings.Join();
+    warnings.Join();
+    system.Stop();
+    Console.WriteLine($"done {rounds}");
+    return;
+}
 
 if (args.Length > 3 && args[1] == "fleet")
 {
