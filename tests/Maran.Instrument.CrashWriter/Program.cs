@@ -11,8 +11,8 @@ using Maran.Instrument;
 //   operation "answer" open against monitoring.concurrency_limit <concurrency limit>, and completes ten calls a second
 //   (one in five failing, each with priced tokens) until a signal ends it. Its identity comes from OTEL_RESOURCE_ATTRIBUTES.
 // Usage: Maran.Instrument.CrashWriter <data directory> console-encoding <n>
-//   Sets Console.OutputEncoding n times on one thread while another records the tokens of n models that have no price
-//   (each one a warning), then stops the system and prints "done <n>".
+//   Sets Console.OutputEncoding n times on one thread while four other threads warn n times each through the
+//   monitoring's diagnostics, then stops the system and prints "done <n>".
 var options = new MonitoringOptions();
 options.Monitoring.DataDirectory = args[0];
 options.Monitoring.MetricsPort = 0;
@@ -48,17 +48,17 @@ if (args.Length > 2 && args[1] == "console-encoding")
             Console.OutputEncoding = i % 2 == 0 ? new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: false) : System.Text.Encoding.UTF8;
         }
     });
-    var warnings = new Thread(() =>
+    Thread[] warnings = [.. Enumerable.Range(0, 4).Select(thread => new Thread(() =>
     {
         for (int i = 0; i < rounds; i++)
         {
-            system.CostTracker.RecordTokens($"unpriced-model-{i}", 10, 1, component: "crash_writer");
+            MonitoringDiagnostics.Warn($"[maran] warning {i} of thread {thread} while the console encoding changes");
         }
-    });
+    }))];
     encodings.Start();
-    warnings.Start();
+    Array.ForEach(warnings, static t => t.Start());
     encodings.Join();
-    warnings.Join();
+    Array.ForEach(warnings, static t => t.Join());
     system.Stop();
     Console.WriteLine($"done {rounds}");
     return;
