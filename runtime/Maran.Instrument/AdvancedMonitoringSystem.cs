@@ -358,6 +358,9 @@ public sealed class AdvancedMonitoringSystem : IDisposable
                 }
             }
         }
+
+        // What the services reported while they stopped reaches its sink before Stop returns.
+        MonitoringDiagnostics.Flush();
     }
 
     /// <summary>Stops the system.</summary>

@@ -10,6 +10,9 @@ using Maran.Instrument;
 //   One replica of a fleet: serves /metrics on a free port and prints "metrics <url>", holds <in flight> calls of the
 //   operation "answer" open against monitoring.concurrency_limit <concurrency limit>, and completes ten calls a second
 //   (one in five failing, each with priced tokens) until a signal ends it. Its identity comes from OTEL_RESOURCE_ATTRIBUTES.
+// Usage: Maran.Instrument.CrashWriter <data directory> console-encoding <n>
+//   Sets Console.OutputEncoding n times on one thread while four other threads warn n times each through the
+//   monitoring's diagnostics, then stops the system and prints "done <n>".
 // Usage: Maran.Instrument.CrashWriter <data directory> slo <configuration file>
 //   A process with the SLOs of the configuration file: serves /metrics on a free port and prints "metrics <url>", then
 //   ends calls of the operation "answer" (component "support") one after another, ten every 10 ms, every fourth one
@@ -32,13 +35,39 @@ if (args.Length > 3 && args[1] == "fleet")
     options.Monitoring.ConcurrencyLimit = int.Parse(args[3], CultureInfo.InvariantCulture);
 }
 
-if (slo)
+if (slo || (args.Length > 2 && args[1] == "console-encoding"))
 {
     options.Storage.Enabled = false;
 }
 
 using var system = new AdvancedMonitoringSystem(options);
 system.Start();
+
+if (args.Length > 2 && args[1] == "console-encoding")
+{
+    int rounds = int.Parse(args[2], CultureInfo.InvariantCulture);
+    var encodings = new Thread(() =>
+    {
+        for (int i = 0; i < rounds; i++)
+        {
+            Console.OutputEncoding = i % 2 == 0 ? new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: false) : System.Text.Encoding.UTF8;
+        }
+    });
+    Thread[] warnings = [.. Enumerable.Range(0, 4).Select(thread => new Thread(() =>
+    {
+        for (int i = 0; i < rounds; i++)
+        {
+            MonitoringDiagnostics.Warn($"[maran] warning {i} of thread {thread} while the console encoding changes");
+        }
+    }))];
+    encodings.Start();
+    Array.ForEach(warnings, static t => t.Start());
+    encodings.Join();
+    Array.ForEach(warnings, static t => t.Join());
+    system.Stop();
+    Console.WriteLine($"done {rounds}");
+    return;
+}
 
 if (args.Length > 3 && args[1] == "fleet")
 {

@@ -4,23 +4,35 @@ namespace Maran.Instrument;
 
 /// <summary>
 /// Failures inside the monitoring itself: counted (exported as <c>maran_internal_errors_total</c>) and reported
-/// once per kind, never thrown into the user's code.
+/// once per kind, never thrown into the user's code. Reports are written by one background thread
+/// (<see cref="DiagnosticsWriter"/>): the thread that warns never waits for the sink.
 /// </summary>
 internal static class MonitoringDiagnostics
 {
     private static readonly ConcurrentDictionary<string, long> s_internalErrors = new(StringComparer.Ordinal);
     private static readonly ConcurrentDictionary<string, long> s_dropped = new(StringComparer.Ordinal);
-    private static readonly Action<string> s_standardError = static message => Console.Error.WriteLine(message);
+    private static readonly Action<string> s_standardError = DiagnosticsWriter.WriteStandardError;
+    private static readonly TimeSpan s_flushPatience = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan s_swapPatience = TimeSpan.FromSeconds(2);
     private static Action<string> s_report = s_standardError;
 
     /// <summary>The report sink before logging is configured: one line on standard error.</summary>
     internal static Action<string> StandardError => s_standardError;
 
-    /// <summary>Where once-per-kind reports go; standard error until logging is configured.</summary>
+    /// <summary>
+    /// Where once-per-kind reports go, called on the writer thread; standard error until logging is configured. Setting
+    /// it first writes what is queued (waiting at most 2 s) to the sink it replaces, the sink that was current when those
+    /// reports were made.
+    /// </summary>
     internal static Action<string> Report
     {
         get => Volatile.Read(ref s_report);
-        set => Volatile.Write(ref s_report, value ?? throw new ArgumentNullException(nameof(value)));
+        set
+        {
+            ArgumentNullException.ThrowIfNull(value);
+            DiagnosticsWriter.Flush(s_swapPatience);
+            Volatile.Write(ref s_report, value);
+        }
     }
 
     /// <summary>Internal errors so far, by kind.</summary>
@@ -66,18 +78,17 @@ internal static class MonitoringDiagnostics
         }
     }
 
+    /// <summary>Counts <paramref name="count"/> items dropped under <paramref name="queue"/> without reporting; returns the queue's count so far.</summary>
+    internal static long CountDrop(string queue, long count) => s_dropped.AddOrUpdate(queue, count, (_, n) => n + count);
+
     private static long Count(string queue) => s_dropped.AddOrUpdate(queue, 1, static (_, n) => n + 1);
 
-    /// <summary>Reports a message, swallowing any failure of the report sink itself.</summary>
-    internal static void Warn(string message)
-    {
-        try
-        {
-            Report(message);
-        }
-        catch (Exception ex) when (ex is IOException or ObjectDisposedException or InvalidOperationException)
-        {
-            // Nowhere left to report to; the counters still hold the figures.
-        }
-    }
+    /// <summary>Queues a message for the writer thread; never blocks, and a full queue drops it and counts the drop.</summary>
+    internal static void Warn(string message) => DiagnosticsWriter.Enqueue(message);
+
+    /// <summary>
+    /// Waits, at most <paramref name="timeout"/> (5 s when null), until the reports made before the call have reached
+    /// <see cref="Report"/>; false when the time ran out first (a sink that blocks).
+    /// </summary>
+    internal static bool Flush(TimeSpan? timeout = null) => DiagnosticsWriter.Flush(timeout ?? s_flushPatience);
 }

@@ -54,6 +54,7 @@ public class AlertSecretsTests
             Assert.All(test.Engine.GetAlertHistory(), e => Assert.DoesNotContain(Secret, e.ToString(), StringComparison.Ordinal));
             Assert.NotEmpty(console.ToString());
             Assert.DoesNotContain(Secret, console.ToString(), StringComparison.Ordinal);
+            Assert.True(MonitoringDiagnostics.Flush());
             lock (reports)
             {
                 Assert.All(reports, r => Assert.DoesNotContain(Secret, r, StringComparison.Ordinal));
@@ -94,6 +95,7 @@ public class AlertSecretsTests
             Assert.Equal(AlertDeliveryOutcome.Failed, attempt.Outcome);
             Assert.Contains("refused the login of 'maran'", attempt.Detail, StringComparison.Ordinal);
             Assert.All(test.Engine.GetAlertHistory(), e => Assert.DoesNotContain(Wrong, e.ToString(), StringComparison.Ordinal));
+            Assert.True(MonitoringDiagnostics.Flush());
             lock (reports)
             {
                 Assert.All(reports, r => Assert.DoesNotContain(Wrong, r, StringComparison.Ordinal));

@@ -38,6 +38,7 @@ public class LogFileFailureTests
             Assert.True(test.Monitoring.IsRunning);
             Assert.True(MonitoringDiagnostics.InternalErrors[kind] - failedBefore >= 20);
             Assert.Equal(20, test.Monitoring.Logs.Recent(100).Count(e => e.Message.EndsWith("on a full disk", StringComparison.Ordinal)));
+            Assert.True(MonitoringDiagnostics.Flush());
             lock (received)
             {
                 string report = Assert.Single(received, r => r.Contains(kind, StringComparison.Ordinal));

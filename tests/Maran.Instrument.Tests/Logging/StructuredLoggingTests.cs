@@ -202,6 +202,7 @@ public class StructuredLoggingTests
 
             Assert.True(test.Monitoring.IsRunning);
             Assert.Contains(test.Monitoring.Logs.Recent(10), e => e.Message == "still logged");
+            Assert.True(MonitoringDiagnostics.Flush());
             lock (received)
             {
                 string report = Assert.Single(received, r => r.Contains("log folder", StringComparison.Ordinal));

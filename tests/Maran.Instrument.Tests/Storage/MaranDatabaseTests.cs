@@ -148,6 +148,7 @@ public class MaranDatabaseTests
 
             Assert.Equal(["waits for the disk"], db.Notes());
             Assert.True(db.Database.GetStatus().Available);
+            Assert.True(MonitoringDiagnostics.Flush());
             lock (reports)
             {
                 Assert.Single(reports, r => r.Contains("storage unavailable", StringComparison.Ordinal));
@@ -236,6 +237,7 @@ public class MaranDatabaseTests
             Assert.Equal("before the disk filled up", notes[0]);
             Assert.Equal(Enumerable.Range(0, 16).Select(i => $"{i} {page}"), notes.Skip(1));
             Assert.True(db.Database.GetStatus().Available);
+            Assert.True(MonitoringDiagnostics.Flush());
             lock (reports)
             {
                 Assert.Single(reports, r => r.Contains("storage unavailable", StringComparison.Ordinal));
