@@ -35,6 +35,7 @@ public static class ReportLayout
         new(nameof(ValueTaskCompletedBenchmarks), "ValueTask<T>, completed synchronously", "Maran", ZeroAddedPath: "ValueTask"),
         new(nameof(StreamBenchmarks), "IAsyncEnumerable<T>, 100 items", "Maran", ZeroAddedPath: "stream"),
         new(nameof(FailureBenchmarks), "throws, caller catches", "Maran", ZeroAddedPath: null),
+        new(nameof(FailureBenchmarks), "throws, caller catches, error tracker on", "MaranTracked", ZeroAddedPath: null),
         new(nameof(ContentionBenchmarks), "empty method, 2 threads (per call)", "Maran", ZeroAddedPath: null),
     ];
 

@@ -8,14 +8,33 @@ namespace Maran.Instrument.Benchmarks.Suites;
 
 /// <summary>
 /// A method that throws, caught by its caller. The interceptor records the failure in an exception filter and
-/// lets the exception pass untouched; the peers use filters too, so no one pays for a rethrow.
+/// lets the exception pass untouched; the peers use filters too, so no one pays for a rethrow. <c>MaranTracked</c> is
+/// the same call while a monitoring system runs, so its error tracker hears every failure, as in a deployed service.
 /// </summary>
 public class FailureBenchmarks : WorkloadBenchmarks
 {
+    private readonly string _folder = Path.Combine(Path.GetTempPath(), "maran-bench-failure-" + Guid.NewGuid().ToString("N"));
+    private AdvancedMonitoringSystem? _system;
+
     /// <summary>Creates the suite.</summary>
     public FailureBenchmarks()
         : base(Workloads.Workload.Failure, nameof(Bare.Failure))
     {
+    }
+
+    /// <summary>Starts a monitoring system with storage off (the error tracker keeps its errors in memory), then the suite's settings.</summary>
+    [GlobalSetup(Target = nameof(MaranTracked))]
+    public void SetupTracked()
+    {
+        var options = new MonitoringOptions();
+        options.Monitoring.DataDirectory = _folder;
+        options.Monitoring.MetricsPort = 0;
+        options.Logging.Console = false;
+        options.Logging.File = false;
+        options.Storage.Enabled = false;
+        _system = new AdvancedMonitoringSystem(options);
+        _system.Start();
+        Setup();
     }
 
     /// <summary>The bare call, caught.</summary>
@@ -36,6 +55,21 @@ public class FailureBenchmarks : WorkloadBenchmarks
     /// <summary>The intercepted call, caught.</summary>
     [Benchmark]
     public int Maran()
+    {
+        try
+        {
+            Monitored.Failure();
+            return 0;
+        }
+        catch (InvalidOperationException)
+        {
+            return 1;
+        }
+    }
+
+    /// <summary>The intercepted call, caught, while the error tracker listens.</summary>
+    [Benchmark]
+    public int MaranTracked()
     {
         try
         {
@@ -165,6 +199,17 @@ public class FailureBenchmarks : WorkloadBenchmarks
         catch (InvalidOperationException)
         {
             return 1;
+        }
+    }
+
+    /// <inheritdoc/>
+    protected override void OnCleanup()
+    {
+        _system?.Dispose();
+        _system = null;
+        if (Directory.Exists(_folder))
+        {
+            Directory.Delete(_folder, recursive: true);
         }
     }
 }

@@ -11,16 +11,18 @@ namespace Maran.Instrument;
 /// <see cref="GetErrorAnalytics"/> answers from memory, rebuilt from the database at start.
 /// </summary>
 /// <remarks>
-/// Counts are exact: the failure path categorises the error and counts it (<c>errors_total</c>) before anything can be
-/// dropped; what a full queue drops is the detail (stack, message, group), counted in <c>maran_dropped_total</c>.
+/// Counts are exact: every error is counted once in <c>errors_total</c>, by the background loop when the queue takes it,
+/// else (the queue is full) by the failure path itself, which then categorises it; what a full queue drops is the detail
+/// (stack, message, group), counted in <c>maran_dropped_total</c>. A read counts what the loop has handled: call
+/// <see cref="Flush"/> first to include the failures just made.
 /// One failure is one error: an exception already recorded (by an inner monitored call, by
 /// <see cref="TrackError(string, ErrorSeverity, string, string, Exception?, IReadOnlyDictionary{string, string}?)"/>, or
 /// wrapped by the exception at hand) counts only toward the error rate of each operation it passed through.
-/// The failure path snapshots the exception's stack frames and enqueues; fingerprinting and
-/// formatting happen on a background loop. The frames are read at the failure itself because an exception's
-/// stack keeps growing as it propagates (the first pass of a synchronous throw, then every <c>await</c> of a
-/// faulted task appends the awaiting frames): read later, the same bug would show a different stack depending on
-/// how far it had travelled. At the failure the stack runs exactly from the throw to the monitored call.
+/// A monitored call's failure path hands the loop the exception and the time, context and span of the failure, nothing
+/// more; the loop categorises, fingerprints and formats. An exception's stack keeps growing as it propagates, so the
+/// loop cuts what it reads back to the stack at the monitored call (<see cref="InterceptedTrace"/>): the same bug shows
+/// the same stack however far it travelled. Where the stack could not be cut later (a faulted task, whose awaits append
+/// to it; a stream; an error tracked by hand) the failure path takes the frames, without file information.
 /// </remarks>
 public sealed class ErrorTracker : IOperationListener, IMonitoringService
 {
@@ -109,6 +111,7 @@ public sealed class ErrorTracker : IOperationListener, IMonitoringService
                 Message = message,
                 Exception = exception,
                 Trace = exception is null ? null : new StackTrace(exception, fNeedFileInfo: false),
+                ElapsedTicks = -1,
                 Ambient = ErrorContext.Current,
                 Context = context,
                 Activity = Activity.Current,
@@ -222,7 +225,8 @@ public sealed class ErrorTracker : IOperationListener, IMonitoringService
 
     /// <summary>
     /// Every error tracked since this tracker was created, by type, category, component and severity: what the
-    /// exporters publish as <c>errors_total</c>. Answers at once, without waiting for errors still queued.
+    /// exporters publish as <c>errors_total</c>. Answers at once with what the loop has counted; errors still queued
+    /// are counted as it takes them (<see cref="Flush"/> waits for that).
     /// </summary>
     internal IReadOnlyList<ErrorCount> GetErrorCounts() =>
         [.. _counts.Select(c => new ErrorCount(c.Key.Type, c.Key.Category, c.Key.Component, c.Key.Severity, Interlocked.Read(ref c.Value.Value)))];
@@ -325,6 +329,9 @@ public sealed class ErrorTracker : IOperationListener, IMonitoringService
     /// <summary>Waits, at most <paramref name="timeout"/> (5 s when null), for what <see cref="FlushAsync"/> completes on; false when the time ran out first.</summary>
     public bool Flush(TimeSpan? timeout = null) => TrackerFlush.Wait(FlushAsync(), timeout ?? ReadYourWrites, "error tracker");
 
+    // The failure path of a monitored call: counts a failure already recorded, else hands the exception and the few
+    // values only this thread knows (time, ambient context, span) to the loop, which reads, categorizes and counts it.
+    // Only when the queue is full does this thread categorize, to keep errors_total exact while the detail is dropped.
     void IOperationListener.OnOperationFailed(in OperationFailure failure)
     {
         if (!Settings.Enabled)
@@ -343,44 +350,51 @@ public sealed class ErrorTracker : IOperationListener, IMonitoringService
         }
 
         Exception? exception = failure.Exception;
-        bool cancelledWithoutException = failure.Status == OperationStatus.Cancelled && exception is null;
-        string type = exception?.GetType().FullName ?? (cancelledWithoutException ? typeof(TaskCanceledException).FullName! : "Error");
-        string message = exception?.Message ?? (cancelledWithoutException ? "The task was cancelled." : string.Empty);
-        ErrorCategory category = cancelledWithoutException ? ErrorCategory.Cancelled : ErrorCategorizer.Categorize(exception, type, message);
-        ErrorSeverity severity = ErrorSeverity.Error;
-        if (category == ErrorCategory.Cancelled)
-        {
-            if (!Settings.TrackCancellations)
-            {
-                return;
-            }
-
-            severity = ErrorSeverity.Info;
-        }
-
-        string component = failure.Recorder.Component;
-        Count(type, category, component, severity);
-        if (!_queue.HasRoom())
-        {
-            return;
-        }
-
-        long elapsed = failure.ElapsedTicks;
-        _queue.TryAccept(new Capture
+        var capture = new Capture
         {
             Timestamp = _time.GetUtcNow(),
-            Type = type,
-            Category = category,
-            Message = message,
-            Severity = severity,
-            Component = component,
+            Recorder = failure.Recorder,
+            Status = failure.Status,
+            Component = failure.Recorder.Component,
             Operation = failure.Recorder.Name,
             Exception = exception,
-            Trace = exception is null ? null : new StackTrace(exception, fNeedFileInfo: false),
-            DurationMs = elapsed >= 0 ? MonitoringClock.ToMilliseconds(elapsed) : null,
+            Trace = exception is null || failure.Propagating ? null : new StackTrace(exception, fNeedFileInfo: false),
+            ElapsedTicks = failure.ElapsedTicks,
             Ambient = ErrorContext.Current,
             Activity = failure.Activity,
-        });
+        };
+        if (!_queue.TryAccept(capture))
+        {
+            CountFailure(capture);
+        }
+    }
+
+    // Type, message, category and severity of a monitored call's failure, and whether it is tracked at all
+    // (a cancellation only when errors.track_cancellations is on).
+    private bool Describe(in Capture capture, out string type, out string message, out ErrorCategory category, out ErrorSeverity severity)
+    {
+        Exception? exception = capture.Exception;
+        bool cancelledWithoutException = capture.Status == OperationStatus.Cancelled && exception is null;
+        type = exception?.GetType().FullName ?? (cancelledWithoutException ? typeof(TaskCanceledException).FullName! : "Error");
+        message = exception?.Message ?? (cancelledWithoutException ? "The task was cancelled." : string.Empty);
+        category = cancelledWithoutException ? ErrorCategory.Cancelled : ErrorCategorizer.Categorize(exception, type, message);
+        severity = category == ErrorCategory.Cancelled ? ErrorSeverity.Info : ErrorSeverity.Error;
+        return category != ErrorCategory.Cancelled || Settings.TrackCancellations;
+    }
+
+    private void CountFailure(in Capture capture)
+    {
+        try
+        {
+            if (Describe(capture, out string type, out _, out ErrorCategory category, out ErrorSeverity severity))
+            {
+                Count(type, category, capture.Component, severity);
+            }
+        }
+        catch (Exception ex)
+        {
+            MonitoringDiagnostics.InternalError("error tracking", ex);
+        }
     }
 
     void IMonitoringService.Start()
@@ -496,17 +510,31 @@ public sealed class ErrorTracker : IOperationListener, IMonitoringService
         }
     }
 
-    // The failure path has counted the error and decided its type, category and severity; this adds its detail.
+    // A monitored call's failure is described and counted here; an error tracked by hand was on its caller's thread.
+    // Then the detail: fingerprint, stack, group, hourly count, storage.
     private void Process(in Capture capture)
     {
         Exception? exception = capture.Exception;
-        string type = capture.Type;
-        string message = capture.Message;
-        ErrorCategory category = capture.Category;
-        ErrorSeverity severity = capture.Severity;
+        string type, message;
+        ErrorCategory category;
+        ErrorSeverity severity;
         string component = capture.Component;
+        if (capture.Recorder is null)
+        {
+            (type, message, category, severity) = (capture.Type!, capture.Message!, capture.Category, capture.Severity);
+        }
+        else if (Describe(capture, out type, out message, out category, out severity))
+        {
+            Count(type, category, component, severity);
+        }
+        else
+        {
+            return;
+        }
+
+        StackTrace? trace = capture.Trace ?? (exception is not null && capture.Recorder is { } recorder ? InterceptedTrace.Read(exception, recorder) : null);
         string normalized = MessageNormalizer.Normalize(message);
-        string fingerprint = ErrorFingerprint.Compute(type, ErrorFingerprint.Frames(capture.Trace, _inApp), normalized, component);
+        string fingerprint = ErrorFingerprint.Compute(type, ErrorFingerprint.Frames(trace, _inApp), normalized, component);
         long at = capture.Timestamp.ToUnixTimeMilliseconds();
 
         var error = new TrackedError
@@ -521,10 +549,10 @@ public sealed class ErrorTracker : IOperationListener, IMonitoringService
             Operation = capture.Operation,
             TraceId = capture.TraceId,
             SpanId = capture.SpanId,
-            StackTrace = StackFormatter.Format(exception, capture.Trace),
+            StackTrace = capture.Trace is null && trace is not null ? StackFormatter.Format(trace) : StackFormatter.Format(exception, capture.Trace),
             InnerExceptions = StackFormatter.InnerErrors(exception),
             Context = ErrorContext.Flatten(capture.Ambient, capture.Context),
-            DurationMs = capture.DurationMs,
+            DurationMs = capture.ElapsedTicks >= 0 ? MonitoringClock.ToMilliseconds(capture.ElapsedTicks) : null,
         };
 
         ErrorGroupState group = GroupFor(error, normalized, at);
@@ -675,12 +703,20 @@ public sealed class ErrorTracker : IOperationListener, IMonitoringService
     private static void Add(Dictionary<string, long> totals, string key, long count) =>
         totals[key] = totals.GetValueOrDefault(key) + count;
 
-    /// <summary>What the failure path hands to the loop: references and a few numbers, nothing formatted.</summary>
+    /// <summary>
+    /// What the failure path hands to the loop: references and a few numbers, nothing read from the exception. A
+    /// monitored call's failure names its <see cref="Recorder"/> and leaves type, message, category and severity to the
+    /// loop; an error tracked by hand comes with them.
+    /// </summary>
     private readonly record struct Capture
     {
         public DateTimeOffset Timestamp { get; init; }
 
-        public required string Type { get; init; }
+        public OperationRecorder? Recorder { get; init; }
+
+        public OperationStatus Status { get; init; }
+
+        public string? Type { get; init; }
 
         public ErrorCategory Category { get; init; }
 
@@ -690,13 +726,15 @@ public sealed class ErrorTracker : IOperationListener, IMonitoringService
 
         public string? Operation { get; init; }
 
-        public required string Message { get; init; }
+        public string? Message { get; init; }
 
         public Exception? Exception { get; init; }
 
+        /// <summary>The exception's frames taken where it was recorded, or null when the loop reads them (<see cref="InterceptedTrace"/>).</summary>
         public StackTrace? Trace { get; init; }
 
-        public double? DurationMs { get; init; }
+        /// <summary>The call's duration in stopwatch ticks, or -1 when it was not timed or the error was tracked by hand.</summary>
+        public long ElapsedTicks { get; init; }
 
         public ErrorContext.Node? Ambient { get; init; }
 

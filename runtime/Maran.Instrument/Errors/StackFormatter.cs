@@ -3,7 +3,7 @@ using System.Diagnostics.CodeAnalysis;
 
 namespace Maran.Instrument;
 
-/// <summary>Formats, on the background side, the stack captured at a failure and the exceptions it wraps.</summary>
+/// <summary>Formats, on the background side, the stack of a failure and the exceptions it wraps.</summary>
 internal static class StackFormatter
 {
     private const int MaxInner = 10;
@@ -35,6 +35,9 @@ internal static class StackFormatter
 
         return new StackTrace(frames).ToString().TrimEnd();
     }
+
+    /// <summary>A stack the loop read itself (<see cref="InterceptedTrace"/>), with file information: its text, or null when it has no frames.</summary>
+    public static string? Format(StackTrace trace) => trace.FrameCount == 0 ? null : trace.ToString().TrimEnd();
 
     /// <summary>The exceptions <paramref name="exception"/> wraps, depth first, at most ten.</summary>
     public static List<InnerError> InnerErrors(Exception? exception)

@@ -12,13 +12,20 @@ namespace Maran.Instrument;
 /// Whether the exception was already recorded, by an inner monitored call or as the inner exception of this one: the
 /// call failed, but the failure is not a new error.
 /// </param>
+/// <param name="Propagating">
+/// Whether the exception is still propagating: the failure was seen in an interceptor's exception filter, so the
+/// exception's stack ends at the interceptor now and grows as it leaves. A listener that reads the stack later cuts it
+/// there (<see cref="InterceptedTrace"/>); a failure seen any other way (a faulted task, a stream, by hand) is
+/// reported once its stack is final for the call.
+/// </param>
 internal readonly record struct OperationFailure(
     OperationRecorder Recorder,
     Exception? Exception,
     OperationStatus Status,
     long ElapsedTicks,
     Activity? Activity,
-    bool IsRecorded = false);
+    bool IsRecorded = false,
+    bool Propagating = false);
 
 /// <summary>Receives events from the failure path of monitored calls; must be fast and must not throw.</summary>
 internal interface IOperationListener

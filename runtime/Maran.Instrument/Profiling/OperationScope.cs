@@ -279,7 +279,7 @@ public readonly struct OperationScope
     {
         if (_cell is { } cell)
         {
-            End(cell, Classify(exception), exception, stopSpan: false);
+            End(cell, Classify(exception), exception, stopSpan: false, propagating: true);
         }
 
         return false;
@@ -551,7 +551,7 @@ public readonly struct OperationScope
         }
     }
 
-    private void End(RecorderCell cell, OperationStatus status, Exception? exception, bool stopSpan)
+    private void End(RecorderCell cell, OperationStatus status, Exception? exception, bool stopSpan, bool propagating = false)
     {
         long elapsed = -1;
         switch (status)
@@ -575,15 +575,16 @@ public readonly struct OperationScope
 
         if (status != OperationStatus.Success)
         {
-            RecordFailure(cell.Recorder, status, exception, elapsed);
+            RecordFailure(cell.Recorder, status, exception, elapsed, propagating);
         }
 
         _frame?.End(status, exception, elapsed, stopSpan);
     }
 
     // One failure is one error: the innermost monitored call records it; each enclosing one counts its own failed
-    // call and tells the listeners it is a failure already recorded (see RecordedFailures).
-    private void RecordFailure(OperationRecorder recorder, OperationStatus status, Exception? exception, long elapsed)
+    // call and tells the listeners it is a failure already recorded (see RecordedFailures). Only counts happen here:
+    // the listeners hand the exception to their workers, which read, categorize and format it.
+    private void RecordFailure(OperationRecorder recorder, OperationStatus status, Exception? exception, long elapsed, bool propagating)
     {
         try
         {
@@ -598,7 +599,7 @@ public readonly struct OperationScope
                 recorder.CountErrorType(exception?.GetType().FullName ?? "unknown", raisedHere);
             }
 
-            OperationEvents.Failed(new OperationFailure(recorder, exception, status, elapsed, _frame?.Activity ?? Activity.Current, !raisedHere));
+            OperationEvents.Failed(new OperationFailure(recorder, exception, status, elapsed, _frame?.Activity ?? Activity.Current, !raisedHere, propagating));
         }
         catch (Exception ex)
         {

@@ -50,6 +50,8 @@ public class ExactErrorCountTests
             Array.ForEach(threads, t => t.Start());
             Array.ForEach(threads, t => t.Join());
 
+            // The loop counts the failures the queue took: waiting for it makes them visible, as a reader that needs its own writes does.
+            await system.ErrorTracker.FlushAsync();
             Exposition scrape = await Exposition.ScrapeAsync(system.Prometheus.Registry);
             system.Stop();
 
