@@ -74,7 +74,7 @@ public class IncrementalityTests
         """;
 
     private static readonly string[] TrackedSteps =
-        [InterceptorGenerator.Steps.CallSites, InterceptorGenerator.Steps.Files, InterceptorGenerator.Steps.Enabled];
+        [InterceptorGenerator.Steps.CallSites, InterceptorGenerator.Steps.Files, InterceptorGenerator.Steps.Helpers, InterceptorGenerator.Steps.Enabled];
 
     private static (GeneratorRun First, CSharpCompilation Compilation) FirstRun()
     {
