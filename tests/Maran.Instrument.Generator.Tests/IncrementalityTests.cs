@@ -167,6 +167,36 @@ public class IncrementalityTests
     }
 
     [Fact]
+    public void A_file_whose_candidate_names_are_called_only_on_predefined_types_is_never_bound()
+    {
+        const string Texts = """
+            namespace App;
+            public static class Texts
+            {
+                public static string Label(int count) => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{count} items");
+            }
+            """;
+        const string Tools = """
+            namespace App;
+            public static class Tools
+            {
+                public static object Weather() => Microsoft.Extensions.AI.AIFunctionFactory.Create(() => "sunny", "weather");
+            }
+            """;
+        CSharpCompilation compilation = GeneratorHarness.CreateCompilation(
+            [("/src/Agent.cs", Agent), ("/src/Texts.cs", Texts), ("/src/Tools.cs", Tools)],
+            ModelCallTests.SdkReferences());
+        long before = CallSiteParser.FilesBound;
+
+        GeneratorRun run = GeneratorHarness.Generate(compilation);
+
+        Assert.Equal(2, CallSiteParser.FilesBound - before);
+        Assert.Empty(run.Problems);
+        Assert.Contains("Tools.cs(", run.GeneratedText, StringComparison.Ordinal);
+        Assert.DoesNotContain("Texts.cs(", run.GeneratedText, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void An_edit_inside_a_method_body_of_a_file_with_monitored_calls_looks_up_no_type_in_the_references()
     {
         var (first, compilation) = FirstRun();

@@ -116,7 +116,7 @@ internal static class CallSiteParser
         {
             if (names.Contains(calls.Key))
             {
-                candidates.AddRange(calls.Value);
+                candidates.AddRange(calls.Value.Where(call => names.MayIntercept(calls.Key, call)));
             }
         }
 
@@ -486,7 +486,7 @@ internal static class CallSiteParser
             SemanticModel? semanticModel = null;
             foreach (InvocationExpressionSyntax invocation in declaration.DescendantNodes().OfType<InvocationExpressionSyntax>())
             {
-                if (CalledName(invocation) is not { } name || !apis.MayMatch(name))
+                if (CalledName(invocation) is not { } name || !apis.MayMatch(name) || CandidateNames.IsOnPredefinedType(invocation))
                 {
                     continue;
                 }
