@@ -22,31 +22,54 @@ internal static class HelpersEmitter
     /// <summary>A helper as interceptors name it.</summary>
     public static string Member(string name) => Class + "." + name;
 
-    /// <summary>The helpers the interceptors of <paramref name="files"/> call.</summary>
+    /// <summary>
+    /// The helpers the interceptors of <paramref name="files"/> call: one pass over the call sites, which runs after each
+    /// edit of a file with calls, so it compares no model (hashing every method model cost more than the rest of the step).
+    /// </summary>
     public static HelpersModel Plan(IEnumerable<InterceptorFileModel> files)
     {
-        var methods = files.SelectMany(f => f.CallSites).Select(c => c.Method).Distinct().ToList();
+        var usages = new SortedDictionary<UsageKind, UsageModel>();
+        var suppressed = new SortedSet<string>(System.StringComparer.Ordinal);
+        ClientKind chat = ClientKind.None;
+        bool cachedChatResponse = false, embeddings = false, agentClients = false, chatContent = false;
+        bool agents = false, asyncCollections = false, collections = false, tools = false;
+        foreach (InterceptorFileModel file in files)
+        {
+            foreach (CallSiteModel site in file.CallSites)
+            {
+                MethodModel method = site.Method;
+                if (method.Usage is { Kind: not UsageKind.Interface } usage && !usages.ContainsKey(usage.Kind))
+                {
+                    usages[usage.Kind] = usage;
+                }
+
+                suppressed.UnionWith(method.SuppressedDiagnostics);
+                cachedChatResponse |= method is { Client: ClientKind.CachingChat, Usage.Kind: UsageKind.ChatResponse };
+                chat = method.Client == ClientKind.CachingChat || chat == ClientKind.CachingChat ? ClientKind.CachingChat
+                    : method.Client == ClientKind.Chat ? ClientKind.Chat
+                    : chat;
+                embeddings |= method.Client == ClientKind.Embedding;
+                agentClients |= method.Client == ClientKind.Agent;
+                chatContent |= method.Kind == CallKind.ModelCall && InterceptorEmitter.ChatContent(method) is not null;
+                agents |= method.Kind == CallKind.Agent;
+                asyncCollections |= method.Shape == ReturnShape.AsyncCollection;
+                collections |= method.Shape == ReturnShape.Collection;
+                tools |= method.Kind == CallKind.Tool;
+            }
+        }
+
         return new HelpersModel(
-            Usages: methods
-                .Select(m => m.Usage)
-                .OfType<UsageModel>()
-                .Where(u => u.Kind != UsageKind.Interface)
-                .GroupBy(u => u.Kind)
-                .Select(g => g.First())
-                .OrderBy(u => u.Kind)
-                .ToEquatableArray(),
-            CachedChatResponse: methods.Any(m => m is { Client: ClientKind.CachingChat, Usage.Kind: UsageKind.ChatResponse }),
-            ChatClients: methods.Any(m => m.Client == ClientKind.CachingChat) ? ClientKind.CachingChat
-                : methods.Any(m => m.Client == ClientKind.Chat) ? ClientKind.Chat
-                : ClientKind.None,
-            EmbeddingGenerators: methods.Any(m => m.Client == ClientKind.Embedding),
-            AgentClients: methods.Any(m => m.Client == ClientKind.Agent),
-            ChatContent: methods.Any(m => InterceptorEmitter.ChatContent(m) is not null),
-            Agents: methods.Any(m => m.Kind == CallKind.Agent),
-            AsyncCollections: methods.Any(m => m.Shape == ReturnShape.AsyncCollection),
-            Collections: methods.Any(m => m.Shape == ReturnShape.Collection),
-            Tools: methods.Any(m => m.Kind == CallKind.Tool),
-            SuppressedDiagnostics: methods.SelectMany(m => m.SuppressedDiagnostics).Distinct().OrderBy(id => id, System.StringComparer.Ordinal).ToEquatableArray());
+            usages.Values.ToEquatableArray(),
+            cachedChatResponse,
+            chat,
+            embeddings,
+            agentClients,
+            chatContent,
+            agents,
+            asyncCollections,
+            collections,
+            tools,
+            suppressed.ToEquatableArray());
     }
 
     public static string Emit(HelpersModel helpers)
