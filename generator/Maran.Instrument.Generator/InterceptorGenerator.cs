@@ -16,7 +16,7 @@ namespace Maran.Instrument.Generator;
 /// Turns every call of a <c>[MonitorOperation]</c> method (or a public method of a <c>[MonitorComponent]</c> type),
 /// declared in source or in a referenced assembly, and every call of a model, tool or agent API, into a call of a
 /// generated interceptor that times it, counts it, records its outcome and reads its tokens. One generated file per
-/// source file with such calls.
+/// source file with such calls, and one with the helpers they share.
 /// </summary>
 [Generator(LanguageNames.CSharp)]
 public sealed class InterceptorGenerator : IIncrementalGenerator
@@ -29,6 +29,7 @@ public sealed class InterceptorGenerator : IIncrementalGenerator
         public const string ConfiguredApis = nameof(ConfiguredApis);
         public const string ConfiguredCallSites = nameof(ConfiguredCallSites);
         public const string Files = nameof(Files);
+        public const string Helpers = nameof(Helpers);
         public const string Features = nameof(Features);
     }
 
@@ -62,15 +63,30 @@ public sealed class InterceptorGenerator : IIncrementalGenerator
             .Select(static (input, cancellationToken) => CallSiteParser.ParseConfigured(input.Left, input.Right, cancellationToken).ToEquatableArray())
             .WithTrackingName(Steps.ConfiguredCallSites);
 
-        IncrementalValuesProvider<InterceptorFileModel> files = callSites
+        IncrementalValueProvider<EquatableArray<InterceptorFileModel>> grouped = callSites
             .Combine(configuredCallSites)
             .Combine(enabled)
-            .SelectMany(static (input, _) => input.Right.Enabled
+            .Select(static (input, _) => input.Right.Enabled
                 ? GroupByFile(input.Left.Left.AsImmutableArray().AddRange(input.Left.Right.AsImmutableArray()), input.Right.ModelCalls)
-                : ImmutableArray<InterceptorFileModel>.Empty)
+                : EquatableArray<InterceptorFileModel>.Empty);
+        IncrementalValuesProvider<InterceptorFileModel> files = grouped
+            .SelectMany(static (files, _) => files.AsImmutableArray())
             .WithTrackingName(Steps.Files);
-
         context.RegisterSourceOutput(files, static (output, file) => output.AddSource(file.HintName, InterceptorEmitter.Emit(file)));
+
+        // What the interceptors share is written once, in a file of its own; an edit that changes no call's target leaves
+        // it equal, so it is not written again.
+        IncrementalValueProvider<HelpersModel> helpers = grouped
+            .Select(static (files, _) => HelpersEmitter.Plan(files))
+            .WithTrackingName(Steps.Helpers);
+        context.RegisterPostInitializationOutput(static output => output.AddEmbeddedAttributeDefinition());
+        context.RegisterSourceOutput(helpers, static (output, model) =>
+        {
+            if (!model.IsEmpty)
+            {
+                output.AddSource(HelpersEmitter.HintName, HelpersEmitter.Emit(model));
+            }
+        });
 
         // The feature packages among the references are registered by a module initializer, interception on or off.
         context.RegisterSourceOutput(
@@ -96,14 +112,14 @@ public sealed class InterceptorGenerator : IIncrementalGenerator
 
     // With model calls on, a monitored method whose body makes them leaves its result's tokens to them; with them off,
     // only monitored methods are intercepted, reading their results as before.
-    private static ImmutableArray<InterceptorFileModel> GroupByFile(ImmutableArray<CallSiteModel> callSites, bool modelCalls) =>
+    private static EquatableArray<InterceptorFileModel> GroupByFile(ImmutableArray<CallSiteModel> callSites, bool modelCalls) =>
         callSites
             .Where(c => modelCalls || c.Method.Kind == CallKind.Operation)
             .Select(c => modelCalls && c.Method.HasInnerModelCalls ? c with { Method = c.Method with { Usage = null } } : c)
             .GroupBy(c => c.FilePath, StringComparer.Ordinal)
             .OrderBy(g => g.Key, StringComparer.Ordinal)
             .Select(g => new InterceptorFileModel(g.Key, HintName(g.Key), g.OrderBy(c => c.Position).ToEquatableArray()))
-            .ToImmutableArray();
+            .ToEquatableArray();
 
     /// <summary>The build's switches: interception as a whole, and model, tool and agent calls.</summary>
     private sealed record Switches(bool Enabled, bool ModelCalls);

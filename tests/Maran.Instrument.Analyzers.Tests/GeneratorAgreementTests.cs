@@ -161,7 +161,7 @@ public class GeneratorAgreementTests
     private static bool IsModelToolOrAgentCall(IMethodSymbol? interceptor) =>
         interceptor is not null
         && interceptor.DeclaringSyntaxReferences.Any(r => r.GetSyntax().ToString() is var body
-            && (body.Contains("OperationScope.StartCall(", StringComparison.Ordinal) || body.Contains("new MonitoredAIFunction(", StringComparison.Ordinal)));
+            && (body.Contains("OperationScope.StartCall(", StringComparison.Ordinal) || body.Contains("MaranInterceptorHelpers.MonitorFunction(", StringComparison.Ordinal)));
 
     private static CSharpCompilation Compile(string name, string source, IEnumerable<MetadataReference> references) =>
         CSharpCompilation.Create(

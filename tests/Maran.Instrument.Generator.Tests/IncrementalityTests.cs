@@ -74,7 +74,7 @@ public class IncrementalityTests
         """;
 
     private static readonly string[] TrackedSteps =
-        [InterceptorGenerator.Steps.CallSites, InterceptorGenerator.Steps.Files, InterceptorGenerator.Steps.Enabled];
+        [InterceptorGenerator.Steps.CallSites, InterceptorGenerator.Steps.Files, InterceptorGenerator.Steps.Helpers, InterceptorGenerator.Steps.Enabled];
 
     private static (GeneratorRun First, CSharpCompilation Compilation) FirstRun()
     {
@@ -164,6 +164,36 @@ public class IncrementalityTests
         Assert.Contains("Twice.cs(", third.GeneratedText, StringComparison.Ordinal);
         Assert.NotEqual(second.GeneratedText, third.GeneratedText);
         Assert.Empty(third.Problems);
+    }
+
+    [Fact]
+    public void A_file_whose_candidate_names_are_called_only_on_predefined_types_is_never_bound()
+    {
+        const string Texts = """
+            namespace App;
+            public static class Texts
+            {
+                public static string Label(int count) => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{count} items");
+            }
+            """;
+        const string Tools = """
+            namespace App;
+            public static class Tools
+            {
+                public static object Weather() => Microsoft.Extensions.AI.AIFunctionFactory.Create(() => "sunny", "weather");
+            }
+            """;
+        CSharpCompilation compilation = GeneratorHarness.CreateCompilation(
+            [("/src/Agent.cs", Agent), ("/src/Texts.cs", Texts), ("/src/Tools.cs", Tools)],
+            ModelCallTests.SdkReferences());
+        long before = CallSiteParser.FilesBound;
+
+        GeneratorRun run = GeneratorHarness.Generate(compilation);
+
+        Assert.Equal(2, CallSiteParser.FilesBound - before);
+        Assert.Empty(run.Problems);
+        Assert.Contains("Tools.cs(", run.GeneratedText, StringComparison.Ordinal);
+        Assert.DoesNotContain("Texts.cs(", run.GeneratedText, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -97,7 +97,7 @@ public sealed class ModelCallTests : IDisposable
         Assert.DoesNotContain("StartCall", run.GeneratedText, StringComparison.Ordinal);
         Assert.DoesNotContain("AIFunctionFactory", run.GeneratedText, StringComparison.Ordinal);
         Assert.Contains("Intercepts calls of Program.ReplyAsync(IChatClient)", run.GeneratedText, StringComparison.Ordinal);
-        Assert.Contains("return __scope.Track(__task, ReadChatResponse);", run.GeneratedText, StringComparison.Ordinal);
+        Assert.Contains("return __scope.Track(__task, global::Maran.Instrument.Generated.MaranInterceptorHelpers.ReadChatResponse);", run.GeneratedText, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -402,6 +402,34 @@ public sealed class ModelCallTests : IDisposable
         await _system.CostTracker.FlushAsync().WaitAsync(TimeSpan.FromSeconds(30));
         _system.CostTracker.Flush();
         return _system.CostTracker.GetTotals().Usage.Single(u => u.Component == component && u.Operation == operation && (model is null || u.Model == model));
+    }
+
+    [Fact]
+    public void An_assembly_that_sees_the_internals_of_another_gets_helpers_of_its_own_without_a_conflict()
+    {
+        const string Chat = """
+            using Microsoft.Extensions.AI;
+            public static class Chat
+            {
+                public static async System.Threading.Tasks.Task<string> AskAsync(IChatClient client) => (await client.GetResponseAsync("hi")).Text;
+            }
+            """;
+        GeneratorRun library = GeneratorHarness.Generate(GeneratorHarness.CreateCompilation(
+            [("/lib/Chat.cs", "namespace Library\n{\n" + Chat + "}\n"), ("/lib/Visibility.cs", "[assembly: System.Runtime.CompilerServices.InternalsVisibleTo(\"App\")]\n")],
+            SdkReferences(),
+            assemblyName: "Library"));
+        Assert.Empty(library.Problems);
+        using var image = new MemoryStream();
+        Assert.True(library.Output.Emit(image).Success);
+
+        GeneratorRun app = GeneratorHarness.Generate(GeneratorHarness.CreateCompilation(
+            [("/src/App.cs", "namespace App\n{\n" + Chat + "}\n")],
+            [.. SdkReferences(), MetadataReference.CreateFromImage(image.ToArray())],
+            assemblyName: "App"));
+
+        Assert.Empty(app.Problems);
+        Assert.Contains("internal static class MaranInterceptorHelpers", library.GeneratedText, StringComparison.Ordinal);
+        Assert.Contains("internal static class MaranInterceptorHelpers", app.GeneratedText, StringComparison.Ordinal);
     }
 }
 

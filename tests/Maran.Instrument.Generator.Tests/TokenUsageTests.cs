@@ -66,8 +66,8 @@ public sealed class TokenUsageTests : IDisposable
         var (run, _) = s_scenario.Value;
 
         Baseline.Verify("TokenUsage", run);
-        Assert.Contains("__scope.Complete(__result, ReadChatResponse);", run.GeneratedText, StringComparison.Ordinal);
-        Assert.Contains("__scope.Track(__stream, ReadChatResponseUpdate);", run.GeneratedText, StringComparison.Ordinal);
+        Assert.Contains("__scope.Complete(__result, global::Maran.Instrument.Generated.MaranInterceptorHelpers.ReadChatResponse);", run.GeneratedText, StringComparison.Ordinal);
+        Assert.Contains("__scope.Track(__stream, global::Maran.Instrument.Generated.MaranInterceptorHelpers.ReadChatResponseUpdate);", run.GeneratedText, StringComparison.Ordinal);
         Assert.Contains("__scope.Complete(__result, global::Maran.Instrument.TokenUsage.Read);", run.GeneratedText, StringComparison.Ordinal);
         string plain = run.GeneratedText[run.GeneratedText.IndexOf("Intercepts calls of Model.Plain(string)", StringComparison.Ordinal)..];
         plain = plain[..plain.IndexOf("finally", StringComparison.Ordinal)];

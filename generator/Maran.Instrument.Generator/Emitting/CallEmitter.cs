@@ -3,13 +3,20 @@ using Maran.Instrument.Generator.Model;
 namespace Maran.Instrument.Generator.Emitting;
 
 /// <summary>
-/// Writes what the interceptors of tools and agents share in one file: the function wrapper that records each tool
-/// invocation, and the lookup of an agent's recorder by the name it has at run time.
+/// Writes what the interceptors of model calls, tools and agents share, into the shared helpers (see
+/// <see cref="HelpersEmitter"/>): the function wrapper that records each tool invocation, the lookup of an agent's
+/// recorder by the name it has at run time, the description of a client, and the readers of a chat call's content.
 /// </summary>
 internal static class CallEmitter
 {
-    /// <summary>The file-local wrapper <c>AIFunctionFactory.Create</c> interceptors return.</summary>
+    /// <summary>The file-local wrapper of a function made by <c>AIFunctionFactory.Create</c>.</summary>
     public const string MonitoredFunction = "MonitoredAIFunction";
+
+    /// <summary>The helper <c>AIFunctionFactory.Create</c> interceptors return the created function through.</summary>
+    public const string MonitorFunction = "MonitorFunction";
+
+    /// <summary>The helper that gives an agent's recorder.</summary>
+    public const string AgentRecorder = "AgentRecorder";
 
     private const string Runtime = "global::Maran.Instrument";
     private const string Ai = "global::Microsoft.Extensions.AI";
@@ -60,6 +67,13 @@ internal static class CallEmitter
         writer.Close();
     }
 
+    /// <summary>Writes the helper that wraps a created function in <see cref="MonitoredFunction"/>.</summary>
+    public static void WriteMonitorFunction(SourceWriter writer)
+    {
+        writer.Line("// The function AIFunctionFactory.Create made, wrapped so each of its invocations is recorded.");
+        writer.Line($"internal static {Ai}.AIFunction {MonitorFunction}({Ai}.AIFunction function) => new {MonitoredFunction}(function);");
+    }
+
     /// <summary>The generated method that writes a chat call's input messages for content capture.</summary>
     public const string ChatInputWriter = "WriteChatInput";
 
@@ -81,7 +95,7 @@ internal static class CallEmitter
     {
         const string Writer = Runtime + ".GenAIContentWriter";
         writer.Line("// Content capture: a chat call's input messages, as the GenAI conventions shape them.");
-        writer.Open($"private static void {ChatInputWriter}({Writer} writer, object? input)");
+        writer.Open($"internal static void {ChatInputWriter}({Writer} writer, object? input)");
         writer.Line("writer.BeginList();");
         writer.Line("switch (input)");
         writer.Line("{");
@@ -106,7 +120,7 @@ internal static class CallEmitter
         writer.Close();
         writer.Line();
         writer.Line("// Content capture: the instructions a chat call's options give, as system instructions.");
-        writer.Open($"private static void {ChatInstructionsWriter}({Writer} writer, {Ai}.ChatOptions? options)");
+        writer.Open($"internal static void {ChatInstructionsWriter}({Writer} writer, {Ai}.ChatOptions? options)");
         writer.Line("if (options?.Instructions is { Length: > 0 } instructions)");
         writer.Line("{");
         writer.Line("    writer.BeginList();");
@@ -116,7 +130,7 @@ internal static class CallEmitter
         writer.Close();
         writer.Line();
         writer.Line("// Content capture: a chat response's messages, with the reason the model stopped.");
-        writer.Open($"private static void {ChatOutputWriter}({Writer} writer, {Ai}.ChatResponse response)");
+        writer.Open($"internal static void {ChatOutputWriter}({Writer} writer, {Ai}.ChatResponse response)");
         writer.Line("string? finishReason = response.FinishReason?.Value is { } reason ? (reason == \"tool_calls\" ? \"tool_call\" : reason) : null;");
         writer.Line("writer.BeginList();");
         writer.Line("foreach (var message in response.Messages)");
@@ -128,7 +142,7 @@ internal static class CallEmitter
         writer.Close();
         writer.Line();
         writer.Line("// Content capture: the response a chat stream's updates make up, as Microsoft.Extensions.AI joins them.");
-        writer.Line($"private static void {ChatStreamOutputWriter}({Writer} writer, global::System.Collections.Generic.IReadOnlyList<{Ai}.ChatResponseUpdate> updates) =>");
+        writer.Line($"internal static void {ChatStreamOutputWriter}({Writer} writer, global::System.Collections.Generic.IReadOnlyList<{Ai}.ChatResponseUpdate> updates) =>");
         writer.Line($"    {ChatOutputWriter}(writer, {Ai}.ChatResponseExtensions.ToChatResponse(updates));");
         writer.Line();
         writer.Open($"private static void WriteChatMessage({Writer} writer, {Ai}.ChatMessage message, string? finishReason)");
@@ -173,7 +187,7 @@ internal static class CallEmitter
         if (client == ClientKind.Agent)
         {
             writer.Line("// Whether an agent's pipeline reports its runs to OpenTelemetry itself (the Agent Framework's UseOpenTelemetry()); read once per agent.");
-            writer.Line($"private static {Runtime}.ModelClient DescribeAgent(object agent) =>");
+            writer.Line($"internal static {Runtime}.ModelClient DescribeAgent(object agent) =>");
             writer.Line($"    agent is global::Microsoft.Agents.AI.AIAgent run && run.GetService(typeof(global::Microsoft.Agents.AI.OpenTelemetryAgent), null) is not null");
             writer.Line($"        ? new {Runtime}.ModelClient(null, false, null, ReportedByPipeline: true)");
             writer.Line("        : default;");
@@ -182,7 +196,7 @@ internal static class CallEmitter
         {
             string cache = client == ClientKind.CachingChat ? $"chat.GetService(typeof({Ai}.CachingChatClient), null) is not null" : "false";
             writer.Line("// A chat client's provider, default model, response cache and own telemetry; read once per client.");
-            writer.Open($"private static {Runtime}.ModelClient DescribeChatClient(object client)");
+            writer.Open($"internal static {Runtime}.ModelClient DescribeChatClient(object client)");
             writer.Line($"if (client is not {Ai}.IChatClient chat)");
             writer.Line("{");
             writer.Line("    return default;");
@@ -195,7 +209,7 @@ internal static class CallEmitter
         else
         {
             writer.Line("// An embedding generator's provider, default model and own telemetry; read once per generator.");
-            writer.Open($"private static {Runtime}.ModelClient DescribeEmbeddingGenerator(object generator)");
+            writer.Open($"internal static {Runtime}.ModelClient DescribeEmbeddingGenerator(object generator)");
             writer.Line($"if (generator is not {Ai}.IEmbeddingGenerator embeddings)");
             writer.Line("{");
             writer.Line("    return default;");
@@ -227,7 +241,7 @@ internal static class CallEmitter
     public static void WriteAgentRecorder(SourceWriter writer)
     {
         writer.Line("// The recorder of one agent's runs, under the name the agent has at run time.");
-        writer.Line($"private static {Runtime}.OperationRecorder AgentRecorder(global::Microsoft.Agents.AI.AIAgent? agent) =>");
+        writer.Line($"internal static {Runtime}.OperationRecorder {AgentRecorder}(global::Microsoft.Agents.AI.AIAgent? agent) =>");
         writer.Line($"    {Runtime}.OperationRegistry.GetOrAddCall(");
         writer.Line($"        {Runtime}.OperationKind.Agent, agent?.Name is {{ Length: > 0 }} name ? name : agent?.GetType().Name ?? \"agent\", \"agents\", null, null, \"invoke_agent\");");
     }

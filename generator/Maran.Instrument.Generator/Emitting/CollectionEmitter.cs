@@ -18,18 +18,17 @@ internal static class CollectionEmitter
     /// <summary>The file-local wrapper of <c>CollectionResult&lt;T&gt;</c>.</summary>
     public const string Collection = "MeasuredCollectionResult";
 
-    /// <summary>The file-local class whose <c>Wrap</c> overloads interceptors call.</summary>
-    public const string Wrappers = "MeasuredCollections";
+    /// <summary>The helper whose overloads interceptors return an SDK stream through.</summary>
+    public const string Wrap = "Wrap";
 
-    /// <summary>Writes <see cref="Wrappers"/>, with the overloads for the collections this file's interceptors return.</summary>
+    /// <summary>Writes the <see cref="Wrap"/> overloads for the collections the compilation's interceptors return.</summary>
     public static void WriteWrappers(SourceWriter writer, bool async, bool sync)
     {
         writer.Line("// Wraps an SDK stream; a call that is not measured (monitoring off) returns the SDK's result itself.");
-        writer.Open($"file static class {Wrappers}");
         if (async)
         {
             writer.Lines($$"""
-                public static global::System.ClientModel.AsyncCollectionResult<T> Wrap<T>(global::System.ClientModel.AsyncCollectionResult<T> inner, global::Maran.Instrument.OperationScope scope, global::Maran.Instrument.TokenUsageReader<T>? reader) =>
+                internal static global::System.ClientModel.AsyncCollectionResult<T> {{Wrap}}<T>(global::System.ClientModel.AsyncCollectionResult<T> inner, global::Maran.Instrument.OperationScope scope, global::Maran.Instrument.TokenUsageReader<T>? reader) =>
                     inner is null || !scope.IsTimed ? inner! : new {{AsyncCollection}}<T>(inner, scope, reader);
                 """);
         }
@@ -42,12 +41,10 @@ internal static class CollectionEmitter
         if (sync)
         {
             writer.Lines($$"""
-                public static global::System.ClientModel.CollectionResult<T> Wrap<T>(global::System.ClientModel.CollectionResult<T> inner, global::Maran.Instrument.OperationScope scope, global::Maran.Instrument.TokenUsageReader<T>? reader) =>
+                internal static global::System.ClientModel.CollectionResult<T> {{Wrap}}<T>(global::System.ClientModel.CollectionResult<T> inner, global::Maran.Instrument.OperationScope scope, global::Maran.Instrument.TokenUsageReader<T>? reader) =>
                     inner is null || !scope.IsTimed ? inner! : new {{Collection}}<T>(inner, scope, reader);
                 """);
         }
-
-        writer.Close();
     }
 
     public static void WriteAsyncCollection(SourceWriter writer) => writer.Lines($$"""

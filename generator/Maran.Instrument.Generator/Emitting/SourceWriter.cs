@@ -7,6 +7,7 @@ internal sealed class SourceWriter
 {
     private readonly StringBuilder _text = new();
     private int _indent;
+    private bool _opened = true;
 
     public void Line(string line = "")
     {
@@ -16,6 +17,16 @@ internal sealed class SourceWriter
         }
 
         _text.Append(line).Append('\n');
+        _opened = line.EndsWith("{", System.StringComparison.Ordinal);
+    }
+
+    /// <summary>An empty line between two members: none right after an opening brace.</summary>
+    public void Gap()
+    {
+        if (!_opened)
+        {
+            Line();
+        }
     }
 
     /// <summary>Writes each line of <paramref name="text"/> at the current indentation.</summary>

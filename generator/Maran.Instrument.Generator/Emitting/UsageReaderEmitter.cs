@@ -5,7 +5,8 @@ using Maran.Instrument.Generator.Model;
 namespace Maran.Instrument.Generator.Emitting;
 
 /// <summary>
-/// Writes the static methods that read token usage from model responses, one per response type used in a file.
+/// Writes the static methods that read token usage from model responses, one per response type the compilation's
+/// interceptors use, into the shared helpers (see <see cref="HelpersEmitter"/>).
 /// Interceptors pass them to <c>OperationScope.Complete</c>/<c>Track</c> as method groups (cached by the compiler),
 /// so reading costs a few property reads and no allocation.
 /// </summary>
@@ -26,7 +27,7 @@ internal static class UsageReaderEmitter
     public static void WriteCachedChatResponse(SourceWriter writer)
     {
         writer.Line("// A client with a response cache: responses it deserialized from the cache carry no raw representation.");
-        writer.Line($"private static global::Maran.Instrument.TokenUsageReader<{Ai}.ChatResponse> {CachedChatResponseReader}(bool hasResponseCache) =>");
+        writer.Line($"internal static global::Maran.Instrument.TokenUsageReader<{Ai}.ChatResponse> {CachedChatResponseReader}(bool hasResponseCache) =>");
         writer.Line("    hasResponseCache ? ReadCachedChatResponse : ReadChatResponse;");
         writer.Line();
         writer.Line($"private static {Usage} ReadCachedChatResponse({Ai}.ChatResponse? response, bool includeText) =>");
@@ -37,10 +38,10 @@ internal static class UsageReaderEmitter
     public static string ReaderName(UsageModel usage) => usage.Kind switch
     {
         UsageKind.Interface => Usage + ".Read",
-        _ => "Read" + usage.Kind,
+        _ => HelpersEmitter.Member("Read" + usage.Kind),
     };
 
-    /// <summary>Writes the readers the file's interceptors use, each once.</summary>
+    /// <summary>Writes the readers the compilation's interceptors use, each once.</summary>
     public static void WriteReaders(SourceWriter writer, IEnumerable<UsageModel> usages)
     {
         var kinds = usages
@@ -54,13 +55,13 @@ internal static class UsageReaderEmitter
 
         if (kinds.Keys.Any(k => k is UsageKind.KernelContent or UsageKind.KernelContents or UsageKind.KernelFunctionResult or UsageKind.KernelStreamingContent))
         {
-            writer.Line();
+            writer.Gap();
             WriteKernelMetadata(writer, kinds.Values.First(u => u.Kind is UsageKind.KernelContent or UsageKind.KernelContents or UsageKind.KernelFunctionResult or UsageKind.KernelStreamingContent));
         }
 
         foreach (UsageModel usage in kinds.Values.OrderBy(u => u.Kind))
         {
-            writer.Line();
+            writer.Gap();
             switch (usage.Kind)
             {
                 case UsageKind.ChatResponse:
@@ -95,12 +96,12 @@ internal static class UsageReaderEmitter
                     break;
                 case UsageKind.KernelContent:
                     writer.Line("// Reads the usage a Semantic Kernel connector put in a content's metadata.");
-                    writer.Line($"private static {Usage} ReadKernelContent(global::Microsoft.SemanticKernel.KernelContent? content, bool includeText) =>");
+                    writer.Line($"internal static {Usage} ReadKernelContent(global::Microsoft.SemanticKernel.KernelContent? content, bool includeText) =>");
                     writer.Line("    content is null ? default : ReadKernelMetadata(content.Metadata, content.ModelId);");
                     break;
                 case UsageKind.KernelContents:
                     writer.Line("// Adds up the usage Semantic Kernel's connector put in each returned content's metadata.");
-                    writer.Line($"private static {Usage} ReadKernelContents<TContent>(global::System.Collections.Generic.IReadOnlyList<TContent>? contents, bool includeText)");
+                    writer.Line($"internal static {Usage} ReadKernelContents<TContent>(global::System.Collections.Generic.IReadOnlyList<TContent>? contents, bool includeText)");
                     writer.Line("    where TContent : global::Microsoft.SemanticKernel.KernelContent");
                     writer.Open();
                     writer.Line($"{Usage} total = default;");
@@ -108,10 +109,10 @@ internal static class UsageReaderEmitter
                     writer.Open();
                     writer.Line("total = AddUsage(total, ReadKernelMetadata(contents![i].Metadata, contents[i].ModelId));");
                     writer.Close();
-                    writer.Line();
+                    writer.Gap();
                     writer.Line("return total;");
                     writer.Close();
-                    writer.Line();
+                    writer.Gap();
                     writer.Line($"private static {Usage} AddUsage({Usage} total, {Usage} item) =>");
                     writer.Line($"    total.IsReported || item.IsReported");
                     writer.Line($"        ? new {Usage}(total.InputTokens + item.InputTokens, total.OutputTokens + item.OutputTokens, total.CachedInputTokens + item.CachedInputTokens, total.ReasoningTokens + item.ReasoningTokens, item.Model ?? total.Model)");
@@ -119,31 +120,31 @@ internal static class UsageReaderEmitter
                     break;
                 case UsageKind.KernelFunctionResult:
                     writer.Line("// Reads the usage Semantic Kernel put in a function result's metadata (a prompt function's last request).");
-                    writer.Line($"private static {Usage} ReadKernelFunctionResult(global::Microsoft.SemanticKernel.FunctionResult? result, bool includeText) =>");
+                    writer.Line($"internal static {Usage} ReadKernelFunctionResult(global::Microsoft.SemanticKernel.FunctionResult? result, bool includeText) =>");
                     writer.Line("    result is null ? default : ReadKernelMetadata(result.Metadata, null);");
                     break;
                 case UsageKind.KernelStreamingContent:
                     writer.Line("// Reads the usage a Semantic Kernel connector put in the metadata of one streamed chunk.");
-                    writer.Line($"private static {Usage} ReadKernelStreamingContent(global::Microsoft.SemanticKernel.StreamingKernelContent? content, bool includeText) =>");
+                    writer.Line($"internal static {Usage} ReadKernelStreamingContent(global::Microsoft.SemanticKernel.StreamingKernelContent? content, bool includeText) =>");
                     writer.Line("    content is null ? default : ReadKernelMetadata(content.Metadata, content.ModelId);");
                     break;
                 case UsageKind.OllamaChatStream:
                     writer.Line("// Reads the counts Ollama reports on the last chunk of a chat stream.");
-                    writer.Line($"private static {Usage} ReadOllamaChatStream(global::OllamaSharp.Models.Chat.ChatResponseStream? chunk, bool includeText) =>");
+                    writer.Line($"internal static {Usage} ReadOllamaChatStream(global::OllamaSharp.Models.Chat.ChatResponseStream? chunk, bool includeText) =>");
                     writer.Line("    chunk is global::OllamaSharp.Models.Chat.ChatDoneResponseStream done");
                     writer.Line($"        ? new {Usage}(done.PromptEvalCount, done.EvalCount, model: done.Model)");
                     writer.Line($"        : {Usage}.Unreported(chunk?.Model, includeText ? chunk?.Message?.Content : null);");
                     break;
                 case UsageKind.OllamaGenerateStream:
                     writer.Line("// Reads the counts Ollama reports on the last chunk of a generate stream.");
-                    writer.Line($"private static {Usage} ReadOllamaGenerateStream(global::OllamaSharp.Models.GenerateResponseStream? chunk, bool includeText) =>");
+                    writer.Line($"internal static {Usage} ReadOllamaGenerateStream(global::OllamaSharp.Models.GenerateResponseStream? chunk, bool includeText) =>");
                     writer.Line("    chunk is global::OllamaSharp.Models.GenerateDoneResponseStream done");
                     writer.Line($"        ? new {Usage}(done.PromptEvalCount, done.EvalCount, model: done.Model)");
                     writer.Line($"        : {Usage}.Unreported(chunk?.Model, includeText ? chunk?.Response : null);");
                     break;
                 case UsageKind.OllamaEmbed:
                     writer.Line("// Reads the prompt tokens Ollama reports for embeddings.");
-                    writer.Line($"private static {Usage} ReadOllamaEmbed(global::OllamaSharp.Models.EmbedResponse? response, bool includeText) =>");
+                    writer.Line($"internal static {Usage} ReadOllamaEmbed(global::OllamaSharp.Models.EmbedResponse? response, bool includeText) =>");
                     writer.Line("    response?.PromptEvalCount is { } tokens");
                     writer.Line($"        ? new {Usage}(tokens, 0)");
                     writer.Line($"        : {Usage}.Unreported(null);");
@@ -165,7 +166,7 @@ internal static class UsageReaderEmitter
     private static void WriteChatResponse(SourceWriter writer, UsageModel usage)
     {
         writer.Line("// Reads the usage Microsoft.Extensions.AI reports on a ChatResponse (ChatResponse<T> included).");
-        writer.Line($"private static {Usage} ReadChatResponse({Ai}.ChatResponse? response, bool includeText) =>");
+        writer.Line($"internal static {Usage} ReadChatResponse({Ai}.ChatResponse? response, bool includeText) =>");
         writer.Line("    response?.Usage is { } usage");
         writer.Line($"        ? new {Usage}({AiCounts(usage, "usage")}, response.ModelId)");
         writer.Line($"        : {Usage}.Unreported(response?.ModelId, includeText ? response?.Text : null);");
@@ -184,7 +185,7 @@ internal static class UsageReaderEmitter
     private static void WriteUsageContentReader(SourceWriter writer, UsageModel usage, string comment, string name, string updateType, string model)
     {
         writer.Line(comment);
-        writer.Line($"private static {Usage} {name}({updateType}? update, bool includeText)");
+        writer.Line($"internal static {Usage} {name}({updateType}? update, bool includeText)");
         writer.Open();
         writer.Line("if (update is null)");
         writer.Open();
@@ -207,7 +208,7 @@ internal static class UsageReaderEmitter
     private static void WriteEmbeddings(SourceWriter writer)
     {
         writer.Line("// Reads the usage Microsoft.Extensions.AI reports on generated embeddings; the model is the first embedding's.");
-        writer.Line($"private static {Usage} ReadEmbeddings<TEmbedding>({Ai}.GeneratedEmbeddings<TEmbedding>? embeddings, bool includeText)");
+        writer.Line($"internal static {Usage} ReadEmbeddings<TEmbedding>({Ai}.GeneratedEmbeddings<TEmbedding>? embeddings, bool includeText)");
         writer.Line($"    where TEmbedding : {Ai}.Embedding =>");
         writer.Line("    embeddings is null");
         writer.Line("        ? default");
@@ -219,7 +220,7 @@ internal static class UsageReaderEmitter
     private static void WriteChatCompletion(SourceWriter writer, UsageModel usage)
     {
         writer.Line("// Reads the usage the OpenAI SDK reports on a ChatCompletion.");
-        writer.Line($"private static {Usage} ReadChatCompletion({Chat}.ChatCompletion? completion, bool includeText) =>");
+        writer.Line($"internal static {Usage} ReadChatCompletion({Chat}.ChatCompletion? completion, bool includeText) =>");
         writer.Line("    completion?.Usage is { } usage");
         writer.Line($"        ? new {Usage}({OpenAICounts(usage, "usage")}, completion.Model)");
         writer.Line($"        : {Usage}.Unreported(completion?.Model, includeText && completion?.Content is {{ Count: > 0 }} content ? content[0].Text : null);");
@@ -228,7 +229,7 @@ internal static class UsageReaderEmitter
     private static void WriteChatCompletionResult(SourceWriter writer)
     {
         writer.Line("// Reads the usage of the ChatCompletion inside an OpenAI SDK ClientResult.");
-        writer.Line($"private static {Usage} ReadChatCompletionResult(global::System.ClientModel.ClientResult<{Chat}.ChatCompletion>? result, bool includeText) =>");
+        writer.Line($"internal static {Usage} ReadChatCompletionResult(global::System.ClientModel.ClientResult<{Chat}.ChatCompletion>? result, bool includeText) =>");
         writer.Line("    ReadChatCompletion(result?.Value, includeText);");
     }
 
@@ -262,7 +263,7 @@ internal static class UsageReaderEmitter
     private static void WriteEmbeddingCollectionResult(SourceWriter writer)
     {
         writer.Line("// Reads the usage the OpenAI SDK reports on generated embeddings: input tokens only.");
-        writer.Line($"private static {Usage} ReadEmbeddingCollectionResult(global::System.ClientModel.ClientResult<global::OpenAI.Embeddings.OpenAIEmbeddingCollection>? result, bool includeText) =>");
+        writer.Line($"internal static {Usage} ReadEmbeddingCollectionResult(global::System.ClientModel.ClientResult<global::OpenAI.Embeddings.OpenAIEmbeddingCollection>? result, bool includeText) =>");
         writer.Line("    result?.Value is { } embeddings");
         writer.Line("        ? embeddings.Usage is { } usage");
         writer.Line($"            ? new {Usage}(usage.InputTokenCount, 0, model: embeddings.Model)");
@@ -273,7 +274,7 @@ internal static class UsageReaderEmitter
     private static void WriteResponseResult(SourceWriter writer, UsageModel usage)
     {
         writer.Line("// Reads the usage the OpenAI SDK reports on a response of its Responses API.");
-        writer.Line($"private static {Usage} ReadResponseResult(global::System.ClientModel.ClientResult<global::OpenAI.Responses.ResponseResult>? result, bool includeText) =>");
+        writer.Line($"internal static {Usage} ReadResponseResult(global::System.ClientModel.ClientResult<global::OpenAI.Responses.ResponseResult>? result, bool includeText) =>");
         writer.Line("    result?.Value is { } response");
         writer.Line("        ? response.Usage is { } usage");
         writer.Line($"            ? new {Usage}({OpenAICounts(usage, "usage")}, response.Model)");
@@ -284,7 +285,7 @@ internal static class UsageReaderEmitter
     private static void WriteAgentResponse(SourceWriter writer, UsageModel usage)
     {
         writer.Line("// Reads the usage the Agent Framework adds up over one agent run (AgentResponse<T> included); the model is the chat response's.");
-        writer.Line($"private static {Usage} ReadAgentResponse(global::Microsoft.Agents.AI.AgentResponse? response, bool includeText) =>");
+        writer.Line($"internal static {Usage} ReadAgentResponse(global::Microsoft.Agents.AI.AgentResponse? response, bool includeText) =>");
         writer.Line("    response?.Usage is { } usage");
         writer.Line($"        ? new {Usage}({AiCounts(usage, "usage")}, (response.RawRepresentation as {Ai}.ChatResponse)?.ModelId)");
         writer.Line($"        : {Usage}.Unreported((response?.RawRepresentation as {Ai}.ChatResponse)?.ModelId, includeText ? response?.Text : null);");
@@ -302,7 +303,7 @@ internal static class UsageReaderEmitter
     private static void WriteStreamingChatCompletionUpdate(SourceWriter writer, UsageModel usage)
     {
         writer.Line("// Reads the usage the OpenAI SDK reports on the last streamed update (when usage is included in the stream).");
-        writer.Line($"private static {Usage} ReadStreamingChatCompletionUpdate({Chat}.StreamingChatCompletionUpdate? update, bool includeText) =>");
+        writer.Line($"internal static {Usage} ReadStreamingChatCompletionUpdate({Chat}.StreamingChatCompletionUpdate? update, bool includeText) =>");
         writer.Line("    update?.Usage is { } usage");
         writer.Line($"        ? new {Usage}({OpenAICounts(usage, "usage")}, update.Model)");
         writer.Line($"        : {Usage}.Unreported(update?.Model, includeText && update?.ContentUpdate is {{ Count: > 0 }} content ? content[0].Text : null);");

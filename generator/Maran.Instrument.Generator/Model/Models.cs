@@ -216,3 +216,28 @@ internal sealed record CallSiteModel(
 
 /// <summary>The interceptors of one source file.</summary>
 internal sealed record InterceptorFileModel(string FilePath, string HintName, EquatableArray<CallSiteModel> CallSites);
+
+/// <summary>
+/// The helpers the compilation's interceptors share, each written once: the token usage readers (one per response
+/// type), the client describers (a compilation's chat clients are all of one kind, with or without a response cache),
+/// content capture of chat calls, the agent recorder, the wrappers of SDK streams and of created functions, and the
+/// diagnostics to suppress where they name an obsolete or experimental API.
+/// </summary>
+internal sealed record HelpersModel(
+    EquatableArray<UsageModel> Usages,
+    bool CachedChatResponse,
+    ClientKind ChatClients,
+    bool EmbeddingGenerators,
+    bool AgentClients,
+    bool ChatContent,
+    bool Agents,
+    bool AsyncCollections,
+    bool Collections,
+    bool Tools,
+    EquatableArray<string> SuppressedDiagnostics)
+{
+    /// <summary>Whether no interceptor needs a helper: then no helpers file is written.</summary>
+    public bool IsEmpty =>
+        Usages.Length == 0 && !CachedChatResponse && ChatClients == ClientKind.None && !EmbeddingGenerators && !AgentClients
+        && !ChatContent && !Agents && !AsyncCollections && !Collections && !Tools;
+}

@@ -19,20 +19,35 @@ internal sealed class CandidateNames
     // Bounded: an IDE session sees a few keys per project at a time.
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<ulong, CandidateNames> s_byDeclarations = new();
     private static readonly ConditionalWeakTable<Compilation, CandidateNames> s_byCompilation = new();
-    private static readonly CandidateNames s_none = new([], everyName: false);
+    private static readonly CandidateNames s_none = new([], [], everyName: false);
     private static readonly ConditionalWeakTable<SyntaxTree, TreeDeclarations> s_byTree = new();
     private static readonly ConditionalWeakTable<IAssemblySymbol, HashSet<string>> s_byAssembly = new();
 
     private readonly HashSet<string> _names;
+    private readonly HashSet<string> _declared;
     private readonly bool _everyName;
 
-    private CandidateNames(HashSet<string> names, bool everyName)
+    private CandidateNames(HashSet<string> names, HashSet<string> declared, bool everyName)
     {
         _names = names;
+        _declared = declared;
         _everyName = everyName;
     }
 
     public bool Contains(string name) => _everyName || _names.Contains(name);
+
+    /// <summary>
+    /// Whether <paramref name="call"/>, of <paramref name="name"/>, may be intercepted: a name only a model API has is
+    /// not, on a predefined type (<c>string.Create</c> is no <c>AIFunctionFactory.Create</c>), since no model API is
+    /// declared on one. A monitored method's name is bound wherever it is called (a static extension member can
+    /// extend <c>string</c>).
+    /// </summary>
+    public bool MayIntercept(string name, InvocationExpressionSyntax call) =>
+        _declared.Contains(name) || (Contains(name) && !IsOnPredefinedType(call));
+
+    /// <summary>Whether <paramref name="call"/> is of a static member of a predefined type, such as <c>string.Create(...)</c>.</summary>
+    public static bool IsOnPredefinedType(InvocationExpressionSyntax call) =>
+        call.Expression is MemberAccessExpressionSyntax { Expression: PredefinedTypeSyntax };
 
     /// <summary>Whether no call can be intercepted: the compilation does not reference Maran.Instrument.</summary>
     public bool IsEmpty => !_everyName && _names.Count == 0;
@@ -88,9 +103,10 @@ internal sealed class CandidateNames
         }
 
         // Model, tool and agent APIs: the catalog's method names and those [assembly: ModelApi] declares.
+        var declared = new HashSet<string>(names, System.StringComparer.Ordinal);
         ModelApis apis = ModelApis.For(compilation);
         names.UnionWith(apis.Names);
-        return new CandidateNames(names, apis.HasEveryMethod);
+        return new CandidateNames(names, declared, apis.HasEveryMethod);
     }
 
     private static bool UsesMaranInstrument(IAssemblySymbol assembly)
