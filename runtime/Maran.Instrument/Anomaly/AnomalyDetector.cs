@@ -18,7 +18,7 @@ namespace Maran.Instrument;
 /// <para>
 /// Not thread-safe: one detector watches one series and is fed from one thread (the alert evaluator, the NAB runner).
 /// A point whose value is <see cref="double.NaN"/> is a missing point: it is scored 0 and teaches nothing.
-/// Memory is fixed at construction (about 10 KB, mostly the daily profile); nothing grows with the history.
+/// Memory is fixed at construction (about 12 KB, mostly the daily profile); nothing grows with the history.
 /// </para>
 /// </remarks>
 public sealed class AnomalyDetector
@@ -110,7 +110,7 @@ public sealed class AnomalyDetector
             evidence = DiscountKnown(evidence, value, Math.Max(AlikeShare * Math.Abs(value - expected), 1e-12), bucket);
         }
 
-        Learn(value, bucket, deviation);
+        Learn(value, bucket, SeasonalProfile.DayOf(timestamp), deviation);
         double reported = evidence > _bar ? evidence : 0;
         _bar = Math.Max(_bar * (1 - (1.0 / RefractoryPoints)), evidence);
         double score = 1 - Math.Exp(-reported / EvidenceScale);
@@ -149,11 +149,11 @@ public sealed class AnomalyDetector
         return evidence;
     }
 
-    private void Learn(double value, int bucket, double deviation)
+    private void Learn(double value, int bucket, int day, double deviation)
     {
         if (bucket >= 0)
         {
-            _season.Learn(bucket, value, deviation);
+            _season.Learn(bucket, day, value, deviation);
         }
 
         if (_learnt == 0)

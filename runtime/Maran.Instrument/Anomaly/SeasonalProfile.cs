@@ -27,6 +27,8 @@ internal sealed class SeasonalProfile
 
     private readonly double[] _mean = new double[MaxBuckets];
     private readonly int[] _seen = new int[MaxBuckets];
+    private readonly int[] _days = new int[MaxBuckets];
+    private readonly int[] _lastDay = new int[MaxBuckets];
     private readonly double[] _peakValue = new double[MaxBuckets];
     private readonly double[] _peakSurprise = new double[MaxBuckets];
     private int _buckets;
@@ -45,8 +47,14 @@ internal sealed class SeasonalProfile
     public int BucketOf(DateTimeOffset timestamp) =>
         _buckets > 1 ? (int)(timestamp.UtcDateTime.TimeOfDay.TotalSeconds * _buckets / DaySeconds) % _buckets : -1;
 
-    /// <summary>True when <paramref name="bucket"/> has seen at least two days and can forecast.</summary>
-    public bool CanForecast(int bucket) => bucket >= 0 && _seen[bucket] >= 2;
+    /// <summary>
+    /// True when <paramref name="bucket"/> has seen at least two days and can forecast. Days, not points: a series
+    /// finer than the bucket width visits a bucket several times a day, and those points say nothing of tomorrow.
+    /// </summary>
+    public bool CanForecast(int bucket) => bucket >= 0 && _days[bucket] >= 2;
+
+    /// <summary>The day number of <paramref name="timestamp"/> (UTC days since 0001-01-01), as <see cref="Learn"/> takes it.</summary>
+    public static int DayOf(DateTimeOffset timestamp) => (int)(timestamp.UtcTicks / TimeSpan.TicksPerDay);
 
     /// <summary>The bucket's mean.</summary>
     public double MeanOf(int bucket) => _mean[bucket];
@@ -58,7 +66,7 @@ internal sealed class SeasonalProfile
         for (int k = -1; k <= 1; k++)
         {
             int b = Wrap(bucket + k);
-            if (_seen[b] >= 2)
+            if (_days[b] >= 2)
             {
                 nearest = Math.Min(nearest, Math.Abs(value - _mean[b]));
             }
@@ -85,9 +93,15 @@ internal sealed class SeasonalProfile
         return false;
     }
 
-    /// <summary>Remembers the point's surprise in its bucket and learns its value.</summary>
-    public void Learn(int bucket, double value, double surprise)
+    /// <summary>Remembers the point's surprise in its bucket and learns its value; <paramref name="day"/> is <see cref="DayOf"/> of its timestamp.</summary>
+    public void Learn(int bucket, int day, double value, double surprise)
     {
+        if (_days[bucket] == 0 || _lastDay[bucket] != day)
+        {
+            _days[bucket] = Math.Min(_days[bucket] + 1, int.MaxValue - 1);
+            _lastDay[bucket] = day;
+        }
+
         _peakSurprise[bucket] *= PeakDecay;
         if (surprise >= _peakSurprise[bucket])
         {

@@ -136,6 +136,35 @@ public sealed class AnomalyDetectorTests
     }
 
     [Fact]
+    public void A_series_finer_than_the_daily_buckets_forecasts_from_its_level_until_it_has_seen_two_days()
+    {
+        // One point a minute puts five points a day into each 5-minute bucket. The profile must still wait for the
+        // bucket's second day: after a few minutes it would otherwise follow the wave it has only seen once.
+        var detector = new AnomalyDetector();
+        const int perDay = 1_440;
+        var firstDay = new List<double>();
+        var thirdDay = new List<double>();
+        for (int i = 0; i < 3 * perDay; i++)
+        {
+            double value = 100 + (20 * Math.Sin(2 * Math.PI * i / perDay));
+            double miss = Math.Abs(detector.Observe(Start.AddMinutes(i), value).Expected - value);
+            if (i >= 120 && i < perDay)
+            {
+                firstDay.Add(miss);
+            }
+            else if (i >= 2 * perDay)
+            {
+                thirdDay.Add(miss);
+            }
+        }
+
+        // The level (weight 0.01, about 100 points) lags a ±20 daily wave by about 23 degrees and misses it by about
+        // 5 on average; a bucket that has seen the wave follows it within a fraction of one.
+        Assert.True(firstDay.Average() > 3, $"on the first day the forecast missed by only {firstDay.Average()}: it followed a wave seen once");
+        Assert.True(thirdDay.Average() < 1, $"on the third day the forecast missed by {thirdDay.Average()} on average");
+    }
+
+    [Fact]
     public void Observing_a_million_points_allocates_nothing()
     {
         var detector = new AnomalyDetector();
