@@ -13,8 +13,7 @@ namespace Maran.Instrument.Benchmarks.Suites;
 /// </summary>
 public class FailureBenchmarks : WorkloadBenchmarks
 {
-    private readonly string _folder = Path.Combine(Path.GetTempPath(), "maran-bench-failure-" + Guid.NewGuid().ToString("N"));
-    private AdvancedMonitoringSystem? _system;
+    private InMemorySystem? _system;
 
     /// <summary>Creates the suite.</summary>
     public FailureBenchmarks()
@@ -26,14 +25,7 @@ public class FailureBenchmarks : WorkloadBenchmarks
     [GlobalSetup(Target = nameof(MaranTracked))]
     public void SetupTracked()
     {
-        var options = new MonitoringOptions();
-        options.Monitoring.DataDirectory = _folder;
-        options.Monitoring.MetricsPort = 0;
-        options.Logging.Console = false;
-        options.Logging.File = false;
-        options.Storage.Enabled = false;
-        _system = new AdvancedMonitoringSystem(options);
-        _system.Start();
+        _system = InMemorySystem.Start("failure");
         Setup();
     }
 
@@ -207,9 +199,5 @@ public class FailureBenchmarks : WorkloadBenchmarks
     {
         _system?.Dispose();
         _system = null;
-        if (Directory.Exists(_folder))
-        {
-            Directory.Delete(_folder, recursive: true);
-        }
     }
 }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using BenchmarkDotNet.Attributes;
+using Maran.Instrument.Benchmarks.Workloads;
 using Microsoft.Extensions.AI;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
@@ -24,8 +25,7 @@ public class ModelCallBenchmarks
     private const string PipelineSource = "Maran.Instrument.Benchmarks.ChatPipeline";
 
     private readonly List<ChatMessage> _messages = [new(ChatRole.User, "How is the weather in Oslo?")];
-    private readonly string _folder = Path.Combine(Path.GetTempPath(), "maran-bench-model-" + Guid.NewGuid().ToString("N"));
-    private AdvancedMonitoringSystem? _system;
+    private InMemorySystem? _system;
     private IChatClient _client = null!;
     private IChatClient _pipeline = null!;
     private TracerProvider? _tracing;
@@ -39,17 +39,7 @@ public class ModelCallBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        var options = new MonitoringOptions();
-        options.Monitoring.DataDirectory = _folder;
-        options.Monitoring.MetricsPort = 0;
-        options.Logging.Console = false;
-        options.Logging.File = false;
-
-        // The cost tracker prices in memory: its SQLite writes, on a worker thread, are not the wrapper's cost (the memory
-        // diagnoser counts every thread's allocations).
-        options.Storage.Enabled = false;
-        _system = new AdvancedMonitoringSystem(options);
-        _system.Start();
+        _system = InMemorySystem.Start("model");
         _client = new CompletedChatClient();
         _pipeline = new ChatClientBuilder(new CompletedChatClient()).UseOpenTelemetry(sourceName: PipelineSource).Build();
         if (Listening)
@@ -73,10 +63,6 @@ public class ModelCallBenchmarks
         _metrics?.Dispose();
         _system?.Dispose();
         _pipeline.Dispose();
-        if (Directory.Exists(_folder))
-        {
-            Directory.Delete(_folder, recursive: true);
-        }
     }
 
     /// <summary>The call, not intercepted.</summary>
