@@ -290,7 +290,14 @@ public sealed class AdvancedMonitoringSystem : IDisposable
                 Volatile.Write(ref _identity, ServiceIdentity.Resolve(Options.Monitoring, Environment.GetEnvironmentVariables()));
             }
 
-            ApplyRuntimeSwitches(Options.Monitoring);
+            int sampleInterval = Options.Monitoring.Sampling.Rate;
+            if (Options.ProductionSecurity.AuditAllOperations && sampleInterval > 1)
+            {
+                MonitoringDiagnostics.Warn($"[maran] production.security.audit_all_operations audits every call, so monitoring.sampling.rate {sampleInterval} is not applied: every call is timed.");
+                sampleInterval = 1;
+            }
+
+            ApplyRuntimeSwitches(Options.Monitoring, sampleInterval);
             GenAIContent.Configure(Options.Monitoring.CaptureContent, Logs);
 
             StartServices();
@@ -490,9 +497,9 @@ public sealed class AdvancedMonitoringSystem : IDisposable
         return (options, errors);
     }
 
-    private static void ApplyRuntimeSwitches(MonitoringSettings settings)
+    private static void ApplyRuntimeSwitches(MonitoringSettings settings, int sampleInterval)
     {
-        MonitoringRuntime.SampleInterval = settings.Sampling.Rate;
+        MonitoringRuntime.SampleInterval = sampleInterval;
         MonitoringRuntime.AllocationSampleInterval = settings.Sampling.AllocationRate;
         MonitoringRuntime.CpuTimeSampleInterval = settings.Sampling.CpuTimeRate;
         MonitoringRuntime.CallTreeEnabled = settings.CallTree;

@@ -242,6 +242,30 @@ public class AuditTrailTests
     }
 
     [Fact]
+    public void With_every_operation_audited_a_sampling_rate_above_one_still_times_and_audits_every_call()
+    {
+        string operation = "sampled-" + Unique;
+        using var test = new SecurityTestSystem(o =>
+        {
+            o.Production!.Security.AuditAllOperations = true;
+            o.Monitoring.Sampling.Rate = 16;
+        });
+        test.Monitoring.Start();
+        for (int i = 0; i < 1_000; i++)
+        {
+            using (test.Monitoring.Profiler.Operation(operation, "audit-tests"))
+            {
+            }
+        }
+
+        test.Monitoring.Stop();
+
+        List<JsonElement> records = Records(Assert.Single(test.AuditFiles));
+        Assert.Equal(1_000, records.Count(r => Type(r) == "call" && Text(r, "operation") == operation));
+        Assert.DoesNotContain(records, r => Type(r) == "gap");
+    }
+
+    [Fact]
     public void Calls_a_tiny_queue_cannot_take_are_gaps_that_with_the_calls_written_account_for_every_call()
     {
         const int Calls = 5_000;
