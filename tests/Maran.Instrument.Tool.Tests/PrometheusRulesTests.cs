@@ -89,6 +89,28 @@ public sealed class PrometheusRulesTests : IDisposable
         Assert.DoesNotContain("alert: 'CostAnomaly'", text, StringComparison.Ordinal);
     }
 
+    [PrometheusFact]
+    public void Per_model_cost_and_token_rules_become_promql_summed_per_instance_and_model_that_promtool_accepts()
+    {
+        string rules = WriteRules("""
+            alerts:
+              rules:
+                - name: ModelSpend
+                  metric: model_cost_per_hour_usd
+                  threshold: 5
+                - name: ModelTokenRate
+                  metric: model_tokens_per_minute
+                  threshold: 100000
+            """);
+
+        (int exit, string output) = Promtool("check", "rules", rules);
+        Dictionary<string, YamlMappingNode> alerts = Alerts(rules);
+
+        Assert.True(exit == 0, output + File.ReadAllText(rules));
+        Assert.Contains("sum by (job, instance, model) (increase(total_cost_usd{resource_type=\"tokens\"}[1h]))", Scalar(alerts["ModelSpend"], "expr"), StringComparison.Ordinal);
+        Assert.Contains("sum by (job, instance, model) (increase(tokens_total{type=~\"input|output\"}[1m]))", Scalar(alerts["ModelTokenRate"], "expr"), StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Burn_rate_alerts_use_the_engines_windows_and_factors_over_both_windows()
     {

@@ -140,19 +140,50 @@ internal sealed class CostQueries(TimeProvider time, HourlyCosts costs, CostBudg
         {
             foreach ((long minute, (decimal minuteCost, long minuteTokens)) in costs.Minutes)
             {
-                long end = Math.Min(minute + CostTime.MinuteMs, now);
-                if (end <= start || minute > now)
-                {
-                    continue;
-                }
-
-                double inside = minute >= start ? 1 : (double)(end - start) / (end - minute);
+                double inside = ShareInside(minute, start, now);
                 cost += minuteCost * (decimal)inside;
                 tokens += minuteTokens * inside;
             }
         }
 
         return (cost, tokens);
+    }
+
+    /// <summary>
+    /// <see cref="Recent"/> per model that answered a model call: one entry for each model with a record inside the
+    /// window, in model order.
+    /// </summary>
+    public IReadOnlyList<(string Model, decimal Cost, double Tokens)> RecentByModel(TimeSpan window)
+    {
+        long now = time.GetUtcNow().ToUnixTimeMilliseconds();
+        long start = now - (long)window.TotalMilliseconds;
+        var sums = new SortedDictionary<string, (decimal Cost, double Tokens)>(StringComparer.Ordinal);
+        lock (state)
+        {
+            foreach (((long minute, string model), (decimal minuteCost, long minuteTokens)) in costs.ModelMinutes)
+            {
+                double inside = ShareInside(minute, start, now);
+                if (inside > 0)
+                {
+                    var sum = sums.GetValueOrDefault(model);
+                    sums[model] = (sum.Cost + (minuteCost * (decimal)inside), sum.Tokens + (minuteTokens * inside));
+                }
+            }
+        }
+
+        return [.. sums.Select(s => (s.Key, s.Value.Cost, s.Value.Tokens))];
+    }
+
+    /// <summary>How much of the minute starting at <paramref name="minute"/> lies inside [start, now]: 0, 1 or the oldest minute's part.</summary>
+    private static double ShareInside(long minute, long start, long now)
+    {
+        long end = Math.Min(minute + CostTime.MinuteMs, now);
+        if (end <= start || minute > now)
+        {
+            return 0;
+        }
+
+        return minute >= start ? 1 : (double)(end - start) / (end - minute);
     }
 
     /// <summary>Model calls whose tokens had no price in the last <paramref name="hours"/> clock hours, by component and operation.</summary>

@@ -141,6 +141,9 @@ public sealed class CostTracker : IUsageListener, IMonitoringService
     /// </summary>
     internal (decimal Cost, double Tokens) Recent(TimeSpan window) => _queries.Recent(window);
 
+    /// <summary>The same per model that answered a model call; for the per-model alert gauges.</summary>
+    internal IReadOnlyList<(string Model, decimal Cost, double Tokens)> RecentByModel(TimeSpan window) => _queries.RecentByModel(window);
+
     /// <summary>
     /// Model calls whose tokens had no price in the last <paramref name="hours"/> clock hours, by component and
     /// operation: where the dashboard writes "unpriced" rather than a cost of zero. Answers at once, without waiting

@@ -2,7 +2,8 @@ namespace Maran.Instrument;
 
 /// <summary>
 /// The cost tracker's sums: one cell per clock hour and key, one per key since the tracker was created (never pruned:
-/// what exporters publish as counters), and cost and tokens per minute of the last day (what alert rules read).
+/// what exporters publish as counters), and cost and tokens per minute of the last day, in all and per model (what
+/// alert rules read).
 /// </summary>
 /// <remarks>Not thread-safe: the loop changes it and the queries read it, both under the tracker's state lock.</remarks>
 internal sealed class HourlyCosts
@@ -10,6 +11,7 @@ internal sealed class HourlyCosts
     private readonly Dictionary<CostKey, CostCell> _hourly = [];
     private readonly Dictionary<(string ResourceType, string Subject, string Component, string Operation), CostCell> _totals = [];
     private readonly Dictionary<long, (decimal Cost, long Tokens)> _minutes = [];
+    private readonly Dictionary<(long Minute, string Model), (decimal Cost, long Tokens)> _modelMinutes = [];
 
     /// <summary>The hourly cells, hours past the retention pruned.</summary>
     public IReadOnlyDictionary<CostKey, CostCell> Hours => _hourly;
@@ -19,6 +21,9 @@ internal sealed class HourlyCosts
 
     /// <summary>Priced cost and input plus output tokens per minute (its start, Unix milliseconds).</summary>
     public IReadOnlyDictionary<long, (decimal Cost, long Tokens)> Minutes => _minutes;
+
+    /// <summary>The same per minute and model, for the model calls' token records only.</summary>
+    public IReadOnlyDictionary<(long Minute, string Model), (decimal Cost, long Tokens)> ModelMinutes => _modelMinutes;
 
     /// <summary>Adds <paramref name="delta"/>, recorded at <paramref name="at"/>, to every sum it counts in; returns the hour's cell as it now stands.</summary>
     public CostCell Add(DateTimeOffset at, in CostKey key, CostCell delta)
@@ -34,6 +39,12 @@ internal sealed class HourlyCosts
         long minute = CostTime.Floor(at.ToUnixTimeMilliseconds(), CostTime.MinuteMs);
         var recent = _minutes.GetValueOrDefault(minute);
         _minutes[minute] = (recent.Cost + delta.Cost, recent.Tokens + delta.Input + delta.Output);
+        if (key.ResourceType == CostLoop.TokensResource)
+        {
+            var model = _modelMinutes.GetValueOrDefault((minute, key.Subject));
+            _modelMinutes[(minute, key.Subject)] = (model.Cost + delta.Cost, model.Tokens + delta.Input + delta.Output);
+        }
+
         return cell;
     }
 
@@ -61,6 +72,11 @@ internal sealed class HourlyCosts
         foreach (long old in _minutes.Keys.Where(m => m < startMs).ToList())
         {
             _minutes.Remove(old);
+        }
+
+        foreach ((long Minute, string Model) old in _modelMinutes.Keys.Where(m => m.Minute < startMs).ToList())
+        {
+            _modelMinutes.Remove(old);
         }
     }
 

@@ -26,6 +26,31 @@ public class CostAlertMetricsTests
     }
 
     [Fact]
+    public void Per_model_cost_and_tokens_count_each_models_calls_over_the_same_sliding_window()
+    {
+        using var harness = new TrackerHarness(o =>
+        {
+            o.Costs.Prices.Add(new ModelPrice { Model = "small", Match = PriceMatch.Exact, PerCall = 1m });
+            o.Costs.Prices.Add(new ModelPrice { Model = "large", Match = PriceMatch.Exact, PerCall = 10m });
+        }).Start();
+
+        harness.Time.SetUtcNow(TrackerHarness.Epoch.AddMinutes(10));
+        harness.Costs.RecordTokens("large", 600, 0);
+        harness.Time.SetUtcNow(TrackerHarness.Epoch.AddMinutes(70));
+        harness.Costs.RecordTokens("small", 60, 60);
+        harness.Costs.RecordTokens("large", 5, 5);
+        harness.Costs.RecordCost("gpu", 100m, "not_a_model");
+        harness.Costs.Flush();
+        harness.Costs.GetCostSummary();
+        harness.Time.SetUtcNow(TrackerHarness.Epoch.AddMinutes(70).AddSeconds(30));
+
+        // As for the totals, the hour ending at 1:10:30 holds half of minute 0:10; a cost that is no model call is in no model's series.
+        Assert.Equal([("large", 15m, 310.0), ("small", 1m, 120.0)], harness.Costs.RecentByModel(TimeSpan.FromHours(1)));
+        Assert.Equal([("large", 10m, 10.0), ("small", 1m, 120.0)], harness.Costs.RecentByModel(TimeSpan.FromMinutes(1)));
+        Assert.Equal(harness.Costs.Recent(TimeSpan.FromMinutes(1)).Tokens, harness.Costs.RecentByModel(TimeSpan.FromMinutes(1)).Sum(m => m.Tokens));
+    }
+
+    [Fact]
     public void Budget_use_is_reported_per_configured_budget_in_percent()
     {
         using var harness = new TrackerHarness(o =>
@@ -42,7 +67,7 @@ public class CostAlertMetricsTests
     }
 
     [Fact]
-    public void The_alert_engine_has_all_four_cost_gauges_connected()
+    public void The_alert_engine_has_all_six_cost_gauges_connected()
     {
         var registry = new AlertMetricRegistry();
         using var harness = new TrackerHarness();
@@ -50,7 +75,8 @@ public class CostAlertMetricsTests
         CostMetricConnection.Connect(registry, harness.Costs);
 
         Assert.All(
-            [AlertMetrics.CostPerHourUsd, AlertMetrics.CostPerDayUsd, AlertMetrics.TokensPerMinute, AlertMetrics.BudgetUsedPercent],
+            [AlertMetrics.CostPerHourUsd, AlertMetrics.CostPerDayUsd, AlertMetrics.TokensPerMinute, AlertMetrics.ModelCostPerHourUsd,
+                AlertMetrics.ModelTokensPerMinute, AlertMetrics.BudgetUsedPercent],
             metric => Assert.True(registry.Connected.IsConnected(metric), metric));
     }
 }

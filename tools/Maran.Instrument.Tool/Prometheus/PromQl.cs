@@ -68,6 +68,10 @@ internal sealed class PromQl(string prefix)
                 return $"sum by ({InstanceLabels}) (increase({Metric("total_cost_usd")}[1h]))";
             case AlertMetrics.CostPerDayUsd:
                 return $"sum by ({InstanceLabels}) (increase({Metric("total_cost_usd")}[1d]))";
+            case AlertMetrics.ModelCostPerHourUsd:
+                return $"sum by ({InstanceLabels}, model) (increase({Metric("total_cost_usd")}{{resource_type=\"tokens\"}}[1h]))";
+            case AlertMetrics.ModelTokensPerMinute:
+                return $"sum by ({InstanceLabels}, model) (increase({Metric("tokens_total")}{{type=~\"input|output\"}}[1m]))";
             case AlertMetrics.TokensPerMinute:
                 // Cached tokens are part of the input and reasoning tokens part of the output: counted once each.
                 return $"sum by ({InstanceLabels}) (increase({Metric("tokens_total")}{{type=~\"input|output\"}}[1m]))";

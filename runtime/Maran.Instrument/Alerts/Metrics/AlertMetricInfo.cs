@@ -37,6 +37,8 @@ internal sealed record AlertMetricInfo(string Name, AlertMetricKind Kind, string
         new AlertMetricInfo(AlertMetrics.CostPerHourUsd, AlertMetricKind.Gauge, "cost over the last hour, USD"),
         new AlertMetricInfo(AlertMetrics.CostPerDayUsd, AlertMetricKind.Gauge, "cost over the last day, USD"),
         new AlertMetricInfo(AlertMetrics.TokensPerMinute, AlertMetricKind.Gauge, "tokens per minute"),
+        new AlertMetricInfo(AlertMetrics.ModelCostPerHourUsd, AlertMetricKind.Gauge, "one model's cost over the last hour, USD"),
+        new AlertMetricInfo(AlertMetrics.ModelTokensPerMinute, AlertMetricKind.Gauge, "one model's tokens per minute"),
         new AlertMetricInfo(AlertMetrics.BudgetUsedPercent, AlertMetricKind.Gauge, "budget spent, percent"),
     }.ToDictionary(m => m.Name, StringComparer.Ordinal);
 

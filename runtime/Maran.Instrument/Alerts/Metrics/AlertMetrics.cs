@@ -52,6 +52,12 @@ public static class AlertMetrics
     /// <summary>Model tokens per minute (cost tracking).</summary>
     public const string TokensPerMinute = "tokens_per_minute";
 
+    /// <summary>Cost in USD of one model's calls over the last hour; label <c>model</c> (cost tracking).</summary>
+    public const string ModelCostPerHourUsd = "model_cost_per_hour_usd";
+
+    /// <summary>Input and output tokens of one model's calls per minute; label <c>model</c> (cost tracking).</summary>
+    public const string ModelTokensPerMinute = "model_tokens_per_minute";
+
     /// <summary>Share of a budget spent, percent; label <c>budget</c> (<c>daily</c>, <c>monthly</c>) (cost tracking).</summary>
     public const string BudgetUsedPercent = "budget_used_percent";
 }
