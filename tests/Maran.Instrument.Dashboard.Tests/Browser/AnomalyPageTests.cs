@@ -3,7 +3,7 @@ using static Microsoft.Playwright.Assertions;
 
 namespace Maran.Instrument.Dashboard.Tests;
 
-/// <summary>The anomaly band and marks on a reading's chart, and the SLO panel, in a real browser over a real engine on a fake clock.</summary>
+/// <summary>The anomaly band and marks on a reading's chart, the overview's and the costs' watched series, and the SLO panel, in a real browser over a real engine on a fake clock.</summary>
 [Collection(BrowserCollection.Name)]
 public sealed class AnomalyPageTests(BrowserFixture fixture)
 {
@@ -51,6 +51,44 @@ public sealed class AnomalyPageTests(BrowserFixture fixture)
         int banded = int.Parse(await chart.GetAttributeAsync("data-band-points") ?? "0", System.Globalization.CultureInfo.InvariantCulture);
         Assert.True(banded > 50, $"{banded} points of the band drawn");
         Assert.Equal(0, await page.Locator("[data-chart='health-score'][data-anomaly-series]").CountAsync());
+        await page.CloseAsync();
+        Assert.True(errors.Count == 0, string.Join("\n", errors));
+    }
+
+    [SkippableFact]
+    public async Task The_overview_charts_each_watched_series_with_its_band_and_marks_the_injected_spike()
+    {
+        Chromium.Require();
+        await using AnomalyWorkload workload = await AnomalyWorkload.StartAsync();
+        workload.FeedSpike();
+
+        (IPage page, List<string> errors) = await OpenAsync(workload.Server, "#/overview");
+        ILocator chart = page.Locator($"[data-block=watched] [data-chart=watched][data-anomaly-series='{AnomalyWorkload.Metric}']");
+
+        await Expect(chart).ToHaveAttributeAsync("data-anomaly-marks", "1");
+        int banded = int.Parse(await chart.GetAttributeAsync("data-band-points") ?? "0", System.Globalization.CultureInfo.InvariantCulture);
+        Assert.True(banded > 50, $"{banded} points of the band drawn");
+        await Expect(chart.Locator("[data-field=watched-note]")).ToContainTextAsync($"rule {AnomalyWorkload.Rule} · score");
+        await chart.ScreenshotAsync(new LocatorScreenshotOptions { Path = Path.Combine(Artifacts.Directory, "overview-watched-series.png") });
+        await page.CloseAsync();
+        Assert.True(errors.Count == 0, string.Join("\n", errors));
+    }
+
+    [SkippableFact]
+    public async Task The_costs_page_charts_a_models_watched_token_rate_with_its_band_and_marks_the_fivefold_spike()
+    {
+        Chromium.Require();
+        await using AnomalyWorkload workload = await AnomalyWorkload.StartAsync();
+        workload.FeedTokenSpike();
+
+        (IPage page, List<string> errors) = await OpenAsync(workload.Server, "#/costs");
+        ILocator chart = page.Locator($"[data-block=watched-costs] [data-chart=watched][data-rule='{AnomalyWorkload.TokenRule}']");
+
+        await Expect(chart).ToHaveAttributeAsync("data-anomaly-series", $"{AlertMetrics.ModelTokensPerMinute}{{model={workload.Model}}}");
+        await Expect(chart).ToHaveAttributeAsync("data-anomaly-marks", new System.Text.RegularExpressions.Regex("^[1-9]"));
+        int banded = int.Parse(await chart.GetAttributeAsync("data-band-points") ?? "0", System.Globalization.CultureInfo.InvariantCulture);
+        Assert.True(banded > 50, $"{banded} points of the band drawn");
+        await chart.ScreenshotAsync(new LocatorScreenshotOptions { Path = Path.Combine(Artifacts.Directory, "costs-watched-series.png") });
         await page.CloseAsync();
         Assert.True(errors.Count == 0, string.Join("\n", errors));
     }

@@ -76,4 +76,72 @@ public sealed class AnomalyAndSloSectionTests
         Assert.Equal(JsonValueKind.Number, latest.GetProperty("lower").ValueKind);
         Assert.False(latest.GetProperty("anomalous").GetBoolean());
     }
+
+    [Fact]
+    public async Task The_anomalies_api_lists_every_watched_series_the_most_anomalous_first_with_its_band()
+    {
+        await using AnomalyWorkload workload = await AnomalyWorkload.StartAsync();
+        workload.FeedSpike();
+
+        JsonElement watched = await workload.Server.WaitForJsonAsync("api/anomalies", static j =>
+            j.GetProperty("available").GetBoolean()
+            && j.GetProperty("series")[0].GetProperty("points").EnumerateArray().LastOrDefault().TryGetProperty("value", out JsonElement v)
+            && v.ValueKind == JsonValueKind.Number && v.GetDouble() == 400);
+
+        JsonElement first = watched.GetProperty("series")[0];
+        Assert.Equal((AnomalyWorkload.Rule, AnomalyWorkload.Metric), (first.GetProperty("rule").GetString(), first.GetProperty("series").GetString()));
+        JsonElement spike = first.GetProperty("points").EnumerateArray().Last();
+        Assert.True(spike.GetProperty("anomalous").GetBoolean());
+        Assert.True(spike.GetProperty("upper").GetDouble() < 400, "the spike lies above its band");
+        double[] scores = [.. watched.GetProperty("series").EnumerateArray().Select(static s => s.GetProperty("points").EnumerateArray().Last().GetProperty("score").GetDouble())];
+        Assert.Equal(scores.OrderDescending(), scores);
+        Assert.Equal(0, watched.GetProperty("omitted").GetInt32());
+    }
+
+    [Fact]
+    public async Task The_costs_section_gives_each_models_watched_token_rate_with_its_band_and_marks_the_fivefold_spike()
+    {
+        await using AnomalyWorkload workload = await AnomalyWorkload.StartAsync();
+        workload.FeedTokenSpike();
+
+        JsonElement costs = await workload.Server.WaitForJsonAsync("api/costs", static j =>
+            j.GetProperty("anomalies").GetArrayLength() > 0
+            && j.GetProperty("anomalies")[0].GetProperty("points").EnumerateArray().LastOrDefault().TryGetProperty("value", out JsonElement v)
+            && v.ValueKind == JsonValueKind.Number && v.GetDouble() > 3000);
+
+        JsonElement series = Assert.Single(costs.GetProperty("anomalies").EnumerateArray());
+        Assert.Equal((AnomalyWorkload.TokenRule, AlertMetrics.ModelTokensPerMinute), (series.GetProperty("rule").GetString(), series.GetProperty("metric").GetString()));
+        Assert.Equal([("model", workload.Model)], series.GetProperty("labels").EnumerateArray().Select(static l => (l.GetProperty("name").GetString(), l.GetProperty("value").GetString())));
+        JsonElement[] points = [.. series.GetProperty("points").EnumerateArray()];
+        JsonElement spike = points[^1];
+        Assert.True(spike.GetProperty("anomalous").GetBoolean());
+        Assert.True(spike.GetProperty("upper").GetDouble() * 3 < spike.GetProperty("value").GetDouble(), "the spike lies far above its band");
+        JsonElement steady = points[^2];
+        Assert.False(steady.GetProperty("anomalous").GetBoolean());
+        Assert.InRange(steady.GetProperty("value").GetDouble(), steady.GetProperty("lower").GetDouble(), steady.GetProperty("upper").GetDouble());
+    }
+
+    [Fact]
+    public async Task The_anomalies_api_says_how_to_add_a_rule_when_none_watches_a_series()
+    {
+        await using TestDashboard server = await TestDashboard.StartAsync(static o => o.Alerts.DefaultRules = false);
+        server.System.Start();
+
+        JsonElement watched = await server.GetJsonAsync("api/anomalies");
+
+        Assert.False(watched.GetProperty("available").GetBoolean());
+        Assert.Contains("kind: anomaly", watched.GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.Equal(0, watched.GetProperty("series").GetArrayLength());
+    }
+
+    [Fact]
+    public async Task The_anomalies_api_says_alerting_is_off_when_it_is()
+    {
+        await using TestDashboard server = await TestDashboard.StartAsync(static o => o.Alerts.Enabled = false);
+
+        JsonElement watched = await server.GetJsonAsync("api/anomalies");
+
+        Assert.False(watched.GetProperty("available").GetBoolean());
+        Assert.Contains("alerts.enabled: false", watched.GetProperty("message").GetString(), StringComparison.Ordinal);
+    }
 }

@@ -4,22 +4,27 @@ namespace Maran.Instrument.Dashboard.Tests;
 
 /// <summary>
 /// A dashboard over a system on a fake clock, with an anomaly rule on a queue depth fed to the alert engine and the
-/// health monitor alike, an anomaly rule on an operation's calls per second, and an availability SLO on that operation: the clock moves one evaluation at a time.
+/// health monitor alike, an anomaly rule on an operation's calls per second, one on each model's tokens per minute, and
+/// an availability SLO on that operation: the clock moves one evaluation at a time.
 /// </summary>
 internal sealed class AnomalyWorkload : IAsyncDisposable
 {
     internal const string Metric = "anomaly_queue_depth";
     internal const string Rule = "QueueAnomaly";
     internal const string Slo = "generate_availability";
+    internal const string TokenRule = "TokenRate";
     internal static readonly TimeSpan Interval = TimeSpan.FromSeconds(10);
-
 
     private AnomalyWorkload(TestDashboard server, FakeTimeProvider time, string component)
     {
         Server = server;
         Time = time;
         Component = component;
+        Model = component + "-model";
     }
+
+    /// <summary>The model <see cref="FeedTokenSpike"/> records tokens of: unique to this workload.</summary>
+    public string Model { get; }
 
     /// <summary>The component of the SLO's operation, <c>generate</c>: unique to this workload.</summary>
     public string Component { get; }
@@ -41,6 +46,7 @@ internal sealed class AnomalyWorkload : IAsyncDisposable
             o.Alerts.Rules.Add(new AlertRuleOptions { Name = Rule, Kind = "anomaly", Metric = Metric, Direction = "above" });
             o.Alerts.Rules.Add(new AlertRuleOptions { Name = "QueueFull", Kind = "forecast", Metric = Metric, Limit = 5000, Horizon = TimeSpan.FromHours(1), Method = "holt" });
             o.Alerts.Rules.Add(new AlertRuleOptions { Name = "GenerateRate", Kind = "anomaly", Metric = AlertMetrics.OperationCallsPerSecond, Operation = "generate", Component = component });
+            o.Alerts.Rules.Add(new AlertRuleOptions { Name = TokenRule, Kind = "anomaly", Metric = AlertMetrics.ModelTokensPerMinute, Direction = "above" });
             o.Alerts.Slos.Add(new SloOptions { Name = Slo, Operation = "generate", Component = component, Objective = 0.99 });
         }, systemTime: time);
         var workload = new AnomalyWorkload(server, time, component);
@@ -60,6 +66,21 @@ internal sealed class AnomalyWorkload : IAsyncDisposable
         Feed(400);
     }
 
+    /// <summary>
+    /// 200 evaluations with about 100 tokens of <see cref="Model"/> each (about 600 a minute), then one with 3,000: tokens
+    /// per minute jump about fivefold.
+    /// </summary>
+    public void FeedTokenSpike()
+    {
+        var noise = new Random(7);
+        for (int i = 0; i < 200; i++)
+        {
+            RecordTokens(60 + noise.Next(-3, 4), 40);
+        }
+
+        RecordTokens(2000, 1000);
+    }
+
     /// <summary>Calls the SLO's operation: 9 successes for each failure, so a tenth of the calls burn the budget.</summary>
     public void RunCalls(int calls)
     {
@@ -75,6 +96,13 @@ internal sealed class AnomalyWorkload : IAsyncDisposable
     }
 
     public ValueTask DisposeAsync() => Server.DisposeAsync();
+
+    private void RecordTokens(long input, long output)
+    {
+        Server.System.CostTracker.RecordTokens(Model, input, output, component: Component, operation: "generate");
+        Assert.True(Server.System.CostTracker.Flush());
+        Time.Advance(Interval);
+    }
 
     private void Feed(double depth)
     {

@@ -13,7 +13,8 @@ using Prometheus;
 namespace Maran.Instrument.Dashboard;
 
 /// <summary>
-/// The dashboard's routes under a prefix: the page, its assets, one JSON API per section, the trends, one trace,
+/// The dashboard's routes under a prefix: the page, its assets, one JSON API per section, the trends, the series
+/// anomaly rules watch, one trace,
 /// setting and ending silences, resolving error groups, and the live WebSocket; standalone, the Prometheus metrics
 /// too. Every route passes the <see cref="AccessGuard"/> and carries the security headers; the changes (POST) pass its
 /// CSRF checks too. A number out of its range is a 400 problem; a failure inside a route, a 500 problem, counted.
@@ -61,6 +62,11 @@ internal static class DashboardEndpoints
             OperationTrendSeries series = hub.Trends.Operation(id) ?? new OperationTrendSeries(id, hub.Trends.Capacity, 0, tracked: false);
             return DashboardResponses.JsonAsync(context, DashboardJson.Serialize(series, DashboardJson.Default.OperationTrendSeries));
         }));
+
+        group.MapGet("/api/anomalies", Guarded(guard, isPage: false, context =>
+            FrameOf(context, hub, out DashboardFrame? frame) is { } refusal
+                ? refusal
+                : DashboardResponses.JsonAsync(context, frame!.Memo("anomalies", f => DashboardJson.Serialize(WatchedSeries.Build(hub.System, f), DashboardJson.Default.WatchedSeriesView)))));
 
         group.MapGet("/api/traces/{traceId}", Guarded(guard, isPage: false, context =>
         {

@@ -22,6 +22,7 @@ namespace Maran.Instrument.Dashboard;
 [JsonSerializable(typeof(ErrorsView))]
 [JsonSerializable(typeof(GroupResolved))]
 [JsonSerializable(typeof(CostsView))]
+[JsonSerializable(typeof(WatchedSeriesView))]
 [JsonSerializable(typeof(AgentsView))]
 [JsonSerializable(typeof(IReadOnlyList<SectionInfo>))]
 [JsonSerializable(typeof(TrendPoint))]

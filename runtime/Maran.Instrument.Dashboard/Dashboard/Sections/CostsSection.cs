@@ -99,8 +99,15 @@ internal sealed class CostsSection(AdvancedMonitoringSystem system, IDashboardSo
             Series(summary.Hourly),
             Series(summary.Daily),
             [.. summary.Budgets.Select(Budget)],
-            sinceStart);
+            sinceStart,
+            frame.Fleet is null ? frame.Memo("costs:anomalies", _ => WatchedCosts()) : []);
     }
+
+    // Each watched cost series, in a stable order: the page keeps one chart per series.
+    private AnomalySeriesView[] WatchedCosts() =>
+        [.. AnomalySeriesView.From(system.Telemetry.Anomalies(), system.Alerts.Rules, static r => WatchedSeries.CostMetrics.Contains(r.Metric))
+            .OrderBy(static s => s.Series, StringComparer.Ordinal)
+            .ThenBy(static s => s.Rule, StringComparer.Ordinal)];
 
     private BudgetView Budget(BudgetStatus budget) => new(
         EnumNames.Of(budget.Period),

@@ -4,7 +4,8 @@ namespace Maran.Instrument.Dashboard;
 /// The costs section: the priced total of a window of whole clock hours, its tokens by type, the breakdowns by model,
 /// component, resource type and (paged) operation, one point per hour and per day, the budgets, and everything since
 /// the tracker started. Models without a price keep their tokens and have no cost (never zero); <see cref="Message"/>
-/// says why nothing new is tracked when the tracker is off or stopped.
+/// says why nothing new is tracked when the tracker is off or stopped. <see cref="Anomalies"/> are the cost series anomaly
+/// rules watch (cost per hour or day, tokens per minute, per model, budget use), with their expected bands.
 /// </summary>
 internal sealed record CostsView(
     bool Enabled,
@@ -23,7 +24,8 @@ internal sealed record CostsView(
     CostSeriesView Hourly,
     CostSeriesView Daily,
     IReadOnlyList<BudgetView> Budgets,
-    CostsSinceStartView SinceStart);
+    CostsSinceStartView SinceStart,
+    IReadOnlyList<AnomalySeriesView> Anomalies);
 
 /// <summary>
 /// Token counts by type. Cached and cache-write tokens are part of <see cref="Input"/>, reasoning tokens part of

@@ -1,6 +1,11 @@
 // The anomaly detector's view of a watched series, laid over its trend chart: the expected band shaded between its
 // lower and upper edges, and a ring on each point the rule counts as anomalous (score at least the rule's min_score).
 // The chart element says what was drawn (data-band-points, data-anomaly-marks), so a test can read it back.
+// renderWatched draws series that no other chart shows (the overview's and the costs' watched series) on charts of their own.
+
+import { h, clear } from './dom.js';
+import { TrendChart } from './charts.js';
+import * as fmt from './format.js';
 
 const bandFill = 'rgba(78, 161, 255, 0.16)';
 const markStroke = '#e5534b';
@@ -47,4 +52,51 @@ function draw(u, el, reading) {
   ctx.restore();
   el.dataset.bandPoints = String(banded.length > 1 ? banded.length : 0);
   el.dataset.anomalyMarks = String(marked.length);
+}
+
+// A watched series' values in the unit its metric name says.
+export function formatFor(metric) {
+  if (metric.endsWith('_ms')) return fmt.ms;
+  if (metric.endsWith('_usd')) return fmt.usd;
+  if (metric.endsWith('_percent')) return (v) => fmt.unit(v, 'percent');
+  if (metric.endsWith('_rate')) return fmt.percent;
+  if (metric.endsWith('_per_second')) return fmt.rate;
+  return fmt.number;
+}
+
+// Keeps one chart per series of `list` (AnomalySeriesViews) in `container`, `charts` a Map kept by the caller from
+// series to chart: each chart draws the series' recent values with their band and marks; charts of series no longer
+// listed are removed. The note under each says the rule, the latest score and the band it was expected in.
+export function renderWatched(container, charts, list) {
+  const seen = new Set();
+  for (const reading of list) {
+    const key = reading.rule + '|' + reading.series;
+    seen.add(key);
+    let entry = charts.get(key);
+    if (!entry) {
+      const format = formatFor(reading.metric);
+      const chart = new TrendChart(container, {
+        title: reading.series, capacity: 1000, metric: 'watched', height: 150, series: [{ label: reading.metric }], format,
+      });
+      chart.el.dataset.rule = reading.rule;
+      const note = h('p', { class: 'muted small', 'data-field': 'watched-note' });
+      chart.el.append(note);
+      entry = { chart, note, format };
+      charts.set(key, entry);
+    }
+    entry.chart.setData(reading.points.map((p) => p.time), reading.points.map((p) => p.value));
+    showAnomalies(entry.chart, reading);
+    clear(entry.note);
+    const last = reading.points.length ? reading.points[reading.points.length - 1] : null;
+    entry.note.append(last === null
+      ? `rule ${reading.rule} · no point yet`
+      : `rule ${reading.rule} · score ${fmt.number(last.score)} (alerts from ${fmt.number(reading.minScore)}) · `
+        + (last.lower === null || last.upper === null ? 'no band yet: the detector is warming up' : `expected ${entry.format(last.lower)} to ${entry.format(last.upper)}`));
+  }
+  for (const [key, entry] of charts) {
+    if (!seen.has(key)) {
+      entry.chart.destroy();
+      charts.delete(key);
+    }
+  }
 }

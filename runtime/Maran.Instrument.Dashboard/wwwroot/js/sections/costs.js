@@ -6,10 +6,11 @@
 import { h, card, tile, setText, clear } from '../dom.js';
 import { TrendChart } from '../charts.js';
 import * as fmt from '../format.js';
+import { renderWatched } from '../anomaly.js';
 
 const windows = [1, 6, 24, 168, 720];
 
-let ctx, els, query, tiles, charts, chartHours;
+let ctx, els, query, tiles, charts, chartHours, watchedCharts;
 
 export default {
   mount(root, context) {
@@ -17,6 +18,7 @@ export default {
     query = { page: 0, size: 25, hours: 24 };
     chartHours = null;
     charts = null;
+    watchedCharts = new Map();
     const hours = h('select', { 'aria-label': 'Window', 'data-control': 'hours' },
       windows.map((n) => h('option', { value: n, selected: n === 24 }, 'last ' + fmt.hours(n))));
     hours.addEventListener('change', () => { query.hours = Number(hours.value); query.page = 0; request(); });
@@ -33,6 +35,7 @@ export default {
       budgets: h('div', { 'data-block': 'budgets' }),
       tokens: h('div', { 'data-block': 'tokens' }),
       chartRow: h('div', { class: 'charts' }),
+      watched: h('div', { class: 'charts', 'data-block': 'watched-costs' }),
       models: h('tbody', { 'data-table': 'models' }),
       modelsNote: h('p', { class: 'muted small' }),
       byComponent: h('div', { 'data-block': 'by-component' }),
@@ -52,6 +55,8 @@ export default {
       els.unpriced,
       h('div', { class: 'two' }, card('Budgets', els.budgets), card('Tokens by type', els.tokens)),
       els.chartRow,
+      els.watchedCard = card('Watched by anomaly rules', h('p', { class: 'muted small' },
+        'The cost series an anomaly rule watches, at each evaluation: the band shaded is where the detector expected the value, a ring marks an anomalous point.'), els.watched),
       card('By model', table(['Model', 'Calls', 'Input', 'Cached input', 'Output', 'Reasoning', 'Cost'], els.models, 'ops costs'), els.modelsNote),
       h('div', { class: 'two' }, card('By component', els.byComponent), card('By resource type', els.byResource)),
       card('By operation', h('div', { class: 'toolbar' }, els.operationsTotal),
@@ -64,6 +69,8 @@ export default {
   unmount() {
     if (charts) Object.values(charts).forEach((c) => c.destroy());
     charts = null;
+    watchedCharts.forEach((entry) => entry.chart.destroy());
+    watchedCharts.clear();
   },
 
   view(data) {
@@ -84,6 +91,8 @@ export default {
     renderBudgets(data.budgets);
     renderTokens(t);
     renderCharts(data);
+    els.watchedCard.hidden = data.anomalies.length === 0;
+    renderWatched(els.watched, watchedCharts, data.anomalies);
     renderModels(data);
     amounts(els.byComponent, data.byComponent, 'components');
     amounts(els.byResource, data.byResourceType, 'resource types');

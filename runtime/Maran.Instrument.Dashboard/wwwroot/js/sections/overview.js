@@ -6,8 +6,12 @@ import { h, card, tile, waiting, setText, clear } from '../dom.js';
 import { TrendChart } from '../charts.js';
 import { getJson } from '../live.js';
 import * as fmt from '../format.js';
+import { renderWatched } from '../anomaly.js';
 
-let tiles, parts, partsKey, live, monitoring, charts;
+// Milliseconds between two readings of the watched series: they change once per alert evaluation, not per tick.
+const watchedEvery = 5000;
+
+let tiles, parts, partsKey, live, monitoring, charts, watched, watchedCharts, watchedAt;
 
 export default {
   mount(root, context) {
@@ -23,12 +27,19 @@ export default {
     partsKey = null;
     live = {};
     monitoring = h('dl', { class: 'facts', 'data-block': 'monitoring' });
+    watched = {
+      note: h('p', { class: 'muted small', 'data-field': 'watched-message' }),
+      charts: h('div', { class: 'charts', 'data-block': 'watched' }),
+    };
+    watchedCharts = new Map();
+    watchedAt = 0;
     const chartRow = h('div', { class: 'charts' });
     root.append(
       h('h1', null, 'Overview'),
       h('div', { class: 'tiles' }, Object.values(tiles).map((t) => t.el)),
       parts,
       chartRow,
+      card('Watched by anomaly rules', watched.note, watched.charts),
       card('Monitoring', monitoring),
     );
     const capacity = context.capacity();
@@ -45,15 +56,19 @@ export default {
       }),
     };
     loadTrends();
+    loadWatched();
   },
 
   unmount() {
     Object.values(charts).forEach((c) => c.destroy());
     charts = null;
+    watchedCharts.forEach((entry) => entry.chart.destroy());
+    watchedCharts.clear();
   },
 
   hello() {
     loadTrends();
+    loadWatched();
   },
 
   tick(message) {
@@ -72,6 +87,7 @@ export default {
       charts.throughput.push(p.time, p.callsPerSecond, p.errorsPerSecond);
       charts.latency.push(p.time, p.p50Ms, p.p95Ms, p.p99Ms);
     }
+    if (Date.now() - watchedAt >= watchedEvery) loadWatched();
   },
 };
 
@@ -80,6 +96,17 @@ async function loadTrends() {
   if (!series || !charts) return;
   charts.throughput.setData(series.times, series.callsPerSecond, series.errorsPerSecond);
   charts.latency.setData(series.times, series.p50Ms, series.p95Ms, series.p99Ms);
+}
+
+// The series anomaly rules watch, the most anomalous first, each on its own chart with its band; or why there is none.
+async function loadWatched() {
+  watchedAt = Date.now();
+  const data = await getJson('api/anomalies');
+  if (!data || !charts) return;
+  setText(watched.note, data.available
+    ? `The ${data.series.length} series anomaly rules watch, the highest score first${data.omitted ? `, and ${fmt.count(data.omitted)} more` : ''}: the band is where the detector expected each value, a ring marks an anomalous point.`
+    : data.message);
+  renderWatched(watched.charts, watchedCharts, data.series);
 }
 
 // The health, gauge, cost and alert tiles: built again only when a part gains or loses its data, updated each tick.
