@@ -111,6 +111,29 @@ public sealed class PrometheusRulesTests : IDisposable
         Assert.Contains("sum by (job, instance, model) (increase(tokens_total{type=~\"input|output\"}[1m]))", Scalar(alerts["ModelTokenRate"], "expr"), StringComparison.Ordinal);
     }
 
+    [PrometheusFact]
+    public void A_mean_duration_rule_becomes_the_rate_of_the_duration_sum_over_the_rate_of_its_count()
+    {
+        string rules = WriteRules("""
+            alerts:
+              rules:
+                - name: SlowMean
+                  metric: operation_mean_ms
+                  operation: generate
+                  threshold: 800
+                  window: 10m
+            """);
+
+        (int exit, string output) = Promtool("check", "rules", rules);
+        Dictionary<string, YamlMappingNode> alerts = Alerts(rules);
+
+        Assert.True(exit == 0, output + File.ReadAllText(rules));
+        Assert.Contains(
+            "1000 * sum by (job, instance, operation, component, kind) (rate(operation_duration_seconds_sum{operation=\"generate\"}[10m]))"
+            + " / sum by (job, instance, operation, component, kind) (rate(operation_duration_seconds_count{operation=\"generate\"}[10m]))",
+            Scalar(alerts["SlowMean"], "expr"), StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Burn_rate_alerts_use_the_engines_windows_and_factors_over_both_windows()
     {

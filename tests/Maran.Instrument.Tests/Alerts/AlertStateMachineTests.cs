@@ -1,3 +1,5 @@
+using System.Diagnostics;
+
 namespace Maran.Instrument.Tests.Alerts;
 
 public class AlertStateMachineTests
@@ -273,6 +275,40 @@ public class AlertStateMachineTests
         Run(profiler, component, ok: 4, failed: 0);
         test.Tick(2);
         Assert.Empty(test.Engine.GetActiveAlerts());
+    }
+
+    [Fact]
+    public void Mean_duration_over_a_window_is_the_mean_of_the_calls_timed_since_the_window_began()
+    {
+        string component = "alerts-" + Guid.NewGuid().ToString("N");
+        using var test = new AlertTestEngine();
+        test.Engine.AddRule(AlertRule.Create("SlowMean").When(AlertMetrics.OperationMeanMs).ForOperation("call", component).Above(4).Over(TimeSpan.FromSeconds(20)).Build());
+        var profiler = new PerformanceProfiler();
+        Run(profiler, component, ok: 1, failed: 0);
+        RecorderCell cell = OperationRegistry.Find("call", component)!.ThreadCell;
+        Timed(cell, milliseconds: 100, calls: 10);
+        test.Start();
+
+        test.Tick();
+        Assert.Empty(test.Engine.GetActiveAlerts());
+        Timed(cell, milliseconds: 2, calls: 3);
+        Timed(cell, milliseconds: 14, calls: 1);
+        test.Tick();
+
+        // The 10 slow calls before the first evaluation are the baseline: the window holds 3 of 2 ms and 1 of 14 ms.
+        Alert slow = Assert.Single(test.Engine.GetActiveAlerts());
+        Assert.Equal(("SlowMean", 5.0), (slow.RuleName, Math.Round(slow.Value, 6)));
+        Assert.Equal((component, "call"), (slow.Labels["component"], slow.Labels["operation"]));
+    }
+
+    private static void Timed(RecorderCell cell, int milliseconds, int calls)
+    {
+        for (int i = 0; i < calls; i++)
+        {
+            cell.Started++;
+            cell.Succeeded++;
+            cell.RecordTimed(Stopwatch.GetTimestamp(), Stopwatch.Frequency * milliseconds / 1000, OperationStatus.Success);
+        }
     }
 
     private static void Run(PerformanceProfiler profiler, string component, int ok, int failed)

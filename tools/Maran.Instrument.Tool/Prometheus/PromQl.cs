@@ -64,6 +64,9 @@ internal sealed class PromQl(string prefix)
             case AlertMetrics.OperationP99Ms:
                 string q = rule.Metric == AlertMetrics.OperationP95Ms ? "0.95" : "0.99";
                 return $"1000 * histogram_quantile({q}, sum by ({OperationLabels}, le) (rate({Metric("operation_duration_seconds_bucket")}{Braces(selection)}[{window}])))";
+            case AlertMetrics.OperationMeanMs:
+                return $"1000 * sum by ({OperationLabels}) (rate({Metric("operation_duration_seconds_sum")}{Braces(selection)}[{window}]))"
+                    + $" / sum by ({OperationLabels}) (rate({Metric("operation_duration_seconds_count")}{Braces(selection)}[{window}]))";
             case AlertMetrics.CostPerHourUsd:
                 return $"sum by ({InstanceLabels}) (increase({Metric("total_cost_usd")}[1h]))";
             case AlertMetrics.CostPerDayUsd:

@@ -69,14 +69,14 @@ internal sealed class PerformanceSection(int trendLimit, ITelemetrySources telem
             selected);
     }
 
-    // The charts draw p95 (duration) and calls per second (throughput): a watched series of those, of this operation, is drawn on them.
+    // The charts draw p95 and mean (duration) and calls per second (throughput): a watched series of those, of this operation, is drawn on them.
     private AnomalySeriesView[] Anomalies(OperationRow row)
     {
         IReadOnlyList<AnomalyReading> readings = telemetry.Anomalies();
         return readings.Count == 0
             ? []
             : AnomalySeriesView.From(readings, rules(), r =>
-                r.Metric is AlertMetrics.OperationP95Ms or AlertMetrics.OperationCallsPerSecond
+                r.Metric is AlertMetrics.OperationP95Ms or AlertMetrics.OperationMeanMs or AlertMetrics.OperationCallsPerSecond
                 && r.Labels.GetValueOrDefault("operation") == row.Name
                 && r.Labels.GetValueOrDefault("component") == row.Component);
     }

@@ -30,6 +30,7 @@ internal sealed record AlertMetricInfo(string Name, AlertMetricKind Kind, string
         new AlertMetricInfo(AlertMetrics.HealthScore, AlertMetricKind.Gauge, "health score, 0 to 100"),
         new AlertMetricInfo(AlertMetrics.OperationP95Ms, AlertMetricKind.OperationWindow, "95th percentile duration, ms"),
         new AlertMetricInfo(AlertMetrics.OperationP99Ms, AlertMetricKind.OperationWindow, "99th percentile duration, ms"),
+        new AlertMetricInfo(AlertMetrics.OperationMeanMs, AlertMetricKind.OperationWindow, "mean duration, ms"),
         new AlertMetricInfo(AlertMetrics.OperationErrorRate, AlertMetricKind.OperationWindow, "error rate, 0 to 1"),
         new AlertMetricInfo(AlertMetrics.OperationErrors, AlertMetricKind.OperationWindow, "errors in the window"),
         new AlertMetricInfo(AlertMetrics.OperationCallsPerSecond, AlertMetricKind.OperationWindow, "calls per second"),

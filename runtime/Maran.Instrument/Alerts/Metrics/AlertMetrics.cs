@@ -31,6 +31,9 @@ public static class AlertMetrics
     /// <summary>99th percentile duration of an operation's calls in the window, milliseconds.</summary>
     public const string OperationP99Ms = "operation_p99_ms";
 
+    /// <summary>Mean duration of an operation's timed calls in the window, milliseconds; labels <c>operation</c>, <c>component</c>.</summary>
+    public const string OperationMeanMs = "operation_mean_ms";
+
     /// <summary>Failed calls divided by completed calls of an operation in the window, 0 to 1.</summary>
     public const string OperationErrorRate = "operation_error_rate";
 

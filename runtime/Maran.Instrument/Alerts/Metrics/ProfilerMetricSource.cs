@@ -1,7 +1,7 @@
 namespace Maran.Instrument;
 
 /// <summary>
-/// Per-operation metrics from the recorders. Windowed ones (percentiles, error rate, errors, calls per second)
+/// Per-operation metrics from the recorders. Windowed ones (percentiles, mean duration, error rate, errors, calls per second)
 /// come from the change between this evaluation's snapshot and the oldest one still inside the rule's window,
 /// kept per rule; the first evaluation of an operation only sets the baseline, so it reports no data.
 /// </summary>
@@ -54,7 +54,7 @@ internal sealed class ProfilerMetricSource : IAlertMetricSource
             }
 
             Point? baseline = points.Count > 0 ? points[0] : null;
-            var current = new Point(query.Now, snapshot.Count, snapshot.Failed, snapshot.Timed, quantile ? snapshot.Buckets : null);
+            var current = new Point(query.Now, snapshot.Count, snapshot.Failed, snapshot.Timed, snapshot.TotalTicks, quantile ? snapshot.Buckets : null);
             points.Add(current);
             if (baseline is null || baseline.At >= current.At)
             {
@@ -80,6 +80,9 @@ internal sealed class ProfilerMetricSource : IAlertMetricSource
                 return calls > 0 ? (double)errors / calls : null;
             case AlertMetrics.OperationCallsPerSecond:
                 return calls / (current.At - baseline.At).TotalSeconds;
+            case AlertMetrics.OperationMeanMs:
+                long timedCalls = current.Timed - baseline.Timed;
+                return timedCalls > 0 ? MonitoringClock.ToMilliseconds((double)(current.TotalTicks - baseline.TotalTicks) / timedCalls) : null;
             case AlertMetrics.OperationP95Ms:
             case AlertMetrics.OperationP99Ms:
                 long timed = current.Timed - baseline.Timed;
@@ -101,5 +104,5 @@ internal sealed class ProfilerMetricSource : IAlertMetricSource
         }
     }
 
-    private sealed record Point(DateTimeOffset At, long Count, long Failed, long Timed, long[]? Buckets);
+    private sealed record Point(DateTimeOffset At, long Count, long Failed, long Timed, long TotalTicks, long[]? Buckets);
 }

@@ -255,6 +255,6 @@ function renderSelected(selected) {
 
 // The selected operation's watched series on its charts: p95 on the duration chart, calls per second on the throughput one.
 function showOperationAnomalies(anomalies) {
-  showAnomalies(detailCharts.duration, anomalies.find((a) => a.metric === 'operation_p95_ms') || null);
+  showAnomalies(detailCharts.duration, anomalies.find((a) => a.metric === 'operation_p95_ms') || anomalies.find((a) => a.metric === 'operation_mean_ms') || null);
   showAnomalies(detailCharts.throughput, anomalies.find((a) => a.metric === 'operation_calls_per_second') || null);
 }
