@@ -42,16 +42,24 @@ function draw(u, el, reading) {
     ctx.fillStyle = bandFill;
     ctx.fill();
   }
+  // The band is clipped to the plot; a ring is not, so one on a point at the top or bottom edge shows whole (a point
+  // outside the chart's time range gets none).
+  ctx.restore();
+  ctx.save();
   ctx.strokeStyle = markStroke;
   ctx.lineWidth = 2;
+  let drawn = 0;
   for (const p of marked) {
+    const px = x(p.time);
+    if (px < left - 1 || px > left + width + 1) continue;
     ctx.beginPath();
-    ctx.arc(x(p.time), y(p.value), 5, 0, 2 * Math.PI);
+    ctx.arc(px, y(p.value), 5, 0, 2 * Math.PI);
     ctx.stroke();
+    drawn++;
   }
   ctx.restore();
   el.dataset.bandPoints = String(banded.length > 1 ? banded.length : 0);
-  el.dataset.anomalyMarks = String(marked.length);
+  el.dataset.anomalyMarks = String(drawn);
 }
 
 // A watched series' values in the unit its metric name says.
