@@ -290,14 +290,12 @@ public sealed class AdvancedMonitoringSystem : IDisposable
                 Volatile.Write(ref _identity, ServiceIdentity.Resolve(Options.Monitoring, Environment.GetEnvironmentVariables()));
             }
 
-            int sampleInterval = Options.Monitoring.Sampling.Rate;
-            if (Options.ProductionSecurity.AuditAllOperations && sampleInterval > 1)
+            if (Options.SampleIntervalOverride is { } overridden)
             {
-                MonitoringDiagnostics.Warn($"[maran] production.security.audit_all_operations audits every call, so monitoring.sampling.rate {sampleInterval} is not applied: every call is timed.");
-                sampleInterval = 1;
+                MonitoringDiagnostics.Warn($"[maran] monitoring.sampling.rate {Options.Monitoring.Sampling.Rate} is not applied: {overridden}.");
             }
 
-            ApplyRuntimeSwitches(Options.Monitoring, sampleInterval);
+            ApplyRuntimeSwitches(Options.Monitoring, Options.EffectiveSampleInterval);
             GenAIContent.Configure(Options.Monitoring.CaptureContent, Logs);
 
             StartServices();

@@ -298,6 +298,99 @@ public class AuditTrailTests
     }
 
     [Fact]
+    public void Calls_racing_the_trails_start_are_written_call_by_call_from_the_moment_it_returns_with_no_gap()
+    {
+        const int Threads = 2, AfterStart = 3_000;
+        string operation = "racing-start-" + Unique;
+        using var test = new SecurityTestSystem(o => o.Production!.Security.AuditAllOperations = true);
+        using var calling = new CountdownEvent(Threads);
+        using var started = new ManualResetEventSlim();
+        long total = 0;
+        Thread[] threads = [.. Enumerable.Range(0, Threads).Select(_ => new Thread(() =>
+        {
+            // Every thread is in a tight loop of calls, its ring filling and lapping, while the trail starts.
+            long made = 0, afterStart = 0;
+            while (afterStart < AfterStart)
+            {
+                bool seen = started.IsSet;
+                using (test.Monitoring.Profiler.Operation(operation, "audit-tests"))
+                {
+                }
+
+                afterStart += seen ? 1 : 0;
+                if (++made == RecorderCell.RingSize * 4)
+                {
+                    calling.Signal();
+                }
+            }
+
+            Interlocked.Add(ref total, made);
+        }))];
+        Array.ForEach(threads, t => t.Start());
+        calling.Wait();
+        test.Monitoring.Audit.Start();
+        started.Set();
+        Array.ForEach(threads, t => t.Join());
+        test.Monitoring.Audit.Stop();
+
+        string file = Assert.Single(test.AuditFiles);
+        List<JsonElement> records = Records(file);
+        long written = records.Count(r => Type(r) == "call" && Text(r, "operation") == operation);
+        ToolRun verified = SecurityTestSystem.RunTool(null, "audit", "verify", file);
+
+        Assert.DoesNotContain(records, r => Type(r) == "gap");
+        Assert.InRange(written, Threads * AfterStart, total);
+        Assert.Equal(0, verified.ExitCode);
+    }
+
+    [Fact]
+    public void Every_call_that_ended_before_the_trails_stop_began_is_written_while_calls_race_the_stop_with_no_gap()
+    {
+        const int Threads = 2, BeforeStop = 3_000, DuringStop = 20_000;
+        string operation = "racing-stop-" + Unique;
+        using var test = new SecurityTestSystem(o => o.Production!.Security.AuditAllOperations = true);
+        using var calling = new CountdownEvent(Threads);
+        using var stopping = new ManualResetEventSlim();
+        long total = 0, endedBeforeStop = 0;
+        test.Monitoring.Audit.Start();
+        Thread[] threads = [.. Enumerable.Range(0, Threads).Select(_ => new Thread(() =>
+        {
+            // Each thread keeps calling, unthrottled, through the stop: its rings fill while the trail closes.
+            long before = 0;
+            for (int i = 0; i < BeforeStop + DuringStop; i++)
+            {
+                using (test.Monitoring.Profiler.Operation(operation, "audit-tests"))
+                {
+                }
+
+                before += stopping.IsSet ? 0 : 1;
+                if (i == BeforeStop - 1)
+                {
+                    calling.Signal();
+                }
+            }
+
+            Interlocked.Add(ref total, BeforeStop + DuringStop);
+            Interlocked.Add(ref endedBeforeStop, before);
+        }))];
+        Array.ForEach(threads, t => t.Start());
+        calling.Wait();
+        stopping.Set();
+        test.Monitoring.Audit.Stop();
+        Array.ForEach(threads, t => t.Join());
+
+        string file = Assert.Single(test.AuditFiles);
+        List<JsonElement> records = Records(file);
+        long written = records.Count(r => Type(r) == "call" && Text(r, "operation") == operation);
+        ToolRun verified = SecurityTestSystem.RunTool(null, "audit", "verify", file);
+
+        Assert.DoesNotContain(records, r => Type(r) == "gap");
+        Assert.InRange(written, endedBeforeStop, total);
+        Assert.Equal("stop", Type(records[^1]));
+        Assert.Equal(0, verified.ExitCode);
+    }
+
+    [Fact]
     public void Claiming_a_ring_copies_its_untaken_successful_calls_oldest_first_and_counts_those_lapped_before_it()
     {
         var cell = new RecorderCell(OperationRegistry.GetOrAdd("claim-" + Unique, "audit-tests"), Thread.CurrentThread);

@@ -13,6 +13,9 @@ public class ToolCommandTests
         return path;
     }
 
+    private static string Line(ToolRun run, string start) =>
+        Assert.Single(run.Output.ReplaceLineEndings("\n").Split('\n'), l => l.StartsWith(start, StringComparison.Ordinal));
+
     [Fact]
     public async Task Db_check_reports_integrity_schema_versions_and_rows_of_a_database_the_sqlite_package_made()
     {
@@ -71,6 +74,32 @@ public class ToolCommandTests
         Assert.Matches(@"\(monitoring_config\.yaml line 5\)$", Assert.Single(lines, l => l.StartsWith("production.security.audit_all_operations ", StringComparison.Ordinal)));
         Assert.Matches(@"^dashboard\.token = \(hidden\) +\(environment variable MARAN_DASHBOARD_TOKEN\)$", Assert.Single(lines, l => l.StartsWith("dashboard.token ", StringComparison.Ordinal)));
         Assert.DoesNotContain("a-long-secret-token", run.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Config_check_prints_the_sampling_rate_start_applies_under_audit_with_the_configured_one_and_why()
+    {
+        using var test = new SecurityTestSystem();
+        string audited = Write(test.Folder, "audited.yaml", """
+            monitoring:
+              sampling:
+                rate: 16
+            production:
+              security:
+                audit_all_operations: true
+                audit_directory: "{AUDIT}"
+            """.Replace("{AUDIT}", test.AuditFolder, StringComparison.Ordinal));
+        string sampled = Write(test.Folder, "sampled.yaml", """
+            monitoring:
+              sampling:
+                rate: 16
+            """);
+
+        ToolRun auditedRun = SecurityTestSystem.RunTool(new Hashtable { ["MARAN_DASHBOARD_TOKEN"] = "a-long-secret-token-0123456789" }, "config", "check", audited);
+        ToolRun sampledRun = SecurityTestSystem.RunTool(null, "config", "check", sampled);
+        Assert.Equal(0, auditedRun.ExitCode);
+        Assert.Matches(@"^monitoring\.sampling\.rate = 1 +\(audited\.yaml line 3 sets 16; production\.security\.audit_all_operations audits, and so times, every call\)$", Line(auditedRun, "monitoring.sampling.rate "));
+        Assert.Matches(@"^monitoring\.sampling\.rate = 16 +\(sampled\.yaml line 3\)$", Line(sampledRun, "monitoring.sampling.rate "));
     }
 
     [Fact]

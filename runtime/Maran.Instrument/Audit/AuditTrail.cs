@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 
 namespace Maran.Instrument;
@@ -14,10 +15,16 @@ namespace Maran.Instrument;
 /// <c>maran_dropped_total{queue="audit"}</c>.
 /// </summary>
 /// <remarks>
+/// The trail holds the rings' hand-over from before its first moment to after its last look, so a call that ends in
+/// between is taken by the fold that covers it before the ring can overwrite it. What is handed over while the queue
+/// is not open yet (at the start) or no longer open (at the stop) is held and written by the next tick, or by the stop
+/// itself once no hand-over is in flight.
+/// </remarks>
+/// <para>
 /// Records never hold arguments, results, prompts or messages: names, outcomes, durations, trace ids, token counts.
 /// A dashboard calls <see cref="RecordAuthenticationFailure"/> and <see cref="RecordDashboardWrite"/>; both return at
 /// once and do nothing while the trail is off.
-/// </remarks>
+/// </para>
 internal sealed class AuditTrail : IMonitoringService, IOperationListener, ICostListener, ICallRingListener, IDisposable
 {
     /// <summary>The queue's name in <c>maran_dropped_total</c>.</summary>
@@ -35,6 +42,7 @@ internal sealed class AuditTrail : IMonitoringService, IOperationListener, ICost
     private readonly object _gate = new();
     private readonly CallRingReader _rings = new();
     private readonly TakenCalls _writeCalls;
+    private readonly ConcurrentQueue<Entry> _held = new();
     private TrackerQueue<Entry>? _queue;
     private CallBatchPool? _batches;
     private AuditFile? _file;
@@ -47,12 +55,24 @@ internal sealed class AuditTrail : IMonitoringService, IOperationListener, ICost
     private long _syncedAt;
     private volatile bool _running;
 
+    // The trail's first moment (stopwatch ticks): a call that ended before it is not the trail's to write.
+    private long _from;
+
+    // Whether this trail holds the rings' hand-over: then nothing a ring reports lapped ended after _from.
+    private bool _ownsRings;
+
+    // Entries held while the queue is not open, and the hand-overs and records being accepted right now.
+    private int _heldCount;
+    private int _accepting;
+    private volatile bool _stopping;
+    private volatile bool _closed = true;
+
     internal AuditTrail(MonitoringOptions options, CostTracker costs, TimeProvider time)
     {
         _options = options;
         _costs = costs;
         _time = time;
-        _writeCalls = (recorder, calls, lost) => WriteCalls(_file!, recorder, calls, lost);
+        _writeCalls = (recorder, calls, lost) => WriteCalls(_file!, recorder, calls, _ownsRings ? 0 : lost);
     }
 
     public string Name => "audit";
@@ -144,22 +164,35 @@ internal sealed class AuditTrail : IMonitoringService, IOperationListener, ICost
             }
 
             _file = file;
-            _rings.Prime();
             _syncedAt = Stopwatch.GetTimestamp();
             // Calls waiting in batches are bounded as single records are: by the queue's capacity.
             _batches = new CallBatchPool(settings.AuditQueueCapacity / RecorderCell.RingSize);
+            _stopping = false;
+            Volatile.Write(ref _from, long.MinValue);
+            _closed = false;
+
+            // The hand-over and the failure path are connected before the first moment is taken: from then on every
+            // call is the fold's or the loop's to take, and what they take before the queue is open is held.
+            _ownsRings = OperationEvents.SetCallRingListener(this);
+            OperationEvents.Subscribe(this);
+            _costs.AddListener(this);
+            if (_ownsRings)
+            {
+                _rings.Reset();
+            }
+            else
+            {
+                MonitoringDiagnostics.Warn("[maran] another monitoring system audits this process's calls: this one audits the calls its loop finds in the rings");
+                _rings.Prime();
+            }
+
+            Volatile.Write(ref _from, Stopwatch.GetTimestamp());
             var queue = new TrackerQueue<Entry>(
                 QueueName, settings.AuditQueueCapacity, _time, DrainInterval, static () => { }, WriteBatch, Tick);
             queue.Start();
             Volatile.Write(ref _queue, queue);
             _running = true;
-            if (!OperationEvents.SetCallRingListener(this))
-            {
-                MonitoringDiagnostics.Warn("[maran] another monitoring system audits this process's calls: this one audits the calls its loop finds in the rings");
-            }
-
-            OperationEvents.Subscribe(this);
-            _costs.AddListener(this);
+            queue.RequestTick();
         }
     }
 
@@ -175,14 +208,20 @@ internal sealed class AuditTrail : IMonitoringService, IOperationListener, ICost
             }
 
             _running = false;
-            OperationEvents.Unsubscribe(this);
-            OperationEvents.ClearCallRingListener(this);
-            _costs.RemoveListener(this);
             queue = _queue;
             file = _file!;
 
-            // The queue's last tick takes the calls still in the rings; everything accepted is written before it returns.
-            if (!queue.Stop(_options.Storage.StopTimeout))
+            // From here on what is handed over is held, not queued: the queue is about to close. Its last tick takes
+            // the calls still in the rings; the hand-over stays set until then, so the rings lose none before it.
+            _stopping = true;
+            bool finished = WaitForAccepting();
+            finished &= queue.Stop(_options.Storage.StopTimeout);
+            _closed = true;
+            finished &= WaitForAccepting();
+            OperationEvents.ClearCallRingListener(this);
+            OperationEvents.Unsubscribe(this);
+            _costs.RemoveListener(this);
+            if (!finished)
             {
                 MonitoringDiagnostics.Warn("[maran] the audit trail did not finish writing within storage.stop_timeout");
                 return;
@@ -190,6 +229,8 @@ internal sealed class AuditTrail : IMonitoringService, IOperationListener, ICost
 
             try
             {
+                WriteHeld(file);
+                WriteGaps(file);
                 Write(file, new AuditRecord(AuditRecordType.Stop, _time.GetUtcNow()) { Count = file.Written + 1 });
                 file.Flush(toDisk: true);
             }
@@ -208,22 +249,39 @@ internal sealed class AuditTrail : IMonitoringService, IOperationListener, ICost
 
     public void Dispose() => Stop();
 
-    // On the calling thread: the ring's raw slots are copied into a pooled batch and queued as one item; no record is
-    // built here. With every batch waiting, or the queue full, the calls are still taken (so they are not lost to the
-    // next lap) and counted as refused.
+    // On the calling thread, while this trail holds the hand-over.
     void ICallRingListener.OnRingFull(RecorderCell cell)
     {
-        CallBatchPool? pool = Volatile.Read(ref _batches);
-        if (pool?.Rent() is not { } batch)
+        Interlocked.Increment(ref _accepting);
+        try
+        {
+            if (!_closed)
+            {
+                HandOver(cell);
+            }
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _accepting);
+        }
+    }
+
+    // The ring's raw slots are copied into a pooled batch and queued (or held) as one item; no record is built here.
+    // With every batch waiting, or the queue full, the calls are still taken (so they are not lost to the next lap) and
+    // counted as refused. What the ring reports lapped ended before the trail began (see _ownsRings).
+    private void HandOver(RecorderCell cell)
+    {
+        CallBatchPool pool = Volatile.Read(ref _batches)!;
+        if (pool.Rent() is not { } batch)
         {
             Span<RecentCallSlot> refused = stackalloc RecentCallSlot[RecorderCell.RingSize];
-            int taken = CallRingReader.Claim(cell, refused, out long lapped);
-            Refuse(taken + lapped, countedByQueue: 0);
+            int taken = CallRingReader.Claim(cell, refused, out _);
+            Refuse(EndedSince(refused[..taken]), countedByQueue: 0);
             return;
         }
 
-        int count = CallRingReader.Claim(cell, batch.Slots, out long lost);
-        if (count == 0 && lost == 0)
+        int count = CallRingReader.Claim(cell, batch.Slots, out _);
+        if (count == 0)
         {
             pool.Return(batch);
             return;
@@ -231,11 +289,11 @@ internal sealed class AuditTrail : IMonitoringService, IOperationListener, ICost
 
         batch.Recorder = cell.Recorder;
         batch.Count = count;
-        batch.Lost = lost;
-        TrackerQueue<Entry>? queue = Volatile.Read(ref _queue);
-        if (queue is null || !queue.TryAccept(new Entry(default, batch)))
+        var entry = new Entry(default, batch);
+        TrackerQueue<Entry>? queue = _stopping ? null : Volatile.Read(ref _queue);
+        if (queue is null ? !Hold(entry) : !queue.TryAccept(entry))
         {
-            Refuse(count + lost, countedByQueue: queue is null ? 0 : 1);
+            Refuse(EndedSince(batch.Calls), countedByQueue: 1);
             pool.Return(batch);
         }
     }
@@ -268,6 +326,21 @@ internal sealed class AuditTrail : IMonitoringService, IOperationListener, ICost
 
     private static double Milliseconds(long ticks) => ticks * 1000.0 / Stopwatch.Frequency;
 
+    private static long End(in RecentCallSlot call) => call.Timestamp + RecentCallSlot.Elapsed(call.Packed);
+
+    // The calls among these that are the trail's: those that ended from its first moment on.
+    private long EndedSince(ReadOnlySpan<RecentCallSlot> calls)
+    {
+        long from = Volatile.Read(ref _from);
+        long count = 0;
+        foreach (ref readonly RecentCallSlot call in calls)
+        {
+            count += End(call) >= from ? 1 : 0;
+        }
+
+        return count;
+    }
+
     private AuditRecord CallRecord(OperationRecorder recorder, long start, long elapsed) =>
         new(AuditRecordType.Call, CallRingReader.WallTime(start + elapsed, _anchorTime, _anchorTimestamp))
         {
@@ -278,12 +351,17 @@ internal sealed class AuditTrail : IMonitoringService, IOperationListener, ICost
             DurationMs = Milliseconds(elapsed),
         };
 
-    // The records of one ring's calls, oldest first, then the gap of the calls it lost.
+    // The records of one ring's calls that ended from the trail's first moment on, oldest first, then the gap of the
+    // calls it lost.
     private void WriteCalls(AuditFile file, OperationRecorder recorder, ReadOnlySpan<RecentCallSlot> calls, long lost)
     {
+        long from = Volatile.Read(ref _from);
         foreach (ref readonly RecentCallSlot call in calls)
         {
-            Write(file, CallRecord(recorder, call.Timestamp, RecentCallSlot.Elapsed(call.Packed)));
+            if (End(call) >= from)
+            {
+                Write(file, CallRecord(recorder, call.Timestamp, RecentCallSlot.Elapsed(call.Packed)));
+            }
         }
 
         if (lost > 0)
@@ -304,14 +382,48 @@ internal sealed class AuditTrail : IMonitoringService, IOperationListener, ICost
         };
     }
 
-    // A record the queue refuses (full, or stopping) is counted in the queue's drops and in the next gap line.
+    // A record the queue refuses (full) or the trail cannot hold is counted in the queue's drops and in the next gap
+    // line; one that comes after the stop's last look, in the first gap line of the next start.
     private void Accept(in AuditRecord record)
     {
-        TrackerQueue<Entry>? queue = Volatile.Read(ref _queue);
-        if (queue is null || !queue.TryAccept(new Entry(record, null)))
+        Interlocked.Increment(ref _accepting);
+        try
         {
-            Interlocked.Increment(ref _dropped);
+            var entry = new Entry(record, null);
+            TrackerQueue<Entry>? queue = _closed || _stopping ? null : Volatile.Read(ref _queue);
+            if (queue is not null ? !queue.TryAccept(entry) : _closed || !Hold(entry))
+            {
+                Interlocked.Increment(ref _dropped);
+            }
         }
+        finally
+        {
+            Interlocked.Decrement(ref _accepting);
+        }
+    }
+
+    // Keeps an entry for the next tick (or the stop) while the queue is not open: as many as the queue would take,
+    // and like the queue, counts one drop when full.
+    private bool Hold(in Entry entry)
+    {
+        if (Interlocked.Increment(ref _heldCount) > _options.ProductionSecurity.AuditQueueCapacity)
+        {
+            Interlocked.Decrement(ref _heldCount);
+            MonitoringDiagnostics.Drop(QueueName);
+            return false;
+        }
+
+        _held.Enqueue(entry);
+        return true;
+    }
+
+    // Waits until no hand-over or record that saw the trail's previous state is still being accepted; each one that
+    // starts later sees the new state (the flag is written before the count is read, the count raised before the flag
+    // is read).
+    private bool WaitForAccepting()
+    {
+        Interlocked.MemoryBarrier();
+        return SpinWait.SpinUntil(() => Volatile.Read(ref _accepting) == 0, _options.Storage.StopTimeout);
     }
 
     // Calls that could not be queued: each one is counted once in maran_dropped_total (the queue counted a refused
@@ -336,38 +448,60 @@ internal sealed class AuditTrail : IMonitoringService, IOperationListener, ICost
         AuditFile file = _file!;
         foreach (Entry entry in entries)
         {
-            if (entry.Calls is { } batch)
-            {
-                WriteCalls(file, batch.Recorder!, batch.Calls, batch.Lost);
-                _batches!.Return(batch);
-            }
-            else
-            {
-                Write(file, entry.Record);
-            }
+            WriteEntry(file, entry);
         }
     }
 
-    // On the loop, every DrainInterval, at each flush and at the stop: the calls of rings that are not full yet, the
-    // gaps since the last tick, and the hand-over to the operating system (and at most once a SyncInterval, the disk).
+    private void WriteEntry(AuditFile file, in Entry entry)
+    {
+        if (entry.Calls is { } batch)
+        {
+            WriteCalls(file, batch.Recorder!, batch.Calls, lost: 0);
+            _batches!.Return(batch);
+        }
+        else
+        {
+            Write(file, entry.Record);
+        }
+    }
+
+    // The entries held while the queue was not open, in the order they were handed over.
+    private void WriteHeld(AuditFile file)
+    {
+        while (_held.TryDequeue(out Entry entry))
+        {
+            Interlocked.Decrement(ref _heldCount);
+            WriteEntry(file, entry);
+        }
+    }
+
+    // The records refused since the last gap line, and those the disk refused once it takes writes again.
+    private void WriteGaps(AuditFile file)
+    {
+        long dropped = Interlocked.Exchange(ref _dropped, 0);
+        if (dropped > 0)
+        {
+            Write(file, new AuditRecord(AuditRecordType.Gap, _time.GetUtcNow()) { Reason = "queue_full", Count = dropped });
+        }
+
+        long unwritten = _unwritten;
+        if (unwritten > 0 && Write(file, new AuditRecord(AuditRecordType.Gap, _time.GetUtcNow()) { Reason = "write_failed", Count = unwritten }))
+        {
+            _unwritten -= unwritten;
+        }
+    }
+
+    // On the loop, every DrainInterval, at each flush and at the stop: what was held, the calls of rings that are not
+    // full yet, the gaps since the last tick, and the hand-over to the operating system (and at most once a
+    // SyncInterval, the disk).
     private void Tick()
     {
         AuditFile file = _file!;
         try
         {
+            WriteHeld(file);
             _rings.Read(_writeCalls);
-            long dropped = Interlocked.Exchange(ref _dropped, 0);
-            if (dropped > 0)
-            {
-                Write(file, new AuditRecord(AuditRecordType.Gap, _time.GetUtcNow()) { Reason = "queue_full", Count = dropped });
-            }
-
-            // Records the disk refused are a gap of their own once it takes writes again.
-            long unwritten = _unwritten;
-            if (unwritten > 0 && Write(file, new AuditRecord(AuditRecordType.Gap, _time.GetUtcNow()) { Reason = "write_failed", Count = unwritten }))
-            {
-                _unwritten -= unwritten;
-            }
+            WriteGaps(file);
 
             bool sync = Stopwatch.GetElapsedTime(_syncedAt) >= SyncInterval;
             file.Flush(toDisk: sync);

@@ -15,9 +15,6 @@ internal sealed class CallBatch
     /// <summary>The calls in <see cref="Slots"/>.</summary>
     internal int Count;
 
-    /// <summary>Calls the ring lost before they were taken (written as a gap after the calls).</summary>
-    internal long Lost;
-
     /// <summary>The calls, oldest first.</summary>
     internal ReadOnlySpan<RecentCallSlot> Calls => Slots.AsSpan(0, Count);
 }

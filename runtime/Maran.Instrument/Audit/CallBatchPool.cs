@@ -35,7 +35,6 @@ internal sealed class CallBatchPool(int limit)
     {
         batch.Recorder = null;
         batch.Count = 0;
-        batch.Lost = 0;
         _free.Enqueue(batch);
     }
 }

@@ -8,9 +8,12 @@ namespace Maran.Instrument;
 /// <see cref="RecorderCell.AuditHead"/> past it first: the owning thread when its ring is full (before it overwrites
 /// the oldest entry, see <see cref="ICallRingListener"/>), or the audit loop for the calls of a ring that is not full
 /// yet. Calls overwritten before either took them (only while no listener was set) are counted as lost, never skipped
-/// in silence.
+/// in silence; the trail decides which of them were its own.
 /// </summary>
-/// <remarks><see cref="Read"/> and <see cref="Prime"/> are used by one thread, the audit loop; <see cref="Claim"/> by any.</remarks>
+/// <remarks>
+/// <see cref="Read"/>, <see cref="Reset"/> and <see cref="Prime"/> are used by one thread at a time, the audit loop
+/// (or its start, before the loop runs); <see cref="Claim"/> by any.
+/// </remarks>
 internal sealed class CallRingReader
 {
     private readonly Dictionary<RecorderCell, int> _looks = new(ReferenceEqualityComparer.Instance);
@@ -21,7 +24,13 @@ internal sealed class CallRingReader
     internal static DateTimeOffset WallTime(long timestamp, DateTimeOffset anchorTime, long anchorTimestamp) =>
         anchorTime.AddSeconds((timestamp - anchorTimestamp) / (double)Stopwatch.Frequency);
 
-    /// <summary>Starts from now: calls already in the rings are not taken. Runs before the listener is set.</summary>
+    /// <summary>Forgets the rings of an earlier run; the calls in them stay, to be taken by the next claim.</summary>
+    internal void Reset() => _looks.Clear();
+
+    /// <summary>
+    /// Starts from now: calls already in the rings are not taken, and laps before now are not counted as lost. For a
+    /// trail that does not hold the listener, whose reads would otherwise count every earlier lap.
+    /// </summary>
     internal void Prime()
     {
         _looks.Clear();

@@ -64,6 +64,16 @@ public sealed class MonitoringOptions
     internal MonitoringLogLevel EffectiveLogLevel => Production is { DebugMode: true } ? MonitoringLogLevel.Debug : Monitoring.LogLevel;
 
     /// <summary>
+    /// The sample interval <c>Start()</c> applies: <c>monitoring.sampling.rate</c>, but 1 while
+    /// <c>production.security.audit_all_operations</c> is on (a sampled-out call would be counted with no audit line).
+    /// </summary>
+    internal int EffectiveSampleInterval => ProductionSecurity.AuditAllOperations ? 1 : Monitoring.Sampling.Rate;
+
+    /// <summary>Why <see cref="EffectiveSampleInterval"/> is not <c>monitoring.sampling.rate</c>; null when it is.</summary>
+    internal string? SampleIntervalOverride =>
+        EffectiveSampleInterval == Monitoring.Sampling.Rate ? null : "production.security.audit_all_operations audits, and so times, every call";
+
+    /// <summary>
     /// Loads the configuration: defaults, then the YAML file (<paramref name="path"/>, else <c>MARAN_CONFIG</c>, else
     /// <see cref="DefaultFileName"/> if present), then the <c>MARAN_*</c> variables of <paramref name="environment"/>
     /// (the process environment when null).

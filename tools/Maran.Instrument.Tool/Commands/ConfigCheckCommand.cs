@@ -1,12 +1,18 @@
+using System.Globalization;
+
 namespace Maran.Instrument.Tool.Commands;
 
 /// <summary>
 /// <c>maran config check [FILE]</c>: loads a configuration as <c>AdvancedMonitoringSystem.Start()</c> would (the file,
 /// else <c>MARAN_CONFIG</c>, else <c>monitoring_config.yaml</c>; then the <c>MARAN_*</c> variables), runs the same
 /// checks, and prints every effective value with where it came from: file and line, environment variable, or default.
+/// A value <c>Start()</c> overrides (<c>monitoring.sampling.rate</c> under <c>audit_all_operations</c>) is printed as
+/// applied, with the configured value and why.
 /// </summary>
 internal sealed class ConfigCheckCommand : IToolCommand
 {
+    private const string SampleRateKey = "monitoring.sampling.rate";
+
     public string Group => "config";
 
     public string Name => "check";
@@ -48,9 +54,20 @@ internal sealed class ConfigCheckCommand : IToolCommand
         int width = settings.Max(static s => s.Key.Length + s.Value.Length) + 3;
         foreach (EffectiveSetting setting in settings)
         {
-            context.Out.WriteLine($"{setting.Key} = {setting.Value}".PadRight(width) + $"({setting.Source})");
+            EffectiveSetting applied = AsApplied(setting, options);
+            context.Out.WriteLine($"{applied.Key} = {applied.Value}".PadRight(width) + $"({applied.Source})");
         }
 
         return ExitCodes.Success;
     }
+
+    // A setting Start() overrides shows the value it applies, with the configured one and why in its source.
+    private static EffectiveSetting AsApplied(EffectiveSetting setting, MonitoringOptions options) =>
+        setting.Key == SampleRateKey && options.SampleIntervalOverride is { } overridden
+            ? setting with
+            {
+                Value = options.EffectiveSampleInterval.ToString(CultureInfo.InvariantCulture),
+                Source = $"{setting.Source} sets {setting.Value}; {overridden}",
+            }
+            : setting;
 }
