@@ -38,13 +38,27 @@ internal sealed class PrometheusClient(Uri server, HttpClient http)
         return samples;
     }
 
-    /// <summary>Evaluates <paramref name="promql"/> every <paramref name="step"/> from <paramref name="start"/> to <paramref name="end"/>: points per series.</summary>
+    /// <summary>
+    /// Evaluates <paramref name="promql"/> every <paramref name="step"/> from <paramref name="start"/> to <paramref name="end"/>:
+    /// points per series. Asynchronous, so that the range queries of one request are sent together.
+    /// </summary>
     /// <exception cref="PrometheusQueryException">The server did not answer, refused the query or answered something else than a matrix.</exception>
-    public IReadOnlyList<PromSeries> QueryRange(string promql, DateTimeOffset start, DateTimeOffset end, TimeSpan step)
+    public async Task<IReadOnlyList<PromSeries>> QueryRangeAsync(string promql, DateTimeOffset start, DateTimeOffset end, TimeSpan step)
     {
         string path = "api/v1/query_range?query=" + Uri.EscapeDataString(promql) + "&start=" + Seconds(start) + "&end=" + Seconds(end)
             + "&step=" + step.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture);
-        using JsonDocument answer = Get(path, promql);
+        HttpResponseMessage response;
+        try
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(Server, path));
+            response = await http.SendAsync(request, HttpCompletionOption.ResponseContentRead).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or IOException)
+        {
+            throw NotAnswered(ex);
+        }
+
+        using JsonDocument answer = Answer(response, promql);
         JsonElement data = answer.RootElement.GetProperty("data");
         if (data.GetProperty("resultType").GetString() != "matrix")
         {
@@ -80,9 +94,17 @@ internal sealed class PrometheusClient(Uri server, HttpClient http)
         }
         catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or IOException)
         {
-            throw new PrometheusQueryException($"Prometheus at {Server} did not answer: {ex.Message}", ex);
+            throw NotAnswered(ex);
         }
 
+        return Answer(response, promql);
+    }
+
+    private PrometheusQueryException NotAnswered(Exception ex) => new($"Prometheus at {Server} did not answer: {ex.Message}", ex);
+
+    /// <summary>The answer's JSON when its status is <c>success</c>; the response, read whole already, is disposed.</summary>
+    private JsonDocument Answer(HttpResponseMessage response, string promql)
+    {
         using (response)
         {
             JsonDocument document;
