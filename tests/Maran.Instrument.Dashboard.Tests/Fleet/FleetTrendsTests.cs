@@ -146,6 +146,57 @@ public sealed class FleetTrendsTests
         Assert.Contains(prometheus.RangeQueries, static q => q.Contains("tokens_total{type=~\"input|output\"}", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task A_live_tick_of_a_fleet_carries_its_rates_and_percentiles_over_the_instances_up()
+    {
+        await using FakePrometheus prometheus = await FakePrometheus.StartAsync(s_fleet);
+        prometheus.Vector = static query => query switch
+        {
+            _ when query.StartsWith("sum by (instance, operation, component, kind, status) (rate(", StringComparison.Ordinal) =>
+            [
+                ([("instance", "a:9"), ("operation", "checkout"), ("status", "ok")], 2),
+                ([("instance", "a:9"), ("operation", "checkout"), ("status", "error")], 0.5),
+                ([("instance", "b:9"), ("operation", "checkout"), ("status", "ok")], 1),
+                ([("instance", "c:9"), ("operation", "checkout"), ("status", "ok")], 100),
+            ],
+            _ when query.StartsWith("sum by (instance, operation, component, kind) (operation_in_flight)", StringComparison.Ordinal) =>
+                [([("instance", "a:9"), ("operation", "checkout")], 4), ([("instance", "b:9"), ("operation", "checkout")], 1)],
+            _ when query.StartsWith("histogram_quantile(0.95, sum by (le) (", StringComparison.Ordinal) => [([], 0.03)],
+            _ when query.StartsWith("histogram_quantile(0.95, sum by (instance, le) (", StringComparison.Ordinal) =>
+                [([("instance", "a:9")], 0.05), ([("instance", "b:9")], 0.01)],
+            _ => [],
+        };
+        await using TestDashboard server = await StartAsync(prometheus);
+
+        JsonElement fleet = await FirstTickAsync(server, null);
+        JsonElement one = await FirstTickAsync(server, "b:9");
+
+        JsonElement point = fleet.GetProperty("point");
+        Assert.Equal(Now.ToUnixTimeMilliseconds(), point.GetProperty("time").GetInt64());
+        Assert.Equal(3.5, point.GetProperty("callsPerSecond").GetDouble());
+        Assert.Equal(0.5, point.GetProperty("errorsPerSecond").GetDouble());
+        Assert.Equal(5, point.GetProperty("inFlight").GetInt64());
+        Assert.Equal(30.0, point.GetProperty("p95Ms").GetDouble());
+        Assert.True(!point.TryGetProperty("p50Ms", out JsonElement p50) || p50.ValueKind == JsonValueKind.Null, "no p50 without a sample");
+        Assert.Equal(1.0, one.GetProperty("point").GetProperty("callsPerSecond").GetDouble());
+        Assert.Equal(10.0, one.GetProperty("point").GetProperty("p95Ms").GetDouble());
+    }
+
+    /// <summary>The first tick a live client of <paramref name="instance"/> (every instance when null) receives after its hello.</summary>
+    private static async Task<JsonElement> FirstTickAsync(TestDashboard server, string? instance)
+    {
+        using System.Net.WebSockets.ClientWebSocket socket = new();
+        await socket.ConnectAsync(new Uri(server.Url, instance is null ? "ws" : "ws?instance=" + Uri.EscapeDataString(instance)).ToWebSocketUri(), CancellationToken.None);
+        while (true)
+        {
+            JsonElement message = await socket.ReceiveJsonAsync();
+            if (message.GetProperty("type").GetString() == "tick")
+            {
+                return message;
+            }
+        }
+    }
+
     /// <summary>A fleet dashboard over <paramref name="prometheus"/>, on a clock that stays at <see cref="Now"/>: its one frame is read then.</summary>
     private static Task<TestDashboard> StartAsync(FakePrometheus prometheus) =>
         TestDashboard.StartAsync(

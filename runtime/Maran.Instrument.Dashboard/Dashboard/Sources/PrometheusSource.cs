@@ -420,6 +420,8 @@ internal sealed class PrometheusSource : IDashboardSource, IDisposable
         private IReadOnlyList<PromSample> _dropped = [];
         private readonly Dictionary<double, IReadOnlyList<PromSample>> _instanceQuantiles = [];
         private readonly Dictionary<double, IReadOnlyList<PromSample>> _fleetQuantiles = [];
+        private readonly Dictionary<double, IReadOnlyList<PromSample>> _fleetPoint = [];
+        private readonly Dictionary<double, IReadOnlyList<PromSample>> _instancePoint = [];
         private IReadOnlyList<PromSeries> _errorHours = [];
         private IReadOnlyList<PromSeries> _costHours = [];
         private IReadOnlyList<PromSeries> _tokenHours = [];
@@ -428,10 +430,15 @@ internal sealed class PrometheusSource : IDashboardSource, IDisposable
         {
             string window = string.Create(CultureInfo.InvariantCulture, $"[{WindowSeconds}s]");
 
-            // The hourly charts' range queries run while the instant queries are asked, one after another.
+            // The hourly charts and the live point's percentiles are read while the instant queries are asked, one after another.
             Task<IReadOnlyList<PromSeries>> errorHours = source.HoursAsync(source.ErrorHours, at, ErrorsSection.DefaultHours);
             Task<IReadOnlyList<PromSeries>> costHours = source.HoursAsync(source.CostHours, at, CostsSection.DefaultHours);
             Task<IReadOnlyList<PromSeries>> tokenHours = source.HoursAsync(source.TokenHours, at, CostsSection.DefaultHours);
+            string buckets = $"rate({source.Name("operation_duration_seconds_bucket")}{window})";
+            Dictionary<double, Task<IReadOnlyList<PromSample>>> fleetPoint = s_quantiles.ToDictionary(static q => q, q =>
+                QuietlyAsync($"histogram_quantile({Number(q)}, sum by (le) ({buckets} and on (instance) (up == 1)))"));
+            Dictionary<double, Task<IReadOnlyList<PromSample>>> instancePoint = s_quantiles.ToDictionary(static q => q, q =>
+                QuietlyAsync($"histogram_quantile({Number(q)}, sum by (instance, le) ({buckets}))"));
             IReadOnlyList<PromSample> up = Query("up");
             IReadOnlyList<PromSample> info = Query($"last_over_time(target_info[{IdentityLookback}])");
             var identities = new Dictionary<string, PromSample>(StringComparer.Ordinal);
@@ -451,12 +458,10 @@ internal sealed class PrometheusSource : IDashboardSource, IDisposable
             _inFlight = Query($"sum by (instance, {OperationLabels}) ({source.Name("operation_in_flight")})");
             _durationSums = Query($"sum by (instance, {OperationLabels}) ({source.Name("operation_duration_seconds_sum")})");
             _durationCounts = Query($"sum by (instance, {OperationLabels}) ({source.Name("operation_duration_seconds_count")})");
-            string buckets = $"rate({source.Name("operation_duration_seconds_bucket")}{window})";
             foreach (double q in s_quantiles)
             {
-                string quantile = q.ToString("0.##", CultureInfo.InvariantCulture);
-                _instanceQuantiles[q] = Query($"histogram_quantile({quantile}, sum by (instance, {OperationLabels}, le) ({buckets}))");
-                _fleetQuantiles[q] = Query($"histogram_quantile({quantile}, sum by ({OperationLabels}, le) ({buckets} and on (instance) (up == 1)))");
+                _instanceQuantiles[q] = Query($"histogram_quantile({Number(q)}, sum by (instance, {OperationLabels}, le) ({buckets}))");
+                _fleetQuantiles[q] = Query($"histogram_quantile({Number(q)}, sum by ({OperationLabels}, le) ({buckets} and on (instance) (up == 1)))");
             }
 
             _scores = Query(source.Name("system_health_score"));
@@ -467,10 +472,16 @@ internal sealed class PrometheusSource : IDashboardSource, IDisposable
             _tokens = Query($"sum by (instance, model, type) ({source.Name("tokens_total")})");
             _internalErrors = Query($"sum by (instance, kind) ({source.Name("maran_internal_errors_total")})");
             _dropped = Query($"sum by (instance, queue) ({source.Name("maran_dropped_total")})");
-            Task.WhenAll(errorHours, costHours, tokenHours).GetAwaiter().GetResult();
+            Task[] beside = [errorHours, costHours, tokenHours, .. fleetPoint.Values, .. instancePoint.Values];
+            Task.WhenAll(beside).GetAwaiter().GetResult();
             _errorHours = errorHours.Result;
             _costHours = costHours.Result;
             _tokenHours = tokenHours.Result;
+            foreach (double q in s_quantiles)
+            {
+                _fleetPoint[q] = fleetPoint[q].Result;
+                _instancePoint[q] = instancePoint[q].Result;
+            }
 
             var instances = new List<InstanceView>(targets.Count);
             var byInstance = new Dictionary<string, DashboardReading>(StringComparer.Ordinal);
@@ -492,7 +503,7 @@ internal sealed class PrometheusSource : IDashboardSource, IDisposable
                     score);
                 instances.Add(view);
                 DashboardReading alone = Compose([name], isUp, instance: name);
-                byInstance[name] = alone with { Fleet = Fleet(calls, errors, [view]) };
+                byInstance[name] = alone with { Fleet = Fleet(calls, errors, [view]), Point = Point([name], calls, errors, name) };
             }
 
             HashSet<string> upNames = [.. instances.Where(static i => i.Up).Select(static i => i.Instance)];
@@ -502,7 +513,33 @@ internal sealed class PrometheusSource : IDashboardSource, IDisposable
             {
                 Fleet = Fleet(fleetCalls, fleetErrors, instances),
                 ByInstance = byInstance,
+                Point = Point(upNames, fleetCalls, fleetErrors, instance: null),
             };
+        }
+
+        /// <summary>
+        /// The live point of the trend charts: the rates over <see cref="WindowSeconds"/>, the calls running, and the
+        /// percentiles over every operation of <paramref name="instance"/> (of the fleet's instances that are up when null).
+        /// </summary>
+        private TrendPoint Point(IReadOnlyCollection<string> members, double calls, double errors, string? instance)
+        {
+            var of = new HashSet<string>(members, StringComparer.Ordinal);
+            double? Ms(double q)
+            {
+                IEnumerable<PromSample> found = instance is null ? _fleetPoint[q] : _instancePoint[q].Where(s => s["instance"] == instance);
+                double value = found.Select(static s => s.Value).FirstOrDefault(double.NaN);
+                return double.IsFinite(value) ? Math.Round(value * 1000, 4) : null;
+            }
+
+            return new TrendPoint(
+                0,
+                at.ToUnixTimeMilliseconds(),
+                Math.Round(calls, 4),
+                Math.Round(errors, 4),
+                (long)Math.Round(_inFlight.Where(s => of.Contains(s["instance"])).Sum(static s => s.Value)),
+                Ms(0.5),
+                Ms(0.95),
+                Ms(0.99));
         }
 
         private FleetView Fleet(double calls, double errors, IReadOnlyList<InstanceView> instances) => new(
@@ -643,5 +680,20 @@ internal sealed class PrometheusSource : IDashboardSource, IDisposable
         private static string? Blank(string value) => value.Length == 0 ? null : value;
 
         private IReadOnlyList<PromSample> Query(string promql) => source._client.Query(promql, at);
+
+        /// <summary>A query sent beside the others; empty when it could not be answered, so that the point only lacks its percentiles.</summary>
+        private async Task<IReadOnlyList<PromSample>> QuietlyAsync(string promql)
+        {
+            try
+            {
+                return await source._client.QueryAsync(promql, at).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is PrometheusQueryException or KeyNotFoundException or InvalidOperationException or FormatException)
+            {
+                return [];
+            }
+        }
+
+        private static string Number(double q) => q.ToString("0.##", CultureInfo.InvariantCulture);
     }
 }
