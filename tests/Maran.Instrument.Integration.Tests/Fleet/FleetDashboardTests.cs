@@ -92,6 +92,44 @@ public sealed class FleetDashboardTests(FleetFixture fleet) : IClassFixture<Flee
     }
 
     [PrometheusFact]
+    public async Task The_trends_are_prometheus_sums_at_each_step_of_the_window_with_gaps_before_the_fleet_was_scraped()
+    {
+        // The trends end at a whole second: the first one after the moment the rates were seen, once it has passed,
+        // so that no sample comes in between the dashboard's reading and Prometheus's.
+        var end = DateTimeOffset.FromUnixTimeSeconds((long)Math.Ceiling(double.Parse(fleet.Moment, CultureInfo.InvariantCulture)) + 1);
+        while (DateTimeOffset.UtcNow < end.AddSeconds(2))
+        {
+            await Task.Delay(100);
+        }
+
+        string at = FleetFixture.PrometheusMoment(end);
+        using JsonDocument trends = await fleet.GetAsync("api/trends?time=" + at);
+        JsonElement root = trends.RootElement;
+        long[] times = [.. root.GetProperty("times").EnumerateArray().Select(static t => t.GetInt64())];
+        JsonElement calls = root.GetProperty("callsPerSecond");
+
+        // Ten minutes of trend at a step of one second: Prometheus started seconds ago, so the window begins with gaps.
+        Assert.Equal(600, times.Length);
+        Assert.Equal(1000, times[1] - times[0]);
+        Assert.Equal(end.ToUnixTimeMilliseconds(), times[^1]);
+        Assert.Equal(JsonValueKind.Null, calls[0].ValueKind);
+
+        // The trends keep four decimals.
+        Assert.Equal(await fleet.ScalarAsync("sum(rate(operation_calls_total[1m])" + UpOnly + ")", at), calls[times.Length - 1].GetDouble(), 4);
+
+        // No failed call in the last minute leaves Prometheus no error series: the trend has 0 there, calls being counted.
+        double errors = (await fleet.Prometheus!.QueryAsync("sum(rate(operation_calls_total{status=\"error\"}[1m])" + UpOnly + ")", at)).Sum(static r => r.Value);
+        Assert.Equal(errors, root.GetProperty("errorsPerSecond")[times.Length - 1].GetDouble(), 4);
+
+        string instance = fleet.Metrics[1].Authority;
+        using JsonDocument one = await fleet.GetAsync($"api/trends?time={at}&instance={Uri.EscapeDataString(instance)}");
+        Assert.Equal(
+            await fleet.ScalarAsync($"sum(rate(operation_calls_total{{instance=\"{instance}\"}}[1m]))", at),
+            one.RootElement.GetProperty("callsPerSecond")[times.Length - 1].GetDouble(),
+            4);
+    }
+
+    [PrometheusFact]
     public async Task The_documented_scaling_queries_give_the_replica_count_of_the_hpa_formula_for_the_load_driven()
     {
         // docs/fleet.md: the HPA's Pods metric averages maran_saturation_ratio over the replicas; KEDA's query sums it.

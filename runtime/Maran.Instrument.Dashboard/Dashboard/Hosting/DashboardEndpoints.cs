@@ -48,19 +48,34 @@ internal static class DashboardEndpoints
         group.MapGet("/api/sections", Guarded(guard, isPage: false, context =>
             DashboardResponses.JsonAsync(context, DashboardJson.Serialize(hub.Current.Overview.Sections, DashboardJson.Default.IReadOnlyListSectionInfo))));
 
-        group.MapGet("/api/trends", Guarded(guard, isPage: false, context =>
-            DashboardResponses.JsonAsync(context, DashboardJson.Serialize(hub.Trends.Global(), DashboardJson.Default.TrendSeries))));
-
-        group.MapGet("/api/trends/{id:int}", Guarded(guard, isPage: false, context =>
+        group.MapGet("/api/trends", Guarded(guard, isPage: false, async context =>
         {
-            int id = int.Parse((string)context.Request.RouteValues["id"]!, System.Globalization.CultureInfo.InvariantCulture);
-            if (OperationRegistry.ById(id) is null)
+            if (FrameOf(context, hub, out DashboardFrame? frame) is { } refusal)
             {
-                return DashboardResponses.ErrorAsync(context, StatusCodes.Status404NotFound, "No such operation.");
+                await refusal.ConfigureAwait(false);
+                return;
             }
 
-            OperationTrendSeries series = hub.Trends.Operation(id) ?? new OperationTrendSeries(id, hub.Trends.Capacity, 0, tracked: false);
-            return DashboardResponses.JsonAsync(context, DashboardJson.Serialize(series, DashboardJson.Default.OperationTrendSeries));
+            TrendSeries series = await frame!.Source.TrendsAsync(frame).ConfigureAwait(false);
+            await DashboardResponses.JsonAsync(context, DashboardJson.Serialize(series, DashboardJson.Default.TrendSeries)).ConfigureAwait(false);
+        }));
+
+        group.MapGet("/api/trends/{id:int}", Guarded(guard, isPage: false, async context =>
+        {
+            int id = int.Parse((string)context.Request.RouteValues["id"]!, System.Globalization.CultureInfo.InvariantCulture);
+            if (FrameOf(context, hub, out DashboardFrame? frame) is { } refusal)
+            {
+                await refusal.ConfigureAwait(false);
+                return;
+            }
+
+            if (await frame!.Source.OperationTrendsAsync(frame, id).ConfigureAwait(false) is not { } series)
+            {
+                await DashboardResponses.ErrorAsync(context, StatusCodes.Status404NotFound, "No such operation.").ConfigureAwait(false);
+                return;
+            }
+
+            await DashboardResponses.JsonAsync(context, DashboardJson.Serialize(series, DashboardJson.Default.OperationTrendSeries)).ConfigureAwait(false);
         }));
 
         group.MapGet("/api/anomalies", Guarded(guard, isPage: false, context =>

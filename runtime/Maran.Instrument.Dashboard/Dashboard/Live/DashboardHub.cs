@@ -191,7 +191,7 @@ internal sealed class DashboardHub : IAsyncDisposable
         var instances = new Dictionary<string, DashboardFrame>(reading.ByInstance.Count, StringComparer.Ordinal);
         foreach ((string name, DashboardReading alone) in reading.ByInstance)
         {
-            var narrowed = new DashboardFrame(sequence, alone.Data, alone.Rows, _trends, point)
+            var narrowed = new DashboardFrame(sequence, alone.Data, alone.Rows, _trends, PointOf(alone, sequence, point))
             {
                 Source = _source,
                 Instance = name,
@@ -201,7 +201,7 @@ internal sealed class DashboardHub : IAsyncDisposable
             instances[name] = narrowed;
         }
 
-        var frame = new DashboardFrame(sequence, reading.Data, reading.Rows, _trends, point)
+        var frame = new DashboardFrame(sequence, reading.Data, reading.Rows, _trends, PointOf(reading, sequence, point))
         {
             Source = _source,
             Fleet = reading.Fleet,
@@ -210,6 +210,13 @@ internal sealed class DashboardHub : IAsyncDisposable
         Complete(frame, clients);
         return frame;
     }
+
+    /// <summary>
+    /// A fleet's reading brings its own point (null when Prometheus did not answer), numbered as the frame; a process's
+    /// is the recorder's.
+    /// </summary>
+    private static TrendPoint? PointOf(DashboardReading reading, long sequence, TrendPoint? recorded) =>
+        reading.Fleet is null ? recorded : reading.Point is { } own ? own with { Sequence = sequence } : null;
 
     private void Complete(DashboardFrame frame, ClientsView clients)
     {

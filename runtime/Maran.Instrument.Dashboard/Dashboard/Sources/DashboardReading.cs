@@ -9,6 +9,12 @@ internal sealed record DashboardReading(DashboardData Data, IReadOnlyList<Operat
     /// <summary>The instances and their rates; null for a single process.</summary>
     public FleetView? Fleet { get; init; }
 
+    /// <summary>
+    /// The newest point of the trend charts, for a source that reads the trends itself (a fleet's live rates and
+    /// percentiles); null for a single process, whose hub computes it from <see cref="Samples"/>.
+    /// </summary>
+    public TrendPoint? Point { get; init; }
+
     /// <summary>A reading of each instance alone, by its <c>instance</c> label; empty for a single process.</summary>
     public IReadOnlyDictionary<string, DashboardReading> ByInstance { get; init; } = new Dictionary<string, DashboardReading>(StringComparer.Ordinal);
 }

@@ -30,6 +30,15 @@ internal interface IDashboardSource
     /// <summary>The health samples kept, oldest first, of the frame's instance (every instance when none is chosen).</summary>
     IReadOnlyList<HealthStatus> HealthHistory(DashboardFrame frame);
 
+    /// <summary>
+    /// Every operation's trend together over the trend window (<c>dashboard.trend_minutes</c>), of the frame's instance
+    /// (every instance when none is chosen): the process's own recorder, or a fleet's past read from Prometheus.
+    /// </summary>
+    Task<TrendSeries> TrendsAsync(DashboardFrame frame);
+
+    /// <summary>One operation's trend, aligned with <see cref="TrendsAsync"/>; null when the source knows no operation <paramref name="id"/>.</summary>
+    Task<OperationTrendSeries?> OperationTrendsAsync(DashboardFrame frame, int id);
+
     /// <summary>Errors over the last <paramref name="hours"/> clock hours.</summary>
     ErrorAnalytics ErrorAnalytics(DashboardFrame frame, int hours);
 

@@ -36,6 +36,14 @@ internal sealed class ProcessSource(AdvancedMonitoringSystem system) : IDashboar
 
     public IReadOnlyList<HealthStatus> HealthHistory(DashboardFrame frame) => system.HealthMonitor.GetHistory();
 
+    /// <summary>The trends the hub recorded each tick.</summary>
+    public Task<TrendSeries> TrendsAsync(DashboardFrame frame) => Task.FromResult(frame.Trends.Global());
+
+    public Task<OperationTrendSeries?> OperationTrendsAsync(DashboardFrame frame, int id) =>
+        Task.FromResult(OperationRegistry.ById(id) is null
+            ? null
+            : frame.Trends.Operation(id) ?? new OperationTrendSeries(id, frame.Trends.Capacity, 0, tracked: false));
+
     public ErrorAnalytics ErrorAnalytics(DashboardFrame frame, int hours) => system.ErrorTracker.GetErrorAnalytics(hours);
 
     public IReadOnlyList<ErrorGroup> ErrorGroups(DashboardFrame frame, int hours) => system.ErrorTracker.GetGroups(hours);

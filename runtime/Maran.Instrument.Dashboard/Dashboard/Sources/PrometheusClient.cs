@@ -16,35 +16,28 @@ internal sealed class PrometheusClient(Uri server, HttpClient http)
     /// <exception cref="PrometheusQueryException">The server did not answer, refused the query or answered something else than a vector.</exception>
     public IReadOnlyList<PromSample> Query(string promql, DateTimeOffset at)
     {
-        using JsonDocument answer = Get("api/v1/query?query=" + Uri.EscapeDataString(promql) + "&time=" + Seconds(at), promql);
-        JsonElement data = answer.RootElement.GetProperty("data");
-        string type = data.GetProperty("resultType").GetString() ?? string.Empty;
-        if (type == "scalar")
-        {
-            return [new PromSample(new Dictionary<string, string>(StringComparer.Ordinal), Value(data.GetProperty("result")[1]))];
-        }
-
-        if (type != "vector")
-        {
-            throw new PrometheusQueryException($"Prometheus answered a {type} to {promql}, not a vector.");
-        }
-
-        var samples = new List<PromSample>();
-        foreach (JsonElement series in data.GetProperty("result").EnumerateArray())
-        {
-            samples.Add(new PromSample(Labels(series), Value(series.GetProperty("value")[1])));
-        }
-
-        return samples;
+        using JsonDocument answer = Get(InstantPath(promql, at), promql);
+        return Vector(answer, promql);
     }
 
-    /// <summary>Evaluates <paramref name="promql"/> every <paramref name="step"/> from <paramref name="start"/> to <paramref name="end"/>: points per series.</summary>
+    /// <summary>Evaluates <paramref name="promql"/> at <paramref name="at"/> without blocking, so that it can be sent beside others.</summary>
+    /// <exception cref="PrometheusQueryException">The server did not answer, refused the query or answered something else than a vector.</exception>
+    public async Task<IReadOnlyList<PromSample>> QueryAsync(string promql, DateTimeOffset at)
+    {
+        using JsonDocument answer = await GetAsync(InstantPath(promql, at), promql).ConfigureAwait(false);
+        return Vector(answer, promql);
+    }
+
+    /// <summary>
+    /// Evaluates <paramref name="promql"/> every <paramref name="step"/> from <paramref name="start"/> to <paramref name="end"/>:
+    /// points per series. Asynchronous, so that the range queries of one request are sent together.
+    /// </summary>
     /// <exception cref="PrometheusQueryException">The server did not answer, refused the query or answered something else than a matrix.</exception>
-    public IReadOnlyList<PromSeries> QueryRange(string promql, DateTimeOffset start, DateTimeOffset end, TimeSpan step)
+    public async Task<IReadOnlyList<PromSeries>> QueryRangeAsync(string promql, DateTimeOffset start, DateTimeOffset end, TimeSpan step)
     {
         string path = "api/v1/query_range?query=" + Uri.EscapeDataString(promql) + "&start=" + Seconds(start) + "&end=" + Seconds(end)
             + "&step=" + step.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture);
-        using JsonDocument answer = Get(path, promql);
+        using JsonDocument answer = await GetAsync(path, promql).ConfigureAwait(false);
         JsonElement data = answer.RootElement.GetProperty("data");
         if (data.GetProperty("resultType").GetString() != "matrix")
         {
@@ -80,9 +73,59 @@ internal sealed class PrometheusClient(Uri server, HttpClient http)
         }
         catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or IOException)
         {
-            throw new PrometheusQueryException($"Prometheus at {Server} did not answer: {ex.Message}", ex);
+            throw NotAnswered(ex);
         }
 
+        return Answer(response, promql);
+    }
+
+    private async Task<JsonDocument> GetAsync(string path, string promql)
+    {
+        HttpResponseMessage response;
+        try
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(Server, path));
+            response = await http.SendAsync(request, HttpCompletionOption.ResponseContentRead).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or IOException)
+        {
+            throw NotAnswered(ex);
+        }
+
+        return Answer(response, promql);
+    }
+
+    private static string InstantPath(string promql, DateTimeOffset at) => "api/v1/query?query=" + Uri.EscapeDataString(promql) + "&time=" + Seconds(at);
+
+    /// <summary>An instant query's answer: a vector, or a scalar as one sample without labels.</summary>
+    private static List<PromSample> Vector(JsonDocument answer, string promql)
+    {
+        JsonElement data = answer.RootElement.GetProperty("data");
+        string type = data.GetProperty("resultType").GetString() ?? string.Empty;
+        if (type == "scalar")
+        {
+            return [new PromSample(new Dictionary<string, string>(StringComparer.Ordinal), Value(data.GetProperty("result")[1]))];
+        }
+
+        if (type != "vector")
+        {
+            throw new PrometheusQueryException($"Prometheus answered a {type} to {promql}, not a vector.");
+        }
+
+        var samples = new List<PromSample>();
+        foreach (JsonElement series in data.GetProperty("result").EnumerateArray())
+        {
+            samples.Add(new PromSample(Labels(series), Value(series.GetProperty("value")[1])));
+        }
+
+        return samples;
+    }
+
+    private PrometheusQueryException NotAnswered(Exception ex) => new($"Prometheus at {Server} did not answer: {ex.Message}", ex);
+
+    /// <summary>The answer's JSON when its status is <c>success</c>; the response, read whole already, is disposed.</summary>
+    private JsonDocument Answer(HttpResponseMessage response, string promql)
+    {
         using (response)
         {
             JsonDocument document;

@@ -29,6 +29,7 @@ internal sealed class PrometheusSource : IDashboardSource, IDisposable
 
     private readonly HttpClient _http;
     private readonly PrometheusClient _client;
+    private readonly PrometheusTrends _trends;
     private readonly MonitoringOptions _options;
     private readonly TimeProvider _time;
     private readonly string _prefix;
@@ -45,6 +46,7 @@ internal sealed class PrometheusSource : IDashboardSource, IDisposable
         _options = options;
         _time = time;
         _prefix = options.Monitoring.MetricsPrefix;
+        _trends = new PrometheusTrends(_client, _prefix);
     }
 
     public IdentityView Identity => new("prometheus", null, null, null, _client.Server.AbsoluteUri);
@@ -61,7 +63,7 @@ internal sealed class PrometheusSource : IDashboardSource, IDisposable
         catch (Exception ex) when (ex is PrometheusQueryException or KeyNotFoundException or InvalidOperationException or FormatException)
         {
             string problem = ex is PrometheusQueryException ? ex.Message : $"Prometheus at {_client.Server} answered something unexpected: {ex.Message}";
-            return new DashboardReading(Data(moment, false, [], Errors(moment, [], []), Costs(moment, [], [], 0), null), [], [])
+            return new DashboardReading(Data(moment, false, [], Errors(moment, [], [], []), Costs(moment, [], [], 0, []), null), [], [])
             {
                 Fleet = new FleetView(_client.Server.AbsoluteUri, WindowSeconds, 0, 0, 0, 0, [], problem),
             };
@@ -90,8 +92,11 @@ internal sealed class PrometheusSource : IDashboardSource, IDisposable
         string selector = frame.Instance is { } instance ? $"{{instance=\"{Escape(instance)}\"}}" : string.Empty;
         try
         {
-            IReadOnlyList<PromSeries> scores = _client.QueryRange(frame.Instance is null ? $"min({Name("system_health_score")})" : Name("system_health_score") + selector, end - range, end, step);
-            IReadOnlyList<PromSeries> cpu = _client.QueryRange(Name("cpu_usage_percent") + selector, end - range, end, step);
+            Task<IReadOnlyList<PromSeries>> scoresRead = _client.QueryRangeAsync(frame.Instance is null ? $"min({Name("system_health_score")})" : Name("system_health_score") + selector, end - range, end, step);
+            Task<IReadOnlyList<PromSeries>> cpuRead = _client.QueryRangeAsync(Name("cpu_usage_percent") + selector, end - range, end, step);
+            Task.WhenAll(scoresRead, cpuRead).GetAwaiter().GetResult();
+            IReadOnlyList<PromSeries> scores = scoresRead.Result;
+            IReadOnlyList<PromSeries> cpu = cpuRead.Result;
             var byTime = new SortedDictionary<DateTimeOffset, (double Score, List<HealthReading> Readings)>();
             foreach ((DateTimeOffset time, double value) in scores.SelectMany(static s => s.Points))
             {
@@ -118,11 +123,44 @@ internal sealed class PrometheusSource : IDashboardSource, IDisposable
         }
     }
 
-    public ErrorAnalytics ErrorAnalytics(DashboardFrame frame, int hours) => frame.Data.Errors with { Hours = hours };
+    public Task<TrendSeries> TrendsAsync(DashboardFrame frame) =>
+        frame.Memo("trends", f => new Lazy<Task<TrendSeries>>(() => ReadTrendsAsync(f))).Value;
+
+    public Task<OperationTrendSeries?> OperationTrendsAsync(DashboardFrame frame, int id)
+    {
+        if (Operation(id) is not { } operation)
+        {
+            return Task.FromResult<OperationTrendSeries?>(null);
+        }
+
+        return frame.Memo($"trends:{id}", f => new Lazy<Task<OperationTrendSeries?>>(() => ReadOperationTrendsAsync(f, id, operation))).Value;
+    }
+
+    public ErrorAnalytics ErrorAnalytics(DashboardFrame frame, int hours)
+    {
+        IReadOnlyList<PromSeries> found = HoursAsync(ErrorHours, frame.Data.Timestamp, hours).GetAwaiter().GetResult();
+        return frame.Data.Errors with
+        {
+            Hours = hours,
+            From = FirstHour(frame.Data.Timestamp, hours),
+            HourlyTrend = ErrorHourly(found, Members(frame)),
+        };
+    }
 
     public IReadOnlyList<ErrorGroup> ErrorGroups(DashboardFrame frame, int hours) => [];
 
-    public CostSummary CostSummary(DashboardFrame frame, int hours) => frame.Data.Costs with { Hours = hours };
+    public CostSummary CostSummary(DashboardFrame frame, int hours)
+    {
+        Task<IReadOnlyList<PromSeries>> costs = HoursAsync(CostHours, frame.Data.Timestamp, hours);
+        Task<IReadOnlyList<PromSeries>> tokens = HoursAsync(TokenHours, frame.Data.Timestamp, hours);
+        Task.WhenAll(costs, tokens).GetAwaiter().GetResult();
+        return frame.Data.Costs with
+        {
+            Hours = hours,
+            From = FirstHour(frame.Data.Timestamp, hours),
+            Hourly = CostHourly(costs.Result, tokens.Result, Members(frame)),
+        };
+    }
 
     public CostTotals CostTotals(DashboardFrame frame)
     {
@@ -139,6 +177,109 @@ internal sealed class PrometheusSource : IDashboardSource, IDisposable
     internal static string Escape(string value) => value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal);
 
     private string Name(string metric) => _prefix + metric;
+
+    /// <summary>Each instance's errors in each clock hour, evaluated at the hour's end.</summary>
+    private string ErrorHours => $"sum by (instance) (increase({Name("errors_total")}[1h]))";
+
+    /// <summary>Each instance's cost in each clock hour.</summary>
+    private string CostHours => $"sum by (instance) (increase({Name("total_cost_usd")}[1h]))";
+
+    /// <summary>Each instance's input and output tokens in each clock hour, as the process's hourly costs count them.</summary>
+    private string TokenHours => $"sum by (instance) (increase({Name("tokens_total")}{{type=~\"input|output\"}}[1h]))";
+
+    /// <summary>The start of the first of the <paramref name="hours"/> clock hours that end with the one <paramref name="at"/> is in.</summary>
+    private static DateTimeOffset FirstHour(DateTimeOffset at, int hours) =>
+        new DateTimeOffset(at.Year, at.Month, at.Day, at.Hour, 0, 0, TimeSpan.Zero).AddHours(1 - hours);
+
+    /// <summary>
+    /// <paramref name="promql"/> (an increase over <c>[1h]</c>) at the end of each of the last <paramref name="hours"/> clock
+    /// hours, the current one included; empty when Prometheus does not answer, as the health history is.
+    /// </summary>
+    private async Task<IReadOnlyList<PromSeries>> HoursAsync(string promql, DateTimeOffset at, int hours)
+    {
+        DateTimeOffset first = FirstHour(at, hours);
+        try
+        {
+            return await _client.QueryRangeAsync(promql, first.AddHours(1), first.AddHours(hours), TimeSpan.FromHours(1)).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is PrometheusQueryException or KeyNotFoundException or InvalidOperationException or FormatException)
+        {
+            return [];
+        }
+    }
+
+    /// <summary>The members' values of <paramref name="found"/> summed per hour, by the hour's start; hours without a sample are absent.</summary>
+    private static SortedDictionary<DateTimeOffset, double> PerHour(IReadOnlyList<PromSeries> found, IReadOnlySet<string> members)
+    {
+        var hours = new SortedDictionary<DateTimeOffset, double>();
+        foreach (PromSeries series in found.Where(s => members.Contains(s.Labels.GetValueOrDefault("instance", string.Empty))))
+        {
+            foreach ((DateTimeOffset end, double value) in series.Points.Where(static p => double.IsFinite(p.Value)))
+            {
+                hours[end.AddHours(-1)] = hours.GetValueOrDefault(end.AddHours(-1)) + value;
+            }
+        }
+
+        return hours;
+    }
+
+    private static ErrorTrendPoint[] ErrorHourly(IReadOnlyList<PromSeries> errors, IReadOnlySet<string> members) =>
+        [.. PerHour(errors, members).Select(static h => new ErrorTrendPoint(h.Key, (long)Math.Round(h.Value)))];
+
+    private static CostPoint[] CostHourly(IReadOnlyList<PromSeries> costs, IReadOnlyList<PromSeries> tokens, IReadOnlySet<string> members)
+    {
+        SortedDictionary<DateTimeOffset, double> usd = PerHour(costs, members);
+        SortedDictionary<DateTimeOffset, double> counted = PerHour(tokens, members);
+        return [.. usd.Keys.Union(counted.Keys).Order().Select(h => new CostPoint(h, (decimal)usd.GetValueOrDefault(h), (long)Math.Round(counted.GetValueOrDefault(h))))];
+    }
+
+    /// <summary>The instances a frame sums: its instance, or every instance that is up.</summary>
+    private static HashSet<string> Members(DashboardFrame frame) => frame.Instance is { } instance
+        ? new HashSet<string>(StringComparer.Ordinal) { instance }
+        : new HashSet<string>((frame.Fleet?.Instances ?? []).Where(static i => i.Up).Select(static i => i.Instance), StringComparer.Ordinal);
+
+    private async Task<TrendSeries> ReadTrendsAsync(DashboardFrame frame)
+    {
+        TrendWindow window = TrendWindow.Of(frame.Data.Timestamp, TimeSpan.FromMinutes(_options.Dashboard.TrendMinutes), frame.Trends.Capacity);
+        try
+        {
+            return await _trends.GlobalAsync(window, frame.Instance).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is PrometheusQueryException or KeyNotFoundException or InvalidOperationException or FormatException)
+        {
+            return new TrendSeries(frame.Trends.Capacity, 0);
+        }
+    }
+
+    private async Task<OperationTrendSeries?> ReadOperationTrendsAsync(DashboardFrame frame, int id, (string Name, string Component, string Kind) operation)
+    {
+        TrendWindow window = TrendWindow.Of(frame.Data.Timestamp, TimeSpan.FromMinutes(_options.Dashboard.TrendMinutes), frame.Trends.Capacity);
+        try
+        {
+            return await _trends.OperationAsync(id, operation, window, frame.Instance).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is PrometheusQueryException or KeyNotFoundException or InvalidOperationException or FormatException)
+        {
+            return new OperationTrendSeries(id, frame.Trends.Capacity, 0);
+        }
+    }
+
+    /// <summary>The labels of the operation a reading gave <paramref name="id"/>; null for an id no reading gave.</summary>
+    private (string Name, string Component, string Kind)? Operation(int id)
+    {
+        lock (_idGate)
+        {
+            foreach (((string, string, string) key, int value) in _ids)
+            {
+                if (value == id)
+                {
+                    return key;
+                }
+            }
+
+            return null;
+        }
+    }
 
     private static string OwnDashboard(DashboardFrame frame)
     {
@@ -200,29 +341,28 @@ internal sealed class PrometheusSource : IDashboardSource, IDisposable
         },
     };
 
-    private static ErrorAnalytics Errors(DateTimeOffset at, IReadOnlyList<PromSample> errors, IReadOnlyList<OperationErrorRate> rates)
+    private static ErrorAnalytics Errors(DateTimeOffset at, IReadOnlyList<PromSample> errors, IReadOnlyList<OperationErrorRate> rates, IReadOnlyList<ErrorTrendPoint> hourly)
     {
         Dictionary<string, long> By(string label) => errors
             .GroupBy(e => e[label], StringComparer.Ordinal)
             .ToDictionary(static g => g.Key, static g => (long)Math.Round(g.Sum(static e => e.Value)), StringComparer.Ordinal);
-        var hour = new DateTimeOffset(at.Year, at.Month, at.Day, at.Hour, 0, 0, TimeSpan.Zero);
         return new ErrorAnalytics
         {
             Hours = ErrorsSection.DefaultHours,
-            From = hour.AddHours(1 - ErrorsSection.DefaultHours),
+            From = FirstHour(at, ErrorsSection.DefaultHours),
             To = at,
             TotalErrors = (long)Math.Round(errors.Sum(static e => e.Value)),
             ByType = By("type"),
             ByCategory = By("category"),
             ByComponent = By("component"),
             BySeverity = By("severity"),
-            HourlyTrend = [],
+            HourlyTrend = hourly,
             TopGroups = [],
             ErrorRates = rates,
         };
     }
 
-    private static CostSummary Costs(DateTimeOffset at, IReadOnlyList<PromSample> costs, IReadOnlyList<PromSample> tokens, long modelCalls)
+    private static CostSummary Costs(DateTimeOffset at, IReadOnlyList<PromSample> costs, IReadOnlyList<PromSample> tokens, long modelCalls, IReadOnlyList<CostPoint> hourly)
     {
         long Tokens(IEnumerable<PromSample> samples, string type) => (long)Math.Round(samples.Where(s => s["type"] == type).Sum(static s => s.Value));
         TokenTotals Totals(IEnumerable<PromSample> samples, long calls)
@@ -240,13 +380,12 @@ internal sealed class PrometheusSource : IDashboardSource, IDisposable
         ModelCost[] byModel = [.. models
             .Select(m => new ModelCost(m, Totals(tokens.Where(t => t["model"] == m), 0), costs.Any(c => c["model"] == m) ? Usd(costs.Where(c => c["model"] == m)) : null))
             .OrderByDescending(static m => m.CostUsd ?? -1)];
-        var hour = new DateTimeOffset(at.Year, at.Month, at.Day, at.Hour, 0, 0, TimeSpan.Zero);
         decimal total = Usd(costs);
         TokenTotals allTokens = Totals(tokens, modelCalls);
         return new CostSummary
         {
             Hours = CostsSection.DefaultHours,
-            From = hour.AddHours(1 - CostsSection.DefaultHours),
+            From = FirstHour(at, CostsSection.DefaultHours),
             To = at,
             TotalUsd = total,
             Tokens = allTokens,
@@ -254,7 +393,7 @@ internal sealed class PrometheusSource : IDashboardSource, IDisposable
             ByComponent = By("component"),
             ByOperation = [],
             ByResourceType = By("resource_type"),
-            Hourly = [],
+            Hourly = hourly,
             Daily = [new CostPoint(new DateTimeOffset(at.Date, TimeSpan.Zero), total, allTokens.Input + allTokens.Output)],
             UnpricedModels = [.. byModel.Where(static m => m.CostUsd is null).Select(static m => m.Model)],
             Budgets = [],
@@ -281,10 +420,25 @@ internal sealed class PrometheusSource : IDashboardSource, IDisposable
         private IReadOnlyList<PromSample> _dropped = [];
         private readonly Dictionary<double, IReadOnlyList<PromSample>> _instanceQuantiles = [];
         private readonly Dictionary<double, IReadOnlyList<PromSample>> _fleetQuantiles = [];
+        private readonly Dictionary<double, IReadOnlyList<PromSample>> _fleetPoint = [];
+        private readonly Dictionary<double, IReadOnlyList<PromSample>> _instancePoint = [];
+        private IReadOnlyList<PromSeries> _errorHours = [];
+        private IReadOnlyList<PromSeries> _costHours = [];
+        private IReadOnlyList<PromSeries> _tokenHours = [];
 
         public DashboardReading Read()
         {
             string window = string.Create(CultureInfo.InvariantCulture, $"[{WindowSeconds}s]");
+
+            // The hourly charts and the live point's percentiles are read while the instant queries are asked, one after another.
+            Task<IReadOnlyList<PromSeries>> errorHours = source.HoursAsync(source.ErrorHours, at, ErrorsSection.DefaultHours);
+            Task<IReadOnlyList<PromSeries>> costHours = source.HoursAsync(source.CostHours, at, CostsSection.DefaultHours);
+            Task<IReadOnlyList<PromSeries>> tokenHours = source.HoursAsync(source.TokenHours, at, CostsSection.DefaultHours);
+            string buckets = $"rate({source.Name("operation_duration_seconds_bucket")}{window})";
+            Dictionary<double, Task<IReadOnlyList<PromSample>>> fleetPoint = s_quantiles.ToDictionary(static q => q, q =>
+                QuietlyAsync($"histogram_quantile({Number(q)}, sum by (le) ({buckets} and on (instance) (up == 1)))"));
+            Dictionary<double, Task<IReadOnlyList<PromSample>>> instancePoint = s_quantiles.ToDictionary(static q => q, q =>
+                QuietlyAsync($"histogram_quantile({Number(q)}, sum by (instance, le) ({buckets}))"));
             IReadOnlyList<PromSample> up = Query("up");
             IReadOnlyList<PromSample> info = Query($"last_over_time(target_info[{IdentityLookback}])");
             var identities = new Dictionary<string, PromSample>(StringComparer.Ordinal);
@@ -304,12 +458,10 @@ internal sealed class PrometheusSource : IDashboardSource, IDisposable
             _inFlight = Query($"sum by (instance, {OperationLabels}) ({source.Name("operation_in_flight")})");
             _durationSums = Query($"sum by (instance, {OperationLabels}) ({source.Name("operation_duration_seconds_sum")})");
             _durationCounts = Query($"sum by (instance, {OperationLabels}) ({source.Name("operation_duration_seconds_count")})");
-            string buckets = $"rate({source.Name("operation_duration_seconds_bucket")}{window})";
             foreach (double q in s_quantiles)
             {
-                string quantile = q.ToString("0.##", CultureInfo.InvariantCulture);
-                _instanceQuantiles[q] = Query($"histogram_quantile({quantile}, sum by (instance, {OperationLabels}, le) ({buckets}))");
-                _fleetQuantiles[q] = Query($"histogram_quantile({quantile}, sum by ({OperationLabels}, le) ({buckets} and on (instance) (up == 1)))");
+                _instanceQuantiles[q] = Query($"histogram_quantile({Number(q)}, sum by (instance, {OperationLabels}, le) ({buckets}))");
+                _fleetQuantiles[q] = Query($"histogram_quantile({Number(q)}, sum by ({OperationLabels}, le) ({buckets} and on (instance) (up == 1)))");
             }
 
             _scores = Query(source.Name("system_health_score"));
@@ -320,6 +472,16 @@ internal sealed class PrometheusSource : IDashboardSource, IDisposable
             _tokens = Query($"sum by (instance, model, type) ({source.Name("tokens_total")})");
             _internalErrors = Query($"sum by (instance, kind) ({source.Name("maran_internal_errors_total")})");
             _dropped = Query($"sum by (instance, queue) ({source.Name("maran_dropped_total")})");
+            Task[] beside = [errorHours, costHours, tokenHours, .. fleetPoint.Values, .. instancePoint.Values];
+            Task.WhenAll(beside).GetAwaiter().GetResult();
+            _errorHours = errorHours.Result;
+            _costHours = costHours.Result;
+            _tokenHours = tokenHours.Result;
+            foreach (double q in s_quantiles)
+            {
+                _fleetPoint[q] = fleetPoint[q].Result;
+                _instancePoint[q] = instancePoint[q].Result;
+            }
 
             var instances = new List<InstanceView>(targets.Count);
             var byInstance = new Dictionary<string, DashboardReading>(StringComparer.Ordinal);
@@ -341,7 +503,7 @@ internal sealed class PrometheusSource : IDashboardSource, IDisposable
                     score);
                 instances.Add(view);
                 DashboardReading alone = Compose([name], isUp, instance: name);
-                byInstance[name] = alone with { Fleet = Fleet(calls, errors, [view]) };
+                byInstance[name] = alone with { Fleet = Fleet(calls, errors, [view]), Point = Point([name], calls, errors, name) };
             }
 
             HashSet<string> upNames = [.. instances.Where(static i => i.Up).Select(static i => i.Instance)];
@@ -351,7 +513,33 @@ internal sealed class PrometheusSource : IDashboardSource, IDisposable
             {
                 Fleet = Fleet(fleetCalls, fleetErrors, instances),
                 ByInstance = byInstance,
+                Point = Point(upNames, fleetCalls, fleetErrors, instance: null),
             };
+        }
+
+        /// <summary>
+        /// The live point of the trend charts: the rates over <see cref="WindowSeconds"/>, the calls running, and the
+        /// percentiles over every operation of <paramref name="instance"/> (of the fleet's instances that are up when null).
+        /// </summary>
+        private TrendPoint Point(IReadOnlyCollection<string> members, double calls, double errors, string? instance)
+        {
+            var of = new HashSet<string>(members, StringComparer.Ordinal);
+            double? Ms(double q)
+            {
+                IEnumerable<PromSample> found = instance is null ? _fleetPoint[q] : _instancePoint[q].Where(s => s["instance"] == instance);
+                double value = found.Select(static s => s.Value).FirstOrDefault(double.NaN);
+                return double.IsFinite(value) ? Math.Round(value * 1000, 4) : null;
+            }
+
+            return new TrendPoint(
+                0,
+                at.ToUnixTimeMilliseconds(),
+                Math.Round(calls, 4),
+                Math.Round(errors, 4),
+                (long)Math.Round(_inFlight.Where(s => of.Contains(s["instance"])).Sum(static s => s.Value)),
+                Ms(0.5),
+                Ms(0.95),
+                Ms(0.99));
         }
 
         private FleetView Fleet(double calls, double errors, IReadOnlyList<InstanceView> instances) => new(
@@ -444,8 +632,8 @@ internal sealed class PrometheusSource : IDashboardSource, IDisposable
                 at,
                 running,
                 operations,
-                Errors(at, [.. Of(_errors)], errorRates),
-                Costs(at, [.. Of(_costs)], [.. Of(_tokens)], modelCalls),
+                Errors(at, [.. Of(_errors)], errorRates, ErrorHourly(_errorHours, members)),
+                Costs(at, [.. Of(_costs)], [.. Of(_tokens)], modelCalls, CostHourly(_costHours, _tokenHours, members)),
                 Health(members, instance),
                 Counts(Of(_internalErrors), "kind"),
                 Counts(Of(_dropped), "queue"));
@@ -492,5 +680,20 @@ internal sealed class PrometheusSource : IDashboardSource, IDisposable
         private static string? Blank(string value) => value.Length == 0 ? null : value;
 
         private IReadOnlyList<PromSample> Query(string promql) => source._client.Query(promql, at);
+
+        /// <summary>A query sent beside the others; empty when it could not be answered, so that the point only lacks its percentiles.</summary>
+        private async Task<IReadOnlyList<PromSample>> QuietlyAsync(string promql)
+        {
+            try
+            {
+                return await source._client.QueryAsync(promql, at).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is PrometheusQueryException or KeyNotFoundException or InvalidOperationException or FormatException)
+            {
+                return [];
+            }
+        }
+
+        private static string Number(double q) => q.ToString("0.##", CultureInfo.InvariantCulture);
     }
 }
