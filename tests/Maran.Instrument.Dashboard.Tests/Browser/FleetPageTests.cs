@@ -16,7 +16,7 @@ public sealed class FleetPageTests(BrowserFixture fixture)
     static FleetPageTests() => SetDefaultExpectTimeout(15_000);
 
     [SkippableFact]
-    public async Task The_header_names_the_prometheus_server_and_its_selector_narrows_the_page_to_one_instance()
+    public async Task The_header_names_the_prometheus_server_and_its_selector_narrows_the_page_and_its_trends_to_one_instance()
     {
         Chromium.Require();
         Skip.If(PrometheusServer.Find("prometheus") is null, "prometheus is not installed (apt-get install prometheus)");
@@ -42,7 +42,12 @@ public sealed class FleetPageTests(BrowserFixture fixture)
         await Expect(page.Locator("tbody[data-table=instances] tr[data-up=true]")).ToHaveCountAsync(2);
 
         string chosen = second.Url.Authority;
-        await page.Locator("header select[data-identity=instance-filter]").SelectOptionAsync(chosen);
+        // The page reloads narrowed to the instance, and reads its trends for that instance too.
+        IRequest trends = await page.RunAndWaitForRequestAsync(
+            () => page.Locator("header select[data-identity=instance-filter]").SelectOptionAsync(chosen),
+            request => request.Url.Contains("api/trends", StringComparison.Ordinal),
+            new PageRunAndWaitForRequestOptions { Timeout = 90_000 });
+        Assert.Equal(chosen, System.Web.HttpUtility.ParseQueryString(new Uri(trends.Url).Query)["instance"]);
         await Expect(page).ToHaveURLAsync(new Regex("[?&]instance=" + Regex.Escape(Uri.EscapeDataString(chosen))));
         await page.Locator("#status[data-state=live]").WaitForAsync();
         await Expect(page.Locator($"tbody[data-table=instances] tr[data-instance='{chosen}']")).ToHaveCountAsync(1);

@@ -50,8 +50,10 @@ internal sealed class PerformanceSection(int trendLimit, ITelemetrySources telem
         SelectedOperationView? selected = null;
         if (int.TryParse(query.Selected, out int id) && all.FirstOrDefault(r => r.Id == id) is { } row)
         {
+            // A fleet's trends are read from Prometheus (every row has one); a process keeps them for the operations it tracks.
             OperationTrendPoint? point = frame.Trends.LatestFor(id);
-            selected = new SelectedOperationView(row, point is not null || frame.Trends.Operation(id) is not null, point, Anomalies(row));
+            bool hasTrend = frame.Fleet is not null || point is not null || frame.Trends.Operation(id) is not null;
+            selected = new SelectedOperationView(row, hasTrend, point, Anomalies(row));
         }
 
         return new PerformanceView(

@@ -65,8 +65,13 @@ export class Live {
   }
 }
 
+// A page narrowed to one instance (?instance= in its address) reads everything of that instance, as its live
+// connection does: the trends too.
 export async function getJson(path) {
-  const response = await fetch(path, { credentials: 'same-origin', headers: { Accept: 'application/json' } });
+  const instance = new URLSearchParams(location.search).get('instance');
+  const url = new URL(path, document.baseURI);
+  if (instance) url.searchParams.set('instance', instance);
+  const response = await fetch(url, { credentials: 'same-origin', headers: { Accept: 'application/json' } });
   if (!response.ok) return null;
   return response.json();
 }
