@@ -78,18 +78,38 @@ internal sealed class TestDashboard : IAsyncDisposable
     /// Reads the API until <paramref name="condition"/> holds; a tick comes every second, so this ends well before the
     /// bound (20 s unless <paramref name="bound"/> says more, for what waits on an outside process as well).
     /// </summary>
+    /// <remarks>
+    /// A read that times out (a loaded machine) is tried again within the bound; past it, the failure names the path
+    /// and the last answer read.
+    /// </remarks>
     public async Task<JsonElement> WaitForJsonAsync(string path, Func<JsonElement, bool> condition, TimeSpan? bound = null)
     {
-        using var timeout = new CancellationTokenSource(bound ?? TimeSpan.FromSeconds(20));
+        TimeSpan limit = bound ?? TimeSpan.FromSeconds(20);
+        var elapsed = global::System.Diagnostics.Stopwatch.StartNew();
+        string last = "nothing read";
         while (true)
         {
-            JsonElement json = await GetJsonAsync(path);
-            if (condition(json))
+            try
             {
-                return json;
+                JsonElement json = await GetJsonAsync(path);
+                if (condition(json))
+                {
+                    return json;
+                }
+
+                last = json.GetRawText();
+            }
+            catch (TaskCanceledException ex) when (elapsed.Elapsed < limit)
+            {
+                last = "the last read timed out: " + ex.Message;
             }
 
-            await Task.Delay(100, timeout.Token);
+            if (elapsed.Elapsed >= limit)
+            {
+                throw new TimeoutException($"GET {path} did not meet the condition within {limit.TotalSeconds:0} s; last answer: {(last.Length > 4000 ? last[..4000] : last)}");
+            }
+
+            await Task.Delay(100);
         }
     }
 

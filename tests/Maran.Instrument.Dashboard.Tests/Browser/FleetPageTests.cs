@@ -22,17 +22,26 @@ public sealed class FleetPageTests(BrowserFixture fixture)
         Skip.If(PrometheusServer.Find("prometheus") is null, "prometheus is not installed (apt-get install prometheus)");
         await using TestDashboard first = await TestDashboard.StartAsync(static o => o.Monitoring.Instance = "replica-a");
         await using TestDashboard second = await TestDashboard.StartAsync(static o => o.Monitoring.Instance = "replica-b");
-        using PrometheusServer prometheus = PrometheusServer.Start([new Uri(first.Url, "metrics"), new Uri(second.Url, "metrics")]);
+        // Two seconds to answer a scrape: under the whole suite a dashboard's /metrics can take longer than one, and a
+        // target whose scrape times out is down.
+        using PrometheusServer prometheus = PrometheusServer.Start([new Uri(first.Url, "metrics"), new Uri(second.Url, "metrics")], scrapeIntervalSeconds: 2);
         await using TestDashboard fleet = await TestDashboard.StartAsync(o =>
         {
             o.Dashboard.Source = DashboardSource.Prometheus;
             o.Dashboard.PrometheusUrl = prometheus.Api.AbsoluteUri;
         });
         // Prometheus has to start and scrape both dashboards first: on a loaded CI machine that alone can take 20 s.
-        await fleet.WaitForJsonAsync(
-            "api/overview",
-            static o => o.TryGetProperty("instances", out JsonElement i) && i.EnumerateArray().Count(static x => x.GetProperty("up").GetBoolean()) == 2,
-            TimeSpan.FromSeconds(90));
+        try
+        {
+            await fleet.WaitForJsonAsync(
+                "api/overview",
+                static o => o.TryGetProperty("instances", out JsonElement i) && i.EnumerateArray().Count(static x => x.GetProperty("up").GetBoolean()) == 2,
+                TimeSpan.FromSeconds(90));
+        }
+        catch (TimeoutException ex)
+        {
+            Assert.Fail(ex.Message + "\nPrometheus's targets: " + await prometheus.TargetsAsync());
+        }
 
         (IPage page, List<string> errors) = await fixture.OpenAsync(dashboard: fleet.Url);
         await Expect(page.Locator("header [data-identity=service]")).ToHaveTextAsync("fleet");

@@ -38,8 +38,14 @@ internal sealed class PrometheusServer : IDisposable
 
     public static PrometheusServer Start(Uri target, string? rulesFile = null) => Start([target], rulesFile);
 
-    /// <summary>Starts a server scraping every one of <paramref name="targets"/> (all on the same metrics path) every second.</summary>
-    public static PrometheusServer Start(IReadOnlyList<Uri> targets, string? rulesFile = null)
+    /// <summary>Starts a server scraping every one of <paramref name="targets"/> every second unless told otherwise.</summary>
+    /// <param name="targets">The targets, all on the same metrics path.</param>
+    /// <param name="rulesFile">A rules file to evaluate, or null.</param>
+    /// <param name="scrapeIntervalSeconds">
+    /// Seconds between scrapes, and so the scrape timeout too: a test on a loaded machine whose targets may answer
+    /// slower than a second asks for more, or they flap down.
+    /// </param>
+    public static PrometheusServer Start(IReadOnlyList<Uri> targets, string? rulesFile = null, int scrapeIntervalSeconds = ScrapeIntervalSeconds)
     {
         Uri target = targets[0];
         string list = string.Join(", ", targets.Select(static t => $"\"{t.Authority}\""));
@@ -49,8 +55,8 @@ internal sealed class PrometheusServer : IDisposable
         string config = Path.Combine(directory, "prometheus.yml");
         File.WriteAllText(config, $"""
             global:
-              scrape_interval: {ScrapeIntervalSeconds}s
-              evaluation_interval: {ScrapeIntervalSeconds}s
+              scrape_interval: {scrapeIntervalSeconds}s
+              evaluation_interval: {scrapeIntervalSeconds}s
             rule_files: [{(rulesFile is null ? string.Empty : "\"" + rulesFile + "\"")}]
             scrape_configs:
               - job_name: maran
@@ -117,6 +123,22 @@ internal sealed class PrometheusServer : IDisposable
         }
 
         return last;
+    }
+
+    /// <summary>Each target's address, health and last scrape error, as Prometheus reports them: for a failure message.</summary>
+    public async Task<string> TargetsAsync()
+    {
+        try
+        {
+            string json = await _http.GetStringAsync(new Uri(Api, "api/v1/targets"));
+            using JsonDocument document = JsonDocument.Parse(json);
+            return string.Join("; ", document.RootElement.GetProperty("data").GetProperty("activeTargets").EnumerateArray().Select(static t =>
+                $"{t.GetProperty("scrapeUrl").GetString()} {t.GetProperty("health").GetString()} {t.GetProperty("lastError").GetString()} ({t.GetProperty("lastScrapeDuration").GetDouble():0.###} s)"));
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or JsonException or KeyNotFoundException)
+        {
+            return "targets unknown: " + ex.Message;
+        }
     }
 
     /// <summary>Runs an instant query now, or at <paramref name="time"/> (Unix seconds) when given.</summary>
