@@ -23,8 +23,8 @@ internal sealed class PrometheusTrends(PrometheusClient client, string prefix)
     {
         Filter filter = new(instance, []);
         string rate = window.RateRange;
-        Task<IReadOnlyList<PromSeries>> calls = Range(window, $"sum({filter.Up($"rate({Name("operation_calls_total")}{filter.Selector()}[{rate}])")})");
-        Task<IReadOnlyList<PromSeries>> errors = Range(window, $"sum({filter.Up($"rate({Name("operation_calls_total")}{filter.Selector(("status", "error"))}[{rate}])")})");
+        Task<IReadOnlyList<PromSeries>> calls = Range(window, SummedRate("operation_calls_total", filter, rate));
+        Task<IReadOnlyList<PromSeries>> errors = Range(window, SummedRate("operation_calls_total", filter, rate, ("status", "error")));
         Task<IReadOnlyList<PromSeries>> inFlight = Range(window, $"sum({filter.Up(Name("operation_in_flight") + filter.Selector())})");
         Task<IReadOnlyList<PromSeries>> p50 = Range(window, Quantile(0.5, filter, rate));
         Task<IReadOnlyList<PromSeries>> p95 = Range(window, Quantile(0.95, filter, rate));
@@ -54,12 +54,11 @@ internal sealed class PrometheusTrends(PrometheusClient client, string prefix)
     {
         Filter filter = new(instance, [("operation", operation.Name), ("component", operation.Component), ("kind", operation.Kind)]);
         string rate = window.RateRange;
-        string seconds = $"sum({filter.Up($"rate({Name("operation_duration_seconds_sum")}{filter.Selector()}[{rate}])")})";
-        string timed = $"sum({filter.Up($"rate({Name("operation_duration_seconds_count")}{filter.Selector()}[{rate}])")})";
-        Task<IReadOnlyList<PromSeries>> calls = Range(window, $"sum({filter.Up($"rate({Name("operation_calls_total")}{filter.Selector()}[{rate}])")})");
-        Task<IReadOnlyList<PromSeries>> errors = Range(window, $"sum({filter.Up($"rate({Name("operation_calls_total")}{filter.Selector(("status", "error"))}[{rate}])")})");
+        Task<IReadOnlyList<PromSeries>> calls = Range(window, SummedRate("operation_calls_total", filter, rate));
+        Task<IReadOnlyList<PromSeries>> errors = Range(window, SummedRate("operation_calls_total", filter, rate, ("status", "error")));
         Task<IReadOnlyList<PromSeries>> p95 = Range(window, Quantile(0.95, filter, rate));
-        Task<IReadOnlyList<PromSeries>> mean = Range(window, $"{seconds} / {timed}");
+        Task<IReadOnlyList<PromSeries>> mean = Range(window,
+            $"{SummedRate("operation_duration_seconds_sum", filter, rate)} / {SummedRate("operation_duration_seconds_count", filter, rate)}");
         await Task.WhenAll(calls, errors, p95, mean).ConfigureAwait(false);
 
         var series = new OperationTrendSeries(id, window.Capacity, window.Count);
@@ -73,6 +72,10 @@ internal sealed class PrometheusTrends(PrometheusClient client, string prefix)
     }
 
     private string Name(string metric) => prefix + metric;
+
+    // The per-second rate of a counter over the filter's series (and the matchers in more), summed.
+    private string SummedRate(string metric, Filter filter, string rate, params (string Label, string Value)[] more) =>
+        $"sum({filter.Up($"rate({Name(metric)}{filter.Selector(more)}[{rate}])")})";
 
     private string Quantile(double q, Filter filter, string rate) =>
         $"histogram_quantile({q.ToString("0.##", CultureInfo.InvariantCulture)}, sum by (le) ({filter.Up($"rate({Name("operation_duration_seconds_bucket")}{filter.Selector()}[{rate}])")}))";
