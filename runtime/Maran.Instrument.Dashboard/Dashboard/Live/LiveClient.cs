@@ -150,6 +150,29 @@ internal sealed class LiveClient
         }
     }
 
+    // Reads and drops what the client still sends until it answers our close frame (or SendTimeout passes): a
+    // connection closed with its data unread is reset, and the client could lose the close frame that says why.
+    private async Task DiscardUntilClosedAsync(byte[] buffer, CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(SendTimeout);
+        try
+        {
+            while (_socket.State == WebSocketState.CloseSent)
+            {
+                ValueWebSocketReceiveResult result = await _socket.ReceiveAsync(buffer.AsMemory(), timeout.Token).ConfigureAwait(false);
+                if (result.MessageType == WebSocketMessageType.Close)
+                {
+                    return;
+                }
+            }
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or WebSocketException)
+        {
+            // The client went without answering, or the time is up: the connection is aborted as before.
+        }
+    }
+
     private async Task ReceiveLoopAsync(CancellationToken cancellationToken)
     {
         byte[] buffer = new byte[MaxIncomingMessage];
@@ -163,6 +186,7 @@ internal sealed class LiveClient
                 {
                     // A message this long is no view request: the client is not a dashboard page.
                     await _socket.CloseOutputAsync(WebSocketCloseStatus.MessageTooBig, "message too long", cancellationToken).ConfigureAwait(false);
+                    await DiscardUntilClosedAsync(buffer, cancellationToken).ConfigureAwait(false);
                     return;
                 }
 
