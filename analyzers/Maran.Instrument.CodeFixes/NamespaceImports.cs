@@ -6,26 +6,35 @@ using Microsoft.CodeAnalysis.CSharp.Syntax;
 
 namespace Maran.Instrument.CodeFixes;
 
-/// <summary>Adds <c>using Maran.Instrument;</c> where the fixes' code needs it, in the order the repository's style asks for.</summary>
+/// <summary>Adds <c>using Maran.Instrument;</c> (and the namespaces below it) where the fixes' code needs them, in the order the repository's style asks for.</summary>
 internal static class NamespaceImports
 {
     public const string RuntimeNamespace = "Maran.Instrument";
 
-    /// <summary>Whether <paramref name="typeName"/> of the runtime binds at <paramref name="position"/> without a new using.</summary>
-    public static bool IsInScope(SemanticModel semanticModel, int position, string typeName) =>
+    /// <summary>The namespace of the error tracker's types (<c>ErrorSeverity</c>).</summary>
+    public const string ErrorsNamespace = "Maran.Instrument.Errors";
+
+    /// <summary>
+    /// Whether <paramref name="typeName"/> of the runtime's <paramref name="typeNamespace"/> (its root namespace by
+    /// default) binds at <paramref name="position"/> without a new using.
+    /// </summary>
+    public static bool IsInScope(SemanticModel semanticModel, int position, string typeName, string typeNamespace = RuntimeNamespace) =>
         semanticModel.LookupNamespacesAndTypes(position, name: typeName)
-            .Any(s => s is INamedTypeSymbol { ContainingNamespace: { } ns } && ns.ToDisplayString() == RuntimeNamespace);
+            .Any(s => s is INamedTypeSymbol { ContainingNamespace: { } ns } && ns.ToDisplayString() == typeNamespace);
 
     /// <summary><paramref name="root"/> with <c>using Maran.Instrument;</c> among its top-level usings: System ones first, then by name.</summary>
-    public static CompilationUnitSyntax AddRuntimeUsing(CompilationUnitSyntax root)
+    public static CompilationUnitSyntax AddRuntimeUsing(CompilationUnitSyntax root) => AddUsing(root, RuntimeNamespace);
+
+    /// <summary><paramref name="root"/> with <c>using <paramref name="name"/>;</c> among its top-level usings: System ones first, then by name.</summary>
+    public static CompilationUnitSyntax AddUsing(CompilationUnitSyntax root, string name)
     {
-        if (root.Usings.Any(u => u.Alias is null && u.StaticKeyword.IsKind(SyntaxKind.None) && u.Name?.ToString() == RuntimeNamespace))
+        if (root.Usings.Any(u => u.Alias is null && u.StaticKeyword.IsKind(SyntaxKind.None) && u.Name?.ToString() == name))
         {
             return root;
         }
 
         SyntaxTrivia newLine = SyntaxFactory.EndOfLine(NewLine(root));
-        UsingDirectiveSyntax directive = SyntaxFactory.UsingDirective(SyntaxFactory.ParseName(RuntimeNamespace)).WithTrailingTrivia(newLine);
+        UsingDirectiveSyntax directive = SyntaxFactory.UsingDirective(SyntaxFactory.ParseName(name)).WithTrailingTrivia(newLine);
         if (root.Usings.Count == 0 && root.Externs.Count == 0)
         {
             // The file's header (comments, directives) stays first; a blank line separates the new using from the code.
@@ -35,7 +44,7 @@ internal static class NamespaceImports
         }
 
         int index = 0;
-        while (index < root.Usings.Count && SortsBefore(root.Usings[index]))
+        while (index < root.Usings.Count && SortsBefore(root.Usings[index], name))
         {
             index++;
         }
@@ -43,16 +52,16 @@ internal static class NamespaceImports
         return root.WithUsings(root.Usings.Insert(index, directive));
     }
 
-    private static bool SortsBefore(UsingDirectiveSyntax existing)
+    private static bool SortsBefore(UsingDirectiveSyntax existing, string name)
     {
         if (existing.Alias is not null || !existing.StaticKeyword.IsKind(SyntaxKind.None) || existing.Name is null)
         {
             return false;
         }
 
-        string name = existing.Name.ToString();
-        bool isSystem = name == "System" || name.StartsWith("System.", StringComparison.Ordinal);
-        return isSystem || string.CompareOrdinal(name, RuntimeNamespace) < 0;
+        string existingName = existing.Name.ToString();
+        bool isSystem = existingName == "System" || existingName.StartsWith("System.", StringComparison.Ordinal);
+        return isSystem || string.CompareOrdinal(existingName, name) < 0;
     }
 
     private static string NewLine(SyntaxNode root) =>

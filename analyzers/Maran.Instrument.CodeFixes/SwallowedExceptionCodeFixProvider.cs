@@ -16,7 +16,8 @@ namespace Maran.Instrument.CodeFixes;
 /// <summary>
 /// MARAN007: records the caught exception first thing in the catch, as a handled failure (severity Warning) of the
 /// operation's component, with <c>AdvancedMonitoringSystem.Default.ErrorTracker.TrackError(...)</c> (<c>global::</c>-qualified
-/// where the file does not import Maran.Instrument; naming the exception when the catch does not), or rethrows it with
+/// where the file does not import Maran.Instrument, with <c>using Maran.Instrument.Errors;</c> added where it does; naming
+/// the exception when the catch does not), or rethrows it with
 /// <c>throw;</c> where the catch's end is reachable.
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(SwallowedExceptionCodeFixProvider))]
@@ -53,7 +54,7 @@ public sealed class SwallowedExceptionCodeFixProvider : CodeFixProvider
             context.RegisterCodeFix(
                 CodeAction.Create(
                     "Record the exception with ErrorTracker.TrackError",
-                    _ => Task.FromResult(context.Document.WithSyntaxRoot(root.ReplaceNode(clause, WithTrackError(clause, component, semanticModel)))),
+                    _ => Task.FromResult(context.Document.WithSyntaxRoot(WithTrackError(root, clause, component, semanticModel))),
                     TrackErrorKey),
                 diagnostic);
 
@@ -69,7 +70,7 @@ public sealed class SwallowedExceptionCodeFixProvider : CodeFixProvider
         }
     }
 
-    private static CatchClauseSyntax WithTrackError(CatchClauseSyntax clause, string component, SemanticModel semanticModel)
+    private static SyntaxNode WithTrackError(SyntaxNode root, CatchClauseSyntax clause, string component, SemanticModel semanticModel)
     {
         CatchClauseSyntax named = clause;
         string name;
@@ -88,14 +89,15 @@ public sealed class SwallowedExceptionCodeFixProvider : CodeFixProvider
                 : clause.WithDeclaration(newDeclaration);
         }
 
-        // Short names where the file already imports the runtime's namespace, global:: ones elsewhere.
-        string runtime = NamespaceImports.IsInScope(semanticModel, clause.Block.SpanStart, "AdvancedMonitoringSystem")
-                         && NamespaceImports.IsInScope(semanticModel, clause.Block.SpanStart, "ErrorSeverity")
-            ? ""
-            : "global::" + NamespaceImports.RuntimeNamespace + ".";
+        // Short names where the file imports the runtime's namespace (adding the error tracker's beside it), global:: ones elsewhere.
+        bool imported = NamespaceImports.IsInScope(semanticModel, clause.Block.SpanStart, "AdvancedMonitoringSystem");
+        bool severityInScope = NamespaceImports.IsInScope(semanticModel, clause.Block.SpanStart, "ErrorSeverity", NamespaceImports.ErrorsNamespace);
+        string system = imported ? "" : "global::" + NamespaceImports.RuntimeNamespace + ".";
+        string severity = imported || severityInScope ? "" : "global::" + NamespaceImports.ErrorsNamespace + ".";
         StatementSyntax track = SyntaxFactory.ParseStatement(
-            $"{runtime}AdvancedMonitoringSystem.Default.ErrorTracker.TrackError({name}, {runtime}ErrorSeverity.Warning, {SyntaxFactory.Literal(component).ToFullString()});");
-        return WithStatement(named, track, first: true);
+            $"{system}AdvancedMonitoringSystem.Default.ErrorTracker.TrackError({name}, {severity}ErrorSeverity.Warning, {SyntaxFactory.Literal(component).ToFullString()});");
+        SyntaxNode updated = root.ReplaceNode(clause, WithStatement(named, track, first: true));
+        return imported && !severityInScope && updated is CompilationUnitSyntax unit ? NamespaceImports.AddUsing(unit, NamespaceImports.ErrorsNamespace) : updated;
     }
 
     private static CatchClauseSyntax WithRethrow(CatchClauseSyntax clause) => WithStatement(clause, SyntaxFactory.ThrowStatement(), first: false);

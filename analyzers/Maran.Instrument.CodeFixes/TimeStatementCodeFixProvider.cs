@@ -203,13 +203,13 @@ public sealed class TimeStatementCodeFixProvider : CodeFixProvider
                 IPropertySymbol { Parameters.Length: 0 } property when property.IsStatic || !isStatic => property.Type,
                 _ => null,
             };
-            string? typeName = type is INamedTypeSymbol { ContainingNamespace: { } ns } named && ns.ToDisplayString() == NamespaceImports.RuntimeNamespace ? named.Name : null;
-            if (typeName == "PerformanceProfiler")
+            string? typeName = type is INamedTypeSymbol { ContainingNamespace: { } ns } named ? ns.ToDisplayString() + "." + named.Name : null;
+            if (typeName == "Maran.Instrument.Profiling.PerformanceProfiler")
             {
                 return SyntaxFactory.IdentifierName(symbol.Name);
             }
 
-            if (typeName == "AdvancedMonitoringSystem" && system is null)
+            if (typeName == "Maran.Instrument.AdvancedMonitoringSystem" && system is null)
             {
                 system = SyntaxFactory.MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, SyntaxFactory.IdentifierName(symbol.Name), SyntaxFactory.IdentifierName("Profiler"));
             }

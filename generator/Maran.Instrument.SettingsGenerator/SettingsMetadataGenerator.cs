@@ -17,7 +17,7 @@ namespace Maran.Instrument.SettingsGenerator;
 [Generator(LanguageNames.CSharp)]
 public sealed class SettingsMetadataGenerator : IIncrementalGenerator
 {
-    private const string AttributeName = "Maran.Instrument.GenerateSettingsMetadataAttribute";
+    private const string AttributeName = "Maran.Instrument.Configuration.GenerateSettingsMetadataAttribute";
     private const string KeyNameAttribute = "Microsoft.Extensions.Configuration.ConfigurationKeyNameAttribute";
 
     private static readonly SymbolDisplayFormat TypeFormat = SymbolDisplayFormat.FullyQualifiedFormat;
@@ -62,7 +62,7 @@ public sealed class SettingsMetadataGenerator : IIncrementalGenerator
         foreach ((string name, int id) in roots)
         {
             text.Append("    /// <summary>The configuration metadata of <see cref=\"").Append(name).AppendLine("\"/>.</summary>");
-            text.Append("    internal static global::Maran.Instrument.SettingsType ").Append(name).Append(" => T").Append(id).AppendLine(";");
+            text.Append("    internal static global::Maran.Instrument.Configuration.SettingsType ").Append(name).Append(" => T").Append(id).AppendLine(";");
             text.AppendLine();
         }
 
@@ -105,9 +105,9 @@ public sealed class SettingsMetadataGenerator : IIncrementalGenerator
         private void WriteType(int id, ITypeSymbol type)
         {
             string expression = Describe(type);
-            Members.Append("    private static global::Maran.Instrument.SettingsType? s_t").Append(id).AppendLine(";");
+            Members.Append("    private static global::Maran.Instrument.Configuration.SettingsType? s_t").Append(id).AppendLine(";");
             Members.AppendLine();
-            Members.Append("    private static global::Maran.Instrument.SettingsType T").Append(id)
+            Members.Append("    private static global::Maran.Instrument.Configuration.SettingsType T").Append(id)
                 .Append(" => s_t").Append(id).Append(" ??= ").Append(expression).AppendLine(";");
             Members.AppendLine();
         }
@@ -123,12 +123,12 @@ public sealed class SettingsMetadataGenerator : IIncrementalGenerator
                 IEnumerable<string> values = underlying.GetMembers().OfType<IFieldSymbol>()
                     .Where(static f => f.IsConst)
                     .Select(f => $"new(" + Literal(KeyName(f)) + ", " + Literal(f.Name) + ", " + name + "." + f.Name + ")");
-                return $"global::Maran.Instrument.SettingsType.Enum(typeof({name}), new global::Maran.Instrument.SettingsEnumValue[] {{ {string.Join(", ", values)} }})";
+                return $"global::Maran.Instrument.Configuration.SettingsType.Enum(typeof({name}), new global::Maran.Instrument.Configuration.SettingsEnumValue[] {{ {string.Join(", ", values)} }})";
             }
 
             if (IsScalar(underlying))
             {
-                return $"global::Maran.Instrument.SettingsType.Scalar(typeof({name}))";
+                return $"global::Maran.Instrument.Configuration.SettingsType.Scalar(typeof({name}))";
             }
 
             if (underlying is INamedTypeSymbol { IsGenericType: true } generic)
@@ -136,13 +136,13 @@ public sealed class SettingsMetadataGenerator : IIncrementalGenerator
                 string definition = generic.OriginalDefinition.ToDisplayString();
                 if (definition == "System.Collections.Generic.Dictionary<TKey, TValue>" && generic.TypeArguments[0].SpecialType == SpecialType.System_String)
                 {
-                    return $"global::Maran.Instrument.SettingsType.Dictionary(typeof({name}), static () => new {name}(), static () => T{IdOf(generic.TypeArguments[1])})";
+                    return $"global::Maran.Instrument.Configuration.SettingsType.Dictionary(typeof({name}), static () => new {name}(), static () => T{IdOf(generic.TypeArguments[1])})";
                 }
 
                 if (definition is "System.Collections.Generic.List<T>" or "System.Collections.Generic.IList<T>" or "System.Collections.Generic.IReadOnlyList<T>")
                 {
                     string item = generic.TypeArguments[0].ToDisplayString(AnnotatedTypeFormat);
-                    return $"global::Maran.Instrument.SettingsType.List(typeof({name}), static () => new global::System.Collections.Generic.List<{item}>(), static () => T{IdOf(generic.TypeArguments[0])})";
+                    return $"global::Maran.Instrument.Configuration.SettingsType.List(typeof({name}), static () => new global::System.Collections.Generic.List<{item}>(), static () => T{IdOf(generic.TypeArguments[0])})";
                 }
             }
 
@@ -150,7 +150,7 @@ public sealed class SettingsMetadataGenerator : IIncrementalGenerator
                 && (named.IsValueType || named.InstanceConstructors.Any(static c => c.Parameters.Length == 0 && c.DeclaredAccessibility == Accessibility.Public));
             string create = creatable ? $"static () => new {name}()" : "null";
             IEnumerable<string> properties = PropertiesOf(underlying).Select(p => Property(name, p));
-            return $"global::Maran.Instrument.SettingsType.Section(typeof({name}), {create}, static () => new global::Maran.Instrument.SettingsProperty[]\n    {{\n{string.Join(",\n", properties)}\n    }})";
+            return $"global::Maran.Instrument.Configuration.SettingsType.Section(typeof({name}), {create}, static () => new global::Maran.Instrument.Configuration.SettingsProperty[]\n    {{\n{string.Join(",\n", properties)}\n    }})";
         }
 
         private string Property(string owner, IPropertySymbol property)

@@ -4,6 +4,8 @@ using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using MailKit.Net.Smtp;
 using MailKit.Security;
+using Maran.Instrument.Alerts;
+using Maran.Instrument.Configuration;
 using MimeKit;
 
 namespace Maran.Instrument;

@@ -1,4 +1,6 @@
 using Maran.Instrument;
+using Maran.Instrument.Alerts;
+using Maran.Instrument.Features;
 
 [assembly: MaranFeature(typeof(EmailFeature))]
 

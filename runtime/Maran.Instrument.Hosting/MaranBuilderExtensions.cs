@@ -1,4 +1,5 @@
-using Maran.Instrument;
+using Maran.Instrument.Configuration;
+using Maran.Instrument.Features;
 using Maran.Instrument.Hosting;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 

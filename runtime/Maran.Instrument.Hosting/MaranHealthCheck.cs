@@ -1,3 +1,4 @@
+using Maran.Instrument.Health;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace Maran.Instrument.Hosting;
@@ -7,12 +8,12 @@ internal sealed class MaranHealthCheck(SystemHealthMonitor monitor) : IHealthChe
 {
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
-        Instrument.HealthStatus status = monitor.GetHealthStatus();
+        Instrument.Health.HealthStatus status = monitor.GetHealthStatus();
         return Task.FromResult(ToResult(status));
     }
 
     /// <summary>Healthy, Degraded or Unhealthy as the reading's state says, described by its score and violations.</summary>
-    internal static HealthCheckResult ToResult(Instrument.HealthStatus status)
+    internal static HealthCheckResult ToResult(Instrument.Health.HealthStatus status)
     {
         var data = new Dictionary<string, object>(StringComparer.Ordinal)
         {

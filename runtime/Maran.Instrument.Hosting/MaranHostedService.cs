@@ -1,3 +1,5 @@
+using Maran.Instrument.Configuration;
+using Maran.Instrument.Diagnostics;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 

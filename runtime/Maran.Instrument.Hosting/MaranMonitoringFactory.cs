@@ -1,4 +1,6 @@
 using System.Collections;
+using Maran.Instrument.Configuration;
+using Maran.Instrument.Features;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;

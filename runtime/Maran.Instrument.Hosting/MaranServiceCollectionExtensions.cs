@@ -1,6 +1,6 @@
 using Maran.Instrument;
+using Maran.Instrument.Configuration;
 using Maran.Instrument.Hosting;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 

@@ -1,4 +1,4 @@
-using Maran.Instrument;
+using Maran.Instrument.Telemetry;
 
 namespace OpenTelemetry.Metrics;
 

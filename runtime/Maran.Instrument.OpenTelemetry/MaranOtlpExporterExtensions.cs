@@ -1,6 +1,5 @@
 using Maran.Instrument;
 using Maran.Instrument.Hosting;
-using OpenTelemetry;
 using OpenTelemetry.Exporter;
 using OpenTelemetry.Logs;
 using OpenTelemetry.Metrics;

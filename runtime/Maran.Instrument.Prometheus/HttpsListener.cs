@@ -1,4 +1,5 @@
 using System.Security.Authentication;
+using Maran.Instrument.Security;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.Server.Kestrel.Https;

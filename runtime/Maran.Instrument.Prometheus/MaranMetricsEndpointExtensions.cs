@@ -1,5 +1,4 @@
 using Maran.Instrument;
-using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
 using Prometheus;
 

@@ -1,5 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
+using Maran.Instrument.Diagnostics;
+using Maran.Instrument.Security;
 using Prometheus;
 
 namespace Maran.Instrument;

@@ -1,3 +1,6 @@
+using Maran.Instrument.Configuration;
+using Maran.Instrument.Diagnostics;
+using Maran.Instrument.Export;
 using Prometheus;
 
 namespace Maran.Instrument;

@@ -1,4 +1,13 @@
 using System.Diagnostics;
+using Maran.Instrument.Alerts;
+using Maran.Instrument.Configuration;
+using Maran.Instrument.Costs;
+using Maran.Instrument.Diagnostics;
+using Maran.Instrument.Errors;
+using Maran.Instrument.Export;
+using Maran.Instrument.Health;
+using Maran.Instrument.Profiling;
+using Maran.Instrument.Telemetry;
 using Prometheus;
 
 namespace Maran.Instrument;

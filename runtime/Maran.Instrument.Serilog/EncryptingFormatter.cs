@@ -1,3 +1,4 @@
+using Maran.Instrument.Security;
 using Serilog.Events;
 using Serilog.Formatting;
 

@@ -1,3 +1,4 @@
+using Maran.Instrument.Diagnostics;
 using Serilog.Core;
 using Serilog.Events;
 

@@ -1,3 +1,4 @@
+using Maran.Instrument.Logging;
 using Serilog.Events;
 using Serilog.Parsing;
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Maran.Instrument.Logging;
 using Serilog.Core;
 using Serilog.Events;
 using Serilog.Formatting.Json;

@@ -1,3 +1,8 @@
+using Maran.Instrument.Configuration;
+using Maran.Instrument.Diagnostics;
+using Maran.Instrument.Export;
+using Maran.Instrument.Logging;
+using Maran.Instrument.Security;
 using Serilog;
 using Serilog.Configuration;
 using Serilog.Core;

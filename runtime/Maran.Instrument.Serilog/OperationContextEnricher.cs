@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using Maran.Instrument.Profiling;
+using Maran.Instrument.Telemetry;
 using Serilog.Core;
 using Serilog.Events;
 

@@ -1,3 +1,5 @@
+using Maran.Instrument.Diagnostics;
+using Maran.Instrument.Logging;
 using Serilog.Core;
 using Serilog.Events;
 

@@ -1,4 +1,5 @@
 using Maran.Instrument;
+using Maran.Instrument.Features;
 
 [assembly: MaranFeature(typeof(SerilogFeature))]
 

@@ -1,3 +1,4 @@
+using Maran.Instrument.Configuration;
 using Serilog.Events;
 
 namespace Maran.Instrument;

@@ -1,3 +1,4 @@
+using Maran.Instrument.Export;
 using Serilog.Core;
 using Serilog.Events;
 

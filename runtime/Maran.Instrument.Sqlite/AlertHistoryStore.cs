@@ -1,8 +1,8 @@
-using Microsoft.Data.Sqlite;
-using System.Globalization;
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using System.Text;
+using Maran.Instrument.Alerts;
+using Microsoft.Data.Sqlite;
 
 namespace Maran.Instrument;
 

@@ -1,4 +1,7 @@
 using System.Globalization;
+using Maran.Instrument.Costs;
+using Maran.Instrument.Errors;
+using Maran.Instrument.Telemetry;
 using Microsoft.Data.Sqlite;
 
 namespace Maran.Instrument;

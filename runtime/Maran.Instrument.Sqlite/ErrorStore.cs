@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Maran.Instrument.Errors;
 using Microsoft.Data.Sqlite;
 
 namespace Maran.Instrument;

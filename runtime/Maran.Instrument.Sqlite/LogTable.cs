@@ -1,4 +1,6 @@
 using System.Text;
+using Maran.Instrument.Configuration;
+using Maran.Instrument.Logging;
 using Microsoft.Data.Sqlite;
 
 namespace Maran.Instrument;

@@ -1,4 +1,7 @@
 using System.Threading.Channels;
+using Maran.Instrument.Configuration;
+using Maran.Instrument.Diagnostics;
+using Maran.Instrument.Storage;
 using Microsoft.Data.Sqlite;
 
 namespace Maran.Instrument;

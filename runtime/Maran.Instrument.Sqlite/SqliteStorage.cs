@@ -1,3 +1,10 @@
+using Maran.Instrument.Alerts;
+using Maran.Instrument.Configuration;
+using Maran.Instrument.Costs;
+using Maran.Instrument.Errors;
+using Maran.Instrument.Logging;
+using Maran.Instrument.Storage;
+
 namespace Maran.Instrument;
 
 /// <summary>

@@ -1,4 +1,5 @@
 using Maran.Instrument;
+using Maran.Instrument.Configuration;
 using Maran.Instrument.Hosting;
 
 namespace Microsoft.Extensions.DependencyInjection;

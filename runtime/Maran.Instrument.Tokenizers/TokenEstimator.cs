@@ -1,3 +1,5 @@
+using Maran.Instrument.Costs;
+using Maran.Instrument.Diagnostics;
 using Microsoft.ML.Tokenizers;
 
 namespace Maran.Instrument;

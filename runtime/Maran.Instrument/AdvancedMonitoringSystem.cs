@@ -1,4 +1,17 @@
 using System.Diagnostics;
+using Maran.Instrument.Alerts;
+using Maran.Instrument.Audit;
+using Maran.Instrument.Configuration;
+using Maran.Instrument.Costs;
+using Maran.Instrument.Diagnostics;
+using Maran.Instrument.Errors;
+using Maran.Instrument.Export;
+using Maran.Instrument.Features;
+using Maran.Instrument.Health;
+using Maran.Instrument.Logging;
+using Maran.Instrument.Profiling;
+using Maran.Instrument.Security;
+using Maran.Instrument.Storage;
 
 namespace Maran.Instrument;
 
@@ -265,7 +278,7 @@ public sealed class AdvancedMonitoringSystem : IDisposable
             if (errors.Count == 0)
             {
                 var certificates = new OptionsBinder(Options.ConfigurationRoot);
-                ServerCertificate? certificate = global::Maran.Instrument.ServerCertificate.Load(Options, certificates, _time);
+                ServerCertificate? certificate = global::Maran.Instrument.Security.ServerCertificate.Load(Options, certificates, _time);
                 errors = certificates.Errors;
                 if (errors.Count == 0)
                 {

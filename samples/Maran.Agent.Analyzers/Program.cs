@@ -1,4 +1,5 @@
 using Maran.Instrument;
+using Maran.Instrument.Profiling;
 using Microsoft.Extensions.AI;
 
 // Two ways to call the same model. The build warns (MARAN001) about the first: nothing times it.

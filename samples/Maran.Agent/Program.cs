@@ -2,7 +2,9 @@ using System.Globalization;
 using System.Runtime.InteropServices;
 using Maran.Agent;
 using Maran.Instrument;
-using Maran.Instrument.Dashboard;
+using Maran.Instrument.Configuration;
+using Maran.Instrument.Costs;
+using Maran.Instrument.Profiling;
 using OpenTelemetry;
 using OpenTelemetry.Trace;
 

@@ -1,5 +1,5 @@
 using Maran.Instrument;
-using Maran.Instrument.Dashboard;
+using Maran.Instrument.Profiling;
 
 namespace Maran.Examples;
 

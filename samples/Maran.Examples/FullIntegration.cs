@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Maran.Agent;
 using Maran.Instrument;
-using Maran.Instrument.Dashboard;
+using Maran.Instrument.Alerts;
 using OpenTelemetry;
 using OpenTelemetry.Trace;
 

@@ -1,4 +1,6 @@
 using Maran.Instrument;
+using Maran.Instrument.Costs;
+using Maran.Instrument.Profiling;
 using Microsoft.Extensions.AI;
 
 namespace Maran.Examples;

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
-using Maran.Instrument;
+using Maran.Instrument.Configuration;
+using Maran.Instrument.Health;
 
 // Reads the machine's health twice, a second apart (CPU and allocation rates need an interval), and prints the
 // GPUs as nvidia-smi's CSV query does, then every reading and the health status. --json prints the status as JSON.

@@ -1,5 +1,3 @@
-using Microsoft.CodeAnalysis.Testing;
-
 namespace Maran.Instrument.Analyzers.Tests;
 
 /// <summary>

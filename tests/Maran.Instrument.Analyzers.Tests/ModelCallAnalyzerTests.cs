@@ -11,6 +11,7 @@ public class ModelCallAnalyzerTests
         using System.Linq;
         using System.Threading.Tasks;
         using Maran.Instrument;
+        using Maran.Instrument.Profiling;
         using Microsoft.Extensions.AI;
 
         """;

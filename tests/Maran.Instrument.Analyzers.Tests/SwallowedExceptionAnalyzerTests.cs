@@ -10,6 +10,8 @@ public class SwallowedExceptionAnalyzerTests
         using System.IO;
         using System.Threading.Tasks;
         using Maran.Instrument;
+        using Maran.Instrument.Errors;
+        using Maran.Instrument.Profiling;
         using Microsoft.Extensions.Logging;
 
         """;

@@ -39,6 +39,7 @@ public class SwallowedExceptionCodeFixTests
             """
             using System.IO;
             using Maran.Instrument;
+            using Maran.Instrument.Errors;
 
             public class Retriever
             {
@@ -83,6 +84,7 @@ public class SwallowedExceptionCodeFixTests
             """
             using System.IO;
             using Maran.Instrument;
+            using Maran.Instrument.Errors;
 
             [MonitorComponent("files")]
             public class Cleaner
@@ -220,7 +222,7 @@ public class SwallowedExceptionCodeFixTests
                     try { File.Delete(path); }
                     catch (Exception ex)
                     {
-                        global::Maran.Instrument.AdvancedMonitoringSystem.Default.ErrorTracker.TrackError(ex, global::Maran.Instrument.ErrorSeverity.Warning, "files");
+                        global::Maran.Instrument.AdvancedMonitoringSystem.Default.ErrorTracker.TrackError(ex, global::Maran.Instrument.Errors.ErrorSeverity.Warning, "files");
                     }
                 }
             }

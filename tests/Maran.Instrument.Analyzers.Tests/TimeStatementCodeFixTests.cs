@@ -16,6 +16,7 @@ public class TimeStatementCodeFixTests
             """
             using System.Threading.Tasks;
             using Maran.Instrument;
+            using Maran.Instrument.Profiling;
             using Microsoft.Extensions.AI;
 
             public class Agent(IChatClient client, PerformanceProfiler profiler)
@@ -30,6 +31,7 @@ public class TimeStatementCodeFixTests
             """
             using System.Threading.Tasks;
             using Maran.Instrument;
+            using Maran.Instrument.Profiling;
             using Microsoft.Extensions.AI;
 
             public class Agent(IChatClient client, PerformanceProfiler profiler)
@@ -168,6 +170,7 @@ public class TimeStatementCodeFixTests
             """
             using System.Threading.Tasks;
             using Maran.Instrument;
+            using Maran.Instrument.Profiling;
             using Microsoft.Extensions.AI;
 
             public class Agent(IChatClient client, PerformanceProfiler profiler)
@@ -182,6 +185,7 @@ public class TimeStatementCodeFixTests
             """
             using System.Threading.Tasks;
             using Maran.Instrument;
+            using Maran.Instrument.Profiling;
             using Microsoft.Extensions.AI;
 
             public class Agent(IChatClient client, PerformanceProfiler profiler)
@@ -203,6 +207,7 @@ public class TimeStatementCodeFixTests
             """
             using System.Threading.Tasks;
             using Maran.Instrument;
+            using Maran.Instrument.Profiling;
             using Microsoft.Extensions.AI;
 
             public class Gateway
@@ -228,6 +233,7 @@ public class TimeStatementCodeFixTests
             """
             using System.Threading.Tasks;
             using Maran.Instrument;
+            using Maran.Instrument.Profiling;
             using Microsoft.Extensions.AI;
 
             public class Gateway
@@ -263,6 +269,7 @@ public class TimeStatementCodeFixTests
             using System;
             using System.Threading.Tasks;
             using Maran.Instrument;
+            using Maran.Instrument.Profiling;
             using Microsoft.Extensions.AI;
 
             public class Agent(PerformanceProfiler profiler)
@@ -279,6 +286,7 @@ public class TimeStatementCodeFixTests
             using System;
             using System.Threading.Tasks;
             using Maran.Instrument;
+            using Maran.Instrument.Profiling;
             using Microsoft.Extensions.AI;
 
             public class Agent(PerformanceProfiler profiler)
@@ -303,6 +311,7 @@ public class TimeStatementCodeFixTests
             """
             using System.Threading.Tasks;
             using Maran.Instrument;
+            using Maran.Instrument.Profiling;
             using Microsoft.Extensions.AI;
 
             public class Agent(IChatClient client, PerformanceProfiler profiler)
@@ -317,6 +326,7 @@ public class TimeStatementCodeFixTests
             """
             using System.Threading.Tasks;
             using Maran.Instrument;
+            using Maran.Instrument.Profiling;
             using Microsoft.Extensions.AI;
 
             public class Agent(IChatClient client, PerformanceProfiler profiler)

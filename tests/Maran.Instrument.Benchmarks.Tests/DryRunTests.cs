@@ -5,6 +5,7 @@ using BenchmarkDotNet.Reports;
 using BenchmarkDotNet.Running;
 using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using Maran.Instrument.Benchmarks.Suites;
+using Maran.Instrument.Profiling;
 
 namespace Maran.Instrument.Benchmarks.Tests;
 

@@ -1,5 +1,8 @@
 using System.Globalization;
 using Maran.Instrument;
+using Maran.Instrument.Configuration;
+using Maran.Instrument.Diagnostics;
+using Maran.Instrument.Profiling;
 
 // Usage: Maran.Instrument.CrashWriter <data directory>
 //   Writes batches of errors and token costs, flushing each to the database and printing "flushed <n>", forever.

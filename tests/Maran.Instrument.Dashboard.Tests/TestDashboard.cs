@@ -2,6 +2,7 @@ using System.Net.Http.Headers;
 using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
+using Maran.Instrument.Configuration;
 
 namespace Maran.Instrument.Dashboard.Tests;
 

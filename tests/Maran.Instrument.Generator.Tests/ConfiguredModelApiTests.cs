@@ -1,7 +1,8 @@
 using System.Reflection;
-using Maran.Instrument.Generator;
+using Maran.Instrument.Profiling;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
+using OperationKind = Maran.Instrument.Profiling.OperationKind;
 
 namespace Maran.Instrument.Generator.Tests;
 

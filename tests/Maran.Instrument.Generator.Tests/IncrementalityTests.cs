@@ -1,6 +1,5 @@
 using System.Collections;
 using System.Reflection;
-using Maran.Instrument.Generator;
 using Maran.Instrument.Generator.Parsing;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;

@@ -1,10 +1,15 @@
 using System.ClientModel;
 using System.Reflection;
+using Maran.Instrument.Configuration;
+using Maran.Instrument.Costs;
+using Maran.Instrument.Profiling;
+using Maran.Instrument.Telemetry;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.AI;
+using OperationKind = Maran.Instrument.Profiling.OperationKind;
 
 namespace Maran.Instrument.Generator.Tests;
 

@@ -1,3 +1,5 @@
+using Maran.Instrument.Profiling;
+
 namespace Maran.Instrument.Generator.Tests;
 
 /// <summary>The GenAI named arguments of <c>[MonitorOperation]</c> reach the operation's recorder.</summary>

@@ -1,4 +1,5 @@
 using System.Reflection;
+using Maran.Instrument.Profiling;
 
 namespace Maran.Instrument.Generator.Tests;
 

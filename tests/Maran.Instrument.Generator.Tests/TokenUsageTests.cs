@@ -1,5 +1,7 @@
 using System.ClientModel;
 using System.Reflection;
+using Maran.Instrument.Configuration;
+using Maran.Instrument.Costs;
 using Microsoft.CodeAnalysis;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.AI;
@@ -68,7 +70,7 @@ public sealed class TokenUsageTests : IDisposable
         Baseline.Verify("TokenUsage", run);
         Assert.Contains("__scope.Complete(__result, global::Maran.Instrument.Generated.MaranInterceptorHelpers.ReadChatResponse);", run.GeneratedText, StringComparison.Ordinal);
         Assert.Contains("__scope.Track(__stream, global::Maran.Instrument.Generated.MaranInterceptorHelpers.ReadChatResponseUpdate);", run.GeneratedText, StringComparison.Ordinal);
-        Assert.Contains("__scope.Complete(__result, global::Maran.Instrument.TokenUsage.Read);", run.GeneratedText, StringComparison.Ordinal);
+        Assert.Contains("__scope.Complete(__result, global::Maran.Instrument.Telemetry.TokenUsage.Read);", run.GeneratedText, StringComparison.Ordinal);
         string plain = run.GeneratedText[run.GeneratedText.IndexOf("Intercepts calls of Model.Plain(string)", StringComparison.Ordinal)..];
         plain = plain[..plain.IndexOf("finally", StringComparison.Ordinal)];
         Assert.Contains("__scope.Complete();", plain, StringComparison.Ordinal);

@@ -1,5 +1,7 @@
 using Maran.Instrument;
 using Maran.Instrument.Hosting;
+using Maran.Instrument.Profiling;
+using Maran.Instrument.Telemetry;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 

@@ -1,6 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
-using Maran.Instrument.Hosting;
+using Maran.Instrument.Errors;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,3 +1,5 @@
+using Maran.Instrument.Configuration;
+using Maran.Instrument.Health;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using CheckStatus = Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus;
 
@@ -13,7 +15,7 @@ public sealed class HealthCheckTests
     public void Each_health_state_maps_to_its_health_check_status(HealthState state, CheckStatus expected)
     {
         var violation = new ThresholdViolation("memory_percent", null, 91, 85, "%", 0.4, 20);
-        Instrument.HealthStatus status = Status(state, state == HealthState.Healthy ? [] : [violation]);
+        Instrument.Health.HealthStatus status = Status(state, state == HealthState.Healthy ? [] : [violation]);
 
         HealthCheckResult result = MaranHealthCheck.ToResult(status);
 
@@ -48,7 +50,7 @@ public sealed class HealthCheckTests
         return await new MaranHealthCheck(monitor).CheckHealthAsync(new HealthCheckContext());
     }
 
-    private static Instrument.HealthStatus Status(HealthState state, IReadOnlyList<ThresholdViolation> violations) => new()
+    private static Instrument.Health.HealthStatus Status(HealthState state, IReadOnlyList<ThresholdViolation> violations) => new()
     {
         Timestamp = DateTimeOffset.UnixEpoch,
         Score = state switch { HealthState.Healthy => 100, HealthState.Degraded => 80, _ => 30 },

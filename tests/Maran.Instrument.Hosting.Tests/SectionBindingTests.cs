@@ -1,3 +1,4 @@
+using Maran.Instrument.Configuration;
 using Microsoft.Extensions.Configuration;
 
 namespace Maran.Instrument.Hosting.Tests;

@@ -1,3 +1,5 @@
+using Maran.Instrument.Profiling;
+
 namespace Maran.Instrument.Tests;
 
 /// <summary>

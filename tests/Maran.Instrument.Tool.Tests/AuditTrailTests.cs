@@ -1,5 +1,9 @@
 using System.Text;
 using System.Text.Json;
+using Maran.Instrument.Audit;
+using Maran.Instrument.Configuration;
+using Maran.Instrument.Diagnostics;
+using Maran.Instrument.Profiling;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Maran.Instrument.Tool.Tests;

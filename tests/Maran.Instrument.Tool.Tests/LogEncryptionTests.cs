@@ -2,6 +2,9 @@ using System.Collections;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Maran.Instrument.Configuration;
+using Maran.Instrument.Logging;
+using Maran.Instrument.Security;
 
 namespace Maran.Instrument.Tool.Tests;
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Maran.Instrument.Integration.Tests.Export;
+using Maran.Instrument.Profiling;
 using Maran.Instrument.Testing;
 using Maran.Instrument.Tool.Prometheus;
 using Prometheus;

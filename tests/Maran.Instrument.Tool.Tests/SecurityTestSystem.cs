@@ -1,5 +1,7 @@
 using System.Collections;
 using System.Security.Cryptography;
+using Maran.Instrument.Configuration;
+using Maran.Instrument.Features;
 using Microsoft.Data.Sqlite;
 
 namespace Maran.Instrument.Tool.Tests;

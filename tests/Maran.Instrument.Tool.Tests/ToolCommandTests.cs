@@ -1,5 +1,6 @@
 using System.Collections;
 using System.Diagnostics;
+using Maran.Instrument.Errors;
 
 namespace Maran.Instrument.Tool.Tests;
 

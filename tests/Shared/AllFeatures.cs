@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using Maran.Instrument.Features;
 
 namespace Maran.Instrument.Testing;
 

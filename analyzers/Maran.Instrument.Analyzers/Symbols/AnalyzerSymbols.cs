@@ -31,11 +31,11 @@ internal sealed class AnalyzerSymbols
         Known = known;
         ModelApiAttribute = compilation.GetTypeByMetadataName("Maran.Instrument.ModelApiAttribute");
         ModelCallAttribute = compilation.GetTypeByMetadataName("Maran.Instrument.ModelCallAttribute");
-        PerformanceProfiler = compilation.GetTypeByMetadataName("Maran.Instrument.PerformanceProfiler");
+        PerformanceProfiler = compilation.GetTypeByMetadataName("Maran.Instrument.Profiling.PerformanceProfiler");
         AdvancedMonitoringSystem = compilation.GetTypeByMetadataName("Maran.Instrument.AdvancedMonitoringSystem");
-        OperationHandle = compilation.GetTypeByMetadataName("Maran.Instrument.OperationHandle");
-        OperationToken = compilation.GetTypeByMetadataName("Maran.Instrument.OperationToken");
-        ErrorTracker = compilation.GetTypeByMetadataName("Maran.Instrument.ErrorTracker");
+        OperationHandle = compilation.GetTypeByMetadataName("Maran.Instrument.Profiling.OperationHandle");
+        OperationToken = compilation.GetTypeByMetadataName("Maran.Instrument.Profiling.OperationToken");
+        ErrorTracker = compilation.GetTypeByMetadataName("Maran.Instrument.Errors.ErrorTracker");
         AIFunctionFactory = compilation.GetTypeByMetadataName("Microsoft.Extensions.AI.AIFunctionFactory");
         LoggerExtensions = compilation.GetTypeByMetadataName("Microsoft.Extensions.Logging.LoggerExtensions");
         Logger = compilation.GetTypeByMetadataName("Microsoft.Extensions.Logging.ILogger");

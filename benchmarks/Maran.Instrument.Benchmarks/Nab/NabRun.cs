@@ -1,3 +1,5 @@
+using Maran.Instrument.Anomaly;
+
 namespace Maran.Instrument.Benchmarks.Nab;
 
 /// <summary>What a <see cref="NabRunner"/> run processed.</summary>

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
+using Maran.Instrument.Anomaly;
 
 namespace Maran.Instrument.Benchmarks.Nab;
 

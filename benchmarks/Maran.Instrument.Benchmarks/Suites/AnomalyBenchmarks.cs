@@ -1,4 +1,5 @@
 using BenchmarkDotNet.Attributes;
+using Maran.Instrument.Anomaly;
 
 namespace Maran.Instrument.Benchmarks.Suites;
 

@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using BenchmarkDotNet.Attributes;
+using Maran.Instrument.Configuration;
+using Maran.Instrument.Profiling;
 
 namespace Maran.Instrument.Benchmarks.Suites;
 

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using BenchmarkDotNet.Attributes;
 using Maran.Instrument.Benchmarks.Peers;
 using Maran.Instrument.Benchmarks.Workloads;
+using Maran.Instrument.Profiling;
 using Prometheus;
 
 namespace Maran.Instrument.Benchmarks.Suites;

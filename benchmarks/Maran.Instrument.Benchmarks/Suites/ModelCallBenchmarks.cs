@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using BenchmarkDotNet.Attributes;
 using Maran.Instrument.Benchmarks.Workloads;
+using Maran.Instrument.Telemetry;
 using Microsoft.Extensions.AI;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;

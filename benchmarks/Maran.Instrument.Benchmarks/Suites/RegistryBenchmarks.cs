@@ -1,6 +1,7 @@
 using System.Globalization;
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Engines;
+using Maran.Instrument.Profiling;
 
 namespace Maran.Instrument.Benchmarks.Suites;
 

@@ -3,6 +3,7 @@ using System.Reflection;
 using BenchmarkDotNet.Attributes;
 using Maran.Instrument.Benchmarks.Peers;
 using Maran.Instrument.Benchmarks.Workloads;
+using Maran.Instrument.Profiling;
 using Prometheus;
 
 namespace Maran.Instrument.Benchmarks.Suites;

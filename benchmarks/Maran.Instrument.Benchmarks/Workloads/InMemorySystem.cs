@@ -1,3 +1,5 @@
+using Maran.Instrument.Configuration;
+
 namespace Maran.Instrument.Benchmarks.Workloads;
 
 /// <summary>

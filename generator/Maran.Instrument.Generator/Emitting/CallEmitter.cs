@@ -20,7 +20,7 @@ internal static class CallEmitter
 
     private const string Runtime = "global::Maran.Instrument";
     private const string Ai = "global::Microsoft.Extensions.AI";
-    private const string Content = Runtime + ".GenAIContent";
+    private const string Content = Runtime + ".Export.GenAIContent";
 
     /// <summary>
     /// A <c>DelegatingAIFunction</c> whose invocations are tool calls: same name, description and schema as the
@@ -31,18 +31,18 @@ internal static class CallEmitter
     {
         writer.Line("// Records each invocation of a function made by AIFunctionFactory.Create as a tool call named after the function.");
         writer.Open($"file sealed class {MonitoredFunction} : {Ai}.DelegatingAIFunction");
-        writer.Line($"private readonly {Runtime}.OperationRecorder _recorder;");
+        writer.Line($"private readonly {Runtime}.Profiling.OperationRecorder _recorder;");
         writer.Line();
         writer.Line($"public {MonitoredFunction}({Ai}.AIFunction innerFunction)");
         writer.Line("    : base(innerFunction)");
         writer.Open();
-        writer.Line($"_recorder = {Runtime}.OperationRegistry.GetOrAddCall(");
-        writer.Line($"    {Runtime}.OperationKind.Tool, string.IsNullOrEmpty(innerFunction.Name) ? \"tool\" : innerFunction.Name, \"tools\", null, null, \"execute_tool\");");
+        writer.Line($"_recorder = {Runtime}.Profiling.OperationRegistry.GetOrAddCall(");
+        writer.Line($"    {Runtime}.Profiling.OperationKind.Tool, string.IsNullOrEmpty(innerFunction.Name) ? \"tool\" : innerFunction.Name, \"tools\", null, null, \"execute_tool\");");
         writer.Close();
         writer.Line();
         writer.Line($"protected override global::System.Threading.Tasks.ValueTask<object?> InvokeCoreAsync({Ai}.AIFunctionArguments arguments, global::System.Threading.CancellationToken cancellationToken)");
         writer.Open();
-        writer.Line($"var scope = {Runtime}.OperationScope.StartCall(_recorder, null);");
+        writer.Line($"var scope = {Runtime}.Profiling.OperationScope.StartCall(_recorder, null);");
         writer.Line($"if ({Content}.Enabled)");
         writer.Line("{");
         writer.Line($"    {Content}.RecordToolArguments(scope, UnderlyingMethod, arguments);");
@@ -93,7 +93,7 @@ internal static class CallEmitter
     /// </summary>
     public static void WriteChatContent(SourceWriter writer)
     {
-        const string Writer = Runtime + ".GenAIContentWriter";
+        const string Writer = Runtime + ".Export.GenAIContentWriter";
         writer.Line("// Content capture: a chat call's input messages, as the GenAI conventions shape them.");
         writer.Open($"internal static void {ChatInputWriter}({Writer} writer, object? input)");
         writer.Line("writer.BeginList();");
@@ -187,36 +187,36 @@ internal static class CallEmitter
         if (client == ClientKind.Agent)
         {
             writer.Line("// Whether an agent's pipeline reports its runs to OpenTelemetry itself (the Agent Framework's UseOpenTelemetry()); read once per agent.");
-            writer.Line($"internal static {Runtime}.ModelClient DescribeAgent(object agent) =>");
+            writer.Line($"internal static {Runtime}.Profiling.ModelClient DescribeAgent(object agent) =>");
             writer.Line($"    agent is global::Microsoft.Agents.AI.AIAgent run && run.GetService(typeof(global::Microsoft.Agents.AI.OpenTelemetryAgent), null) is not null");
-            writer.Line($"        ? new {Runtime}.ModelClient(null, false, null, ReportedByPipeline: true)");
+            writer.Line($"        ? new {Runtime}.Profiling.ModelClient(null, false, null, ReportedByPipeline: true)");
             writer.Line("        : default;");
         }
         else if (client != ClientKind.Embedding)
         {
             string cache = client == ClientKind.CachingChat ? $"chat.GetService(typeof({Ai}.CachingChatClient), null) is not null" : "false";
             writer.Line("// A chat client's provider, default model, response cache and own telemetry; read once per client.");
-            writer.Open($"internal static {Runtime}.ModelClient DescribeChatClient(object client)");
+            writer.Open($"internal static {Runtime}.Profiling.ModelClient DescribeChatClient(object client)");
             writer.Line($"if (client is not {Ai}.IChatClient chat)");
             writer.Line("{");
             writer.Line("    return default;");
             writer.Line("}");
             writer.Line();
             writer.Line($"var metadata = chat.GetService(typeof({Ai}.ChatClientMetadata), null) as {Ai}.ChatClientMetadata;");
-            writer.Line($"return new {Runtime}.ModelClient(metadata?.ProviderName, {cache}, metadata?.DefaultModelId, chat.GetService(typeof({Source}), null) is {Source});");
+            writer.Line($"return new {Runtime}.Profiling.ModelClient(metadata?.ProviderName, {cache}, metadata?.DefaultModelId, chat.GetService(typeof({Source}), null) is {Source});");
             writer.Close();
         }
         else
         {
             writer.Line("// An embedding generator's provider, default model and own telemetry; read once per generator.");
-            writer.Open($"internal static {Runtime}.ModelClient DescribeEmbeddingGenerator(object generator)");
+            writer.Open($"internal static {Runtime}.Profiling.ModelClient DescribeEmbeddingGenerator(object generator)");
             writer.Line($"if (generator is not {Ai}.IEmbeddingGenerator embeddings)");
             writer.Line("{");
             writer.Line("    return default;");
             writer.Line("}");
             writer.Line();
             writer.Line($"var metadata = embeddings.GetService(typeof({Ai}.EmbeddingGeneratorMetadata), null) as {Ai}.EmbeddingGeneratorMetadata;");
-            writer.Line($"return new {Runtime}.ModelClient(metadata?.ProviderName, false, metadata?.DefaultModelId, embeddings.GetService(typeof({Source}), null) is {Source});");
+            writer.Line($"return new {Runtime}.Profiling.ModelClient(metadata?.ProviderName, false, metadata?.DefaultModelId, embeddings.GetService(typeof({Source}), null) is {Source});");
             writer.Close();
         }
     }
@@ -241,8 +241,8 @@ internal static class CallEmitter
     public static void WriteAgentRecorder(SourceWriter writer)
     {
         writer.Line("// The recorder of one agent's runs, under the name the agent has at run time.");
-        writer.Line($"internal static {Runtime}.OperationRecorder {AgentRecorder}(global::Microsoft.Agents.AI.AIAgent? agent) =>");
-        writer.Line($"    {Runtime}.OperationRegistry.GetOrAddCall(");
-        writer.Line($"        {Runtime}.OperationKind.Agent, agent?.Name is {{ Length: > 0 }} name ? name : agent?.GetType().Name ?? \"agent\", \"agents\", null, null, \"invoke_agent\");");
+        writer.Line($"internal static {Runtime}.Profiling.OperationRecorder {AgentRecorder}(global::Microsoft.Agents.AI.AIAgent? agent) =>");
+        writer.Line($"    {Runtime}.Profiling.OperationRegistry.GetOrAddCall(");
+        writer.Line($"        {Runtime}.Profiling.OperationKind.Agent, agent?.Name is {{ Length: > 0 }} name ? name : agent?.GetType().Name ?? \"agent\", \"agents\", null, null, \"invoke_agent\");");
     }
 }

@@ -28,7 +28,7 @@ internal static class CollectionEmitter
         if (async)
         {
             writer.Lines($$"""
-                internal static global::System.ClientModel.AsyncCollectionResult<T> {{Wrap}}<T>(global::System.ClientModel.AsyncCollectionResult<T> inner, global::Maran.Instrument.OperationScope scope, global::Maran.Instrument.TokenUsageReader<T>? reader) =>
+                internal static global::System.ClientModel.AsyncCollectionResult<T> {{Wrap}}<T>(global::System.ClientModel.AsyncCollectionResult<T> inner, global::Maran.Instrument.Profiling.OperationScope scope, global::Maran.Instrument.Telemetry.TokenUsageReader<T>? reader) =>
                     inner is null || !scope.IsTimed ? inner! : new {{AsyncCollection}}<T>(inner, scope, reader);
                 """);
         }
@@ -41,7 +41,7 @@ internal static class CollectionEmitter
         if (sync)
         {
             writer.Lines($$"""
-                internal static global::System.ClientModel.CollectionResult<T> {{Wrap}}<T>(global::System.ClientModel.CollectionResult<T> inner, global::Maran.Instrument.OperationScope scope, global::Maran.Instrument.TokenUsageReader<T>? reader) =>
+                internal static global::System.ClientModel.CollectionResult<T> {{Wrap}}<T>(global::System.ClientModel.CollectionResult<T> inner, global::Maran.Instrument.Profiling.OperationScope scope, global::Maran.Instrument.Telemetry.TokenUsageReader<T>? reader) =>
                     inner is null || !scope.IsTimed ? inner! : new {{Collection}}<T>(inner, scope, reader);
                 """);
         }
@@ -57,7 +57,7 @@ internal static class CollectionEmitter
             private global::System.Runtime.ExceptionServices.ExceptionDispatchInfo? _pageFailure;
             private int _valuesStarted;
 
-            public {{AsyncCollection}}(global::System.ClientModel.AsyncCollectionResult<T> inner, global::Maran.Instrument.OperationScope scope, global::Maran.Instrument.TokenUsageReader<T>? reader)
+            public {{AsyncCollection}}(global::System.ClientModel.AsyncCollectionResult<T> inner, global::Maran.Instrument.Profiling.OperationScope scope, global::Maran.Instrument.Telemetry.TokenUsageReader<T>? reader)
             {
                 _inner = inner;
                 _measured = reader is null ? scope.Track(FirstPageValues()) : scope.Track(FirstPageValues(), reader);
@@ -158,7 +158,7 @@ internal static class CollectionEmitter
             private global::System.Runtime.ExceptionServices.ExceptionDispatchInfo? _pageFailure;
             private int _valuesStarted;
 
-            public {{Collection}}(global::System.ClientModel.CollectionResult<T> inner, global::Maran.Instrument.OperationScope scope, global::Maran.Instrument.TokenUsageReader<T>? reader)
+            public {{Collection}}(global::System.ClientModel.CollectionResult<T> inner, global::Maran.Instrument.Profiling.OperationScope scope, global::Maran.Instrument.Telemetry.TokenUsageReader<T>? reader)
             {
                 _inner = inner;
                 _measured = reader is null ? scope.TrackItems(FirstPageValues()) : scope.TrackItems(FirstPageValues(), reader);

@@ -1,6 +1,5 @@
 using System.Collections.Generic;
 using System.Collections.Immutable;
-using System.Linq;
 using Maran.Instrument.Generator.Model;
 using Microsoft.CodeAnalysis;
 
@@ -17,7 +16,7 @@ internal static class FeatureRegistrationEmitter
     /// <summary>The hint name of the generated file.</summary>
     public const string HintName = "MaranFeatures.Maran.g.cs";
 
-    private const string AttributeName = "Maran.Instrument.MaranFeatureAttribute";
+    private const string AttributeName = "Maran.Instrument.Features.MaranFeatureAttribute";
 
     /// <summary>The fully qualified feature types declared by the referenced assemblies, sorted.</summary>
     public static EquatableArray<string> FindFeatures(Compilation compilation)
@@ -61,7 +60,7 @@ internal static class FeatureRegistrationEmitter
         writer.Line("        {");
         foreach (string feature in features)
         {
-            writer.Line($"            global::Maran.Instrument.MaranFeatures.Register(new {feature}());");
+            writer.Line($"            global::Maran.Instrument.Features.MaranFeatures.Register(new {feature}());");
         }
 
         writer.Line("        }");

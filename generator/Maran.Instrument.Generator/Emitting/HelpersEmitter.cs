@@ -1,5 +1,4 @@
 using System.Collections.Generic;
-using System.Linq;
 using Maran.Instrument.Generator.Model;
 
 namespace Maran.Instrument.Generator.Emitting;

@@ -139,14 +139,14 @@ internal static class InterceptorEmitter
         if (registration.Kind == CallKind.ModelCall)
         {
             writer.Line($"// Model calls of {registration.Name} ({registration.GenAIOperation}).");
-            writer.Line($"private static readonly {Runtime}.OperationRecorder {field} = {Runtime}.OperationRegistry.GetOrAddCall(");
-            writer.Line($"    {Runtime}.OperationKind.ModelCall, {Literal(registration.Name)}, {Literal(registration.Component)}, {Literal(registration.Display)}, {OrNull(registration.Provider)}, {Literal(registration.GenAIOperation!)});");
+            writer.Line($"private static readonly {Runtime}.Profiling.OperationRecorder {field} = {Runtime}.Profiling.OperationRegistry.GetOrAddCall(");
+            writer.Line($"    {Runtime}.Profiling.OperationKind.ModelCall, {Literal(registration.Name)}, {Literal(registration.Component)}, {Literal(registration.Display)}, {OrNull(registration.Provider)}, {Literal(registration.GenAIOperation!)});");
             writer.Line();
             return;
         }
 
         writer.Line($"// Operation \"{registration.Name}\" of component \"{registration.Component}\".");
-        writer.Line($"private static readonly {Runtime}.OperationRecorder {field} = {Runtime}.OperationRegistry.GetOrAdd(");
+        writer.Line($"private static readonly {Runtime}.Profiling.OperationRecorder {field} = {Runtime}.Profiling.OperationRegistry.GetOrAdd(");
         string genAI = registration.Provider is null && registration.GenAIOperation is null
             ? string.Empty
             : $", {OrNull(registration.Provider)}, {OrNull(registration.GenAIOperation)}";
@@ -237,7 +237,7 @@ internal static class InterceptorEmitter
         {
             // The client names its provider only at run time, and may serve responses from its cache.
             string client = method.Receiver == ReceiverKind.None ? method.Parameters[0].Name : "@this";
-            writer.Line($"var {locals.Recorder} = {Runtime}.ModelClients.Resolve({client}, {recorder}, {HelpersEmitter.Member(CallEmitter.DescriberName(method.Client))}, out bool {locals.Cached});");
+            writer.Line($"var {locals.Recorder} = {Runtime}.Profiling.ModelClients.Resolve({client}, {recorder}, {HelpersEmitter.Member(CallEmitter.DescriberName(method.Client))}, out bool {locals.Cached});");
             recorder = locals.Recorder;
             if (method.Client == ClientKind.CachingChat && method.Usage is { Kind: UsageKind.ChatResponse })
             {
@@ -250,30 +250,30 @@ internal static class InterceptorEmitter
         }
 
         writer.Line(method.Kind == CallKind.Operation
-            ? $"var {scope} = {Runtime}.OperationScope.{(method.Ambient ? "StartAmbient" : "Start")}({recorder});"
-            : $"var {scope} = {Runtime}.OperationScope.StartCall({recorder}, {parent});");
+            ? $"var {scope} = {Runtime}.Profiling.OperationScope.{(method.Ambient ? "StartAmbient" : "Start")}({recorder});"
+            : $"var {scope} = {Runtime}.Profiling.OperationScope.StartCall({recorder}, {parent});");
         CallEmitter.WriteSession(writer, method, scope);
         string? output = null;
         if (ChatContent(method) is { } content)
         {
             // Content capture, when on: the call's instructions and input messages, and its response's messages.
-            writer.Line($"if ({Runtime}.GenAIContent.Enabled)");
+            writer.Line($"if ({Runtime}.Export.GenAIContent.Enabled)");
             writer.Line("{");
             if (content.Options is not null)
             {
-                writer.Line($"    {Runtime}.GenAIContent.RecordMessages({scope}, \"gen_ai.system_instructions\", {HelpersEmitter.Member(CallEmitter.ChatInstructionsWriter)}, {content.Options});");
+                writer.Line($"    {Runtime}.Export.GenAIContent.RecordMessages({scope}, \"gen_ai.system_instructions\", {HelpersEmitter.Member(CallEmitter.ChatInstructionsWriter)}, {content.Options});");
             }
 
-            writer.Line($"    {Runtime}.GenAIContent.RecordMessages({scope}, \"gen_ai.input.messages\", {HelpersEmitter.Member(CallEmitter.ChatInputWriter)}, (object?){content.Input});");
+            writer.Line($"    {Runtime}.Export.GenAIContent.RecordMessages({scope}, \"gen_ai.input.messages\", {HelpersEmitter.Member(CallEmitter.ChatInputWriter)}, (object?){content.Input});");
             writer.Line("}");
             writer.Line();
             if (method.Shape == ReturnShape.Task && method.Usage is { Kind: UsageKind.ChatResponse })
             {
-                output = $"{Runtime}.GenAIContent.Enabled ? {Runtime}.GenAIContent.RecordResponse({scope}, {locals.Task}, {HelpersEmitter.Member(CallEmitter.ChatOutputWriter)}) : {locals.Task}";
+                output = $"{Runtime}.Export.GenAIContent.Enabled ? {Runtime}.Export.GenAIContent.RecordResponse({scope}, {locals.Task}, {HelpersEmitter.Member(CallEmitter.ChatOutputWriter)}) : {locals.Task}";
             }
             else if (method.Shape == ReturnShape.Stream && method.Usage is { Kind: UsageKind.ChatResponseUpdate })
             {
-                output = $"{Runtime}.GenAIContent.Enabled ? {Runtime}.GenAIContent.RecordStream({scope}, {locals.Stream}, {HelpersEmitter.Member(CallEmitter.ChatStreamOutputWriter)}) : {locals.Stream}";
+                output = $"{Runtime}.Export.GenAIContent.Enabled ? {Runtime}.Export.GenAIContent.RecordStream({scope}, {locals.Stream}, {HelpersEmitter.Member(CallEmitter.ChatStreamOutputWriter)}) : {locals.Stream}";
             }
         }
         switch (method.Shape)

@@ -12,7 +12,7 @@ namespace Maran.Instrument.Generator.Emitting;
 /// </summary>
 internal static class UsageReaderEmitter
 {
-    private const string Usage = "global::Maran.Instrument.TokenUsage";
+    private const string Usage = "global::Maran.Instrument.Telemetry.TokenUsage";
     private const string Ai = "global::Microsoft.Extensions.AI";
     private const string Chat = "global::OpenAI.Chat";
 
@@ -27,7 +27,7 @@ internal static class UsageReaderEmitter
     public static void WriteCachedChatResponse(SourceWriter writer)
     {
         writer.Line("// A client with a response cache: responses it deserialized from the cache carry no raw representation.");
-        writer.Line($"internal static global::Maran.Instrument.TokenUsageReader<{Ai}.ChatResponse> {CachedChatResponseReader}(bool hasResponseCache) =>");
+        writer.Line($"internal static global::Maran.Instrument.Telemetry.TokenUsageReader<{Ai}.ChatResponse> {CachedChatResponseReader}(bool hasResponseCache) =>");
         writer.Line("    hasResponseCache ? ReadCachedChatResponse : ReadChatResponse;");
         writer.Line();
         writer.Line($"private static {Usage} ReadCachedChatResponse({Ai}.ChatResponse? response, bool includeText) =>");

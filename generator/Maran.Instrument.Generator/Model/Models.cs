@@ -142,7 +142,7 @@ internal enum UsageKind
     /// <summary>OllamaSharp <c>EmbedResponse</c>: <c>PromptEvalCount</c>.</summary>
     OllamaEmbed,
 
-    /// <summary>A type implementing <c>Maran.Instrument.ITokenUsage</c>.</summary>
+    /// <summary>A type implementing <c>Maran.Instrument.Telemetry.ITokenUsage</c>.</summary>
     Interface,
 }
 

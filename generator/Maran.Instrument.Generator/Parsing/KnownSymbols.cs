@@ -35,8 +35,8 @@ internal sealed partial class KnownSymbols
         HasUnsafeAccessorType = Lookup(compilation, "System.Runtime.CompilerServices.UnsafeAccessorTypeAttribute") is not null;
 
         // Token usage: read only when the runtime has the reader overloads; the SDK types are looked up by name, never referenced.
-        TokenUsageReader = Lookup(compilation, "Maran.Instrument.TokenUsageReader`1");
-        TokenUsageInterface = Lookup(compilation, "Maran.Instrument.ITokenUsage");
+        TokenUsageReader = Lookup(compilation, "Maran.Instrument.Telemetry.TokenUsageReader`1");
+        TokenUsageInterface = Lookup(compilation, "Maran.Instrument.Telemetry.ITokenUsage");
         ChatResponse = Lookup(compilation, "Microsoft.Extensions.AI.ChatResponse");
         ChatResponseUpdate = Lookup(compilation, "Microsoft.Extensions.AI.ChatResponseUpdate");
         GeneratedEmbeddings = Lookup(compilation, "Microsoft.Extensions.AI.GeneratedEmbeddings`1");
@@ -46,7 +46,7 @@ internal sealed partial class KnownSymbols
         ChatTokenUsage = Lookup(compilation, "OpenAI.Chat.ChatTokenUsage");
         ClientResultOfT = Lookup(compilation, "System.ClientModel.ClientResult`1");
         AsyncCollectionResultOfT = !HasGenericUnsafeAccessor ? null : OverridableCollection(Lookup(compilation, "System.ClientModel.AsyncCollectionResult`1"), "GetValuesFromPageAsync", "GetRawPagesAsync");
-        CollectionResultOfT = HasGenericUnsafeAccessor && Lookup(compilation, "Maran.Instrument.OperationScope") is { } scope && !scope.GetMembers("TrackItems").IsEmpty
+        CollectionResultOfT = HasGenericUnsafeAccessor && Lookup(compilation, "Maran.Instrument.Profiling.OperationScope") is { } scope && !scope.GetMembers("TrackItems").IsEmpty
             ? OverridableCollection(Lookup(compilation, "System.ClientModel.CollectionResult`1"), "GetValuesFromPage", "GetRawPages")
             : null;
         EmbeddingCollection = Lookup(compilation, "OpenAI.Embeddings.OpenAIEmbeddingCollection");
@@ -143,7 +143,7 @@ internal sealed partial class KnownSymbols
     /// <summary>Looks the known symbols of <paramref name="compilation"/> up: null when it does not reference Maran.Instrument.</summary>
     private static KnownSymbols? Resolve(Compilation compilation) =>
         compilation.GetTypeByMetadataName("Maran.Instrument.MonitorOperationAttribute") is { } attribute
-        && compilation.GetTypeByMetadataName("Maran.Instrument.OperationScope") is not null
+        && compilation.GetTypeByMetadataName("Maran.Instrument.Profiling.OperationScope") is not null
             ? new KnownSymbols(compilation, attribute)
             : null;
 

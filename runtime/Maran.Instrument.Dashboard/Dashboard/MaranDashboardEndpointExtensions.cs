@@ -1,4 +1,5 @@
 using Maran.Instrument;
+using Maran.Instrument.Configuration;
 using Maran.Instrument.Dashboard;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,4 +1,4 @@
-namespace Maran.Instrument;
+namespace Maran.Instrument.Alerts;
 
 /// <summary>One alert of a rule (one per labelled series: an operation, a GPU), as it stands at one moment.</summary>
 public sealed record Alert

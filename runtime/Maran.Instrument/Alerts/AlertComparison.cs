@@ -1,4 +1,4 @@
-namespace Maran.Instrument;
+namespace Maran.Instrument.Alerts;
 
 /// <summary>How a rule compares a metric's value with its threshold.</summary>
 public enum AlertComparison

@@ -1,4 +1,4 @@
-namespace Maran.Instrument;
+namespace Maran.Instrument.Alerts;
 
 /// <summary>
 /// What decides, for one rule, whether a sample of one series makes its alert's condition true, and what the rule's

@@ -1,4 +1,7 @@
-namespace Maran.Instrument;
+using Maran.Instrument.Configuration;
+using Maran.Instrument.Diagnostics;
+
+namespace Maran.Instrument.Alerts;
 
 /// <summary>
 /// The alerting engine: evaluates threshold rules on a background timer (the health interval), moves each alert

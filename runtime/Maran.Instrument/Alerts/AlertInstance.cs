@@ -1,4 +1,4 @@
-namespace Maran.Instrument;
+namespace Maran.Instrument.Alerts;
 
 /// <summary>The mutable state of one alert inside its rule's evaluator; only the evaluator's thread touches it.</summary>
 internal sealed class AlertInstance(string fingerprint, IReadOnlyDictionary<string, string> labels)

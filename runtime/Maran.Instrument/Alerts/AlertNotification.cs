@@ -1,4 +1,4 @@
-namespace Maran.Instrument;
+namespace Maran.Instrument.Alerts;
 
 /// <summary>Why a notification goes out.</summary>
 internal enum AlertNotificationKind

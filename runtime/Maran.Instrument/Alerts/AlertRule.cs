@@ -1,4 +1,4 @@
-namespace Maran.Instrument;
+namespace Maran.Instrument.Alerts;
 
 /// <summary>
 /// An alert rule: while its condition holds for a series of <see cref="Metric"/>, that series' alert is pending, and

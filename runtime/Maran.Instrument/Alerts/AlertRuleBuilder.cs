@@ -1,4 +1,6 @@
-namespace Maran.Instrument;
+using Maran.Instrument.Configuration;
+
+namespace Maran.Instrument.Alerts;
 
 /// <summary>Builds an <see cref="AlertRule"/> in code; <see cref="Build"/> checks it as the configuration would.</summary>
 public sealed class AlertRuleBuilder

@@ -1,4 +1,4 @@
-namespace Maran.Instrument;
+namespace Maran.Instrument.Alerts;
 
 /// <summary>What makes a rule's condition true.</summary>
 public enum AlertRuleKind

@@ -1,4 +1,4 @@
-namespace Maran.Instrument;
+namespace Maran.Instrument.Alerts;
 
 /// <summary>How one rule is doing: when it was last evaluated, how many series its metric had, and whether anything feeds it.</summary>
 /// <param name="Rule">The rule.</param>

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Maran.Instrument;
+namespace Maran.Instrument.Alerts;
 
 /// <summary>The fields of a rule as written, before they are checked.</summary>
 internal sealed record AlertRuleFields(

@@ -1,4 +1,4 @@
-namespace Maran.Instrument;
+namespace Maran.Instrument.Alerts;
 
 /// <summary>How serious an alert is; a critical alert silences the warning of the same labels.</summary>
 public enum AlertSeverity

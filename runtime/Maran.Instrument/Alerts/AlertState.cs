@@ -1,4 +1,4 @@
-namespace Maran.Instrument;
+namespace Maran.Instrument.Alerts;
 
 /// <summary>Where an alert stands, as in Prometheus: inactive, pending (condition true, waiting out <c>for</c>), firing, resolved.</summary>
 public enum AlertState

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
 
-namespace Maran.Instrument;
+namespace Maran.Instrument.Alerts;
 
 /// <summary>
 /// A label or annotation text with Prometheus-style placeholders: <c>{{ $value }}</c>, <c>{{ $threshold }}</c>,

@@ -1,4 +1,4 @@
-namespace Maran.Instrument;
+namespace Maran.Instrument.Alerts;
 
 /// <summary>
 /// The values an anomaly, forecast or SLO rule works out for one series at one evaluation, for its templates

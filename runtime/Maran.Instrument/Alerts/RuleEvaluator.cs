@@ -1,4 +1,4 @@
-namespace Maran.Instrument;
+namespace Maran.Instrument.Alerts;
 
 /// <summary>One state change of one alert, for history and notifications.</summary>
 internal readonly record struct AlertTransition(AlertRule Rule, AlertInstance Alert, AlertState From, AlertState To);

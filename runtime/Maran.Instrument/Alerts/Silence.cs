@@ -1,4 +1,4 @@
-namespace Maran.Instrument;
+namespace Maran.Instrument.Alerts;
 
 /// <summary>
 /// Holds back notifications of every alert whose labels include all of <see cref="Matchers"/>, until

@@ -1,4 +1,4 @@
-namespace Maran.Instrument;
+namespace Maran.Instrument.Anomaly;
 
 /// <summary>
 /// A streaming anomaly detector for one series: each point is scored before the next is seen, with constant memory and

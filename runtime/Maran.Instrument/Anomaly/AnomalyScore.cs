@@ -1,4 +1,4 @@
-namespace Maran.Instrument;
+namespace Maran.Instrument.Anomaly;
 
 /// <summary>
 /// What an <see cref="AnomalyDetector"/> makes of one point: how unusual it is and the band it expected the point in.

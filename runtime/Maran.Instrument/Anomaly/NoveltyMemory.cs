@@ -1,4 +1,4 @@
-namespace Maran.Instrument;
+namespace Maran.Instrument.Anomaly;
 
 /// <summary>
 /// The last <see cref="Capacity"/> surprising values of a series, to tell a value it already jumped to (a recurring

@@ -1,4 +1,4 @@
-namespace Maran.Instrument;
+namespace Maran.Instrument.Anomaly;
 
 /// <summary>
 /// What a series does at each time of day: a fixed ring of buckets (at most <see cref="MaxBuckets"/>, one per point

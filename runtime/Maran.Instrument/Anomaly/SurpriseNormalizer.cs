@@ -1,4 +1,4 @@
-namespace Maran.Instrument;
+namespace Maran.Instrument.Anomaly;
 
 /// <summary>
 /// Turns a deviation into evidence by comparing it with the deviations the series usually shows: the Gaussian

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 
-namespace Maran.Instrument;
+namespace Maran.Instrument.Audit;
 
 /// <summary>
 /// The chaining rule of the audit trail: every line carries in <c>prev</c> the SHA-256 (lowercase hex) of the bytes of

@@ -2,7 +2,7 @@ using System.Buffers;
 using System.Globalization;
 using System.Text.Json;
 
-namespace Maran.Instrument;
+namespace Maran.Instrument.Audit;
 
 /// <summary>
 /// Writes audit records as hash-chained JSON lines into <c>audit-YYYYMMDD.jsonl</c>, a new file each UTC day whose first

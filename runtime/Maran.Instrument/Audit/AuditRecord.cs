@@ -1,4 +1,4 @@
-namespace Maran.Instrument;
+namespace Maran.Instrument.Audit;
 
 /// <summary>What an audit record is about: the <c>type</c> field of its line.</summary>
 internal enum AuditRecordType

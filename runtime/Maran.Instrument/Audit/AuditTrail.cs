@@ -1,7 +1,13 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using Maran.Instrument.Configuration;
+using Maran.Instrument.Costs;
+using Maran.Instrument.Diagnostics;
+using Maran.Instrument.Errors;
+using Maran.Instrument.Profiling;
+using Maran.Instrument.Telemetry;
 
-namespace Maran.Instrument;
+namespace Maran.Instrument.Audit;
 
 /// <summary>
 /// The audit trail of <c>production.security.audit_all_operations</c>: start and stop, authentication failures,

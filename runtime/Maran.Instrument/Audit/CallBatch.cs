@@ -1,4 +1,6 @@
-namespace Maran.Instrument;
+using Maran.Instrument.Profiling;
+
+namespace Maran.Instrument.Audit;
 
 /// <summary>
 /// One full ring's successful calls as the calling thread copied them (raw slots, oldest first), queued to the audit

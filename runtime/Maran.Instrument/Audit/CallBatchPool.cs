@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 
-namespace Maran.Instrument;
+namespace Maran.Instrument.Audit;
 
 /// <summary>
 /// The batches the calling threads fill and the audit loop empties: a batch is made only while fewer than the limit

@@ -1,6 +1,7 @@
 using System.Diagnostics;
+using Maran.Instrument.Profiling;
 
-namespace Maran.Instrument;
+namespace Maran.Instrument.Audit;
 
 /// <summary>
 /// Takes every call the hot path writes into the recent-call rings (one per thread and operation), so auditing every

@@ -1,4 +1,4 @@
-namespace Maran.Instrument;
+namespace Maran.Instrument.Configuration;
 
 /// <summary>One problem in the monitoring configuration, with the key and where its value came from.</summary>
 /// <param name="Key">The key, dotted as in the YAML file (for example <c>monitoring.metrics_port</c>).</param>

@@ -1,7 +1,8 @@
 using System.Runtime.InteropServices;
 using System.Text;
+using Maran.Instrument.Interop;
 
-namespace Maran.Instrument;
+namespace Maran.Instrument.Configuration;
 
 /// <summary>
 /// Reads a configuration file whole, refusing at once what is not a regular file (a device such as

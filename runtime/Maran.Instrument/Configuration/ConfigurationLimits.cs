@@ -1,4 +1,4 @@
-namespace Maran.Instrument;
+namespace Maran.Instrument.Configuration;
 
 /// <summary>
 /// Bounds on configuration input, applied while it is read and before anything is built from it, so a hostile or

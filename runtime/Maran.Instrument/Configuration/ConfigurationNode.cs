@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Configuration;
 
-namespace Maran.Instrument;
+namespace Maran.Instrument.Configuration;
 
 /// <summary>The keys of a provider, listed in one pass, so the tree of a configuration is built without asking for the children of each section.</summary>
 internal interface IConfigurationEntries

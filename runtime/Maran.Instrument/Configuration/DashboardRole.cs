@@ -1,4 +1,4 @@
-namespace Maran.Instrument;
+namespace Maran.Instrument.Configuration;
 
 /// <summary>What a dashboard access token may do; configuration writes the role in lower case (<c>viewer</c>, <c>operator</c>), in any case accepted.</summary>
 public enum DashboardRole

@@ -1,4 +1,4 @@
-namespace Maran.Instrument;
+namespace Maran.Instrument.Configuration;
 
 /// <summary>Where the dashboard reads its numbers; configuration writes it in lower case (<c>process</c>, <c>prometheus</c>), in any case accepted.</summary>
 public enum DashboardSource

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Configuration;
 
-namespace Maran.Instrument;
+namespace Maran.Instrument.Configuration;
 
 /// <summary>
 /// One named access token of the dashboard (an item of <c>dashboard.tokens</c>): its name (shown in what it changed),

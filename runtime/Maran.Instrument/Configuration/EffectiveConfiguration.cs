@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 
-namespace Maran.Instrument;
+namespace Maran.Instrument.Configuration;
 
 /// <summary>One setting as it is in effect: its dotted key, its value as configuration writes it, and where it came from.</summary>
 /// <param name="Key">The key, dotted as in the YAML file (<c>monitoring.metrics_port</c>).</param>

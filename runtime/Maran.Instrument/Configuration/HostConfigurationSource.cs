@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Configuration;
 
-namespace Maran.Instrument;
+namespace Maran.Instrument.Configuration;
 
 /// <summary>
 /// One provider of an application's configuration seen through one of its sections: the keys under the section

@@ -1,7 +1,7 @@
 using System.Collections;
 using Microsoft.Extensions.Configuration;
 
-namespace Maran.Instrument;
+namespace Maran.Instrument.Configuration;
 
 /// <summary>
 /// Reads the <c>MARAN_*</c> environment variables: the named ones (<c>MARAN_METRICS_PORT</c> and the like) and

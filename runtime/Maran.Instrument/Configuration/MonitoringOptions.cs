@@ -1,7 +1,7 @@
 using System.Collections;
 using Microsoft.Extensions.Configuration;
 
-namespace Maran.Instrument;
+namespace Maran.Instrument.Configuration;
 
 /// <summary>
 /// Every setting of the toolkit. Read from <c>monitoring_config.yaml</c>, overridden by the <c>MARAN_*</c>

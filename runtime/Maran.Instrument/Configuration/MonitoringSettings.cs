@@ -1,6 +1,9 @@
+using Maran.Instrument.Export;
+using Maran.Instrument.Profiling;
+using Maran.Instrument.Telemetry;
 using Microsoft.Extensions.Configuration;
 
-namespace Maran.Instrument;
+namespace Maran.Instrument.Configuration;
 
 /// <summary>Log levels, as the configuration and <c>MARAN_LOG_LEVEL</c> name them.</summary>
 public enum MonitoringLogLevel

@@ -2,7 +2,7 @@ using System.Collections;
 using System.Globalization;
 using Microsoft.Extensions.Configuration;
 
-namespace Maran.Instrument;
+namespace Maran.Instrument.Configuration;
 
 /// <summary>
 /// Binds configuration onto the options tree strictly: an unknown key, a value of the wrong type or a section

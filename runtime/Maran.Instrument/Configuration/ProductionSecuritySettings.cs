@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Configuration;
 
-namespace Maran.Instrument;
+namespace Maran.Instrument.Configuration;
 
 /// <summary>
 /// The <c>production.security:</c> section: a tamper-evident audit trail of what the monitoring saw and was asked to

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Configuration;
 
-namespace Maran.Instrument;
+namespace Maran.Instrument.Configuration;
 
 /// <summary>
 /// The <c>production:</c> section. Its presence puts the toolkit in production mode: secrets may no longer be written

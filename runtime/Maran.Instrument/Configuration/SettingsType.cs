@@ -1,4 +1,4 @@
-namespace Maran.Instrument;
+namespace Maran.Instrument.Configuration;
 
 /// <summary>What shape a configuration value takes: one value, a section of keys, a list or a map of named values.</summary>
 internal enum SettingsKind

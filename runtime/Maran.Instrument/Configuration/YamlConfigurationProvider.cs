@@ -3,7 +3,7 @@ using Microsoft.Extensions.Configuration;
 using YamlDotNet.Core;
 using YamlDotNet.Core.Events;
 
-namespace Maran.Instrument;
+namespace Maran.Instrument.Configuration;
 
 /// <summary>Where a configuration value came from, for error messages.</summary>
 internal interface IConfigurationOrigin

@@ -1,4 +1,4 @@
-namespace Maran.Instrument;
+namespace Maran.Instrument.Costs;
 
 /// <summary>The span of a budget.</summary>
 public enum BudgetPeriod

@@ -1,6 +1,8 @@
 using System.Diagnostics;
+using Maran.Instrument.Diagnostics;
+using Maran.Instrument.Profiling;
 
-namespace Maran.Instrument;
+namespace Maran.Instrument.Costs;
 
 /// <summary>Seconds of one compute resource in one interval, attributed to one operation.</summary>
 /// <param name="ResourceType"><c>cpu</c> or <c>gpu</c>.</param>

@@ -1,4 +1,6 @@
-namespace Maran.Instrument;
+using Maran.Instrument.Configuration;
+
+namespace Maran.Instrument.Costs;
 
 /// <summary>
 /// The daily and monthly budgets: what the current period has spent, which of <c>costs.budgets.thresholds</c> it has

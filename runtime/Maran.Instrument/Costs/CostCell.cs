@@ -1,4 +1,4 @@
-namespace Maran.Instrument;
+namespace Maran.Instrument.Costs;
 
 /// <summary>One cell of the hourly cost table: a resource type, subject (the model, or a GPU), component and operation in one clock hour.</summary>
 /// <param name="Hour">Start of the hour, Unix milliseconds.</param>

@@ -1,4 +1,9 @@
-namespace Maran.Instrument;
+using Maran.Instrument.Configuration;
+using Maran.Instrument.Errors;
+using Maran.Instrument.Profiling;
+using Maran.Instrument.Telemetry;
+
+namespace Maran.Instrument.Costs;
 
 /// <summary>
 /// The cost tracker's door: hands each record to the loop's bounded queue and returns. The usage of monitored calls

@@ -1,4 +1,6 @@
-namespace Maran.Instrument;
+using Maran.Instrument.Telemetry;
+
+namespace Maran.Instrument.Costs;
 
 /// <summary>What the recording paths hand to the cost tracker's loop.</summary>
 internal readonly record struct CostItem

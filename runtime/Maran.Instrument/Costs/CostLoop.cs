@@ -1,4 +1,7 @@
-namespace Maran.Instrument;
+using Maran.Instrument.Diagnostics;
+using Maran.Instrument.Telemetry;
+
+namespace Maran.Instrument.Costs;
 
 /// <summary>
 /// What the cost tracker's background loop does with the queue: reads the history back once, prices each batch of

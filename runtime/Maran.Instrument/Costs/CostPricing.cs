@@ -1,4 +1,8 @@
-namespace Maran.Instrument;
+using Maran.Instrument.Configuration;
+using Maran.Instrument.Diagnostics;
+using Maran.Instrument.Telemetry;
+
+namespace Maran.Instrument.Costs;
 
 /// <summary>The price of one model call as the loop worked it out.</summary>
 /// <param name="Usage">The tokens, estimated when the response reported none and estimation is on.</param>

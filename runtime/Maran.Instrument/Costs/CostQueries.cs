@@ -1,4 +1,4 @@
-namespace Maran.Instrument;
+namespace Maran.Instrument.Costs;
 
 /// <summary>
 /// The cost tracker's reads: summaries over a window of hours, totals since start, the sliding windows alert rules

@@ -1,4 +1,6 @@
-namespace Maran.Instrument;
+using Maran.Instrument.Configuration;
+
+namespace Maran.Instrument.Costs;
 
 /// <summary>
 /// How long the cost tracker keeps what it sums in memory: hourly cells for <c>storage.retention_days</c> (the

@@ -1,4 +1,6 @@
-namespace Maran.Instrument;
+using Maran.Instrument.Telemetry;
+
+namespace Maran.Instrument.Costs;
 
 /// <summary>Costs over a window of hours: the total in USD and its breakdowns by model, component, operation and resource type, with hourly and daily history.</summary>
 public sealed record CostSummary

@@ -1,4 +1,4 @@
-namespace Maran.Instrument;
+namespace Maran.Instrument.Costs;
 
 /// <summary>The units the cost tracker's tables are cut in: Unix milliseconds floored to the minute, hour, UTC day or month.</summary>
 internal static class CostTime

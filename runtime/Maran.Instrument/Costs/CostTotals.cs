@@ -1,4 +1,4 @@
-namespace Maran.Instrument;
+namespace Maran.Instrument.Costs;
 
 /// <summary>Everything recorded since the tracker was created.</summary>
 /// <param name="TotalUsd">Every priced cost, in USD (<c>total_cost_usd</c>).</param>

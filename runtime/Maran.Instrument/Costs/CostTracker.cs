@@ -1,4 +1,10 @@
-namespace Maran.Instrument;
+using Maran.Instrument.Configuration;
+using Maran.Instrument.Diagnostics;
+using Maran.Instrument.Errors;
+using Maran.Instrument.Profiling;
+using Maran.Instrument.Telemetry;
+
+namespace Maran.Instrument.Costs;
 
 /// <summary>
 /// Tracks what the agent costs: tokens of model calls (read by the generated interceptors from

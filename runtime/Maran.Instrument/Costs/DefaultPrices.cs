@@ -1,4 +1,4 @@
-namespace Maran.Instrument;
+namespace Maran.Instrument.Costs;
 
 /// <summary>
 /// The price table shipped with the library: widely used hosted models, in USD per million tokens, standard

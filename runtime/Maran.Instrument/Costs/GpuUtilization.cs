@@ -1,4 +1,4 @@
-namespace Maran.Instrument;
+namespace Maran.Instrument.Costs;
 
 /// <summary>How busy one GPU is at a moment, as the health monitor reads it.</summary>
 /// <param name="Index">The device's index.</param>

@@ -1,4 +1,6 @@
-namespace Maran.Instrument;
+using Maran.Instrument.Health;
+
+namespace Maran.Instrument.Costs;
 
 /// <summary>The health monitor's latest GPU readings as the cost tracker reads them: one utilisation per NVML device.</summary>
 internal sealed class HealthGpuUtilization(SystemHealthMonitor monitor) : IGpuUtilizationSource

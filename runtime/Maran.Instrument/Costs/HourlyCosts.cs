@@ -1,4 +1,4 @@
-namespace Maran.Instrument;
+namespace Maran.Instrument.Costs;
 
 /// <summary>
 /// The cost tracker's sums: one cell per clock hour and key, one per key since the tracker was created (never pruned:

@@ -1,4 +1,6 @@
-namespace Maran.Instrument;
+using Maran.Instrument.Telemetry;
+
+namespace Maran.Instrument.Costs;
 
 /// <summary>The cost tracker's rows: every priced usage, hourly cells and budget periods.</summary>
 internal interface ICostPersistence

@@ -1,4 +1,4 @@
-namespace Maran.Instrument;
+namespace Maran.Instrument.Costs;
 
 /// <summary>
 /// Counts the tokens of a response that reported none, for <c>costs.estimate_tokens</c>. The core has no

@@ -1,8 +1,10 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using Maran.Instrument.Configuration;
+using Maran.Instrument.Telemetry;
 using Microsoft.Extensions.Configuration;
 
-namespace Maran.Instrument;
+namespace Maran.Instrument.Costs;
 
 /// <summary>How a price entry's <see cref="ModelPrice.Model"/> is compared with the model name of a call.</summary>
 public enum PriceMatch

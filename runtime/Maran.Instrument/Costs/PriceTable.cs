@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text.RegularExpressions;
 
-namespace Maran.Instrument;
+namespace Maran.Instrument.Costs;
 
 /// <summary>
 /// Finds the price of a model name at a moment: an exact entry beats the longest prefix, which beats the first

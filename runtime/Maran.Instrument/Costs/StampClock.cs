@@ -1,4 +1,4 @@
-namespace Maran.Instrument;
+namespace Maran.Instrument.Costs;
 
 /// <summary>
 /// Turns <see cref="TimeProvider.GetTimestamp"/> stamps into wall-clock time: one read of both clocks, then each stamp

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text;
 
-namespace Maran.Instrument;
+namespace Maran.Instrument.Diagnostics;
 
 /// <summary>
 /// The one thread that writes diagnostics: a warning is queued (bounded, dropped and counted when full) and this

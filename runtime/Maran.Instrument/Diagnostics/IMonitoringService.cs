@@ -1,4 +1,4 @@
-namespace Maran.Instrument;
+namespace Maran.Instrument.Diagnostics;
 
 /// <summary>A part of the monitoring system that runs in the background between Start and Stop.</summary>
 internal interface IMonitoringService

@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 
-namespace Maran.Instrument;
+namespace Maran.Instrument.Diagnostics;
 
 /// <summary>
 /// Failures inside the monitoring itself: counted (exported as <c>maran_internal_errors_total</c>) and reported

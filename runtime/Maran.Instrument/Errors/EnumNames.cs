@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text;
 
-namespace Maran.Instrument;
+namespace Maran.Instrument.Errors;
 
 /// <summary>snake_case names of enum values, as the configuration, the database and JSON consumers see them (<c>rate_limited</c>).</summary>
 internal static class EnumNames

@@ -1,4 +1,4 @@
-namespace Maran.Instrument;
+namespace Maran.Instrument.Errors;
 
 /// <summary>Errors over a window of hours: totals by type, category, component and severity, an hourly trend, the top groups and error rates.</summary>
 public sealed record ErrorAnalytics

@@ -1,6 +1,7 @@
 using System.Diagnostics;
+using Maran.Instrument.Profiling;
 
-namespace Maran.Instrument;
+namespace Maran.Instrument.Errors;
 
 /// <summary>
 /// What the failure path hands to the error tracker's loop: references and a few numbers, nothing read from the

@@ -1,7 +1,6 @@
-using System.Net.Http;
 using System.Text.RegularExpressions;
 
-namespace Maran.Instrument;
+namespace Maran.Instrument.Errors;
 
 /// <summary>
 /// Tells what kind of failure an error is from its exception chain: the types, the HTTP status where there is one

@@ -1,4 +1,4 @@
-namespace Maran.Instrument;
+namespace Maran.Instrument.Errors;
 
 /// <summary>What kind of failure an error is, as it matters to an AI agent: derived from the exception's type, HTTP status and message.</summary>
 public enum ErrorCategory

@@ -1,4 +1,4 @@
-namespace Maran.Instrument;
+namespace Maran.Instrument.Errors;
 
 /// <summary>
 /// Tags that travel with the current async flow and are attached to every error tracked inside it, automatic or

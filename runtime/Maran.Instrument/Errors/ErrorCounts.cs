@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 
-namespace Maran.Instrument;
+namespace Maran.Instrument.Errors;
 
 /// <summary>
 /// <c>errors_total</c>, exact: each error counted once where it is recorded (by the loop as it takes it, or by the

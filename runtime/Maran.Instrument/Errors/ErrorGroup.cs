@@ -1,4 +1,6 @@
-namespace Maran.Instrument;
+using Maran.Instrument.Configuration;
+
+namespace Maran.Instrument.Errors;
 
 /// <summary>Where a group of errors stands.</summary>
 public enum ErrorGroupStatus

@@ -1,4 +1,4 @@
-namespace Maran.Instrument;
+namespace Maran.Instrument.Errors;
 
 /// <summary>The tracker's live record of one group, changed only by its background loop.</summary>
 internal sealed class ErrorGroupState

@@ -1,7 +1,8 @@
 using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
+using Maran.Instrument.Profiling;
 
-namespace Maran.Instrument;
+namespace Maran.Instrument.Errors;
 
 /// <summary>
 /// What the error tracker keeps in memory: the groups, errors per hour and group, monitored calls per hour and

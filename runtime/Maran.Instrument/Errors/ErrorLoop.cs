@@ -1,6 +1,9 @@
 using System.Diagnostics;
+using Maran.Instrument.Configuration;
+using Maran.Instrument.Diagnostics;
+using Maran.Instrument.Profiling;
 
-namespace Maran.Instrument;
+namespace Maran.Instrument.Errors;
 
 /// <summary>
 /// What the error tracker's background loop does with the queue: reads the history back once; describes, fingerprints,

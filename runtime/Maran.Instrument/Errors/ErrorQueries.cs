@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
+using Maran.Instrument.Configuration;
 
-namespace Maran.Instrument;
+namespace Maran.Instrument.Errors;
 
 /// <summary>
 /// The error tracker's reads: analytics over a window of hours, one group, every group, the latest errors. Each is a

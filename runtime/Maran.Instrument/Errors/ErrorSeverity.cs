@@ -1,4 +1,4 @@
-namespace Maran.Instrument;
+namespace Maran.Instrument.Errors;
 
 /// <summary>How bad an error is; automatic tracking records failures as <see cref="Error"/> and cancellations as <see cref="Info"/>.</summary>
 public enum ErrorSeverity

@@ -1,6 +1,10 @@
 using System.Diagnostics;
+using Maran.Instrument.Configuration;
+using Maran.Instrument.Diagnostics;
+using Maran.Instrument.Profiling;
+using Maran.Instrument.Telemetry;
 
-namespace Maran.Instrument;
+namespace Maran.Instrument.Errors;
 
 /// <summary>
 /// Tracks errors: every exception that escapes a monitored call (from the interceptors, while the system runs) and

@@ -1,4 +1,4 @@
-namespace Maran.Instrument;
+namespace Maran.Instrument.Errors;
 
 /// <summary>The error tracker's rows: every error, the groups, and hourly counts of errors and calls.</summary>
 internal interface IErrorPersistence

@@ -1,4 +1,4 @@
-namespace Maran.Instrument;
+namespace Maran.Instrument.Errors;
 
 /// <summary>
 /// Decides which stack frames are the application's own, by namespace prefix: a frame is in-app unless its

@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 
-namespace Maran.Instrument;
+namespace Maran.Instrument.Errors;
 
 /// <summary>
 /// Replaces the parts of an error message that change from one occurrence of the same bug to the next (URLs,

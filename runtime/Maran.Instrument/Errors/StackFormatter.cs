@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Diagnostics.CodeAnalysis;
 
-namespace Maran.Instrument;
+namespace Maran.Instrument.Errors;
 
 /// <summary>Formats, on the background side, the stack of a failure and the exceptions it wraps.</summary>
 internal static class StackFormatter

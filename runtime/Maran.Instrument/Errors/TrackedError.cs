@@ -1,4 +1,4 @@
-namespace Maran.Instrument;
+namespace Maran.Instrument.Errors;
 
 /// <summary>One error as it was recorded and stored.</summary>
 public sealed record TrackedError

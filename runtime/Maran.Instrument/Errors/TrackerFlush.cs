@@ -1,4 +1,6 @@
-namespace Maran.Instrument;
+using Maran.Instrument.Diagnostics;
+
+namespace Maran.Instrument.Errors;
 
 /// <summary>The synchronous form of a tracker's flush: waits a bounded time, and a failure inside monitoring is counted, never thrown.</summary>
 internal static class TrackerFlush

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
+using Maran.Instrument.Diagnostics;
 
-namespace Maran.Instrument;
+namespace Maran.Instrument.Errors;
 
 /// <summary>
 /// The plumbing the error and cost trackers share: a bounded queue that drops and counts when full, one background

@@ -5,10 +5,15 @@ using System.Reflection;
 using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
+using Maran.Instrument.Configuration;
+using Maran.Instrument.Diagnostics;
+using Maran.Instrument.Logging;
+using Maran.Instrument.Profiling;
+using Maran.Instrument.Telemetry;
 using Microsoft.Extensions.Compliance.Classification;
 using Microsoft.Extensions.Compliance.Redaction;
 
-namespace Maran.Instrument;
+namespace Maran.Instrument.Export;
 
 /// <summary>
 /// Content capture, off by default: with <c>monitoring.capture_content: true</c> or

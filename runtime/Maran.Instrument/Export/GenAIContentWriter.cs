@@ -1,7 +1,8 @@
 using System.ComponentModel;
 using System.Text.Json;
+using Maran.Instrument.Logging;
 
-namespace Maran.Instrument;
+namespace Maran.Instrument.Export;
 
 /// <summary>
 /// Writes captured model-call content in the JSON shapes of the GenAI semantic conventions: a list of messages

@@ -1,7 +1,9 @@
 using System.Collections;
 using System.Reflection;
+using Maran.Instrument.Configuration;
+using Maran.Instrument.Diagnostics;
 
-namespace Maran.Instrument;
+namespace Maran.Instrument.Export;
 
 /// <summary>
 /// Which process the telemetry comes from: the service it belongs to and this instance of it, as the OpenTelemetry

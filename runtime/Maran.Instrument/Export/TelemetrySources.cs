@@ -1,4 +1,10 @@
-namespace Maran.Instrument;
+using Maran.Instrument.Alerts;
+using Maran.Instrument.Configuration;
+using Maran.Instrument.Costs;
+using Maran.Instrument.Errors;
+using Maran.Instrument.Health;
+
+namespace Maran.Instrument.Export;
 
 /// <summary>
 /// What the exporters read besides the operation recorders: health, error categories and severities, costs, the

@@ -1,4 +1,9 @@
-namespace Maran.Instrument;
+using Maran.Instrument.Alerts;
+using Maran.Instrument.Configuration;
+using Maran.Instrument.Costs;
+using Maran.Instrument.Storage;
+
+namespace Maran.Instrument.Features;
 
 /// <summary>
 /// A package that adds to the monitoring system: storage on disk, a metrics endpoint, structured logging, an alert

@@ -1,4 +1,4 @@
-namespace Maran.Instrument;
+namespace Maran.Instrument.Features;
 
 /// <summary>
 /// Declares the feature an assembly provides. The generator finds it on the application's references and emits a

@@ -1,4 +1,4 @@
-namespace Maran.Instrument;
+namespace Maran.Instrument.Features;
 
 /// <summary>
 /// The features registered in this process, in registration order; each systems built afterwards uses them all. The

@@ -1,4 +1,4 @@
-namespace Maran.Instrument;
+namespace Maran.Instrument.Health;
 
 /// <summary>
 /// Reads the space of the file systems holding a set of paths. On Linux and macOS <see cref="DriveInfo"/> asks

@@ -1,4 +1,4 @@
-namespace Maran.Instrument;
+namespace Maran.Instrument.Health;
 
 /// <summary>One NVIDIA GPU as NVML names it.</summary>
 /// <param name="Index">NVML's index of the device; readings of this device carry the subject <c>GPU {Index}</c>.</param>

@@ -1,4 +1,6 @@
-namespace Maran.Instrument;
+using Maran.Instrument.Profiling;
+
+namespace Maran.Instrument.Health;
 
 /// <summary>The last samples of the health monitor in a fixed-size ring: the oldest is overwritten when it is full.</summary>
 internal sealed class HealthHistory(int capacity)

@@ -1,4 +1,4 @@
-namespace Maran.Instrument;
+namespace Maran.Instrument.Health;
 
 /// <summary>
 /// The keys of the readings the health monitor takes. A threshold with one of these keys is checked against that

@@ -1,4 +1,4 @@
-namespace Maran.Instrument;
+namespace Maran.Instrument.Health;
 
 /// <summary>One measured value of the system's health, with its unit and the moment it was read.</summary>
 /// <param name="Key">What was measured, for example <c>cpu_percent</c> (see <see cref="HealthMetrics"/>); thresholds name readings by this key.</param>

@@ -1,6 +1,7 @@
 using System.Diagnostics;
+using Maran.Instrument.Interop;
 
-namespace Maran.Instrument;
+namespace Maran.Instrument.Health;
 
 /// <summary>
 /// Takes one health sample: reads CPU, memory, disk and GPU figures and turns the counters among them (CPU time,

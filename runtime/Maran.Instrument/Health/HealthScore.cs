@@ -1,4 +1,6 @@
-namespace Maran.Instrument;
+using Maran.Instrument.Configuration;
+
+namespace Maran.Instrument.Health;
 
 /// <summary>
 /// The health score: 100, less for each violated threshold its weight times how far past the threshold its worst

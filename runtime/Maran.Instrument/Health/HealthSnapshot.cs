@@ -1,4 +1,4 @@
-namespace Maran.Instrument;
+namespace Maran.Instrument.Health;
 
 /// <summary>Every reading of one health sample, with what could not be read and why.</summary>
 public sealed record HealthSnapshot

@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
+using Maran.Instrument.Configuration;
 
-namespace Maran.Instrument;
+namespace Maran.Instrument.Health;
 
 /// <summary>The health status word; serialised as its name.</summary>
 [JsonConverter(typeof(JsonStringEnumConverter<HealthState>))]

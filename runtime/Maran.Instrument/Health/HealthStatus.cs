@@ -1,4 +1,4 @@
-namespace Maran.Instrument;
+namespace Maran.Instrument.Health;
 
 /// <summary>
 /// The health of the system at one moment: a score from 0 to 100, its status word, the thresholds it violates

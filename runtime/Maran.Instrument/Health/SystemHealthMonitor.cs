@@ -1,7 +1,10 @@
 using System.Collections.Concurrent;
 using System.Reflection;
+using Maran.Instrument.Configuration;
+using Maran.Instrument.Diagnostics;
+using Maran.Instrument.Profiling;
 
-namespace Maran.Instrument;
+namespace Maran.Instrument.Health;
 
 /// <summary>
 /// Watches the machine this process runs on: CPU, memory (the container's limit when there is one), disk space,

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Maran.Instrument;
+namespace Maran.Instrument.Health;
 
 /// <summary>One reading that is past its threshold.</summary>
 /// <param name="Key">The threshold's key, for example <c>memory_percent</c>.</param>

@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
+using Maran.Instrument.Diagnostics;
 
-namespace Maran.Instrument;
+namespace Maran.Instrument.Interop;
 
 /// <summary>The few C library calls the runtime makes on Linux: thread CPU time and the clock tick rate.</summary>
 internal static partial class LibC

@@ -1,7 +1,8 @@
 using System.Reflection;
 using System.Runtime.InteropServices;
+using Maran.Instrument.Diagnostics;
 
-namespace Maran.Instrument;
+namespace Maran.Instrument.Interop;
 
 /// <summary>
 /// The one native-library resolver of this assembly (the runtime allows one per assembly): maps the logical

@@ -1,4 +1,4 @@
-namespace Maran.Instrument;
+namespace Maran.Instrument.Logging;
 
 /// <summary>The log store's rows, searchable.</summary>
 internal interface ILogPersistence

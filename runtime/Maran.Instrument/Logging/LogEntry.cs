@@ -1,4 +1,6 @@
-namespace Maran.Instrument;
+using Maran.Instrument.Configuration;
+
+namespace Maran.Instrument.Logging;
 
 /// <summary>One structured log event as the log store keeps it and the dashboard shows it (secrets already masked).</summary>
 /// <param name="Timestamp">When it was logged.</param>

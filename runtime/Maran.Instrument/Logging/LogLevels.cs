@@ -1,4 +1,6 @@
-namespace Maran.Instrument;
+using Maran.Instrument.Configuration;
+
+namespace Maran.Instrument.Logging;
 
 /// <summary>The toolkit's five levels by the names users write and read.</summary>
 internal static class LogLevels

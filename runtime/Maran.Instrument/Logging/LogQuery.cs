@@ -1,4 +1,6 @@
-namespace Maran.Instrument;
+using Maran.Instrument.Configuration;
+
+namespace Maran.Instrument.Logging;
 
 /// <summary>A search of the log store; every filter left null matches everything. Results come newest first.</summary>
 public sealed record LogQuery

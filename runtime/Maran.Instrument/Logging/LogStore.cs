@@ -1,4 +1,7 @@
-namespace Maran.Instrument;
+using Maran.Instrument.Configuration;
+using Maran.Instrument.Security;
+
+namespace Maran.Instrument.Logging;
 
 /// <summary>
 /// The log events the dashboard's Logs section reads: the most recent ones in memory

@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 
-namespace Maran.Instrument;
+namespace Maran.Instrument.Logging;
 
 /// <summary>
 /// Removes secrets from text before it is logged, stored or exported: bearer tokens, API keys of the common providers

@@ -1,7 +1,8 @@
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
+using Maran.Instrument.Telemetry;
 
-namespace Maran.Instrument;
+namespace Maran.Instrument.Profiling;
 
 /// <summary>
 /// The most recent agent runs, each with the model calls, tools and nested agents it made (its steps, with their start

@@ -1,6 +1,7 @@
 using System.Diagnostics;
+using Maran.Instrument.Diagnostics;
 
-namespace Maran.Instrument;
+namespace Maran.Instrument.Profiling;
 
 /// <summary>Samples every operation's count once a second while the system runs: what the profiler's calls per second are computed from.</summary>
 internal sealed class CallRateSampler(PerformanceProfiler profiler, TimeProvider time) : IMonitoringService

@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 
-namespace Maran.Instrument;
+namespace Maran.Instrument.Profiling;
 
 /// <summary>
 /// Parent-to-child edges between operations, recorded when call trees are enabled

@@ -1,6 +1,6 @@
 using System.Numerics;
 
-namespace Maran.Instrument;
+namespace Maran.Instrument.Profiling;
 
 /// <summary>
 /// Bucket arithmetic for the log-linear duration histogram the recorder keeps: durations in

@@ -1,4 +1,4 @@
-namespace Maran.Instrument;
+namespace Maran.Instrument.Profiling;
 
 /// <summary>
 /// GPU utilisation over the moments some calls ran, for the profiler's per-operation GPU figure. The health

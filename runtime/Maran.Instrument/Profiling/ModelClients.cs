@@ -1,8 +1,10 @@
 using System.Collections.Concurrent;
 using System.ComponentModel;
 using System.Runtime.CompilerServices;
+using Maran.Instrument.Diagnostics;
+using Maran.Instrument.Telemetry;
 
-namespace Maran.Instrument;
+namespace Maran.Instrument.Profiling;
 
 /// <summary>
 /// What a model client says of itself: its provider and default model, whether a response cache sits in its pipeline, and

@@ -1,7 +1,8 @@
 using System.Collections;
 using System.Diagnostics;
+using Maran.Instrument.Telemetry;
 
-namespace Maran.Instrument;
+namespace Maran.Instrument.Profiling;
 
 /// <summary>
 /// The synchronous form of <see cref="MonitoredAsyncEnumerable{T}"/>, for lazy synchronous streams (the OpenAI SDK's

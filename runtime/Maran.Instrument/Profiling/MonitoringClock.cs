@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace Maran.Instrument;
+namespace Maran.Instrument.Profiling;
 
 /// <summary>Converts <see cref="Stopwatch"/> timestamps, which the hot path reads, into wall-clock values.</summary>
 internal static class MonitoringClock

@@ -1,4 +1,4 @@
-namespace Maran.Instrument;
+namespace Maran.Instrument.Profiling;
 
 /// <summary>
 /// Process-wide switches the hot path reads: plain static fields, set by

@@ -1,6 +1,8 @@
 using System.Diagnostics;
+using Maran.Instrument.Diagnostics;
+using Maran.Instrument.Telemetry;
 
-namespace Maran.Instrument;
+namespace Maran.Instrument.Profiling;
 
 /// <summary>What a listener learns of a monitored call that failed or was cancelled.</summary>
 /// <param name="Recorder">The operation.</param>
@@ -15,7 +17,7 @@ namespace Maran.Instrument;
 /// <param name="Propagating">
 /// Whether the exception is still propagating: the failure was seen in an interceptor's exception filter, so the
 /// exception's stack ends at the interceptor now and grows as it leaves. A listener that reads the stack later cuts it
-/// there (<see cref="InterceptedTrace"/>); a failure seen any other way (a faulted task, a stream, by hand) is
+/// there (the error tracker does); a failure seen any other way (a faulted task, a stream, by hand) is
 /// reported once its stack is final for the call.
 /// </param>
 internal readonly record struct OperationFailure(

@@ -1,6 +1,8 @@
 using System.Diagnostics;
+using Maran.Instrument.Diagnostics;
+using Maran.Instrument.Telemetry;
 
-namespace Maran.Instrument;
+namespace Maran.Instrument.Profiling;
 
 /// <summary>
 /// The ambient state of one monitored call when call trees, tracing or GenAI metrics are on, or when the call is an

@@ -1,4 +1,4 @@
-namespace Maran.Instrument;
+namespace Maran.Instrument.Profiling;
 
 /// <summary>What a recorder measures: an operation of the application, or a model, tool or agent call the generator found.</summary>
 public enum OperationKind

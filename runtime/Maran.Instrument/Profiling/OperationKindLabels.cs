@@ -1,4 +1,4 @@
-namespace Maran.Instrument;
+namespace Maran.Instrument.Profiling;
 
 /// <summary>How an <see cref="OperationKind"/> is written where it is shown: the <c>kind</c> label of <c>/metrics</c> and the dashboard.</summary>
 internal static class OperationKindLabels

@@ -2,7 +2,7 @@ using System.ComponentModel;
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
 
-namespace Maran.Instrument;
+namespace Maran.Instrument.Profiling;
 
 /// <summary>
 /// The tallies of one monitored operation: exact call, error and cancellation counts, a duration histogram,

@@ -1,8 +1,9 @@
 using System.Collections;
 using System.Collections.Concurrent;
 using System.ComponentModel;
+using Maran.Instrument.Diagnostics;
 
-namespace Maran.Instrument;
+namespace Maran.Instrument.Profiling;
 
 /// <summary>
 /// The process-wide table of operations. Generated code asks it once per monitored method, from a static field

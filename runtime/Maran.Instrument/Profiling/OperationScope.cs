@@ -1,8 +1,11 @@
 using System.ComponentModel;
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
+using Maran.Instrument.Diagnostics;
+using Maran.Instrument.Interop;
+using Maran.Instrument.Telemetry;
 
-namespace Maran.Instrument;
+namespace Maran.Instrument.Profiling;
 
 /// <summary>
 /// One monitored call in flight: a struct the generated interceptor starts before the call and ends after it.

@@ -1,4 +1,4 @@
-namespace Maran.Instrument;
+namespace Maran.Instrument.Profiling;
 
 /// <summary>The summed tallies of one operation at one moment, in raw units (stopwatch ticks).</summary>
 internal sealed class OperationSnapshot(

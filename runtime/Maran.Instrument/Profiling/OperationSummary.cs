@@ -1,4 +1,4 @@
-namespace Maran.Instrument;
+namespace Maran.Instrument.Profiling;
 
 /// <summary>What the profiler knows of one operation. Durations are in milliseconds.</summary>
 public sealed record OperationSummary

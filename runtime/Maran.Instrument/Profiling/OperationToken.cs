@@ -1,4 +1,4 @@
-namespace Maran.Instrument;
+namespace Maran.Instrument.Profiling;
 
 /// <summary>
 /// A call started with <see cref="PerformanceProfiler.StartOperation"/>; hand it to

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace Maran.Instrument;
+namespace Maran.Instrument.Profiling;
 
 /// <summary>
 /// Times operations and summarises them: every <see cref="MonitorOperationAttribute"/> method, plus whatever is

@@ -1,4 +1,4 @@
-namespace Maran.Instrument;
+namespace Maran.Instrument.Profiling;
 
 /// <summary>One recently completed, timed call: when it started, how long it took, how it ended.</summary>
 /// <param name="StartTimestamp">The <see cref="System.Diagnostics.Stopwatch"/> timestamp at which it started.</param>

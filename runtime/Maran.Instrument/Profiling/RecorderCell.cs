@@ -1,7 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
-namespace Maran.Instrument;
+namespace Maran.Instrument.Profiling;
 
 /// <summary>
 /// One thread's tallies for one operation. Only the owning thread writes a cell, with plain stores, so the

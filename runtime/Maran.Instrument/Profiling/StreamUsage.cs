@@ -1,6 +1,8 @@
 using System.Text;
+using Maran.Instrument.Diagnostics;
+using Maran.Instrument.Telemetry;
 
-namespace Maran.Instrument;
+namespace Maran.Instrument.Profiling;
 
 /// <summary>
 /// The token usage a measured stream gathers from its items, and its one report when the stream ends; shared by the

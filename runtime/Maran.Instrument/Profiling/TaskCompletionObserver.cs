@@ -1,4 +1,7 @@
-namespace Maran.Instrument;
+using Maran.Instrument.Diagnostics;
+using Maran.Instrument.Telemetry;
+
+namespace Maran.Instrument.Profiling;
 
 /// <summary>
 /// Ends a scope when a task that was still running at return completes. The task itself is handed back to the

@@ -1,7 +1,8 @@
 using System.Security.Cryptography;
 using System.Text;
+using Maran.Instrument.Configuration;
 
-namespace Maran.Instrument;
+namespace Maran.Instrument.Security;
 
 /// <summary>
 /// Encrypts log records at rest with AES-256-GCM: each record gets a fresh random 12-byte nonce and is written as

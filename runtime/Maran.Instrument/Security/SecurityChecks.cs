@@ -1,4 +1,6 @@
-namespace Maran.Instrument;
+using Maran.Instrument.Configuration;
+
+namespace Maran.Instrument.Security;
 
 /// <summary>
 /// What <see cref="AdvancedMonitoringSystem.Start"/> checks of <c>production.security</c> beyond the values

@@ -2,8 +2,9 @@ using System.Formats.Asn1;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using Maran.Instrument.Configuration;
 
-namespace Maran.Instrument;
+namespace Maran.Instrument.Security;
 
 /// <summary>
 /// The certificate the toolkit's own servers (the standalone dashboard and <c>/metrics</c>) present under

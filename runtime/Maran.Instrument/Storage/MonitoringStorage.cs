@@ -1,4 +1,11 @@
-namespace Maran.Instrument;
+using Maran.Instrument.Alerts;
+using Maran.Instrument.Costs;
+using Maran.Instrument.Diagnostics;
+using Maran.Instrument.Errors;
+using Maran.Instrument.Logging;
+using Maran.Instrument.Telemetry;
+
+namespace Maran.Instrument.Storage;
 
 /// <summary>What the storage is doing: where it is, whether it is usable, and what it wrote, dropped and lost.</summary>
 /// <param name="Path">The database file.</param>

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Maran.Instrument.Profiling;
 
 namespace Maran.Instrument.Dashboard.Tests;
 

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Maran.Instrument.Telemetry;
 
 namespace Maran.Instrument.Dashboard.Tests;
 

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using Maran.Instrument.Profiling;
 
 namespace Maran.Instrument.Dashboard.Tests;
 

@@ -1,3 +1,4 @@
+using Maran.Instrument.Alerts;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 

@@ -1,3 +1,7 @@
+using Maran.Instrument.Alerts;
+using Maran.Instrument.Costs;
+using Maran.Instrument.Errors;
+using Maran.Instrument.Profiling;
 using Microsoft.Playwright;
 
 namespace Maran.Instrument.Dashboard.Tests;

@@ -1,4 +1,6 @@
 using System.Text.RegularExpressions;
+using Maran.Instrument.Export;
+using Maran.Instrument.Profiling;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Maran.Instrument.Configuration;
 using Maran.Instrument.Integration.Tests.Export;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;

@@ -1,4 +1,6 @@
 using System.Text.RegularExpressions;
+using Maran.Instrument.Alerts;
+using Maran.Instrument.Errors;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Maran.Instrument.Configuration;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Maran.Instrument.Dashboard.Tests;

@@ -1,6 +1,8 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
+using Maran.Instrument.Configuration;
+using Maran.Instrument.Export;
 
 namespace Maran.Instrument.Dashboard.Tests;
 

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net.WebSockets;
 using System.Text.Json;
+using Maran.Instrument.Profiling;
 using Xunit.Abstractions;
 
 namespace Maran.Instrument.Dashboard.Tests;

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Maran.Instrument.Profiling;
 using Microsoft.Extensions.Time.Testing;
 using Xunit.Abstractions;
 

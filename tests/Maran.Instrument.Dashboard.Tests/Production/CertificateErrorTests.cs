@@ -1,3 +1,5 @@
+using Maran.Instrument.Configuration;
+
 namespace Maran.Instrument.Dashboard.Tests;
 
 /// <summary>A certificate or key that cannot serve stops Start() with a configuration error naming the key, the file and the reason.</summary>

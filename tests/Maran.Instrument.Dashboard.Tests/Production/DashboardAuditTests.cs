@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
+using Maran.Instrument.Configuration;
 using Maran.Instrument.Tool;
 
 namespace Maran.Instrument.Dashboard.Tests;

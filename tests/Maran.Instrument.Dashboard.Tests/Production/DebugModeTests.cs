@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using Maran.Instrument.Configuration;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;

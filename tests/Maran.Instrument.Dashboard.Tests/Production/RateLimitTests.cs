@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
+using Maran.Instrument.Configuration;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Maran.Instrument.Dashboard.Tests;

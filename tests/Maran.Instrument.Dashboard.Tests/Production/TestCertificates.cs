@@ -1,6 +1,7 @@
 using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using Maran.Instrument.Configuration;
 
 namespace Maran.Instrument.Dashboard.Tests;
 

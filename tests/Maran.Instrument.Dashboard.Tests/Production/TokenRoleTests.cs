@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
+using Maran.Instrument.Configuration;
 using Microsoft.AspNetCore.Routing;
 
 namespace Maran.Instrument.Dashboard.Tests;

@@ -1,5 +1,7 @@
 using System.Net;
 using System.Text.Json;
+using Maran.Instrument.Alerts;
+using Maran.Instrument.Configuration;
 
 namespace Maran.Instrument.Dashboard.Tests;
 

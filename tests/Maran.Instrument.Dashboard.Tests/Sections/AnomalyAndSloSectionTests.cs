@@ -1,4 +1,6 @@
 using System.Text.Json;
+using Maran.Instrument.Alerts;
+using Maran.Instrument.Profiling;
 
 namespace Maran.Instrument.Dashboard.Tests;
 

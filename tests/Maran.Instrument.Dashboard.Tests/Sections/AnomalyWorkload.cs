@@ -1,3 +1,6 @@
+using Maran.Instrument.Alerts;
+using Maran.Instrument.Configuration;
+using Maran.Instrument.Profiling;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Maran.Instrument.Dashboard.Tests;

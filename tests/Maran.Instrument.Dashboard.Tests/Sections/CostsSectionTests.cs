@@ -1,4 +1,6 @@
 using System.Text.Json;
+using Maran.Instrument.Configuration;
+using Maran.Instrument.Costs;
 
 namespace Maran.Instrument.Dashboard.Tests;
 

@@ -1,6 +1,9 @@
 using System.Net;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
+using Maran.Instrument.Configuration;
+using Maran.Instrument.Errors;
+using Maran.Instrument.Profiling;
 
 namespace Maran.Instrument.Dashboard.Tests;
 

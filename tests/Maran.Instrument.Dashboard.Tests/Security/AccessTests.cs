@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Sockets;
 using System.Net.WebSockets;
+using Maran.Instrument.Configuration;
 
 namespace Maran.Instrument.Dashboard.Tests;
 

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Maran.Instrument.Profiling;
 
 namespace Maran.Instrument.Dashboard.Tests;
 

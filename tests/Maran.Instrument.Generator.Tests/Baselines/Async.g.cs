@@ -22,46 +22,46 @@ namespace Maran.Instrument.Generated
     file static class Interceptors
     {
         // Operation "task_done" of component "async".
-        private static readonly global::Maran.Instrument.OperationRecorder Operation0 = global::Maran.Instrument.OperationRegistry.GetOrAdd(
+        private static readonly global::Maran.Instrument.Profiling.OperationRecorder Operation0 = global::Maran.Instrument.Profiling.OperationRegistry.GetOrAdd(
             "task_done", "async", "Service.DoneAsync()", null);
 
         // Operation "task_yield" of component "async".
-        private static readonly global::Maran.Instrument.OperationRecorder Operation1 = global::Maran.Instrument.OperationRegistry.GetOrAdd(
+        private static readonly global::Maran.Instrument.Profiling.OperationRecorder Operation1 = global::Maran.Instrument.Profiling.OperationRegistry.GetOrAdd(
             "task_yield", "async", "Service.YieldAsync()", null);
 
         // Operation "task_value" of component "async".
-        private static readonly global::Maran.Instrument.OperationRecorder Operation2 = global::Maran.Instrument.OperationRegistry.GetOrAdd(
+        private static readonly global::Maran.Instrument.Profiling.OperationRecorder Operation2 = global::Maran.Instrument.Profiling.OperationRegistry.GetOrAdd(
             "task_value", "async", "Service.ValueAsync(int)", null);
 
         // Operation "valuetask_done" of component "async".
-        private static readonly global::Maran.Instrument.OperationRecorder Operation3 = global::Maran.Instrument.OperationRegistry.GetOrAdd(
+        private static readonly global::Maran.Instrument.Profiling.OperationRecorder Operation3 = global::Maran.Instrument.Profiling.OperationRegistry.GetOrAdd(
             "valuetask_done", "async", "Service.CachedAsync(int)", null);
 
         // Operation "valuetask_yield" of component "async".
-        private static readonly global::Maran.Instrument.OperationRecorder Operation4 = global::Maran.Instrument.OperationRegistry.GetOrAdd(
+        private static readonly global::Maran.Instrument.Profiling.OperationRecorder Operation4 = global::Maran.Instrument.Profiling.OperationRegistry.GetOrAdd(
             "valuetask_yield", "async", "Service.ComputeAsync(int)", null);
 
         // Operation "valuetask_plain" of component "async".
-        private static readonly global::Maran.Instrument.OperationRecorder Operation5 = global::Maran.Instrument.OperationRegistry.GetOrAdd(
+        private static readonly global::Maran.Instrument.Profiling.OperationRecorder Operation5 = global::Maran.Instrument.Profiling.OperationRegistry.GetOrAdd(
             "valuetask_plain", "async", "Service.PlainAsync()", null);
 
         // Operation "task_fail" of component "async".
-        private static readonly global::Maran.Instrument.OperationRecorder Operation6 = global::Maran.Instrument.OperationRegistry.GetOrAdd(
+        private static readonly global::Maran.Instrument.Profiling.OperationRecorder Operation6 = global::Maran.Instrument.Profiling.OperationRegistry.GetOrAdd(
             "task_fail", "async", "Service.FailAsync()", null);
 
         // Operation "task_cancel" of component "async".
-        private static readonly global::Maran.Instrument.OperationRecorder Operation7 = global::Maran.Instrument.OperationRegistry.GetOrAdd(
+        private static readonly global::Maran.Instrument.Profiling.OperationRecorder Operation7 = global::Maran.Instrument.Profiling.OperationRegistry.GetOrAdd(
             "task_cancel", "async", "Service.CancelAsync(CancellationToken)", null);
 
         // Operation "valuetask_fail" of component "async".
-        private static readonly global::Maran.Instrument.OperationRecorder Operation8 = global::Maran.Instrument.OperationRegistry.GetOrAdd(
+        private static readonly global::Maran.Instrument.Profiling.OperationRecorder Operation8 = global::Maran.Instrument.Profiling.OperationRegistry.GetOrAdd(
             "valuetask_fail", "async", "Service.FailValueAsync()", null);
 
         // Intercepts calls of Service.DoneAsync().
         [InterceptsLocationAttribute(1, "09DmFJaYuTBGMIS6zO4/Ro0GAABBc3luYy5jcw==")] // Async.cs(68,23)
         internal static global::System.Threading.Tasks.Task DoneAsync0(this global::Scenarios.Async.Service @this)
         {
-            var __scope = global::Maran.Instrument.OperationScope.Start(Operation0);
+            var __scope = global::Maran.Instrument.Profiling.OperationScope.Start(Operation0);
             global::System.Threading.Tasks.Task __task;
             try
             {
@@ -82,7 +82,7 @@ namespace Maran.Instrument.Generated
         [InterceptsLocationAttribute(1, "09DmFJaYuTBGMIS6zO4/RrAGAABBc3luYy5jcw==")] // Async.cs(69,23)
         internal static global::System.Threading.Tasks.Task YieldAsync1(this global::Scenarios.Async.Service @this)
         {
-            var __scope = global::Maran.Instrument.OperationScope.Start(Operation1);
+            var __scope = global::Maran.Instrument.Profiling.OperationScope.Start(Operation1);
             global::System.Threading.Tasks.Task __task;
             try
             {
@@ -103,7 +103,7 @@ namespace Maran.Instrument.Generated
         [InterceptsLocationAttribute(1, "09DmFJaYuTBGMIS6zO4/RuAGAABBc3luYy5jcw==")] // Async.cs(70,35)
         internal static global::System.Threading.Tasks.Task<int> ValueAsync2(this global::Scenarios.Async.Service @this, int @delayMs)
         {
-            var __scope = global::Maran.Instrument.OperationScope.Start(Operation2);
+            var __scope = global::Maran.Instrument.Profiling.OperationScope.Start(Operation2);
             global::System.Threading.Tasks.Task<int> __task;
             try
             {
@@ -124,7 +124,7 @@ namespace Maran.Instrument.Generated
         [InterceptsLocationAttribute(1, "09DmFJaYuTBGMIS6zO4/RhMHAABBc3luYy5jcw==")] // Async.cs(71,36)
         internal static global::System.Threading.Tasks.ValueTask<int> CachedAsync3(this global::Scenarios.Async.Service @this, int @value)
         {
-            var __scope = global::Maran.Instrument.OperationScope.Start(Operation3);
+            var __scope = global::Maran.Instrument.Profiling.OperationScope.Start(Operation3);
             global::System.Threading.Tasks.ValueTask<int> __task;
             try
             {
@@ -145,7 +145,7 @@ namespace Maran.Instrument.Generated
         [InterceptsLocationAttribute(1, "09DmFJaYuTBGMIS6zO4/RkgHAABBc3luYy5jcw==")] // Async.cs(72,38)
         internal static global::System.Threading.Tasks.ValueTask<int> ComputeAsync4(this global::Scenarios.Async.Service @this, int @value)
         {
-            var __scope = global::Maran.Instrument.OperationScope.Start(Operation4);
+            var __scope = global::Maran.Instrument.Profiling.OperationScope.Start(Operation4);
             global::System.Threading.Tasks.ValueTask<int> __task;
             try
             {
@@ -166,7 +166,7 @@ namespace Maran.Instrument.Generated
         [InterceptsLocationAttribute(1, "09DmFJaYuTBGMIS6zO4/Rm8HAABBc3luYy5jcw==")] // Async.cs(73,23)
         internal static global::System.Threading.Tasks.ValueTask PlainAsync5(this global::Scenarios.Async.Service @this)
         {
-            var __scope = global::Maran.Instrument.OperationScope.Start(Operation5);
+            var __scope = global::Maran.Instrument.Profiling.OperationScope.Start(Operation5);
             global::System.Threading.Tasks.ValueTask __task;
             try
             {
@@ -187,7 +187,7 @@ namespace Maran.Instrument.Generated
         [InterceptsLocationAttribute(1, "09DmFJaYuTBGMIS6zO4/RsYHAABBc3luYy5jcw==")] // Async.cs(78,27)
         internal static global::System.Threading.Tasks.Task<int> FailAsync6(this global::Scenarios.Async.Service @this)
         {
-            var __scope = global::Maran.Instrument.OperationScope.Start(Operation6);
+            var __scope = global::Maran.Instrument.Profiling.OperationScope.Start(Operation6);
             global::System.Threading.Tasks.Task<int> __task;
             try
             {
@@ -208,7 +208,7 @@ namespace Maran.Instrument.Generated
         [InterceptsLocationAttribute(1, "09DmFJaYuTBGMIS6zO4/Rh8JAABBc3luYy5jcw==")] // Async.cs(91,31)
         internal static global::System.Threading.Tasks.Task CancelAsync7(this global::Scenarios.Async.Service @this, global::System.Threading.CancellationToken @cancellationToken)
         {
-            var __scope = global::Maran.Instrument.OperationScope.Start(Operation7);
+            var __scope = global::Maran.Instrument.Profiling.OperationScope.Start(Operation7);
             global::System.Threading.Tasks.Task __task;
             try
             {
@@ -229,7 +229,7 @@ namespace Maran.Instrument.Generated
         [InterceptsLocationAttribute(1, "09DmFJaYuTBGMIS6zO4/RkEKAABBc3luYy5jcw==")] // Async.cs(103,27)
         internal static global::System.Threading.Tasks.ValueTask<int> FailValueAsync8(this global::Scenarios.Async.Service @this)
         {
-            var __scope = global::Maran.Instrument.OperationScope.Start(Operation8);
+            var __scope = global::Maran.Instrument.Profiling.OperationScope.Start(Operation8);
             global::System.Threading.Tasks.ValueTask<int> __task;
             try
             {

@@ -22,11 +22,11 @@ namespace Maran.Instrument.Generated
     file static class Interceptors
     {
         // Operation "fib" of component "call_places".
-        private static readonly global::Maran.Instrument.OperationRecorder Operation0 = global::Maran.Instrument.OperationRegistry.GetOrAdd(
+        private static readonly global::Maran.Instrument.Profiling.OperationRecorder Operation0 = global::Maran.Instrument.Profiling.OperationRegistry.GetOrAdd(
             "fib", "call_places", "Agent.Fib(int)", null);
 
         // Operation "answer" of component "call_places".
-        private static readonly global::Maran.Instrument.OperationRecorder Operation1 = global::Maran.Instrument.OperationRegistry.GetOrAdd(
+        private static readonly global::Maran.Instrument.Profiling.OperationRecorder Operation1 = global::Maran.Instrument.Profiling.OperationRegistry.GetOrAdd(
             "answer", "call_places", "Agent.Answer(string)", null);
 
         // Intercepts calls of Agent.Fib(int).
@@ -35,7 +35,7 @@ namespace Maran.Instrument.Generated
         [InterceptsLocationAttribute(1, "Ar529mW10tmsDdcCEjSvR5ADAABDYWxsUGxhY2VzLmNz")] // CallPlaces.cs(32,25)
         internal static int Fib0(int @n)
         {
-            var __scope = global::Maran.Instrument.OperationScope.Start(Operation0);
+            var __scope = global::Maran.Instrument.Profiling.OperationScope.Start(Operation0);
             try
             {
                 var __result = global::Scenarios.CallPlaces.Agent.Fib(@n);
@@ -60,7 +60,7 @@ namespace Maran.Instrument.Generated
         [InterceptsLocationAttribute(1, "Ar529mW10tmsDdcCEjSvR0QDAABDYWxsUGxhY2VzLmNz")] // CallPlaces.cs(29,42)
         internal static string Answer1(this global::Scenarios.CallPlaces.Agent @this, string @question)
         {
-            var __scope = global::Maran.Instrument.OperationScope.Start(Operation1);
+            var __scope = global::Maran.Instrument.Profiling.OperationScope.Start(Operation1);
             try
             {
                 var __result = @this.Answer(@question);

@@ -22,22 +22,22 @@ namespace Maran.Instrument.Generated
     file static class Interceptors
     {
         // Operation "Search" of component "retriever".
-        private static readonly global::Maran.Instrument.OperationRecorder Operation0 = global::Maran.Instrument.OperationRegistry.GetOrAdd(
+        private static readonly global::Maran.Instrument.Profiling.OperationRecorder Operation0 = global::Maran.Instrument.Profiling.OperationRegistry.GetOrAdd(
             "Search", "retriever", "Retriever.Search(string)", null);
 
         // Operation "CountAsync" of component "retriever".
-        private static readonly global::Maran.Instrument.OperationRecorder Operation1 = global::Maran.Instrument.OperationRegistry.GetOrAdd(
+        private static readonly global::Maran.Instrument.Profiling.OperationRecorder Operation1 = global::Maran.Instrument.Profiling.OperationRegistry.GetOrAdd(
             "CountAsync", "retriever", "Retriever.CountAsync()", null);
 
         // Operation "rank_documents" of component "ranking".
-        private static readonly global::Maran.Instrument.OperationRecorder Operation2 = global::Maran.Instrument.OperationRegistry.GetOrAdd(
+        private static readonly global::Maran.Instrument.Profiling.OperationRecorder Operation2 = global::Maran.Instrument.Profiling.OperationRegistry.GetOrAdd(
             "rank_documents", "ranking", "Retriever.Rank(string)", null);
 
         // Intercepts calls of Retriever.Search(string).
         [InterceptsLocationAttribute(1, "DHuc7tgexDSPDmn1MKDtJpYCAABDb21wb25lbnRzLmNz")] // Components.cs(27,36)
         internal static string[] Search0(this global::Scenarios.Components.Retriever @this, string @query)
         {
-            var __scope = global::Maran.Instrument.OperationScope.Start(Operation0);
+            var __scope = global::Maran.Instrument.Profiling.OperationScope.Start(Operation0);
             try
             {
                 var __result = @this.Search(@query);
@@ -58,7 +58,7 @@ namespace Maran.Instrument.Generated
         [InterceptsLocationAttribute(1, "DHuc7tgexDSPDmn1MKDtJscCAABDb21wb25lbnRzLmNz")] // Components.cs(28,37)
         internal static global::System.Threading.Tasks.Task<int> CountAsync1(this global::Scenarios.Components.Retriever @this)
         {
-            var __scope = global::Maran.Instrument.OperationScope.Start(Operation1);
+            var __scope = global::Maran.Instrument.Profiling.OperationScope.Start(Operation1);
             global::System.Threading.Tasks.Task<int> __task;
             try
             {
@@ -79,7 +79,7 @@ namespace Maran.Instrument.Generated
         [InterceptsLocationAttribute(1, "DHuc7tgexDSPDmn1MKDtJh8DAABDb21wb25lbnRzLmNz")] // Components.cs(29,75)
         internal static int Rank2(this global::Scenarios.Components.Retriever @this, string @document)
         {
-            var __scope = global::Maran.Instrument.OperationScope.Start(Operation2);
+            var __scope = global::Maran.Instrument.Profiling.OperationScope.Start(Operation2);
             try
             {
                 var __result = @this.Rank(@document);

@@ -22,14 +22,14 @@ namespace Maran.Instrument.Generated
     file static class Interceptors
     {
         // Operation "tick" of component "concurrency".
-        private static readonly global::Maran.Instrument.OperationRecorder Operation0 = global::Maran.Instrument.OperationRegistry.GetOrAdd(
+        private static readonly global::Maran.Instrument.Profiling.OperationRecorder Operation0 = global::Maran.Instrument.Profiling.OperationRegistry.GetOrAdd(
             "tick", "concurrency", "Work.Tick(int)", null);
 
         // Intercepts calls of Work.Tick(int).
         [InterceptsLocationAttribute(1, "NmABRNGuJ5IbV3BVKsY0eKcCAABDb25jdXJyZW5jeS5jcw==")] // Concurrency.cs(26,33)
         internal static int Tick0(int @value)
         {
-            var __scope = global::Maran.Instrument.OperationScope.Start(Operation0);
+            var __scope = global::Maran.Instrument.Profiling.OperationScope.Start(Operation0);
             try
             {
                 var __result = global::Scenarios.Concurrency.Work.Tick(@value);

@@ -22,18 +22,18 @@ namespace Maran.Instrument.Generated
     file static class Interceptors
     {
         // Operation "explode" of component "exceptions".
-        private static readonly global::Maran.Instrument.OperationRecorder Operation0 = global::Maran.Instrument.OperationRegistry.GetOrAdd(
+        private static readonly global::Maran.Instrument.Profiling.OperationRecorder Operation0 = global::Maran.Instrument.Profiling.OperationRegistry.GetOrAdd(
             "explode", "exceptions", "Model.Explode(int)", null);
 
         // Operation "cancel" of component "exceptions".
-        private static readonly global::Maran.Instrument.OperationRecorder Operation1 = global::Maran.Instrument.OperationRegistry.GetOrAdd(
+        private static readonly global::Maran.Instrument.Profiling.OperationRecorder Operation1 = global::Maran.Instrument.Profiling.OperationRegistry.GetOrAdd(
             "cancel", "exceptions", "Model.Cancel()", null);
 
         // Intercepts calls of Model.Explode(int).
         [InterceptsLocationAttribute(1, "wUjkgS/p+DuASQtShVvztbsCAABFeGNlcHRpb25zLmNz")] // Exceptions.cs(27,25)
         internal static int Explode0(this global::Scenarios.Exceptions.Model @this, int @code)
         {
-            var __scope = global::Maran.Instrument.OperationScope.Start(Operation0);
+            var __scope = global::Maran.Instrument.Profiling.OperationScope.Start(Operation0);
             try
             {
                 var __result = @this.Explode(@code);
@@ -54,7 +54,7 @@ namespace Maran.Instrument.Generated
         [InterceptsLocationAttribute(1, "wUjkgS/p+DuASQtShVvztZMDAABFeGNlcHRpb25zLmNz")] // Exceptions.cs(40,25)
         internal static void Cancel1(this global::Scenarios.Exceptions.Model @this)
         {
-            var __scope = global::Maran.Instrument.OperationScope.Start(Operation1);
+            var __scope = global::Maran.Instrument.Profiling.OperationScope.Start(Operation1);
             try
             {
                 @this.Cancel();

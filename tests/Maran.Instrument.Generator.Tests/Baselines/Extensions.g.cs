@@ -22,11 +22,11 @@ namespace Maran.Instrument.Generated
     file static class Interceptors
     {
         // Operation "shout" of component "extensions".
-        private static readonly global::Maran.Instrument.OperationRecorder Operation0 = global::Maran.Instrument.OperationRegistry.GetOrAdd(
+        private static readonly global::Maran.Instrument.Profiling.OperationRecorder Operation0 = global::Maran.Instrument.Profiling.OperationRegistry.GetOrAdd(
             "shout", "extensions", "TextExtensions.Shout(string)", null);
 
         // Operation "first_or" of component "extensions".
-        private static readonly global::Maran.Instrument.OperationRecorder Operation1 = global::Maran.Instrument.OperationRegistry.GetOrAdd(
+        private static readonly global::Maran.Instrument.Profiling.OperationRecorder Operation1 = global::Maran.Instrument.Profiling.OperationRegistry.GetOrAdd(
             "first_or", "extensions", "TextExtensions.FirstOr<T>(IReadOnlyList<T>, T)", null);
 
         // Intercepts calls of TextExtensions.Shout(string).
@@ -34,7 +34,7 @@ namespace Maran.Instrument.Generated
         [InterceptsLocationAttribute(1, "4ofURpNV1QJrDwnDwg7ZdzsCAABFeHRlbnNpb25zLmNz")] // Extensions.cs(20,41)
         internal static string Shout0(this string @text)
         {
-            var __scope = global::Maran.Instrument.OperationScope.Start(Operation0);
+            var __scope = global::Maran.Instrument.Profiling.OperationScope.Start(Operation0);
             try
             {
                 var __result = global::Scenarios.Extensions.TextExtensions.Shout(@text);
@@ -56,7 +56,7 @@ namespace Maran.Instrument.Generated
         [InterceptsLocationAttribute(1, "4ofURpNV1QJrDwnDwg7Zd6ACAABFeHRlbnNpb25zLmNz")] // Extensions.cs(22,42)
         internal static T FirstOr1<T>(this global::System.Collections.Generic.IReadOnlyList<T> @items, T @fallback)
         {
-            var __scope = global::Maran.Instrument.OperationScope.Start(Operation1);
+            var __scope = global::Maran.Instrument.Profiling.OperationScope.Start(Operation1);
             try
             {
                 var __result = global::Scenarios.Extensions.TextExtensions.FirstOr<T>(@items, @fallback);

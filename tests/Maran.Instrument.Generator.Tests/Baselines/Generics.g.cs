@@ -22,15 +22,15 @@ namespace Maran.Instrument.Generated
     file static class Interceptors
     {
         // Operation "put" of component "generics".
-        private static readonly global::Maran.Instrument.OperationRecorder Operation0 = global::Maran.Instrument.OperationRegistry.GetOrAdd(
+        private static readonly global::Maran.Instrument.Profiling.OperationRecorder Operation0 = global::Maran.Instrument.Profiling.OperationRegistry.GetOrAdd(
             "put", "generics", "Store<TKey>.Put<TValue>(TKey, TValue)", null);
 
         // Operation "max" of component "generics".
-        private static readonly global::Maran.Instrument.OperationRecorder Operation1 = global::Maran.Instrument.OperationRegistry.GetOrAdd(
+        private static readonly global::Maran.Instrument.Profiling.OperationRecorder Operation1 = global::Maran.Instrument.Profiling.OperationRegistry.GetOrAdd(
             "max", "generics", "Store<TKey>.Index<TItem>.Max<TOther>(TItem, TItem, TOther)", null);
 
         // Operation "make" of component "generics".
-        private static readonly global::Maran.Instrument.OperationRecorder Operation2 = global::Maran.Instrument.OperationRegistry.GetOrAdd(
+        private static readonly global::Maran.Instrument.Profiling.OperationRecorder Operation2 = global::Maran.Instrument.Profiling.OperationRegistry.GetOrAdd(
             "make", "generics", "Factory.Make<T>()", null);
 
         // Intercepts calls of Store<TKey>.Put<TValue>(TKey, TValue).
@@ -40,7 +40,7 @@ namespace Maran.Instrument.Generated
             where TKey : notnull
             where TValue : class?
         {
-            var __scope = global::Maran.Instrument.OperationScope.Start(Operation0);
+            var __scope = global::Maran.Instrument.Profiling.OperationScope.Start(Operation0);
             try
             {
                 var __result = @this.Put<TValue>(@key, @value);
@@ -64,7 +64,7 @@ namespace Maran.Instrument.Generated
             where TItem : global::System.IComparable<TItem>
             where TOther : struct
         {
-            var __scope = global::Maran.Instrument.OperationScope.Start(Operation1);
+            var __scope = global::Maran.Instrument.Profiling.OperationScope.Start(Operation1);
             try
             {
                 var __result = @this.Max<TOther>(@a, @b, @tag);
@@ -86,7 +86,7 @@ namespace Maran.Instrument.Generated
         internal static T Make2<T>()
             where T : new()
         {
-            var __scope = global::Maran.Instrument.OperationScope.Start(Operation2);
+            var __scope = global::Maran.Instrument.Profiling.OperationScope.Start(Operation2);
             try
             {
                 var __result = global::Scenarios.Generics.Factory.Make<T>();

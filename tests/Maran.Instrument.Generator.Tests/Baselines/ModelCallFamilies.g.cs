@@ -22,54 +22,54 @@ namespace Maran.Instrument.Generated
     file static class Interceptors
     {
         // Model calls of IChatCompletionService.GetChatMessageContentAsync (chat).
-        private static readonly global::Maran.Instrument.OperationRecorder ModelCall0 = global::Maran.Instrument.OperationRegistry.GetOrAddCall(
-            global::Maran.Instrument.OperationKind.ModelCall, "IChatCompletionService.GetChatMessageContentAsync", "semantic_kernel", "ChatCompletionServiceExtensions.GetChatMessageContentAsync(IChatCompletionService, string, PromptExecutionSettings?, Kernel?, CancellationToken)", null, "chat");
+        private static readonly global::Maran.Instrument.Profiling.OperationRecorder ModelCall0 = global::Maran.Instrument.Profiling.OperationRegistry.GetOrAddCall(
+            global::Maran.Instrument.Profiling.OperationKind.ModelCall, "IChatCompletionService.GetChatMessageContentAsync", "semantic_kernel", "ChatCompletionServiceExtensions.GetChatMessageContentAsync(IChatCompletionService, string, PromptExecutionSettings?, Kernel?, CancellationToken)", null, "chat");
 
         // Operation "kernel_chat" of component "families".
-        private static readonly global::Maran.Instrument.OperationRecorder Operation1 = global::Maran.Instrument.OperationRegistry.GetOrAdd(
+        private static readonly global::Maran.Instrument.Profiling.OperationRecorder Operation1 = global::Maran.Instrument.Profiling.OperationRegistry.GetOrAdd(
             "kernel_chat", "families", "Program.KernelChatAsync(IChatCompletionService)", null);
 
         // Model calls of IChatCompletionService.GetChatMessageContentsAsync (chat).
-        private static readonly global::Maran.Instrument.OperationRecorder ModelCall2 = global::Maran.Instrument.OperationRegistry.GetOrAddCall(
-            global::Maran.Instrument.OperationKind.ModelCall, "IChatCompletionService.GetChatMessageContentsAsync", "semantic_kernel", "IChatCompletionService.GetChatMessageContentsAsync(ChatHistory, PromptExecutionSettings?, Kernel?, CancellationToken)", null, "chat");
+        private static readonly global::Maran.Instrument.Profiling.OperationRecorder ModelCall2 = global::Maran.Instrument.Profiling.OperationRegistry.GetOrAddCall(
+            global::Maran.Instrument.Profiling.OperationKind.ModelCall, "IChatCompletionService.GetChatMessageContentsAsync", "semantic_kernel", "IChatCompletionService.GetChatMessageContentsAsync(ChatHistory, PromptExecutionSettings?, Kernel?, CancellationToken)", null, "chat");
 
         // Operation "kernel_contents" of component "families".
-        private static readonly global::Maran.Instrument.OperationRecorder Operation3 = global::Maran.Instrument.OperationRegistry.GetOrAdd(
+        private static readonly global::Maran.Instrument.Profiling.OperationRecorder Operation3 = global::Maran.Instrument.Profiling.OperationRegistry.GetOrAdd(
             "kernel_contents", "families", "Program.KernelContentsAsync(IChatCompletionService)", null);
 
         // Model calls of IChatCompletionService.GetStreamingChatMessageContentsAsync (chat).
-        private static readonly global::Maran.Instrument.OperationRecorder ModelCall4 = global::Maran.Instrument.OperationRegistry.GetOrAddCall(
-            global::Maran.Instrument.OperationKind.ModelCall, "IChatCompletionService.GetStreamingChatMessageContentsAsync", "semantic_kernel", "ChatCompletionServiceExtensions.GetStreamingChatMessageContentsAsync(IChatCompletionService, string, PromptExecutionSettings?, Kernel?, CancellationToken)", null, "chat");
+        private static readonly global::Maran.Instrument.Profiling.OperationRecorder ModelCall4 = global::Maran.Instrument.Profiling.OperationRegistry.GetOrAddCall(
+            global::Maran.Instrument.Profiling.OperationKind.ModelCall, "IChatCompletionService.GetStreamingChatMessageContentsAsync", "semantic_kernel", "ChatCompletionServiceExtensions.GetStreamingChatMessageContentsAsync(IChatCompletionService, string, PromptExecutionSettings?, Kernel?, CancellationToken)", null, "chat");
 
         // Operation "kernel_stream" of component "families".
-        private static readonly global::Maran.Instrument.OperationRecorder Operation5 = global::Maran.Instrument.OperationRegistry.GetOrAdd(
+        private static readonly global::Maran.Instrument.Profiling.OperationRecorder Operation5 = global::Maran.Instrument.Profiling.OperationRegistry.GetOrAdd(
             "kernel_stream", "families", "Program.KernelStreamAsync(IChatCompletionService)", null);
 
         // Model calls of Kernel.InvokePromptAsync (chat).
-        private static readonly global::Maran.Instrument.OperationRecorder ModelCall6 = global::Maran.Instrument.OperationRegistry.GetOrAddCall(
-            global::Maran.Instrument.OperationKind.ModelCall, "Kernel.InvokePromptAsync", "semantic_kernel", "KernelExtensions.InvokePromptAsync(Kernel, string, KernelArguments?, string?, IPromptTemplateFactory?, PromptTemplateConfig?, CancellationToken)", null, "chat");
+        private static readonly global::Maran.Instrument.Profiling.OperationRecorder ModelCall6 = global::Maran.Instrument.Profiling.OperationRegistry.GetOrAddCall(
+            global::Maran.Instrument.Profiling.OperationKind.ModelCall, "Kernel.InvokePromptAsync", "semantic_kernel", "KernelExtensions.InvokePromptAsync(Kernel, string, KernelArguments?, string?, IPromptTemplateFactory?, PromptTemplateConfig?, CancellationToken)", null, "chat");
 
         // Model calls of IOllamaApiClient.ChatAsync (chat).
-        private static readonly global::Maran.Instrument.OperationRecorder ModelCall7 = global::Maran.Instrument.OperationRegistry.GetOrAddCall(
-            global::Maran.Instrument.OperationKind.ModelCall, "IOllamaApiClient.ChatAsync", "ollama", "IOllamaApiClient.ChatAsync(ChatRequest, CancellationToken)", "ollama", "chat");
+        private static readonly global::Maran.Instrument.Profiling.OperationRecorder ModelCall7 = global::Maran.Instrument.Profiling.OperationRegistry.GetOrAddCall(
+            global::Maran.Instrument.Profiling.OperationKind.ModelCall, "IOllamaApiClient.ChatAsync", "ollama", "IOllamaApiClient.ChatAsync(ChatRequest, CancellationToken)", "ollama", "chat");
 
         // Model calls of IOllamaApiClient.GenerateAsync (text_completion).
-        private static readonly global::Maran.Instrument.OperationRecorder ModelCall8 = global::Maran.Instrument.OperationRegistry.GetOrAddCall(
-            global::Maran.Instrument.OperationKind.ModelCall, "IOllamaApiClient.GenerateAsync", "ollama", "IOllamaApiClient.GenerateAsync(GenerateRequest, CancellationToken)", "ollama", "text_completion");
+        private static readonly global::Maran.Instrument.Profiling.OperationRecorder ModelCall8 = global::Maran.Instrument.Profiling.OperationRegistry.GetOrAddCall(
+            global::Maran.Instrument.Profiling.OperationKind.ModelCall, "IOllamaApiClient.GenerateAsync", "ollama", "IOllamaApiClient.GenerateAsync(GenerateRequest, CancellationToken)", "ollama", "text_completion");
 
         // Model calls of ILLamaExecutor.InferAsync (text_completion).
-        private static readonly global::Maran.Instrument.OperationRecorder ModelCall9 = global::Maran.Instrument.OperationRegistry.GetOrAddCall(
-            global::Maran.Instrument.OperationKind.ModelCall, "ILLamaExecutor.InferAsync", "llamasharp", "StatefulExecutorBase.InferAsync(string?, IInferenceParams?, CancellationToken)", null, "text_completion");
+        private static readonly global::Maran.Instrument.Profiling.OperationRecorder ModelCall9 = global::Maran.Instrument.Profiling.OperationRegistry.GetOrAddCall(
+            global::Maran.Instrument.Profiling.OperationKind.ModelCall, "ILLamaExecutor.InferAsync", "llamasharp", "StatefulExecutorBase.InferAsync(string?, IInferenceParams?, CancellationToken)", null, "text_completion");
 
         // Model calls of IOllamaApiClient.EmbedAsync (embeddings).
-        private static readonly global::Maran.Instrument.OperationRecorder ModelCall10 = global::Maran.Instrument.OperationRegistry.GetOrAddCall(
-            global::Maran.Instrument.OperationKind.ModelCall, "IOllamaApiClient.EmbedAsync", "ollama", "IOllamaApiClient.EmbedAsync(EmbedRequest, CancellationToken)", "ollama", "embeddings");
+        private static readonly global::Maran.Instrument.Profiling.OperationRecorder ModelCall10 = global::Maran.Instrument.Profiling.OperationRegistry.GetOrAddCall(
+            global::Maran.Instrument.Profiling.OperationKind.ModelCall, "IOllamaApiClient.EmbedAsync", "ollama", "IOllamaApiClient.EmbedAsync(EmbedRequest, CancellationToken)", "ollama", "embeddings");
 
         // Intercepts model calls of ChatCompletionServiceExtensions.GetChatMessageContentAsync(IChatCompletionService, string, PromptExecutionSettings?, Kernel?, CancellationToken).
         [InterceptsLocationAttribute(1, "31moe2L9uRQiJPkxZk1OxWIIAABNb2RlbENhbGxGYW1pbGllcy5jcw==")] // ModelCallFamilies.cs(45,50)
         internal static global::System.Threading.Tasks.Task<global::Microsoft.SemanticKernel.ChatMessageContent> GetChatMessageContentAsync0(this global::Microsoft.SemanticKernel.ChatCompletion.IChatCompletionService @chatCompletionService, string @prompt, global::Microsoft.SemanticKernel.PromptExecutionSettings? @executionSettings, global::Microsoft.SemanticKernel.Kernel? @kernel, global::System.Threading.CancellationToken @cancellationToken)
         {
-            var __scope = global::Maran.Instrument.OperationScope.StartCall(ModelCall0, Operation1);
+            var __scope = global::Maran.Instrument.Profiling.OperationScope.StartCall(ModelCall0, Operation1);
             global::System.Threading.Tasks.Task<global::Microsoft.SemanticKernel.ChatMessageContent> __task;
             try
             {
@@ -90,7 +90,7 @@ namespace Maran.Instrument.Generated
         [InterceptsLocationAttribute(1, "31moe2L9uRQiJPkxZk1OxRIJAABNb2RlbENhbGxGYW1pbGllcy5jcw==")] // ModelCallFamilies.cs(49,87)
         internal static global::System.Threading.Tasks.Task<string> KernelChatAsync1(global::Microsoft.SemanticKernel.ChatCompletion.IChatCompletionService @service)
         {
-            var __scope = global::Maran.Instrument.OperationScope.Start(Operation1);
+            var __scope = global::Maran.Instrument.Profiling.OperationScope.Start(Operation1);
             global::System.Threading.Tasks.Task<string> __task;
             try
             {
@@ -111,7 +111,7 @@ namespace Maran.Instrument.Generated
         [InterceptsLocationAttribute(1, "31moe2L9uRQiJPkxZk1OxVMKAABNb2RlbENhbGxGYW1pbGllcy5jcw==")] // ModelCallFamilies.cs(56,67)
         internal static global::System.Threading.Tasks.Task<global::System.Collections.Generic.IReadOnlyList<global::Microsoft.SemanticKernel.ChatMessageContent>> GetChatMessageContentsAsync2(this global::Microsoft.SemanticKernel.ChatCompletion.IChatCompletionService @this, global::Microsoft.SemanticKernel.ChatCompletion.ChatHistory @chatHistory, global::Microsoft.SemanticKernel.PromptExecutionSettings? @executionSettings, global::Microsoft.SemanticKernel.Kernel? @kernel, global::System.Threading.CancellationToken @cancellationToken)
         {
-            var __scope = global::Maran.Instrument.OperationScope.StartCall(ModelCall2, Operation3);
+            var __scope = global::Maran.Instrument.Profiling.OperationScope.StartCall(ModelCall2, Operation3);
             global::System.Threading.Tasks.Task<global::System.Collections.Generic.IReadOnlyList<global::Microsoft.SemanticKernel.ChatMessageContent>> __task;
             try
             {
@@ -132,7 +132,7 @@ namespace Maran.Instrument.Generated
         [InterceptsLocationAttribute(1, "31moe2L9uRQiJPkxZk1OxZcLAABNb2RlbENhbGxGYW1pbGllcy5jcw==")] // ModelCallFamilies.cs(64,69)
         internal static global::System.Collections.Generic.IAsyncEnumerable<global::Microsoft.SemanticKernel.StreamingChatMessageContent> GetStreamingChatMessageContentsAsync3(this global::Microsoft.SemanticKernel.ChatCompletion.IChatCompletionService @chatCompletionService, string @prompt, global::Microsoft.SemanticKernel.PromptExecutionSettings? @executionSettings, global::Microsoft.SemanticKernel.Kernel? @kernel, global::System.Threading.CancellationToken @cancellationToken)
         {
-            var __scope = global::Maran.Instrument.OperationScope.StartCall(ModelCall4, Operation5);
+            var __scope = global::Maran.Instrument.Profiling.OperationScope.StartCall(ModelCall4, Operation5);
             global::System.Collections.Generic.IAsyncEnumerable<global::Microsoft.SemanticKernel.StreamingChatMessageContent> __stream;
             try
             {
@@ -153,7 +153,7 @@ namespace Maran.Instrument.Generated
         [InterceptsLocationAttribute(1, "31moe2L9uRQiJPkxZk1OxZMMAABNb2RlbENhbGxGYW1pbGllcy5jcw==")] // ModelCallFamilies.cs(74,46)
         internal static global::System.Threading.Tasks.Task<global::Microsoft.SemanticKernel.FunctionResult> InvokePromptAsync4(this global::Microsoft.SemanticKernel.Kernel @kernel, string @promptTemplate, global::Microsoft.SemanticKernel.KernelArguments? @arguments, string? @templateFormat, global::Microsoft.SemanticKernel.IPromptTemplateFactory? @promptTemplateFactory, global::Microsoft.SemanticKernel.PromptTemplateConfig? @promptTemplateConfig, global::System.Threading.CancellationToken @cancellationToken)
         {
-            var __scope = global::Maran.Instrument.OperationScope.StartCall(ModelCall6, null);
+            var __scope = global::Maran.Instrument.Profiling.OperationScope.StartCall(ModelCall6, null);
             global::System.Threading.Tasks.Task<global::Microsoft.SemanticKernel.FunctionResult> __task;
             try
             {
@@ -174,7 +174,7 @@ namespace Maran.Instrument.Generated
         [InterceptsLocationAttribute(1, "31moe2L9uRQiJPkxZk1OxacNAABNb2RlbENhbGxGYW1pbGllcy5jcw==")] // ModelCallFamilies.cs(81,84)
         internal static global::System.Collections.Generic.IAsyncEnumerable<global::OllamaSharp.Models.Chat.ChatResponseStream?> ChatAsync5(this global::OllamaSharp.IOllamaApiClient @this, global::OllamaSharp.Models.Chat.ChatRequest @request, global::System.Threading.CancellationToken @cancellationToken)
         {
-            var __scope = global::Maran.Instrument.OperationScope.StartCall(ModelCall7, null);
+            var __scope = global::Maran.Instrument.Profiling.OperationScope.StartCall(ModelCall7, null);
             global::System.Collections.Generic.IAsyncEnumerable<global::OllamaSharp.Models.Chat.ChatResponseStream?> __stream;
             try
             {
@@ -195,7 +195,7 @@ namespace Maran.Instrument.Generated
         [InterceptsLocationAttribute(1, "31moe2L9uRQiJPkxZk1OxfYOAABNb2RlbENhbGxGYW1pbGllcy5jcw==")] // ModelCallFamilies.cs(91,83)
         internal static global::System.Collections.Generic.IAsyncEnumerable<global::OllamaSharp.Models.GenerateResponseStream?> GenerateAsync6(this global::OllamaSharp.IOllamaApiClient @this, global::OllamaSharp.Models.GenerateRequest @request, global::System.Threading.CancellationToken @cancellationToken)
         {
-            var __scope = global::Maran.Instrument.OperationScope.StartCall(ModelCall8, null);
+            var __scope = global::Maran.Instrument.Profiling.OperationScope.StartCall(ModelCall8, null);
             global::System.Collections.Generic.IAsyncEnumerable<global::OllamaSharp.Models.GenerateResponseStream?> __stream;
             try
             {
@@ -216,7 +216,7 @@ namespace Maran.Instrument.Generated
         [InterceptsLocationAttribute(1, "31moe2L9uRQiJPkxZk1OxU0QAABNb2RlbENhbGxGYW1pbGllcy5jcw==")] // ModelCallFamilies.cs(100,52)
         internal static global::System.Collections.Generic.IAsyncEnumerable<string> InferAsync7(this global::LLama.StatefulExecutorBase @this, string? @text, global::LLama.Abstractions.IInferenceParams? @inferenceParams, global::System.Threading.CancellationToken @cancellationToken)
         {
-            var __scope = global::Maran.Instrument.OperationScope.StartCall(ModelCall9, null);
+            var __scope = global::Maran.Instrument.Profiling.OperationScope.StartCall(ModelCall9, null);
             global::System.Collections.Generic.IAsyncEnumerable<string> __stream;
             try
             {
@@ -237,7 +237,7 @@ namespace Maran.Instrument.Generated
         [InterceptsLocationAttribute(1, "31moe2L9uRQiJPkxZk1Oxd8QAABNb2RlbENhbGxGYW1pbGllcy5jcw==")] // ModelCallFamilies.cs(105,50)
         internal static global::System.Collections.Generic.IAsyncEnumerable<string> InferAsync8(this global::LLama.StatelessExecutor @this, string @prompt, global::LLama.Abstractions.IInferenceParams? @inferenceParams, global::System.Threading.CancellationToken @cancellationToken)
         {
-            var __scope = global::Maran.Instrument.OperationScope.StartCall(ModelCall9, null);
+            var __scope = global::Maran.Instrument.Profiling.OperationScope.StartCall(ModelCall9, null);
             global::System.Collections.Generic.IAsyncEnumerable<string> __stream;
             try
             {
@@ -258,7 +258,7 @@ namespace Maran.Instrument.Generated
         [InterceptsLocationAttribute(1, "31moe2L9uRQiJPkxZk1OxfYSAABNb2RlbENhbGxGYW1pbGllcy5jcw==")] // ModelCallFamilies.cs(122,66)
         internal static global::System.Threading.Tasks.Task<global::OllamaSharp.Models.EmbedResponse> EmbedAsync9(this global::OllamaSharp.IOllamaApiClient @this, global::OllamaSharp.Models.EmbedRequest @request, global::System.Threading.CancellationToken @cancellationToken)
         {
-            var __scope = global::Maran.Instrument.OperationScope.StartCall(ModelCall10, null);
+            var __scope = global::Maran.Instrument.Profiling.OperationScope.StartCall(ModelCall10, null);
             global::System.Threading.Tasks.Task<global::OllamaSharp.Models.EmbedResponse> __task;
             try
             {
@@ -287,31 +287,31 @@ namespace Maran.Instrument.Generated
     internal static class MaranInterceptorHelpers
     {
         // Reads the "Usage" a Semantic Kernel connector put in metadata: Microsoft.Extensions.AI usage or the OpenAI SDK's.
-        private static global::Maran.Instrument.TokenUsage ReadKernelMetadata(global::System.Collections.Generic.IReadOnlyDictionary<string, object?>? metadata, string? model)
+        private static global::Maran.Instrument.Telemetry.TokenUsage ReadKernelMetadata(global::System.Collections.Generic.IReadOnlyDictionary<string, object?>? metadata, string? model)
         {
             object? usage = null;
             if (metadata is null || !metadata.TryGetValue("Usage", out usage))
             {
-                return global::Maran.Instrument.TokenUsage.Unreported(model);
+                return global::Maran.Instrument.Telemetry.TokenUsage.Unreported(model);
             }
 
             return usage switch
             {
-                global::Microsoft.Extensions.AI.UsageDetails details => new global::Maran.Instrument.TokenUsage(details.InputTokenCount ?? 0, details.OutputTokenCount ?? 0, details.CachedInputTokenCount ?? 0, details.ReasoningTokenCount ?? 0, model),
-                global::OpenAI.Chat.ChatTokenUsage openAI => new global::Maran.Instrument.TokenUsage(openAI.InputTokenCount, openAI.OutputTokenCount, openAI.InputTokenDetails?.CachedTokenCount ?? 0, openAI.OutputTokenDetails?.ReasoningTokenCount ?? 0, model),
-                _ => global::Maran.Instrument.TokenUsage.Unreported(model),
+                global::Microsoft.Extensions.AI.UsageDetails details => new global::Maran.Instrument.Telemetry.TokenUsage(details.InputTokenCount ?? 0, details.OutputTokenCount ?? 0, details.CachedInputTokenCount ?? 0, details.ReasoningTokenCount ?? 0, model),
+                global::OpenAI.Chat.ChatTokenUsage openAI => new global::Maran.Instrument.Telemetry.TokenUsage(openAI.InputTokenCount, openAI.OutputTokenCount, openAI.InputTokenDetails?.CachedTokenCount ?? 0, openAI.OutputTokenDetails?.ReasoningTokenCount ?? 0, model),
+                _ => global::Maran.Instrument.Telemetry.TokenUsage.Unreported(model),
             };
         }
 
         // Reads the usage a Semantic Kernel connector put in a content's metadata.
-        internal static global::Maran.Instrument.TokenUsage ReadKernelContent(global::Microsoft.SemanticKernel.KernelContent? content, bool includeText) =>
+        internal static global::Maran.Instrument.Telemetry.TokenUsage ReadKernelContent(global::Microsoft.SemanticKernel.KernelContent? content, bool includeText) =>
             content is null ? default : ReadKernelMetadata(content.Metadata, content.ModelId);
 
         // Adds up the usage Semantic Kernel's connector put in each returned content's metadata.
-        internal static global::Maran.Instrument.TokenUsage ReadKernelContents<TContent>(global::System.Collections.Generic.IReadOnlyList<TContent>? contents, bool includeText)
+        internal static global::Maran.Instrument.Telemetry.TokenUsage ReadKernelContents<TContent>(global::System.Collections.Generic.IReadOnlyList<TContent>? contents, bool includeText)
             where TContent : global::Microsoft.SemanticKernel.KernelContent
         {
-            global::Maran.Instrument.TokenUsage total = default;
+            global::Maran.Instrument.Telemetry.TokenUsage total = default;
             for (int i = 0; i < (contents?.Count ?? 0); i++)
             {
                 total = AddUsage(total, ReadKernelMetadata(contents![i].Metadata, contents[i].ModelId));
@@ -320,35 +320,35 @@ namespace Maran.Instrument.Generated
             return total;
         }
 
-        private static global::Maran.Instrument.TokenUsage AddUsage(global::Maran.Instrument.TokenUsage total, global::Maran.Instrument.TokenUsage item) =>
+        private static global::Maran.Instrument.Telemetry.TokenUsage AddUsage(global::Maran.Instrument.Telemetry.TokenUsage total, global::Maran.Instrument.Telemetry.TokenUsage item) =>
             total.IsReported || item.IsReported
-                ? new global::Maran.Instrument.TokenUsage(total.InputTokens + item.InputTokens, total.OutputTokens + item.OutputTokens, total.CachedInputTokens + item.CachedInputTokens, total.ReasoningTokens + item.ReasoningTokens, item.Model ?? total.Model)
-                : global::Maran.Instrument.TokenUsage.Unreported(item.Model ?? total.Model);
+                ? new global::Maran.Instrument.Telemetry.TokenUsage(total.InputTokens + item.InputTokens, total.OutputTokens + item.OutputTokens, total.CachedInputTokens + item.CachedInputTokens, total.ReasoningTokens + item.ReasoningTokens, item.Model ?? total.Model)
+                : global::Maran.Instrument.Telemetry.TokenUsage.Unreported(item.Model ?? total.Model);
 
         // Reads the usage Semantic Kernel put in a function result's metadata (a prompt function's last request).
-        internal static global::Maran.Instrument.TokenUsage ReadKernelFunctionResult(global::Microsoft.SemanticKernel.FunctionResult? result, bool includeText) =>
+        internal static global::Maran.Instrument.Telemetry.TokenUsage ReadKernelFunctionResult(global::Microsoft.SemanticKernel.FunctionResult? result, bool includeText) =>
             result is null ? default : ReadKernelMetadata(result.Metadata, null);
 
         // Reads the usage a Semantic Kernel connector put in the metadata of one streamed chunk.
-        internal static global::Maran.Instrument.TokenUsage ReadKernelStreamingContent(global::Microsoft.SemanticKernel.StreamingKernelContent? content, bool includeText) =>
+        internal static global::Maran.Instrument.Telemetry.TokenUsage ReadKernelStreamingContent(global::Microsoft.SemanticKernel.StreamingKernelContent? content, bool includeText) =>
             content is null ? default : ReadKernelMetadata(content.Metadata, content.ModelId);
 
         // Reads the counts Ollama reports on the last chunk of a chat stream.
-        internal static global::Maran.Instrument.TokenUsage ReadOllamaChatStream(global::OllamaSharp.Models.Chat.ChatResponseStream? chunk, bool includeText) =>
+        internal static global::Maran.Instrument.Telemetry.TokenUsage ReadOllamaChatStream(global::OllamaSharp.Models.Chat.ChatResponseStream? chunk, bool includeText) =>
             chunk is global::OllamaSharp.Models.Chat.ChatDoneResponseStream done
-                ? new global::Maran.Instrument.TokenUsage(done.PromptEvalCount, done.EvalCount, model: done.Model)
-                : global::Maran.Instrument.TokenUsage.Unreported(chunk?.Model, includeText ? chunk?.Message?.Content : null);
+                ? new global::Maran.Instrument.Telemetry.TokenUsage(done.PromptEvalCount, done.EvalCount, model: done.Model)
+                : global::Maran.Instrument.Telemetry.TokenUsage.Unreported(chunk?.Model, includeText ? chunk?.Message?.Content : null);
 
         // Reads the counts Ollama reports on the last chunk of a generate stream.
-        internal static global::Maran.Instrument.TokenUsage ReadOllamaGenerateStream(global::OllamaSharp.Models.GenerateResponseStream? chunk, bool includeText) =>
+        internal static global::Maran.Instrument.Telemetry.TokenUsage ReadOllamaGenerateStream(global::OllamaSharp.Models.GenerateResponseStream? chunk, bool includeText) =>
             chunk is global::OllamaSharp.Models.GenerateDoneResponseStream done
-                ? new global::Maran.Instrument.TokenUsage(done.PromptEvalCount, done.EvalCount, model: done.Model)
-                : global::Maran.Instrument.TokenUsage.Unreported(chunk?.Model, includeText ? chunk?.Response : null);
+                ? new global::Maran.Instrument.Telemetry.TokenUsage(done.PromptEvalCount, done.EvalCount, model: done.Model)
+                : global::Maran.Instrument.Telemetry.TokenUsage.Unreported(chunk?.Model, includeText ? chunk?.Response : null);
 
         // Reads the prompt tokens Ollama reports for embeddings.
-        internal static global::Maran.Instrument.TokenUsage ReadOllamaEmbed(global::OllamaSharp.Models.EmbedResponse? response, bool includeText) =>
+        internal static global::Maran.Instrument.Telemetry.TokenUsage ReadOllamaEmbed(global::OllamaSharp.Models.EmbedResponse? response, bool includeText) =>
             response?.PromptEvalCount is { } tokens
-                ? new global::Maran.Instrument.TokenUsage(tokens, 0)
-                : global::Maran.Instrument.TokenUsage.Unreported(null);
+                ? new global::Maran.Instrument.Telemetry.TokenUsage(tokens, 0)
+                : global::Maran.Instrument.Telemetry.TokenUsage.Unreported(null);
     }
 }

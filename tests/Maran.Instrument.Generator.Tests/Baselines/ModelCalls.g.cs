@@ -24,88 +24,88 @@ namespace Maran.Instrument.Generated
     file static class Interceptors
     {
         // Model calls of IChatClient.GetResponseAsync (chat).
-        private static readonly global::Maran.Instrument.OperationRecorder ModelCall0 = global::Maran.Instrument.OperationRegistry.GetOrAddCall(
-            global::Maran.Instrument.OperationKind.ModelCall, "IChatClient.GetResponseAsync", "microsoft.extensions.ai", "ChatClientExtensions.GetResponseAsync(IChatClient, string, ChatOptions?, CancellationToken)", null, "chat");
+        private static readonly global::Maran.Instrument.Profiling.OperationRecorder ModelCall0 = global::Maran.Instrument.Profiling.OperationRegistry.GetOrAddCall(
+            global::Maran.Instrument.Profiling.OperationKind.ModelCall, "IChatClient.GetResponseAsync", "microsoft.extensions.ai", "ChatClientExtensions.GetResponseAsync(IChatClient, string, ChatOptions?, CancellationToken)", null, "chat");
 
         // Operation "answer" of component "model_calls".
-        private static readonly global::Maran.Instrument.OperationRecorder Operation1 = global::Maran.Instrument.OperationRegistry.GetOrAdd(
+        private static readonly global::Maran.Instrument.Profiling.OperationRecorder Operation1 = global::Maran.Instrument.Profiling.OperationRegistry.GetOrAdd(
             "answer", "model_calls", "Program.AnswerAsync(IChatClient, string)", null);
 
         // Operation "answer_sync" of component "model_calls".
-        private static readonly global::Maran.Instrument.OperationRecorder Operation2 = global::Maran.Instrument.OperationRegistry.GetOrAdd(
+        private static readonly global::Maran.Instrument.Profiling.OperationRecorder Operation2 = global::Maran.Instrument.Profiling.OperationRegistry.GetOrAdd(
             "answer_sync", "model_calls", "Program.AnswerSynchronously(IChatClient)", null);
 
         // Model calls of IChatClient.GetStreamingResponseAsync (chat).
-        private static readonly global::Maran.Instrument.OperationRecorder ModelCall3 = global::Maran.Instrument.OperationRegistry.GetOrAddCall(
-            global::Maran.Instrument.OperationKind.ModelCall, "IChatClient.GetStreamingResponseAsync", "microsoft.extensions.ai", "ChatClientExtensions.GetStreamingResponseAsync(IChatClient, string, ChatOptions?, CancellationToken)", null, "chat");
+        private static readonly global::Maran.Instrument.Profiling.OperationRecorder ModelCall3 = global::Maran.Instrument.Profiling.OperationRegistry.GetOrAddCall(
+            global::Maran.Instrument.Profiling.OperationKind.ModelCall, "IChatClient.GetStreamingResponseAsync", "microsoft.extensions.ai", "ChatClientExtensions.GetStreamingResponseAsync(IChatClient, string, ChatOptions?, CancellationToken)", null, "chat");
 
         // Operation "stream" of component "model_calls".
-        private static readonly global::Maran.Instrument.OperationRecorder Operation4 = global::Maran.Instrument.OperationRegistry.GetOrAdd(
+        private static readonly global::Maran.Instrument.Profiling.OperationRecorder Operation4 = global::Maran.Instrument.Profiling.OperationRegistry.GetOrAdd(
             "stream", "model_calls", "Program.StreamAsync(IChatClient)", null);
 
         // Model calls of IEmbeddingGenerator.GenerateVectorAsync (embeddings).
-        private static readonly global::Maran.Instrument.OperationRecorder ModelCall5 = global::Maran.Instrument.OperationRegistry.GetOrAddCall(
-            global::Maran.Instrument.OperationKind.ModelCall, "IEmbeddingGenerator.GenerateVectorAsync", "microsoft.extensions.ai", "EmbeddingGeneratorExtensions.GenerateVectorAsync<TInput, TEmbeddingElement>(IEmbeddingGenerator<TInput, Embedding<TEmbeddingElement>>, TInput, EmbeddingGenerationOptions?, CancellationToken)", null, "embeddings");
+        private static readonly global::Maran.Instrument.Profiling.OperationRecorder ModelCall5 = global::Maran.Instrument.Profiling.OperationRegistry.GetOrAddCall(
+            global::Maran.Instrument.Profiling.OperationKind.ModelCall, "IEmbeddingGenerator.GenerateVectorAsync", "microsoft.extensions.ai", "EmbeddingGeneratorExtensions.GenerateVectorAsync<TInput, TEmbeddingElement>(IEmbeddingGenerator<TInput, Embedding<TEmbeddingElement>>, TInput, EmbeddingGenerationOptions?, CancellationToken)", null, "embeddings");
 
         // Operation "embed" of component "model_calls".
-        private static readonly global::Maran.Instrument.OperationRecorder Operation6 = global::Maran.Instrument.OperationRegistry.GetOrAdd(
+        private static readonly global::Maran.Instrument.Profiling.OperationRecorder Operation6 = global::Maran.Instrument.Profiling.OperationRegistry.GetOrAdd(
             "embed", "model_calls", "Program.EmbedAsync(IEmbeddingGenerator<string, Embedding<float>>)", null);
 
         // Model calls of IEmbeddingGenerator.GenerateAsync (embeddings).
-        private static readonly global::Maran.Instrument.OperationRecorder ModelCall7 = global::Maran.Instrument.OperationRegistry.GetOrAddCall(
-            global::Maran.Instrument.OperationKind.ModelCall, "IEmbeddingGenerator.GenerateAsync", "microsoft.extensions.ai", "IEmbeddingGenerator<TInput, TEmbedding>.GenerateAsync(IEnumerable<TInput>, EmbeddingGenerationOptions?, CancellationToken)", null, "embeddings");
+        private static readonly global::Maran.Instrument.Profiling.OperationRecorder ModelCall7 = global::Maran.Instrument.Profiling.OperationRegistry.GetOrAddCall(
+            global::Maran.Instrument.Profiling.OperationKind.ModelCall, "IEmbeddingGenerator.GenerateAsync", "microsoft.extensions.ai", "IEmbeddingGenerator<TInput, TEmbedding>.GenerateAsync(IEnumerable<TInput>, EmbeddingGenerationOptions?, CancellationToken)", null, "embeddings");
 
         // Operation "reply" of component "model_calls".
-        private static readonly global::Maran.Instrument.OperationRecorder Operation8 = global::Maran.Instrument.OperationRegistry.GetOrAdd(
+        private static readonly global::Maran.Instrument.Profiling.OperationRecorder Operation8 = global::Maran.Instrument.Profiling.OperationRegistry.GetOrAdd(
             "reply", "model_calls", "Program.ReplyAsync(IChatClient)", null);
 
         // Operation "cached" of component "model_calls".
-        private static readonly global::Maran.Instrument.OperationRecorder Operation9 = global::Maran.Instrument.OperationRegistry.GetOrAdd(
+        private static readonly global::Maran.Instrument.Profiling.OperationRecorder Operation9 = global::Maran.Instrument.Profiling.OperationRegistry.GetOrAdd(
             "cached", "model_calls", "Program.AskTwiceThroughCacheAsync(IChatClient)", null);
 
         // Operation "agent" of component "model_calls".
-        private static readonly global::Maran.Instrument.OperationRecorder Operation10 = global::Maran.Instrument.OperationRegistry.GetOrAdd(
+        private static readonly global::Maran.Instrument.Profiling.OperationRecorder Operation10 = global::Maran.Instrument.Profiling.OperationRegistry.GetOrAdd(
             "agent", "model_calls", "Program.RunAgentAsync(IChatClient)", null);
 
         // Model calls of ChatClient.CompleteChatAsync (chat).
-        private static readonly global::Maran.Instrument.OperationRecorder ModelCall11 = global::Maran.Instrument.OperationRegistry.GetOrAddCall(
-            global::Maran.Instrument.OperationKind.ModelCall, "ChatClient.CompleteChatAsync", "openai", "ChatClient.CompleteChatAsync(params ChatMessage[])", "openai", "chat");
+        private static readonly global::Maran.Instrument.Profiling.OperationRecorder ModelCall11 = global::Maran.Instrument.Profiling.OperationRegistry.GetOrAddCall(
+            global::Maran.Instrument.Profiling.OperationKind.ModelCall, "ChatClient.CompleteChatAsync", "openai", "ChatClient.CompleteChatAsync(params ChatMessage[])", "openai", "chat");
 
         // Operation "openai_chat" of component "model_calls".
-        private static readonly global::Maran.Instrument.OperationRecorder Operation12 = global::Maran.Instrument.OperationRegistry.GetOrAdd(
+        private static readonly global::Maran.Instrument.Profiling.OperationRecorder Operation12 = global::Maran.Instrument.Profiling.OperationRegistry.GetOrAdd(
             "openai_chat", "model_calls", "OpenAICalls.CompleteAsync(ChatClient)", null);
 
         // Model calls of EmbeddingClient.GenerateEmbeddings (embeddings).
-        private static readonly global::Maran.Instrument.OperationRecorder ModelCall13 = global::Maran.Instrument.OperationRegistry.GetOrAddCall(
-            global::Maran.Instrument.OperationKind.ModelCall, "EmbeddingClient.GenerateEmbeddings", "openai", "EmbeddingClient.GenerateEmbeddings(IEnumerable<string>, EmbeddingGenerationOptions, CancellationToken)", "openai", "embeddings");
+        private static readonly global::Maran.Instrument.Profiling.OperationRecorder ModelCall13 = global::Maran.Instrument.Profiling.OperationRegistry.GetOrAddCall(
+            global::Maran.Instrument.Profiling.OperationKind.ModelCall, "EmbeddingClient.GenerateEmbeddings", "openai", "EmbeddingClient.GenerateEmbeddings(IEnumerable<string>, EmbeddingGenerationOptions, CancellationToken)", "openai", "embeddings");
 
         // Model calls of ChatClient.CompleteChatStreamingAsync (chat).
-        private static readonly global::Maran.Instrument.OperationRecorder ModelCall14 = global::Maran.Instrument.OperationRegistry.GetOrAddCall(
-            global::Maran.Instrument.OperationKind.ModelCall, "ChatClient.CompleteChatStreamingAsync", "openai", "ChatClient.CompleteChatStreamingAsync(params ChatMessage[])", "openai", "chat");
+        private static readonly global::Maran.Instrument.Profiling.OperationRecorder ModelCall14 = global::Maran.Instrument.Profiling.OperationRegistry.GetOrAddCall(
+            global::Maran.Instrument.Profiling.OperationKind.ModelCall, "ChatClient.CompleteChatStreamingAsync", "openai", "ChatClient.CompleteChatStreamingAsync(params ChatMessage[])", "openai", "chat");
 
         // Operation "openai_stream" of component "model_calls".
-        private static readonly global::Maran.Instrument.OperationRecorder Operation15 = global::Maran.Instrument.OperationRegistry.GetOrAdd(
+        private static readonly global::Maran.Instrument.Profiling.OperationRecorder Operation15 = global::Maran.Instrument.Profiling.OperationRegistry.GetOrAdd(
             "openai_stream", "model_calls", "OpenAICalls.StreamAsync(ChatClient)", null);
 
         // Model calls of ChatClient.CompleteChatStreaming (chat).
-        private static readonly global::Maran.Instrument.OperationRecorder ModelCall16 = global::Maran.Instrument.OperationRegistry.GetOrAddCall(
-            global::Maran.Instrument.OperationKind.ModelCall, "ChatClient.CompleteChatStreaming", "openai", "ChatClient.CompleteChatStreaming(params ChatMessage[])", "openai", "chat");
+        private static readonly global::Maran.Instrument.Profiling.OperationRecorder ModelCall16 = global::Maran.Instrument.Profiling.OperationRegistry.GetOrAddCall(
+            global::Maran.Instrument.Profiling.OperationKind.ModelCall, "ChatClient.CompleteChatStreaming", "openai", "ChatClient.CompleteChatStreaming(params ChatMessage[])", "openai", "chat");
 
         // Model calls of ResponsesClient.CreateResponseAsync (chat).
-        private static readonly global::Maran.Instrument.OperationRecorder ModelCall17 = global::Maran.Instrument.OperationRegistry.GetOrAddCall(
-            global::Maran.Instrument.OperationKind.ModelCall, "ResponsesClient.CreateResponseAsync", "openai", "ResponsesClient.CreateResponseAsync(CreateResponseOptions, CancellationToken)", "openai", "chat");
+        private static readonly global::Maran.Instrument.Profiling.OperationRecorder ModelCall17 = global::Maran.Instrument.Profiling.OperationRegistry.GetOrAddCall(
+            global::Maran.Instrument.Profiling.OperationKind.ModelCall, "ResponsesClient.CreateResponseAsync", "openai", "ResponsesClient.CreateResponseAsync(CreateResponseOptions, CancellationToken)", "openai", "chat");
 
         // Intercepts model calls of ChatClientExtensions.GetResponseAsync(IChatClient, string, ChatOptions?, CancellationToken).
         [InterceptsLocationAttribute(1, "L1aVSvVS2U6uJzs/KoFce8gSAABNb2RlbENhbGxzLmNz")] // ModelCalls.cs(112,44)
         internal static global::System.Threading.Tasks.Task<global::Microsoft.Extensions.AI.ChatResponse> GetResponseAsync0(this global::Microsoft.Extensions.AI.IChatClient @client, string @chatMessage, global::Microsoft.Extensions.AI.ChatOptions? @options, global::System.Threading.CancellationToken @cancellationToken)
         {
-            var __recorder = global::Maran.Instrument.ModelClients.Resolve(@client, ModelCall0, global::Maran.Instrument.Generated.MaranInterceptorHelpers.DescribeChatClient, out bool __cached);
-            var __scope = global::Maran.Instrument.OperationScope.StartCall(__recorder, null);
+            var __recorder = global::Maran.Instrument.Profiling.ModelClients.Resolve(@client, ModelCall0, global::Maran.Instrument.Generated.MaranInterceptorHelpers.DescribeChatClient, out bool __cached);
+            var __scope = global::Maran.Instrument.Profiling.OperationScope.StartCall(__recorder, null);
             __scope.InConversation(@options?.ConversationId);
-            if (global::Maran.Instrument.GenAIContent.Enabled)
+            if (global::Maran.Instrument.Export.GenAIContent.Enabled)
             {
-                global::Maran.Instrument.GenAIContent.RecordMessages(__scope, "gen_ai.system_instructions", global::Maran.Instrument.Generated.MaranInterceptorHelpers.WriteChatInstructions, @options);
-                global::Maran.Instrument.GenAIContent.RecordMessages(__scope, "gen_ai.input.messages", global::Maran.Instrument.Generated.MaranInterceptorHelpers.WriteChatInput, (object?)@chatMessage);
+                global::Maran.Instrument.Export.GenAIContent.RecordMessages(__scope, "gen_ai.system_instructions", global::Maran.Instrument.Generated.MaranInterceptorHelpers.WriteChatInstructions, @options);
+                global::Maran.Instrument.Export.GenAIContent.RecordMessages(__scope, "gen_ai.input.messages", global::Maran.Instrument.Generated.MaranInterceptorHelpers.WriteChatInput, (object?)@chatMessage);
             }
 
             global::System.Threading.Tasks.Task<global::Microsoft.Extensions.AI.ChatResponse> __task;
@@ -121,20 +121,20 @@ namespace Maran.Instrument.Generated
             {
                 __scope.Detach();
             }
-            return __scope.Track(global::Maran.Instrument.GenAIContent.Enabled ? global::Maran.Instrument.GenAIContent.RecordResponse(__scope, __task, global::Maran.Instrument.Generated.MaranInterceptorHelpers.WriteChatOutput) : __task, global::Maran.Instrument.Generated.MaranInterceptorHelpers.ChatResponseReader(__cached));
+            return __scope.Track(global::Maran.Instrument.Export.GenAIContent.Enabled ? global::Maran.Instrument.Export.GenAIContent.RecordResponse(__scope, __task, global::Maran.Instrument.Generated.MaranInterceptorHelpers.WriteChatOutput) : __task, global::Maran.Instrument.Generated.MaranInterceptorHelpers.ChatResponseReader(__cached));
         }
 
         // Intercepts model calls of ChatClientExtensions.GetResponseAsync(IChatClient, string, ChatOptions?, CancellationToken).
         [InterceptsLocationAttribute(1, "L1aVSvVS2U6uJzs/KoFce74TAABNb2RlbENhbGxzLmNz")] // ModelCalls.cs(119,44)
         internal static global::System.Threading.Tasks.Task<global::Microsoft.Extensions.AI.ChatResponse> GetResponseAsync1(this global::Microsoft.Extensions.AI.IChatClient @client, string @chatMessage, global::Microsoft.Extensions.AI.ChatOptions? @options, global::System.Threading.CancellationToken @cancellationToken)
         {
-            var __recorder = global::Maran.Instrument.ModelClients.Resolve(@client, ModelCall0, global::Maran.Instrument.Generated.MaranInterceptorHelpers.DescribeChatClient, out bool __cached);
-            var __scope = global::Maran.Instrument.OperationScope.StartCall(__recorder, Operation1);
+            var __recorder = global::Maran.Instrument.Profiling.ModelClients.Resolve(@client, ModelCall0, global::Maran.Instrument.Generated.MaranInterceptorHelpers.DescribeChatClient, out bool __cached);
+            var __scope = global::Maran.Instrument.Profiling.OperationScope.StartCall(__recorder, Operation1);
             __scope.InConversation(@options?.ConversationId);
-            if (global::Maran.Instrument.GenAIContent.Enabled)
+            if (global::Maran.Instrument.Export.GenAIContent.Enabled)
             {
-                global::Maran.Instrument.GenAIContent.RecordMessages(__scope, "gen_ai.system_instructions", global::Maran.Instrument.Generated.MaranInterceptorHelpers.WriteChatInstructions, @options);
-                global::Maran.Instrument.GenAIContent.RecordMessages(__scope, "gen_ai.input.messages", global::Maran.Instrument.Generated.MaranInterceptorHelpers.WriteChatInput, (object?)@chatMessage);
+                global::Maran.Instrument.Export.GenAIContent.RecordMessages(__scope, "gen_ai.system_instructions", global::Maran.Instrument.Generated.MaranInterceptorHelpers.WriteChatInstructions, @options);
+                global::Maran.Instrument.Export.GenAIContent.RecordMessages(__scope, "gen_ai.input.messages", global::Maran.Instrument.Generated.MaranInterceptorHelpers.WriteChatInput, (object?)@chatMessage);
             }
 
             global::System.Threading.Tasks.Task<global::Microsoft.Extensions.AI.ChatResponse> __task;
@@ -150,20 +150,20 @@ namespace Maran.Instrument.Generated
             {
                 __scope.Detach();
             }
-            return __scope.Track(global::Maran.Instrument.GenAIContent.Enabled ? global::Maran.Instrument.GenAIContent.RecordResponse(__scope, __task, global::Maran.Instrument.Generated.MaranInterceptorHelpers.WriteChatOutput) : __task, global::Maran.Instrument.Generated.MaranInterceptorHelpers.ChatResponseReader(__cached));
+            return __scope.Track(global::Maran.Instrument.Export.GenAIContent.Enabled ? global::Maran.Instrument.Export.GenAIContent.RecordResponse(__scope, __task, global::Maran.Instrument.Generated.MaranInterceptorHelpers.WriteChatOutput) : __task, global::Maran.Instrument.Generated.MaranInterceptorHelpers.ChatResponseReader(__cached));
         }
 
         // Intercepts model calls of ChatClientExtensions.GetResponseAsync(IChatClient, string, ChatOptions?, CancellationToken).
         [InterceptsLocationAttribute(1, "L1aVSvVS2U6uJzs/KoFce6QUAABNb2RlbENhbGxzLmNz")] // ModelCalls.cs(126,46)
         internal static global::System.Threading.Tasks.Task<global::Microsoft.Extensions.AI.ChatResponse> GetResponseAsync2(this global::Microsoft.Extensions.AI.IChatClient @client, string @chatMessage, global::Microsoft.Extensions.AI.ChatOptions? @options, global::System.Threading.CancellationToken @cancellationToken)
         {
-            var __recorder = global::Maran.Instrument.ModelClients.Resolve(@client, ModelCall0, global::Maran.Instrument.Generated.MaranInterceptorHelpers.DescribeChatClient, out bool __cached);
-            var __scope = global::Maran.Instrument.OperationScope.StartCall(__recorder, Operation2);
+            var __recorder = global::Maran.Instrument.Profiling.ModelClients.Resolve(@client, ModelCall0, global::Maran.Instrument.Generated.MaranInterceptorHelpers.DescribeChatClient, out bool __cached);
+            var __scope = global::Maran.Instrument.Profiling.OperationScope.StartCall(__recorder, Operation2);
             __scope.InConversation(@options?.ConversationId);
-            if (global::Maran.Instrument.GenAIContent.Enabled)
+            if (global::Maran.Instrument.Export.GenAIContent.Enabled)
             {
-                global::Maran.Instrument.GenAIContent.RecordMessages(__scope, "gen_ai.system_instructions", global::Maran.Instrument.Generated.MaranInterceptorHelpers.WriteChatInstructions, @options);
-                global::Maran.Instrument.GenAIContent.RecordMessages(__scope, "gen_ai.input.messages", global::Maran.Instrument.Generated.MaranInterceptorHelpers.WriteChatInput, (object?)@chatMessage);
+                global::Maran.Instrument.Export.GenAIContent.RecordMessages(__scope, "gen_ai.system_instructions", global::Maran.Instrument.Generated.MaranInterceptorHelpers.WriteChatInstructions, @options);
+                global::Maran.Instrument.Export.GenAIContent.RecordMessages(__scope, "gen_ai.input.messages", global::Maran.Instrument.Generated.MaranInterceptorHelpers.WriteChatInput, (object?)@chatMessage);
             }
 
             global::System.Threading.Tasks.Task<global::Microsoft.Extensions.AI.ChatResponse> __task;
@@ -179,21 +179,21 @@ namespace Maran.Instrument.Generated
             {
                 __scope.Detach();
             }
-            return __scope.Track(global::Maran.Instrument.GenAIContent.Enabled ? global::Maran.Instrument.GenAIContent.RecordResponse(__scope, __task, global::Maran.Instrument.Generated.MaranInterceptorHelpers.WriteChatOutput) : __task, global::Maran.Instrument.Generated.MaranInterceptorHelpers.ChatResponseReader(__cached));
+            return __scope.Track(global::Maran.Instrument.Export.GenAIContent.Enabled ? global::Maran.Instrument.Export.GenAIContent.RecordResponse(__scope, __task, global::Maran.Instrument.Generated.MaranInterceptorHelpers.WriteChatOutput) : __task, global::Maran.Instrument.Generated.MaranInterceptorHelpers.ChatResponseReader(__cached));
         }
 
         // Intercepts model calls of ChatClientExtensions.GetStreamingResponseAsync(IChatClient, string, ChatOptions?, CancellationToken).
         [InterceptsLocationAttribute(1, "L1aVSvVS2U6uJzs/KoFce80VAABNb2RlbENhbGxzLmNz")] // ModelCalls.cs(134,58)
         internal static global::System.Collections.Generic.IAsyncEnumerable<global::Microsoft.Extensions.AI.ChatResponseUpdate> GetStreamingResponseAsync3(this global::Microsoft.Extensions.AI.IChatClient @client, string @chatMessage, global::Microsoft.Extensions.AI.ChatOptions? @options, global::System.Threading.CancellationToken @cancellationToken)
         {
-            var __recorder = global::Maran.Instrument.ModelClients.Resolve(@client, ModelCall3, global::Maran.Instrument.Generated.MaranInterceptorHelpers.DescribeChatClient, out bool __cached);
+            var __recorder = global::Maran.Instrument.Profiling.ModelClients.Resolve(@client, ModelCall3, global::Maran.Instrument.Generated.MaranInterceptorHelpers.DescribeChatClient, out bool __cached);
             _ = __cached;
-            var __scope = global::Maran.Instrument.OperationScope.StartCall(__recorder, Operation4);
+            var __scope = global::Maran.Instrument.Profiling.OperationScope.StartCall(__recorder, Operation4);
             __scope.InConversation(@options?.ConversationId);
-            if (global::Maran.Instrument.GenAIContent.Enabled)
+            if (global::Maran.Instrument.Export.GenAIContent.Enabled)
             {
-                global::Maran.Instrument.GenAIContent.RecordMessages(__scope, "gen_ai.system_instructions", global::Maran.Instrument.Generated.MaranInterceptorHelpers.WriteChatInstructions, @options);
-                global::Maran.Instrument.GenAIContent.RecordMessages(__scope, "gen_ai.input.messages", global::Maran.Instrument.Generated.MaranInterceptorHelpers.WriteChatInput, (object?)@chatMessage);
+                global::Maran.Instrument.Export.GenAIContent.RecordMessages(__scope, "gen_ai.system_instructions", global::Maran.Instrument.Generated.MaranInterceptorHelpers.WriteChatInstructions, @options);
+                global::Maran.Instrument.Export.GenAIContent.RecordMessages(__scope, "gen_ai.input.messages", global::Maran.Instrument.Generated.MaranInterceptorHelpers.WriteChatInput, (object?)@chatMessage);
             }
 
             global::System.Collections.Generic.IAsyncEnumerable<global::Microsoft.Extensions.AI.ChatResponseUpdate> __stream;
@@ -209,16 +209,16 @@ namespace Maran.Instrument.Generated
             {
                 __scope.Detach();
             }
-            return __scope.Track(global::Maran.Instrument.GenAIContent.Enabled ? global::Maran.Instrument.GenAIContent.RecordStream(__scope, __stream, global::Maran.Instrument.Generated.MaranInterceptorHelpers.WriteChatStreamOutput) : __stream, global::Maran.Instrument.Generated.MaranInterceptorHelpers.ReadChatResponseUpdate);
+            return __scope.Track(global::Maran.Instrument.Export.GenAIContent.Enabled ? global::Maran.Instrument.Export.GenAIContent.RecordStream(__scope, __stream, global::Maran.Instrument.Generated.MaranInterceptorHelpers.WriteChatStreamOutput) : __stream, global::Maran.Instrument.Generated.MaranInterceptorHelpers.ReadChatResponseUpdate);
         }
 
         // Intercepts model calls of EmbeddingGeneratorExtensions.GenerateVectorAsync<TInput, TEmbeddingElement>(IEmbeddingGenerator<TInput, Embedding<TEmbeddingElement>>, TInput, EmbeddingGenerationOptions?, CancellationToken).
         [InterceptsLocationAttribute(1, "L1aVSvVS2U6uJzs/KoFceyEXAABNb2RlbENhbGxzLmNz")] // ModelCalls.cs(145,56)
         internal static global::System.Threading.Tasks.Task<global::System.ReadOnlyMemory<TEmbeddingElement>> GenerateVectorAsync4<TInput, TEmbeddingElement>(this global::Microsoft.Extensions.AI.IEmbeddingGenerator<TInput, global::Microsoft.Extensions.AI.Embedding<TEmbeddingElement>> @generator, TInput @value, global::Microsoft.Extensions.AI.EmbeddingGenerationOptions? @options, global::System.Threading.CancellationToken @cancellationToken)
         {
-            var __recorder = global::Maran.Instrument.ModelClients.Resolve(@generator, ModelCall5, global::Maran.Instrument.Generated.MaranInterceptorHelpers.DescribeEmbeddingGenerator, out bool __cached);
+            var __recorder = global::Maran.Instrument.Profiling.ModelClients.Resolve(@generator, ModelCall5, global::Maran.Instrument.Generated.MaranInterceptorHelpers.DescribeEmbeddingGenerator, out bool __cached);
             _ = __cached;
-            var __scope = global::Maran.Instrument.OperationScope.StartCall(__recorder, Operation6);
+            var __scope = global::Maran.Instrument.Profiling.OperationScope.StartCall(__recorder, Operation6);
             global::System.Threading.Tasks.Task<global::System.ReadOnlyMemory<TEmbeddingElement>> __task;
             try
             {
@@ -240,9 +240,9 @@ namespace Maran.Instrument.Generated
         internal static global::System.Threading.Tasks.Task<global::Microsoft.Extensions.AI.GeneratedEmbeddings<TEmbedding>> GenerateAsync5<TInput, TEmbedding>(this global::Microsoft.Extensions.AI.IEmbeddingGenerator<TInput, TEmbedding> @this, global::System.Collections.Generic.IEnumerable<TInput> @values, global::Microsoft.Extensions.AI.EmbeddingGenerationOptions? @options, global::System.Threading.CancellationToken @cancellationToken)
             where TEmbedding : global::Microsoft.Extensions.AI.Embedding
         {
-            var __recorder = global::Maran.Instrument.ModelClients.Resolve(@this, ModelCall7, global::Maran.Instrument.Generated.MaranInterceptorHelpers.DescribeEmbeddingGenerator, out bool __cached);
+            var __recorder = global::Maran.Instrument.Profiling.ModelClients.Resolve(@this, ModelCall7, global::Maran.Instrument.Generated.MaranInterceptorHelpers.DescribeEmbeddingGenerator, out bool __cached);
             _ = __cached;
-            var __scope = global::Maran.Instrument.OperationScope.StartCall(__recorder, Operation6);
+            var __scope = global::Maran.Instrument.Profiling.OperationScope.StartCall(__recorder, Operation6);
             global::System.Threading.Tasks.Task<global::Microsoft.Extensions.AI.GeneratedEmbeddings<TEmbedding>> __task;
             try
             {
@@ -263,13 +263,13 @@ namespace Maran.Instrument.Generated
         [InterceptsLocationAttribute(1, "L1aVSvVS2U6uJzs/KoFce7gYAABNb2RlbENhbGxzLmNz")] // ModelCalls.cs(152,75)
         internal static global::System.Threading.Tasks.Task<global::Microsoft.Extensions.AI.ChatResponse> GetResponseAsync6(this global::Microsoft.Extensions.AI.IChatClient @client, string @chatMessage, global::Microsoft.Extensions.AI.ChatOptions? @options, global::System.Threading.CancellationToken @cancellationToken)
         {
-            var __recorder = global::Maran.Instrument.ModelClients.Resolve(@client, ModelCall0, global::Maran.Instrument.Generated.MaranInterceptorHelpers.DescribeChatClient, out bool __cached);
-            var __scope = global::Maran.Instrument.OperationScope.StartCall(__recorder, Operation8);
+            var __recorder = global::Maran.Instrument.Profiling.ModelClients.Resolve(@client, ModelCall0, global::Maran.Instrument.Generated.MaranInterceptorHelpers.DescribeChatClient, out bool __cached);
+            var __scope = global::Maran.Instrument.Profiling.OperationScope.StartCall(__recorder, Operation8);
             __scope.InConversation(@options?.ConversationId);
-            if (global::Maran.Instrument.GenAIContent.Enabled)
+            if (global::Maran.Instrument.Export.GenAIContent.Enabled)
             {
-                global::Maran.Instrument.GenAIContent.RecordMessages(__scope, "gen_ai.system_instructions", global::Maran.Instrument.Generated.MaranInterceptorHelpers.WriteChatInstructions, @options);
-                global::Maran.Instrument.GenAIContent.RecordMessages(__scope, "gen_ai.input.messages", global::Maran.Instrument.Generated.MaranInterceptorHelpers.WriteChatInput, (object?)@chatMessage);
+                global::Maran.Instrument.Export.GenAIContent.RecordMessages(__scope, "gen_ai.system_instructions", global::Maran.Instrument.Generated.MaranInterceptorHelpers.WriteChatInstructions, @options);
+                global::Maran.Instrument.Export.GenAIContent.RecordMessages(__scope, "gen_ai.input.messages", global::Maran.Instrument.Generated.MaranInterceptorHelpers.WriteChatInput, (object?)@chatMessage);
             }
 
             global::System.Threading.Tasks.Task<global::Microsoft.Extensions.AI.ChatResponse> __task;
@@ -285,14 +285,14 @@ namespace Maran.Instrument.Generated
             {
                 __scope.Detach();
             }
-            return __scope.Track(global::Maran.Instrument.GenAIContent.Enabled ? global::Maran.Instrument.GenAIContent.RecordResponse(__scope, __task, global::Maran.Instrument.Generated.MaranInterceptorHelpers.WriteChatOutput) : __task, global::Maran.Instrument.Generated.MaranInterceptorHelpers.ChatResponseReader(__cached));
+            return __scope.Track(global::Maran.Instrument.Export.GenAIContent.Enabled ? global::Maran.Instrument.Export.GenAIContent.RecordResponse(__scope, __task, global::Maran.Instrument.Generated.MaranInterceptorHelpers.WriteChatOutput) : __task, global::Maran.Instrument.Generated.MaranInterceptorHelpers.ChatResponseReader(__cached));
         }
 
         // Intercepts calls of Program.ReplyAsync(IChatClient).
         [InterceptsLocationAttribute(1, "L1aVSvVS2U6uJzs/KoFcex0ZAABNb2RlbENhbGxzLmNz")] // ModelCalls.cs(154,74)
         internal static global::System.Threading.Tasks.Task<global::Microsoft.Extensions.AI.ChatResponse> ReplyAsync7(global::Microsoft.Extensions.AI.IChatClient @chat)
         {
-            var __scope = global::Maran.Instrument.OperationScope.Start(Operation8);
+            var __scope = global::Maran.Instrument.Profiling.OperationScope.Start(Operation8);
             global::System.Threading.Tasks.Task<global::Microsoft.Extensions.AI.ChatResponse> __task;
             try
             {
@@ -314,13 +314,13 @@ namespace Maran.Instrument.Generated
         [InterceptsLocationAttribute(1, "L1aVSvVS2U6uJzs/KoFce3obAABNb2RlbENhbGxzLmNz")] // ModelCalls.cs(165,37)
         internal static global::System.Threading.Tasks.Task<global::Microsoft.Extensions.AI.ChatResponse> GetResponseAsync8(this global::Microsoft.Extensions.AI.IChatClient @client, string @chatMessage, global::Microsoft.Extensions.AI.ChatOptions? @options, global::System.Threading.CancellationToken @cancellationToken)
         {
-            var __recorder = global::Maran.Instrument.ModelClients.Resolve(@client, ModelCall0, global::Maran.Instrument.Generated.MaranInterceptorHelpers.DescribeChatClient, out bool __cached);
-            var __scope = global::Maran.Instrument.OperationScope.StartCall(__recorder, Operation9);
+            var __recorder = global::Maran.Instrument.Profiling.ModelClients.Resolve(@client, ModelCall0, global::Maran.Instrument.Generated.MaranInterceptorHelpers.DescribeChatClient, out bool __cached);
+            var __scope = global::Maran.Instrument.Profiling.OperationScope.StartCall(__recorder, Operation9);
             __scope.InConversation(@options?.ConversationId);
-            if (global::Maran.Instrument.GenAIContent.Enabled)
+            if (global::Maran.Instrument.Export.GenAIContent.Enabled)
             {
-                global::Maran.Instrument.GenAIContent.RecordMessages(__scope, "gen_ai.system_instructions", global::Maran.Instrument.Generated.MaranInterceptorHelpers.WriteChatInstructions, @options);
-                global::Maran.Instrument.GenAIContent.RecordMessages(__scope, "gen_ai.input.messages", global::Maran.Instrument.Generated.MaranInterceptorHelpers.WriteChatInput, (object?)@chatMessage);
+                global::Maran.Instrument.Export.GenAIContent.RecordMessages(__scope, "gen_ai.system_instructions", global::Maran.Instrument.Generated.MaranInterceptorHelpers.WriteChatInstructions, @options);
+                global::Maran.Instrument.Export.GenAIContent.RecordMessages(__scope, "gen_ai.input.messages", global::Maran.Instrument.Generated.MaranInterceptorHelpers.WriteChatInput, (object?)@chatMessage);
             }
 
             global::System.Threading.Tasks.Task<global::Microsoft.Extensions.AI.ChatResponse> __task;
@@ -336,7 +336,7 @@ namespace Maran.Instrument.Generated
             {
                 __scope.Detach();
             }
-            return __scope.Track(global::Maran.Instrument.GenAIContent.Enabled ? global::Maran.Instrument.GenAIContent.RecordResponse(__scope, __task, global::Maran.Instrument.Generated.MaranInterceptorHelpers.WriteChatOutput) : __task, global::Maran.Instrument.Generated.MaranInterceptorHelpers.ChatResponseReader(__cached));
+            return __scope.Track(global::Maran.Instrument.Export.GenAIContent.Enabled ? global::Maran.Instrument.Export.GenAIContent.RecordResponse(__scope, __task, global::Maran.Instrument.Generated.MaranInterceptorHelpers.WriteChatOutput) : __task, global::Maran.Instrument.Generated.MaranInterceptorHelpers.ChatResponseReader(__cached));
         }
 
         // Intercepts AIFunctionFactory.Create(Delegate, string?, string?, JsonSerializerOptions?): the function it creates is recorded each time it is invoked.
@@ -351,9 +351,9 @@ namespace Maran.Instrument.Generated
         [InterceptsLocationAttribute(1, "L1aVSvVS2U6uJzs/KoFce6AdAABNb2RlbENhbGxzLmNz")] // ModelCalls.cs(177,46)
         internal static global::System.Threading.Tasks.Task<global::Microsoft.Agents.AI.AgentResponse> RunAsync10(this global::Microsoft.Agents.AI.AIAgent @this, string @message, global::Microsoft.Agents.AI.AgentSession? @session, global::Microsoft.Agents.AI.AgentRunOptions? @options, global::System.Threading.CancellationToken @cancellationToken)
         {
-            var __recorder = global::Maran.Instrument.ModelClients.Resolve(@this, global::Maran.Instrument.Generated.MaranInterceptorHelpers.AgentRecorder(@this), global::Maran.Instrument.Generated.MaranInterceptorHelpers.DescribeAgent, out bool __cached);
+            var __recorder = global::Maran.Instrument.Profiling.ModelClients.Resolve(@this, global::Maran.Instrument.Generated.MaranInterceptorHelpers.AgentRecorder(@this), global::Maran.Instrument.Generated.MaranInterceptorHelpers.DescribeAgent, out bool __cached);
             _ = __cached;
-            var __scope = global::Maran.Instrument.OperationScope.StartCall(__recorder, Operation10);
+            var __scope = global::Maran.Instrument.Profiling.OperationScope.StartCall(__recorder, Operation10);
             __scope.InSession(@session);
             global::System.Threading.Tasks.Task<global::Microsoft.Agents.AI.AgentResponse> __task;
             try
@@ -375,9 +375,9 @@ namespace Maran.Instrument.Generated
         [InterceptsLocationAttribute(1, "L1aVSvVS2U6uJzs/KoFce84eAABNb2RlbENhbGxzLmNz")] // ModelCalls.cs(185,60)
         internal static global::System.Collections.Generic.IAsyncEnumerable<global::Microsoft.Agents.AI.AgentResponseUpdate> RunStreamingAsync11(this global::Microsoft.Agents.AI.AIAgent @this, string @message, global::Microsoft.Agents.AI.AgentSession? @session, global::Microsoft.Agents.AI.AgentRunOptions? @options, global::System.Threading.CancellationToken @cancellationToken)
         {
-            var __recorder = global::Maran.Instrument.ModelClients.Resolve(@this, global::Maran.Instrument.Generated.MaranInterceptorHelpers.AgentRecorder(@this), global::Maran.Instrument.Generated.MaranInterceptorHelpers.DescribeAgent, out bool __cached);
+            var __recorder = global::Maran.Instrument.Profiling.ModelClients.Resolve(@this, global::Maran.Instrument.Generated.MaranInterceptorHelpers.AgentRecorder(@this), global::Maran.Instrument.Generated.MaranInterceptorHelpers.DescribeAgent, out bool __cached);
             _ = __cached;
-            var __scope = global::Maran.Instrument.OperationScope.StartCall(__recorder, null);
+            var __scope = global::Maran.Instrument.Profiling.OperationScope.StartCall(__recorder, null);
             __scope.InSession(@session);
             global::System.Collections.Generic.IAsyncEnumerable<global::Microsoft.Agents.AI.AgentResponseUpdate> __stream;
             try
@@ -399,7 +399,7 @@ namespace Maran.Instrument.Generated
         [InterceptsLocationAttribute(1, "L1aVSvVS2U6uJzs/KoFcewIhAABNb2RlbENhbGxzLmNz")] // ModelCalls.cs(201,91)
         internal static global::System.Threading.Tasks.Task<global::System.ClientModel.ClientResult<global::OpenAI.Chat.ChatCompletion>> CompleteChatAsync12(this global::OpenAI.Chat.ChatClient @this, params global::OpenAI.Chat.ChatMessage[] @messages)
         {
-            var __scope = global::Maran.Instrument.OperationScope.StartCall(ModelCall11, Operation12);
+            var __scope = global::Maran.Instrument.Profiling.OperationScope.StartCall(ModelCall11, Operation12);
             global::System.Threading.Tasks.Task<global::System.ClientModel.ClientResult<global::OpenAI.Chat.ChatCompletion>> __task;
             try
             {
@@ -420,7 +420,7 @@ namespace Maran.Instrument.Generated
         [InterceptsLocationAttribute(1, "L1aVSvVS2U6uJzs/KoFce8IhAABNb2RlbENhbGxzLmNz")] // ModelCalls.cs(205,81)
         internal static global::System.ClientModel.ClientResult<global::OpenAI.Embeddings.OpenAIEmbeddingCollection> GenerateEmbeddings13(this global::OpenAI.Embeddings.EmbeddingClient @this, global::System.Collections.Generic.IEnumerable<string> @inputs, global::OpenAI.Embeddings.EmbeddingGenerationOptions @options, global::System.Threading.CancellationToken @cancellationToken)
         {
-            var __scope = global::Maran.Instrument.OperationScope.StartCall(ModelCall13, null);
+            var __scope = global::Maran.Instrument.Profiling.OperationScope.StartCall(ModelCall13, null);
             try
             {
                 var __result = @this.GenerateEmbeddings(@inputs, @options, @cancellationToken);
@@ -441,7 +441,7 @@ namespace Maran.Instrument.Generated
         [InterceptsLocationAttribute(1, "L1aVSvVS2U6uJzs/KoFce/IiAABNb2RlbENhbGxzLmNz")] // ModelCalls.cs(211,83)
         internal static global::System.ClientModel.AsyncCollectionResult<global::OpenAI.Chat.StreamingChatCompletionUpdate> CompleteChatStreamingAsync14(this global::OpenAI.Chat.ChatClient @this, params global::OpenAI.Chat.ChatMessage[] @messages)
         {
-            var __scope = global::Maran.Instrument.OperationScope.StartCall(ModelCall14, Operation15);
+            var __scope = global::Maran.Instrument.Profiling.OperationScope.StartCall(ModelCall14, Operation15);
             global::System.ClientModel.AsyncCollectionResult<global::OpenAI.Chat.StreamingChatCompletionUpdate> __stream;
             try
             {
@@ -462,7 +462,7 @@ namespace Maran.Instrument.Generated
         [InterceptsLocationAttribute(1, "L1aVSvVS2U6uJzs/KoFce9kkAABNb2RlbENhbGxzLmNz")] // ModelCalls.cs(223,77)
         internal static global::System.ClientModel.CollectionResult<global::OpenAI.Chat.StreamingChatCompletionUpdate> CompleteChatStreaming15(this global::OpenAI.Chat.ChatClient @this, params global::OpenAI.Chat.ChatMessage[] @messages)
         {
-            var __scope = global::Maran.Instrument.OperationScope.StartCall(ModelCall16, null);
+            var __scope = global::Maran.Instrument.Profiling.OperationScope.StartCall(ModelCall16, null);
             global::System.ClientModel.CollectionResult<global::OpenAI.Chat.StreamingChatCompletionUpdate> __stream;
             try
             {
@@ -483,7 +483,7 @@ namespace Maran.Instrument.Generated
         [InterceptsLocationAttribute(1, "L1aVSvVS2U6uJzs/KoFcewcmAABNb2RlbENhbGxzLmNz")] // ModelCalls.cs(231,109)
         internal static global::System.Threading.Tasks.Task<global::System.ClientModel.ClientResult<global::OpenAI.Responses.ResponseResult>> CreateResponseAsync16(this global::OpenAI.Responses.ResponsesClient @this, global::OpenAI.Responses.CreateResponseOptions @options, global::System.Threading.CancellationToken @cancellationToken)
         {
-            var __scope = global::Maran.Instrument.OperationScope.StartCall(ModelCall17, null);
+            var __scope = global::Maran.Instrument.Profiling.OperationScope.StartCall(ModelCall17, null);
             global::System.Threading.Tasks.Task<global::System.ClientModel.ClientResult<global::OpenAI.Responses.ResponseResult>> __task;
             try
             {
@@ -513,13 +513,13 @@ namespace Maran.Instrument.Generated
     internal static class MaranInterceptorHelpers
     {
         // Reads the usage Microsoft.Extensions.AI reports on a ChatResponse (ChatResponse<T> included).
-        internal static global::Maran.Instrument.TokenUsage ReadChatResponse(global::Microsoft.Extensions.AI.ChatResponse? response, bool includeText) =>
+        internal static global::Maran.Instrument.Telemetry.TokenUsage ReadChatResponse(global::Microsoft.Extensions.AI.ChatResponse? response, bool includeText) =>
             response?.Usage is { } usage
-                ? new global::Maran.Instrument.TokenUsage(usage.InputTokenCount ?? 0, usage.OutputTokenCount ?? 0, usage.CachedInputTokenCount ?? 0, usage.ReasoningTokenCount ?? 0, response.ModelId)
-                : global::Maran.Instrument.TokenUsage.Unreported(response?.ModelId, includeText ? response?.Text : null);
+                ? new global::Maran.Instrument.Telemetry.TokenUsage(usage.InputTokenCount ?? 0, usage.OutputTokenCount ?? 0, usage.CachedInputTokenCount ?? 0, usage.ReasoningTokenCount ?? 0, response.ModelId)
+                : global::Maran.Instrument.Telemetry.TokenUsage.Unreported(response?.ModelId, includeText ? response?.Text : null);
 
         // Reads the UsageContent of one streamed ChatResponseUpdate; the runtime adds the updates of a stream up.
-        internal static global::Maran.Instrument.TokenUsage ReadChatResponseUpdate(global::Microsoft.Extensions.AI.ChatResponseUpdate? update, bool includeText)
+        internal static global::Maran.Instrument.Telemetry.TokenUsage ReadChatResponseUpdate(global::Microsoft.Extensions.AI.ChatResponseUpdate? update, bool includeText)
         {
             if (update is null)
             {
@@ -531,62 +531,62 @@ namespace Maran.Instrument.Generated
             {
                 if (contents[i] is global::Microsoft.Extensions.AI.UsageContent { Details: { } usage })
                 {
-                    return new global::Maran.Instrument.TokenUsage(usage.InputTokenCount ?? 0, usage.OutputTokenCount ?? 0, usage.CachedInputTokenCount ?? 0, usage.ReasoningTokenCount ?? 0, update.ModelId);
+                    return new global::Maran.Instrument.Telemetry.TokenUsage(usage.InputTokenCount ?? 0, usage.OutputTokenCount ?? 0, usage.CachedInputTokenCount ?? 0, usage.ReasoningTokenCount ?? 0, update.ModelId);
                 }
             }
 
-            return global::Maran.Instrument.TokenUsage.Unreported(update.ModelId, includeText ? update.Text : null);
+            return global::Maran.Instrument.Telemetry.TokenUsage.Unreported(update.ModelId, includeText ? update.Text : null);
         }
 
         // Reads the usage Microsoft.Extensions.AI reports on generated embeddings; the model is the first embedding's.
-        internal static global::Maran.Instrument.TokenUsage ReadEmbeddings<TEmbedding>(global::Microsoft.Extensions.AI.GeneratedEmbeddings<TEmbedding>? embeddings, bool includeText)
+        internal static global::Maran.Instrument.Telemetry.TokenUsage ReadEmbeddings<TEmbedding>(global::Microsoft.Extensions.AI.GeneratedEmbeddings<TEmbedding>? embeddings, bool includeText)
             where TEmbedding : global::Microsoft.Extensions.AI.Embedding =>
             embeddings is null
                 ? default
                 : embeddings.Usage is { } usage
-                    ? new global::Maran.Instrument.TokenUsage(usage.InputTokenCount ?? 0, usage.OutputTokenCount ?? 0, model: embeddings.Count > 0 ? embeddings[0].ModelId : null)
-                    : global::Maran.Instrument.TokenUsage.Unreported(embeddings.Count > 0 ? embeddings[0].ModelId : null);
+                    ? new global::Maran.Instrument.Telemetry.TokenUsage(usage.InputTokenCount ?? 0, usage.OutputTokenCount ?? 0, model: embeddings.Count > 0 ? embeddings[0].ModelId : null)
+                    : global::Maran.Instrument.Telemetry.TokenUsage.Unreported(embeddings.Count > 0 ? embeddings[0].ModelId : null);
 
         // Reads the usage the OpenAI SDK reports on a ChatCompletion.
-        internal static global::Maran.Instrument.TokenUsage ReadChatCompletion(global::OpenAI.Chat.ChatCompletion? completion, bool includeText) =>
+        internal static global::Maran.Instrument.Telemetry.TokenUsage ReadChatCompletion(global::OpenAI.Chat.ChatCompletion? completion, bool includeText) =>
             completion?.Usage is { } usage
-                ? new global::Maran.Instrument.TokenUsage(usage.InputTokenCount, usage.OutputTokenCount, usage.InputTokenDetails?.CachedTokenCount ?? 0, usage.OutputTokenDetails?.ReasoningTokenCount ?? 0, completion.Model)
-                : global::Maran.Instrument.TokenUsage.Unreported(completion?.Model, includeText && completion?.Content is { Count: > 0 } content ? content[0].Text : null);
+                ? new global::Maran.Instrument.Telemetry.TokenUsage(usage.InputTokenCount, usage.OutputTokenCount, usage.InputTokenDetails?.CachedTokenCount ?? 0, usage.OutputTokenDetails?.ReasoningTokenCount ?? 0, completion.Model)
+                : global::Maran.Instrument.Telemetry.TokenUsage.Unreported(completion?.Model, includeText && completion?.Content is { Count: > 0 } content ? content[0].Text : null);
 
         // Reads the usage of the ChatCompletion inside an OpenAI SDK ClientResult.
-        internal static global::Maran.Instrument.TokenUsage ReadChatCompletionResult(global::System.ClientModel.ClientResult<global::OpenAI.Chat.ChatCompletion>? result, bool includeText) =>
+        internal static global::Maran.Instrument.Telemetry.TokenUsage ReadChatCompletionResult(global::System.ClientModel.ClientResult<global::OpenAI.Chat.ChatCompletion>? result, bool includeText) =>
             ReadChatCompletion(result?.Value, includeText);
 
         // Reads the usage the OpenAI SDK reports on the last streamed update (when usage is included in the stream).
-        internal static global::Maran.Instrument.TokenUsage ReadStreamingChatCompletionUpdate(global::OpenAI.Chat.StreamingChatCompletionUpdate? update, bool includeText) =>
+        internal static global::Maran.Instrument.Telemetry.TokenUsage ReadStreamingChatCompletionUpdate(global::OpenAI.Chat.StreamingChatCompletionUpdate? update, bool includeText) =>
             update?.Usage is { } usage
-                ? new global::Maran.Instrument.TokenUsage(usage.InputTokenCount, usage.OutputTokenCount, usage.InputTokenDetails?.CachedTokenCount ?? 0, usage.OutputTokenDetails?.ReasoningTokenCount ?? 0, update.Model)
-                : global::Maran.Instrument.TokenUsage.Unreported(update?.Model, includeText && update?.ContentUpdate is { Count: > 0 } content ? content[0].Text : null);
+                ? new global::Maran.Instrument.Telemetry.TokenUsage(usage.InputTokenCount, usage.OutputTokenCount, usage.InputTokenDetails?.CachedTokenCount ?? 0, usage.OutputTokenDetails?.ReasoningTokenCount ?? 0, update.Model)
+                : global::Maran.Instrument.Telemetry.TokenUsage.Unreported(update?.Model, includeText && update?.ContentUpdate is { Count: > 0 } content ? content[0].Text : null);
 
         // Reads the usage the OpenAI SDK reports on generated embeddings: input tokens only.
-        internal static global::Maran.Instrument.TokenUsage ReadEmbeddingCollectionResult(global::System.ClientModel.ClientResult<global::OpenAI.Embeddings.OpenAIEmbeddingCollection>? result, bool includeText) =>
+        internal static global::Maran.Instrument.Telemetry.TokenUsage ReadEmbeddingCollectionResult(global::System.ClientModel.ClientResult<global::OpenAI.Embeddings.OpenAIEmbeddingCollection>? result, bool includeText) =>
             result?.Value is { } embeddings
                 ? embeddings.Usage is { } usage
-                    ? new global::Maran.Instrument.TokenUsage(usage.InputTokenCount, 0, model: embeddings.Model)
-                    : global::Maran.Instrument.TokenUsage.Unreported(embeddings.Model)
+                    ? new global::Maran.Instrument.Telemetry.TokenUsage(usage.InputTokenCount, 0, model: embeddings.Model)
+                    : global::Maran.Instrument.Telemetry.TokenUsage.Unreported(embeddings.Model)
                 : default;
 
         // Reads the usage the OpenAI SDK reports on a response of its Responses API.
-        internal static global::Maran.Instrument.TokenUsage ReadResponseResult(global::System.ClientModel.ClientResult<global::OpenAI.Responses.ResponseResult>? result, bool includeText) =>
+        internal static global::Maran.Instrument.Telemetry.TokenUsage ReadResponseResult(global::System.ClientModel.ClientResult<global::OpenAI.Responses.ResponseResult>? result, bool includeText) =>
             result?.Value is { } response
                 ? response.Usage is { } usage
-                    ? new global::Maran.Instrument.TokenUsage(usage.InputTokenCount, usage.OutputTokenCount, usage.InputTokenDetails?.CachedTokenCount ?? 0, usage.OutputTokenDetails?.ReasoningTokenCount ?? 0, response.Model)
-                    : global::Maran.Instrument.TokenUsage.Unreported(response.Model)
+                    ? new global::Maran.Instrument.Telemetry.TokenUsage(usage.InputTokenCount, usage.OutputTokenCount, usage.InputTokenDetails?.CachedTokenCount ?? 0, usage.OutputTokenDetails?.ReasoningTokenCount ?? 0, response.Model)
+                    : global::Maran.Instrument.Telemetry.TokenUsage.Unreported(response.Model)
                 : default;
 
         // Reads the usage the Agent Framework adds up over one agent run (AgentResponse<T> included); the model is the chat response's.
-        internal static global::Maran.Instrument.TokenUsage ReadAgentResponse(global::Microsoft.Agents.AI.AgentResponse? response, bool includeText) =>
+        internal static global::Maran.Instrument.Telemetry.TokenUsage ReadAgentResponse(global::Microsoft.Agents.AI.AgentResponse? response, bool includeText) =>
             response?.Usage is { } usage
-                ? new global::Maran.Instrument.TokenUsage(usage.InputTokenCount ?? 0, usage.OutputTokenCount ?? 0, usage.CachedInputTokenCount ?? 0, usage.ReasoningTokenCount ?? 0, (response.RawRepresentation as global::Microsoft.Extensions.AI.ChatResponse)?.ModelId)
-                : global::Maran.Instrument.TokenUsage.Unreported((response?.RawRepresentation as global::Microsoft.Extensions.AI.ChatResponse)?.ModelId, includeText ? response?.Text : null);
+                ? new global::Maran.Instrument.Telemetry.TokenUsage(usage.InputTokenCount ?? 0, usage.OutputTokenCount ?? 0, usage.CachedInputTokenCount ?? 0, usage.ReasoningTokenCount ?? 0, (response.RawRepresentation as global::Microsoft.Extensions.AI.ChatResponse)?.ModelId)
+                : global::Maran.Instrument.Telemetry.TokenUsage.Unreported((response?.RawRepresentation as global::Microsoft.Extensions.AI.ChatResponse)?.ModelId, includeText ? response?.Text : null);
 
         // Reads the UsageContent of one streamed AgentResponseUpdate; the runtime adds the updates of a run up.
-        internal static global::Maran.Instrument.TokenUsage ReadAgentResponseUpdate(global::Microsoft.Agents.AI.AgentResponseUpdate? update, bool includeText)
+        internal static global::Maran.Instrument.Telemetry.TokenUsage ReadAgentResponseUpdate(global::Microsoft.Agents.AI.AgentResponseUpdate? update, bool includeText)
         {
             if (update is null)
             {
@@ -598,22 +598,22 @@ namespace Maran.Instrument.Generated
             {
                 if (contents[i] is global::Microsoft.Extensions.AI.UsageContent { Details: { } usage })
                 {
-                    return new global::Maran.Instrument.TokenUsage(usage.InputTokenCount ?? 0, usage.OutputTokenCount ?? 0, usage.CachedInputTokenCount ?? 0, usage.ReasoningTokenCount ?? 0, (update.RawRepresentation as global::Microsoft.Extensions.AI.ChatResponseUpdate)?.ModelId);
+                    return new global::Maran.Instrument.Telemetry.TokenUsage(usage.InputTokenCount ?? 0, usage.OutputTokenCount ?? 0, usage.CachedInputTokenCount ?? 0, usage.ReasoningTokenCount ?? 0, (update.RawRepresentation as global::Microsoft.Extensions.AI.ChatResponseUpdate)?.ModelId);
                 }
             }
 
-            return global::Maran.Instrument.TokenUsage.Unreported((update.RawRepresentation as global::Microsoft.Extensions.AI.ChatResponseUpdate)?.ModelId, includeText ? update.Text : null);
+            return global::Maran.Instrument.Telemetry.TokenUsage.Unreported((update.RawRepresentation as global::Microsoft.Extensions.AI.ChatResponseUpdate)?.ModelId, includeText ? update.Text : null);
         }
 
         // A client with a response cache: responses it deserialized from the cache carry no raw representation.
-        internal static global::Maran.Instrument.TokenUsageReader<global::Microsoft.Extensions.AI.ChatResponse> ChatResponseReader(bool hasResponseCache) =>
+        internal static global::Maran.Instrument.Telemetry.TokenUsageReader<global::Microsoft.Extensions.AI.ChatResponse> ChatResponseReader(bool hasResponseCache) =>
             hasResponseCache ? ReadCachedChatResponse : ReadChatResponse;
 
-        private static global::Maran.Instrument.TokenUsage ReadCachedChatResponse(global::Microsoft.Extensions.AI.ChatResponse? response, bool includeText) =>
+        private static global::Maran.Instrument.Telemetry.TokenUsage ReadCachedChatResponse(global::Microsoft.Extensions.AI.ChatResponse? response, bool includeText) =>
             response is { RawRepresentation: null } ? ReadChatResponse(response, includeText).AsCacheHit() : ReadChatResponse(response, includeText);
 
         // A chat client's provider, default model, response cache and own telemetry; read once per client.
-        internal static global::Maran.Instrument.ModelClient DescribeChatClient(object client)
+        internal static global::Maran.Instrument.Profiling.ModelClient DescribeChatClient(object client)
         {
             if (client is not global::Microsoft.Extensions.AI.IChatClient chat)
             {
@@ -621,11 +621,11 @@ namespace Maran.Instrument.Generated
             }
 
             var metadata = chat.GetService(typeof(global::Microsoft.Extensions.AI.ChatClientMetadata), null) as global::Microsoft.Extensions.AI.ChatClientMetadata;
-            return new global::Maran.Instrument.ModelClient(metadata?.ProviderName, chat.GetService(typeof(global::Microsoft.Extensions.AI.CachingChatClient), null) is not null, metadata?.DefaultModelId, chat.GetService(typeof(global::System.Diagnostics.ActivitySource), null) is global::System.Diagnostics.ActivitySource);
+            return new global::Maran.Instrument.Profiling.ModelClient(metadata?.ProviderName, chat.GetService(typeof(global::Microsoft.Extensions.AI.CachingChatClient), null) is not null, metadata?.DefaultModelId, chat.GetService(typeof(global::System.Diagnostics.ActivitySource), null) is global::System.Diagnostics.ActivitySource);
         }
 
         // An embedding generator's provider, default model and own telemetry; read once per generator.
-        internal static global::Maran.Instrument.ModelClient DescribeEmbeddingGenerator(object generator)
+        internal static global::Maran.Instrument.Profiling.ModelClient DescribeEmbeddingGenerator(object generator)
         {
             if (generator is not global::Microsoft.Extensions.AI.IEmbeddingGenerator embeddings)
             {
@@ -633,17 +633,17 @@ namespace Maran.Instrument.Generated
             }
 
             var metadata = embeddings.GetService(typeof(global::Microsoft.Extensions.AI.EmbeddingGeneratorMetadata), null) as global::Microsoft.Extensions.AI.EmbeddingGeneratorMetadata;
-            return new global::Maran.Instrument.ModelClient(metadata?.ProviderName, false, metadata?.DefaultModelId, embeddings.GetService(typeof(global::System.Diagnostics.ActivitySource), null) is global::System.Diagnostics.ActivitySource);
+            return new global::Maran.Instrument.Profiling.ModelClient(metadata?.ProviderName, false, metadata?.DefaultModelId, embeddings.GetService(typeof(global::System.Diagnostics.ActivitySource), null) is global::System.Diagnostics.ActivitySource);
         }
 
         // Whether an agent's pipeline reports its runs to OpenTelemetry itself (the Agent Framework's UseOpenTelemetry()); read once per agent.
-        internal static global::Maran.Instrument.ModelClient DescribeAgent(object agent) =>
+        internal static global::Maran.Instrument.Profiling.ModelClient DescribeAgent(object agent) =>
             agent is global::Microsoft.Agents.AI.AIAgent run && run.GetService(typeof(global::Microsoft.Agents.AI.OpenTelemetryAgent), null) is not null
-                ? new global::Maran.Instrument.ModelClient(null, false, null, ReportedByPipeline: true)
+                ? new global::Maran.Instrument.Profiling.ModelClient(null, false, null, ReportedByPipeline: true)
                 : default;
 
         // Content capture: a chat call's input messages, as the GenAI conventions shape them.
-        internal static void WriteChatInput(global::Maran.Instrument.GenAIContentWriter writer, object? input)
+        internal static void WriteChatInput(global::Maran.Instrument.Export.GenAIContentWriter writer, object? input)
         {
             writer.BeginList();
             switch (input)
@@ -669,7 +669,7 @@ namespace Maran.Instrument.Generated
         }
 
         // Content capture: the instructions a chat call's options give, as system instructions.
-        internal static void WriteChatInstructions(global::Maran.Instrument.GenAIContentWriter writer, global::Microsoft.Extensions.AI.ChatOptions? options)
+        internal static void WriteChatInstructions(global::Maran.Instrument.Export.GenAIContentWriter writer, global::Microsoft.Extensions.AI.ChatOptions? options)
         {
             if (options?.Instructions is { Length: > 0 } instructions)
             {
@@ -680,7 +680,7 @@ namespace Maran.Instrument.Generated
         }
 
         // Content capture: a chat response's messages, with the reason the model stopped.
-        internal static void WriteChatOutput(global::Maran.Instrument.GenAIContentWriter writer, global::Microsoft.Extensions.AI.ChatResponse response)
+        internal static void WriteChatOutput(global::Maran.Instrument.Export.GenAIContentWriter writer, global::Microsoft.Extensions.AI.ChatResponse response)
         {
             string? finishReason = response.FinishReason?.Value is { } reason ? (reason == "tool_calls" ? "tool_call" : reason) : null;
             writer.BeginList();
@@ -693,10 +693,10 @@ namespace Maran.Instrument.Generated
         }
 
         // Content capture: the response a chat stream's updates make up, as Microsoft.Extensions.AI joins them.
-        internal static void WriteChatStreamOutput(global::Maran.Instrument.GenAIContentWriter writer, global::System.Collections.Generic.IReadOnlyList<global::Microsoft.Extensions.AI.ChatResponseUpdate> updates) =>
+        internal static void WriteChatStreamOutput(global::Maran.Instrument.Export.GenAIContentWriter writer, global::System.Collections.Generic.IReadOnlyList<global::Microsoft.Extensions.AI.ChatResponseUpdate> updates) =>
             WriteChatOutput(writer, global::Microsoft.Extensions.AI.ChatResponseExtensions.ToChatResponse(updates));
 
-        private static void WriteChatMessage(global::Maran.Instrument.GenAIContentWriter writer, global::Microsoft.Extensions.AI.ChatMessage message, string? finishReason)
+        private static void WriteChatMessage(global::Maran.Instrument.Export.GenAIContentWriter writer, global::Microsoft.Extensions.AI.ChatMessage message, string? finishReason)
         {
             writer.BeginMessage(message.Role.Value, message.AuthorName);
             foreach (var content in message.Contents)
@@ -719,15 +719,15 @@ namespace Maran.Instrument.Generated
         }
 
         // The recorder of one agent's runs, under the name the agent has at run time.
-        internal static global::Maran.Instrument.OperationRecorder AgentRecorder(global::Microsoft.Agents.AI.AIAgent? agent) =>
-            global::Maran.Instrument.OperationRegistry.GetOrAddCall(
-                global::Maran.Instrument.OperationKind.Agent, agent?.Name is { Length: > 0 } name ? name : agent?.GetType().Name ?? "agent", "agents", null, null, "invoke_agent");
+        internal static global::Maran.Instrument.Profiling.OperationRecorder AgentRecorder(global::Microsoft.Agents.AI.AIAgent? agent) =>
+            global::Maran.Instrument.Profiling.OperationRegistry.GetOrAddCall(
+                global::Maran.Instrument.Profiling.OperationKind.Agent, agent?.Name is { Length: > 0 } name ? name : agent?.GetType().Name ?? "agent", "agents", null, null, "invoke_agent");
 
         // Wraps an SDK stream; a call that is not measured (monitoring off) returns the SDK's result itself.
-        internal static global::System.ClientModel.AsyncCollectionResult<T> Wrap<T>(global::System.ClientModel.AsyncCollectionResult<T> inner, global::Maran.Instrument.OperationScope scope, global::Maran.Instrument.TokenUsageReader<T>? reader) =>
+        internal static global::System.ClientModel.AsyncCollectionResult<T> Wrap<T>(global::System.ClientModel.AsyncCollectionResult<T> inner, global::Maran.Instrument.Profiling.OperationScope scope, global::Maran.Instrument.Telemetry.TokenUsageReader<T>? reader) =>
             inner is null || !scope.IsTimed ? inner! : new MeasuredAsyncCollectionResult<T>(inner, scope, reader);
 
-        internal static global::System.ClientModel.CollectionResult<T> Wrap<T>(global::System.ClientModel.CollectionResult<T> inner, global::Maran.Instrument.OperationScope scope, global::Maran.Instrument.TokenUsageReader<T>? reader) =>
+        internal static global::System.ClientModel.CollectionResult<T> Wrap<T>(global::System.ClientModel.CollectionResult<T> inner, global::Maran.Instrument.Profiling.OperationScope scope, global::Maran.Instrument.Telemetry.TokenUsageReader<T>? reader) =>
             inner is null || !scope.IsTimed ? inner! : new MeasuredCollectionResult<T>(inner, scope, reader);
 
         // The function AIFunctionFactory.Create made, wrapped so each of its invocations is recorded.
@@ -743,7 +743,7 @@ namespace Maran.Instrument.Generated
         private global::System.Runtime.ExceptionServices.ExceptionDispatchInfo? _pageFailure;
         private int _valuesStarted;
 
-        public MeasuredAsyncCollectionResult(global::System.ClientModel.AsyncCollectionResult<T> inner, global::Maran.Instrument.OperationScope scope, global::Maran.Instrument.TokenUsageReader<T>? reader)
+        public MeasuredAsyncCollectionResult(global::System.ClientModel.AsyncCollectionResult<T> inner, global::Maran.Instrument.Profiling.OperationScope scope, global::Maran.Instrument.Telemetry.TokenUsageReader<T>? reader)
         {
             _inner = inner;
             _measured = reader is null ? scope.Track(FirstPageValues()) : scope.Track(FirstPageValues(), reader);
@@ -842,7 +842,7 @@ namespace Maran.Instrument.Generated
         private global::System.Runtime.ExceptionServices.ExceptionDispatchInfo? _pageFailure;
         private int _valuesStarted;
 
-        public MeasuredCollectionResult(global::System.ClientModel.CollectionResult<T> inner, global::Maran.Instrument.OperationScope scope, global::Maran.Instrument.TokenUsageReader<T>? reader)
+        public MeasuredCollectionResult(global::System.ClientModel.CollectionResult<T> inner, global::Maran.Instrument.Profiling.OperationScope scope, global::Maran.Instrument.Telemetry.TokenUsageReader<T>? reader)
         {
             _inner = inner;
             _measured = reader is null ? scope.TrackItems(FirstPageValues()) : scope.TrackItems(FirstPageValues(), reader);
@@ -925,21 +925,21 @@ namespace Maran.Instrument.Generated
     // Records each invocation of a function made by AIFunctionFactory.Create as a tool call named after the function.
     file sealed class MonitoredAIFunction : global::Microsoft.Extensions.AI.DelegatingAIFunction
     {
-        private readonly global::Maran.Instrument.OperationRecorder _recorder;
+        private readonly global::Maran.Instrument.Profiling.OperationRecorder _recorder;
 
         public MonitoredAIFunction(global::Microsoft.Extensions.AI.AIFunction innerFunction)
             : base(innerFunction)
         {
-            _recorder = global::Maran.Instrument.OperationRegistry.GetOrAddCall(
-                global::Maran.Instrument.OperationKind.Tool, string.IsNullOrEmpty(innerFunction.Name) ? "tool" : innerFunction.Name, "tools", null, null, "execute_tool");
+            _recorder = global::Maran.Instrument.Profiling.OperationRegistry.GetOrAddCall(
+                global::Maran.Instrument.Profiling.OperationKind.Tool, string.IsNullOrEmpty(innerFunction.Name) ? "tool" : innerFunction.Name, "tools", null, null, "execute_tool");
         }
 
         protected override global::System.Threading.Tasks.ValueTask<object?> InvokeCoreAsync(global::Microsoft.Extensions.AI.AIFunctionArguments arguments, global::System.Threading.CancellationToken cancellationToken)
         {
-            var scope = global::Maran.Instrument.OperationScope.StartCall(_recorder, null);
-            if (global::Maran.Instrument.GenAIContent.Enabled)
+            var scope = global::Maran.Instrument.Profiling.OperationScope.StartCall(_recorder, null);
+            if (global::Maran.Instrument.Export.GenAIContent.Enabled)
             {
-                global::Maran.Instrument.GenAIContent.RecordToolArguments(scope, UnderlyingMethod, arguments);
+                global::Maran.Instrument.Export.GenAIContent.RecordToolArguments(scope, UnderlyingMethod, arguments);
             }
 
             global::System.Threading.Tasks.ValueTask<object?> task;
@@ -956,7 +956,7 @@ namespace Maran.Instrument.Generated
                 scope.Detach();
             }
 
-            return scope.Track(global::Maran.Instrument.GenAIContent.Enabled ? global::Maran.Instrument.GenAIContent.RecordToolResult(scope, UnderlyingMethod, task) : task);
+            return scope.Track(global::Maran.Instrument.Export.GenAIContent.Enabled ? global::Maran.Instrument.Export.GenAIContent.RecordToolResult(scope, UnderlyingMethod, task) : task);
         }
     }
 }

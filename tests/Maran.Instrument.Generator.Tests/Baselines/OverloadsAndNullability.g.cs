@@ -22,23 +22,23 @@ namespace Maran.Instrument.Generated
     file static class Interceptors
     {
         // Operation "maybe" of component "overloads".
-        private static readonly global::Maran.Instrument.OperationRecorder Operation0 = global::Maran.Instrument.OperationRegistry.GetOrAdd(
+        private static readonly global::Maran.Instrument.Profiling.OperationRecorder Operation0 = global::Maran.Instrument.Profiling.OperationRegistry.GetOrAdd(
             "maybe", "overloads", "Formatter.Maybe<T>(bool, T)", null);
 
         // Operation "format_number" of component "overloads".
-        private static readonly global::Maran.Instrument.OperationRecorder Operation1 = global::Maran.Instrument.OperationRegistry.GetOrAdd(
+        private static readonly global::Maran.Instrument.Profiling.OperationRecorder Operation1 = global::Maran.Instrument.Profiling.OperationRegistry.GetOrAdd(
             "format_number", "overloads", "Formatter.Format(int)", null);
 
         // Operation "format_text" of component "overloads".
-        private static readonly global::Maran.Instrument.OperationRecorder Operation2 = global::Maran.Instrument.OperationRegistry.GetOrAdd(
+        private static readonly global::Maran.Instrument.Profiling.OperationRecorder Operation2 = global::Maran.Instrument.Profiling.OperationRegistry.GetOrAdd(
             "format_text", "overloads", "Formatter.Format(string?)", null);
 
         // Operation "format_pair" of component "overloads".
-        private static readonly global::Maran.Instrument.OperationRecorder Operation3 = global::Maran.Instrument.OperationRegistry.GetOrAdd(
+        private static readonly global::Maran.Instrument.Profiling.OperationRecorder Operation3 = global::Maran.Instrument.Profiling.OperationRegistry.GetOrAdd(
             "format_pair", "overloads", "Formatter.Format(string?, object?)", null);
 
         // Operation "legacy" of component "overloads".
-        private static readonly global::Maran.Instrument.OperationRecorder Operation4 = global::Maran.Instrument.OperationRegistry.GetOrAdd(
+        private static readonly global::Maran.Instrument.Profiling.OperationRecorder Operation4 = global::Maran.Instrument.Profiling.OperationRegistry.GetOrAdd(
             "legacy", "overloads", "Legacy.Echo(string)", null);
 
         // Intercepts calls of Formatter.Maybe<T>(bool, T).
@@ -47,7 +47,7 @@ namespace Maran.Instrument.Generated
         internal static T? Maybe0<T>(this global::Scenarios.OverloadsAndNullability.Formatter @this, bool @present, T @value)
             where T : class
         {
-            var __scope = global::Maran.Instrument.OperationScope.Start(Operation0);
+            var __scope = global::Maran.Instrument.Profiling.OperationScope.Start(Operation0);
             try
             {
                 var __result = @this.Maybe<T>(@present, @value);
@@ -68,7 +68,7 @@ namespace Maran.Instrument.Generated
         [InterceptsLocationAttribute(1, "S1pN+JDaHOEyNNfJCKLegbsDAABPdmVybG9hZHNBbmROdWxsYWJpbGl0eS5jcw==")] // OverloadsAndNullability.cs(34,43)
         internal static string Format1(this global::Scenarios.OverloadsAndNullability.Formatter @this, int @value)
         {
-            var __scope = global::Maran.Instrument.OperationScope.Start(Operation1);
+            var __scope = global::Maran.Instrument.Profiling.OperationScope.Start(Operation1);
             try
             {
                 var __result = @this.Format(@value);
@@ -90,7 +90,7 @@ namespace Maran.Instrument.Generated
         [InterceptsLocationAttribute(1, "S1pN+JDaHOEyNNfJCKLegecDAABPdmVybG9hZHNBbmROdWxsYWJpbGl0eS5jcw==")] // OverloadsAndNullability.cs(34,87)
         internal static string Format2(this global::Scenarios.OverloadsAndNullability.Formatter @this, string? @value)
         {
-            var __scope = global::Maran.Instrument.OperationScope.Start(Operation2);
+            var __scope = global::Maran.Instrument.Profiling.OperationScope.Start(Operation2);
             try
             {
                 var __result = @this.Format(@value);
@@ -111,7 +111,7 @@ namespace Maran.Instrument.Generated
         [InterceptsLocationAttribute(1, "S1pN+JDaHOEyNNfJCKLegRQEAABPdmVybG9hZHNBbmROdWxsYWJpbGl0eS5jcw==")] // OverloadsAndNullability.cs(35,23)
         internal static string Format3(this global::Scenarios.OverloadsAndNullability.Formatter @this, string? @key, object? @value)
         {
-            var __scope = global::Maran.Instrument.OperationScope.Start(Operation3);
+            var __scope = global::Maran.Instrument.Profiling.OperationScope.Start(Operation3);
             try
             {
                 var __result = @this.Format(@key, @value);
@@ -132,7 +132,7 @@ namespace Maran.Instrument.Generated
         [InterceptsLocationAttribute(1, "S1pN+JDaHOEyNNfJCKLegWAEAABPdmVybG9hZHNBbmROdWxsYWJpbGl0eS5jcw==")] // OverloadsAndNullability.cs(35,99)
         internal static string Echo4(this global::Scenarios.OverloadsAndNullability.Legacy @this, string @text)
         {
-            var __scope = global::Maran.Instrument.OperationScope.Start(Operation4);
+            var __scope = global::Maran.Instrument.Profiling.OperationScope.Start(Operation4);
             try
             {
                 var __result = @this.Echo(@text);

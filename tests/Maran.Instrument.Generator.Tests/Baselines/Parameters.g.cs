@@ -22,38 +22,38 @@ namespace Maran.Instrument.Generated
     file static class Interceptors
     {
         // Operation "swap" of component "parameters".
-        private static readonly global::Maran.Instrument.OperationRecorder Operation0 = global::Maran.Instrument.OperationRegistry.GetOrAdd(
+        private static readonly global::Maran.Instrument.Profiling.OperationRecorder Operation0 = global::Maran.Instrument.Profiling.OperationRegistry.GetOrAdd(
             "swap", "parameters", "Calls.Swap(ref int, ref int)", null);
 
         // Operation "try_parse" of component "parameters".
-        private static readonly global::Maran.Instrument.OperationRecorder Operation1 = global::Maran.Instrument.OperationRegistry.GetOrAdd(
+        private static readonly global::Maran.Instrument.Profiling.OperationRecorder Operation1 = global::Maran.Instrument.Profiling.OperationRegistry.GetOrAdd(
             "try_parse", "parameters", "Calls.TryParse(string, out int)", null);
 
         // Operation "distance" of component "parameters".
-        private static readonly global::Maran.Instrument.OperationRecorder Operation2 = global::Maran.Instrument.OperationRegistry.GetOrAdd(
+        private static readonly global::Maran.Instrument.Profiling.OperationRecorder Operation2 = global::Maran.Instrument.Profiling.OperationRegistry.GetOrAdd(
             "distance", "parameters", "Calls.Distance(in (double X, double Y))", null);
 
         // Operation "sum" of component "parameters".
-        private static readonly global::Maran.Instrument.OperationRecorder Operation3 = global::Maran.Instrument.OperationRegistry.GetOrAdd(
+        private static readonly global::Maran.Instrument.Profiling.OperationRecorder Operation3 = global::Maran.Instrument.Profiling.OperationRegistry.GetOrAdd(
             "sum", "parameters", "Calls.Sum(params int[])", null);
 
         // Operation "format" of component "parameters".
-        private static readonly global::Maran.Instrument.OperationRecorder Operation4 = global::Maran.Instrument.OperationRegistry.GetOrAdd(
+        private static readonly global::Maran.Instrument.Profiling.OperationRecorder Operation4 = global::Maran.Instrument.Profiling.OperationRegistry.GetOrAdd(
             "format", "parameters", "Calls.Format(string, int, string)", null);
 
         // Operation "count_vowels" of component "parameters".
-        private static readonly global::Maran.Instrument.OperationRecorder Operation5 = global::Maran.Instrument.OperationRegistry.GetOrAdd(
+        private static readonly global::Maran.Instrument.Profiling.OperationRecorder Operation5 = global::Maran.Instrument.Profiling.OperationRegistry.GetOrAdd(
             "count_vowels", "parameters", "Calls.CountVowels(ReadOnlySpan<char>)", null);
 
         // Operation "slot" of component "parameters".
-        private static readonly global::Maran.Instrument.OperationRecorder Operation6 = global::Maran.Instrument.OperationRegistry.GetOrAdd(
+        private static readonly global::Maran.Instrument.Profiling.OperationRecorder Operation6 = global::Maran.Instrument.Profiling.OperationRegistry.GetOrAdd(
             "slot", "parameters", "Calls.Slot(int[], int)", null);
 
         // Intercepts calls of Calls.Swap(ref int, ref int).
         [InterceptsLocationAttribute(1, "6E2prJFO+5K3CBm20lfvDvcFAABQYXJhbWV0ZXJzLmNz")] // Parameters.cs(57,15)
         internal static void Swap0(ref int @a, ref int @b)
         {
-            var __scope = global::Maran.Instrument.OperationScope.Start(Operation0);
+            var __scope = global::Maran.Instrument.Profiling.OperationScope.Start(Operation0);
             try
             {
                 global::Scenarios.Parameters.Calls.Swap(ref @a, ref @b);
@@ -73,7 +73,7 @@ namespace Maran.Instrument.Generated
         [InterceptsLocationAttribute(1, "6E2prJFO+5K3CBm20lfvDicGAABQYXJhbWV0ZXJzLmNz")] // Parameters.cs(58,29)
         internal static bool TryParse1(string @text, out int @value)
         {
-            var __scope = global::Maran.Instrument.OperationScope.Start(Operation1);
+            var __scope = global::Maran.Instrument.Profiling.OperationScope.Start(Operation1);
             try
             {
                 var __result = global::Scenarios.Parameters.Calls.TryParse(@text, out @value);
@@ -94,7 +94,7 @@ namespace Maran.Instrument.Generated
         [InterceptsLocationAttribute(1, "6E2prJFO+5K3CBm20lfvDoYGAABQYXJhbWV0ZXJzLmNz")] // Parameters.cs(60,33)
         internal static double Distance2(in (double X, double Y) @point)
         {
-            var __scope = global::Maran.Instrument.OperationScope.Start(Operation2);
+            var __scope = global::Maran.Instrument.Profiling.OperationScope.Start(Operation2);
             try
             {
                 var __result = __call(in @point);
@@ -120,7 +120,7 @@ namespace Maran.Instrument.Generated
         [InterceptsLocationAttribute(1, "6E2prJFO+5K3CBm20lfvDtUGAABQYXJhbWV0ZXJzLmNz")] // Parameters.cs(61,60)
         internal static int Sum3(params int[] @values)
         {
-            var __scope = global::Maran.Instrument.OperationScope.Start(Operation3);
+            var __scope = global::Maran.Instrument.Profiling.OperationScope.Start(Operation3);
             try
             {
                 var __result = global::Scenarios.Parameters.Calls.Sum(@values);
@@ -142,7 +142,7 @@ namespace Maran.Instrument.Generated
         [InterceptsLocationAttribute(1, "6E2prJFO+5K3CBm20lfvDiMHAABQYXJhbWV0ZXJzLmNz")] // Parameters.cs(62,60)
         internal static string Format4(string @name, int @times, string @separator)
         {
-            var __scope = global::Maran.Instrument.OperationScope.Start(Operation4);
+            var __scope = global::Maran.Instrument.Profiling.OperationScope.Start(Operation4);
             try
             {
                 var __result = global::Scenarios.Parameters.Calls.Format(@name, @times, @separator);
@@ -163,7 +163,7 @@ namespace Maran.Instrument.Generated
         [InterceptsLocationAttribute(1, "6E2prJFO+5K3CBm20lfvDmsHAABQYXJhbWV0ZXJzLmNz")] // Parameters.cs(63,28)
         internal static int CountVowels5(global::System.ReadOnlySpan<char> @text)
         {
-            var __scope = global::Maran.Instrument.OperationScope.Start(Operation5);
+            var __scope = global::Maran.Instrument.Profiling.OperationScope.Start(Operation5);
             try
             {
                 var __result = global::Scenarios.Parameters.Calls.CountVowels(@text);
@@ -184,7 +184,7 @@ namespace Maran.Instrument.Generated
         [InterceptsLocationAttribute(1, "6E2prJFO+5K3CBm20lfvDsIHAABQYXJhbWV0ZXJzLmNz")] // Parameters.cs(65,15)
         internal static ref int Slot6(int[] @values, int @index)
         {
-            var __scope = global::Maran.Instrument.OperationScope.Start(Operation6);
+            var __scope = global::Maran.Instrument.Profiling.OperationScope.Start(Operation6);
             try
             {
                 ref var __result = ref global::Scenarios.Parameters.Calls.Slot(@values, @index);

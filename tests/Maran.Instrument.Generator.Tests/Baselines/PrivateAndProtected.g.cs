@@ -22,27 +22,27 @@ namespace Maran.Instrument.Generated
     file static class Interceptors
     {
         // Operation "step" of component "private_protected".
-        private static readonly global::Maran.Instrument.OperationRecorder Operation0 = global::Maran.Instrument.OperationRegistry.GetOrAdd(
+        private static readonly global::Maran.Instrument.Profiling.OperationRecorder Operation0 = global::Maran.Instrument.Profiling.OperationRegistry.GetOrAdd(
             "step", "private_protected", "Pipeline.Step(int)", null);
 
         // Operation "static_step" of component "private_protected".
-        private static readonly global::Maran.Instrument.OperationRecorder Operation1 = global::Maran.Instrument.OperationRegistry.GetOrAdd(
+        private static readonly global::Maran.Instrument.Profiling.OperationRecorder Operation1 = global::Maran.Instrument.Profiling.OperationRegistry.GetOrAdd(
             "static_step", "private_protected", "Pipeline.StaticStep(int)", null);
 
         // Operation "wrap" of component "private_protected".
-        private static readonly global::Maran.Instrument.OperationRecorder Operation2 = global::Maran.Instrument.OperationRegistry.GetOrAdd(
+        private static readonly global::Maran.Instrument.Profiling.OperationRecorder Operation2 = global::Maran.Instrument.Profiling.OperationRegistry.GetOrAdd(
             "wrap", "private_protected", "Pipeline.Wrap<T>(T)", null);
 
         // Operation "template" of component "private_protected".
-        private static readonly global::Maran.Instrument.OperationRecorder Operation3 = global::Maran.Instrument.OperationRegistry.GetOrAdd(
+        private static readonly global::Maran.Instrument.Profiling.OperationRecorder Operation3 = global::Maran.Instrument.Profiling.OperationRegistry.GetOrAdd(
             "template", "private_protected", "Pipeline.Template(string)", null);
 
         // Operation "advance" of component "private_protected".
-        private static readonly global::Maran.Instrument.OperationRecorder Operation4 = global::Maran.Instrument.OperationRegistry.GetOrAdd(
+        private static readonly global::Maran.Instrument.Profiling.OperationRecorder Operation4 = global::Maran.Instrument.Profiling.OperationRegistry.GetOrAdd(
             "advance", "private_protected", "Cursor.Advance()", null);
 
         // Operation "helper" of component "private_protected".
-        private static readonly global::Maran.Instrument.OperationRecorder Operation5 = global::Maran.Instrument.OperationRegistry.GetOrAdd(
+        private static readonly global::Maran.Instrument.Profiling.OperationRecorder Operation5 = global::Maran.Instrument.Profiling.OperationRegistry.GetOrAdd(
             "helper", "private_protected", "Helpers.Helper(int)", null);
 
         // Intercepts calls of Pipeline.Step(int).
@@ -50,7 +50,7 @@ namespace Maran.Instrument.Generated
         [InterceptsLocationAttribute(1, "fscaiYnJ63m/aaxB7yDZ2qcCAABQcml2YXRlQW5kUHJvdGVjdGVkLmNz")] // PrivateAndProtected.cs(26,41)
         internal static int Step0(this global::Scenarios.PrivateAndProtected.Pipeline @this, int @value)
         {
-            var __scope = global::Maran.Instrument.OperationScope.Start(Operation0);
+            var __scope = global::Maran.Instrument.Profiling.OperationScope.Start(Operation0);
             try
             {
                 var __result = Interceptors.CallStep0(@this, @value);
@@ -71,7 +71,7 @@ namespace Maran.Instrument.Generated
         [InterceptsLocationAttribute(1, "fscaiYnJ63m/aaxB7yDZ2rECAABQcml2YXRlQW5kUHJvdGVjdGVkLmNz")] // PrivateAndProtected.cs(26,51)
         internal static int StaticStep1(int @value)
         {
-            var __scope = global::Maran.Instrument.OperationScope.Start(Operation1);
+            var __scope = global::Maran.Instrument.Profiling.OperationScope.Start(Operation1);
             try
             {
                 var __result = Interceptors.CallStaticStep1(default, @value);
@@ -92,7 +92,7 @@ namespace Maran.Instrument.Generated
         [InterceptsLocationAttribute(1, "fscaiYnJ63m/aaxB7yDZ2sECAABQcml2YXRlQW5kUHJvdGVjdGVkLmNz")] // PrivateAndProtected.cs(26,67)
         internal static global::System.Collections.Generic.List<T> Wrap2<T>(this global::Scenarios.PrivateAndProtected.Pipeline @this, T @item)
         {
-            var __scope = global::Maran.Instrument.OperationScope.Start(Operation2);
+            var __scope = global::Maran.Instrument.Profiling.OperationScope.Start(Operation2);
             try
             {
                 var __result = Interceptors.CallWrap2<T>(@this, @item);
@@ -113,7 +113,7 @@ namespace Maran.Instrument.Generated
         [InterceptsLocationAttribute(1, "fscaiYnJ63m/aaxB7yDZ2tMCAABQcml2YXRlQW5kUHJvdGVjdGVkLmNz")] // PrivateAndProtected.cs(26,85)
         internal static string Template3(this global::Scenarios.PrivateAndProtected.Pipeline @this, string @name)
         {
-            var __scope = global::Maran.Instrument.OperationScope.Start(Operation3);
+            var __scope = global::Maran.Instrument.Profiling.OperationScope.Start(Operation3);
             try
             {
                 var __result = Interceptors.CallTemplate3(@this, @name);
@@ -134,7 +134,7 @@ namespace Maran.Instrument.Generated
         [InterceptsLocationAttribute(1, "fscaiYnJ63m/aaxB7yDZ2nwDAABQcml2YXRlQW5kUHJvdGVjdGVkLmNz")] // PrivateAndProtected.cs(33,35)
         internal static string Template4(this global::Scenarios.PrivateAndProtected.CustomPipeline @this, string @name)
         {
-            var __scope = global::Maran.Instrument.OperationScope.Start(Operation3);
+            var __scope = global::Maran.Instrument.Profiling.OperationScope.Start(Operation3);
             try
             {
                 var __result = Interceptors.CallTemplate4(@this, @name);
@@ -156,7 +156,7 @@ namespace Maran.Instrument.Generated
         [InterceptsLocationAttribute(1, "fscaiYnJ63m/aaxB7yDZ2lMEAABQcml2YXRlQW5kUHJvdGVjdGVkLmNz")] // PrivateAndProtected.cs(46,9)
         internal static void Advance5(this ref global::Scenarios.PrivateAndProtected.Cursor @this)
         {
-            var __scope = global::Maran.Instrument.OperationScope.Start(Operation4);
+            var __scope = global::Maran.Instrument.Profiling.OperationScope.Start(Operation4);
             try
             {
                 Interceptors.CallAdvance5(ref @this);
@@ -176,7 +176,7 @@ namespace Maran.Instrument.Generated
         [InterceptsLocationAttribute(1, "fscaiYnJ63m/aaxB7yDZ2i4FAABQcml2YXRlQW5kUHJvdGVjdGVkLmNz")] // PrivateAndProtected.cs(56,32)
         internal static int Helper6(int @x)
         {
-            var __scope = global::Maran.Instrument.OperationScope.Start(Operation5);
+            var __scope = global::Maran.Instrument.Profiling.OperationScope.Start(Operation5);
             try
             {
                 var __result = Interceptors.CallHelper6(default, @x);

@@ -22,18 +22,18 @@ namespace Maran.Instrument.Generated
     file static class Interceptors
     {
         // Operation "embed" of component "referenced".
-        private static readonly global::Maran.Instrument.OperationRecorder Operation0 = global::Maran.Instrument.OperationRegistry.GetOrAdd(
+        private static readonly global::Maran.Instrument.Profiling.OperationRecorder Operation0 = global::Maran.Instrument.Profiling.OperationRegistry.GetOrAdd(
             "embed", "referenced", "Embedder.Embed(string)", null);
 
         // Operation "Count" of component "referenced_component".
-        private static readonly global::Maran.Instrument.OperationRecorder Operation1 = global::Maran.Instrument.OperationRegistry.GetOrAdd(
+        private static readonly global::Maran.Instrument.Profiling.OperationRecorder Operation1 = global::Maran.Instrument.Profiling.OperationRegistry.GetOrAdd(
             "Count", "referenced_component", "Tokens.Count(string)", null);
 
         // Intercepts calls of Embedder.Embed(string).
         [InterceptsLocationAttribute(1, "I+70Mw9NIqRDr1uqr/6mk8EAAABSZWZlcmVuY2VkQXNzZW1ibHkuY3M=")] // ReferencedAssembly.cs(9,41)
         internal static float[] Embed0(this global::Scenarios.ReferencedAssembly.Library.Embedder @this, string @text)
         {
-            var __scope = global::Maran.Instrument.OperationScope.Start(Operation0);
+            var __scope = global::Maran.Instrument.Profiling.OperationScope.Start(Operation0);
             try
             {
                 var __result = @this.Embed(@text);
@@ -54,7 +54,7 @@ namespace Maran.Instrument.Generated
         [InterceptsLocationAttribute(1, "I+70Mw9NIqRDr1uqr/6mk+0AAABSZWZlcmVuY2VkQXNzZW1ibHkuY3M=")] // ReferencedAssembly.cs(10,29)
         internal static int Count1(string @text)
         {
-            var __scope = global::Maran.Instrument.OperationScope.Start(Operation1);
+            var __scope = global::Maran.Instrument.Profiling.OperationScope.Start(Operation1);
             try
             {
                 var __result = global::Scenarios.ReferencedAssembly.Library.Tokens.Count(@text);

@@ -22,18 +22,18 @@ namespace Maran.Instrument.Generated
     file static class Interceptors
     {
         // Operation "add" of component "static_instance".
-        private static readonly global::Maran.Instrument.OperationRecorder Operation0 = global::Maran.Instrument.OperationRegistry.GetOrAdd(
+        private static readonly global::Maran.Instrument.Profiling.OperationRecorder Operation0 = global::Maran.Instrument.Profiling.OperationRegistry.GetOrAdd(
             "add", "static_instance", "Calculator.Add(int, int)", null);
 
         // Operation "scale" of component "static_instance".
-        private static readonly global::Maran.Instrument.OperationRecorder Operation1 = global::Maran.Instrument.OperationRegistry.GetOrAdd(
+        private static readonly global::Maran.Instrument.Profiling.OperationRecorder Operation1 = global::Maran.Instrument.Profiling.OperationRegistry.GetOrAdd(
             "scale", "static_instance", "Calculator.Scale(int)", null);
 
         // Intercepts calls of Calculator.Add(int, int).
         [InterceptsLocationAttribute(1, "nn5VTL8jRRxDg0+wKZpaGfUBAABTdGF0aWNBbmRJbnN0YW5jZS5jcw==")] // StaticAndInstance.cs(25,32)
         internal static int Add0(int @a, int @b)
         {
-            var __scope = global::Maran.Instrument.OperationScope.Start(Operation0);
+            var __scope = global::Maran.Instrument.Profiling.OperationScope.Start(Operation0);
             try
             {
                 var __result = global::Scenarios.StaticAndInstance.Calculator.Add(@a, @b);
@@ -55,7 +55,7 @@ namespace Maran.Instrument.Generated
         [InterceptsLocationAttribute(1, "nn5VTL8jRRxDg0+wKZpaGUMCAABTdGF0aWNBbmRJbnN0YW5jZS5jcw==")] // StaticAndInstance.cs(27,29)
         internal static int Scale1(this global::Scenarios.StaticAndInstance.Calculator @this, int @value)
         {
-            var __scope = global::Maran.Instrument.OperationScope.Start(Operation1);
+            var __scope = global::Maran.Instrument.Profiling.OperationScope.Start(Operation1);
             try
             {
                 var __result = @this.Scale(@value);

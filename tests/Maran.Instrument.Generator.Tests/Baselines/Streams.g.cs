@@ -22,11 +22,11 @@ namespace Maran.Instrument.Generated
     file static class Interceptors
     {
         // Operation "stream" of component "streams".
-        private static readonly global::Maran.Instrument.OperationRecorder Operation0 = global::Maran.Instrument.OperationRegistry.GetOrAdd(
+        private static readonly global::Maran.Instrument.Profiling.OperationRecorder Operation0 = global::Maran.Instrument.Profiling.OperationRegistry.GetOrAdd(
             "stream", "streams", "Model.StreamAsync(int, CancellationToken)", null);
 
         // Operation "stream_fail" of component "streams".
-        private static readonly global::Maran.Instrument.OperationRecorder Operation1 = global::Maran.Instrument.OperationRegistry.GetOrAdd(
+        private static readonly global::Maran.Instrument.Profiling.OperationRecorder Operation1 = global::Maran.Instrument.Profiling.OperationRegistry.GetOrAdd(
             "stream_fail", "streams", "Model.BrokenAsync()", null);
 
         // Intercepts calls of Model.StreamAsync(int, CancellationToken).
@@ -34,7 +34,7 @@ namespace Maran.Instrument.Generated
         [InterceptsLocationAttribute(1, "O+isFQ9Ixg8R/wXUdC7zS0MEAABTdHJlYW1zLmNz")] // Streams.cs(43,46)
         internal static global::System.Collections.Generic.IAsyncEnumerable<string> StreamAsync0(this global::Scenarios.Streams.Model @this, int @count, global::System.Threading.CancellationToken @cancellationToken)
         {
-            var __scope = global::Maran.Instrument.OperationScope.Start(Operation0);
+            var __scope = global::Maran.Instrument.Profiling.OperationScope.Start(Operation0);
             global::System.Collections.Generic.IAsyncEnumerable<string> __stream;
             try
             {
@@ -55,7 +55,7 @@ namespace Maran.Instrument.Generated
         [InterceptsLocationAttribute(1, "O+isFQ9Ixg8R/wXUdC7zSyQFAABTdHJlYW1zLmNz")] // Streams.cs(54,50)
         internal static global::System.Collections.Generic.IAsyncEnumerable<string> BrokenAsync1(this global::Scenarios.Streams.Model @this)
         {
-            var __scope = global::Maran.Instrument.OperationScope.Start(Operation1);
+            var __scope = global::Maran.Instrument.Profiling.OperationScope.Start(Operation1);
             global::System.Collections.Generic.IAsyncEnumerable<string> __stream;
             try
             {

@@ -22,15 +22,15 @@ namespace Maran.Instrument.Generated
     file static class Interceptors
     {
         // Operation "increment" of component "structs".
-        private static readonly global::Maran.Instrument.OperationRecorder Operation0 = global::Maran.Instrument.OperationRegistry.GetOrAdd(
+        private static readonly global::Maran.Instrument.Profiling.OperationRecorder Operation0 = global::Maran.Instrument.Profiling.OperationRegistry.GetOrAdd(
             "increment", "structs", "Counter.Increment()", null);
 
         // Operation "peek" of component "structs".
-        private static readonly global::Maran.Instrument.OperationRecorder Operation1 = global::Maran.Instrument.OperationRegistry.GetOrAdd(
+        private static readonly global::Maran.Instrument.Profiling.OperationRecorder Operation1 = global::Maran.Instrument.Profiling.OperationRegistry.GetOrAdd(
             "peek", "structs", "Counter.Peek()", null);
 
         // Operation "length_squared" of component "structs".
-        private static readonly global::Maran.Instrument.OperationRecorder Operation2 = global::Maran.Instrument.OperationRegistry.GetOrAdd(
+        private static readonly global::Maran.Instrument.Profiling.OperationRecorder Operation2 = global::Maran.Instrument.Profiling.OperationRegistry.GetOrAdd(
             "length_squared", "structs", "Point.LengthSquared()", null);
 
         // Intercepts calls of Counter.Increment().
@@ -40,7 +40,7 @@ namespace Maran.Instrument.Generated
         [InterceptsLocationAttribute(1, "6+9qkNz4WB58heJUEAv4szQDAABTdHJ1Y3RzLmNz")] // Structs.cs(41,22)
         internal static void Increment0(this ref global::Scenarios.Structs.Counter @this)
         {
-            var __scope = global::Maran.Instrument.OperationScope.Start(Operation0);
+            var __scope = global::Maran.Instrument.Profiling.OperationScope.Start(Operation0);
             try
             {
                 @this.Increment();
@@ -61,7 +61,7 @@ namespace Maran.Instrument.Generated
         [InterceptsLocationAttribute(1, "6+9qkNz4WB58heJUEAv4s+8DAABTdHJ1Y3RzLmNz")] // Structs.cs(45,77)
         internal static int Peek1(this in global::Scenarios.Structs.Counter @this)
         {
-            var __scope = global::Maran.Instrument.OperationScope.Start(Operation1);
+            var __scope = global::Maran.Instrument.Profiling.OperationScope.Start(Operation1);
             try
             {
                 var __result = @this.Peek();
@@ -82,7 +82,7 @@ namespace Maran.Instrument.Generated
         [InterceptsLocationAttribute(1, "6+9qkNz4WB58heJUEAv4s5IDAABTdHJ1Y3RzLmNz")] // Structs.cs(44,38)
         internal static int LengthSquared2(this in global::Scenarios.Structs.Point @this)
         {
-            var __scope = global::Maran.Instrument.OperationScope.Start(Operation2);
+            var __scope = global::Maran.Instrument.Profiling.OperationScope.Start(Operation2);
             try
             {
                 var __result = @this.LengthSquared();

@@ -22,58 +22,58 @@ namespace Maran.Instrument.Generated
     file static class Interceptors
     {
         // Operation "chat" of component "usage_chat".
-        private static readonly global::Maran.Instrument.OperationRecorder Operation0 = global::Maran.Instrument.OperationRegistry.GetOrAdd(
+        private static readonly global::Maran.Instrument.Profiling.OperationRecorder Operation0 = global::Maran.Instrument.Profiling.OperationRegistry.GetOrAdd(
             "chat", "usage_chat", "Model.Chat(string)", null);
 
         // Operation "chat_async" of component "usage_chat".
-        private static readonly global::Maran.Instrument.OperationRecorder Operation1 = global::Maran.Instrument.OperationRegistry.GetOrAdd(
+        private static readonly global::Maran.Instrument.Profiling.OperationRecorder Operation1 = global::Maran.Instrument.Profiling.OperationRegistry.GetOrAdd(
             "chat_async", "usage_chat", "Model.ChatAsync(string)", "gpt-4o");
 
         // Operation "reason" of component "usage_chat".
-        private static readonly global::Maran.Instrument.OperationRecorder Operation2 = global::Maran.Instrument.OperationRegistry.GetOrAdd(
+        private static readonly global::Maran.Instrument.Profiling.OperationRecorder Operation2 = global::Maran.Instrument.Profiling.OperationRegistry.GetOrAdd(
             "reason", "usage_chat", "Model.ReasonAsync(string)", null);
 
         // Operation "unreported" of component "usage_chat".
-        private static readonly global::Maran.Instrument.OperationRecorder Operation3 = global::Maran.Instrument.OperationRegistry.GetOrAdd(
+        private static readonly global::Maran.Instrument.Profiling.OperationRecorder Operation3 = global::Maran.Instrument.Profiling.OperationRegistry.GetOrAdd(
             "unreported", "usage_chat", "Model.Unreported()", "gpt-4o");
 
         // Operation "stream" of component "usage_stream".
-        private static readonly global::Maran.Instrument.OperationRecorder Operation4 = global::Maran.Instrument.OperationRegistry.GetOrAdd(
+        private static readonly global::Maran.Instrument.Profiling.OperationRecorder Operation4 = global::Maran.Instrument.Profiling.OperationRegistry.GetOrAdd(
             "stream", "usage_stream", "Model.StreamAsync(string)", null);
 
         // Operation "complete_stream" of component "usage_openai".
-        private static readonly global::Maran.Instrument.OperationRecorder Operation5 = global::Maran.Instrument.OperationRegistry.GetOrAdd(
+        private static readonly global::Maran.Instrument.Profiling.OperationRecorder Operation5 = global::Maran.Instrument.Profiling.OperationRegistry.GetOrAdd(
             "complete_stream", "usage_openai", "Model.CompleteStreamAsync(string)", null);
 
         // Operation "embed" of component "usage_embed".
-        private static readonly global::Maran.Instrument.OperationRecorder Operation6 = global::Maran.Instrument.OperationRegistry.GetOrAdd(
+        private static readonly global::Maran.Instrument.Profiling.OperationRecorder Operation6 = global::Maran.Instrument.Profiling.OperationRegistry.GetOrAdd(
             "embed", "usage_embed", "Model.EmbedAsync(string)", null);
 
         // Operation "complete" of component "usage_openai".
-        private static readonly global::Maran.Instrument.OperationRecorder Operation7 = global::Maran.Instrument.OperationRegistry.GetOrAdd(
+        private static readonly global::Maran.Instrument.Profiling.OperationRecorder Operation7 = global::Maran.Instrument.Profiling.OperationRegistry.GetOrAdd(
             "complete", "usage_openai", "Model.Complete(string)", null);
 
         // Operation "complete_result" of component "usage_openai".
-        private static readonly global::Maran.Instrument.OperationRecorder Operation8 = global::Maran.Instrument.OperationRegistry.GetOrAdd(
+        private static readonly global::Maran.Instrument.Profiling.OperationRecorder Operation8 = global::Maran.Instrument.Profiling.OperationRegistry.GetOrAdd(
             "complete_result", "usage_openai", "Model.CompleteResultAsync(string)", null);
 
         // Operation "local" of component "usage_local".
-        private static readonly global::Maran.Instrument.OperationRecorder Operation9 = global::Maran.Instrument.OperationRegistry.GetOrAdd(
+        private static readonly global::Maran.Instrument.Profiling.OperationRecorder Operation9 = global::Maran.Instrument.Profiling.OperationRegistry.GetOrAdd(
             "local", "usage_local", "Model.Local(string)", "my-local-model");
 
         // Operation "plain" of component "usage_plain".
-        private static readonly global::Maran.Instrument.OperationRecorder Operation10 = global::Maran.Instrument.OperationRegistry.GetOrAdd(
+        private static readonly global::Maran.Instrument.Profiling.OperationRecorder Operation10 = global::Maran.Instrument.Profiling.OperationRegistry.GetOrAdd(
             "plain", "usage_plain", "Model.Plain(string)", null);
 
         // Operation "cached" of component "usage_alloc".
-        private static readonly global::Maran.Instrument.OperationRecorder Operation11 = global::Maran.Instrument.OperationRegistry.GetOrAdd(
+        private static readonly global::Maran.Instrument.Profiling.OperationRecorder Operation11 = global::Maran.Instrument.Profiling.OperationRegistry.GetOrAdd(
             "cached", "usage_alloc", "Model.CachedChat()", null);
 
         // Intercepts calls of Model.Chat(string).
-        [InterceptsLocationAttribute(1, "eKAB/ElI6wcdlgxshohwV4gXAABUb2tlblVzYWdlLmNz")] // TokenUsage.cs(152,19)
+        [InterceptsLocationAttribute(1, "MYydBY/8/wIhkYAvUC7JR6oXAABUb2tlblVzYWdlLmNz")] // TokenUsage.cs(153,19)
         internal static global::Microsoft.Extensions.AI.ChatResponse Chat0(this global::Scenarios.TokenUsage.Model @this, string @prompt)
         {
-            var __scope = global::Maran.Instrument.OperationScope.Start(Operation0);
+            var __scope = global::Maran.Instrument.Profiling.OperationScope.Start(Operation0);
             try
             {
                 var __result = @this.Chat(@prompt);
@@ -91,10 +91,10 @@ namespace Maran.Instrument.Generated
         }
 
         // Intercepts calls of Model.ChatAsync(string).
-        [InterceptsLocationAttribute(1, "eKAB/ElI6wcdlgxshohwV7EXAABUb2tlblVzYWdlLmNz")] // TokenUsage.cs(153,26)
+        [InterceptsLocationAttribute(1, "MYydBY/8/wIhkYAvUC7JR9MXAABUb2tlblVzYWdlLmNz")] // TokenUsage.cs(154,26)
         internal static global::System.Threading.Tasks.Task<global::Microsoft.Extensions.AI.ChatResponse> ChatAsync1(this global::Scenarios.TokenUsage.Model @this, string @prompt)
         {
-            var __scope = global::Maran.Instrument.OperationScope.Start(Operation1);
+            var __scope = global::Maran.Instrument.Profiling.OperationScope.Start(Operation1);
             global::System.Threading.Tasks.Task<global::Microsoft.Extensions.AI.ChatResponse> __task;
             try
             {
@@ -112,10 +112,10 @@ namespace Maran.Instrument.Generated
         }
 
         // Intercepts calls of Model.ReasonAsync(string).
-        [InterceptsLocationAttribute(1, "eKAB/ElI6wcdlgxshohwV+QXAABUb2tlblVzYWdlLmNz")] // TokenUsage.cs(154,26)
+        [InterceptsLocationAttribute(1, "MYydBY/8/wIhkYAvUC7JRwYYAABUb2tlblVzYWdlLmNz")] // TokenUsage.cs(155,26)
         internal static global::System.Threading.Tasks.ValueTask<global::Microsoft.Extensions.AI.ChatResponse<global::Scenarios.TokenUsage.Answer>> ReasonAsync2(this global::Scenarios.TokenUsage.Model @this, string @prompt)
         {
-            var __scope = global::Maran.Instrument.OperationScope.Start(Operation2);
+            var __scope = global::Maran.Instrument.Profiling.OperationScope.Start(Operation2);
             global::System.Threading.Tasks.ValueTask<global::Microsoft.Extensions.AI.ChatResponse<global::Scenarios.TokenUsage.Answer>> __task;
             try
             {
@@ -133,10 +133,10 @@ namespace Maran.Instrument.Generated
         }
 
         // Intercepts calls of Model.Unreported().
-        [InterceptsLocationAttribute(1, "eKAB/ElI6wcdlgxshohwVxcYAABUb2tlblVzYWdlLmNz")] // TokenUsage.cs(155,19)
+        [InterceptsLocationAttribute(1, "MYydBY/8/wIhkYAvUC7JRzkYAABUb2tlblVzYWdlLmNz")] // TokenUsage.cs(156,19)
         internal static global::Microsoft.Extensions.AI.ChatResponse Unreported3(this global::Scenarios.TokenUsage.Model @this)
         {
-            var __scope = global::Maran.Instrument.OperationScope.Start(Operation3);
+            var __scope = global::Maran.Instrument.Profiling.OperationScope.Start(Operation3);
             try
             {
                 var __result = @this.Unreported();
@@ -154,10 +154,10 @@ namespace Maran.Instrument.Generated
         }
 
         // Intercepts calls of Model.StreamAsync(string).
-        [InterceptsLocationAttribute(1, "eKAB/ElI6wcdlgxshohwV4kYAABUb2tlblVzYWdlLmNz")] // TokenUsage.cs(159,59)
+        [InterceptsLocationAttribute(1, "MYydBY/8/wIhkYAvUC7JR6sYAABUb2tlblVzYWdlLmNz")] // TokenUsage.cs(160,59)
         internal static global::System.Collections.Generic.IAsyncEnumerable<global::Microsoft.Extensions.AI.ChatResponseUpdate> StreamAsync4(this global::Scenarios.TokenUsage.Model @this, string @prompt)
         {
-            var __scope = global::Maran.Instrument.OperationScope.Start(Operation4);
+            var __scope = global::Maran.Instrument.Profiling.OperationScope.Start(Operation4);
             global::System.Collections.Generic.IAsyncEnumerable<global::Microsoft.Extensions.AI.ChatResponseUpdate> __stream;
             try
             {
@@ -175,10 +175,10 @@ namespace Maran.Instrument.Generated
         }
 
         // Intercepts calls of Model.CompleteStreamAsync(string).
-        [InterceptsLocationAttribute(1, "eKAB/ElI6wcdlgxshohwV0YZAABUb2tlblVzYWdlLmNz")] // TokenUsage.cs(165,70)
+        [InterceptsLocationAttribute(1, "MYydBY/8/wIhkYAvUC7JR2gZAABUb2tlblVzYWdlLmNz")] // TokenUsage.cs(166,70)
         internal static global::System.Collections.Generic.IAsyncEnumerable<global::OpenAI.Chat.StreamingChatCompletionUpdate> CompleteStreamAsync5(this global::Scenarios.TokenUsage.Model @this, string @prompt)
         {
-            var __scope = global::Maran.Instrument.OperationScope.Start(Operation5);
+            var __scope = global::Maran.Instrument.Profiling.OperationScope.Start(Operation5);
             global::System.Collections.Generic.IAsyncEnumerable<global::OpenAI.Chat.StreamingChatCompletionUpdate> __stream;
             try
             {
@@ -196,10 +196,10 @@ namespace Maran.Instrument.Generated
         }
 
         // Intercepts calls of Model.EmbedAsync(string).
-        [InterceptsLocationAttribute(1, "eKAB/ElI6wcdlgxshohwV6sZAABUb2tlblVzYWdlLmNz")] // TokenUsage.cs(170,32)
+        [InterceptsLocationAttribute(1, "MYydBY/8/wIhkYAvUC7JR80ZAABUb2tlblVzYWdlLmNz")] // TokenUsage.cs(171,32)
         internal static global::System.Threading.Tasks.Task<global::Microsoft.Extensions.AI.GeneratedEmbeddings<global::Microsoft.Extensions.AI.Embedding<float>>> EmbedAsync6(this global::Scenarios.TokenUsage.Model @this, string @text)
         {
-            var __scope = global::Maran.Instrument.OperationScope.Start(Operation6);
+            var __scope = global::Maran.Instrument.Profiling.OperationScope.Start(Operation6);
             global::System.Threading.Tasks.Task<global::Microsoft.Extensions.AI.GeneratedEmbeddings<global::Microsoft.Extensions.AI.Embedding<float>>> __task;
             try
             {
@@ -217,10 +217,10 @@ namespace Maran.Instrument.Generated
         }
 
         // Intercepts calls of Model.Complete(string).
-        [InterceptsLocationAttribute(1, "eKAB/ElI6wcdlgxshohwV+oZAABUb2tlblVzYWdlLmNz")] // TokenUsage.cs(171,25)
+        [InterceptsLocationAttribute(1, "MYydBY/8/wIhkYAvUC7JRwwaAABUb2tlblVzYWdlLmNz")] // TokenUsage.cs(172,25)
         internal static global::OpenAI.Chat.ChatCompletion Complete7(this global::Scenarios.TokenUsage.Model @this, string @prompt)
         {
-            var __scope = global::Maran.Instrument.OperationScope.Start(Operation7);
+            var __scope = global::Maran.Instrument.Profiling.OperationScope.Start(Operation7);
             try
             {
                 var __result = @this.Complete(@prompt);
@@ -238,10 +238,10 @@ namespace Maran.Instrument.Generated
         }
 
         // Intercepts calls of Model.CompleteResultAsync(string).
-        [InterceptsLocationAttribute(1, "eKAB/ElI6wcdlgxshohwVx8aAABUb2tlblVzYWdlLmNz")] // TokenUsage.cs(172,32)
+        [InterceptsLocationAttribute(1, "MYydBY/8/wIhkYAvUC7JR0EaAABUb2tlblVzYWdlLmNz")] // TokenUsage.cs(173,32)
         internal static global::System.Threading.Tasks.Task<global::System.ClientModel.ClientResult<global::OpenAI.Chat.ChatCompletion>> CompleteResultAsync8(this global::Scenarios.TokenUsage.Model @this, string @prompt)
         {
-            var __scope = global::Maran.Instrument.OperationScope.Start(Operation8);
+            var __scope = global::Maran.Instrument.Profiling.OperationScope.Start(Operation8);
             global::System.Threading.Tasks.Task<global::System.ClientModel.ClientResult<global::OpenAI.Chat.ChatCompletion>> __task;
             try
             {
@@ -259,14 +259,14 @@ namespace Maran.Instrument.Generated
         }
 
         // Intercepts calls of Model.Local(string).
-        [InterceptsLocationAttribute(1, "eKAB/ElI6wcdlgxshohwV18aAABUb2tlblVzYWdlLmNz")] // TokenUsage.cs(173,25)
+        [InterceptsLocationAttribute(1, "MYydBY/8/wIhkYAvUC7JR4EaAABUb2tlblVzYWdlLmNz")] // TokenUsage.cs(174,25)
         internal static global::Scenarios.TokenUsage.LocalResult Local9(this global::Scenarios.TokenUsage.Model @this, string @prompt)
         {
-            var __scope = global::Maran.Instrument.OperationScope.Start(Operation9);
+            var __scope = global::Maran.Instrument.Profiling.OperationScope.Start(Operation9);
             try
             {
                 var __result = @this.Local(@prompt);
-                __scope.Complete(__result, global::Maran.Instrument.TokenUsage.Read);
+                __scope.Complete(__result, global::Maran.Instrument.Telemetry.TokenUsage.Read);
                 return __result;
             }
             catch (global::System.Exception __exception) when (__scope.Fail(__exception))
@@ -280,10 +280,10 @@ namespace Maran.Instrument.Generated
         }
 
         // Intercepts calls of Model.Plain(string).
-        [InterceptsLocationAttribute(1, "eKAB/ElI6wcdlgxshohwV40aAABUb2tlblVzYWdlLmNz")] // TokenUsage.cs(174,25)
+        [InterceptsLocationAttribute(1, "MYydBY/8/wIhkYAvUC7JR68aAABUb2tlblVzYWdlLmNz")] // TokenUsage.cs(175,25)
         internal static string Plain10(this global::Scenarios.TokenUsage.Model @this, string @prompt)
         {
-            var __scope = global::Maran.Instrument.OperationScope.Start(Operation10);
+            var __scope = global::Maran.Instrument.Profiling.OperationScope.Start(Operation10);
             try
             {
                 var __result = @this.Plain(@prompt);
@@ -301,11 +301,11 @@ namespace Maran.Instrument.Generated
         }
 
         // Intercepts calls of Model.CachedChat().
-        [InterceptsLocationAttribute(1, "eKAB/ElI6wcdlgxshohwV5YcAABUb2tlblVzYWdlLmNz")] // TokenUsage.cs(187,19)
-        [InterceptsLocationAttribute(1, "eKAB/ElI6wcdlgxshohwVzEdAABUb2tlblVzYWdlLmNz")] // TokenUsage.cs(193,19)
+        [InterceptsLocationAttribute(1, "MYydBY/8/wIhkYAvUC7JR7gcAABUb2tlblVzYWdlLmNz")] // TokenUsage.cs(188,19)
+        [InterceptsLocationAttribute(1, "MYydBY/8/wIhkYAvUC7JR1MdAABUb2tlblVzYWdlLmNz")] // TokenUsage.cs(194,19)
         internal static global::Microsoft.Extensions.AI.ChatResponse CachedChat11(this global::Scenarios.TokenUsage.Model @this)
         {
-            var __scope = global::Maran.Instrument.OperationScope.Start(Operation11);
+            var __scope = global::Maran.Instrument.Profiling.OperationScope.Start(Operation11);
             try
             {
                 var __result = @this.CachedChat();
@@ -334,13 +334,13 @@ namespace Maran.Instrument.Generated
     internal static class MaranInterceptorHelpers
     {
         // Reads the usage Microsoft.Extensions.AI reports on a ChatResponse (ChatResponse<T> included).
-        internal static global::Maran.Instrument.TokenUsage ReadChatResponse(global::Microsoft.Extensions.AI.ChatResponse? response, bool includeText) =>
+        internal static global::Maran.Instrument.Telemetry.TokenUsage ReadChatResponse(global::Microsoft.Extensions.AI.ChatResponse? response, bool includeText) =>
             response?.Usage is { } usage
-                ? new global::Maran.Instrument.TokenUsage(usage.InputTokenCount ?? 0, usage.OutputTokenCount ?? 0, usage.CachedInputTokenCount ?? 0, usage.ReasoningTokenCount ?? 0, response.ModelId)
-                : global::Maran.Instrument.TokenUsage.Unreported(response?.ModelId, includeText ? response?.Text : null);
+                ? new global::Maran.Instrument.Telemetry.TokenUsage(usage.InputTokenCount ?? 0, usage.OutputTokenCount ?? 0, usage.CachedInputTokenCount ?? 0, usage.ReasoningTokenCount ?? 0, response.ModelId)
+                : global::Maran.Instrument.Telemetry.TokenUsage.Unreported(response?.ModelId, includeText ? response?.Text : null);
 
         // Reads the UsageContent of one streamed ChatResponseUpdate; the runtime adds the updates of a stream up.
-        internal static global::Maran.Instrument.TokenUsage ReadChatResponseUpdate(global::Microsoft.Extensions.AI.ChatResponseUpdate? update, bool includeText)
+        internal static global::Maran.Instrument.Telemetry.TokenUsage ReadChatResponseUpdate(global::Microsoft.Extensions.AI.ChatResponseUpdate? update, bool includeText)
         {
             if (update is null)
             {
@@ -352,36 +352,36 @@ namespace Maran.Instrument.Generated
             {
                 if (contents[i] is global::Microsoft.Extensions.AI.UsageContent { Details: { } usage })
                 {
-                    return new global::Maran.Instrument.TokenUsage(usage.InputTokenCount ?? 0, usage.OutputTokenCount ?? 0, usage.CachedInputTokenCount ?? 0, usage.ReasoningTokenCount ?? 0, update.ModelId);
+                    return new global::Maran.Instrument.Telemetry.TokenUsage(usage.InputTokenCount ?? 0, usage.OutputTokenCount ?? 0, usage.CachedInputTokenCount ?? 0, usage.ReasoningTokenCount ?? 0, update.ModelId);
                 }
             }
 
-            return global::Maran.Instrument.TokenUsage.Unreported(update.ModelId, includeText ? update.Text : null);
+            return global::Maran.Instrument.Telemetry.TokenUsage.Unreported(update.ModelId, includeText ? update.Text : null);
         }
 
         // Reads the usage Microsoft.Extensions.AI reports on generated embeddings; the model is the first embedding's.
-        internal static global::Maran.Instrument.TokenUsage ReadEmbeddings<TEmbedding>(global::Microsoft.Extensions.AI.GeneratedEmbeddings<TEmbedding>? embeddings, bool includeText)
+        internal static global::Maran.Instrument.Telemetry.TokenUsage ReadEmbeddings<TEmbedding>(global::Microsoft.Extensions.AI.GeneratedEmbeddings<TEmbedding>? embeddings, bool includeText)
             where TEmbedding : global::Microsoft.Extensions.AI.Embedding =>
             embeddings is null
                 ? default
                 : embeddings.Usage is { } usage
-                    ? new global::Maran.Instrument.TokenUsage(usage.InputTokenCount ?? 0, usage.OutputTokenCount ?? 0, model: embeddings.Count > 0 ? embeddings[0].ModelId : null)
-                    : global::Maran.Instrument.TokenUsage.Unreported(embeddings.Count > 0 ? embeddings[0].ModelId : null);
+                    ? new global::Maran.Instrument.Telemetry.TokenUsage(usage.InputTokenCount ?? 0, usage.OutputTokenCount ?? 0, model: embeddings.Count > 0 ? embeddings[0].ModelId : null)
+                    : global::Maran.Instrument.Telemetry.TokenUsage.Unreported(embeddings.Count > 0 ? embeddings[0].ModelId : null);
 
         // Reads the usage the OpenAI SDK reports on a ChatCompletion.
-        internal static global::Maran.Instrument.TokenUsage ReadChatCompletion(global::OpenAI.Chat.ChatCompletion? completion, bool includeText) =>
+        internal static global::Maran.Instrument.Telemetry.TokenUsage ReadChatCompletion(global::OpenAI.Chat.ChatCompletion? completion, bool includeText) =>
             completion?.Usage is { } usage
-                ? new global::Maran.Instrument.TokenUsage(usage.InputTokenCount, usage.OutputTokenCount, usage.InputTokenDetails?.CachedTokenCount ?? 0, usage.OutputTokenDetails?.ReasoningTokenCount ?? 0, completion.Model)
-                : global::Maran.Instrument.TokenUsage.Unreported(completion?.Model, includeText && completion?.Content is { Count: > 0 } content ? content[0].Text : null);
+                ? new global::Maran.Instrument.Telemetry.TokenUsage(usage.InputTokenCount, usage.OutputTokenCount, usage.InputTokenDetails?.CachedTokenCount ?? 0, usage.OutputTokenDetails?.ReasoningTokenCount ?? 0, completion.Model)
+                : global::Maran.Instrument.Telemetry.TokenUsage.Unreported(completion?.Model, includeText && completion?.Content is { Count: > 0 } content ? content[0].Text : null);
 
         // Reads the usage of the ChatCompletion inside an OpenAI SDK ClientResult.
-        internal static global::Maran.Instrument.TokenUsage ReadChatCompletionResult(global::System.ClientModel.ClientResult<global::OpenAI.Chat.ChatCompletion>? result, bool includeText) =>
+        internal static global::Maran.Instrument.Telemetry.TokenUsage ReadChatCompletionResult(global::System.ClientModel.ClientResult<global::OpenAI.Chat.ChatCompletion>? result, bool includeText) =>
             ReadChatCompletion(result?.Value, includeText);
 
         // Reads the usage the OpenAI SDK reports on the last streamed update (when usage is included in the stream).
-        internal static global::Maran.Instrument.TokenUsage ReadStreamingChatCompletionUpdate(global::OpenAI.Chat.StreamingChatCompletionUpdate? update, bool includeText) =>
+        internal static global::Maran.Instrument.Telemetry.TokenUsage ReadStreamingChatCompletionUpdate(global::OpenAI.Chat.StreamingChatCompletionUpdate? update, bool includeText) =>
             update?.Usage is { } usage
-                ? new global::Maran.Instrument.TokenUsage(usage.InputTokenCount, usage.OutputTokenCount, usage.InputTokenDetails?.CachedTokenCount ?? 0, usage.OutputTokenDetails?.ReasoningTokenCount ?? 0, update.Model)
-                : global::Maran.Instrument.TokenUsage.Unreported(update?.Model, includeText && update?.ContentUpdate is { Count: > 0 } content ? content[0].Text : null);
+                ? new global::Maran.Instrument.Telemetry.TokenUsage(usage.InputTokenCount, usage.OutputTokenCount, usage.InputTokenDetails?.CachedTokenCount ?? 0, usage.OutputTokenDetails?.ReasoningTokenCount ?? 0, update.Model)
+                : global::Maran.Instrument.Telemetry.TokenUsage.Unreported(update?.Model, includeText && update?.ContentUpdate is { Count: > 0 } content ? content[0].Text : null);
     }
 }

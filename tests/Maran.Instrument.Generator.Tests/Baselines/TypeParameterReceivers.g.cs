@@ -22,7 +22,7 @@ namespace Maran.Instrument.Generated
     file static class Interceptors
     {
         // Operation "bump" of component "type_parameters".
-        private static readonly global::Maran.Instrument.OperationRecorder Operation0 = global::Maran.Instrument.OperationRegistry.GetOrAdd(
+        private static readonly global::Maran.Instrument.Profiling.OperationRecorder Operation0 = global::Maran.Instrument.Profiling.OperationRegistry.GetOrAdd(
             "bump", "type_parameters", "ICounter.Bump()", null);
 
         // Intercepts calls of ICounter.Bump().
@@ -30,7 +30,7 @@ namespace Maran.Instrument.Generated
         [InterceptsLocationAttribute(1, "4UbGUgQxy/NbYGZgsIN7PGYDAABUeXBlUGFyYW1ldGVyUmVjZWl2ZXJzLmNz")] // TypeParameterReceivers.cs(38,24)
         internal static int Bump0(this global::Scenarios.TypeParameterReceivers.ICounter @this)
         {
-            var __scope = global::Maran.Instrument.OperationScope.Start(Operation0);
+            var __scope = global::Maran.Instrument.Profiling.OperationScope.Start(Operation0);
             try
             {
                 var __result = @this.Bump();

@@ -22,14 +22,14 @@ namespace Maran.Instrument.Generated
     file static class Interceptors
     {
         // Operation "describe" of component "unreachable".
-        private static readonly global::Maran.Instrument.OperationRecorder Operation0 = global::Maran.Instrument.OperationRegistry.GetOrAdd(
+        private static readonly global::Maran.Instrument.Profiling.OperationRecorder Operation0 = global::Maran.Instrument.Profiling.OperationRegistry.GetOrAdd(
             "describe", "unreachable", "Derived.Describe()", null);
 
         // Intercepts calls of Derived.Describe().
         [InterceptsLocationAttribute(1, "37ZWomHVZk9rl8nyuxrTGIcDAABVbnJlYWNoYWJsZS5jcw==")] // Unreachable.cs(39,42)
         internal static string Describe0(this global::Scenarios.Unreachable.Derived @this)
         {
-            var __scope = global::Maran.Instrument.OperationScope.Start(Operation0);
+            var __scope = global::Maran.Instrument.Profiling.OperationScope.Start(Operation0);
             try
             {
                 var __result = @this.Describe();

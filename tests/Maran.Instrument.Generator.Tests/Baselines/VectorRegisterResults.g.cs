@@ -22,27 +22,27 @@ namespace Maran.Instrument.Generated
     file static class Interceptors
     {
         // Operation "accumulate" of component "vector_results".
-        private static readonly global::Maran.Instrument.OperationRecorder Operation0 = global::Maran.Instrument.OperationRegistry.GetOrAdd(
+        private static readonly global::Maran.Instrument.Profiling.OperationRecorder Operation0 = global::Maran.Instrument.Profiling.OperationRegistry.GetOrAdd(
             "accumulate", "vector_results", "Accumulator.Add(double)", null);
 
         // Operation "root" of component "vector_results".
-        private static readonly global::Maran.Instrument.OperationRecorder Operation1 = global::Maran.Instrument.OperationRegistry.GetOrAdd(
+        private static readonly global::Maran.Instrument.Profiling.OperationRecorder Operation1 = global::Maran.Instrument.Profiling.OperationRegistry.GetOrAdd(
             "root", "vector_results", "Meter.Root(double, out bool)", null);
 
         // Operation "sum2" of component "vector_results".
-        private static readonly global::Maran.Instrument.OperationRecorder Operation2 = global::Maran.Instrument.OperationRegistry.GetOrAdd(
+        private static readonly global::Maran.Instrument.Profiling.OperationRecorder Operation2 = global::Maran.Instrument.Profiling.OperationRegistry.GetOrAdd(
             "sum2", "vector_results", "Meter.Sum(Vector2, Vector2)", null);
 
         // Operation "scale" of component "vector_results".
-        private static readonly global::Maran.Instrument.OperationRecorder Operation3 = global::Maran.Instrument.OperationRegistry.GetOrAdd(
+        private static readonly global::Maran.Instrument.Profiling.OperationRecorder Operation3 = global::Maran.Instrument.Profiling.OperationRegistry.GetOrAdd(
             "scale", "vector_results", "Scale.Apply(float)", null);
 
         // Operation "mean" of component "vector_results".
-        private static readonly global::Maran.Instrument.OperationRecorder Operation4 = global::Maran.Instrument.OperationRegistry.GetOrAdd(
+        private static readonly global::Maran.Instrument.Profiling.OperationRecorder Operation4 = global::Maran.Instrument.Profiling.OperationRegistry.GetOrAdd(
             "mean", "vector_results", "Meter.Mean(params double[])", null);
 
         // Operation "convert" of component "vector_results".
-        private static readonly global::Maran.Instrument.OperationRecorder Operation5 = global::Maran.Instrument.OperationRegistry.GetOrAdd(
+        private static readonly global::Maran.Instrument.Profiling.OperationRecorder Operation5 = global::Maran.Instrument.Profiling.OperationRegistry.GetOrAdd(
             "convert", "vector_results", "Meter.Convert<T>(int)", null);
 
         // Intercepts calls of Accumulator.Add(double).
@@ -50,7 +50,7 @@ namespace Maran.Instrument.Generated
         [InterceptsLocationAttribute(1, "2vVmYw/ZFvu6c2illbs6/IgFAABWZWN0b3JSZWdpc3RlclJlc3VsdHMuY3M=")] // VectorRegisterResults.cs(57,21)
         internal static double Add0(this ref global::Scenarios.VectorRegisterResults.Accumulator @this, double @value)
         {
-            var __scope = global::Maran.Instrument.OperationScope.Start(Operation0);
+            var __scope = global::Maran.Instrument.Profiling.OperationScope.Start(Operation0);
             try
             {
                 var __result = __call(ref @this, @value);
@@ -75,7 +75,7 @@ namespace Maran.Instrument.Generated
         [InterceptsLocationAttribute(1, "2vVmYw/ZFvu6c2illbs6/FAGAABWZWN0b3JSZWdpc3RlclJlc3VsdHMuY3M=")] // VectorRegisterResults.cs(64,19)
         internal static double Root1(double @value, out bool @exact)
         {
-            var __scope = global::Maran.Instrument.OperationScope.Start(Operation1);
+            var __scope = global::Maran.Instrument.Profiling.OperationScope.Start(Operation1);
             try
             {
                 var __result = __call(@value, out @exact);
@@ -99,7 +99,7 @@ namespace Maran.Instrument.Generated
         [InterceptsLocationAttribute(1, "2vVmYw/ZFvu6c2illbs6/OIGAABWZWN0b3JSZWdpc3RlclJlc3VsdHMuY3M=")] // VectorRegisterResults.cs(71,29)
         internal static global::System.Numerics.Vector2 Sum2(global::System.Numerics.Vector2 @a, global::System.Numerics.Vector2 @b)
         {
-            var __scope = global::Maran.Instrument.OperationScope.Start(Operation2);
+            var __scope = global::Maran.Instrument.Profiling.OperationScope.Start(Operation2);
             try
             {
                 var __result = __call(@a, @b);
@@ -123,7 +123,7 @@ namespace Maran.Instrument.Generated
         [InterceptsLocationAttribute(1, "2vVmYw/ZFvu6c2illbs6/EYHAABWZWN0b3JSZWdpc3RlclJlc3VsdHMuY3M=")] // VectorRegisterResults.cs(72,58)
         internal static float Apply3(this in global::Scenarios.VectorRegisterResults.Scale @this, float @value)
         {
-            var __scope = global::Maran.Instrument.OperationScope.Start(Operation3);
+            var __scope = global::Maran.Instrument.Profiling.OperationScope.Start(Operation3);
             try
             {
                 var __result = __call(in @this, @value);
@@ -147,7 +147,7 @@ namespace Maran.Instrument.Generated
         [InterceptsLocationAttribute(1, "2vVmYw/ZFvu6c2illbs6/FcHAABWZWN0b3JSZWdpc3RlclJlc3VsdHMuY3M=")] // VectorRegisterResults.cs(72,75)
         internal static double Mean4(this global::Scenarios.VectorRegisterResults.Meter @this, params double[] @values)
         {
-            var __scope = global::Maran.Instrument.OperationScope.Start(Operation4);
+            var __scope = global::Maran.Instrument.Profiling.OperationScope.Start(Operation4);
             try
             {
                 var __result = __call(@this, @values);
@@ -172,7 +172,7 @@ namespace Maran.Instrument.Generated
         internal static T Convert5<T>(this global::Scenarios.VectorRegisterResults.Meter @this, int @value)
             where T : global::System.Numerics.INumber<T>
         {
-            var __scope = global::Maran.Instrument.OperationScope.Start(Operation5);
+            var __scope = global::Maran.Instrument.Profiling.OperationScope.Start(Operation5);
             try
             {
                 var __result = @this.Convert<T>(@value);

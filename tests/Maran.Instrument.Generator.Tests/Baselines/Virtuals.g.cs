@@ -22,22 +22,22 @@ namespace Maran.Instrument.Generated
     file static class Interceptors
     {
         // Operation "generate" of component "virtuals".
-        private static readonly global::Maran.Instrument.OperationRecorder Operation0 = global::Maran.Instrument.OperationRegistry.GetOrAdd(
+        private static readonly global::Maran.Instrument.Profiling.OperationRecorder Operation0 = global::Maran.Instrument.Profiling.OperationRegistry.GetOrAdd(
             "generate", "virtuals", "Model.Generate(string)", null);
 
         // Operation "score" of component "virtuals".
-        private static readonly global::Maran.Instrument.OperationRecorder Operation1 = global::Maran.Instrument.OperationRegistry.GetOrAdd(
+        private static readonly global::Maran.Instrument.Profiling.OperationRecorder Operation1 = global::Maran.Instrument.Profiling.OperationRegistry.GetOrAdd(
             "score", "virtuals", "Model.Score(string)", null);
 
         // Operation "predict" of component "virtuals".
-        private static readonly global::Maran.Instrument.OperationRecorder Operation2 = global::Maran.Instrument.OperationRegistry.GetOrAdd(
+        private static readonly global::Maran.Instrument.Profiling.OperationRecorder Operation2 = global::Maran.Instrument.Profiling.OperationRegistry.GetOrAdd(
             "predict", "virtuals", "IModel.Predict(string)", null);
 
         // Intercepts calls of Model.Generate(string).
         [InterceptsLocationAttribute(1, "TAI4GVnBenXTodeUbSB3ZmUDAABWaXJ0dWFscy5jcw==")] // Virtuals.cs(36,40)
         internal static string Generate0(this global::Scenarios.Virtuals.Model @this, string @prompt)
         {
-            var __scope = global::Maran.Instrument.OperationScope.Start(Operation0);
+            var __scope = global::Maran.Instrument.Profiling.OperationScope.Start(Operation0);
             try
             {
                 var __result = @this.Generate(@prompt);
@@ -58,7 +58,7 @@ namespace Maran.Instrument.Generated
         [InterceptsLocationAttribute(1, "TAI4GVnBenXTodeUbSB3Zn4DAABWaXJ0dWFscy5jcw==")] // Virtuals.cs(36,65)
         internal static string Generate1(this global::Scenarios.Virtuals.Tuned @this, string @prompt)
         {
-            var __scope = global::Maran.Instrument.OperationScope.Start(Operation0);
+            var __scope = global::Maran.Instrument.Profiling.OperationScope.Start(Operation0);
             try
             {
                 var __result = @this.Generate(@prompt);
@@ -79,7 +79,7 @@ namespace Maran.Instrument.Generated
         [InterceptsLocationAttribute(1, "TAI4GVnBenXTodeUbSB3ZpQDAABWaXJ0dWFscy5jcw==")] // Virtuals.cs(36,87)
         internal static int Score2(this global::Scenarios.Virtuals.Model @this, string @text)
         {
-            var __scope = global::Maran.Instrument.OperationScope.Start(Operation1);
+            var __scope = global::Maran.Instrument.Profiling.OperationScope.Start(Operation1);
             try
             {
                 var __result = @this.Score(@text);
@@ -100,7 +100,7 @@ namespace Maran.Instrument.Generated
         [InterceptsLocationAttribute(1, "TAI4GVnBenXTodeUbSB3Zq4DAABWaXJ0dWFscy5jcw==")] // Virtuals.cs(36,113)
         internal static string Predict3(this global::Scenarios.Virtuals.IModel @this, string @input)
         {
-            var __scope = global::Maran.Instrument.OperationScope.Start(Operation2);
+            var __scope = global::Maran.Instrument.Profiling.OperationScope.Start(Operation2);
             try
             {
                 var __result = @this.Predict(@input);

@@ -6,6 +6,7 @@ using System.IO;
 using System.Threading;
 using System.Threading.Tasks;
 using Maran.Instrument;
+using Maran.Instrument.Telemetry;
 using Microsoft.Extensions.AI;
 using OpenAI.Chat;
 

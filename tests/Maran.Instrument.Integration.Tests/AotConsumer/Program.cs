@@ -1,4 +1,5 @@
 using Maran.Instrument;
+using Maran.Instrument.Profiling;
 
 AdvancedMonitoringSystem system = AdvancedMonitoringSystem.Default;
 system.Start();

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Maran.Instrument;
+using Maran.Instrument.Profiling;
 
 var agent = new Consumer.Agent();
 for (int i = 0; i < 3; i++)

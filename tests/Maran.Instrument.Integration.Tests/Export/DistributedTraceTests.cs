@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Maran.Instrument.Profiling;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server.Features;

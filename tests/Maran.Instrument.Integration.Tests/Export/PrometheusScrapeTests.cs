@@ -1,3 +1,8 @@
+using Maran.Instrument.Configuration;
+using Maran.Instrument.Costs;
+using Maran.Instrument.Health;
+using Maran.Instrument.Profiling;
+using Maran.Instrument.Telemetry;
 using Maran.Instrument.Tests.Export;
 
 namespace Maran.Instrument.Integration.Tests.Export;

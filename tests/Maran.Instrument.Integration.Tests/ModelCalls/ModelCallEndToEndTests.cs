@@ -1,13 +1,19 @@
 using System.ClientModel;
 using System.Diagnostics;
 using System.Reflection;
+using Maran.Instrument.Configuration;
+using Maran.Instrument.Costs;
+using Maran.Instrument.Export;
 using Maran.Instrument.Generator.Tests;
+using Maran.Instrument.Profiling;
+using Maran.Instrument.Telemetry;
 using Microsoft.CodeAnalysis;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.AI;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
+using OperationKind = Maran.Instrument.Profiling.OperationKind;
 
 namespace Maran.Instrument.Integration.Tests.ModelCalls;
 

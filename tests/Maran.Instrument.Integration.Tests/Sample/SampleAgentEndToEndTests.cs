@@ -1,5 +1,10 @@
 using System.Diagnostics;
 using Maran.Agent;
+using Maran.Instrument.Configuration;
+using Maran.Instrument.Costs;
+using Maran.Instrument.Errors;
+using Maran.Instrument.Profiling;
+using Maran.Instrument.Telemetry;
 using Microsoft.Data.Sqlite;
 
 namespace Maran.Instrument.Integration.Tests.Sample;

@@ -1,5 +1,6 @@
 #if MARAN
 using Maran.Instrument;
+using Maran.Instrument.Profiling;
 #endif
 
 for (int i = 0; i < 3; i++)

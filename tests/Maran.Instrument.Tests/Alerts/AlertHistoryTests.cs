@@ -1,3 +1,6 @@
+using Maran.Instrument.Alerts;
+using Maran.Instrument.Configuration;
+
 namespace Maran.Instrument.Tests.Alerts;
 
 public class AlertHistoryTests

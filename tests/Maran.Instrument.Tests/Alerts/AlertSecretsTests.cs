@@ -1,3 +1,6 @@
+using Maran.Instrument.Alerts;
+using Maran.Instrument.Diagnostics;
+
 namespace Maran.Instrument.Tests.Alerts;
 
 /// <summary>

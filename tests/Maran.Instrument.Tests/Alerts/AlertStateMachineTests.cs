@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using Maran.Instrument.Alerts;
+using Maran.Instrument.Profiling;
 
 namespace Maran.Instrument.Tests.Alerts;
 

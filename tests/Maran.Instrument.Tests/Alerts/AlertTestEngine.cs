@@ -1,4 +1,7 @@
 using System.Collections.Concurrent;
+using Maran.Instrument.Alerts;
+using Maran.Instrument.Configuration;
+using Maran.Instrument.Features;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Time.Testing;
 

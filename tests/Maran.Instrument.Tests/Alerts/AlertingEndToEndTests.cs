@@ -1,4 +1,6 @@
 using System.Text.Json;
+using Maran.Instrument.Alerts;
+using Maran.Instrument.Configuration;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Time.Testing;
 using Xunit.Abstractions;

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Maran.Instrument.Alerts;
 
 namespace Maran.Instrument.Tests.Alerts;
 

@@ -1,3 +1,5 @@
+using Maran.Instrument.Alerts;
+
 namespace Maran.Instrument.Tests.Alerts;
 
 public class AnomalyRuleTests

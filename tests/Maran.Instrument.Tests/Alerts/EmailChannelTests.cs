@@ -1,3 +1,5 @@
+using Maran.Instrument.Alerts;
+using Maran.Instrument.Configuration;
 using MimeKit;
 
 namespace Maran.Instrument.Tests.Alerts;

@@ -1,4 +1,6 @@
 using System.Text.Json;
+using Maran.Instrument.Alerts;
+using Maran.Instrument.Configuration;
 
 namespace Maran.Instrument.Tests.Alerts;
 

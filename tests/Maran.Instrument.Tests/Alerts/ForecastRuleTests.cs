@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using Maran.Instrument.Alerts;
 
 namespace Maran.Instrument.Tests.Alerts;
 

@@ -1,6 +1,8 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Maran.Instrument.Alerts;
+using Maran.Instrument.Configuration;
 
 namespace Maran.Instrument.Tests.Alerts;
 

@@ -1,3 +1,5 @@
+using Maran.Instrument.Anomaly;
+
 namespace Maran.Instrument.Tests.Anomaly;
 
 /// <summary>

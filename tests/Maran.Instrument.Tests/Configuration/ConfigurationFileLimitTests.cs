@@ -1,4 +1,5 @@
 using System.Collections;
+using Maran.Instrument.Configuration;
 
 namespace Maran.Instrument.Tests.Configuration;
 

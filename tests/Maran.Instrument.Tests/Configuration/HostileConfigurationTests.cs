@@ -1,5 +1,7 @@
 using System.Collections;
 using System.Text;
+using Maran.Instrument.Configuration;
+using Maran.Instrument.Costs;
 
 namespace Maran.Instrument.Tests.Configuration;
 

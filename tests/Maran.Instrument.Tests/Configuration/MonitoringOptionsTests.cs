@@ -1,4 +1,5 @@
 using System.Collections;
+using Maran.Instrument.Configuration;
 using Microsoft.Extensions.Configuration;
 
 namespace Maran.Instrument.Tests.Configuration;

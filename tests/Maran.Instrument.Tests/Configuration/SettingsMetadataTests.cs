@@ -1,6 +1,6 @@
 using System.Reflection;
+using Maran.Instrument.Configuration;
 using Microsoft.Extensions.Configuration;
-using Xunit;
 
 namespace Maran.Instrument.Tests.Configuration;
 

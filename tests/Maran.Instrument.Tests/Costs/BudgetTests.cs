@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Maran.Instrument.Costs;
 using Maran.Instrument.Tests.Errors;
 
 namespace Maran.Instrument.Tests.Costs;

@@ -1,3 +1,5 @@
+using Maran.Instrument.Costs;
+using Maran.Instrument.Profiling;
 using Maran.Instrument.Tests.Errors;
 
 namespace Maran.Instrument.Tests.Costs;

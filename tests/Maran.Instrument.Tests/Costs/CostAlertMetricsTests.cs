@@ -1,3 +1,5 @@
+using Maran.Instrument.Alerts;
+using Maran.Instrument.Costs;
 using Maran.Instrument.Tests.Errors;
 
 namespace Maran.Instrument.Tests.Costs;

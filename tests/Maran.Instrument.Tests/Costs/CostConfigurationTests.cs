@@ -1,4 +1,7 @@
 using System.Collections;
+using Maran.Instrument.Configuration;
+using Maran.Instrument.Costs;
+using Maran.Instrument.Telemetry;
 
 namespace Maran.Instrument.Tests.Costs;
 

@@ -1,3 +1,6 @@
+using Maran.Instrument.Costs;
+using Maran.Instrument.Profiling;
+using Maran.Instrument.Telemetry;
 using Maran.Instrument.Tests.Errors;
 using Microsoft.Extensions.Time.Testing;
 

@@ -1,3 +1,4 @@
+using Maran.Instrument.Costs;
 using Maran.Instrument.Tests.Errors;
 
 namespace Maran.Instrument.Tests.Costs;

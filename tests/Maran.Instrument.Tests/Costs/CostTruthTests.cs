@@ -1,4 +1,7 @@
 using System.Runtime.CompilerServices;
+using Maran.Instrument.Costs;
+using Maran.Instrument.Profiling;
+using Maran.Instrument.Telemetry;
 using Maran.Instrument.Tests.Errors;
 
 namespace Maran.Instrument.Tests.Costs;

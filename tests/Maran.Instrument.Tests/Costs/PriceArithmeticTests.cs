@@ -1,3 +1,7 @@
+using Maran.Instrument.Costs;
+using Maran.Instrument.Profiling;
+using Maran.Instrument.Telemetry;
+
 namespace Maran.Instrument.Tests.Costs;
 
 public class PriceArithmeticTests

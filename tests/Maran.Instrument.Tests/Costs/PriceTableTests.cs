@@ -1,3 +1,5 @@
+using Maran.Instrument.Costs;
+
 namespace Maran.Instrument.Tests.Costs;
 
 public class PriceTableTests

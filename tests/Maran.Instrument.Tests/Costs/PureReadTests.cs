@@ -1,3 +1,5 @@
+using Maran.Instrument.Costs;
+using Maran.Instrument.Errors;
 using Maran.Instrument.Tests.Errors;
 
 namespace Maran.Instrument.Tests.Costs;

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Maran.Instrument.Diagnostics;
 using Maran.Instrument.Tests.Alerts;
 
 namespace Maran.Instrument.Tests.Diagnostics;

@@ -1,5 +1,9 @@
 using System.Runtime.CompilerServices;
+using Maran.Instrument.Configuration;
+using Maran.Instrument.Diagnostics;
+using Maran.Instrument.Errors;
 using Maran.Instrument.Generated;
+using Maran.Instrument.Profiling;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Maran.Instrument.Tests.Errors;

@@ -1,3 +1,6 @@
+using Maran.Instrument.Errors;
+using Maran.Instrument.Profiling;
+
 namespace Maran.Instrument.Tests.Errors;
 
 /// <summary>Analytics over a synthetic two-day history, written hour by hour on a fake clock into a real database.</summary>

@@ -2,6 +2,7 @@ using System.ClientModel;
 using System.ClientModel.Primitives;
 using System.ComponentModel.DataAnnotations;
 using System.Net;
+using Maran.Instrument.Errors;
 using OpenAI;
 using OpenAI.Chat;
 

@@ -1,5 +1,8 @@
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
+using Maran.Instrument.Errors;
+using Maran.Instrument.Profiling;
+using Maran.Instrument.Telemetry;
 
 namespace Maran.Instrument.Tests.Errors;
 

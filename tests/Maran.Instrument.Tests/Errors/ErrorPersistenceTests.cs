@@ -1,3 +1,5 @@
+using Maran.Instrument.Errors;
+
 namespace Maran.Instrument.Tests.Errors;
 
 /// <summary>Errors survive a restart: new trackers over the same SQLite file answer as the old ones did.</summary>

@@ -1,4 +1,7 @@
 using System.Runtime.CompilerServices;
+using Maran.Instrument.Configuration;
+using Maran.Instrument.Diagnostics;
+using Maran.Instrument.Profiling;
 using Maran.Instrument.Tests.Export;
 
 namespace Maran.Instrument.Tests.Errors;

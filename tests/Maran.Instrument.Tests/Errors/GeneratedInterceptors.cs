@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using Maran.Instrument.Profiling;
 using Maran.Instrument.Tests.Errors;
 
 namespace Maran.Instrument.Generated;

@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
+using Maran.Instrument.Errors;
 using Maran.Instrument.Generated;
+using Maran.Instrument.Profiling;
 
 namespace Maran.Instrument.Tests.Errors;
 

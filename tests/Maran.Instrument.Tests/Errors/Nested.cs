@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using Maran.Instrument.Profiling;
 
 namespace Maran.Instrument.Tests.Errors;
 

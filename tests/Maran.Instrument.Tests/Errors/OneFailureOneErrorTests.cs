@@ -1,3 +1,6 @@
+using Maran.Instrument.Errors;
+using Maran.Instrument.Profiling;
+
 namespace Maran.Instrument.Tests.Errors;
 
 /// <summary>

@@ -1,5 +1,8 @@
 using System.Diagnostics;
 using System.Runtime.Versioning;
+using Maran.Instrument.Configuration;
+using Maran.Instrument.Errors;
+using Maran.Instrument.Storage;
 using Microsoft.Data.Sqlite;
 
 namespace Maran.Instrument.Tests.Errors;

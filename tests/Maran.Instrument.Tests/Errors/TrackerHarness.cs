@@ -1,3 +1,7 @@
+using Maran.Instrument.Configuration;
+using Maran.Instrument.Costs;
+using Maran.Instrument.Diagnostics;
+using Maran.Instrument.Errors;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Time.Testing;
 

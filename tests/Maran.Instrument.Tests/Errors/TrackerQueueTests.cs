@@ -1,4 +1,6 @@
 using System.Collections.Concurrent;
+using Maran.Instrument.Diagnostics;
+using Maran.Instrument.Errors;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Maran.Instrument.Tests.Errors;

@@ -1,4 +1,7 @@
 using System.Diagnostics;
+using Maran.Instrument.Alerts;
+using Maran.Instrument.Configuration;
+using Maran.Instrument.Profiling;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Maran.Instrument.Tests.Export;

@@ -1,3 +1,9 @@
+using Maran.Instrument.Alerts;
+using Maran.Instrument.Costs;
+using Maran.Instrument.Errors;
+using Maran.Instrument.Export;
+using Maran.Instrument.Health;
+
 namespace Maran.Instrument.Tests.Export;
 
 /// <summary>Health, error, cost, anomaly and SLO figures a test sets, read by an exporter the test builds.</summary>

@@ -1,6 +1,13 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using Maran.Instrument.Configuration;
+using Maran.Instrument.Costs;
+using Maran.Instrument.Diagnostics;
+using Maran.Instrument.Errors;
+using Maran.Instrument.Health;
+using Maran.Instrument.Profiling;
+using Maran.Instrument.Telemetry;
 
 namespace Maran.Instrument.Tests.Export;
 

@@ -1,3 +1,7 @@
+using Maran.Instrument.Configuration;
+using Maran.Instrument.Export;
+using Maran.Instrument.Profiling;
+
 namespace Maran.Instrument.Tests.Export;
 
 /// <summary>The fleet series of <c>/metrics</c>: who the process is (<c>target_info</c>) and how full it is (saturation).</summary>

@@ -1,4 +1,6 @@
 using System.Collections;
+using Maran.Instrument.Configuration;
+using Maran.Instrument.Export;
 
 namespace Maran.Instrument.Tests.Export;
 

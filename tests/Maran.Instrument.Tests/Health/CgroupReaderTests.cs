@@ -1,3 +1,5 @@
+using Maran.Instrument.Health;
+
 namespace Maran.Instrument.Tests.Health;
 
 public class CgroupReaderTests

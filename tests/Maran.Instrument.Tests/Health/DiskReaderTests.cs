@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using Maran.Instrument.Health;
 
 namespace Maran.Instrument.Tests.Health;
 

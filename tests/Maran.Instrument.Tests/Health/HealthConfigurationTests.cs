@@ -1,4 +1,6 @@
 using System.Collections;
+using Maran.Instrument.Configuration;
+using Maran.Instrument.Health;
 
 namespace Maran.Instrument.Tests.Health;
 

@@ -1,3 +1,6 @@
+using Maran.Instrument.Configuration;
+using Maran.Instrument.Health;
+using Maran.Instrument.Profiling;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Maran.Instrument.Tests.Health;

@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using Maran.Instrument.Interop;
+using Maran.Instrument.Profiling;
 namespace Maran.Instrument.Tests.Health;
 
 [Collection(RuntimeSwitches.Name)]

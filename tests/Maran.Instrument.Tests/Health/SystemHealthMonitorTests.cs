@@ -1,4 +1,7 @@
 using System.Diagnostics;
+using Maran.Instrument.Configuration;
+using Maran.Instrument.Health;
+using Maran.Instrument.Interop;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Maran.Instrument.Tests.Health;

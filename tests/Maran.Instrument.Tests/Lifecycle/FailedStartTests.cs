@@ -1,3 +1,7 @@
+using Maran.Instrument.Configuration;
+using Maran.Instrument.Diagnostics;
+using Maran.Instrument.Features;
+
 namespace Maran.Instrument.Tests.Lifecycle;
 
 [Collection(RuntimeSwitches.Name)]

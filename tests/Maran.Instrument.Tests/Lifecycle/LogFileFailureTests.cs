@@ -1,4 +1,5 @@
 using System.Runtime.Versioning;
+using Maran.Instrument.Diagnostics;
 using Maran.Instrument.Tests.Logging;
 using Maran.Instrument.Tests.Storage;
 

@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using Maran.Instrument.Configuration;
+using Maran.Instrument.Logging;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Time.Testing;
 

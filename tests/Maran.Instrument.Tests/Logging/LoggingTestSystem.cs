@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Maran.Instrument.Configuration;
 using Microsoft.Data.Sqlite;
 
 namespace Maran.Instrument.Tests.Logging;

@@ -1,6 +1,11 @@
 using System.Collections;
 using System.Diagnostics;
 using System.Text.Json;
+using Maran.Instrument.Configuration;
+using Maran.Instrument.Diagnostics;
+using Maran.Instrument.Export;
+using Maran.Instrument.Logging;
+using Maran.Instrument.Telemetry;
 using Microsoft.Extensions.Logging;
 
 namespace Maran.Instrument.Tests.Logging;

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
+using Maran.Instrument.Profiling;
 
 namespace Maran.Instrument.Tests.Profiling;
 

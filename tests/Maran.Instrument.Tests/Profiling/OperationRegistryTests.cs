@@ -1,3 +1,7 @@
+using Maran.Instrument.Configuration;
+using Maran.Instrument.Diagnostics;
+using Maran.Instrument.Profiling;
+
 namespace Maran.Instrument.Tests.Profiling;
 
 /// <summary>

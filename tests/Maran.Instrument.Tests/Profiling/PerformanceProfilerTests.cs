@@ -1,6 +1,9 @@
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
+using Maran.Instrument.Configuration;
+using Maran.Instrument.Profiling;
+using Maran.Instrument.Telemetry;
 
 namespace Maran.Instrument.Tests.Profiling;
 

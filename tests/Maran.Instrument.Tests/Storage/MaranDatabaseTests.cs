@@ -1,3 +1,5 @@
+using Maran.Instrument.Diagnostics;
+using Maran.Instrument.Storage;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Time.Testing;
 

@@ -1,3 +1,4 @@
+using Maran.Instrument.Configuration;
 using Microsoft.Data.Sqlite;
 
 namespace Maran.Instrument.Tests.Storage;

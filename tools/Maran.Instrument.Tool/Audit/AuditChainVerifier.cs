@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Maran.Instrument.Audit;
 
 namespace Maran.Instrument.Tool.Audit;
 

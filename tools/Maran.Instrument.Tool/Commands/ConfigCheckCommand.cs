@@ -1,4 +1,6 @@
 using System.Globalization;
+using Maran.Instrument.Configuration;
+using Maran.Instrument.Health;
 
 namespace Maran.Instrument.Tool.Commands;
 

@@ -1,5 +1,7 @@
 using System.Globalization;
 using System.Runtime.InteropServices;
+using Maran.Instrument.Configuration;
+using Maran.Instrument.Features;
 
 namespace Maran.Instrument.Tool.Commands;
 

@@ -1,3 +1,6 @@
+using Maran.Instrument.Configuration;
+using Maran.Instrument.Security;
+
 namespace Maran.Instrument.Tool.Commands;
 
 /// <summary>

@@ -1,3 +1,4 @@
+using Maran.Instrument.Configuration;
 using Maran.Instrument.Tool.Prometheus;
 
 namespace Maran.Instrument.Tool.Commands;

@@ -1,5 +1,7 @@
 using System.Globalization;
 using System.Text;
+using Maran.Instrument.Alerts;
+using Maran.Instrument.Telemetry;
 
 namespace Maran.Instrument.Tool.Prometheus;
 

@@ -1,5 +1,7 @@
-using System.Text;
 using System.Text.RegularExpressions;
+using Maran.Instrument.Alerts;
+using Maran.Instrument.Configuration;
+using Maran.Instrument.Storage;
 
 namespace Maran.Instrument.Tool.Prometheus;
 

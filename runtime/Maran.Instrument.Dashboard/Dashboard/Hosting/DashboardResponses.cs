@@ -1,3 +1,4 @@
+using Maran.Instrument.Diagnostics;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.WebUtilities;
 

@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using System.Net.WebSockets;
+using Maran.Instrument.Configuration;
+using Maran.Instrument.Diagnostics;
 using Microsoft.AspNetCore.Http;
 
 namespace Maran.Instrument.Dashboard;

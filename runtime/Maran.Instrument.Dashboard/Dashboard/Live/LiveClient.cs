@@ -1,6 +1,7 @@
 using System.Net.WebSockets;
 using System.Text.Json;
 using System.Threading.Channels;
+using Maran.Instrument.Diagnostics;
 
 namespace Maran.Instrument.Dashboard;
 

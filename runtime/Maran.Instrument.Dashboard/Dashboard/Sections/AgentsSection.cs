@@ -1,4 +1,6 @@
 using System.Globalization;
+using Maran.Instrument.Profiling;
+using Maran.Instrument.Telemetry;
 
 namespace Maran.Instrument.Dashboard;
 

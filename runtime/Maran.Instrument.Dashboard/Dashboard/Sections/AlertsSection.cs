@@ -1,4 +1,5 @@
 using System.Globalization;
+using Maran.Instrument.Alerts;
 using Microsoft.AspNetCore.Http;
 
 namespace Maran.Instrument.Dashboard;

@@ -1,3 +1,5 @@
+using Maran.Instrument.Alerts;
+
 namespace Maran.Instrument.Dashboard;
 
 /// <summary>

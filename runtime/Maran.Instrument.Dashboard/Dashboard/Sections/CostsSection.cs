@@ -1,3 +1,6 @@
+using Maran.Instrument.Costs;
+using Maran.Instrument.Errors;
+
 namespace Maran.Instrument.Dashboard;
 
 /// <summary>

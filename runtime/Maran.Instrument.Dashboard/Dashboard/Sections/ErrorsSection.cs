@@ -1,3 +1,4 @@
+using Maran.Instrument.Errors;
 using Microsoft.AspNetCore.Http;
 
 namespace Maran.Instrument.Dashboard;

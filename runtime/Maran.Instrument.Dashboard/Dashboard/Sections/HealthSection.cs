@@ -1,5 +1,9 @@
 using System.Globalization;
 using System.Reflection;
+using Maran.Instrument.Alerts;
+using Maran.Instrument.Configuration;
+using Maran.Instrument.Export;
+using Maran.Instrument.Health;
 
 namespace Maran.Instrument.Dashboard;
 

@@ -1,3 +1,7 @@
+using Maran.Instrument.Configuration;
+using Maran.Instrument.Logging;
+using Maran.Instrument.Storage;
+
 namespace Maran.Instrument.Dashboard;
 
 /// <summary>

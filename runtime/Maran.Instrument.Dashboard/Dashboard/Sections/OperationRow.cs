@@ -1,3 +1,5 @@
+using Maran.Instrument.Profiling;
+
 namespace Maran.Instrument.Dashboard;
 
 /// <summary>One operation as the performance table shows it; <see cref="Id"/> selects it in later requests.</summary>

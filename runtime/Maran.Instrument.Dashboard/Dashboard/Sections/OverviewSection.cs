@@ -1,4 +1,7 @@
 using System.Globalization;
+using Maran.Instrument.Alerts;
+using Maran.Instrument.Health;
+using Maran.Instrument.Profiling;
 
 namespace Maran.Instrument.Dashboard;
 

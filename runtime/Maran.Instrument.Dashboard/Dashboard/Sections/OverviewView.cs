@@ -1,3 +1,5 @@
+using Maran.Instrument.Storage;
+
 namespace Maran.Instrument.Dashboard;
 
 /// <summary>

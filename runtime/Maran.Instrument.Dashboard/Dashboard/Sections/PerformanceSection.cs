@@ -1,3 +1,7 @@
+using Maran.Instrument.Alerts;
+using Maran.Instrument.Export;
+using Maran.Instrument.Profiling;
+
 namespace Maran.Instrument.Dashboard;
 
 /// <summary>

@@ -1,3 +1,5 @@
+using Maran.Instrument.Profiling;
+
 namespace Maran.Instrument.Dashboard;
 
 /// <summary>The traces section: recent traces of monitored calls; one trace's spans come from <c>/api/traces/{id}</c>.</summary>

@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Net;
 using System.Security.Cryptography;
+using Maran.Instrument.Audit;
+using Maran.Instrument.Configuration;
 using Microsoft.AspNetCore.Http;
 
 namespace Maran.Instrument.Dashboard;

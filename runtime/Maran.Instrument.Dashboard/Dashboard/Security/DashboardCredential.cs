@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using Maran.Instrument.Configuration;
 
 namespace Maran.Instrument.Dashboard;
 

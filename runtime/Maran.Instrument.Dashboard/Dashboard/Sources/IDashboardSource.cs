@@ -1,3 +1,7 @@
+using Maran.Instrument.Costs;
+using Maran.Instrument.Errors;
+using Maran.Instrument.Health;
+
 namespace Maran.Instrument.Dashboard;
 
 /// <summary>

@@ -1,3 +1,9 @@
+using Maran.Instrument.Costs;
+using Maran.Instrument.Errors;
+using Maran.Instrument.Export;
+using Maran.Instrument.Health;
+using Maran.Instrument.Profiling;
+
 namespace Maran.Instrument.Dashboard;
 
 /// <summary>The dashboard's source in the process it watches: one snapshot of the monitoring system per tick, and its trackers.</summary>

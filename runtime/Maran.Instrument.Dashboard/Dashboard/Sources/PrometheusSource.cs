@@ -1,4 +1,10 @@
 using System.Globalization;
+using Maran.Instrument.Configuration;
+using Maran.Instrument.Costs;
+using Maran.Instrument.Errors;
+using Maran.Instrument.Health;
+using Maran.Instrument.Profiling;
+using Maran.Instrument.Storage;
 
 namespace Maran.Instrument.Dashboard;
 

@@ -1,5 +1,8 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using Maran.Instrument.Diagnostics;
+using Maran.Instrument.Profiling;
+using Maran.Instrument.Telemetry;
 
 namespace Maran.Instrument.Dashboard;
 

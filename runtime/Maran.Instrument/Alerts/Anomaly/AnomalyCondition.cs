@@ -1,4 +1,7 @@
-namespace Maran.Instrument;
+using Maran.Instrument.Anomaly;
+using Maran.Instrument.Diagnostics;
+
+namespace Maran.Instrument.Alerts;
 
 /// <summary>
 /// An anomaly rule's condition: each series has its own <see cref="AnomalyDetector"/>, fed one point per evaluation

@@ -1,4 +1,4 @@
-namespace Maran.Instrument;
+namespace Maran.Instrument.Alerts;
 
 /// <summary>Which side of the expected band an anomaly rule cares about.</summary>
 public enum AnomalyDirection

@@ -1,4 +1,4 @@
-namespace Maran.Instrument;
+namespace Maran.Instrument.Alerts;
 
 /// <summary>One series an anomaly rule watches, as it stands: for <c>/metrics</c> and the dashboard's charts.</summary>
 /// <param name="Rule">The rule's name.</param>

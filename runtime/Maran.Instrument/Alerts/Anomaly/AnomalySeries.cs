@@ -1,4 +1,6 @@
-namespace Maran.Instrument;
+using Maran.Instrument.Anomaly;
+
+namespace Maran.Instrument.Alerts;
 
 /// <summary>
 /// One series an anomaly rule watches: its detector, its latest score and the last <see cref="TrailLength"/> points

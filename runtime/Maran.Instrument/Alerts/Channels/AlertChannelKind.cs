@@ -1,4 +1,6 @@
-namespace Maran.Instrument;
+using Maran.Instrument.Configuration;
+
+namespace Maran.Instrument.Alerts;
 
 /// <summary>
 /// An alert channel a feature provides: its name, whether the settings configure it, and how to create it.

@@ -1,4 +1,4 @@
-namespace Maran.Instrument;
+namespace Maran.Instrument.Alerts;
 
 /// <summary>A delivery failed in a way the channel understood (an HTTP status, a refused login).</summary>
 internal sealed class AlertDeliveryException : Exception

@@ -1,7 +1,8 @@
 using System.Diagnostics;
 using System.Threading.Channels;
+using Maran.Instrument.Diagnostics;
 
-namespace Maran.Instrument;
+namespace Maran.Instrument.Alerts;
 
 /// <summary>
 /// Stands in front of one channel: a bounded queue (a full one drops and counts), one background worker, a

@@ -1,4 +1,6 @@
-namespace Maran.Instrument;
+using Maran.Instrument.Configuration;
+
+namespace Maran.Instrument.Alerts;
 
 /// <summary>
 /// A secret (SMTP password, webhook key) read from an environment variable or a file. Error messages name the

@@ -1,4 +1,6 @@
-namespace Maran.Instrument;
+using Maran.Instrument.Configuration;
+
+namespace Maran.Instrument.Alerts;
 
 /// <summary>
 /// Sends alerts to a Prometheus Alertmanager through <c>POST /api/v2/alerts</c>, and sends firing ones again every

@@ -1,6 +1,7 @@
 using System.Text;
+using Maran.Instrument.Configuration;
 
-namespace Maran.Instrument;
+namespace Maran.Instrument.Alerts;
 
 /// <summary>Prints one line per alert to standard output (or the given writer), coloured by severity when asked.</summary>
 internal sealed class ConsoleAlertChannel(TextWriter output, bool color) : IAlertChannel

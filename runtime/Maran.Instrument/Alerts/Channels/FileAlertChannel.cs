@@ -1,4 +1,4 @@
-namespace Maran.Instrument;
+namespace Maran.Instrument.Alerts;
 
 /// <summary>
 /// Appends one JSON line per alert to a file, rotating it by size: <c>alerts.jsonl</c> becomes

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 
-namespace Maran.Instrument;
+namespace Maran.Instrument.Alerts;
 
 /// <summary>The HTTP side the webhook and Alertmanager channels share: one client, one POST, and what a status means.</summary>
 internal sealed class HttpDelivery : IDisposable

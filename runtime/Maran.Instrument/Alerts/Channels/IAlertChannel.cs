@@ -1,4 +1,4 @@
-namespace Maran.Instrument;
+namespace Maran.Instrument.Alerts;
 
 /// <summary>
 /// A place notifications go. <see cref="DeliverAsync"/> makes one attempt and throws when it fails; the

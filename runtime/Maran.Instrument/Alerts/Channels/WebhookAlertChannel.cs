@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
+using Maran.Instrument.Configuration;
 
-namespace Maran.Instrument;
+namespace Maran.Instrument.Alerts;
 
 /// <summary>
 /// POSTs the Alertmanager webhook JSON (version 4) to a URL, signed with HMAC-SHA256 in a header

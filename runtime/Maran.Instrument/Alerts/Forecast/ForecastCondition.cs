@@ -1,6 +1,7 @@
 using System.Globalization;
+using Maran.Instrument.Diagnostics;
 
-namespace Maran.Instrument;
+namespace Maran.Instrument.Alerts;
 
 /// <summary>
 /// A forecast rule's condition: each series has its own trend (a <see cref="LinearTrend"/>, or a <see cref="HoltTrend"/>

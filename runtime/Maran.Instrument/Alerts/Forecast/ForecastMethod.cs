@@ -1,4 +1,4 @@
-namespace Maran.Instrument;
+namespace Maran.Instrument.Alerts;
 
 /// <summary>How a forecast rule fits the trend it extrapolates (<c>method</c> in <c>alerts.rules</c>).</summary>
 public enum ForecastMethod

@@ -1,4 +1,4 @@
-namespace Maran.Instrument;
+namespace Maran.Instrument.Alerts;
 
 /// <summary>
 /// Holt's linear trend (double exponential smoothing) over points at any spacing: a level and a slope per second,

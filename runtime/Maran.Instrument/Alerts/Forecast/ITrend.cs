@@ -1,4 +1,4 @@
-namespace Maran.Instrument;
+namespace Maran.Instrument.Alerts;
 
 /// <summary>A series' trend, learnt one point at a time in constant memory: what a forecast rule extrapolates.</summary>
 internal interface ITrend

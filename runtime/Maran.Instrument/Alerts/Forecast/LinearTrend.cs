@@ -1,4 +1,4 @@
-namespace Maran.Instrument;
+namespace Maran.Instrument.Alerts;
 
 /// <summary>
 /// A straight line fitted to one series by exponentially weighted least squares: a point <c>Δt</c> older than the

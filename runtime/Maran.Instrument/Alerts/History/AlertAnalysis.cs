@@ -1,4 +1,4 @@
-namespace Maran.Instrument;
+namespace Maran.Instrument.Alerts;
 
 /// <summary>What the alert history says about a period: how often each rule fired, how fast alerts resolved, which rules flap.</summary>
 public sealed record AlertAnalysis

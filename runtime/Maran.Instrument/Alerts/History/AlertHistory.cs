@@ -1,4 +1,4 @@
-namespace Maran.Instrument;
+namespace Maran.Instrument.Alerts;
 
 /// <summary>
 /// Every alert state change and delivery attempt: handed to the storage (the <c>alert_history</c> table with

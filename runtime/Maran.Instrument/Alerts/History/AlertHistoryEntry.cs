@@ -1,4 +1,4 @@
-namespace Maran.Instrument;
+namespace Maran.Instrument.Alerts;
 
 /// <summary>What an alert history entry records.</summary>
 public enum AlertHistoryKind

@@ -1,4 +1,4 @@
-namespace Maran.Instrument;
+namespace Maran.Instrument.Alerts;
 
 /// <summary>The alert history's rows: every state change and delivery attempt.</summary>
 internal interface IAlertHistoryPersistence

@@ -1,4 +1,4 @@
-namespace Maran.Instrument;
+namespace Maran.Instrument.Alerts;
 
 /// <summary>Where a built-in metric comes from, which decides what a rule over it may say.</summary>
 internal enum AlertMetricKind

@@ -1,4 +1,4 @@
-namespace Maran.Instrument;
+namespace Maran.Instrument.Alerts;
 
 /// <summary>
 /// The metric names alert rules can watch. Rules name one of these or a custom metric the program declares

@@ -1,4 +1,4 @@
-namespace Maran.Instrument;
+namespace Maran.Instrument.Alerts;
 
 /// <summary>One value of a metric, with the labels that tell its series apart (an operation, a GPU); none for a single series.</summary>
 /// <param name="Value">The value.</param>

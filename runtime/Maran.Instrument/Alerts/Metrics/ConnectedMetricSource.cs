@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 
-namespace Maran.Instrument;
+namespace Maran.Instrument.Alerts;
 
 /// <summary>
 /// Metrics another component provides through a read delegate (system health, costs). A metric nothing is

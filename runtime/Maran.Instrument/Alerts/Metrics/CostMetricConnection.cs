@@ -1,4 +1,7 @@
-namespace Maran.Instrument;
+using Maran.Instrument.Costs;
+using Maran.Instrument.Errors;
+
+namespace Maran.Instrument.Alerts;
 
 /// <summary>
 /// Feeds the alert rules' cost gauges from the cost tracker: <c>cost_per_hour_usd</c> and <c>cost_per_day_usd</c>

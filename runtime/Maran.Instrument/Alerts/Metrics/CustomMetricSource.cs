@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 
-namespace Maran.Instrument;
+namespace Maran.Instrument.Alerts;
 
 /// <summary>Values a program feeds (<see cref="AlertEngine.SetCustomMetric"/>): the last value of each series is what rules see.</summary>
 internal sealed class CustomMetricSource : IAlertMetricSource

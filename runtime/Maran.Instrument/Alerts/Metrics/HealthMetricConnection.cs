@@ -1,4 +1,6 @@
-namespace Maran.Instrument;
+using Maran.Instrument.Health;
+
+namespace Maran.Instrument.Alerts;
 
 /// <summary>
 /// Connects the health monitor's latest sample to the alert metrics: CPU, memory and disk percent, the health

@@ -1,4 +1,6 @@
-namespace Maran.Instrument;
+using Maran.Instrument.Profiling;
+
+namespace Maran.Instrument.Alerts;
 
 /// <summary>
 /// Gives the current values of the metrics it owns. Read once per rule per evaluation, on the evaluator's thread,

@@ -1,4 +1,6 @@
-namespace Maran.Instrument;
+using Maran.Instrument.Profiling;
+
+namespace Maran.Instrument.Alerts;
 
 /// <summary>
 /// Per-operation metrics from the recorders. Windowed ones (percentiles, mean duration, error rate, errors, calls per second)

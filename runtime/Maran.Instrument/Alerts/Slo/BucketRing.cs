@@ -1,4 +1,4 @@
-namespace Maran.Instrument;
+namespace Maran.Instrument.Alerts;
 
 /// <summary>
 /// Good and total event counts in fixed-width time buckets on a ring: constant memory, and a window's sums read from

@@ -1,4 +1,4 @@
-namespace Maran.Instrument;
+namespace Maran.Instrument.Alerts;
 
 /// <summary>
 /// A burn-rate rule's condition: the SLO's error budget burns at least the rule's rate over both its long window

@@ -1,4 +1,4 @@
-namespace Maran.Instrument;
+namespace Maran.Instrument.Alerts;
 
 /// <summary>A checked SLO: what counts as a good call of which operation, the objective, the window and its burn-rate alerts.</summary>
 internal sealed class SloDefinition(string name, string operation, string? component, double objective, TimeSpan? latency, TimeSpan window)

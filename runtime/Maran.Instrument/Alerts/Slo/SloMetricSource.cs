@@ -1,4 +1,4 @@
-namespace Maran.Instrument;
+namespace Maran.Instrument.Alerts;
 
 /// <summary>
 /// Where burn-rate rules read their SLO: one sample, the burn rate over the rule's long window, labelled with the

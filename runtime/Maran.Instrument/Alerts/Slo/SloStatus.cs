@@ -1,4 +1,4 @@
-namespace Maran.Instrument;
+namespace Maran.Instrument.Alerts;
 
 /// <summary>Where one SLO stands: its objective, its calls over the window and the share of the error budget left, with its burn rates now.</summary>
 /// <param name="Name">The SLO's name.</param>

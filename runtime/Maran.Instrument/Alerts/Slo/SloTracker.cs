@@ -1,4 +1,6 @@
-namespace Maran.Instrument;
+using Maran.Instrument.Profiling;
+
+namespace Maran.Instrument.Alerts;
 
 /// <summary>
 /// Tracks one SLO's good and total calls, fed once per evaluation from the recorders' snapshots: fine buckets (a

@@ -1,6 +1,7 @@
 using System.Globalization;
+using Maran.Instrument.Configuration;
 
-namespace Maran.Instrument;
+namespace Maran.Instrument.Alerts;
 
 /// <summary>
 /// Checks one SLO of <c>alerts.slos</c> and builds it with the rules of its burn-rate alerts, reporting each problem

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Maran.Instrument;
+namespace Maran.Instrument.Health;
 
 /// <summary>
 /// Finds this process's control groups (cgroup v1 or v2) from <c>/proc/self/cgroup</c> and

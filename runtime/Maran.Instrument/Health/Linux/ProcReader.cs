@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Maran.Instrument;
+namespace Maran.Instrument.Health;
 
 /// <summary>
 /// Reads <c>/proc/stat</c>, <c>/proc/meminfo</c> and <c>/proc/self/stat</c> under a root directory: <c>/</c> on

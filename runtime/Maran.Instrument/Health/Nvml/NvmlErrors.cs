@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Maran.Instrument;
+namespace Maran.Instrument.Health;
 
 /// <summary>NVML's return codes (<c>nvmlReturn_t</c>) and what they mean in words.</summary>
 internal static class NvmlErrors

@@ -1,6 +1,8 @@
 using System.Globalization;
+using Maran.Instrument.Diagnostics;
+using Maran.Instrument.Interop;
 
-namespace Maran.Instrument;
+namespace Maran.Instrument.Health;
 
 /// <summary>
 /// Reads NVIDIA GPUs through NVML. <see cref="Open"/> loads the library and initialises NVML once; if there is

@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
+using Maran.Instrument.Interop;
 
-namespace Maran.Instrument;
+namespace Maran.Instrument.Health;
 
 /// <summary>
 /// The NVML calls the health monitor makes, bound through <see cref="NativeLibraries"/> to the library

@@ -1,4 +1,4 @@
-namespace Maran.Instrument;
+namespace Maran.Instrument.Telemetry;
 
 /// <summary>The limits every metrics exporter publishes under: label length and the number of operations.</summary>
 internal static class MetricLabels

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using System.Reflection;
 
-namespace Maran.Instrument;
+namespace Maran.Instrument.Telemetry;
 
 /// <summary>
 /// The <see cref="ActivitySource"/> and <see cref="Meter"/> through which monitored calls reach OpenTelemetry,

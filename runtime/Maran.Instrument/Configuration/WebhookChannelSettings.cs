@@ -1,6 +1,7 @@
+using Maran.Instrument.Alerts;
 using Microsoft.Extensions.Configuration;
 
-namespace Maran.Instrument;
+namespace Maran.Instrument.Configuration;
 
 /// <summary>The <c>alerts.channels.webhook:</c> section; on when <see cref="Url"/> is set.</summary>
 public sealed class WebhookChannelSettings

@@ -1,7 +1,8 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
+using Maran.Instrument.Profiling;
 
-namespace Maran.Instrument;
+namespace Maran.Instrument.Telemetry;
 
 /// <summary>
 /// The OpenTelemetry GenAI semantic conventions (<see cref="MaranTelemetry.SemanticConventionsVersion"/>) for model,

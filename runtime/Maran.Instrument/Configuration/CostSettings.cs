@@ -1,7 +1,8 @@
 using System.Globalization;
+using Maran.Instrument.Costs;
 using Microsoft.Extensions.Configuration;
 
-namespace Maran.Instrument;
+namespace Maran.Instrument.Configuration;
 
 /// <summary>The <c>costs:</c> section of <c>monitoring_config.yaml</c>: model prices, compute rates, budgets and token estimation.</summary>
 /// <example>

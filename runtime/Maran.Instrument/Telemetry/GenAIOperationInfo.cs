@@ -1,7 +1,8 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using Maran.Instrument.Profiling;
 
-namespace Maran.Instrument;
+namespace Maran.Instrument.Telemetry;
 
 /// <summary>
 /// How a model operation presents itself under the OpenTelemetry GenAI semantic conventions: its span name

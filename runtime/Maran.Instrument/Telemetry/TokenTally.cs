@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
+using Maran.Instrument.Diagnostics;
 
-namespace Maran.Instrument;
+namespace Maran.Instrument.Telemetry;
 
 /// <summary>
 /// Tokens used so far in this process, by model and type (<c>input</c>, <c>output</c>, <c>cached</c>,

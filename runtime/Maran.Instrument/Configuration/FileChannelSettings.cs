@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Configuration;
 
-namespace Maran.Instrument;
+namespace Maran.Instrument.Configuration;
 
 /// <summary>The <c>alerts.channels.file:</c> section.</summary>
 public sealed class FileChannelSettings

@@ -1,6 +1,8 @@
 using System.Diagnostics;
+using Maran.Instrument.Diagnostics;
+using Maran.Instrument.Profiling;
 
-namespace Maran.Instrument;
+namespace Maran.Instrument.Telemetry;
 
 /// <summary>
 /// Where the tokens of a monitored model call enter the exporters: counted for <c>tokens_total</c> and

@@ -1,6 +1,7 @@
+using Maran.Instrument.Alerts;
 using Microsoft.Extensions.Configuration;
 
-namespace Maran.Instrument;
+namespace Maran.Instrument.Configuration;
 
 /// <summary>How the e-mail channel secures its connection.</summary>
 public enum SmtpTlsMode

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Configuration;
 
-namespace Maran.Instrument;
+namespace Maran.Instrument.Configuration;
 
 /// <summary>The <c>storage:</c> section: the SQLite database errors, costs, logs and alert history are kept in.</summary>
 public sealed class StorageSettings

@@ -1,6 +1,8 @@
 using System.Diagnostics.Metrics;
+using Maran.Instrument.Diagnostics;
+using Maran.Instrument.Profiling;
 
-namespace Maran.Instrument;
+namespace Maran.Instrument.Telemetry;
 
 /// <summary>
 /// Observable instruments on the <c>Maran.Instrument</c> meter for the live figures: calls, errors, calls in

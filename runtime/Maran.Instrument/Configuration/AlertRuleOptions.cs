@@ -1,6 +1,7 @@
+using Maran.Instrument.Alerts;
 using Microsoft.Extensions.Configuration;
 
-namespace Maran.Instrument;
+namespace Maran.Instrument.Configuration;
 
 /// <summary>One rule of <c>alerts.rules</c> in <c>monitoring_config.yaml</c>.</summary>
 /// <example>

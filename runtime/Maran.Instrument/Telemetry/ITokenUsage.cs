@@ -1,4 +1,4 @@
-namespace Maran.Instrument;
+namespace Maran.Instrument.Telemetry;
 
 /// <summary>
 /// Implement on a result type of your own so that monitored methods returning it have their tokens counted and

@@ -1,4 +1,4 @@
-namespace Maran.Instrument;
+namespace Maran.Instrument.Health;
 
 /// <summary>
 /// What the health monitor knows at one moment, as the exporters publish it (see <see cref="From"/>). Every figure is optional: a

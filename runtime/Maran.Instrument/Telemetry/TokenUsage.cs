@@ -1,6 +1,6 @@
 using System.ComponentModel;
 
-namespace Maran.Instrument;
+namespace Maran.Instrument.Telemetry;
 
 /// <summary>
 /// The tokens of one model call: what the provider reported (or an estimate), and the model that answered.

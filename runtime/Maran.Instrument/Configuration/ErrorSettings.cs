@@ -1,6 +1,7 @@
+using Maran.Instrument.Errors;
 using Microsoft.Extensions.Configuration;
 
-namespace Maran.Instrument;
+namespace Maran.Instrument.Configuration;
 
 /// <summary>The <c>errors:</c> section of <c>monitoring_config.yaml</c>: how errors are tracked, grouped and kept.</summary>
 /// <example>

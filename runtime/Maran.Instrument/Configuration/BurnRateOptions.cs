@@ -1,6 +1,7 @@
+using Maran.Instrument.Alerts;
 using Microsoft.Extensions.Configuration;
 
-namespace Maran.Instrument;
+namespace Maran.Instrument.Configuration;
 
 /// <summary>
 /// One multi-window burn-rate alert of an SLO: its condition holds while the error budget burns at least

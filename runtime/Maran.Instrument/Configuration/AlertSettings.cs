@@ -1,6 +1,7 @@
+using Maran.Instrument.Alerts;
 using Microsoft.Extensions.Configuration;
 
-namespace Maran.Instrument;
+namespace Maran.Instrument.Configuration;
 
 /// <summary>
 /// The <c>alerts:</c> section: threshold rules, the channels notifications go to, and how often firing alerts are

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Configuration;
 
-namespace Maran.Instrument;
+namespace Maran.Instrument.Configuration;
 
 /// <summary>The <c>alerts.channels.alertmanager:</c> section; on when <see cref="Url"/> is set.</summary>
 public sealed class AlertmanagerChannelSettings

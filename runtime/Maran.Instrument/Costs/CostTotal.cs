@@ -1,4 +1,4 @@
-namespace Maran.Instrument;
+namespace Maran.Instrument.Costs;
 
 /// <summary>Money spent on one kind of resource: a series of <c>total_cost_usd</c>.</summary>
 /// <param name="Model">The model the money went to.</param>

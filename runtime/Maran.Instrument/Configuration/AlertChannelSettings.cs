@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Configuration;
 
-namespace Maran.Instrument;
+namespace Maran.Instrument.Configuration;
 
 /// <summary>
 /// The <c>alerts.channels:</c> section. Console and file are on by default; webhook, e-mail and Alertmanager are
