@@ -43,14 +43,11 @@ public sealed class InterceptorGenerator : IIncrementalGenerator
             .WithTrackingName(Steps.Enabled);
 
         // The driver re-runs every semantic transform of a syntax provider on each edit (a new compilation), and each
-        // pipeline item costs it bookkeeping: so the trees pass through as they are (an unchanged tree is the same
-        // object), and one step finds the calls of all of them, giving each unchanged file its answer kept under the
+        // pipeline item costs it bookkeeping on every edit: so there is no node per file, and one step over the
+        // compilation finds the calls of all its trees, giving each unchanged file its answer kept under the
         // compilation's declaration key without binding anything (see CallSiteParser.Parse).
-        IncrementalValueProvider<EquatableArray<CallSiteModel>> callSites = context.SyntaxProvider
-            .CreateSyntaxProvider(CallSiteParser.IsCandidate, static (syntax, _) => syntax.Node.SyntaxTree)
-            .Collect()
-            .Combine(context.CompilationProvider)
-            .Select(static (input, cancellationToken) => CallSiteParser.Parse(input.Left, input.Right, cancellationToken))
+        IncrementalValueProvider<EquatableArray<CallSiteModel>> callSites = context.CompilationProvider
+            .Select(static (compilation, cancellationToken) => CallSiteParser.Parse(compilation, cancellationToken))
             .WithTrackingName(Steps.CallSites);
 
         // The model APIs a global analyzer config lists. Only when it lists some are their calls looked for, in the files

@@ -166,6 +166,76 @@ public class IncrementalityTests
     }
 
     [Fact]
+    public void An_edit_reads_the_syntax_of_the_edited_tree_once_and_of_no_other_tree()
+    {
+        var (first, compilation) = FirstRun();
+        CSharpCompilation edited = Replace(compilation, "/src/Agent.cs", Agent.Replace("=> prompt;", "=> prompt + \"!\";", StringComparison.Ordinal));
+        long before = TreeIndex.TreesWalked;
+
+        GeneratorRun second = GeneratorHarness.Generate(edited, first.Driver);
+
+        Assert.Equal(1, TreeIndex.TreesWalked - before);
+        Assert.Contains("Agent.cs(", second.GeneratedText, StringComparison.Ordinal);
+    }
+
+    // An operation that reaches a model call only through a method in another file.
+    private const string Handler = """
+        using System.Threading.Tasks;
+        using Maran.Instrument;
+        using Microsoft.Extensions.AI;
+        namespace App;
+        public static class Handler
+        {
+            public static Task<string> Route(IChatClient chat) => Handle(chat);
+
+            [MonitorOperation("handle", "app")]
+            public static async Task<string> Handle(IChatClient chat) => await Service.Answer(chat);
+        }
+        """;
+
+    private const string Service = """
+        using System.Threading.Tasks;
+        using Microsoft.Extensions.AI;
+        namespace App;
+        public static class Service
+        {
+            public static async Task<string> Answer(IChatClient chat) => (await chat.GetResponseAsync("hi")).Text;
+
+            public static string Other(string text) => text.Trim();
+        }
+        """;
+
+    [Fact]
+    public void An_edit_that_changes_no_call_does_not_search_again_for_the_operations_that_reach_a_model_call()
+    {
+        CSharpCompilation compilation = GeneratorHarness.CreateCompilation([("/src/Handler.cs", Handler), ("/src/Service.cs", Service)], ModelCallTests.SdkReferences());
+        GeneratorRun first = GeneratorHarness.Generate(compilation);
+        CSharpCompilation edited = Replace(compilation, "/src/Service.cs", Service.Replace("text.Trim()", "text.Trim() + \"!\"", StringComparison.Ordinal));
+        long before = AmbientOperations.Searches;
+
+        GeneratorRun second = GeneratorHarness.Generate(edited, first.Driver);
+
+        Assert.Equal(0, AmbientOperations.Searches - before);
+        Assert.Contains("OperationScope.StartAmbient(", first.GeneratedText, StringComparison.Ordinal);
+        Assert.Contains("OperationScope.StartAmbient(", second.GeneratedText, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_edit_that_takes_away_the_call_reaching_a_model_call_makes_the_operation_plain_again()
+    {
+        CSharpCompilation compilation = GeneratorHarness.CreateCompilation([("/src/Handler.cs", Handler), ("/src/Service.cs", Service)], ModelCallTests.SdkReferences());
+        GeneratorRun first = GeneratorHarness.Generate(compilation);
+        CSharpCompilation edited = Replace(compilation, "/src/Handler.cs", Handler.Replace("await Service.Answer(chat)", "await Task.FromResult(Service.Other(\"hi\"))", StringComparison.Ordinal));
+        long before = AmbientOperations.Searches;
+
+        GeneratorRun second = GeneratorHarness.Generate(edited, first.Driver);
+
+        Assert.Contains("OperationScope.StartAmbient(", first.GeneratedText, StringComparison.Ordinal);
+        Assert.DoesNotContain("OperationScope.StartAmbient(", second.GeneratedText, StringComparison.Ordinal);
+        Assert.Equal(1, AmbientOperations.Searches - before);
+    }
+
+    [Fact]
     public void A_file_whose_candidate_names_are_called_only_on_predefined_types_is_never_bound()
     {
         const string Texts = """

@@ -81,6 +81,12 @@ int firstCall = firstSite.Success ? withCalls.GetText().Lines[int.Parse(firstSit
 Console.WriteLine($"monitored body edit: a comment at the start of the body holding the call at {Path.GetFileName(withCalls.FilePath)}({firstSite.Groups[1].Value},{firstSite.Groups[2].Value})");
 
 var samples = new Dictionary<string, List<(double Total, Dictionary<string, double> Steps)>> { ["unrelated"] = [], ["monitored"] = [], ["monitored body"] = [] };
+if (!firstSite.Success)
+{
+    // A floor generator intercepts nothing, so there is no body with a call to edit.
+    samples.Remove("monitored body");
+}
+
 for (int i = 0; i < edits + 3; i++)
 {
     foreach (string kind in samples.Keys)

@@ -2,7 +2,6 @@ using System;
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
-using System.Runtime.CompilerServices;
 using Maran.Instrument.Generator.Model;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -19,8 +18,18 @@ namespace Maran.Instrument.Generator.Parsing;
 /// </summary>
 internal static class AmbientOperations
 {
-    // The methods each tree declares, with the names their bodies call; syntax only, kept with the tree.
-    private static readonly ConditionalWeakTable<SyntaxTree, DeclaredMethod[]> s_declared = new();
+    // The latest search per project (by its first tree's path): an edit that changes no method's called names (most
+    // keystrokes) and no set of names the search starts from finds the same methods, so it searches nothing again.
+    // Bounded: cleared past this many projects.
+    private const int MaxProjectsKept = 64;
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, Search> s_latest = new(StringComparer.Ordinal);
+
+    // Searches this thread made (not reused): what an edit cost, for the incrementality tests.
+    [ThreadStatic]
+    private static long t_searches;
+
+    /// <summary>How many searches for the methods that reach a model call this thread made (not reused).</summary>
+    internal static long Searches => t_searches;
 
     /// <summary>The names <paramref name="method"/>'s source bodies call, sorted; empty for a method declared in a reference.</summary>
     public static EquatableArray<string> CalledNames(IMethodSymbol method)
@@ -65,7 +74,27 @@ internal static class AmbientOperations
     // nothing on: the model calls under it belong to it (as their lexical or ambient parent), not to its callers.
     private static HashSet<string> Reaching(HashSet<string> modelApis, HashSet<string> monitored, ImmutableArray<SyntaxTree> trees)
     {
-        DeclaredMethod[] declared = [.. trees.SelectMany(t => s_declared.GetValue(t, static tree => Declare(tree)))];
+        List<TreeIndex.DeclaredMethod>[] methods = [.. trees.Select(t => TreeIndex.For(t).Methods)];
+        string project = trees.Length > 0 ? trees[0].FilePath : string.Empty;
+        if (s_latest.TryGetValue(project, out Search? latest) && latest.Answers(methods, modelApis, monitored))
+        {
+            return latest.Reaching;
+        }
+
+        t_searches++;
+        HashSet<string> reaching = Reaching(modelApis, monitored, methods);
+        if (s_latest.Count > MaxProjectsKept)
+        {
+            s_latest.Clear();
+        }
+
+        s_latest[project] = new Search(methods, modelApis, monitored, reaching);
+        return reaching;
+    }
+
+    private static HashSet<string> Reaching(HashSet<string> modelApis, HashSet<string> monitored, List<TreeIndex.DeclaredMethod>[] methods)
+    {
+        TreeIndex.DeclaredMethod[] declared = [.. methods.SelectMany(m => m)];
         var reaching = new HashSet<string>(StringComparer.Ordinal);
         var marked = new bool[declared.Length];
         bool grew = true;
@@ -87,34 +116,47 @@ internal static class AmbientOperations
         return reaching;
     }
 
-    // The methods and local functions of a tree with the names their bodies call, from the tree's index of calls by name
-    // (a local function's calls are its own; the method around it calls it by name).
-    private static DeclaredMethod[] Declare(SyntaxTree tree)
+    /// <summary>A search's inputs (the methods of each tree, the names it starts from) and its answer.</summary>
+    private sealed class Search(List<TreeIndex.DeclaredMethod>[] methods, HashSet<string> modelApis, HashSet<string> monitored, HashSet<string> reaching)
     {
-        var methods = new Dictionary<SyntaxNode, DeclaredMethod>();
-        foreach (KeyValuePair<string, List<InvocationExpressionSyntax>> calls in CallSiteParser.CallsByName(tree))
+        public HashSet<string> Reaching { get; } = reaching;
+
+        // An unchanged tree gives the very same list; a new one (the edited file) is compared name by name.
+        public bool Answers(List<TreeIndex.DeclaredMethod>[] current, HashSet<string> currentApis, HashSet<string> currentMonitored)
         {
-            foreach (InvocationExpressionSyntax invocation in calls.Value)
+            if (current.Length != methods.Length || !modelApis.SetEquals(currentApis) || !monitored.SetEquals(currentMonitored))
             {
-                SyntaxNode? container = invocation.Ancestors().FirstOrDefault(static n => n is MethodDeclarationSyntax or LocalFunctionStatementSyntax);
-                if (container is null)
-                {
-                    continue;
-                }
-
-                if (!methods.TryGetValue(container, out DeclaredMethod? method))
-                {
-                    string name = container is MethodDeclarationSyntax declared
-                        ? declared.Identifier.ValueText
-                        : ((LocalFunctionStatementSyntax)container).Identifier.ValueText;
-                    methods[container] = method = new DeclaredMethod(name, new HashSet<string>(StringComparer.Ordinal));
-                }
-
-                method.Calls.Add(calls.Key);
+                return false;
             }
+
+            for (int i = 0; i < current.Length; i++)
+            {
+                if (!ReferenceEquals(current[i], methods[i]) && !Same(current[i], methods[i]))
+                {
+                    return false;
+                }
+            }
+
+            return true;
         }
 
-        return [.. methods.Values];
+        private static bool Same(List<TreeIndex.DeclaredMethod> left, List<TreeIndex.DeclaredMethod> right)
+        {
+            if (left.Count != right.Count)
+            {
+                return false;
+            }
+
+            for (int i = 0; i < left.Count; i++)
+            {
+                if (!string.Equals(left[i].Name, right[i].Name, StringComparison.Ordinal) || !left[i].Calls.SetEquals(right[i].Calls))
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
     }
 
     private static void AddCalledNames(SyntaxNode declaration, SortedSet<string> names)
@@ -127,6 +169,4 @@ internal static class AmbientOperations
             }
         }
     }
-
-    private sealed record DeclaredMethod(string Name, HashSet<string> Calls);
 }

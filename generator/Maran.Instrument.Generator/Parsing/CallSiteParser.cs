@@ -23,7 +23,6 @@ internal static class CallSiteParser
     // Verdicts per compilation (they weigh accessibility from its assembly, and its source methods are its own symbols)
     // and set of model APIs (the common one and the configured one differ; either can serve several compilations).
     private static readonly ConditionalWeakTable<Compilation, ConcurrentDictionary<ModelApis, ConcurrentDictionary<IMethodSymbol, MethodVerdict>>> s_verdicts = new();
-    private static readonly ConditionalWeakTable<SyntaxTree, Dictionary<string, List<InvocationExpressionSyntax>>> s_callsByName = new();
     private static readonly ConditionalWeakTable<SyntaxTree, TreeAnswer> s_answers = new();
     private static readonly ConditionalWeakTable<SyntaxTree, TreeVerdicts> s_sourceVerdicts = new();
 
@@ -47,19 +46,14 @@ internal static class CallSiteParser
     internal static long MethodsExamined => t_methodsExamined;
 
     /// <summary>
-    /// Syntactic filter: a whole file. The driver runs the transform of every node that passes on every edit (a new
-    /// compilation), so the generator takes one node per file rather than one per invocation.
-    /// </summary>
-    public static bool IsCandidate(SyntaxNode node, CancellationToken cancellationToken) => node is CompilationUnitSyntax;
-
-    /// <summary>
-    /// The intercepted calls of <paramref name="trees"/>, file by file in source order. Only calls of a name a
-    /// monitored method or a model API can have are bound. What was found for a file is kept with its tree under the
-    /// compilation's <see cref="DeclarationKey"/>: while neither the tree nor what the compilation declares changed,
+    /// The intercepted calls of <paramref name="compilation"/>'s trees, file by file in source order. Only calls of a
+    /// name a monitored method or a model API can have are bound. What was found for a file is kept with its tree under
+    /// the compilation's <see cref="DeclarationKey"/>: while neither the tree nor what the compilation declares changed,
     /// the answer is the same, and is given without binding anything.
     /// </summary>
-    public static EquatableArray<CallSiteModel> Parse(ImmutableArray<SyntaxTree> trees, Compilation compilation, CancellationToken cancellationToken)
+    public static EquatableArray<CallSiteModel> Parse(Compilation compilation, CancellationToken cancellationToken)
     {
+        ImmutableArray<SyntaxTree> trees = [.. compilation.SyntaxTrees];
         var sites = new List<CallSiteModel>();
         foreach (SyntaxTree tree in trees)
         {
@@ -111,23 +105,24 @@ internal static class CallSiteParser
             return EquatableArray<CallSiteModel>.Empty;
         }
 
-        var candidates = new List<InvocationExpressionSyntax>();
-        foreach (KeyValuePair<string, List<InvocationExpressionSyntax>> calls in CallsByName(tree))
+        TreeIndex index = TreeIndex.For(tree);
+        var candidates = new List<TreeIndex.Call>();
+        foreach (KeyValuePair<string, List<TreeIndex.Call>> calls in index.CallsByName)
         {
             if (names.Contains(calls.Key))
             {
-                candidates.AddRange(calls.Value.Where(call => names.MayIntercept(calls.Key, call)));
+                candidates.AddRange(calls.Value.Where(call => names.MayIntercept(calls.Key, call.Invocation)));
             }
         }
 
-        List<SyntaxNode> bodies = Bodies(tree);
+        List<SyntaxNode> bodies = index.Bodies;
         FileAnswer? previous = s_byPath.TryGetValue(tree.FilePath, out FileAnswer? kept) && kept.Key == key && kept.Bodies.Length == bodies.Count ? kept : null;
         var current = new FileAnswer(key, bodies.Count);
 
         // The model APIs are resolved (some fifty type lookups) only for a file that calls one of the candidate names.
         ModelApis? apis = null;
         var sites = new List<CallSiteModel>();
-        foreach (IGrouping<int, InvocationExpressionSyntax> group in candidates.GroupBy(c => BodyIndex(c, bodies)))
+        foreach (IGrouping<int, InvocationExpressionSyntax> group in candidates.GroupBy(c => c.Body, c => c.Invocation))
         {
             SyntaxNode? body = group.Key < 0 ? null : bodies[group.Key];
             string? text = body?.ToString();
@@ -180,43 +175,6 @@ internal static class CallSiteParser
 
         s_byPath[tree.FilePath] = current;
         return sites.OrderBy(s => s.Position).ToEquatableArray();
-    }
-
-    // The bodies of a tree in source order, as the declaration key leaves them out.
-    private static List<SyntaxNode> Bodies(SyntaxTree tree) =>
-        tree.GetRoot().DescendantNodes(static node => !DeclarationKey.IsBody(node)).Where(DeclarationKey.IsBody).ToList();
-
-    // The index of the body a call is in, or -1 for a call outside every body (a field initializer, a top-level statement).
-    private static int BodyIndex(SyntaxNode call, List<SyntaxNode> bodies)
-    {
-        SyntaxNode? body = call.Ancestors().FirstOrDefault(DeclarationKey.IsBody);
-        if (body is null)
-        {
-            return -1;
-        }
-
-        int low = 0;
-        int high = bodies.Count - 1;
-        while (low <= high)
-        {
-            int middle = (low + high) / 2;
-            int start = bodies[middle].SpanStart;
-            if (start == body.SpanStart)
-            {
-                return middle;
-            }
-
-            if (start < body.SpanStart)
-            {
-                low = middle + 1;
-            }
-            else
-            {
-                high = middle - 1;
-            }
-        }
-
-        return -1;
     }
 
     /// <summary>What was found for the latest tree of a file: per body, its text and its intercepted calls.</summary>
@@ -294,7 +252,7 @@ internal static class CallSiteParser
 
     /// <summary>
     /// The calls of the model APIs <paramref name="configured"/> lists that the project's other rules do not already
-    /// intercept. Only the files that call one of the listed names are bound; which names a file calls is read once per tree.
+    /// intercept. Only the files that call one of the listed names are bound; which names a file calls is read once per tree (<see cref="TreeIndex"/>).
     /// </summary>
     public static ImmutableArray<CallSiteModel> ParseConfigured(Compilation compilation, ConfiguredModelApis configured, CancellationToken cancellationToken)
     {
@@ -321,16 +279,16 @@ internal static class CallSiteParser
         var sites = ImmutableArray.CreateBuilder<CallSiteModel>();
         foreach (SyntaxTree tree in compilation.SyntaxTrees)
         {
-            Dictionary<string, List<InvocationExpressionSyntax>> calls = CallsByName(tree);
+            Dictionary<string, List<TreeIndex.Call>> calls = TreeIndex.For(tree).CallsByName;
             SemanticModel? semanticModel = null;
             foreach (string name in names)
             {
-                if (!calls.TryGetValue(name, out List<InvocationExpressionSyntax>? invocations))
+                if (!calls.TryGetValue(name, out List<TreeIndex.Call>? invocations))
                 {
                     continue;
                 }
 
-                foreach (InvocationExpressionSyntax invocation in invocations)
+                foreach ((InvocationExpressionSyntax invocation, _) in invocations)
                 {
                     cancellationToken.ThrowIfCancellationRequested();
                     semanticModel ??= SemanticModelOf(compilation, tree);
@@ -344,29 +302,6 @@ internal static class CallSiteParser
         }
 
         return sites.ToImmutable();
-    }
-
-    /// <summary>The invocations of <paramref name="tree"/> by the name they call, read once per tree.</summary>
-    internal static Dictionary<string, List<InvocationExpressionSyntax>> CallsByName(SyntaxTree tree) =>
-        s_callsByName.GetValue(tree, static t => IndexCalls(t));
-
-    private static Dictionary<string, List<InvocationExpressionSyntax>> IndexCalls(SyntaxTree tree)
-    {
-        var calls = new Dictionary<string, List<InvocationExpressionSyntax>>(StringComparer.Ordinal);
-        foreach (InvocationExpressionSyntax invocation in tree.GetRoot().DescendantNodes().OfType<InvocationExpressionSyntax>())
-        {
-            if (CalledName(invocation) is { } name)
-            {
-                if (!calls.TryGetValue(name, out List<InvocationExpressionSyntax>? list))
-                {
-                    calls[name] = list = [];
-                }
-
-                list.Add(invocation);
-            }
-        }
-
-        return calls;
     }
 
     private static CallSiteModel? Parse(InvocationExpressionSyntax invocation, SemanticModel semanticModel, ModelApis apis, bool byName, CancellationToken cancellationToken)

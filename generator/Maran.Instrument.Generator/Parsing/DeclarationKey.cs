@@ -15,14 +15,13 @@ namespace Maran.Instrument.Generator.Parsing;
 /// monitored method makes model calls; any body: calls of the catalog's model APIs). How a call in a tree binds,
 /// and what the generator makes of it, depends on that tree and on this key only, so an edit inside an ordinary
 /// method body (most keystrokes in an IDE) leaves the key, and the call sites of every other tree, unchanged. Each
-/// tree's part is computed once per tree object; successive compilations share their unchanged trees.
+/// tree's part is found once per tree object (<see cref="TreeIndex"/>); successive compilations share their unchanged trees.
 /// </summary>
 internal static class DeclarationKey
 {
     private const ulong Prime = 1099511628211;
 
     private static readonly ConditionalWeakTable<Compilation, StrongBox<ulong>> s_compilations = new();
-    private static readonly ConditionalWeakTable<SyntaxTree, StrongBox<ulong>> s_trees = new();
     private static readonly HashSet<string> s_modelApiNames = new(
         BuiltInModelApis.All.SelectMany(api => api.Methods).Concat(["Create", "RunAsync", "RunStreamingAsync"]),
         StringComparer.Ordinal);
@@ -31,7 +30,7 @@ internal static class DeclarationKey
 
     private static ulong Compute(Compilation compilation)
     {
-        ulong key = 14695981039346656037;
+        ulong key = Seed;
         key = Mix(key, StringComparer.Ordinal.GetHashCode(compilation.AssemblyName ?? string.Empty));
         // The options that change what the generator writes; CompilationOptions.GetHashCode would hash the compiler's
         // resolvers, some of which do not implement it.
@@ -48,33 +47,7 @@ internal static class DeclarationKey
         foreach (SyntaxTree tree in compilation.SyntaxTrees)
         {
             key = Mix(key, StringComparer.Ordinal.GetHashCode(tree.FilePath));
-            key = (key ^ s_trees.GetValue(tree, static t => new StrongBox<ulong>(OfTree(t))).Value) * Prime;
-        }
-
-        return key;
-    }
-
-    private static ulong OfTree(SyntaxTree tree)
-    {
-        ulong key = 14695981039346656037;
-        SyntaxNode root = tree.GetRoot();
-        foreach (SyntaxToken token in root.DescendantTokens(static node => !IsBody(node)))
-        {
-            key = Mix(key, token.RawKind);
-            key = Mix(key, StringComparer.Ordinal.GetHashCode(token.Text));
-        }
-
-        foreach (SyntaxNode body in root.DescendantNodes(static node => !IsBody(node)).Where(IsBody))
-        {
-            bool looked = body.Parent is MemberDeclarationSyntax { AttributeLists.Count: > 0 }
-                          || body.Ancestors().OfType<TypeDeclarationSyntax>().Any(t => t.AttributeLists.Count > 0);
-            foreach (InvocationExpressionSyntax invocation in body.DescendantNodes().OfType<InvocationExpressionSyntax>())
-            {
-                if (CalledName(invocation) is { } name && (looked || s_modelApiNames.Contains(name)))
-                {
-                    key = Mix(key, StringComparer.Ordinal.GetHashCode(name));
-                }
-            }
+            key = (key ^ TreeIndex.For(tree).Key) * Prime;
         }
 
         return key;
@@ -88,13 +61,11 @@ internal static class DeclarationKey
         _ => false,
     };
 
-    private static string? CalledName(InvocationExpressionSyntax invocation) => invocation.Expression switch
-    {
-        MemberAccessExpressionSyntax member => member.Name.Identifier.ValueText,
-        MemberBindingExpressionSyntax binding => binding.Name.Identifier.ValueText,
-        SimpleNameSyntax simple => simple.Identifier.ValueText,
-        _ => null,
-    };
+    /// <summary>Whether <paramref name="name"/> is a method name of the catalog's model APIs.</summary>
+    internal static bool IsModelApiName(string name) => s_modelApiNames.Contains(name);
 
-    private static ulong Mix(ulong key, int value) => (key ^ (uint)value) * Prime;
+    /// <summary>The hash's starting value (FNV-1a).</summary>
+    internal const ulong Seed = 14695981039346656037;
+
+    internal static ulong Mix(ulong key, int value) => (key ^ (uint)value) * Prime;
 }
