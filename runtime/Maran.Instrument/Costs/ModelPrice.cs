@@ -123,11 +123,12 @@ public sealed class ModelPrice
         long uncached = usage.InputTokens - cached - written;
         long reasoning = Math.Min(usage.ReasoningTokens, usage.OutputTokens);
 
-        decimal cost = ((uncached * Input) + (cached * (CachedInput ?? Input)) + (written * (CacheWrite ?? Input))) / PerMillion;
-        cost += Reasoning is { } reasoningPrice
-            ? (((usage.OutputTokens - reasoning) * Output) + (reasoning * reasoningPrice)) / PerMillion
-            : usage.OutputTokens * Output / PerMillion;
-        return cost + (PerCall ?? 0m);
+        // One division of the exact sum: decimal division costs several multiplications, and every priced call comes here.
+        decimal perMillion = (uncached * Input) + (cached * (CachedInput ?? Input)) + (written * (CacheWrite ?? Input));
+        perMillion += Reasoning is { } reasoningPrice
+            ? ((usage.OutputTokens - reasoning) * Output) + (reasoning * reasoningPrice)
+            : usage.OutputTokens * Output;
+        return (perMillion / PerMillion) + (PerCall ?? 0m);
     }
 
     /// <summary>A pattern as compiled from <see cref="Source"/>: the regex, or why there is none.</summary>
