@@ -23,6 +23,13 @@ if (args is ["report", ..])
     return OverheadReport.Print(folder, since: null, Console.Out) ? 0 : 1;
 }
 
+// `model-call-loop LISTENING SECONDS [maran|otel]` calls ModelCallBenchmarks' Maran (or UseOpenTelemetry) case in a
+// loop and prints the time per call: a process to sample with perf or dotnet-trace, where BenchmarkDotNet's are short.
+if (args is ["model-call-loop", ..])
+{
+    return ModelCallLoop.Run(args[1..], Console.Out);
+}
+
 DateTime started = DateTime.UtcNow;
 var summaries = BenchmarkSwitcher.FromAssembly(typeof(SuiteConfig).Assembly).Run(args, SuiteConfig.Create()).ToList();
 string? results = summaries.Select(s => s.ResultsDirectoryPath).FirstOrDefault(Directory.Exists);
