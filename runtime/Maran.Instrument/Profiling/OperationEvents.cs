@@ -151,9 +151,16 @@ internal static class OperationEvents
     /// <summary>
     /// Hands one call's tokens to the listeners, attributed to the operation they belong to: for a model, tool or agent
     /// call, the operation of the application around it (<see cref="OperationFrame.UsageOwner"/>), else the call itself.
+    /// A call made directly inside another model call or agent run hands over nothing: the outer call reports the same
+    /// response, and a record of its own would be one more model call (with no tokens) than the provider served.
     /// </summary>
     internal static void Usage(OperationRecorder recorder, in TokenUsage usage, OperationFrame? frame = null)
     {
+        if (frame is { CountsUsage: false })
+        {
+            return;
+        }
+
         OperationRecorder owner = frame?.UsageOwner ?? recorder;
         foreach (IUsageListener listener in s_usageListeners)
         {

@@ -63,6 +63,30 @@ public class CostTruthTests
         Assert.DoesNotContain(summary.ByModel, m => m.Model == "(unknown)");
     }
 
+    [Fact]
+    public void A_model_call_made_inside_another_by_the_applications_middleware_adds_no_row_of_its_own()
+    {
+        using var harness = new TrackerHarness().Start();
+        string component = "costs_nested_" + Guid.NewGuid().ToString("N")[..8];
+        OperationRecorder chat = OperationRegistry.GetOrAddCall(OperationKind.ModelCall, "IChatClient.GetResponseAsync", component, null, null, "chat");
+        Task<TokenUsage> response = Task.FromResult(new TokenUsage(1000, 200, model: Model));
+
+        // The outer call reaches a middleware whose own call of the inner client is intercepted too: that inner call
+        // reads nothing, since the outer one reports the same response.
+        OperationScope outer = OperationScope.StartCall(chat, null);
+        OperationScope inner = OperationScope.StartCall(chat, null);
+        Task<TokenUsage> innerTask = inner.Track(response, static (usage, _) => usage);
+        inner.Detach();
+        outer.Track(innerTask, static (usage, _) => usage);
+        outer.Detach();
+
+        harness.Costs.Flush();
+        CostSummary summary = harness.Costs.GetCostSummary();
+        OperationCost calls = Assert.Single(summary.ByOperation, o => o.Component == component);
+        Assert.Equal((1L, 1200L, Billed), (calls.Calls, calls.Tokens, calls.CostUsd));
+        Assert.DoesNotContain(summary.ByModel, m => m.Model == "(unknown)");
+    }
+
     private static TokenUsage ReadUsage(Update update, bool includeText) => update.Usage;
 
     private static async Task Drain(IAsyncEnumerable<Update> stream)
