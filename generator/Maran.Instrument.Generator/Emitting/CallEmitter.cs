@@ -1,3 +1,4 @@
+using System;
 using Maran.Instrument.Generator.Model;
 
 namespace Maran.Instrument.Generator.Emitting;
@@ -219,6 +220,66 @@ internal static class CallEmitter
             writer.Line($"return new {Runtime}.Profiling.ModelClient(metadata?.ProviderName, false, metadata?.DefaultModelId, embeddings.GetService(typeof({Source}), null) is {Source});");
             writer.Close();
         }
+    }
+
+    /// <summary>The helper that hands an embedding extension method a generator whose responses' usage reaches the call.</summary>
+    public const string EmbeddingTap = "TapEmbeddings";
+
+    /// <summary>
+    /// Whether the call is a Microsoft.Extensions.AI embedding extension method that returns no usage (a vector, one
+    /// embedding, zipped pairs): it gets the application's generator through a tap that reads the usage of the request
+    /// the extension makes, so the tokens the provider billed are the call's.
+    /// </summary>
+    public static bool TapsEmbeddings(MethodModel method) =>
+        method is { Kind: CallKind.ModelCall, Client: ClientKind.Embedding, Usage: null, Receiver: ReceiverKind.None }
+        && method.Parameters.Length > 0
+        && method.Parameters[0].Type.StartsWith(Ai + ".IEmbeddingGenerator<", StringComparison.Ordinal);
+
+    /// <summary>Replaces the generator an embedding extension method is given with its tap (see <see cref="TapsEmbeddings"/>).</summary>
+    public static void WriteEmbeddingTap(SourceWriter writer, MethodModel method, string scope)
+    {
+        if (TapsEmbeddings(method))
+        {
+            string generator = method.Parameters[0].Name;
+            writer.Line($"{generator} = {HelpersEmitter.Member(EmbeddingTap)}({generator}, {scope});");
+        }
+    }
+
+    /// <summary>
+    /// The tap of an embedding generator: forwards each request to it unchanged and reports the usage of each response to
+    /// the call in flight; a null generator is passed on, for the extension to refuse as it does.
+    /// </summary>
+    public static void WriteEmbeddingTaps(SourceWriter writer)
+    {
+        const string Scope = Runtime + ".Profiling.OperationScope";
+        writer.Line("// The generator an embedding extension method is given: each response's usage reaches the call, which returns none.");
+        writer.Line($"internal static {Ai}.IEmbeddingGenerator<TInput, TEmbedding> {EmbeddingTap}<TInput, TEmbedding>({Ai}.IEmbeddingGenerator<TInput, TEmbedding> generator, {Scope} scope)");
+        writer.Line($"    where TEmbedding : {Ai}.Embedding =>");
+        writer.Line($"    generator is null ? generator! : new EmbeddingUsageTap<TInput, TEmbedding>(generator, scope);");
+        writer.Line();
+        writer.Line($"private sealed class EmbeddingUsageTap<TInput, TEmbedding> : {Ai}.IEmbeddingGenerator<TInput, TEmbedding>");
+        writer.Line($"    where TEmbedding : {Ai}.Embedding");
+        writer.Open();
+        writer.Line($"private readonly {Ai}.IEmbeddingGenerator<TInput, TEmbedding> _inner;");
+        writer.Line($"private readonly {Scope} _scope;");
+        writer.Line();
+        writer.Open($"public EmbeddingUsageTap({Ai}.IEmbeddingGenerator<TInput, TEmbedding> inner, {Scope} scope)");
+        writer.Line("_inner = inner;");
+        writer.Line("_scope = scope;");
+        writer.Close();
+        writer.Line();
+        writer.Open($"public async global::System.Threading.Tasks.Task<{Ai}.GeneratedEmbeddings<TEmbedding>> GenerateAsync(global::System.Collections.Generic.IEnumerable<TInput> values, {Ai}.EmbeddingGenerationOptions? options = null, global::System.Threading.CancellationToken cancellationToken = default)");
+        writer.Line($"{Ai}.GeneratedEmbeddings<TEmbedding> embeddings = await _inner.GenerateAsync(values, options, cancellationToken).ConfigureAwait(false);");
+        writer.Line($"_scope.ReportUsage(embeddings, {HelpersEmitter.Member("ReadEmbeddings")});");
+        writer.Line("return embeddings;");
+        writer.Close();
+        writer.Line();
+        writer.Line("public object? GetService(global::System.Type serviceType, object? serviceKey = null) => _inner.GetService(serviceType, serviceKey);");
+        writer.Line();
+        writer.Line("// The application's generator is not the tap's to dispose.");
+        writer.Open("public void Dispose()");
+        writer.Close();
+        writer.Close();
     }
 
     /// <summary>Puts a call in its conversation: an agent run by its session object, a chat call by the conversation id of its options.</summary>

@@ -30,7 +30,7 @@ internal static class HelpersEmitter
         var usages = new SortedDictionary<UsageKind, UsageModel>();
         var suppressed = new SortedSet<string>(System.StringComparer.Ordinal);
         ClientKind chat = ClientKind.None;
-        bool cachedChatResponse = false, embeddings = false, agentClients = false, chatContent = false;
+        bool cachedChatResponse = false, embeddings = false, embeddingTaps = false, agentClients = false, chatContent = false;
         bool agents = false, asyncCollections = false, collections = false, tools = false;
         foreach (InterceptorFileModel file in files)
         {
@@ -48,6 +48,7 @@ internal static class HelpersEmitter
                     : method.Client == ClientKind.Chat ? ClientKind.Chat
                     : chat;
                 embeddings |= method.Client == ClientKind.Embedding;
+                embeddingTaps |= CallEmitter.TapsEmbeddings(method);
                 agentClients |= method.Client == ClientKind.Agent;
                 chatContent |= method.Kind == CallKind.ModelCall && InterceptorEmitter.ChatContent(method) is not null;
                 agents |= method.Kind == CallKind.Agent;
@@ -57,11 +58,18 @@ internal static class HelpersEmitter
             }
         }
 
+        if (embeddingTaps && !usages.ContainsKey(UsageKind.Embeddings))
+        {
+            // The taps read the usage of the responses they pass on.
+            usages[UsageKind.Embeddings] = new UsageModel(UsageKind.Embeddings, HasCachedCount: false, HasReasoningCount: false);
+        }
+
         return new HelpersModel(
             usages.Values.ToEquatableArray(),
             cachedChatResponse,
             chat,
             embeddings,
+            embeddingTaps,
             agentClients,
             chatContent,
             agents,
@@ -100,6 +108,12 @@ internal static class HelpersEmitter
                 writer.Gap();
                 CallEmitter.WriteDescriber(writer, client);
             }
+        }
+
+        if (helpers.EmbeddingTaps)
+        {
+            writer.Gap();
+            CallEmitter.WriteEmbeddingTaps(writer);
         }
 
         if (helpers.ChatContent)

@@ -253,6 +253,7 @@ internal static class InterceptorEmitter
             ? $"var {scope} = {Runtime}.Profiling.OperationScope.{(method.Ambient ? "StartAmbient" : "Start")}({recorder});"
             : $"var {scope} = {Runtime}.Profiling.OperationScope.StartCall({recorder}, {parent});");
         CallEmitter.WriteSession(writer, method, scope);
+        CallEmitter.WriteEmbeddingTap(writer, method, scope);
         string? output = null;
         if (ChatContent(method) is { } content)
         {

@@ -228,6 +228,7 @@ internal sealed record HelpersModel(
     bool CachedChatResponse,
     ClientKind ChatClients,
     bool EmbeddingGenerators,
+    bool EmbeddingTaps,
     bool AgentClients,
     bool ChatContent,
     bool Agents,
@@ -238,6 +239,6 @@ internal sealed record HelpersModel(
 {
     /// <summary>Whether no interceptor needs a helper: then no helpers file is written.</summary>
     public bool IsEmpty =>
-        Usages.Length == 0 && !CachedChatResponse && ChatClients == ClientKind.None && !EmbeddingGenerators && !AgentClients
+        Usages.Length == 0 && !CachedChatResponse && ChatClients == ClientKind.None && !EmbeddingGenerators && !EmbeddingTaps && !AgentClients
         && !ChatContent && !Agents && !AsyncCollections && !Collections && !Tools;
 }

@@ -200,6 +200,22 @@ public readonly struct OperationScope
         Complete();
     }
 
+    /// <summary>
+    /// Reads the token usage of a response the call received inside the API it called, which that API does not return (the
+    /// embedding extension methods of Microsoft.Extensions.AI return the vector and drop the usage): the generated code
+    /// sees it on its way, through the client the API calls, and hands it over here before the call ends. It counts as
+    /// the call's own usage; the read is skipped when no tracker listens.
+    /// </summary>
+    /// <param name="result">The response the API received.</param>
+    /// <param name="reader">Reads its usage (generated, by the SDK's own types).</param>
+    public void ReportUsage<T>(T result, TokenUsageReader<T> reader)
+    {
+        if (_cell is { } cell && OperationEvents.HasUsageListeners)
+        {
+            RecordUsage(cell.Recorder, result, reader, _frame);
+        }
+    }
+
     /// <summary>Reads, publishes and dispatches the usage of one result; call it before the scope ends, so the span still takes tags.</summary>
     internal static void RecordUsage<T>(OperationRecorder recorder, T result, TokenUsageReader<T> reader, OperationFrame? frame)
     {

@@ -219,6 +219,7 @@ namespace Maran.Instrument.Generated
             var __recorder = global::Maran.Instrument.Profiling.ModelClients.Resolve(@generator, ModelCall5, global::Maran.Instrument.Generated.MaranInterceptorHelpers.DescribeEmbeddingGenerator, out bool __cached);
             _ = __cached;
             var __scope = global::Maran.Instrument.Profiling.OperationScope.StartCall(__recorder, Operation6);
+            @generator = global::Maran.Instrument.Generated.MaranInterceptorHelpers.TapEmbeddings(@generator, __scope);
             global::System.Threading.Tasks.Task<global::System.ReadOnlyMemory<TEmbeddingElement>> __task;
             try
             {
@@ -641,6 +642,38 @@ namespace Maran.Instrument.Generated
             agent is global::Microsoft.Agents.AI.AIAgent run && run.GetService(typeof(global::Microsoft.Agents.AI.OpenTelemetryAgent), null) is not null
                 ? new global::Maran.Instrument.Profiling.ModelClient(null, false, null, ReportedByPipeline: true)
                 : default;
+
+        // The generator an embedding extension method is given: each response's usage reaches the call, which returns none.
+        internal static global::Microsoft.Extensions.AI.IEmbeddingGenerator<TInput, TEmbedding> TapEmbeddings<TInput, TEmbedding>(global::Microsoft.Extensions.AI.IEmbeddingGenerator<TInput, TEmbedding> generator, global::Maran.Instrument.Profiling.OperationScope scope)
+            where TEmbedding : global::Microsoft.Extensions.AI.Embedding =>
+            generator is null ? generator! : new EmbeddingUsageTap<TInput, TEmbedding>(generator, scope);
+
+        private sealed class EmbeddingUsageTap<TInput, TEmbedding> : global::Microsoft.Extensions.AI.IEmbeddingGenerator<TInput, TEmbedding>
+            where TEmbedding : global::Microsoft.Extensions.AI.Embedding
+        {
+            private readonly global::Microsoft.Extensions.AI.IEmbeddingGenerator<TInput, TEmbedding> _inner;
+            private readonly global::Maran.Instrument.Profiling.OperationScope _scope;
+
+            public EmbeddingUsageTap(global::Microsoft.Extensions.AI.IEmbeddingGenerator<TInput, TEmbedding> inner, global::Maran.Instrument.Profiling.OperationScope scope)
+            {
+                _inner = inner;
+                _scope = scope;
+            }
+
+            public async global::System.Threading.Tasks.Task<global::Microsoft.Extensions.AI.GeneratedEmbeddings<TEmbedding>> GenerateAsync(global::System.Collections.Generic.IEnumerable<TInput> values, global::Microsoft.Extensions.AI.EmbeddingGenerationOptions? options = null, global::System.Threading.CancellationToken cancellationToken = default)
+            {
+                global::Microsoft.Extensions.AI.GeneratedEmbeddings<TEmbedding> embeddings = await _inner.GenerateAsync(values, options, cancellationToken).ConfigureAwait(false);
+                _scope.ReportUsage(embeddings, global::Maran.Instrument.Generated.MaranInterceptorHelpers.ReadEmbeddings);
+                return embeddings;
+            }
+
+            public object? GetService(global::System.Type serviceType, object? serviceKey = null) => _inner.GetService(serviceType, serviceKey);
+
+            // The application's generator is not the tap's to dispose.
+            public void Dispose()
+            {
+            }
+        }
 
         // Content capture: a chat call's input messages, as the GenAI conventions shape them.
         internal static void WriteChatInput(global::Maran.Instrument.Export.GenAIContentWriter writer, object? input)
