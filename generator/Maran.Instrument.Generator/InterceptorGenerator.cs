@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Concurrent;
 using System.Collections.Immutable;
 using System.IO;
 using System.Linq;
@@ -121,8 +122,36 @@ public sealed class InterceptorGenerator : IIncrementalGenerator
     /// <summary>The build's switches: interception as a whole, and model, tool and agent calls.</summary>
     private sealed record Switches(bool Enabled, bool ModelCalls);
 
-    // Readable and unique: the source file's name plus a short hash of its full path.
+    // Every edit groups the calls of every file again, so each file's hint name (a SHA-256 of its path) is kept by path.
+    // Bounded: cleared past this many paths.
+    private const int MaxHintNamesKept = 16384;
+    private static readonly ConcurrentDictionary<string, string> s_hintNames = new(StringComparer.Ordinal);
+
+    // Hint names this thread computed (not found kept): what an edit cost, for the incrementality tests.
+    [ThreadStatic]
+    private static long t_hintNamesComputed;
+
+    /// <summary>How many hint names this thread has computed (a file path hashed again, not reused).</summary>
+    internal static long HintNamesComputed => t_hintNamesComputed;
+
     private static string HintName(string filePath)
+    {
+        if (s_hintNames.TryGetValue(filePath, out string? kept))
+        {
+            return kept;
+        }
+
+        if (s_hintNames.Count >= MaxHintNamesKept)
+        {
+            s_hintNames.Clear();
+        }
+
+        t_hintNamesComputed++;
+        return s_hintNames[filePath] = ComputeHintName(filePath);
+    }
+
+    // Readable and unique: the source file's name plus a short hash of its full path.
+    private static string ComputeHintName(string filePath)
     {
         string name = Path.GetFileNameWithoutExtension(filePath);
         var safe = new StringBuilder(name.Length);

@@ -178,6 +178,20 @@ public class IncrementalityTests
         Assert.Contains("Agent.cs(", second.GeneratedText, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void An_edit_outside_the_bodies_of_a_file_with_monitored_calls_hashes_no_file_path_again()
+    {
+        var (first, compilation) = FirstRun();
+        CSharpCompilation edited = Replace(compilation, "/src/Agent.cs", Agent + "\n// edited\n");
+        long before = InterceptorGenerator.HintNamesComputed;
+
+        GeneratorRun second = GeneratorHarness.Generate(edited, first.Driver);
+
+        Assert.Equal(0, InterceptorGenerator.HintNamesComputed - before);
+        Assert.Contains("Agent.cs(", second.GeneratedText, StringComparison.Ordinal);
+        Assert.NotEqual(first.GeneratedText, second.GeneratedText);
+    }
+
     // An operation that reaches a model call only through a method in another file.
     private const string Handler = """
         using System.Threading.Tasks;

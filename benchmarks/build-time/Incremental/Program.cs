@@ -7,14 +7,18 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 
-// Usage: Incremental PROJECT_DIR [EDITS=25]
+// Usage: Incremental PROJECT_DIR [EDITS=25] [WARMUP=3]
 // Compiles the .cs files of PROJECT_DIR against this program's own references (the shared framework, the runtime,
 // Microsoft.Extensions.AI), runs the generator once, then in turn edits one character of an unrelated file, of a file
 // with monitored calls outside its bodies, and inside the body that holds one of those calls, running the same driver
 // after each edit, and prints the medians: the driver's elapsed
-// time, the process's CPU time over it, and each tracked step's.
+// time, the process's CPU time over it, and each tracked step's. WARMUP rounds of edits come first and are not counted:
+// Roslyn's assemblies from NuGet are not precompiled, so the first few hundred rounds run partly unoptimized code while
+// the runtime's tiered compilation thread compiles it again (its CPU time counts in the process's).
+// MARAN_EDITS=monitored (or unrelated, or "monitored body") makes only that edit, for a profiler.
 string directory = args.Length > 0 ? args[0] : throw new ArgumentException("usage: Incremental PROJECT_DIR [EDITS]");
 int edits = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 25;
+int warmup = args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 3;
 
 CSharpParseOptions parseOptions = CSharpParseOptions.Default.WithLanguageVersion(LanguageVersion.Preview)
     .WithFeatures([new("InterceptorsNamespaces", "Maran.Instrument.Generated")]);
@@ -87,7 +91,12 @@ if (!firstSite.Success)
     samples.Remove("monitored body");
 }
 
-for (int i = 0; i < edits + 3; i++)
+if (Environment.GetEnvironmentVariable("MARAN_EDITS") is { Length: > 0 } only)
+{
+    samples = samples.Where(s => s.Key == only).ToDictionary();
+}
+
+for (int i = 0; i < edits + warmup; i++)
 {
     foreach (string kind in samples.Keys)
     {
@@ -100,16 +109,25 @@ for (int i = 0; i < edits + 3; i++)
         compilation = compilation.ReplaceSyntaxTree(tree, CSharpSyntaxTree.ParseText(edited, parseOptions, tree.FilePath));
         process.Refresh();
         TimeSpan cpuBefore = process.TotalProcessorTime;
+        double threadBefore = ThreadCpu.Milliseconds();
+        long allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
+        int collectionsBefore = GC.CollectionCount(0);
         watch.Restart();
         driver = driver.RunGenerators(compilation);
         double total = watch.Elapsed.TotalMilliseconds;
+        double threadCpu = ThreadCpu.Milliseconds() - threadBefore;
+        double allocated = (GC.GetAllocatedBytesForCurrentThread() - allocatedBefore) / 1024.0;
+        int collections = GC.CollectionCount(0) - collectionsBefore;
         process.Refresh();
         double cpu = (process.TotalProcessorTime - cpuBefore).TotalMilliseconds;
         GeneratorRunResult result = driver.GetRunResult().Results[0];
         var steps = result.TrackedSteps.ToDictionary(s => s.Key, s => s.Value.Sum(r => r.ElapsedTime.TotalMilliseconds));
         steps["(generator, as the driver times it)"] = driver.GetTimingInfo().GeneratorTimes[0].ElapsedTime.TotalMilliseconds;
         steps["(process CPU over the driver run)"] = cpu;
-        if (i >= 3)
+        steps["(CPU of the driver's thread)"] = threadCpu;
+        steps["(KiB allocated by the driver's thread)"] = allocated;
+        steps["(gen0 collections, mean per run)"] = collections;
+        if (i >= warmup)
         {
             samples[kind].Add((total, steps));
         }
@@ -122,8 +140,22 @@ foreach ((string kind, var runs) in samples)
     Console.WriteLine($"{kind} edit, median of {runs.Count}: {Median(runs.Select(r => r.Total)):F2} ms for the driver run");
     foreach (string step in runs[0].Steps.Keys.Order(StringComparer.Ordinal))
     {
-        Console.WriteLine($"  {step,-40} {Median(runs.Select(r => r.Steps.GetValueOrDefault(step))):F3} ms");
+        IEnumerable<double> values = runs.Select(r => r.Steps.GetValueOrDefault(step));
+        Console.WriteLine(step.StartsWith("(gen0", StringComparison.Ordinal) ? $"  {step,-40} {values.Average():F3}"
+            : step.StartsWith("(KiB", StringComparison.Ordinal) ? $"  {step,-40} {Median(values):F0} KiB" : $"  {step,-40} {Median(values):F3} ms");
     }
+}
+
+// The process's threads by CPU time over the whole run, to tell the driver's thread from the runtime's background ones.
+Console.WriteLine();
+Console.WriteLine("threads by CPU time over the whole run (the first run included):");
+foreach ((string name, double ms) in Directory.GetDirectories("/proc/self/task")
+    .Select(task => (Name: File.ReadAllText(Path.Combine(task, "comm")).Trim(), Fields: File.ReadAllText(Path.Combine(task, "stat")).Split(')')[1].Split(' ', StringSplitOptions.RemoveEmptyEntries)))
+    .Select(t => (t.Name, Ms: (long.Parse(t.Fields[11], CultureInfo.InvariantCulture) + long.Parse(t.Fields[12], CultureInfo.InvariantCulture)) * 10.0))
+    .Where(t => t.Ms > 0)
+    .OrderByDescending(t => t.Ms))
+{
+    Console.WriteLine($"  {name,-20} {ms,8:F0} ms");
 }
 
 static string EditBody(SyntaxTree tree, int position)
@@ -145,6 +177,25 @@ static double Median(IEnumerable<double> values)
 {
     double[] sorted = [.. values.Order()];
     return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
+}
+
+/// <summary>The CPU time of the calling thread, apart from the GC's and the JIT's background threads (Linux).</summary>
+internal static class ThreadCpu
+{
+    private const int ClockThreadCpuTime = 3;
+
+    public static double Milliseconds() => ClockGetTime(ClockThreadCpuTime, out TimeSpec time) == 0 ? (time.Seconds * 1e3) + (time.Nanoseconds / 1e6) : double.NaN;
+
+#pragma warning disable SYSLIB1054 // LibraryImport would need unsafe code in this tool.
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "clock_gettime")]
+    private static extern int ClockGetTime(int clock, out TimeSpec time);
+#pragma warning restore SYSLIB1054
+
+    private struct TimeSpec
+    {
+        public long Seconds;
+        public long Nanoseconds;
+    }
 }
 
 /// <summary>The least an invocation-driven generator costs: every invocation reaches a transform that returns nothing.</summary>
