@@ -21,10 +21,6 @@ internal sealed class TrackerQueue<T>
 
     private const int Closed = 1 << 30;
 
-    // How long the loop, woken by a first item, lets more gather before it handles them. Real time, whatever the
-    // queue's clock: it only spaces the loop's wakes, and a test's fake clock must not stall the loop.
-    private static readonly TimeSpan GatherDelay = TimeSpan.FromMilliseconds(1);
-
     private readonly string _name;
     private readonly int _capacity;
     private readonly TimeProvider _time;
@@ -241,12 +237,6 @@ internal sealed class TrackerQueue<T>
                 }
 
                 await sleeper.Task.ConfigureAwait(false);
-                if (Volatile.Read(ref _queued) is > 0 and < BatchSize)
-                {
-                    // Woken by the first item of a burst: let the burst gather, so a busy application wakes the loop once
-                    // a millisecond or so, not once per item (each wake is a thread-pool dispatch and a new sleeper).
-                    await Task.Delay(GatherDelay).ConfigureAwait(false);
-                }
             }
         }
         catch (Exception ex)
